@@ -1,0 +1,5 @@
+"""Moderation: an ordered pipeline of steps, each returning a verdict."""
+
+from .pipeline import Pipeline
+
+__all__ = ["Pipeline"]

@@ -1,0 +1,482 @@
+"""The interfaces (ports) that adapters implement and the engine calls.
+
+Each port is a :class:`typing.Protocol`: implement the methods, no base class
+needed. Every docstring states the contract and shows a short implementation.
+``threadkit.testing`` holds the conformance suites that prove an implementation
+keeps the contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Literal, Protocol, runtime_checkable
+
+import attrs
+
+from .models import (
+    Candidate,
+    Comment,
+    CommentRows,
+    EventKind,
+    Identity,
+    NewComment,
+    Notice,
+    OutboxMessage,
+    SortOrder,
+    Status,
+    Thread,
+    Verdict,
+    Visibility,
+)
+
+__all__ = [
+    "AuthorizationRequest",
+    "Clock",
+    "CommentStore",
+    "FormIdentityProvider",
+    "IdentityProvider",
+    "LearningStep",
+    "ModerationStep",
+    "Notifier",
+    "RedirectIdentityProvider",
+    "Renderer",
+    "SessionIdentityProvider",
+]
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Tells the time. The engine never calls ``datetime.now`` itself.
+
+    Contract: ``now()`` returns an aware UTC datetime that never goes backwards
+    within one process. Example::
+
+        class FixedClock:
+            def __init__(self, moment: datetime) -> None:
+                self.moment = moment
+
+            def now(self) -> datetime:
+                return self.moment
+    """
+
+    def now(self) -> datetime:
+        """Return the current time, aware, in UTC."""
+        ...
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """Turns a comment's source text into safe HTML, once, when it is written.
+
+    Contract: the output must be safe to insert into a page as is: no script,
+    no event handler, no ``javascript:`` URL survives, whatever the input.
+    Example::
+
+        class PlainTextRenderer:
+            def render(self, source: str) -> str:
+                return "<p>" + html.escape(source) + "</p>"
+    """
+
+    def render(self, source: str) -> str:
+        """Return sanitized HTML for ``source``."""
+        ...
+
+
+@runtime_checkable
+class ModerationStep(Protocol):
+    """One check in the moderation pipeline.
+
+    Contract: ``check`` looks at a candidate and returns a :class:`Verdict`;
+    it must not modify anything. ``name`` appears in every reason the step
+    gives. A step that needs history (flood control, duplicates) asks the
+    store it was built with, never process memory, so it holds across workers.
+    Example::
+
+        class NoShouting:
+            name = "no-shouting"
+
+            def check(self, candidate: Candidate) -> Verdict:
+                if candidate.body.isupper():
+                    return Verdict.hold(self.name, "shouting", "All capitals.")
+                return Verdict.accept()
+    """
+
+    name: str
+
+    def check(self, candidate: Candidate) -> Verdict:
+        """Judge ``candidate``."""
+        ...
+
+
+@runtime_checkable
+class LearningStep(ModerationStep, Protocol):
+    """A moderation step that learns from moderators' decisions.
+
+    Contract: ``learn`` is called after a moderator marks a comment as spam
+    (``is_spam=True``) or as not spam; it may do IO and must not raise for a
+    transient failure (log and move on). Example::
+
+        class SpamWords:
+            name = "spam-words"
+
+            def __init__(self) -> None:
+                self.words: set[str] = set()
+
+            def check(self, candidate: Candidate) -> Verdict:
+                hit = self.words & set(candidate.body.lower().split())
+                return Verdict.spam(self.name, "word", "Learned word.") if hit else Verdict.accept()
+
+            def learn(self, comment: Comment, is_spam: bool) -> None:
+                if is_spam:
+                    self.words.update(comment.body_source.lower().split())
+    """
+
+    def learn(self, comment: Comment, is_spam: bool) -> None:
+        """Take a moderator's spam / not-spam decision on ``comment`` into account."""
+        ...
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Delivers one kind of notification (email, webhook, ...) from the outbox.
+
+    Contract: ``channel`` is a stable name stored with queued messages.
+    ``wants`` says, at write time, whether an event is worth queueing.
+    ``deliver`` sends one message and raises on failure; the outbox worker then
+    retries with backoff, so ``deliver`` must tolerate being called again for a
+    message it already delivered (at-least-once). Example::
+
+        class PrintNotifier:
+            channel = "print"
+
+            def wants(self, kind: EventKind, comment: Comment) -> bool:
+                return kind is EventKind.HELD
+
+            def deliver(self, message: OutboxMessage, comment: Comment | None) -> None:
+                print("held for review:", message.comment_id)
+    """
+
+    channel: str
+
+    def wants(self, kind: EventKind, comment: Comment) -> bool:
+        """Whether an event of ``kind`` about ``comment`` should be queued."""
+        ...
+
+    def deliver(self, message: OutboxMessage, comment: Comment | None) -> None:
+        """Send ``message``; ``comment`` is ``None`` if it has since been erased."""
+        ...
+
+
+@runtime_checkable
+class CommentStore(Protocol):
+    """Where threads, comments, votes and the notification outbox live.
+
+    Contract, for every method below:
+
+    * Each write is one transaction: the comment row, its thread's counters,
+      its parent's ``reply_count`` and any outbox messages change together or
+      not at all. Parallel writers lose nothing.
+    * ``Thread.comment_count`` counts approved comments and
+      ``Thread.top_level_count`` approved top-level ones; ``Comment.reply_count``
+      counts direct replies that are approved or deleted placeholders.
+    * Strings round-trip unchanged (4-byte emoji, ZWJ sequences, RTL text).
+    * Ids are positive integers that grow with creation order.
+    * A store that cannot be reached raises
+      :class:`threadkit.errors.StorageUnavailableError`.
+    * Cursors are opaque strings made by the store; a cursor from one query is
+      only ever passed back to the same query.
+
+    ``threadkit.testing.CommentStoreSuite`` checks all of this. A minimal
+    implementation starts like this (see ``threadkit.memory.MemoryStore`` for
+    a complete one)::
+
+        class DictStore:
+            def __init__(self) -> None:
+                self.threads: dict[str, Thread] = {}
+
+            def ensure_thread(self, key, *, title="", url="", now) -> Thread:
+                return self.threads.setdefault(key, Thread(key, now, title, url))
+
+            def get_thread(self, key: str) -> Thread | None:
+                return self.threads.get(key)
+            ...
+    """
+
+    # --- threads -----------------------------------------------------------
+
+    def ensure_thread(self, key: str, *, title: str = "", url: str = "", now: datetime) -> Thread:
+        """Return the thread ``key``, creating it (open, no comments) if it is new.
+
+        An existing thread keeps its title and url unless it had none.
+        """
+        ...
+
+    def get_thread(self, key: str) -> Thread | None:
+        """Return the thread ``key``, or ``None``."""
+        ...
+
+    def set_thread_closed(self, key: str, closed: bool) -> Thread:
+        """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
+        ...
+
+    def counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """Approved-comment counts for many threads at once; unknown keys count 0."""
+        ...
+
+    # --- comments ----------------------------------------------------------
+
+    def add_comment(self, draft: NewComment, notices: Sequence[Notice] = ()) -> Comment:
+        """Store a new comment and queue ``notices`` about it, in one transaction.
+
+        The store assigns ``id``, ``root_id`` and ``depth`` from the parent,
+        updates the counters, and raises ``InvalidParentError`` if the parent
+        does not exist or lies in another thread, ``NotFoundError`` if the
+        thread does not exist.
+        """
+        ...
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        """Return one comment in any status, or ``None``."""
+        ...
+
+    def update_comment(
+        self, comment: Comment, notices: Sequence[Notice] = (), *, now: datetime
+    ) -> Comment:
+        """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
+
+        Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
+        ``edited_at``, ``reasons``, ``notify_replies``. Counters follow the
+        change of status. Raises ``NotFoundError`` for an unknown id.
+        """
+        ...
+
+    def remove_comment(self, comment_id: int) -> None:
+        """Delete a comment that has no replies (of any status) for good.
+
+        Raises ``ConflictError`` if it still has replies, ``NotFoundError`` if
+        it does not exist. Counters and the comment's votes go with it.
+        """
+        ...
+
+    def child_count(self, comment_id: int) -> int:
+        """How many direct replies ``comment_id`` has, in any status."""
+        ...
+
+    def page(
+        self,
+        thread_key: str,
+        *,
+        sort: SortOrder,
+        visibility: Visibility,
+        cursor: str | None = None,
+        top_limit: int,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return one page of a thread.
+
+        The page holds the next ``top_limit`` top-level comments in ``sort``
+        order, each followed by its visible descendants in creation order
+        (parents before children), at most ``total_limit`` comments in all.
+
+        ``next_cursor`` continues after the last top-level comment returned,
+        or is ``None`` when there are no more. Cost must depend on the page,
+        not on the thread's size or position of the page.
+        """
+        ...
+
+    def subtree(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return visible descendants of ``comment_id``, not the comment itself.
+
+        Parents come before children, creation order among siblings, at most
+        ``total_limit``; ``next_cursor`` continues.
+        """
+        ...
+
+    def recent(self, limit: int, thread_key: str | None = None) -> list[Comment]:
+        """Return the newest approved comments, newest first, optionally of one thread."""
+        ...
+
+    def moderation_queue(
+        self, statuses: Sequence[Status], *, limit: int, cursor: str | None = None
+    ) -> CommentRows:
+        """Comments in ``statuses``, newest first, for the moderation queue."""
+        ...
+
+    def comments_by_author(self, author_key: str) -> list[Comment]:
+        """Every comment whose ``author.key`` is ``author_key``, oldest first."""
+        ...
+
+    # --- history the moderation steps ask about ------------------------------
+
+    def latest_comment_at(
+        self, *, ip: str | None = None, author_key: str | None = None
+    ) -> datetime | None:
+        """When the newest comment from this IP or author was written (any status)."""
+        ...
+
+    def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
+        """Whether this author already wrote exactly this body in this thread."""
+        ...
+
+    def has_approved_comment(self, author_key: str) -> bool:
+        """Whether this author has at least one approved comment anywhere."""
+        ...
+
+    # --- votes ---------------------------------------------------------------
+
+    def vote(self, comment_id: int, voter_key: str, value: Literal[-1, 0, 1]) -> Comment:
+        """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
+
+        Returns the comment with updated ``upvotes`` / ``downvotes``.
+        """
+        ...
+
+    def votes_by(self, voter_key: str) -> dict[int, int]:
+        """Every vote this voter cast, as ``{comment_id: +1 or -1}``."""
+        ...
+
+    def erase_votes(self, voter_key: str) -> int:
+        """Withdraw every vote this voter cast; return how many there were."""
+        ...
+
+    # --- notification outbox ------------------------------------------------
+
+    def claim_outbox(
+        self, *, now: datetime, limit: int, lease_seconds: float
+    ) -> list[OutboxMessage]:
+        """Take up to ``limit`` messages due at ``now`` for delivery.
+
+        Claimed messages are hidden from other claimers for ``lease_seconds``
+        (so a worker that dies lets them come back). Each claim adds one to
+        ``attempts``.
+        """
+        ...
+
+    def complete_outbox(self, message_id: int) -> None:
+        """Forget a delivered message."""
+        ...
+
+    def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
+        """Put a failed message back, due again at ``next_attempt_at``."""
+        ...
+
+
+@attrs.frozen
+class AuthorizationRequest:
+    """Where to send the browser to log in, and what to remember until it returns.
+
+    The web adapter stores ``saved`` in the browser's session and hands it back
+    to :meth:`RedirectIdentityProvider.complete`; it holds ``state``, the PKCE
+    verifier and the OIDC nonce.
+    """
+
+    url: str
+    saved: Mapping[str, str]
+
+
+@runtime_checkable
+class FormIdentityProvider(Protocol):
+    """Identifies a reader from fields they type into the comment form.
+
+    Contract: ``identify`` validates the fields (raising ``ValidationError``
+    with the field name) and returns an unverified :class:`Identity`.
+    ``browser_id`` is a random value the web adapter keeps in a signed cookie,
+    so the same browser can later edit its own comments. Example::
+
+        class NameOnly:
+            name = "anonymous"
+            kind = "form"
+
+            def identify(self, fields: Mapping[str, str], browser_id: str) -> Identity:
+                name = fields.get("name", "").strip()
+                if not name:
+                    raise ValidationError("required", "Please give a name.", field="name")
+                return Identity(self.name, browser_id, name)
+    """
+
+    name: str
+    kind: Literal["form"]
+
+    def identify(self, fields: Mapping[str, str], browser_id: str) -> Identity:
+        """Return the identity these form fields describe."""
+        ...
+
+
+@runtime_checkable
+class RedirectIdentityProvider(Protocol):
+    """Identifies a reader by sending them to log in elsewhere (OAuth 2 / OIDC).
+
+    Contract: ``begin`` returns the authorization URL and the values to keep
+    in the session (state, PKCE verifier, nonce); ``complete`` receives the
+    callback's query parameters and those values, checks state, exchanges the
+    code, validates tokens, and returns a verified :class:`Identity` keyed by
+    the issuer and subject. It raises ``AuthenticationRequiredError`` when the
+    user declined or anything fails to check. Example::
+
+        class TeamSSO:
+            name, label, kind = "sso", "Company login", "redirect"
+
+            def begin(self, redirect_uri: str) -> AuthorizationRequest:
+                state = secrets.token_urlsafe(32)
+                url = f"{SSO}/login?state={state}&cb={redirect_uri}"
+                return AuthorizationRequest(url, {"state": state})
+
+            def complete(self, redirect_uri, params, saved) -> Identity:
+                if params.get("state") != saved.get("state"):
+                    raise AuthenticationRequiredError("bad_state", "Login expired; try again.")
+                user = sso_lookup(params["ticket"])
+                return Identity(self.name, user.id, user.name, verified=True)
+    """
+
+    name: str
+    label: str
+    kind: Literal["redirect"]
+
+    def begin(self, redirect_uri: str) -> AuthorizationRequest:
+        """Start a login that will come back to ``redirect_uri``."""
+        ...
+
+    def complete(
+        self, redirect_uri: str, params: Mapping[str, str], saved: Mapping[str, str]
+    ) -> Identity:
+        """Finish the login from the callback's ``params`` and the ``saved`` values."""
+        ...
+
+
+@runtime_checkable
+class SessionIdentityProvider(Protocol):
+    """Identifies a reader from the host application's own login session.
+
+    Contract: ``current`` returns the logged-in user's identity, or ``None``
+    when nobody is logged in; it must not raise for an anonymous request.
+    ``request`` is whatever the web adapter passes (Flask: ``flask.request``).
+    Example::
+
+        class FlaskLoginUsers:
+            name, kind = "site", "session"
+
+            def current(self, request: object) -> Identity | None:
+                user = flask_login.current_user
+                if not user.is_authenticated:
+                    return None
+                return Identity(self.name, str(user.id), user.display_name, verified=True)
+    """
+
+    name: str
+    kind: Literal["session"]
+
+    def current(self, request: object) -> Identity | None:
+        """Return the logged-in user's identity, or ``None``."""
+        ...
+
+
+IdentityProvider = FormIdentityProvider | RedirectIdentityProvider | SessionIdentityProvider
+"""Any of the three kinds of identity provider."""
