@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Action, Candidate, Comment, Verdict
-from ..ports import LearningStep, ModerationStep
+from threadkit.models import Action, Candidate, Comment, Verdict
+from threadkit.ports import LearningStep, ModerationStep
 
 __all__ = ["Pipeline"]
 
