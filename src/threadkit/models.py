@@ -331,6 +331,7 @@ class Candidate:
 
     ``comment_id`` is set when an existing comment is re-checked (after an edit,
     or when a spam service recovers); it is ``None`` for a new post.
+    ``moderator`` is true when a moderator is the one posting.
     """
 
     thread: Thread
@@ -341,3 +342,4 @@ class Candidate:
     parent: Comment | None = None
     honeypot: str = ""
     comment_id: int | None = None
+    moderator: bool = False
