@@ -19,25 +19,49 @@ True
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 import attrs
 
+from . import _rules
+from .clock import SystemClock
+from .errors import (
+    AuthenticationRequiredError,
+    ConflictError,
+    InvalidParentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RejectedError,
+    ThreadClosedError,
+    ValidationError,
+)
 from .models import (
+    Action,
     Actor,
+    Candidate,
     Comment,
     CommentRows,
+    EventKind,
     Identity,
+    NewComment,
+    Notice,
     RequestContext,
     SortOrder,
     Status,
     Submission,
     Thread,
+    Verdict,
 )
+from .moderation import Pipeline
 from .pages import SubtreePage, ThreadPage
-from .tree import Overflow
+from .ports import Clock, CommentStore, Notifier, Renderer
+from .tree import Overflow, build_tree
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["CommentEngine", "Decision", "EnginePolicy", "PersonalData"]
 
@@ -69,6 +93,9 @@ class EnginePolicy:
     max_display_depth: int | None = 5
     overflow: Overflow = Overflow.FLATTEN
     max_thread_key_length: int = 200
+    max_body_bytes: int = 65_536
+    max_counts_keys: int = 1000
+    max_recent: int = 100
 
 
 @attrs.frozen
@@ -83,20 +110,56 @@ class PersonalData:
 class CommentEngine:
     """Post, read, edit, delete, moderate and vote on comments.
 
-    (Signatures fixed; implementation in progress.)
+    ``store`` holds the data; ``pipeline`` judges new comments (default: no
+    checks — pass :func:`threadkit.moderation.default_pipeline` for the
+    built-in ones); ``renderer`` turns Markdown into safe HTML (default:
+    :class:`threadkit.render.MarkdownRenderer`); ``notifiers`` get events
+    through the store's outbox; ``policy`` holds the tunable rules.
     """
+
+    def __init__(
+        self,
+        store: CommentStore,
+        *,
+        pipeline: Pipeline | None = None,
+        renderer: Renderer | None = None,
+        clock: Clock | None = None,
+        notifiers: Sequence[Notifier] = (),
+        policy: EnginePolicy | None = None,
+    ) -> None:
+        if renderer is None:
+            from .render import MarkdownRenderer
+
+            renderer = MarkdownRenderer()
+        self.store = store
+        self.pipeline = pipeline if pipeline is not None else Pipeline()
+        self.renderer = renderer
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.notifiers: tuple[Notifier, ...] = tuple(notifiers)
+        self.policy = policy if policy is not None else EnginePolicy()
+
+    # ------------------------------------------------------------------ threads
 
     def thread(self, key: str, *, title: str = "", url: str = "") -> Thread:
         """Return the thread ``key``, creating it if new."""
-        raise NotImplementedError
+        _rules.check_thread_key(key, max_length=self.policy.max_thread_key_length)
+        return self.store.ensure_thread(key, title=title, url=url, now=self.clock.now())
 
     def get_thread(self, key: str) -> Thread:
         """Return the thread ``key``; ``NotFoundError`` if it does not exist."""
-        raise NotImplementedError
+        _rules.check_thread_key(key, max_length=self.policy.max_thread_key_length)
+        thread = self.store.get_thread(key)
+        if thread is None:
+            raise NotFoundError("thread_not_found", f"There is no thread {key!r}.", field="thread")
+        return thread
 
     def close_thread(self, key: str, actor: Actor, *, closed: bool = True) -> Thread:
         """Close (or reopen) a thread; moderators only."""
-        raise NotImplementedError
+        _rules.require_moderator(actor)
+        self.get_thread(key)
+        return self.store.set_thread_closed(key, closed)
+
+    # ------------------------------------------------------------------ writing
 
     def post(
         self,
@@ -109,28 +172,192 @@ class CommentEngine:
         title: str = "",
         url: str = "",
     ) -> Comment:
-        """Post a comment (a reply when ``submission.parent_id`` is set)."""
-        raise NotImplementedError
+        """Post a comment (a reply when ``submission.parent_id`` is set).
+
+        Creates the thread on its first comment. Returns the stored comment,
+        whose status says whether it was published, held or taken as spam.
+        Raises ``ThreadClosedError``, ``InvalidParentError``,
+        ``ValidationError``, ``RejectedError`` or ``RateLimitedError``.
+        """
+        policy = self.policy
+        _rules.check_thread_key(thread_key, max_length=policy.max_thread_key_length)
+        body = _rules.check_body(submission.body, max_bytes=policy.max_body_bytes)
+        now = self.clock.now()
+        thread = self.store.ensure_thread(thread_key, title=title, url=url, now=now)
+        if thread.closed and not moderator:
+            raise ThreadClosedError("thread_closed", "This thread is closed to new comments.")
+        parent = self._parent_for(thread_key, submission.parent_id)
+        candidate = Candidate(
+            thread=thread,
+            author=author,
+            body=body,
+            context=context,
+            now=now,
+            parent=parent,
+            honeypot=submission.honeypot,
+            moderator=moderator,
+        )
+        verdict = self.pipeline.check(candidate)
+        self._raise_if_rejected(verdict)
+        status = _rules.status_for(verdict)
+        draft = NewComment(
+            thread_key=thread_key,
+            parent_id=parent.id if parent else None,
+            author=author,
+            body_source=body,
+            body_html=self.renderer.render(body),
+            status=status,
+            created_at=now,
+            reasons=verdict.reasons,
+            context=context,
+            notify_replies=submission.notify_replies,
+        )
+        kind = {
+            Status.APPROVED: EventKind.POSTED,
+            Status.PENDING: EventKind.HELD,
+            Status.SPAM: EventKind.SPAM,
+        }[status]
+        preview = Comment(
+            id=0,
+            thread_key=thread_key,
+            parent_id=draft.parent_id,
+            root_id=parent.root_id if parent else 0,
+            depth=parent.depth + 1 if parent else 0,
+            author=author,
+            body_source=body,
+            body_html=draft.body_html,
+            status=status,
+            created_at=now,
+            reasons=verdict.reasons,
+            context=context,
+            notify_replies=submission.notify_replies,
+        )
+        return self.store.add_comment(draft, self._notices(kind, preview))
 
     def edit(self, comment_id: int, body: str, actor: Actor) -> Comment:
-        """Change a comment's body: its author within the edit window, or a moderator."""
-        raise NotImplementedError
+        """Change a comment's body: its author within the edit window, or a moderator.
+
+        An author's edit goes through the moderation pipeline again, so an
+        approved comment cannot be edited into spam.
+        """
+        comment = _rules.require_visible(self.store.get_comment(comment_id), actor, comment_id)
+        now = self.clock.now()
+        _rules.require_author_in_window(
+            comment, actor, now=now, window=self.policy.edit_window, verb="edit"
+        )
+        if comment.status is Status.DELETED:
+            raise ConflictError("comment_deleted", "A deleted comment cannot be edited.")
+        body = _rules.check_body(body, max_bytes=self.policy.max_body_bytes)
+        status: Status = comment.status
+        reasons = comment.reasons
+        if not actor.moderator:
+            verdict = self.pipeline.check(self._candidate_for(comment, body, now))
+            self._raise_if_rejected(verdict)
+            if verdict.action is not Action.ACCEPT:
+                status, reasons = _rules.status_for(verdict), verdict.reasons
+        updated = attrs.evolve(
+            comment,
+            body_source=body,
+            body_html=self.renderer.render(body),
+            edited_at=now,
+            status=status,
+            reasons=reasons,
+        )
+        notices: list[Notice] = []
+        if status is not comment.status:
+            kind = EventKind.HELD if status is Status.PENDING else EventKind.SPAM
+            notices = self._notices(kind, updated)
+        return self.store.update_comment(updated, notices, now=now)
 
     def delete(self, comment_id: int, actor: Actor) -> Comment | None:
-        """Delete a comment; returns the placeholder left behind, or ``None``."""
-        raise NotImplementedError
+        """Delete a comment: its author within the edit window, or a moderator.
+
+        A comment with replies leaves a placeholder so the replies keep their
+        place (returned); a comment without replies disappears (``None``), and
+        so does any placeholder above it that has no replies left.
+        """
+        comment = _rules.require_visible(self.store.get_comment(comment_id), actor, comment_id)
+        now = self.clock.now()
+        _rules.require_author_in_window(
+            comment, actor, now=now, window=self.policy.edit_window, verb="delete"
+        )
+        if comment.status is Status.DELETED:
+            raise ConflictError("comment_deleted", "This comment is already deleted.")
+        return self._remove(comment, now)
 
     def moderate(self, comment_id: int, decision: Decision, actor: Actor) -> Comment | None:
-        """Apply a moderator's decision; returns the comment, ``None`` if deleted."""
-        raise NotImplementedError
+        """Apply a moderator's decision; returns the comment, or ``None`` if it is gone.
+
+        Marking spam, or approving what was spam (``HAM``), is passed to the
+        pipeline's learning steps after the change is stored.
+        """
+        _rules.require_moderator(actor)
+        comment = self.store.get_comment(comment_id)
+        if comment is None:
+            raise NotFoundError("comment_not_found", f"There is no comment {comment_id}.")
+        now = self.clock.now()
+        if decision is Decision.DELETE:
+            if comment.status is Status.DELETED:
+                raise ConflictError("comment_deleted", "This comment is already deleted.")
+            return self._remove(comment, now)
+        if comment.status is Status.DELETED:
+            raise ConflictError("comment_deleted", "A deleted comment cannot be moderated.")
+        if decision is Decision.SPAM:
+            target, kind = Status.SPAM, EventKind.SPAM
+        else:
+            target, kind = Status.APPROVED, EventKind.APPROVED
+        if comment.status is target:
+            updated = comment
+        else:
+            changed = attrs.evolve(comment, status=target)
+            updated = self.store.update_comment(changed, self._notices(kind, changed), now=now)
+        teach_spam = decision is Decision.SPAM and comment.status is not Status.SPAM
+        teach_ham = decision is Decision.HAM or (
+            decision is Decision.APPROVE and comment.status is Status.SPAM
+        )
+        if teach_spam or teach_ham:
+            self._learn(updated, is_spam=teach_spam)
+        return updated
 
     def vote(self, comment_id: int, actor: Actor, value: Literal[-1, 0, 1]) -> Comment:
-        """Vote a visible comment up (1), down (-1) or withdraw the vote (0)."""
-        raise NotImplementedError
+        """Vote a visible comment up (1), down (-1) or withdraw the vote (0).
+
+        One vote per identity per comment; voting again replaces the vote.
+        """
+        if isinstance(value, bool) or value not in (-1, 0, 1):
+            raise ValidationError(
+                "invalid_vote", "A vote is 1 (up), -1 (down) or 0 (withdraw).", field="value"
+            )
+        if actor.identity is None:
+            raise AuthenticationRequiredError(
+                "authentication_required", "Identify yourself to vote."
+            )
+        comment = _rules.require_visible(self.store.get_comment(comment_id), actor, comment_id)
+        if comment.status is not Status.APPROVED:
+            raise ConflictError("not_votable", "Only published comments can be voted on.")
+        if comment.author.key == actor.key:
+            raise PermissionDeniedError("own_comment", "You cannot vote on your own comment.")
+        return self.store.vote(comment_id, actor.identity.key, value)
+
+    def unsubscribe(self, comment_id: int) -> Comment:
+        """Stop reply notifications for one comment.
+
+        The caller has already checked the right to do so (a signed link).
+        """
+        comment = self.store.get_comment(comment_id)
+        if comment is None:
+            raise NotFoundError("comment_not_found", f"There is no comment {comment_id}.")
+        if not comment.notify_replies:
+            return comment
+        return self.store.update_comment(
+            attrs.evolve(comment, notify_replies=False), now=self.clock.now()
+        )
+
+    # ------------------------------------------------------------------ reading
 
     def get_comment(self, comment_id: int, viewer: Actor = Actor()) -> Comment:
         """Return one comment the viewer may see; ``NotFoundError`` otherwise."""
-        raise NotImplementedError
+        return _rules.require_visible(self.store.get_comment(comment_id), viewer, comment_id)
 
     def page(
         self,
@@ -142,8 +369,33 @@ class CommentEngine:
         top_limit: int | None = None,
         total_limit: int | None = None,
     ) -> ThreadPage:
-        """Return one page of a thread as a tree."""
-        raise NotImplementedError
+        """Return one page of a thread as a tree.
+
+        A page holds up to ``top_limit`` top-level comments with their replies,
+        at most ``total_limit`` comments in all; nodes whose replies did not
+        fit carry ``more_replies`` (fetch them with :meth:`subtree`).
+        """
+        thread = self.get_thread(thread_key)
+        order = sort if sort is not None else self.policy.default_sort
+        rows = self.store.page(
+            thread_key,
+            sort=order,
+            visibility=_rules.visibility_for(viewer),
+            cursor=cursor,
+            top_limit=self._limit(
+                "top_limit", top_limit, self.policy.top_limit, self.policy.max_top_limit
+            ),
+            total_limit=self._limit(
+                "total_limit", total_limit, self.policy.total_limit, self.policy.max_total_limit
+            ),
+        )
+        nodes = build_tree(
+            rows.comments,
+            sort=order,
+            max_depth=self.policy.max_display_depth,
+            overflow=self.policy.overflow,
+        )
+        return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
 
     def subtree(
         self,
@@ -154,15 +406,44 @@ class CommentEngine:
         total_limit: int | None = None,
     ) -> SubtreePage:
         """Return the replies under one comment as a tree ("N more replies")."""
-        raise NotImplementedError
+        parent = self.get_comment(comment_id, viewer)
+        rows = self.store.subtree(
+            comment_id,
+            visibility=_rules.visibility_for(viewer),
+            cursor=cursor,
+            total_limit=self._limit(
+                "total_limit", total_limit, self.policy.total_limit, self.policy.max_total_limit
+            ),
+        )
+        limit = self.policy.max_display_depth
+        base = parent.depth + 1 if limit is None else min(parent.depth + 1, limit)
+        nodes = build_tree(
+            rows.comments,
+            max_depth=limit,
+            overflow=self.policy.overflow,
+            under=comment_id,
+            base_depth=base,
+        )
+        return SubtreePage(parent=parent, nodes=nodes, next_cursor=rows.next_cursor)
 
     def counts(self, thread_keys: Sequence[str]) -> dict[str, int]:
-        """Return approved-comment counts for many threads at once."""
-        raise NotImplementedError
+        """Return approved-comment counts for many threads at once (unknown: 0)."""
+        if len(thread_keys) > self.policy.max_counts_keys:
+            raise ValidationError(
+                "too_many_threads",
+                f"Ask for at most {self.policy.max_counts_keys} threads at once.",
+                field="threads",
+            )
+        for key in thread_keys:
+            _rules.check_thread_key(key, max_length=self.policy.max_thread_key_length)
+        return self.store.counts(list(dict.fromkeys(thread_keys)))
 
     def recent(self, limit: int = 20, thread_key: str | None = None) -> list[Comment]:
         """Return the newest approved comments, newest first."""
-        raise NotImplementedError
+        size = self._limit("limit", limit, 20, self.policy.max_recent)
+        if thread_key is not None:
+            _rules.check_thread_key(thread_key, max_length=self.policy.max_thread_key_length)
+        return self.store.recent(size, thread_key)
 
     def queue(
         self,
@@ -172,17 +453,169 @@ class CommentEngine:
         limit: int = 50,
         cursor: str | None = None,
     ) -> CommentRows:
-        """Return the moderation queue; moderators only."""
-        raise NotImplementedError
+        """Return the moderation queue, newest first; moderators only."""
+        _rules.require_moderator(actor)
+        size = self._limit("limit", limit, 50, self.policy.max_top_limit)
+        return self.store.moderation_queue(statuses, limit=size, cursor=cursor)
+
+    # ------------------------------------------------------------------ moderation upkeep
 
     def recheck(self, comment_id: int) -> Comment:
-        """Run the pipeline again on a pending comment and apply the new verdict."""
-        raise NotImplementedError
+        """Run the pipeline again on a pending comment and apply the new verdict.
+
+        Used when a spam service that was down comes back. A verdict to
+        accept publishes the comment; to hold keeps it pending with the new
+        reasons; spam or reject stores it as spam (nothing is ever dropped here).
+        """
+        comment = self.store.get_comment(comment_id)
+        if comment is None:
+            raise NotFoundError("comment_not_found", f"There is no comment {comment_id}.")
+        if comment.status is not Status.PENDING:
+            raise ConflictError("not_pending", "Only pending comments are re-checked.")
+        now = self.clock.now()
+        verdict = self.pipeline.check(self._candidate_for(comment, comment.body_source, now))
+        if verdict.action is Action.ACCEPT:
+            status, kind = Status.APPROVED, EventKind.APPROVED
+        elif verdict.action is Action.HOLD:
+            status, kind = Status.PENDING, None
+        else:
+            status, kind = Status.SPAM, EventKind.SPAM
+        updated = attrs.evolve(comment, status=status, reasons=verdict.reasons)
+        notices = self._notices(kind, updated) if kind is not None else []
+        return self.store.update_comment(updated, notices, now=now)
+
+    # ------------------------------------------------------------------ personal data
 
     def export(self, identity_key: str) -> PersonalData:
         """Return everything stored about one identity."""
-        raise NotImplementedError
+        return PersonalData(
+            identity_key=identity_key,
+            comments=self.store.comments_by_author(identity_key),
+            votes=self.store.votes_by(identity_key),
+        )
 
     def erase(self, identity_key: str) -> int:
-        """Erase one identity's comments and votes; returns how many comments."""
-        raise NotImplementedError
+        """Erase one identity's comments and votes; returns how many comments.
+
+        Comments with replies become anonymous placeholders so the replies
+        keep their place; the others are removed for good.
+        """
+        comments = self.store.comments_by_author(identity_key)
+        now = self.clock.now()
+        # Deepest first, so a parent sees its children already gone.
+        for comment in sorted(comments, key=lambda c: (-c.depth, -c.id)):
+            current = self.store.get_comment(comment.id)
+            if current is not None:
+                self._remove(current, now, scrub=True)
+        self.store.erase_votes(identity_key)
+        return len(comments)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _parent_for(self, thread_key: str, parent_id: int | None) -> Comment | None:
+        if parent_id is None:
+            return None
+        if isinstance(parent_id, bool) or not isinstance(parent_id, int) or parent_id <= 0:
+            raise InvalidParentError(
+                "invalid_parent", "parent_id must be a positive comment id.", field="parent_id"
+            )
+        parent = self.store.get_comment(parent_id)
+        if parent is None or parent.thread_key != thread_key:
+            raise InvalidParentError(
+                "invalid_parent",
+                f"There is no comment {parent_id} in this thread to reply to.",
+                field="parent_id",
+            )
+        if parent.status is not Status.APPROVED:
+            raise InvalidParentError(
+                "parent_not_visible",
+                f"Comment {parent_id} is not published, so it cannot be replied to.",
+                field="parent_id",
+            )
+        return parent
+
+    def _candidate_for(self, comment: Comment, body: str, now: datetime) -> Candidate:
+        thread = self.get_thread(comment.thread_key)
+        parent = None if comment.parent_id is None else self.store.get_comment(comment.parent_id)
+        return Candidate(
+            thread=thread,
+            author=comment.author,
+            body=body,
+            context=comment.context,
+            now=now,
+            parent=parent,
+            comment_id=comment.id,
+        )
+
+    @staticmethod
+    def _raise_if_rejected(verdict: Verdict) -> None:
+        if verdict.action is not Action.REJECT:
+            return
+        # The pipeline stops at the first rejecting step, so its reason is the last one.
+        reason = verdict.reasons[-1] if verdict.reasons else None
+        code = reason.code if reason else "rejected"
+        message = reason.message if reason else "The comment was refused."
+        if verdict.retry_after is not None:
+            raise RateLimitedError(
+                code, message, retry_after=verdict.retry_after, reasons=verdict.reasons
+            )
+        field = _rules.field_of(reason) if reason else None
+        raise RejectedError(code, message, field=field, reasons=verdict.reasons)
+
+    def _notices(self, kind: EventKind, comment: Comment) -> list[Notice]:
+        return [Notice(n.channel, kind) for n in self.notifiers if n.wants(kind, comment)]
+
+    def _remove(self, comment: Comment, now: datetime, *, scrub: bool = False) -> Comment | None:
+        """Delete ``comment``: a placeholder if it has replies, else gone for good."""
+        placeholder = attrs.evolve(
+            comment,
+            status=Status.DELETED,
+            author=_rules.DELETED_AUTHOR,
+            body_source="",
+            body_html="",
+            reasons=(),
+            context=RequestContext() if scrub else comment.context,
+            notify_replies=False,
+        )
+        if comment.status is not Status.DELETED:
+            # Written first (with its notice) so the deletion is recorded even
+            # if removing the row below fails: the reader then sees a placeholder.
+            placeholder = self.store.update_comment(
+                placeholder, self._notices(EventKind.DELETED, comment), now=now
+            )
+        elif scrub:
+            placeholder = self.store.update_comment(placeholder, now=now)
+        if self.store.child_count(comment.id) > 0:
+            return placeholder
+        self._prune(comment)
+        return None
+
+    def _prune(self, comment: Comment) -> None:
+        """Remove a reply-less comment, then any placeholder above left without replies."""
+        current: Comment | None = comment
+        while current is not None:
+            self.store.remove_comment(current.id)
+            if current.parent_id is None:
+                return
+            parent = self.store.get_comment(current.parent_id)
+            if parent is None or parent.status is not Status.DELETED:
+                return
+            if self.store.child_count(parent.id) > 0:
+                return
+            current = parent
+
+    def _learn(self, comment: Comment, *, is_spam: bool) -> None:
+        try:
+            self.pipeline.learn(comment, is_spam)
+        except Exception:  # a learning step's outage must not undo a moderator's decision
+            _log.exception("moderation feedback for comment %s failed", comment.id)
+
+    @staticmethod
+    def _limit(name: str, value: int | None, default: int, maximum: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(
+                "invalid_limit", f"{name} must be a positive whole number.", field=name
+            )
+        return min(value, maximum)
