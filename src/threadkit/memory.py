@@ -1,0 +1,737 @@
+"""The reference :class:`~threadkit.ports.CommentStore`, kept in process memory.
+
+``MemoryStore`` keeps every thread, comment, vote and outbox message in plain
+dicts and sorted lists behind one lock. It is the store the engine's own tests,
+the examples and quick prototypes use, and it passes the same conformance suite
+(:class:`threadkit.testing.CommentStoreSuite`) as every real store. Nothing
+survives the process, and two processes never share one, so it is not for a
+site served by several workers.
+
+It is built like a real store: a page costs work in proportion to the page,
+never to the thread (sorted top-level index per thread and sort order, child
+lists per comment, keyset cursors), and every counter is kept in step with the
+write that changes it.
+
+>>> from datetime import UTC, datetime
+>>> from threadkit.models import Identity, NewComment, SortOrder, Status, Visibility
+>>> store = MemoryStore()
+>>> now = datetime(2026, 1, 1, tzinfo=UTC)
+>>> thread = store.ensure_thread("post-1", title="Hello", now=now)
+>>> ada = Identity("anonymous", "b1", "Ada")
+>>> first = store.add_comment(
+...     NewComment("post-1", None, ada, "Hi", "<p>Hi</p>", Status.APPROVED, now)
+... )
+>>> reply = store.add_comment(
+...     NewComment("post-1", first.id, ada, "Re", "<p>Re</p>", Status.APPROVED, now)
+... )
+>>> rows = store.page(
+...     "post-1", sort=SortOrder.OLDEST, visibility=Visibility(), top_limit=10, total_limit=100
+... )
+>>> [(c.id, c.depth) for c in rows.comments], rows.next_cursor
+([(1, 0), (2, 1)], None)
+>>> store.get_thread("post-1").comment_count
+2
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from itertools import chain, islice
+from typing import Literal
+
+import attrs
+
+from .errors import ConflictError, InvalidParentError, NotFoundError, ValidationError
+from .models import (
+    Comment,
+    CommentRows,
+    NewComment,
+    Notice,
+    OutboxMessage,
+    SortOrder,
+    Status,
+    Thread,
+    Visibility,
+    utc,
+)
+
+__all__ = ["MemoryStore"]
+
+#: Statuses a parent's ``reply_count`` counts.
+_REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    """Return ``moment`` in UTC; refuse a naive datetime with a ``ValidationError``."""
+    try:
+        return utc(moment)
+    except ValueError as exc:
+        raise ValidationError(
+            "naive_datetime",
+            f"{field} must be a timezone-aware datetime (e.g. datetime.now(UTC)).",
+            field=field,
+        ) from exc
+
+
+def _check_limit(value: int, field: str) -> None:
+    """Refuse a limit below one."""
+    if value < 1:
+        raise ValidationError(
+            "invalid_limit", f"{field} must be at least 1, not {value}.", field=field
+        )
+
+
+def _bad_cursor(cursor: str) -> ValidationError:
+    """Build the error for a cursor this store did not make for this query."""
+    return ValidationError(
+        "invalid_cursor",
+        f"Cursor {cursor!r} does not belong to this query (or the page it continues is gone);"
+        " start again without a cursor.",
+        field="cursor",
+    )
+
+
+def _parse_cursor(cursor: str, kind: str, parts: int) -> list[int]:
+    """Split ``"<kind>.<int>.<int>..."`` into its integers, checking kind and arity."""
+    pieces = cursor.split(".")
+    if len(pieces) != parts + 1 or pieces[0] != kind:
+        raise _bad_cursor(cursor)
+    try:
+        return [int(piece) for piece in pieces[1:]]
+    except ValueError:
+        raise _bad_cursor(cursor) from None
+
+
+def _make_cursor(kind: str, *values: int) -> str:
+    """Build the opaque cursor ``"<kind>.<int>..."``."""
+    return ".".join([kind, *map(str, values)])
+
+
+def _insert(items: list[int], item: int) -> None:
+    """Insert ``item`` into the sorted list ``items``."""
+    bisect.insort(items, item)
+
+
+def _discard(items: list[int], item: int) -> None:
+    """Remove ``item`` from the sorted list ``items`` if it is there."""
+    at = bisect.bisect_left(items, item)
+    if at < len(items) and items[at] == item:
+        del items[at]
+
+
+def _descending(items: list[int], end: int) -> Iterator[int]:
+    """Yield ``items[end - 1]``, ``items[end - 2]``, ... ``items[0]``."""
+    for at in range(end - 1, -1, -1):
+        yield items[at]
+
+
+def _ascending(items: Sequence[int], start: int) -> Iterator[int]:
+    """Yield ``items[start:]`` without copying the list."""
+    for at in range(start, len(items)):
+        yield items[at]
+
+
+class MemoryStore:
+    """A thread-safe :class:`~threadkit.ports.CommentStore` held in memory.
+
+    One lock guards everything, so each method is one atomic transaction.
+    Cursors are short opaque strings such as ``"o.41"``; a cursor from one
+    query must only be passed back to the same query, and a foreign or stale
+    one raises ``ValidationError`` with code ``invalid_cursor``.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_comment_id = 0
+        self._last_message_id = 0
+        self._threads: dict[str, Thread] = {}
+        self._comments: dict[int, Comment] = {}
+        # Per thread: top-level ids ascending, and (-score, id) ascending for TOP.
+        self._top_ids: dict[str, list[int]] = {}
+        self._top_scores: dict[str, list[tuple[int, int]]] = {}
+        # Per thread: every comment id ascending (recent() of one thread).
+        self._thread_ids: dict[str, list[int]] = {}
+        # Per comment: direct reply ids ascending (creation order).
+        self._children: dict[int, list[int]] = {}
+        self._by_status: dict[Status, list[int]] = {status: [] for status in Status}
+        self._by_author: dict[str, list[int]] = {}
+        self._by_ip: dict[str, list[int]] = {}
+        # voter -> {comment id: +1 or -1}, and comment id -> its voters.
+        self._votes: dict[str, dict[int, int]] = {}
+        self._voters: dict[int, set[str]] = {}
+        self._outbox: dict[int, OutboxMessage] = {}
+        self._leases: dict[int, datetime] = {}
+
+    # --- threads -----------------------------------------------------------
+
+    def ensure_thread(self, key: str, *, title: str = "", url: str = "", now: datetime) -> Thread:
+        """Return the thread ``key``, creating it (open, no comments) if it is new.
+
+        An existing thread keeps its title and url unless it had none.
+        """
+        created_at = _aware(now, "now")
+        with self._lock:
+            thread = self._threads.get(key)
+            if thread is None:
+                thread = Thread(key, created_at, title, url)
+                self._threads[key] = thread
+                self._top_ids[key] = []
+                self._top_scores[key] = []
+                self._thread_ids[key] = []
+                return thread
+            if (title and not thread.title) or (url and not thread.url):
+                thread = attrs.evolve(thread, title=thread.title or title, url=thread.url or url)
+                self._threads[key] = thread
+            return thread
+
+    def get_thread(self, key: str) -> Thread | None:
+        """Return the thread ``key``, or ``None``."""
+        with self._lock:
+            return self._threads.get(key)
+
+    def set_thread_closed(self, key: str, closed: bool) -> Thread:
+        """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
+        with self._lock:
+            thread = self._thread(key)
+            thread = attrs.evolve(thread, closed=closed)
+            self._threads[key] = thread
+            return thread
+
+    def counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """Approved-comment counts for many threads at once; unknown keys count 0."""
+        with self._lock:
+            result: dict[str, int] = {}
+            for key in keys:
+                thread = self._threads.get(key)
+                result[key] = 0 if thread is None else thread.comment_count
+            return result
+
+    # --- comments ----------------------------------------------------------
+
+    def add_comment(self, draft: NewComment, notices: Sequence[Notice] = ()) -> Comment:
+        """Store a new comment and queue ``notices`` about it, in one transaction.
+
+        The store assigns ``id``, ``root_id`` and ``depth`` from the parent,
+        updates the counters, and raises ``InvalidParentError`` if the parent
+        does not exist or lies in another thread, ``NotFoundError`` if the
+        thread does not exist.
+        """
+        created_at = _aware(draft.created_at, "created_at")
+        with self._lock:
+            self._thread(draft.thread_key)
+            parent: Comment | None = None
+            if draft.parent_id is not None:
+                parent = self._comments.get(draft.parent_id)
+                if parent is None or parent.thread_key != draft.thread_key:
+                    raise InvalidParentError(
+                        "invalid_parent",
+                        f"Comment {draft.parent_id} does not exist in thread"
+                        f" {draft.thread_key!r}; reply to a comment of the same thread.",
+                        field="parent_id",
+                    )
+            self._last_comment_id += 1
+            comment_id = self._last_comment_id
+            comment = Comment(
+                id=comment_id,
+                thread_key=draft.thread_key,
+                parent_id=draft.parent_id,
+                root_id=comment_id if parent is None else parent.root_id,
+                depth=0 if parent is None else parent.depth + 1,
+                author=draft.author,
+                body_source=draft.body_source,
+                body_html=draft.body_html,
+                status=draft.status,
+                created_at=created_at,
+                reasons=draft.reasons,
+                context=draft.context,
+                notify_replies=draft.notify_replies,
+            )
+            self._comments[comment_id] = comment
+            self._thread_ids[comment.thread_key].append(comment_id)
+            if parent is None:
+                self._top_ids[comment.thread_key].append(comment_id)
+                bisect.insort(self._top_scores[comment.thread_key], (0, comment_id))
+            else:
+                self._children.setdefault(parent.id, []).append(comment_id)
+            self._by_status[comment.status].append(comment_id)
+            self._by_author.setdefault(comment.author.key, []).append(comment_id)
+            self._by_ip.setdefault(comment.context.ip, []).append(comment_id)
+            self._count(comment, +1)
+            self._queue(comment, notices, created_at)
+            return comment
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        """Return one comment in any status, or ``None``."""
+        with self._lock:
+            return self._comments.get(comment_id)
+
+    def update_comment(
+        self, comment: Comment, notices: Sequence[Notice] = (), *, now: datetime
+    ) -> Comment:
+        """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
+
+        Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
+        ``edited_at``, ``reasons``, ``notify_replies``; every other field of
+        ``comment`` is ignored. Counters follow the change of status. Raises
+        ``NotFoundError`` for an unknown id.
+        """
+        at = _aware(now, "now")
+        edited_at = None if comment.edited_at is None else _aware(comment.edited_at, "edited_at")
+        with self._lock:
+            old = self._comment(comment.id)
+            new = attrs.evolve(
+                old,
+                author=comment.author,
+                body_source=comment.body_source,
+                body_html=comment.body_html,
+                status=comment.status,
+                edited_at=edited_at,
+                reasons=comment.reasons,
+                notify_replies=comment.notify_replies,
+            )
+            if new.status is not old.status:
+                self._count(old, -1)
+                self._count(new, +1)
+                _discard(self._by_status[old.status], old.id)
+                _insert(self._by_status[new.status], new.id)
+            if new.author.key != old.author.key:
+                self._unindex(self._by_author, old.author.key, old.id)
+                _insert(self._by_author.setdefault(new.author.key, []), new.id)
+            self._comments[new.id] = new
+            self._queue(new, notices, at)
+            return new
+
+    def remove_comment(self, comment_id: int) -> None:
+        """Delete a comment that has no replies (of any status) for good.
+
+        Raises ``ConflictError`` if it still has replies, ``NotFoundError`` if
+        it does not exist. Counters and the comment's votes go with it; queued
+        outbox messages about it stay (the notifier then gets no comment).
+        """
+        with self._lock:
+            comment = self._comment(comment_id)
+            if self._children.get(comment_id):
+                raise ConflictError(
+                    "has_replies",
+                    f"Comment {comment_id} still has replies; replace it with a deleted"
+                    " placeholder instead of removing it.",
+                )
+            self._count(comment, -1)
+            del self._comments[comment_id]
+            self._children.pop(comment_id, None)
+            _discard(self._thread_ids[comment.thread_key], comment_id)
+            if comment.parent_id is None:
+                _discard(self._top_ids[comment.thread_key], comment_id)
+                self._discard_score(comment)
+            else:
+                _discard(self._children[comment.parent_id], comment_id)
+            _discard(self._by_status[comment.status], comment_id)
+            self._unindex(self._by_author, comment.author.key, comment_id)
+            self._unindex(self._by_ip, comment.context.ip, comment_id)
+            for voter in self._voters.pop(comment_id, set()):
+                self._votes[voter].pop(comment_id, None)
+                if not self._votes[voter]:
+                    del self._votes[voter]
+
+    def child_count(self, comment_id: int) -> int:
+        """How many direct replies ``comment_id`` has, in any status (0 if unknown)."""
+        with self._lock:
+            return len(self._children.get(comment_id, ()))
+
+    def page(
+        self,
+        thread_key: str,
+        *,
+        sort: SortOrder,
+        visibility: Visibility,
+        cursor: str | None = None,
+        top_limit: int,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return one page of a thread.
+
+        The page holds the next ``top_limit`` visible top-level comments in
+        ``sort`` order (oldest: id ascending; newest: id descending; top: score
+        descending, then id ascending), each followed by its visible
+        descendants depth first, siblings oldest first, at most ``total_limit``
+        comments in all. A top-level comment is only included with all its
+        visible descendants, except the first, which is cut at ``total_limit``
+        (fetch the rest with :meth:`subtree`). A hidden comment's visible
+        descendants are still returned; a hidden top-level comment is skipped
+        with its whole subtree.
+
+        ``next_cursor`` continues after the last top-level comment returned,
+        or is ``None`` when there are no more.
+        """
+        _check_limit(top_limit, "top_limit")
+        _check_limit(total_limit, "total_limit")
+        with self._lock:
+            if thread_key not in self._threads:
+                return CommentRows([])
+            rows: list[Comment] = []
+            included = 0
+            last: Comment | None = None
+            full = False
+            more = False
+            for top_id in self._top_order(thread_key, sort, cursor):
+                top = self._comments[top_id]
+                if not visibility.can_see(top):
+                    continue
+                if full or included == top_limit:
+                    more = True
+                    break
+                room = total_limit - len(rows)
+                block = list(islice(chain([top], self._walk(top_id, visibility)), room + 1))
+                if len(block) > room:
+                    if included:
+                        more = True
+                        break
+                    del block[room:]
+                rows.extend(block)
+                included += 1
+                last = top
+                full = len(rows) >= total_limit
+            next_cursor = None
+            if more and last is not None:
+                next_cursor = self._top_cursor(sort, last)
+            return CommentRows(rows, next_cursor)
+
+    def subtree(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return visible descendants of ``comment_id``, not the comment itself.
+
+        Depth first, siblings oldest first (parents before children), at most
+        ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
+        """
+        _check_limit(total_limit, "total_limit")
+        with self._lock:
+            if comment_id not in self._comments:
+                return CommentRows([])
+            stack = None
+            if cursor is not None:
+                subtree_root, last_id = _parse_cursor(cursor, "s", 2)
+                if subtree_root != comment_id:
+                    raise _bad_cursor(cursor)
+                stack = self._resume(comment_id, last_id, cursor)
+            block = list(islice(self._walk(comment_id, visibility, stack), total_limit + 1))
+            if len(block) <= total_limit:
+                return CommentRows(block)
+            del block[total_limit:]
+            return CommentRows(block, _make_cursor("s", comment_id, block[-1].id))
+
+    def recent(self, limit: int, thread_key: str | None = None) -> list[Comment]:
+        """Return the newest approved comments, newest first, optionally of one thread."""
+        if limit < 1:
+            return []
+        with self._lock:
+            if thread_key is None:
+                approved = self._by_status[Status.APPROVED]
+                return [
+                    self._comments[i] for i in islice(_descending(approved, len(approved)), limit)
+                ]
+            ids = self._thread_ids.get(thread_key, [])
+            found = (self._comments[i] for i in _descending(ids, len(ids)))
+            return list(islice((c for c in found if c.status is Status.APPROVED), limit))
+
+    def moderation_queue(
+        self, statuses: Sequence[Status], *, limit: int, cursor: str | None = None
+    ) -> CommentRows:
+        """Comments in ``statuses``, newest first, for the moderation queue."""
+        _check_limit(limit, "limit")
+        with self._lock:
+            before = None if cursor is None else _parse_cursor(cursor, "q", 1)[0]
+            streams = []
+            for status in set(statuses):
+                ids = self._by_status[status]
+                end = len(ids) if before is None else bisect.bisect_left(ids, before)
+                streams.append(_descending(ids, end))
+            block = [
+                self._comments[i] for i in islice(heapq.merge(*streams, reverse=True), limit + 1)
+            ]
+            if len(block) <= limit:
+                return CommentRows(block)
+            del block[limit:]
+            return CommentRows(block, _make_cursor("q", block[-1].id))
+
+    def comments_by_author(self, author_key: str) -> list[Comment]:
+        """Every comment whose ``author.key`` is ``author_key``, oldest first."""
+        with self._lock:
+            return [self._comments[i] for i in self._by_author.get(author_key, [])]
+
+    # --- history the moderation steps ask about ------------------------------
+
+    def latest_comment_at(
+        self, *, ip: str | None = None, author_key: str | None = None
+    ) -> datetime | None:
+        """When the newest comment from this IP or author was written (any status).
+
+        With both given, a comment matching either counts; with neither, ``None``.
+        """
+        with self._lock:
+            ids: Iterable[int] = chain(
+                () if ip is None else self._by_ip.get(ip, ()),
+                () if author_key is None else self._by_author.get(author_key, ()),
+            )
+            return max((self._comments[i].created_at for i in ids), default=None)
+
+    def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
+        """Whether this author already wrote exactly this body in this thread (any status)."""
+        with self._lock:
+            return any(
+                comment.thread_key == thread_key and comment.body_source == body_source
+                for comment in map(self._comments.__getitem__, self._by_author.get(author_key, ()))
+            )
+
+    def has_approved_comment(self, author_key: str) -> bool:
+        """Whether this author has at least one approved comment anywhere."""
+        with self._lock:
+            return any(
+                self._comments[i].status is Status.APPROVED
+                for i in self._by_author.get(author_key, ())
+            )
+
+    # --- votes ---------------------------------------------------------------
+
+    def vote(self, comment_id: int, voter_key: str, value: Literal[-1, 0, 1]) -> Comment:
+        """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
+
+        Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
+        ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
+        value other than -1, 0 or 1.
+        """
+        if int(value) not in {-1, 0, 1}:
+            raise ValidationError(
+                "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
+            )
+        with self._lock:
+            comment = self._comment(comment_id)
+            mine = self._votes.get(voter_key, {})
+            old = mine.get(comment_id, 0)
+            if value:
+                self._votes.setdefault(voter_key, mine)[comment_id] = value
+                self._voters.setdefault(comment_id, set()).add(voter_key)
+            elif old:
+                del mine[comment_id]
+                if not mine:
+                    del self._votes[voter_key]
+                self._voters[comment_id].discard(voter_key)
+            return self._tally(comment, old, value)
+
+    def votes_by(self, voter_key: str) -> dict[int, int]:
+        """Every vote this voter cast, as ``{comment_id: +1 or -1}``."""
+        with self._lock:
+            return dict(self._votes.get(voter_key, {}))
+
+    def erase_votes(self, voter_key: str) -> int:
+        """Withdraw every vote this voter cast; return how many there were."""
+        with self._lock:
+            mine = self._votes.pop(voter_key, {})
+            for comment_id, value in mine.items():
+                self._voters[comment_id].discard(voter_key)
+                self._tally(self._comments[comment_id], value, 0)
+            return len(mine)
+
+    # --- notification outbox ------------------------------------------------
+
+    def claim_outbox(
+        self, *, now: datetime, limit: int, lease_seconds: float
+    ) -> list[OutboxMessage]:
+        """Take up to ``limit`` messages due at ``now`` for delivery, oldest due first.
+
+        Claimed messages are hidden from other claimers for ``lease_seconds``
+        (so a worker that dies lets them come back). Each claim adds one to
+        ``attempts``.
+        """
+        at = _aware(now, "now")
+        if limit < 1:
+            return []
+        with self._lock:
+            due = heapq.nsmallest(
+                limit,
+                (
+                    message
+                    for message in self._outbox.values()
+                    if (message.next_attempt_at is None or message.next_attempt_at <= at)
+                    and self._leases.get(message.id, at) <= at
+                ),
+                key=lambda message: (message.next_attempt_at or message.created_at, message.id),
+            )
+            until = at + timedelta(seconds=lease_seconds)
+            claimed = []
+            for message in due:
+                message = attrs.evolve(message, attempts=message.attempts + 1)
+                self._outbox[message.id] = message
+                self._leases[message.id] = until
+                claimed.append(message)
+            return claimed
+
+    def complete_outbox(self, message_id: int) -> None:
+        """Forget a delivered message (an unknown id is ignored: delivery is at-least-once)."""
+        with self._lock:
+            self._outbox.pop(message_id, None)
+            self._leases.pop(message_id, None)
+
+    def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
+        """Put a failed message back, due again at ``next_attempt_at`` (unknown ids ignored)."""
+        due = _aware(next_attempt_at, "next_attempt_at")
+        with self._lock:
+            message = self._outbox.get(message_id)
+            if message is None:
+                return
+            self._outbox[message_id] = attrs.evolve(message, next_attempt_at=due, last_error=error)
+            self._leases.pop(message_id, None)
+
+    # --- private helpers (call with the lock held) ---------------------------
+
+    def _thread(self, key: str) -> Thread:
+        """Return the thread ``key`` or raise ``NotFoundError``."""
+        thread = self._threads.get(key)
+        if thread is None:
+            raise NotFoundError(
+                "thread_not_found",
+                f"No thread {key!r}; create it with ensure_thread first.",
+                field="thread_key",
+            )
+        return thread
+
+    def _comment(self, comment_id: int) -> Comment:
+        """Return the comment ``comment_id`` or raise ``NotFoundError``."""
+        comment = self._comments.get(comment_id)
+        if comment is None:
+            raise NotFoundError(
+                "comment_not_found", f"No comment {comment_id}.", field="comment_id"
+            )
+        return comment
+
+    def _count(self, comment: Comment, sign: int) -> None:
+        """Add (``+1``) or take away (``-1``) ``comment``'s share of the counters."""
+        if comment.status is Status.APPROVED:
+            thread = self._threads[comment.thread_key]
+            top = sign if comment.parent_id is None else 0
+            self._threads[comment.thread_key] = attrs.evolve(
+                thread,
+                comment_count=thread.comment_count + sign,
+                top_level_count=thread.top_level_count + top,
+            )
+        if comment.parent_id is not None and comment.status in _REPLY_COUNTED:
+            parent = self._comments[comment.parent_id]
+            self._comments[parent.id] = attrs.evolve(parent, reply_count=parent.reply_count + sign)
+
+    def _queue(self, comment: Comment, notices: Sequence[Notice], at: datetime) -> None:
+        """Queue one outbox message per notice about ``comment``, due at ``at``."""
+        for notice in notices:
+            self._last_message_id += 1
+            self._outbox[self._last_message_id] = OutboxMessage(
+                id=self._last_message_id,
+                channel=notice.channel,
+                kind=notice.kind,
+                comment_id=comment.id,
+                thread_key=comment.thread_key,
+                created_at=at,
+                next_attempt_at=at,
+            )
+
+    def _tally(self, comment: Comment, old: int, new: int) -> Comment:
+        """Move one vote on ``comment`` from ``old`` to ``new``; store and return it."""
+        if old == new:
+            return comment
+        updated = attrs.evolve(
+            comment,
+            upvotes=comment.upvotes - (old == 1) + (new == 1),
+            downvotes=comment.downvotes - (old == -1) + (new == -1),
+        )
+        self._comments[comment.id] = updated
+        if comment.parent_id is None and updated.score != comment.score:
+            self._discard_score(comment)
+            bisect.insort(self._top_scores[comment.thread_key], (-updated.score, comment.id))
+        return updated
+
+    def _discard_score(self, comment: Comment) -> None:
+        """Remove a top-level comment from its thread's score index."""
+        scores = self._top_scores[comment.thread_key]
+        key = (-comment.score, comment.id)
+        at = bisect.bisect_left(scores, key)
+        if at < len(scores) and scores[at] == key:
+            del scores[at]
+
+    @staticmethod
+    def _unindex(index: dict[str, list[int]], key: str, comment_id: int) -> None:
+        """Remove ``comment_id`` from ``index[key]``, dropping the key when empty."""
+        ids = index.get(key)
+        if ids is not None:
+            _discard(ids, comment_id)
+            if not ids:
+                del index[key]
+
+    def _top_order(self, thread_key: str, sort: SortOrder, cursor: str | None) -> Iterator[int]:
+        """Top-level ids of a thread in ``sort`` order, after ``cursor``."""
+        if sort is SortOrder.TOP:
+            scores = self._top_scores[thread_key]
+            start = 0
+            if cursor is not None:
+                score, after = _parse_cursor(cursor, "t", 2)
+                start = bisect.bisect_right(scores, (-score, after))
+            return (scores[at][1] for at in range(start, len(scores)))
+        ids = self._top_ids[thread_key]
+        if sort is SortOrder.NEWEST:
+            end = (
+                len(ids)
+                if cursor is None
+                else bisect.bisect_left(ids, _parse_cursor(cursor, "n", 1)[0])
+            )
+            return _descending(ids, end)
+        start = 0 if cursor is None else bisect.bisect_right(ids, _parse_cursor(cursor, "o", 1)[0])
+        return _ascending(ids, start)
+
+    @staticmethod
+    def _top_cursor(sort: SortOrder, last: Comment) -> str:
+        """Build the cursor continuing ``sort`` order after the top-level comment ``last``."""
+        if sort is SortOrder.TOP:
+            return _make_cursor("t", last.score, last.id)
+        return _make_cursor("n" if sort is SortOrder.NEWEST else "o", last.id)
+
+    def _walk(
+        self, comment_id: int, visibility: Visibility, stack: list[int] | None = None
+    ) -> Iterator[Comment]:
+        """Yield visible descendants of ``comment_id`` depth first, siblings oldest first.
+
+        Hidden comments are walked through, not yielded. ``stack`` (ids still
+        to visit, next one last) resumes an earlier walk.
+        """
+        if stack is None:
+            stack = list(reversed(self._children.get(comment_id, ())))
+        while stack:
+            comment = self._comments[stack.pop()]
+            children = self._children.get(comment.id)
+            if children:
+                stack.extend(reversed(children))
+            if visibility.can_see(comment):
+                yield comment
+
+    def _resume(self, comment_id: int, last_id: int, cursor: str) -> list[int]:
+        """Rebuild the walk stack of ``comment_id``'s subtree just after ``last_id``."""
+        path: list[Comment] = []
+        node = self._comments.get(last_id)
+        while node is not None and node.id != comment_id:
+            path.append(node)
+            node = None if node.parent_id is None else self._comments.get(node.parent_id)
+        if node is None or not path:
+            raise _bad_cursor(cursor)
+        stack: list[int] = []
+        parent = comment_id
+        for step in reversed(path):
+            siblings = self._children[parent]
+            stack.extend(reversed(siblings[bisect.bisect_right(siblings, step.id) :]))
+            parent = step.id
+        stack.extend(reversed(self._children.get(last_id, ())))
+        return stack
