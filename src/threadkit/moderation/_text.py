@@ -1,0 +1,74 @@
+"""Text helpers shared by the built-in steps: Unicode folding and link counting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["count_links", "fold", "is_blank", "utf8_size"]
+
+# The same parser configuration as threadkit.render.MarkdownRenderer: CommonMark,
+# raw HTML not recognised (so an ``<a href>`` typed in is text, not a link).
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+
+# A bare URL as a reader would see (and many sites would auto-link) it.
+_BARE_URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>]+|\bwww\.[^\s<>]+\.[^\s<>]+")
+
+
+def fold(text: str) -> str:
+    """Normalize ``text`` for keyword matching.
+
+    NFKC turns compatibility look-alikes into their plain forms (fullwidth
+    letters, mathematical bold letters, ligatures such as ``ﬁ``);
+    ``casefold`` is the Unicode way to ignore case (``ß`` matches ``ss``);
+    format characters (zero-width space and joiners, soft hyphens, bidi
+    controls) are dropped so they cannot split a word.
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only whitespace, control and format characters."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs") for ch in text)
+
+
+def utf8_size(text: str) -> int:
+    """How many bytes ``text`` takes in UTF-8 (a lone surrogate counts 3, not an error)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def count_links(source: str) -> int:
+    """Count the links a reader would see in a comment's Markdown source.
+
+    Every Markdown link, autolink (``<https://...>``) and image counts once;
+    so does every bare ``http(s)://``, ``ftp://`` or ``www.`` URL outside a
+    link, including inside code, where it is still there to copy.
+    """
+    total = 0
+    for token in _PARSER.parse(source):
+        if token.type in ("fence", "code_block"):
+            total += len(_BARE_URL.findall(token.content))
+        elif token.children:
+            total += _count_inline(token.children)
+    return total
+
+
+def _count_inline(children: list[Token]) -> int:
+    total = 0
+    inside_link = 0
+    for child in children:
+        if child.type == "link_open":
+            if not inside_link:
+                total += 1
+            inside_link += 1
+        elif child.type == "link_close":
+            inside_link = max(0, inside_link - 1)
+        elif child.type == "image":
+            total += 1
+        elif not inside_link and child.type in ("text", "code_inline"):
+            total += len(_BARE_URL.findall(child.content))
+    return total

@@ -1,0 +1,73 @@
+"""``FloodControl``: refuse comments posted too soon after the previous one."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import attrs
+
+from threadkit.models import Candidate, Verdict
+from threadkit.moderation.history import ModerationHistory
+
+__all__ = ["FloodControl"]
+
+
+def _seconds(value: float | None) -> float | None:
+    if value is not None and value < 0:
+        raise ValueError(f"a flood interval must be 0 or more (or None), not {value}")
+    return value
+
+
+@attrs.define
+class FloodControl:
+    """Reject a comment that comes less than N seconds after the last one.
+
+    Two intervals, each measured from the newest stored comment (in any
+    status): ``per_ip_seconds`` from the same IP address and
+    ``per_identity_seconds`` from the same author (``Identity.key``). ``0``
+    or ``None`` turns one off; a request without an IP skips the IP check.
+    The store answers, not process memory, so the limit holds across every
+    worker. Moderators are never limited, and re-checking an existing
+    comment never trips it.
+
+    Reason code: ``too_fast`` (action ``REJECT``), with
+    ``Verdict.retry_after`` set to the seconds left to wait; the engine
+    turns it into :class:`threadkit.errors.RateLimitedError` (HTTP 429).
+
+    Example: ``FloodControl(store, per_ip_seconds=30, per_identity_seconds=None)``.
+    """
+
+    store: ModerationHistory
+    per_ip_seconds: float | None = attrs.field(default=15, converter=_seconds)
+    per_identity_seconds: float | None = attrs.field(default=15, converter=_seconds)
+    name: str = "flood-control"
+
+    def check(self, candidate: Candidate) -> Verdict:
+        """Reject ``candidate`` if its IP or author posted too recently."""
+        if candidate.moderator or candidate.comment_id is not None:
+            return Verdict.accept()
+        wait = 0.0
+        ip = candidate.context.ip
+        if ip and self.per_ip_seconds:
+            latest = self.store.latest_comment_at(ip=ip)
+            wait = max(wait, _remaining(latest, candidate.now, self.per_ip_seconds))
+        if self.per_identity_seconds:
+            latest = self.store.latest_comment_at(author_key=candidate.author.key)
+            wait = max(wait, _remaining(latest, candidate.now, self.per_identity_seconds))
+        if wait <= 0:
+            return Verdict.accept()
+        return Verdict.reject(
+            self.name,
+            "too_fast",
+            f"You are posting too quickly; please wait {math.ceil(wait)} seconds.",
+            retry_after=wait,
+        )
+
+
+def _remaining(latest: datetime | None, now: datetime, interval: float) -> float:
+    """Seconds still to wait; a clock that went backwards never asks for more than ``interval``."""
+    if latest is None:
+        return 0.0
+    elapsed = (now - latest).total_seconds()
+    return min(interval, max(0.0, interval - elapsed))
