@@ -275,9 +275,9 @@ class MemoryStore:
         """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
 
         Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
-        ``edited_at``, ``reasons``, ``notify_replies``; every other field of
-        ``comment`` is ignored. Counters follow the change of status. Raises
-        ``NotFoundError`` for an unknown id.
+        ``edited_at``, ``reasons``, ``context``, ``notify_replies``; every other
+        field of ``comment`` (votes, counters, ids) is ignored. Counters follow
+        the change of status. Raises ``NotFoundError`` for an unknown id.
         """
         at = _aware(now, "now")
         edited_at = None if comment.edited_at is None else _aware(comment.edited_at, "edited_at")
@@ -291,6 +291,7 @@ class MemoryStore:
                 status=comment.status,
                 edited_at=edited_at,
                 reasons=comment.reasons,
+                context=comment.context,
                 notify_replies=comment.notify_replies,
             )
             if new.status is not old.status:
@@ -301,6 +302,9 @@ class MemoryStore:
             if new.author.key != old.author.key:
                 self._unindex(self._by_author, old.author.key, old.id)
                 _insert(self._by_author.setdefault(new.author.key, []), new.id)
+            if new.context.ip != old.context.ip:
+                self._unindex(self._by_ip, old.context.ip, old.id)
+                _insert(self._by_ip.setdefault(new.context.ip, []), new.id)
             self._comments[new.id] = new
             self._queue(new, notices, at)
             return new

@@ -246,8 +246,9 @@ class CommentStore(Protocol):
         """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
 
         Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
-        ``edited_at``, ``reasons``, ``notify_replies``. Counters follow the
-        change of status. Raises ``NotFoundError`` for an unknown id.
+        ``edited_at``, ``reasons``, ``context`` (erasure scrubs it),
+        ``notify_replies``. Counters follow the change of status. Raises
+        ``NotFoundError`` for an unknown id.
         """
         ...
 
