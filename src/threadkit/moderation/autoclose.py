@@ -47,8 +47,9 @@ class AutoClose:
             return Verdict.accept()
         if candidate.now - candidate.thread.created_at <= timedelta(days=self.days):
             return Verdict.accept()
+        days = f"{self.days:g} day" + ("" if self.days == 1 else "s")
         return Verdict.reject(
             self.name,
             "thread_closed",
-            f"This thread stopped taking comments {self.days:g} days after it started.",
+            f"This thread stopped taking comments {days} after it started.",
         )
