@@ -1,0 +1,39 @@
+"""Conformance suites that prove an adapter keeps threadkit's port contracts.
+
+A store author subclasses :class:`CommentStoreSuite` and overrides one
+fixture (see :mod:`threadkit.testing.store_suite`). The suites need pytest;
+they are imported lazily, so helpers in this package that do not need pytest
+(data generators, strategies) import without it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__all__ = ["CommentStoreSuite", "UNICODE_SAMPLES"]
+
+if TYPE_CHECKING:
+    from threadkit.testing.store_suite import UNICODE_SAMPLES, CommentStoreSuite
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - only the suites need pytest
+    pass
+else:
+    # The suites' asserts live in this package: have pytest rewrite them for
+    # readable failures. Registering must happen before the modules import.
+    pytest.register_assert_rewrite("threadkit.testing.store_suite", "threadkit.testing._store_kit")
+
+_LAZY = {
+    "CommentStoreSuite": "threadkit.testing.store_suite",
+    "UNICODE_SAMPLES": "threadkit.testing.store_suite",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a suite on first use, so importing this package never needs pytest."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'threadkit.testing' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

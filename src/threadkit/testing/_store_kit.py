@@ -1,0 +1,222 @@
+"""Helpers the store conformance suite builds its fixtures and checks from."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import attrs
+
+from threadkit.models import (
+    Comment,
+    CommentRows,
+    Identity,
+    NewComment,
+    Notice,
+    RequestContext,
+    SortOrder,
+    Status,
+    Thread,
+    Visibility,
+)
+from threadkit.ports import CommentStore
+
+#: The suite's fixed starting time: aware UTC with microseconds.
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+ADA = Identity("anonymous", "ada-browser", "Ada", email="ada@example.org")
+BOB = Identity("anonymous", "bob-browser", "Bob")
+CY = Identity("github", "cy", "Cy", url="https://example.org/cy", verified=True)
+
+EVERYONE = Visibility()
+MODERATOR = Visibility(moderator=True)
+
+#: Guard against a store whose cursors never end.
+MAX_PAGES = 10_000
+
+
+class StepClock:
+    """A clock that stands still until told to move (a ``Clock`` port implementation)."""
+
+    def __init__(self, moment: datetime = T0) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        """Return the current (fixed) time."""
+        return self.moment
+
+    def tick(self, seconds: float = 1.0) -> datetime:
+        """Move forward ``seconds`` (plus one microsecond, so times stay distinct)."""
+        self.moment += timedelta(seconds=seconds, microseconds=1)
+        return self.moment
+
+
+class Kit:
+    """Short ways to write to a store under test, and to read every page back."""
+
+    def __init__(self, store: CommentStore, clock: StepClock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def thread(self, key: str = "t1", *, title: str = "", url: str = "") -> Thread:
+        """Ensure the thread ``key`` exists at the clock's time."""
+        return self.store.ensure_thread(key, title=title, url=url, now=self.clock.now())
+
+    def add(
+        self,
+        parent: Comment | int | None = None,
+        *,
+        thread_key: str = "t1",
+        author: Identity = ADA,
+        body: str = "Hello",
+        status: Status = Status.APPROVED,
+        ip: str = "192.0.2.1",
+        notices: Sequence[Notice] = (),
+    ) -> Comment:
+        """Add one comment a tick after the previous one (a reply when ``parent`` is set)."""
+        parent_id = parent.id if isinstance(parent, Comment) else parent
+        draft = NewComment(
+            thread_key=thread_key,
+            parent_id=parent_id,
+            author=author,
+            body_source=body,
+            body_html=f"<p>{body}</p>",
+            status=status,
+            created_at=self.clock.tick(),
+            context=RequestContext(ip=ip, user_agent="suite/1.0"),
+        )
+        return self.store.add_comment(draft, notices)
+
+    def get(self, comment: Comment | int) -> Comment:
+        """Read a comment back; fail the test if it is gone."""
+        comment_id = comment.id if isinstance(comment, Comment) else comment
+        found = self.store.get_comment(comment_id)
+        assert found is not None, f"comment {comment_id} vanished from the store"
+        return found
+
+    def count(self, key: str = "t1") -> tuple[int, int]:
+        """Return the thread's ``(comment_count, top_level_count)``."""
+        thread = self.store.get_thread(key)
+        assert thread is not None, f"thread {key!r} vanished from the store"
+        return thread.comment_count, thread.top_level_count
+
+    def set_status(self, comment: Comment, status: Status) -> Comment:
+        """Move a stored comment to ``status``."""
+        current = self.get(comment)
+        return self.store.update_comment(
+            attrs.evolve(current, status=status), now=self.clock.tick()
+        )
+
+    def pages(
+        self,
+        key: str = "t1",
+        *,
+        sort: SortOrder = SortOrder.OLDEST,
+        visibility: Visibility = EVERYONE,
+        top_limit: int = 100,
+        total_limit: int = 2000,
+    ) -> list[CommentRows]:
+        """Read every page of a thread, following cursors to the end."""
+        pages: list[CommentRows] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            rows = self.store.page(
+                key,
+                sort=sort,
+                visibility=visibility,
+                cursor=cursor,
+                top_limit=top_limit,
+                total_limit=total_limit,
+            )
+            pages.append(rows)
+            cursor = rows.next_cursor
+            if cursor is None:
+                return pages
+        raise AssertionError(f"page cursors of {key!r} did not end after {MAX_PAGES} pages")
+
+    def ids(
+        self,
+        key: str = "t1",
+        *,
+        sort: SortOrder = SortOrder.OLDEST,
+        visibility: Visibility = EVERYONE,
+        top_limit: int = 100,
+        total_limit: int = 2000,
+    ) -> list[int]:
+        """Return the ids of every page of a thread, in page order (see ``pages``)."""
+        pages = self.pages(
+            key, sort=sort, visibility=visibility, top_limit=top_limit, total_limit=total_limit
+        )
+        return [comment.id for rows in pages for comment in rows.comments]
+
+    def subtree_pages(
+        self, comment_id: int, *, visibility: Visibility = EVERYONE, total_limit: int = 2000
+    ) -> list[CommentRows]:
+        """Read every batch of one subtree, following cursors to the end."""
+        pages: list[CommentRows] = []
+        cursor: str | None = None
+        for _ in range(MAX_PAGES):
+            rows = self.store.subtree(
+                comment_id, visibility=visibility, cursor=cursor, total_limit=total_limit
+            )
+            pages.append(rows)
+            cursor = rows.next_cursor
+            if cursor is None:
+                return pages
+        raise AssertionError(f"subtree cursors of {comment_id} did not end")
+
+    def random_thread(self, size: int, *, seed: int, key: str = "t1") -> list[Comment]:
+        """Add ``size`` comments with seeded random parents, authors and statuses.
+
+        Top-level comments are approved; replies take any status.
+        """
+        rng = random.Random(seed)
+        added: list[Comment] = []
+        statuses = [Status.APPROVED] * 6 + [Status.PENDING, Status.SPAM, Status.DELETED]
+        for _ in range(size):
+            parent = rng.choice(added) if added and rng.random() < 0.7 else None
+            comment = self.add(
+                parent,
+                thread_key=key,
+                author=rng.choice([ADA, BOB, CY]),
+                status=Status.APPROVED if parent is None else rng.choice(statuses),
+            )
+            added.append(comment)
+        return added
+
+
+def preorder(
+    comments: Sequence[Comment], visibility: Visibility, tops: Sequence[Comment] | None = None
+) -> list[int]:
+    """Return the ids a page walk over ``comments`` (one thread) should list, in order.
+
+    Each top-level comment the reader may see, in the order of ``tops``
+    (default: oldest first), followed by its visible descendants depth first
+    with siblings oldest first; hidden comments are walked through, not listed.
+    """
+    children: dict[int | None, list[Comment]] = {}
+    for comment in sorted(comments, key=lambda c: c.id):
+        children.setdefault(comment.parent_id, []).append(comment)
+    order: list[int] = []
+    for top in children.get(None, []) if tops is None else tops:
+        if not visibility.can_see(top):
+            continue
+        order.append(top.id)
+        stack = list(reversed(children.get(top.id, [])))
+        while stack:
+            comment = stack.pop()
+            stack.extend(reversed(children.get(comment.id, [])))
+            if visibility.can_see(comment):
+                order.append(comment.id)
+    return order
+
+
+def assert_parents_first(comments: Sequence[Comment]) -> None:
+    """Fail unless every comment whose parent is listed comes after that parent."""
+    seen: set[int] = set()
+    listed = {comment.id for comment in comments}
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in listed:
+            assert comment.parent_id in seen, f"comment {comment.id} came before its parent"
+        seen.add(comment.id)
