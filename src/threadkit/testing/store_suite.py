@@ -415,6 +415,27 @@ class CommentStoreSuite:
         assert expected == (*actual, result.body_source)
         assert result == store_kit.get(comment)
 
+    def test_update_moves_the_comment_to_its_new_author_and_ip(self, store_kit: Kit) -> None:
+        """After an author or context change (erasure), history queries follow the new values."""
+        store_kit.thread()
+        comment = store_kit.add(ip="203.0.113.5", body="mine")
+        erased = Identity("deleted", "", "")
+        store_kit.store.update_comment(
+            attrs.evolve(comment, author=erased, context=RequestContext()),
+            now=store_kit.clock.tick(),
+        )
+        store = store_kit.store
+        expected: tuple[list[int], list[int], datetime | None, bool, bool]
+        expected = ([], [comment.id], None, False, False)
+        actual = (
+            [c.id for c in store.comments_by_author(ADA.key)],
+            [c.id for c in store.comments_by_author(erased.key)],
+            store.latest_comment_at(ip="203.0.113.5"),
+            store.has_duplicate("t1", ADA.key, "mine"),
+            store.has_approved_comment(ADA.key),
+        )
+        assert expected == actual
+
     def test_update_of_unknown_comment_raises_not_found(self, store_kit: Kit) -> None:
         """Updating a comment that is not stored raises NotFoundError."""
         store_kit.thread()
