@@ -1,0 +1,78 @@
+"""The blueprint that carries every threadkit route, built afresh for each app.
+
+Routes come from the view modules (``views_json``, ``views_html``, ``auth``,
+``feeds``, ``openapi``); this module adds what they share: the per-request
+body size limit, error responses (problem+json for the API, HTML pages for the
+rest), security headers and CORS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request
+from threadkit.errors import ThreadkitError
+from werkzeug.exceptions import HTTPException
+
+from . import auth, feeds, openapi, problems, views_html, views_json
+from .security import add_cors_headers, add_security_headers
+from .state import get_state
+
+__all__ = ["is_api_request", "make_blueprint"]
+
+_HERE = Path(__file__).parent
+
+
+def is_api_request() -> bool:
+    """Whether the current request is for a JSON API route (answered with problem+json)."""
+    endpoint = request.endpoint or ""
+    return endpoint.split(".")[-1].startswith("api_") or request.path.startswith(
+        get_state().settings.url_prefix + "/api/"
+    )
+
+
+def _limit_body() -> None:
+    limit = get_state().settings.max_body_bytes
+    current = request.max_content_length
+    request.max_content_length = limit if current is None else min(limit, current)
+
+
+def _finish(response: Response) -> Response:
+    state = get_state()
+    add_security_headers(response, state.settings.csp)
+    if state.settings.cors_origins and is_api_request():
+        add_cors_headers(response, state.settings.cors_origins, state.settings.csrf_header)
+    return response
+
+
+def _threadkit_error(error: ThreadkitError) -> Response | tuple[str, int]:
+    if is_api_request():
+        return problems.from_threadkit_error(error)
+    return render_template("threadkit/error.html", error=error), error.http_status
+
+
+def _http_error(error: HTTPException) -> Response | HTTPException:
+    if is_api_request():
+        return problems.from_http_exception(error)
+    return error
+
+
+def make_blueprint(name: str = "threadkit") -> Blueprint:
+    """Build the blueprint with all routes, templates and static files."""
+    bp = Blueprint(
+        name,
+        __name__,
+        template_folder=str(_HERE / "templates"),
+        static_folder=str(_HERE / "static"),
+        static_url_path="/static",
+    )
+    bp.before_request(_limit_body)
+    bp.after_request(_finish)
+    bp.register_error_handler(ThreadkitError, _threadkit_error)
+    bp.register_error_handler(HTTPException, _http_error)
+    views_json.register(bp)
+    views_html.register(bp)
+    auth.register(bp)
+    feeds.register(bp)
+    openapi.register(bp)
+    return bp

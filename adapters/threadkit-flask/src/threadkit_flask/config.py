@@ -1,0 +1,124 @@
+"""Every ``THREADKIT_*`` configuration key the extension reads, in one place.
+
+:func:`read_settings` turns a Flask ``app.config`` into a frozen
+:class:`Settings`; the table in ``docs/flask.md`` and the docstring of
+:meth:`threadkit_flask.ThreadKit.init_app` list the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+import attrs
+
+__all__ = ["DEFAULT_CSP", "DEFAULTS", "Settings", "read_settings"]
+
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' https: data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'self'; form-action 'self'"
+)
+"""A Content-Security-Policy the bundled JavaScript and CSS work under (no inline code)."""
+
+DEFAULTS: Mapping[str, Any] = {
+    "THREADKIT_URL_PREFIX": "/comments",
+    "THREADKIT_MAX_BODY_BYTES": 64 * 1024,
+    "THREADKIT_CSRF_HEADER": "X-Threadkit-CSRF",
+    "THREADKIT_CORS_ORIGINS": (),
+    "THREADKIT_CSP": DEFAULT_CSP,
+    "THREADKIT_APP_SECURITY_HEADERS": False,
+    "THREADKIT_HARDEN_SESSION_COOKIE": True,
+    "THREADKIT_SECRET_KEY": None,
+    "THREADKIT_MODERATE_LINK_TTL": timedelta(days=7),
+    "THREADKIT_UNSUBSCRIBE_LINK_TTL": timedelta(days=365),
+    "THREADKIT_FEED_LIMIT": 50,
+    "THREADKIT_QUEUE_PAGE_SIZE": 50,
+    "THREADKIT_INCLUDE_ASSETS": True,
+}
+"""Default value of every key; ``init_app`` fills in the ones the app left unset."""
+
+
+@attrs.frozen
+class Settings:
+    """The extension's configuration for one app, read once by ``init_app``.
+
+    ``url_prefix`` is where every route lives (JSON API under
+    ``<prefix>/api``); ``max_body_bytes`` caps each request body (larger
+    bodies get 413 before they are read); ``csrf_header`` is the header JSON
+    writes carry the anti-CSRF token in; ``cors_origins`` is the allowlist
+    that turns CORS on for the JSON API (empty: off); ``csp`` is the
+    Content-Security-Policy sent with the extension's pages and, when
+    ``app_security_headers`` is true, with every response of the app;
+    ``harden_session_cookie`` makes the session cookie ``SameSite=Lax`` and
+    ``Secure`` over https; ``secret_key`` signs emailed links (default: the
+    app's ``SECRET_KEY``); the ``*_ttl`` values say how long those links live;
+    ``feed_limit`` and ``queue_page_size`` size feeds and the moderation
+    queue; ``include_assets`` makes ``threadkit.thread()`` emit the stylesheet
+    and script tags itself.
+    """
+
+    url_prefix: str = "/comments"
+    max_body_bytes: int = 64 * 1024
+    csrf_header: str = "X-Threadkit-CSRF"
+    cors_origins: frozenset[str] = frozenset()
+    csp: str = DEFAULT_CSP
+    app_security_headers: bool = False
+    harden_session_cookie: bool = True
+    secret_key: str | bytes | None = None
+    moderate_link_ttl: timedelta = timedelta(days=7)
+    unsubscribe_link_ttl: timedelta = timedelta(days=365)
+    feed_limit: int = 50
+    queue_page_size: int = 50
+    include_assets: bool = True
+
+
+def _seconds(value: object, key: str) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    raise TypeError(f"{key} must be a timedelta or a number of seconds, got {value!r}")
+
+
+def _positive_int(value: object, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise TypeError(f"{key} must be a positive integer, got {value!r}")
+    return value
+
+
+def _origins(value: object) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [value] if value else []
+    if not isinstance(value, Iterable):
+        raise TypeError(f"THREADKIT_CORS_ORIGINS must be a list of origins, got {value!r}")
+    return frozenset(str(origin).rstrip("/") for origin in value)
+
+
+def read_settings(config: Mapping[str, Any]) -> Settings:
+    """Build :class:`Settings` from a Flask config, with defaults for missing keys."""
+
+    def get(key: str) -> Any:
+        return config.get(key, DEFAULTS[key])
+
+    prefix = str(get("THREADKIT_URL_PREFIX")).rstrip("/")
+    if prefix and not prefix.startswith("/"):
+        raise ValueError(f"THREADKIT_URL_PREFIX must start with '/', got {prefix!r}")
+    return Settings(
+        url_prefix=prefix,
+        max_body_bytes=_positive_int(get("THREADKIT_MAX_BODY_BYTES"), "THREADKIT_MAX_BODY_BYTES"),
+        csrf_header=str(get("THREADKIT_CSRF_HEADER")),
+        cors_origins=_origins(get("THREADKIT_CORS_ORIGINS")),
+        csp=str(get("THREADKIT_CSP")),
+        app_security_headers=bool(get("THREADKIT_APP_SECURITY_HEADERS")),
+        harden_session_cookie=bool(get("THREADKIT_HARDEN_SESSION_COOKIE")),
+        secret_key=get("THREADKIT_SECRET_KEY"),
+        moderate_link_ttl=_seconds(get("THREADKIT_MODERATE_LINK_TTL"), "THREADKIT_MODERATE_LINK_TTL"),
+        unsubscribe_link_ttl=_seconds(
+            get("THREADKIT_UNSUBSCRIBE_LINK_TTL"), "THREADKIT_UNSUBSCRIBE_LINK_TTL"
+        ),
+        feed_limit=_positive_int(get("THREADKIT_FEED_LIMIT"), "THREADKIT_FEED_LIMIT"),
+        queue_page_size=_positive_int(get("THREADKIT_QUEUE_PAGE_SIZE"), "THREADKIT_QUEUE_PAGE_SIZE"),
+        include_assets=bool(get("THREADKIT_INCLUDE_ASSETS")),
+    )

@@ -1,0 +1,218 @@
+"""The Flask extension object: ``ThreadKit(app=None, *, engine=...)`` plus ``init_app``.
+
+It follows Flask's extension contract: all per-app state lives in
+``app.extensions["threadkit"]`` (a :class:`~threadkit_flask.state.ThreadKitState`),
+the extension object never keeps a reference to an app, and one extension
+object can set up several apps, each with its own engine if you like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Flask, Response, request, url_for
+from threadkit.clock import SystemClock
+from threadkit.engine import CommentEngine
+from threadkit.identity import AnonymousProvider
+from threadkit.ports import Clock, CommentStore, IdentityProvider
+from threadkit.signing import TokenSigner
+
+from . import rendering
+from .blueprint import make_blueprint
+from .config import DEFAULTS, read_settings
+from .security import SESSION_INTERFACE_TYPES, HardenedSessionInterface, add_security_headers
+from .state import EXTENSION_KEY, ModeratorCheck, ThreadKitState, get_state
+
+__all__ = ["ThreadKit"]
+
+
+def _nobody_moderates(identity: object) -> bool:
+    return False
+
+
+class ThreadKit:
+    """A comment section for Flask apps.
+
+    Give it an engine (or a store, and it builds a default engine around it)
+    and a list of identity providers, then call ``{{ threadkit.thread("post-42",
+    title=..., url=...) }}`` in any template::
+
+        from threadkit.engine import CommentEngine
+        from threadkit.memory import MemoryStore
+        from threadkit_flask import ThreadKit
+
+        comments = ThreadKit()
+
+        def create_app():
+            app = Flask(__name__)
+            app.secret_key = "..."
+            comments.init_app(app, engine=CommentEngine(MemoryStore()))
+            return app
+
+    Arguments given here are defaults for every ``init_app`` call; arguments
+    given to ``init_app`` win. ``providers`` defaults to one
+    :class:`~threadkit.identity.AnonymousProvider` (name / email / website
+    form). ``is_moderator`` receives the logged-in identity (or ``None``) and
+    decides who moderates; by default nobody does. ``notices`` are short
+    ``(text, link)`` pairs shown under the comment form (for example a spam
+    service's privacy notice).
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        engine: CommentEngine | None = None,
+        store: CommentStore | None = None,
+        providers: Sequence[IdentityProvider] | None = None,
+        is_moderator: ModeratorCheck | None = None,
+        notices: Iterable[tuple[str, str | None]] = (),
+        clock: Clock | None = None,
+    ) -> None:
+        self._engine = engine
+        self._store = store
+        self._providers = providers
+        self._is_moderator = is_moderator
+        self._notices = tuple(notices)
+        self._clock = clock
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(
+        self,
+        app: Flask,
+        *,
+        engine: CommentEngine | None = None,
+        store: CommentStore | None = None,
+        providers: Sequence[IdentityProvider] | None = None,
+        is_moderator: ModeratorCheck | None = None,
+        notices: Iterable[tuple[str, str | None]] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """Set up threadkit on ``app``: routes, template helper, headers.
+
+        Configuration keys (all optional, read once here):
+
+        ``THREADKIT_URL_PREFIX`` (``"/comments"``)
+            Where every route lives; the JSON API is under ``<prefix>/api``.
+        ``THREADKIT_MAX_BODY_BYTES`` (65536)
+            Largest request body any threadkit route reads; bigger gets 413
+            before the body is read.
+        ``THREADKIT_CSRF_HEADER`` (``"X-Threadkit-CSRF"``)
+            Header that JSON writes carry the CSRF token in.
+        ``THREADKIT_CORS_ORIGINS`` (empty)
+            Origins (``"https://example.org"``) allowed to call the JSON API
+            from the browser; empty turns CORS off.
+        ``THREADKIT_CSP`` (:data:`~threadkit_flask.config.DEFAULT_CSP`)
+            Content-Security-Policy of threadkit's own responses.
+        ``THREADKIT_APP_SECURITY_HEADERS`` (False)
+            Also send that CSP and ``X-Content-Type-Options: nosniff`` with
+            every response of the app that has none (recommended).
+        ``THREADKIT_HARDEN_SESSION_COOKIE`` (True)
+            With Flask's default session, make the cookie ``SameSite=Lax``
+            when ``SESSION_COOKIE_SAMESITE`` is unset and ``Secure`` when the
+            request came over https.
+        ``THREADKIT_SECRET_KEY`` (the app's ``SECRET_KEY``)
+            Signs moderation and unsubscribe links.
+        ``THREADKIT_MODERATE_LINK_TTL`` (7 days) / ``THREADKIT_UNSUBSCRIBE_LINK_TTL`` (365 days)
+            How long emailed links stay valid (timedelta or seconds).
+        ``THREADKIT_FEED_LIMIT`` (50) / ``THREADKIT_QUEUE_PAGE_SIZE`` (50)
+            Entries per Atom feed and per moderation queue page.
+        ``THREADKIT_INCLUDE_ASSETS`` (True)
+            ``threadkit.thread()`` includes the stylesheet and script tags;
+            set False and call ``threadkit.assets()`` in your ``<head>``.
+        """
+        if EXTENSION_KEY in app.extensions:
+            raise RuntimeError("threadkit is already set up on this app")
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+        settings = read_settings(app.config)
+        engine = engine or self._engine
+        store = store or self._store
+        if engine is None:
+            if store is None:
+                raise TypeError("ThreadKit needs an engine (or a store to build one around)")
+            engine = CommentEngine(store)
+        chosen = list(providers if providers is not None else self._providers or ())
+        if providers is None and self._providers is None:
+            chosen = [AnonymousProvider()]
+        by_name: dict[str, IdentityProvider] = {}
+        for provider in chosen:
+            if provider.kind not in ("form", "session", "redirect"):
+                raise TypeError(f"provider {provider!r} has unknown kind {provider.kind!r}")
+            if provider.name in by_name:
+                raise ValueError(f"two identity providers are named {provider.name!r}")
+            by_name[provider.name] = provider
+        secret = settings.secret_key or app.config.get("SECRET_KEY") or app.secret_key
+        if not secret:
+            raise RuntimeError(
+                "threadkit needs app.secret_key (or THREADKIT_SECRET_KEY): it signs the "
+                "session that remembers commenters and the links sent by email"
+            )
+        state = ThreadKitState(
+            engine=engine,
+            settings=settings,
+            providers=by_name,
+            is_moderator=is_moderator or self._is_moderator or _nobody_moderates,
+            signer=TokenSigner(secret),
+            clock=clock or self._clock or getattr(engine, "clock", None) or SystemClock(),
+            notices=tuple(notices if notices is not None else self._notices),
+        )
+        app.extensions[EXTENSION_KEY] = state
+        app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix or None)
+        app.context_processor(_template_globals)
+        if settings.harden_session_cookie and type(app.session_interface) in (
+            SESSION_INTERFACE_TYPES
+        ):
+            app.session_interface = HardenedSessionInterface()
+        if settings.app_security_headers:
+            app.after_request(_app_headers)
+
+    # -------------------------------------------------------------- helpers
+
+    @staticmethod
+    def engine(app: Flask | None = None) -> CommentEngine:
+        """Return the engine of ``app`` (default: the current app)."""
+        return get_state(app).engine
+
+    @staticmethod
+    def moderation_link(comment_id: int, action: str, *, external: bool = True) -> str:
+        """Return a signed one-click moderation URL (needs an app / request context).
+
+        ``action`` is ``"approve"``, ``"spam"``, ``"ham"`` or ``"delete"``.
+        """
+        state = get_state()
+        token = state.signer.dumps(
+            "moderate",
+            {"comment_id": comment_id, "action": action},
+            now=state.clock.now(),
+            ttl=state.settings.moderate_link_ttl,
+        )
+        return url_for(f"{state.blueprint_name}.moderate_link", token=token, _external=external)
+
+    @staticmethod
+    def unsubscribe_link(comment_id: int, *, external: bool = True) -> str:
+        """Return a signed unsubscribe URL for reply notifications about one comment.
+
+        Use it both in the email body and in its ``List-Unsubscribe`` header
+        (with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``).
+        """
+        state = get_state()
+        token = state.signer.dumps(
+            "unsubscribe",
+            {"comment_id": comment_id},
+            now=state.clock.now(),
+            ttl=state.settings.unsubscribe_link_ttl,
+        )
+        return url_for(f"{state.blueprint_name}.unsubscribe", token=token, _external=external)
+
+
+def _template_globals() -> dict[str, Any]:
+    return {"threadkit": rendering.TemplateHelper(get_state())}
+
+
+def _app_headers(response: Response) -> Response:
+    if request.blueprint != get_state().blueprint_name:
+        add_security_headers(response, get_state().settings.csp)
+    return response

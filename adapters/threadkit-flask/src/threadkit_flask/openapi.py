@@ -1,0 +1,396 @@
+"""The OpenAPI 3.1 document of every threadkit route, served at ``<prefix>/openapi.json``.
+
+:data:`OPERATIONS` lists each route once (path relative to the prefix,
+method, endpoint, summary); the test suite checks it against the app's URL
+map in both directions, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from flask import Blueprint, Response, json
+
+from .state import get_state
+
+__all__ = ["OPERATIONS", "Operation", "document", "register"]
+
+_JSON = "application/json"
+_PROBLEM = "application/problem+json"
+
+
+@attrs.frozen
+class Operation:
+    """One route: where, which method, which endpoint, and what it does."""
+
+    path: str
+    method: str
+    endpoint: str
+    summary: str
+    request: str | None = None  # schema name of a JSON body
+    form: tuple[str, ...] = ()  # form fields of an HTML form post
+    response: str | None = None  # schema name of a JSON answer
+    status: int = 200
+    media: str = _JSON
+    query: tuple[str, ...] = ()
+    write: bool = False
+
+
+def _op(*args: Any, **kwargs: Any) -> Operation:
+    return Operation(*args, **kwargs)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    # JSON API
+    _op("/api/threads/{key}", "get", "api_thread", "One page of a thread, as a tree.",
+        response="ThreadPage", query=("sort", "cursor", "limit")),
+    _op("/api/threads/{key}/comments", "post", "api_post", "Post a comment to a thread.",
+        request="NewComment", response="Comment", status=201, write=True),
+    _op("/api/comments/{comment_id}", "get", "api_comment", "One comment.", response="Comment"),
+    _op("/api/comments/{comment_id}", "patch", "api_edit", "Edit a comment's text.",
+        request="Edit", response="Comment", write=True),
+    _op("/api/comments/{comment_id}", "delete", "api_delete",
+        "Delete a comment (a placeholder stays if it has replies).", response="Deleted",
+        write=True),
+    _op("/api/comments/{comment_id}/replies", "get", "api_replies",
+        "The replies under a comment, as a tree.", response="SubtreePage", query=("cursor",)),
+    _op("/api/comments/{comment_id}/replies", "post", "api_reply", "Reply to a comment.",
+        request="NewComment", response="Comment", status=201, write=True),
+    _op("/api/comments/{comment_id}/vote", "put", "api_vote", "Vote a comment up or down.",
+        request="Vote", response="Comment", write=True),
+    _op("/api/comments/{comment_id}/moderation", "post", "api_moderate",
+        "Apply a moderator's decision.", request="Moderation", response="Deleted", write=True),
+    _op("/api/moderation/queue", "get", "api_queue", "The moderation queue (moderators).",
+        response="CommentRows", query=("status", "cursor")),
+    _op("/api/counts", "get", "api_counts", "Comment counts of many threads at once.",
+        response="Counts", query=("thread",)),
+    _op("/api/me", "get", "api_me", "The current reader, CSRF token and login choices.",
+        response="Me"),
+    _op("/api/logout", "post", "api_logout", "Forget the reader's login.", response="LoggedOut",
+        write=True),
+    # feeds and this document
+    _op("/feeds/recent.atom", "get", "feed_recent", "Atom feed of recent comments.",
+        media="application/atom+xml"),
+    _op("/feeds/threads/{key}.atom", "get", "feed_thread", "Atom feed of one thread.",
+        media="application/atom+xml"),
+    _op("/openapi.json", "get", "openapi", "This document.", media=_JSON),
+    # login
+    _op("/auth/{name}/login", "get", "auth_login", "Start a login with a provider.",
+        status=302, query=("next",)),
+    _op("/auth/{name}/callback", "get", "auth_callback", "The provider's callback.", status=303),
+    _op("/auth/logout", "post", "auth_logout", "Log out (HTML form).", status=303,
+        form=("csrf_token", "next")),
+    # server-rendered pages and form posts
+    _op("/threads/{key}/comments", "post", "post", "Post a comment from the HTML form.",
+        status=303, form=("csrf_token", "next", "body", "parent_id", "name", "email", "url",
+                          "notify_replies", "homepage", "thread_meta")),
+    _op("/comments/{comment_id}", "get", "comment_page", "A comment and its replies (HTML).",
+        media="text/html", query=("cursor", "next")),
+    _op("/comments/{comment_id}/edit", "get", "edit", "The edit form (HTML).",
+        media="text/html", query=("next", "fragment")),
+    _op("/comments/{comment_id}/edit", "post", "edit", "Save an edit (HTML form).", status=303,
+        form=("csrf_token", "next", "body")),
+    _op("/comments/{comment_id}/delete", "get", "delete", "Confirm a deletion (HTML).",
+        media="text/html", query=("next",)),
+    _op("/comments/{comment_id}/delete", "post", "delete", "Delete (HTML form).", status=303,
+        form=("csrf_token", "next")),
+    _op("/comments/{comment_id}/vote", "post", "vote", "Vote (HTML form).", status=303,
+        form=("csrf_token", "next", "value")),
+    _op("/moderation", "get", "queue", "The moderation queue (HTML).", media="text/html",
+        query=("status", "cursor")),
+    _op("/moderation/{comment_id}", "post", "moderate", "Moderate (HTML form).", status=303,
+        form=("csrf_token", "next", "decision")),
+    _op("/moderate/{token}", "get", "moderate_link", "Confirm a one-click moderation link.",
+        media="text/html"),
+    _op("/moderate/{token}", "post", "moderate_link", "Apply a one-click moderation link.",
+        media="text/html", form=("csrf_token",)),
+    _op("/unsubscribe/{token}", "get", "unsubscribe", "Confirm unsubscribing from replies.",
+        media="text/html"),
+    _op("/unsubscribe/{token}", "post", "unsubscribe",
+        "Unsubscribe (RFC 8058 one-click; the token authorizes).", media="text/html",
+        form=("List-Unsubscribe",)),
+    _op("/fragments/threads/{key}", "get", "fragment_thread",
+        "HTML fragment: the next page of comments.", media="text/html",
+        query=("sort", "cursor", "next")),
+    _op("/fragments/comments/{comment_id}", "get", "fragment_comment",
+        "HTML fragment: one comment.", media="text/html", query=("next",)),
+    _op("/fragments/comments/{comment_id}/replies", "get", "fragment_replies",
+        "HTML fragment: the replies under a comment.", media="text/html",
+        query=("cursor", "next")),
+)
+"""Every route of the blueprint except static files."""
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+_SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "required": ["type", "title", "status", "code", "detail"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "code": {"type": "string", "description": "Stable, machine-readable."},
+            "detail": {"type": "string", "description": "For people: what to fix."},
+            "field": _NULLABLE_STR,
+            "retry_after": {"type": "integer"},
+            "reasons": {"type": "array", "items": _ref("Reason")},
+        },
+    },
+    "Reason": {
+        "type": "object",
+        "properties": {k: {"type": "string"} for k in ("step", "code", "message")},
+    },
+    "Identity": {
+        "type": "object",
+        "properties": {
+            "provider": {"type": "string"},
+            "name": {"type": "string"},
+            "url": _NULLABLE_STR,
+            "avatar": _NULLABLE_STR,
+            "verified": {"type": "boolean"},
+            "email": {"type": "string", "description": "Moderator view only."},
+        },
+    },
+    "Comment": {
+        "type": "object",
+        "required": ["id", "thread", "parent_id", "root_id", "depth", "status", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "thread": {"type": "string"},
+            "parent_id": {"type": ["integer", "null"]},
+            "root_id": {"type": "integer"},
+            "depth": {"type": "integer"},
+            "status": {"enum": ["approved", "pending", "spam", "deleted"]},
+            "author": {"oneOf": [_ref("Identity"), {"type": "null"}]},
+            "body_html": {"type": "string", "description": "Sanitized HTML."},
+            "body_source": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "edited_at": {"type": ["string", "null"], "format": "date-time"},
+            "upvotes": {"type": "integer"},
+            "downvotes": {"type": "integer"},
+            "score": {"type": "integer"},
+            "reply_count": {"type": "integer"},
+            "reasons": {"type": "array", "items": _ref("Reason")},
+            "context": {"type": "object", "description": "Moderator view only."},
+        },
+    },
+    "Node": {
+        "allOf": [
+            _ref("Comment"),
+            {
+                "type": "object",
+                "properties": {
+                    "display_depth": {"type": "integer"},
+                    "more_replies": {"type": "integer"},
+                    "replies": {"type": "array", "items": _ref("Node")},
+                },
+            },
+        ]
+    },
+    "Thread": {
+        "type": "object",
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "url": {"type": "string"},
+            "closed": {"type": "boolean"},
+            "comment_count": {"type": "integer"},
+            "top_level_count": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "ThreadPage": {
+        "type": "object",
+        "properties": {
+            "thread": _ref("Thread"),
+            "sort": {"enum": ["oldest", "newest", "top"]},
+            "next_cursor": _NULLABLE_STR,
+            "comments": {"type": "array", "items": _ref("Node")},
+        },
+    },
+    "SubtreePage": {
+        "type": "object",
+        "properties": {
+            "parent_id": {"type": "integer"},
+            "next_cursor": _NULLABLE_STR,
+            "comments": {"type": "array", "items": _ref("Node")},
+        },
+    },
+    "CommentRows": {
+        "type": "object",
+        "properties": {
+            "comments": {"type": "array", "items": _ref("Comment")},
+            "next_cursor": _NULLABLE_STR,
+        },
+    },
+    "NewComment": {
+        "type": "object",
+        "required": ["body"],
+        "properties": {
+            "body": {"type": "string", "description": "Markdown."},
+            "parent_id": {"type": ["integer", "null"]},
+            "notify_replies": {"type": "boolean"},
+            "honeypot": {"type": "string"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+            "url": {"type": "string"},
+            "thread_meta": {"type": "string", "description": "Signed title/url from the page."},
+        },
+    },
+    "Edit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
+    "Vote": {
+        "type": "object",
+        "required": ["value"],
+        "properties": {"value": {"enum": [1, 0, -1, "up", "down", "none"]}},
+    },
+    "Moderation": {
+        "type": "object",
+        "required": ["decision"],
+        "properties": {"decision": {"enum": ["approve", "spam", "ham", "delete"]}},
+    },
+    "Deleted": {
+        "type": "object",
+        "properties": {"comment": {"oneOf": [_ref("Comment"), {"type": "null"}]}},
+    },
+    "Counts": {
+        "type": "object",
+        "properties": {
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}}
+        },
+    },
+    "Me": {
+        "type": "object",
+        "properties": {
+            "identity": {"oneOf": [_ref("Identity"), {"type": "null"}]},
+            "logged_in": {"type": "boolean"},
+            "moderator": {"type": "boolean"},
+            "csrf_token": {"type": "string"},
+            "csrf_header": {"type": "string"},
+            "providers": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "LoggedOut": {
+        "type": "object",
+        "properties": {"identity": {"type": "null"}, "logged_in": {"const": False}},
+    },
+}
+
+_QUERY_DOCS = {
+    "sort": ("Sort order: oldest, newest or top.", {"enum": ["oldest", "newest", "top"]}),
+    "cursor": ("next_cursor of the previous page.", {"type": "string"}),
+    "limit": ("Top-level comments per page.", {"type": "integer", "minimum": 1}),
+    "status": ("pending or spam (repeatable).", {"enum": ["pending", "spam"]}),
+    "thread": ("A thread key (repeatable).", {"type": "string"}),
+    "next": ("Same-origin path to go back to.", {"type": "string"}),
+    "fragment": ("Return only the form, for scripts.", {"type": "string"}),
+}
+
+_ERRORS = {
+    "400": "Malformed request (bad JSON, invalid UTF-8, NUL byte).",
+    "401": "Needs an identity.",
+    "403": "Not allowed, or the CSRF token is missing.",
+    "404": "Unknown thread or comment.",
+    "409": "Conflicts with the current state (e.g. edit window over).",
+    "413": "Request body too large.",
+    "415": "Not application/json.",
+    "422": "A field is invalid; `field` names it.",
+    "429": "Too many posts; see Retry-After.",
+    "503": "Storage unavailable; try again.",
+}
+
+
+def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
+    params: list[dict[str, Any]] = []
+    for name in ("key", "comment_id", "name", "token"):
+        if "{" + name + "}" in op.path:
+            params.append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            )
+    for name in op.query:
+        description, schema = _QUERY_DOCS[name]
+        params.append(
+            {"name": name, "in": "query", "required": False, "schema": schema,
+             "description": description}
+        )
+    if op.write:
+        params.append(
+            {"name": csrf_header, "in": "header", "required": True,
+             "schema": {"type": "string"}, "description": "The CSRF token from GET /api/me."}
+        )
+    success: dict[str, Any] = {"description": op.summary}
+    if op.response:
+        success["content"] = {_JSON: {"schema": _ref(op.response)}}
+    elif op.status == 200:
+        success["content"] = {op.media: {"schema": {"type": "string"}}}
+    responses: dict[str, Any] = {str(op.status): success}
+    problem = {"content": {_PROBLEM: {"schema": _ref("Problem")}}}
+    for status, text in _ERRORS.items():
+        responses[status] = {"description": text, **problem}
+    result: dict[str, Any] = {
+        "operationId": op.endpoint if op.method != "post" or op.endpoint.startswith("api_")
+        else f"{op.endpoint}_{op.method}",
+        "summary": op.summary,
+        "parameters": params,
+        "responses": responses,
+        "x-endpoint": op.endpoint,
+    }
+    if op.request:
+        result["requestBody"] = {
+            "required": True,
+            "content": {_JSON: {"schema": _ref(op.request)}},
+        }
+    elif op.form:
+        result["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {name: {"type": "string"} for name in op.form},
+                    }
+                }
+            },
+        }
+    return result
+
+
+def document(prefix: str, csrf_header: str = "X-Threadkit-CSRF") -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document for routes mounted at ``prefix``."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op, csrf_header)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "threadkit comments",
+            "version": "0.1.0",
+            "description": (
+                "Comments: threads, replies, votes, moderation. Errors are "
+                "application/problem+json with a stable `code`. Writes need the CSRF "
+                f"token (GET /api/me) in the {csrf_header} header."
+            ),
+        },
+        "servers": [{"url": prefix or "/"}],
+        "paths": paths,
+        "components": {"schemas": _SCHEMAS},
+    }
+
+
+def openapi_view() -> Response:
+    """Serve the document."""
+    settings = get_state().settings
+    response = Response(json.dumps(document(settings.url_prefix, settings.csrf_header)))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    """Add the ``/openapi.json`` route to ``bp``."""
+    bp.add_url_rule("/openapi.json", "openapi", openapi_view, methods=["GET"])

@@ -1,0 +1,51 @@
+"""Posting a comment, shared by the HTML form route and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from threadkit.errors import AuthenticationRequiredError
+from threadkit.models import Comment, Identity, Submission
+
+from . import rendering, visitors
+from .state import ThreadKitState
+
+__all__ = ["author_for_post", "post_comment"]
+
+
+def author_for_post(state: ThreadKitState, fields: Mapping[str, str]) -> Identity:
+    """Who is posting: the logged-in identity, else the form provider's reading of ``fields``.
+
+    An anonymous commenter's details are remembered in the session so the
+    form is filled in next time, and the comment is keyed to this browser.
+    """
+    logged_in = visitors.logged_in_identity()
+    if logged_in is not None:
+        return logged_in
+    forms = state.form_providers()
+    if not forms:
+        raise AuthenticationRequiredError("login_required", "Log in to leave a comment.")
+    identity = forms[0].identify(fields, visitors.browser_id(create=True) or "")
+    visitors.remember_author(fields)
+    return identity
+
+
+def post_comment(
+    state: ThreadKitState,
+    key: str,
+    submission: Submission,
+    fields: Mapping[str, str],
+    meta_token: str | None,
+) -> Comment:
+    """Post ``submission`` to thread ``key`` as whoever is asking; return the stored comment."""
+    author = author_for_post(state, fields)
+    title, url = rendering.thread_meta(state, key, meta_token)
+    return state.engine.post(
+        key,
+        submission,
+        author,
+        visitors.request_context(),
+        moderator=visitors.actor().moderator,
+        title=title,
+        url=url,
+    )

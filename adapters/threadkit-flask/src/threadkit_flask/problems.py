@@ -1,0 +1,139 @@
+"""Errors as ``application/problem+json`` (RFC 9457) with a stable ``code``.
+
+Every :class:`~threadkit.errors.ThreadkitError` already knows its HTTP status
+(``http_status``) and code; this module only writes them out. HTTP errors
+raised by Flask or Werkzeug inside the extension's routes (413 body too
+large, 415 wrong content type, 400 bad request) get the same shape.
+
+A problem body looks like::
+
+    {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+     "code": "required", "detail": "Please write a comment.", "field": "body"}
+"""
+
+from __future__ import annotations
+
+import math
+from http import HTTPStatus
+from typing import Any
+
+from flask import Response, json
+from threadkit.errors import RateLimitedError, StorageUnavailableError, ThreadkitError
+from werkzeug.exceptions import HTTPException
+
+__all__ = [
+    "PROBLEM_TYPE",
+    "HTTPProblem",
+    "from_http_exception",
+    "from_threadkit_error",
+    "problem_body",
+    "problem_response",
+]
+
+PROBLEM_TYPE = "application/problem+json"
+"""The media type of every error body the JSON API sends."""
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "authentication_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    503: "storage_unavailable",
+}
+
+
+class HTTPProblem(ThreadkitError):
+    """An HTTP-level problem the adapter itself detects (wrong media type, bad CSRF token).
+
+    Unlike the core's errors its status is chosen per instance.
+    """
+
+    def __init__(self, status: int, code: str, message: str = "", *, field: str | None = None):
+        super().__init__(code, message, field=field)
+        self.http_status = status
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_body(
+    status: int, code: str, detail: str, *, field: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """Return the JSON object of one problem."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": _title(status),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "field": field,
+    }
+    body.update(extra)
+    return body
+
+
+def problem_response(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """Return a ``problem+json`` response."""
+    payload = json.dumps(problem_body(status, code, detail, field=field, **extra))
+    response = Response(payload, status=status, mimetype=PROBLEM_TYPE)
+    response.headers["Content-Type"] = f"{PROBLEM_TYPE}; charset=utf-8"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def from_threadkit_error(error: ThreadkitError) -> Response:
+    """Return the problem response for a core (or adapter) error."""
+    headers: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    if isinstance(error, RateLimitedError):
+        seconds = max(1, math.ceil(error.retry_after))
+        headers["Retry-After"] = str(seconds)
+        extra["retry_after"] = seconds
+    elif isinstance(error, StorageUnavailableError):
+        headers["Retry-After"] = "5"
+    reasons = getattr(error, "reasons", ())
+    if reasons:
+        extra["reasons"] = [
+            {"step": reason.step, "code": reason.code, "message": reason.message}
+            for reason in reasons
+        ]
+    return problem_response(
+        error.http_status,
+        error.code,
+        error.message,
+        field=error.field,
+        headers=headers,
+        **extra,
+    )
+
+
+def from_http_exception(error: HTTPException) -> Response:
+    """Return the problem response for a Werkzeug HTTP error (413, 405, 400 ...)."""
+    status = error.code or 500
+    code = _HTTP_CODES.get(status, "http_error")
+    detail = error.description or _title(status)
+    response = problem_response(status, code, detail)
+    if status == 405:
+        allowed = error.get_response().headers.get("Allow")
+        if allowed:
+            response.headers["Allow"] = allowed
+    return response

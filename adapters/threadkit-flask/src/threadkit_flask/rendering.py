@@ -1,0 +1,323 @@
+"""Server-side rendering of threads: the ``threadkit`` template helper and its context.
+
+A host template calls ``{{ threadkit.thread("post-42", title=..., url=...) }}``
+and gets the whole comment section as markup, rendered from the overridable
+templates under ``threadkit/``. ``threadkit.count(key)`` and
+``threadkit.counts(keys)`` give comment counts for post lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import attrs
+from flask import g, render_template, request, url_for
+from markupsafe import Markup
+from threadkit.errors import StorageUnavailableError, ThreadkitError
+from threadkit.models import Actor, Comment, Identity, SortOrder, Status
+from threadkit.pages import ThreadPage
+from threadkit.redirects import safe_next
+
+from . import csrf, visitors
+from .state import ThreadKitState
+
+__all__ = [
+    "FormState",
+    "TemplateHelper",
+    "Viewer",
+    "http_url",
+    "page_context",
+    "thread_meta_token",
+    "thread_meta",
+]
+
+_THREAD_META_TTL = timedelta(days=30)
+
+
+def http_url(value: str | None) -> str | None:
+    """Return ``value`` if it is an absolute http(s) URL, else ``None`` (never link it)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return value
+
+
+@attrs.frozen
+class FormState:
+    """What the comment form shows: the values typed so far and the error, if any."""
+
+    values: Mapping[str, str] = attrs.field(factory=dict)
+    parent_id: int | None = None
+    error: ThreadkitError | None = None
+
+
+@attrs.frozen
+class Viewer:
+    """The reader, as templates see them: what they may do to each comment."""
+
+    actor: Actor
+    logged_in: Identity | None
+    now: datetime
+    edit_window: timedelta
+
+    @property
+    def moderator(self) -> bool:
+        """Whether the reader moderates."""
+        return self.actor.moderator
+
+    def owns(self, comment: Comment) -> bool:
+        """Whether the reader wrote ``comment``."""
+        return (
+            comment.status is not Status.DELETED
+            and self.actor.key is not None
+            and comment.author.key == self.actor.key
+        )
+
+    def can_change(self, comment: Comment) -> bool:
+        """Whether the reader may edit or delete ``comment`` now."""
+        if comment.status is Status.DELETED:
+            return False
+        if self.actor.moderator:
+            return True
+        return self.owns(comment) and self.now - comment.created_at <= self.edit_window
+
+    def can_vote(self, comment: Comment) -> bool:
+        """Whether vote buttons make sense on ``comment`` for this reader."""
+        return comment.status is Status.APPROVED and not self.owns(comment)
+
+
+def current_viewer(state: ThreadKitState) -> Viewer:
+    """Build the :class:`Viewer` of this request."""
+    return Viewer(
+        actor=visitors.actor(),
+        logged_in=visitors.logged_in_identity(),
+        now=state.clock.now(),
+        edit_window=state.policy.edit_window,
+    )
+
+
+def thread_meta_token(state: ThreadKitState, key: str, title: str, url: str) -> str:
+    """Sign a thread's title and url, so a form post can create the thread with them."""
+    return state.signer.dumps(
+        "thread",
+        {"key": key, "title": title, "url": url},
+        now=state.clock.now(),
+        ttl=_THREAD_META_TTL,
+    )
+
+
+def thread_meta(state: ThreadKitState, key: str, token: str | None) -> tuple[str, str]:
+    """Return the ``(title, url)`` signed in ``token`` for thread ``key``; blanks if invalid."""
+    if not token:
+        return "", ""
+    try:
+        data = state.signer.loads("thread", token, now=state.clock.now())
+    except ThreadkitError:
+        return "", ""
+    if data.get("key") != key:
+        return "", ""
+    title, url = data.get("title", ""), data.get("url", "")
+    return (title if isinstance(title, str) else ""), (url if isinstance(url, str) else "")
+
+
+def current_page_url(drop: Sequence[str] = ("tk_reply", "tk_cursor", "tk_thread")) -> str:
+    """The current page's path and query, minus threadkit's own parameters."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in drop]
+    query = urlencode(args)
+    return request.path + ("?" + query if query else "")
+
+
+def _render_count(state: ThreadKitState) -> int:
+    count: int = g.get("threadkit_render_count", 0) + 1
+    g.threadkit_render_count = count
+    return count
+
+
+def _args_int(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def page_context(
+    state: ThreadKitState,
+    key: str,
+    *,
+    title: str = "",
+    url: str = "",
+    sort: SortOrder | None = None,
+    cursor: str | None = None,
+    next_url: str | None = None,
+    reply_to: int | None = None,
+    form: FormState | None = None,
+) -> dict[str, Any]:
+    """Everything ``threadkit/thread.html`` needs to render one thread."""
+    viewer = current_viewer(state)
+    page: ThreadPage | None = None
+    unavailable = False
+    try:
+        page = state.engine.page(key, viewer.actor, sort=sort, cursor=cursor)
+    except StorageUnavailableError:
+        unavailable = True
+    except ThreadkitError:
+        if cursor is not None:  # a stale or forged cursor: show the first page instead
+            try:
+                page = state.engine.page(key, viewer.actor, sort=sort)
+            except ThreadkitError:
+                page = None
+    nodes = page.nodes if page is not None else []
+    thread = page.thread if page is not None else None
+    back = safe_next(next_url or current_page_url(), "/")
+    reply_comment: Comment | None = None
+    if reply_to is not None:
+        try:
+            reply_comment = state.engine.get_comment(reply_to, viewer.actor)
+        except ThreadkitError:
+            reply_comment = None
+        if reply_comment is not None and reply_comment.thread_key != key:
+            reply_comment = None
+    form = form or FormState(
+        values=visitors.remembered_author(),
+        parent_id=reply_comment.id if reply_comment is not None else None,
+    )
+    number = _render_count(state)
+    older_url = None
+    if page is not None and page.next_cursor:
+        query = {"tk_thread": key, "tk_cursor": page.next_cursor}
+        base = back.split("#", 1)[0]
+        older_url = base + ("&" if "?" in base else "?") + urlencode(query) + f"#comments-{number}"
+    return {
+        "tk": TemplateHelper(state),
+        "state": state,
+        "key": key,
+        "title": (thread.title if thread is not None and thread.title else title),
+        "url": url,
+        "page": page,
+        "nodes": nodes,
+        "thread": thread,
+        "count": thread.comment_count if thread is not None else 0,
+        "closed": bool(thread is not None and thread.closed),
+        "unavailable": unavailable,
+        "viewer": viewer,
+        "next_url": back,
+        "number": number,
+        "uid": f"tk{number}",
+        "reply_to": reply_comment,
+        "form": form,
+        "meta_token": thread_meta_token(state, key, title, url),
+        "older_url": older_url,
+        "reply_base": back.split("#", 1)[0] + ("&" if "?" in back.split("#", 1)[0] else "?"),
+        "older_fragment_url": (
+            url_for(
+                f"{state.blueprint_name}.fragment_thread",
+                key=key,
+                cursor=page.next_cursor,
+                sort=page.sort.value,
+                next=back,
+            )
+            if page is not None and page.next_cursor
+            else None
+        ),
+    }
+
+
+class TemplateHelper:
+    """The ``threadkit`` object templates see: render a thread, count comments, link assets."""
+
+    def __init__(self, state: ThreadKitState) -> None:
+        self._state = state
+
+    @property
+    def state(self) -> ThreadKitState:
+        """The extension state of the current app."""
+        return self._state
+
+    def thread(
+        self,
+        key: str,
+        *,
+        title: str = "",
+        url: str = "",
+        sort: str | None = None,
+    ) -> Markup:
+        """Render the comment section of thread ``key``.
+
+        ``title`` and ``url`` describe the page (used in headings, feeds and
+        emails, and stored when the first comment creates the thread).
+        ``sort`` is ``"oldest"``, ``"newest"`` or ``"top"`` (default: the
+        engine's). The page's ``?tk_cursor=`` and ``?tk_reply=`` parameters
+        select older comments and the comment being replied to, so paging and
+        replying work without JavaScript.
+        """
+        order: SortOrder | None = None
+        wanted = request.args.get("tk_sort") or sort
+        if wanted in {s.value for s in SortOrder}:
+            order = SortOrder(wanted)
+        mine = request.args.get("tk_thread") == key
+        cursor = request.args.get("tk_cursor") if mine else None
+        reply_to = _args_int("tk_reply")
+        context = page_context(
+            self._state,
+            key,
+            title=title,
+            url=url,
+            sort=order,
+            cursor=cursor or None,
+            reply_to=reply_to,
+        )
+        return Markup(render_template("threadkit/thread.html", **context))
+
+    def count(self, key: str) -> int:
+        """Number of published comments in thread ``key`` (0 if unknown or unreachable)."""
+        return self.counts([key]).get(key, 0)
+
+    def counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """Published-comment counts for many threads in one query (for post lists)."""
+        try:
+            return self._state.engine.counts(list(keys))
+        except ThreadkitError:
+            return dict.fromkeys(keys, 0)
+
+    def assets(self) -> Markup:
+        """The ``<link>`` and ``<script>`` tags of the bundled CSS and JavaScript."""
+        g.threadkit_assets = True
+        return Markup(render_template("threadkit/_assets.html"))
+
+    def assets_once(self) -> Markup:
+        """Like :meth:`assets`, but only the first time in a request (and only if configured)."""
+        if not self._state.settings.include_assets or g.get("threadkit_assets"):
+            return Markup("")
+        return self.assets()
+
+    def csrf_token(self) -> str:
+        """This session's CSRF token, for a hidden ``csrf_token`` field."""
+        return csrf.token()
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        """``url_for`` one of threadkit's own endpoints."""
+        return url_for(f"{self._state.blueprint_name}.{endpoint}", **values)
+
+    def static(self, filename: str) -> str:
+        """URL of one of threadkit's static files."""
+        return url_for(f"{self._state.blueprint_name}.static", filename=filename)
+
+    def link(self, value: str | None) -> str | None:
+        """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""
+        return http_url(value)
+
+    def when(self, moment: datetime) -> str:
+        """A readable UTC timestamp for ``moment``."""
+        return f"{moment:%B} {moment.day}, {moment:%Y} at {moment:%H:%M} UTC"
+
+    def provider_label(self, name: str) -> str:
+        """The human name of an identity provider."""
+        provider = self._state.providers.get(name)
+        label = getattr(provider, "label", None)
+        return label if isinstance(label, str) and label else name.replace("_", " ").title()

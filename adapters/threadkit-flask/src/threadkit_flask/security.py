@@ -1,0 +1,78 @@
+"""Response headers and cookie settings that keep the comment section safe.
+
+* ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy with no
+  inline script on every threadkit response (the bundled JavaScript reads its
+  settings from ``data-`` attributes, so it runs under that policy);
+* a ``charset=utf-8`` on every text response;
+* CORS for the JSON API, only for origins on the ``THREADKIT_CORS_ORIGINS``
+  allowlist;
+* Flask's default session cookie made ``SameSite=Lax`` and, over https,
+  ``Secure`` (it is ``HttpOnly`` by Flask's default).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+
+__all__ = [
+    "CORS_ALLOWED_HEADERS",
+    "SESSION_INTERFACE_TYPES",
+    "HardenedSessionInterface",
+    "add_cors_headers",
+    "add_security_headers",
+]
+
+CORS_ALLOWED_HEADERS = "Content-Type, X-Threadkit-CSRF"
+"""Request headers a cross-origin JSON API call may send (besides simple ones)."""
+
+
+class HardenedSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session with safer cookie defaults.
+
+    ``SameSite`` is ``Lax`` unless the app set ``SESSION_COOKIE_SAMESITE``;
+    ``Secure`` is on when ``SESSION_COOKIE_SECURE`` says so or the request came
+    over https.
+    """
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """Return the app's SameSite setting, ``"Lax"`` when it has none."""
+        configured: str | None = app.config["SESSION_COOKIE_SAMESITE"]
+        return configured or "Lax"
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Return whether the cookie is https-only: configured so, or this request is https."""
+        if app.config["SESSION_COOKIE_SECURE"]:
+            return True
+        return has_request_context() and request.is_secure
+
+
+SESSION_INTERFACE_TYPES: tuple[type, ...] = (SecureCookieSessionInterface,)
+"""Session interfaces threadkit may replace with :class:`HardenedSessionInterface`."""
+
+
+def add_security_headers(response: Response, csp: str) -> None:
+    """Add nosniff, the CSP, a referrer policy and a UTF-8 charset, unless already set."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if csp:
+        response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    mimetype = response.mimetype or ""
+    needs_charset = mimetype.startswith("text/") or mimetype.endswith(("json", "+xml"))
+    if needs_charset and "charset" not in response.headers.get("Content-Type", ""):
+        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+
+
+def add_cors_headers(response: Response, allowed: frozenset[str], csrf_header: str) -> None:
+    """Allow the request's origin to read ``response`` if it is on the allowlist."""
+    origin = request.headers.get("Origin")
+    response.vary.add("Origin")
+    if not origin or origin.rstrip("/") not in allowed:
+        return
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers["Access-Control-Expose-Headers"] = "Location, Retry-After"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, PUT, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {csrf_header}"
+        response.headers["Access-Control-Max-Age"] = "600"

@@ -1,0 +1,353 @@
+/* threadkit: progressive enhancement of the server-rendered comment section.
+ *
+ * No build step, no dependencies, no inline code (it runs under a strict CSP).
+ * Everything works without this file; with it, replying opens the form under
+ * the comment, posting and editing happen without a reload, and "older
+ * comments" / "N more replies" load in place. Settings come from the data-
+ * attributes of the [data-tk-prefix] element around each thread. HTML comes
+ * from the server's /fragments routes, rendered by the same templates.
+ */
+(function () {
+  "use strict";
+
+  function settings(el) {
+    var root = el.closest("[data-tk-prefix]");
+    if (!root) { return null; }
+    return {
+      root: root,
+      prefix: root.getAttribute("data-tk-prefix") || "",
+      csrf: root.getAttribute("data-tk-csrf") || "",
+      header: root.getAttribute("data-tk-csrf-header") || "X-Threadkit-CSRF",
+      next: root.getAttribute("data-tk-next") || "/",
+      key: root.getAttribute("data-tk-thread") || "",
+      sort: root.getAttribute("data-tk-sort") || ""
+    };
+  }
+
+  function announce(cfg, text) {
+    var live = cfg.root.querySelector("[data-tk-live]");
+    if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
+  }
+
+  function api(cfg, method, path, body) {
+    var headers = { "Accept": "application/json" };
+    headers[cfg.header] = cfg.csrf;
+    var init = { method: method, credentials: "same-origin", headers: headers };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(cfg.prefix + path, init).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  }
+
+  function fragment(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text().then(function (html) {
+          var template = document.createElement("template");
+          template.innerHTML = html;
+          return { nodes: template.content, next: response.headers.get("X-Threadkit-Next") };
+        });
+      });
+  }
+
+  function commentFragmentUrl(cfg, id) {
+    return cfg.prefix + "/fragments/comments/" + id + "?next=" + encodeURIComponent(cfg.next);
+  }
+
+  function showError(box, problem, form) {
+    var detail = (problem && problem.detail) || "Something went wrong; please try again.";
+    box.textContent = "";
+    var p = document.createElement("p");
+    p.textContent = detail;
+    box.appendChild(p);
+    box.hidden = false;
+    if (form) {
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+        el.removeAttribute("aria-invalid");
+      });
+      if (problem && problem.field) {
+        var field = form.querySelector("[name='" + problem.field.replace(/[^a-z_]/gi, "") + "']");
+        if (field) { field.setAttribute("aria-invalid", "true"); }
+      }
+    }
+    box.focus();
+  }
+
+  function clearError(box) {
+    if (box) { box.hidden = true; box.textContent = ""; }
+  }
+
+  /* ---------------------------------------------------------------- replying */
+
+  var homes = new WeakMap();
+
+  function startReply(link) {
+    var cfg = settings(link);
+    if (!cfg) { return; }
+    var respond = cfg.root.querySelector("[data-tk-respond]");
+    var item = link.closest("[data-tk-item]");
+    if (!respond || !item) { return; }
+    if (!homes.has(respond)) {
+      var marker = document.createComment("tk-respond-home");
+      respond.parentNode.insertBefore(marker, respond);
+      homes.set(respond, marker);
+    }
+    var article = item.querySelector("article");
+    article.parentNode.insertBefore(respond, article.nextSibling);
+    respond.querySelector("[data-tk-parent]").value = link.getAttribute("data-tk-reply");
+    respond.querySelector("[data-tk-respond-label]").textContent =
+      "Reply to " + (link.getAttribute("data-tk-author") || "this comment");
+    var cancel = respond.querySelector("[data-tk-cancel]");
+    cancel.hidden = false;
+    respond.setAttribute("data-tk-from", link.getAttribute("data-tk-reply"));
+    var input = respond.querySelector("[data-tk-body-input]");
+    if (input) { input.focus(); }
+  }
+
+  function cancelReply(respond, focusBack) {
+    var marker = homes.get(respond);
+    var from = respond.getAttribute("data-tk-from");
+    if (marker) { marker.parentNode.insertBefore(respond, marker.nextSibling); }
+    respond.querySelector("[data-tk-parent]").value = "";
+    respond.querySelector("[data-tk-respond-label]").textContent = "Leave a Reply";
+    respond.querySelector("[data-tk-cancel]").hidden = true;
+    respond.removeAttribute("data-tk-from");
+    if (focusBack && from) {
+      var link = document.querySelector("[data-tk-reply='" + from.replace(/\D/g, "") + "']");
+      if (link) { link.focus(); }
+    }
+  }
+
+  function insertComment(cfg, nodes, parentId) {
+    var item = nodes.querySelector("[data-tk-item]");
+    if (!item) { return null; }
+    if (parentId) {
+      var parent = cfg.root.querySelector("[data-tk-item='" + parentId + "']");
+      if (parent) {
+        var list = parent.querySelector(":scope > ol.tk-replies");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "tk-replies";
+          list.setAttribute("data-tk-replies", parentId);
+          var more = parent.querySelector(":scope > .tk-more");
+          parent.insertBefore(list, more);
+        }
+        list.appendChild(item);
+        return item;
+      }
+    }
+    var top = cfg.root.querySelector("[data-tk-list]");
+    if (cfg.sort === "newest") { top.insertBefore(item, top.firstChild); } else { top.appendChild(item); }
+    return item;
+  }
+
+  function submitComment(form) {
+    var cfg = settings(form);
+    if (!cfg) { return; }
+    var box = form.querySelector("[data-tk-error]");
+    var value = function (name) {
+      var el = form.elements.namedItem(name);
+      return el && "value" in el ? el.value : "";
+    };
+    var parentId = value("parent_id");
+    var body = {
+      body: value("body"),
+      parent_id: parentId ? parseInt(parentId, 10) : null,
+      notify_replies: !!(form.elements.namedItem("notify_replies") || {}).checked,
+      honeypot: value("homepage"),
+      thread_meta: value("thread_meta")
+    };
+    ["name", "email", "url"].forEach(function (name) {
+      if (form.elements.namedItem(name)) { body[name] = value(name); }
+    });
+    var button = form.querySelector("[data-tk-submit]");
+    if (button) { button.disabled = true; }
+    clearError(box);
+    api(cfg, "POST", "/api/threads/" + encodeURIComponent(cfg.key) + "/comments", body)
+      .then(function (result) {
+        if (!result.ok) { showError(box, result.data, form); return null; }
+        var comment = result.data;
+        return fragment(commentFragmentUrl(cfg, comment.id)).then(function (got) {
+          var respond = form.closest("[data-tk-respond]");
+          if (respond.hasAttribute("data-tk-from")) { cancelReply(respond, false); }
+          var item = insertComment(cfg, got.nodes, comment.parent_id);
+          form.elements.namedItem("body").value = "";
+          announce(cfg, comment.status === "approved" ? "Your comment was posted."
+            : "Your comment is awaiting moderation.");
+          if (item) { item.querySelector("article").focus(); }
+        });
+      })
+      .catch(function () { showError(box, null, form); })
+      .then(function () { if (button) { button.disabled = false; } });
+  }
+
+  /* ---------------------------------------------------------------- edit / delete */
+
+  function replaceArticle(cfg, id) {
+    return fragment(commentFragmentUrl(cfg, id)).then(function (got) {
+      var fresh = got.nodes.querySelector("article");
+      var old = cfg.root.querySelector("#comment-" + id);
+      if (fresh && old) { old.parentNode.replaceChild(fresh, old); }
+      return fresh;
+    });
+  }
+
+  function startEdit(link) {
+    var cfg = settings(link);
+    var id = link.getAttribute("data-tk-edit");
+    var article = link.closest("article");
+    if (!cfg || !article || article.querySelector("[data-tk-edit-form]")) { return; }
+    var url = link.getAttribute("href") + (link.getAttribute("href").indexOf("?") < 0 ? "?" : "&") + "fragment=1";
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.text();
+      })
+      .then(function (html) {
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        var form = template.content.querySelector("form");
+        var bodyDiv = article.querySelector("[data-tk-body]");
+        bodyDiv.hidden = true;
+        bodyDiv.parentNode.insertBefore(form, bodyDiv.nextSibling);
+        form.querySelector("textarea").focus();
+        form.setAttribute("data-tk-comment-id", id);
+      })
+      .catch(function () { window.location.href = link.getAttribute("href"); });
+  }
+
+  function submitEdit(form) {
+    var cfg = settings(form);
+    var id = form.getAttribute("data-tk-edit-form");
+    var box = form.querySelector("[data-tk-error]");
+    clearError(box);
+    api(cfg, "PATCH", "/api/comments/" + id, { body: form.elements.namedItem("body").value })
+      .then(function (result) {
+        if (!result.ok) { showError(box, result.data, form); return null; }
+        return replaceArticle(cfg, id).then(function (fresh) {
+          announce(cfg, "Your comment was updated.");
+          if (fresh) { fresh.focus(); }
+        });
+      })
+      .catch(function () { showError(box, null, form); });
+  }
+
+  function cancelEdit(link) {
+    var form = link.closest("[data-tk-edit-form]");
+    var article = form.closest("article");
+    article.querySelector("[data-tk-body]").hidden = false;
+    form.parentNode.removeChild(form);
+    var edit = article.querySelector("[data-tk-edit]");
+    if (edit) { edit.focus(); }
+  }
+
+  function deleteComment(link) {
+    var cfg = settings(link);
+    var id = link.getAttribute("data-tk-delete");
+    if (!cfg || !window.confirm("Delete this comment?")) { return; }
+    api(cfg, "DELETE", "/api/comments/" + id).then(function (result) {
+      if (!result.ok) { window.alert((result.data && result.data.detail) || "Could not delete."); return null; }
+      announce(cfg, "Your comment was deleted.");
+      if (result.data && result.data.comment) {
+        return replaceArticle(cfg, id).then(function (fresh) { if (fresh) { fresh.focus(); } });
+      }
+      var item = cfg.root.querySelector("[data-tk-item='" + id + "']");
+      var parent = item && item.parentNode.closest("[data-tk-item]");
+      if (item) { item.parentNode.removeChild(item); }
+      var target = parent ? parent.querySelector("article") : cfg.root.querySelector("h2");
+      if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
+      return null;
+    });
+  }
+
+  /* ---------------------------------------------------------------- votes */
+
+  function vote(form, submitter) {
+    var cfg = settings(form);
+    var id = form.getAttribute("data-tk-vote");
+    var value = parseInt(submitter ? submitter.value : "0", 10);
+    api(cfg, "PUT", "/api/comments/" + id + "/vote", { value: value }).then(function (result) {
+      if (!result.ok) { announce(cfg, (result.data && result.data.detail) || "Vote not counted."); return; }
+      form.querySelector("[data-tk-up]").textContent = result.data.upvotes;
+      form.querySelector("[data-tk-down]").textContent = result.data.downvotes;
+      announce(cfg, "Vote counted.");
+    });
+  }
+
+  /* ---------------------------------------------------------------- loading more */
+
+  function loadOlder(link) {
+    var cfg = settings(link);
+    fragment(link.getAttribute("data-tk-older")).then(function (got) {
+      var list = cfg.root.querySelector("[data-tk-list]");
+      var first = got.nodes.querySelector("article");
+      list.appendChild(got.nodes);
+      if (got.next) { link.setAttribute("data-tk-older", got.next); } else {
+        var nav = link.closest("nav");
+        nav.parentNode.removeChild(nav);
+      }
+      if (first) { first.focus(); }
+    }).catch(function () { window.location.href = link.href; });
+  }
+
+  function loadReplies(link) {
+    var item = link.closest("[data-tk-item]");
+    fragment(link.getAttribute("data-tk-more-replies")).then(function (got) {
+      var list = item.querySelector(":scope > ol.tk-replies");
+      if (!list) {
+        list = document.createElement("ol");
+        list.className = "tk-replies";
+        item.insertBefore(list, link.closest(".tk-more"));
+      }
+      var focusAfter = list.children.length;
+      list.textContent = "";
+      list.appendChild(got.nodes);
+      if (got.next) { link.setAttribute("data-tk-more-replies", got.next); link.textContent = "More replies"; } else {
+        var p = link.closest(".tk-more");
+        p.parentNode.removeChild(p);
+      }
+      var target = list.children[focusAfter] || list.children[0];
+      if (target) { target.querySelector("article").focus(); }
+    }).catch(function () { window.location.href = link.href; });
+  }
+
+  /* ---------------------------------------------------------------- wiring */
+
+  document.addEventListener("click", function (event) {
+    var el = event.target instanceof Element ? event.target : null;
+    if (!el || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey) { return; }
+    var link;
+    if ((link = el.closest("[data-tk-reply]"))) { event.preventDefault(); startReply(link); }
+    else if ((link = el.closest("[data-tk-cancel]"))) {
+      var respond = link.closest("[data-tk-respond]");
+      if (respond && homes.has(respond)) { event.preventDefault(); cancelReply(respond, true); }
+    }
+    else if ((link = el.closest("[data-tk-edit]"))) { event.preventDefault(); startEdit(link); }
+    else if ((link = el.closest("[data-tk-cancel-edit]")) && link.closest("[data-tk-comment-id]")) {
+      event.preventDefault(); cancelEdit(link);
+    }
+    else if ((link = el.closest("[data-tk-delete]"))) { event.preventDefault(); deleteComment(link); }
+    else if ((link = el.closest("[data-tk-older]"))) { event.preventDefault(); loadOlder(link); }
+    else if ((link = el.closest("[data-tk-more-replies]"))) { event.preventDefault(); loadReplies(link); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !settings(form)) { return; }
+    if (form.hasAttribute("data-tk-form")) { event.preventDefault(); submitComment(form); }
+    else if (form.hasAttribute("data-tk-edit-form") && form.hasAttribute("data-tk-comment-id")) {
+      event.preventDefault(); submitEdit(form);
+    }
+    else if (form.hasAttribute("data-tk-vote")) { event.preventDefault(); vote(form, event.submitter); }
+  });
+
+  document.documentElement.classList.add("tk-js");
+}());

@@ -1,0 +1,379 @@
+"""Server-rendered routes: form posts that work without JavaScript, pages and fragments.
+
+Form posts (post, edit, delete, vote, moderate) check the CSRF token and
+answer with a redirect back to the page they came from (``next``, checked
+with :func:`threadkit.redirects.safe_next`) at ``#comment-<id>``. A failed
+post shows the form again with the error and what was typed. The
+``/fragments/...`` routes return bits of HTML, rendered by the same templates,
+that the bundled JavaScript inserts into the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from threadkit.engine import Decision
+from threadkit.errors import (
+    AuthenticationRequiredError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ThreadkitError,
+    ValidationError,
+)
+from threadkit.models import Actor, Comment, Status
+from threadkit.redirects import safe_next
+from threadkit.serialization import parse_form_submission, parse_vote
+from threadkit.tree import TreeNode
+
+from . import csrf, inputs, posting, rendering, visitors
+from .state import ThreadKitState, get_state
+
+__all__ = ["register"]
+
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _html(body: str, status: int = 200) -> Response:
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers.update(_NO_STORE)
+    return response
+
+
+def _back(fallback: str = "/") -> str:
+    """Where to send the browser after a form post: the form's ``next``, if same-origin."""
+    target = safe_next(request.form.get("next", "") or request.args.get("next", ""), fallback)
+    return target.split("#", 1)[0]
+
+
+def _to_comment(comment_id: int, fallback: str = "/") -> Response:
+    return redirect(f"{_back(fallback)}#comment-{comment_id}", code=303)
+
+
+def _display_depth(state: ThreadKitState, comment: Comment) -> int:
+    limit = state.policy.max_display_depth
+    return comment.depth if limit is None else min(comment.depth, limit)
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    state = get_state()
+    context.setdefault("tk", rendering.TemplateHelper(state))
+    context.setdefault("viewer", rendering.current_viewer(state))
+    return _html(render_template(template, **context), status)
+
+
+# ---------------------------------------------------------------- posting
+
+
+def post(key: str) -> Response:
+    """Post a comment (or reply) from the HTML form; redirect to it."""
+    csrf.check_form()
+    state = get_state()
+    fields = {name: inputs.form_text(name) for name in ("name", "email", "url")}
+    values = dict(fields, body=request.form.get("body", ""))
+    raw_parent = request.form.get("parent_id", "")
+    try:
+        submission = parse_form_submission(
+            {
+                "body": request.form.get("body", ""),
+                "parent_id": raw_parent,
+                "notify_replies": request.form.get("notify_replies", ""),
+                "honeypot": request.form.get(inputs.HONEYPOT_FIELD, ""),
+            }
+        )
+        comment = posting.post_comment(
+            state, key, submission, fields, request.form.get("thread_meta") or None
+        )
+    except ThreadkitError as error:
+        parent_id = int(raw_parent) if raw_parent.isdigit() and len(raw_parent) < 19 else None
+        title, url = rendering.thread_meta(state, key, request.form.get("thread_meta"))
+        context = rendering.page_context(
+            state,
+            key,
+            title=title,
+            url=url,
+            next_url=_back(url or "/"),
+            reply_to=parent_id,
+            form=rendering.FormState(values=values, parent_id=parent_id, error=error),
+        )
+        context["meta_token"] = request.form.get("thread_meta", "") or context["meta_token"]
+        return _html(render_template("threadkit/post_error.html", **context), error.http_status)
+    return _to_comment(comment.id)
+
+
+def comment_page(comment_id: str) -> Response:
+    """A comment and its replies on a page of their own (permalink, "N more replies")."""
+    state = get_state()
+    actor = visitors.actor()
+    cid = inputs.comment_id(comment_id)
+    comment = state.engine.get_comment(cid, actor)
+    subtree = state.engine.subtree(cid, actor, cursor=inputs.query_cursor())
+    node = TreeNode(comment, _display_depth(state, comment))
+    node.children = subtree.nodes
+    more_url = None
+    if subtree.next_cursor:
+        more_url = url_for(
+            f"{state.blueprint_name}.comment_page",
+            comment_id=str(cid),
+            cursor=subtree.next_cursor,
+            next=_back(),
+        )
+    return _page(
+        "threadkit/comment_page.html",
+        comment=comment,
+        nodes=[node],
+        next_url=_back(),
+        more_url=more_url,
+        key=comment.thread_key,
+        reply_base=None,
+        number=0,
+        uid="tkp",
+    )
+
+
+# ---------------------------------------------------------------- edit / delete / vote
+
+
+def _changeable(comment_id: str) -> Comment:
+    state = get_state()
+    viewer = rendering.current_viewer(state)
+    comment = state.engine.get_comment(inputs.comment_id(comment_id), viewer.actor)
+    if not viewer.can_change(comment):
+        if comment.status is Status.DELETED:
+            raise ConflictError("comment_deleted", "This comment is deleted.")
+        if viewer.owns(comment):
+            raise ConflictError(
+                "edit_window_closed", "The time to change this comment is over."
+            )
+        raise PermissionDeniedError("not_author", "You can only change your own comments.")
+    return comment
+
+
+def edit(comment_id: str) -> Response:
+    """Show the edit form (GET) or save the new text (POST) and go back to the comment."""
+    comment = _changeable(comment_id)
+    error: ThreadkitError | None = None
+    body = comment.body_source
+    if request.method == "POST":
+        csrf.check_form()
+        body = request.form.get("body", "")
+        try:
+            get_state().engine.edit(comment.id, body, visitors.actor())
+        except ThreadkitError as failure:
+            error = failure
+        else:
+            return _to_comment(comment.id)
+    template = (
+        "threadkit/_edit_form.html" if request.args.get("fragment") else "threadkit/edit.html"
+    )
+    return _page(
+        template,
+        error.http_status if error else 200,
+        comment=comment,
+        body=body,
+        error=error,
+        next_url=_back(),
+    )
+
+
+def delete(comment_id: str) -> Response:
+    """Ask to confirm (GET) or delete (POST) and go back to the thread."""
+    comment = _changeable(comment_id)
+    if request.method == "POST":
+        csrf.check_form()
+        left = get_state().engine.delete(comment.id, visitors.actor())
+        target = comment.id if left is not None else (comment.parent_id or None)
+        if target is None:
+            return redirect(f"{_back()}#comments", code=303)
+        return _to_comment(target)
+    return _page("threadkit/delete.html", comment=comment, next_url=_back())
+
+
+def vote(comment_id: str) -> Response:
+    """Vote from the HTML buttons and go back to the comment."""
+    csrf.check_form()
+    value = parse_vote(request.form.get("value", ""))
+    cid = inputs.comment_id(comment_id)
+    get_state().engine.vote(cid, visitors.actor(create=True), value)
+    return _to_comment(cid)
+
+
+# ---------------------------------------------------------------- moderation
+
+
+def _require_moderator() -> None:
+    if visitors.actor().moderator:
+        return
+    if visitors.logged_in_identity() is None:
+        raise AuthenticationRequiredError("login_required", "Log in as a moderator first.")
+    raise PermissionDeniedError("not_moderator", "Only moderators may see this page.")
+
+
+def queue() -> Response:
+    """The moderation queue: pending or spam comments, with why each was held."""
+    _require_moderator()
+    state = get_state()
+    shown = request.args.get("status", "pending")
+    if shown not in ("pending", "spam"):
+        raise ValidationError("invalid_status", 'status must be "pending" or "spam".', field="status")
+    rows = state.engine.queue(
+        visitors.actor(),
+        (Status(shown),),
+        limit=state.settings.queue_page_size,
+        cursor=inputs.query_cursor(),
+    )
+    return _page(
+        "threadkit/queue.html",
+        rows=rows,
+        shown=shown,
+        threads={
+            c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments
+        },
+    )
+
+
+def _decision(raw: str) -> Decision:
+    try:
+        return Decision(raw)
+    except ValueError:
+        raise ValidationError(
+            "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
+        ) from None
+
+
+def moderate(comment_id: str) -> Response:
+    """Apply a decision from the queue page and go back to the queue."""
+    csrf.check_form()
+    decision = _decision(request.form.get("decision", ""))
+    get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
+    state = get_state()
+    fallback = url_for(f"{state.blueprint_name}.queue")
+    return redirect(_back(fallback), code=303)
+
+
+def moderate_link(token: str) -> Response:
+    """One-click moderation from an email: GET confirms, a CSRF-protected POST acts.
+
+    The signed token is the moderator's authority for this one comment and
+    action; GET never changes anything.
+    """
+    state = get_state()
+    data = state.signer.loads("moderate", token, now=state.clock.now())
+    raw_id, raw_action = data.get("comment_id"), data.get("action")
+    if not isinstance(raw_id, int) or not isinstance(raw_action, str):
+        raise ValidationError("invalid_token", "This link is not valid.")
+    decision = _decision(raw_action)
+    comment = state.engine.store.get_comment(raw_id)
+    if comment is None:
+        raise NotFoundError("comment_not_found", "That comment no longer exists.")
+    done = False
+    if request.method == "POST":
+        csrf.check_form()
+        state.engine.moderate(raw_id, decision, Actor(moderator=True))
+        done = True
+        comment = state.engine.store.get_comment(raw_id) or comment
+    return _page(
+        "threadkit/moderate_link.html",
+        comment=comment,
+        decision=decision,
+        token=token,
+        done=done,
+    )
+
+
+def unsubscribe(token: str) -> Response:
+    """Stop reply emails for one comment: GET confirms, POST (RFC 8058 one-click) acts.
+
+    No CSRF token is possible in a mail client's one-click POST; the signed
+    token is the authorization, and the action is harmless to repeat.
+    """
+    state = get_state()
+    data = state.signer.loads("unsubscribe", token, now=state.clock.now())
+    raw_id = data.get("comment_id")
+    if not isinstance(raw_id, int):
+        raise ValidationError("invalid_token", "This link is not valid.")
+    done = False
+    if request.method == "POST":
+        state.engine.unsubscribe(raw_id)
+        done = True
+    return _page("threadkit/unsubscribe.html", token=token, done=done)
+
+
+# ---------------------------------------------------------------- fragments for JavaScript
+
+
+def _fragment(nodes: list[TreeNode], **context: Any) -> Response:
+    context.setdefault("next_url", _back())
+    return _page(
+        "threadkit/_fragment.html",
+        nodes=nodes,
+        key=context.pop("key", ""),
+        uid="tkf",
+        number=0,
+        reply_base=context["next_url"] + ("&" if "?" in context["next_url"] else "?"),
+        **context,
+    )
+
+
+def fragment_thread(key: str) -> Response:
+    """The next page of top-level comments, as ``<li>`` items (``X-Threadkit-Next`` continues)."""
+    state = get_state()
+    page = state.engine.page(
+        key, visitors.actor(), sort=inputs.query_sort(), cursor=inputs.query_cursor()
+    )
+    response = _fragment(page.nodes, key=key)
+    if page.next_cursor:
+        response.headers["X-Threadkit-Next"] = url_for(
+            f"{state.blueprint_name}.fragment_thread",
+            key=key,
+            cursor=page.next_cursor,
+            sort=page.sort.value,
+            next=_back(),
+        )
+    return response
+
+
+def fragment_comment(comment_id: str) -> Response:
+    """One comment as an ``<li>`` item, without its replies (after posting or editing)."""
+    state = get_state()
+    comment = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
+    return _fragment([TreeNode(comment, _display_depth(state, comment))], key=comment.thread_key)
+
+
+def fragment_replies(comment_id: str) -> Response:
+    """All replies under one comment as ``<li>`` items (``X-Threadkit-Next`` continues)."""
+    state = get_state()
+    cid = inputs.comment_id(comment_id)
+    subtree = state.engine.subtree(cid, visitors.actor(), cursor=inputs.query_cursor())
+    response = _fragment(subtree.nodes, key=subtree.parent.thread_key)
+    if subtree.next_cursor:
+        response.headers["X-Threadkit-Next"] = url_for(
+            f"{state.blueprint_name}.fragment_replies",
+            comment_id=str(cid),
+            cursor=subtree.next_cursor,
+            next=_back(),
+        )
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    """Add the HTML routes to ``bp``."""
+    add = bp.add_url_rule
+    add("/threads/<key>/comments", "post", post, methods=["POST"])
+    add("/comments/<comment_id>", "comment_page", comment_page, methods=["GET"])
+    add("/comments/<comment_id>/edit", "edit", edit, methods=["GET", "POST"])
+    add("/comments/<comment_id>/delete", "delete", delete, methods=["GET", "POST"])
+    add("/comments/<comment_id>/vote", "vote", vote, methods=["POST"])
+    add("/moderation", "queue", queue, methods=["GET"])
+    add("/moderation/<comment_id>", "moderate", moderate, methods=["POST"])
+    add("/moderate/<token>", "moderate_link", moderate_link, methods=["GET", "POST"])
+    add("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
+    add("/fragments/threads/<key>", "fragment_thread", fragment_thread, methods=["GET"])
+    add("/fragments/comments/<comment_id>", "fragment_comment", fragment_comment, methods=["GET"])
+    add(
+        "/fragments/comments/<comment_id>/replies",
+        "fragment_replies",
+        fragment_replies,
+        methods=["GET"],
+    )

@@ -1,0 +1,243 @@
+"""The JSON API under ``<prefix>/api``: read, post, reply, edit, delete, vote, moderate.
+
+Shapes are :mod:`threadkit.serialization`'s public ones (the moderator view for
+moderation routes). Every write needs ``Content-Type: application/json`` (when
+it has a body) and the session's CSRF token in the CSRF header; ``GET
+<prefix>/api/me`` hands the token out. Errors are ``application/problem+json``.
+Every endpoint name starts with ``api_``; ``openapi.py`` describes each one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, json, request, url_for
+from threadkit.engine import Decision
+from threadkit.errors import ValidationError
+from threadkit.models import Status
+from threadkit.serialization import encode_public, parse_submission, parse_vote, to_public
+
+from . import csrf, inputs, posting, visitors
+from .state import get_state
+
+__all__ = ["JSON_TYPE", "json_response", "register"]
+
+JSON_TYPE = "application/json; charset=utf-8"
+"""Content-Type of every JSON API response that is not a problem."""
+
+
+def json_response(
+    payload: bytes | Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Wrap JSON bytes (or plain JSON values) in a UTF-8 JSON response."""
+    if not isinstance(payload, bytes):
+        payload = json.dumps(payload).encode("utf-8")
+    response = Response(payload, status=status)
+    response.headers["Content-Type"] = JSON_TYPE
+    response.headers["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _check_write(*, has_body: bool = True) -> dict[str, object]:
+    """CSRF header check, then the JSON body (``{}`` for body-less writes)."""
+    csrf.check_header(get_state().settings.csrf_header)
+    return inputs.json_body() if has_body else {}
+
+
+def _comment_location(comment_id: int) -> str:
+    return url_for(f"{get_state().blueprint_name}.api_comment", comment_id=str(comment_id))
+
+
+def api_thread(key: str) -> Response:
+    """One page of a thread, as a tree."""
+    state = get_state()
+    limit_raw = request.args.get("limit")
+    limit: int | None = None
+    if limit_raw:
+        if not (limit_raw.isascii() and limit_raw.isdigit() and len(limit_raw) < 6):
+            raise ValidationError("invalid_limit", "limit must be a positive integer.", field="limit")
+        limit = int(limit_raw)
+    page = state.engine.page(
+        key,
+        visitors.actor(),
+        sort=inputs.query_sort(),
+        cursor=inputs.query_cursor(),
+        top_limit=limit,
+    )
+    return json_response(encode_public(page, moderator=visitors.actor().moderator))
+
+
+def api_post(key: str) -> Response:
+    """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
+    data = _check_write()
+    submission = parse_submission(data)
+    meta = inputs.text_field(data, "thread_meta") or None
+    comment = posting.post_comment(
+        get_state(), key, submission, inputs.author_fields(data), meta
+    )
+    return json_response(
+        encode_public(comment), 201, {"Location": _comment_location(comment.id)}
+    )
+
+
+def api_comment(comment_id: str) -> Response:
+    """One comment the reader may see."""
+    comment = get_state().engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
+    return json_response(encode_public(comment, moderator=visitors.actor().moderator))
+
+
+def api_replies(comment_id: str) -> Response:
+    """The replies under one comment ("N more replies"), as a tree."""
+    page = get_state().engine.subtree(
+        inputs.comment_id(comment_id), visitors.actor(), cursor=inputs.query_cursor()
+    )
+    return json_response(encode_public(page, moderator=visitors.actor().moderator))
+
+
+def api_reply(comment_id: str) -> Response:
+    """Reply to one comment (its thread is the parent's)."""
+    data = _check_write()
+    state = get_state()
+    parent = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
+    data["parent_id"] = parent.id
+    submission = parse_submission(data)
+    meta = inputs.text_field(data, "thread_meta") or None
+    comment = posting.post_comment(
+        state, parent.thread_key, submission, inputs.author_fields(data), meta
+    )
+    return json_response(
+        encode_public(comment), 201, {"Location": _comment_location(comment.id)}
+    )
+
+
+def api_edit(comment_id: str) -> Response:
+    """Change a comment's text (author within the edit window, or a moderator)."""
+    data = _check_write()
+    body = inputs.text_field(data, "body", required=True)
+    actor = visitors.actor()
+    comment = get_state().engine.edit(inputs.comment_id(comment_id), body, actor)
+    return json_response(encode_public(comment, moderator=actor.moderator))
+
+
+def api_delete(comment_id: str) -> Response:
+    """Delete a comment; the answer holds the placeholder left for its replies, or null."""
+    _check_write(has_body=False)
+    actor = visitors.actor()
+    left = get_state().engine.delete(inputs.comment_id(comment_id), actor)
+    return json_response(
+        {"comment": None if left is None else to_public(left, moderator=actor.moderator)}
+    )
+
+
+def api_vote(comment_id: str) -> Response:
+    """Vote a comment up (1), down (-1) or withdraw the vote (0)."""
+    data = _check_write()
+    if "value" not in data:
+        raise ValidationError("required", '"value" is required.', field="value")
+    value = parse_vote(data["value"])
+    comment = get_state().engine.vote(
+        inputs.comment_id(comment_id), visitors.actor(create=True), value
+    )
+    return json_response(encode_public(comment))
+
+
+def api_moderate(comment_id: str) -> Response:
+    """Apply a moderator's decision: approve, spam, ham (not spam) or delete."""
+    data = _check_write()
+    raw = inputs.text_field(data, "decision", required=True)
+    try:
+        decision = Decision(raw)
+    except ValueError:
+        choices = ", ".join(d.value for d in Decision)
+        raise ValidationError(
+            "invalid_decision", f"decision must be one of {choices}.", field="decision"
+        ) from None
+    result = get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
+    return json_response(
+        {"comment": None if result is None else to_public(result, moderator=True)}
+    )
+
+
+def api_queue() -> Response:
+    """The moderation queue (pending and spam comments by default), newest first."""
+    state = get_state()
+    wanted = request.args.getlist("status") or ["pending", "spam"]
+    statuses: list[Status] = []
+    for raw in wanted:
+        if raw not in ("pending", "spam"):
+            raise ValidationError(
+                "invalid_status", 'status must be "pending" or "spam".', field="status"
+            )
+        statuses.append(Status(raw))
+    rows = state.engine.queue(
+        visitors.actor(),
+        tuple(dict.fromkeys(statuses)),
+        limit=state.settings.queue_page_size,
+        cursor=inputs.query_cursor(),
+    )
+    return json_response(encode_public(rows, moderator=True))
+
+
+def api_counts() -> Response:
+    """Published-comment counts for many threads at once: ``?thread=a&thread=b``."""
+    keys = request.args.getlist("thread")
+    if not keys:
+        raise ValidationError("required", "Name at least one thread.", field="thread")
+    return json_response({"counts": get_state().engine.counts(keys)})
+
+
+def api_me() -> Response:
+    """Who the reader is, whether they moderate, their CSRF token and the login choices."""
+    state = get_state()
+    actor = visitors.actor()
+    logged_in = visitors.logged_in_identity()
+    identity = logged_in or visitors.anonymous_identity()
+    shown = None
+    if identity is not None and (logged_in is not None or identity.name):
+        shown = to_public(identity)
+    providers = []
+    for provider in state.providers.values():
+        entry: dict[str, Any] = {"name": provider.name, "kind": provider.kind}
+        if provider.kind == "redirect":
+            entry["label"] = getattr(provider, "label", provider.name)
+            entry["login_url"] = url_for(
+                f"{state.blueprint_name}.auth_login", name=provider.name
+            )
+        providers.append(entry)
+    return json_response(
+        {
+            "identity": shown,
+            "logged_in": logged_in is not None,
+            "moderator": actor.moderator,
+            "csrf_token": csrf.token(),
+            "csrf_header": state.settings.csrf_header,
+            "providers": providers,
+        }
+    )
+
+
+def api_logout() -> Response:
+    """Forget the redirect login and the remembered anonymous details."""
+    _check_write(has_body=False)
+    visitors.forget_login()
+    return json_response({"identity": None, "logged_in": False})
+
+
+def register(bp: Blueprint) -> None:
+    """Add the JSON API routes to ``bp``."""
+    add = bp.add_url_rule
+    add("/api/threads/<key>", "api_thread", api_thread, methods=["GET"])
+    add("/api/threads/<key>/comments", "api_post", api_post, methods=["POST"])
+    add("/api/comments/<comment_id>", "api_comment", api_comment, methods=["GET"])
+    add("/api/comments/<comment_id>", "api_edit", api_edit, methods=["PATCH"])
+    add("/api/comments/<comment_id>", "api_delete", api_delete, methods=["DELETE"])
+    add("/api/comments/<comment_id>/replies", "api_replies", api_replies, methods=["GET"])
+    add("/api/comments/<comment_id>/replies", "api_reply", api_reply, methods=["POST"])
+    add("/api/comments/<comment_id>/vote", "api_vote", api_vote, methods=["PUT"])
+    add("/api/comments/<comment_id>/moderation", "api_moderate", api_moderate, methods=["POST"])
+    add("/api/moderation/queue", "api_queue", api_queue, methods=["GET"])
+    add("/api/counts", "api_counts", api_counts, methods=["GET"])
+    add("/api/me", "api_me", api_me, methods=["GET"])
+    add("/api/logout", "api_logout", api_logout, methods=["POST"])

@@ -1,0 +1,164 @@
+"""Who is asking: the reader's identity, browser id and moderator flag, per request.
+
+Order of precedence: a session provider (the host app's own login) wins, then
+an identity from a redirect login (social providers) kept in the signed
+session, then the anonymous form identity (``<form provider>:<browser id>``),
+so a browser that posted anonymously may edit and delete its own comments
+within the edit window, and nobody else can.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import g, request, session
+from threadkit.models import Actor, Identity, RequestContext
+
+from .state import get_state
+
+__all__ = [
+    "AUTHOR_KEY",
+    "BROWSER_KEY",
+    "LOGIN_KEY",
+    "actor",
+    "browser_id",
+    "current_identity",
+    "forget_login",
+    "remember_author",
+    "remember_login",
+    "remembered_author",
+    "request_context",
+]
+
+BROWSER_KEY = "threadkit_browser"
+"""Session key of the random browser id."""
+
+LOGIN_KEY = "threadkit_login"
+"""Session key of the identity a redirect login vouched for."""
+
+AUTHOR_KEY = "threadkit_author"
+"""Session key of the name / email / website an anonymous commenter last typed."""
+
+_IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "verified")
+
+
+def browser_id(*, create: bool = False) -> str | None:
+    """Return this browser's random id, creating it (in the signed session) if asked."""
+    value = session.get(BROWSER_KEY)
+    if isinstance(value, str) and value:
+        return value
+    if not create:
+        return None
+    value = secrets.token_urlsafe(18)
+    session[BROWSER_KEY] = value
+    return value
+
+
+def _identity_to_session(identity: Identity) -> dict[str, Any]:
+    return {name: getattr(identity, name) for name in _IDENTITY_FIELDS}
+
+
+def _identity_from_session(value: object) -> Identity | None:
+    if not isinstance(value, Mapping):
+        return None
+    provider, subject, name = value.get("provider"), value.get("subject"), value.get("name")
+    if not (isinstance(provider, str) and isinstance(subject, str) and isinstance(name, str)):
+        return None
+    state = get_state()
+    if state.providers.get(provider) is None or state.providers[provider].kind != "redirect":
+        return None  # the provider was removed from the configuration since
+
+    def text(key: str) -> str | None:
+        item = value.get(key)
+        return item if isinstance(item, str) else None
+
+    return Identity(
+        provider,
+        subject,
+        name,
+        email=text("email"),
+        url=text("url"),
+        avatar=text("avatar"),
+        verified=value.get("verified") is True,
+    )
+
+
+def remember_login(identity: Identity) -> None:
+    """Keep a redirect login's identity in the session (a new login replaces the old)."""
+    session[LOGIN_KEY] = _identity_to_session(identity)
+    g.pop("threadkit_identity", None)
+
+
+def forget_login() -> None:
+    """Log out: drop the redirect login and the remembered anonymous details."""
+    session.pop(LOGIN_KEY, None)
+    session.pop(AUTHOR_KEY, None)
+    g.pop("threadkit_identity", None)
+
+
+def remember_author(fields: Mapping[str, str]) -> None:
+    """Remember what an anonymous commenter typed, to fill the form in next time."""
+    session[AUTHOR_KEY] = {
+        key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)
+    }
+
+
+def remembered_author() -> dict[str, str]:
+    """The name / email / website this browser last typed, for the form's initial values."""
+    value = session.get(AUTHOR_KEY)
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def logged_in_identity() -> Identity | None:
+    """The identity from the host's login or a redirect login; ``None`` if neither."""
+    if "threadkit_identity" in g:
+        cached: Identity | None = g.threadkit_identity
+        return cached
+    state = get_state()
+    found: Identity | None = None
+    for provider in state.session_providers():
+        found = provider.current(request)
+        if found is not None:
+            break
+    if found is None:
+        found = _identity_from_session(session.get(LOGIN_KEY))
+    g.threadkit_identity = found
+    return found
+
+
+def anonymous_identity(*, create: bool = False) -> Identity | None:
+    """The anonymous identity of this browser (its comments' author key), if it has one."""
+    forms = get_state().form_providers()
+    if not forms:
+        return None
+    bid = browser_id(create=create)
+    if bid is None:
+        return None
+    return Identity(forms[0].name, bid, remembered_author().get("name", ""))
+
+
+def current_identity(*, create: bool = False) -> Identity | None:
+    """The identity the reader acts as: logged in, else anonymous by browser id."""
+    return logged_in_identity() or anonymous_identity(create=create)
+
+
+def actor(*, create: bool = False) -> Actor:
+    """The :class:`~threadkit.models.Actor` for this request, moderator flag included."""
+    state = get_state()
+    identity = current_identity(create=create)
+    logged_in = logged_in_identity()
+    return Actor(identity=identity, moderator=bool(state.is_moderator(logged_in)))
+
+
+def request_context() -> RequestContext:
+    """What the request says about the submitter, for the moderation pipeline."""
+    return RequestContext(
+        ip=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", "")[:500],
+        referrer=request.headers.get("Referer", "")[:2000],
+        language=request.headers.get("Accept-Language", "")[:200],
+    )
