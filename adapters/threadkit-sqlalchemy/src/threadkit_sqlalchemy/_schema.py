@@ -1,0 +1,233 @@
+"""Table definitions the store's queries use (SQLAlchemy Core).
+
+The production schema is created and changed by the Alembic migrations in
+``threadkit_sqlalchemy/migrations``; these definitions must describe the same
+tables (``tests/test_migrations.py`` compares them). ``create_all`` on this
+metadata is for throwaway experiments only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.engine import Dialect
+
+__all__ = [
+    "KEY_LENGTH",
+    "PATH_LENGTH",
+    "AUTHOR_KEY_LENGTH",
+    "IP_LENGTH",
+    "TEXT_BYTES",
+    "LONG_TEXT_BYTES",
+    "metadata",
+    "threads",
+    "comments",
+    "votes",
+    "outbox",
+    "UTCDateTime",
+    "id_type",
+    "path_type",
+    "key_type",
+    "long_text_type",
+    "table_options",
+]
+
+KEY_LENGTH = 255
+"""Maximum length of a thread key, in characters."""
+
+PATH_LENGTH = 1024
+"""Maximum length of a materialized path, in ASCII bytes."""
+
+AUTHOR_KEY_LENGTH = 512
+"""Maximum length of an author or voter key (``provider:subject``), in characters."""
+
+IP_LENGTH = 64
+"""Maximum length of a stored IP address, in characters."""
+
+TEXT_BYTES = 65_535
+"""Bytes a ``TEXT`` column holds on MariaDB (the smallest limit of the three)."""
+
+LONG_TEXT_BYTES = 16_777_215
+"""Bytes a ``MEDIUMTEXT`` column (comment bodies on MariaDB) holds."""
+
+
+def id_type() -> sa.types.TypeEngine[int]:
+    """Return a 64-bit id type (plain ``INTEGER`` on SQLite, where rowids are 64-bit)."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def path_type() -> sa.types.TypeEngine[str]:
+    """Return the ASCII path column type, compared byte by byte on every backend."""
+    return (
+        sa.String(PATH_LENGTH)
+        .with_variant(postgresql.VARCHAR(PATH_LENGTH, collation="C"), "postgresql")
+        .with_variant(
+            mysql.VARCHAR(PATH_LENGTH, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+        )
+    )
+
+
+def key_type(length: int) -> sa.types.TypeEngine[str]:
+    """Return an indexed string type compared byte by byte (case-sensitive) everywhere."""
+    return (
+        sa.String(length)
+        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
+        .with_variant(
+            mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+        )
+    )
+
+
+def long_text_type() -> sa.types.TypeEngine[str]:
+    """Return the type of comment bodies: ``TEXT``, ``MEDIUMTEXT`` on MariaDB."""
+    return sa.Text().with_variant(
+        mysql.MEDIUMTEXT(charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+def table_options() -> dict[str, Any]:
+    """Return the per-table options: InnoDB, utf8mb4 and binary collation on MariaDB."""
+    return {
+        "mysql_engine": "InnoDB",
+        "mysql_charset": "utf8mb4",
+        "mysql_collate": "utf8mb4_bin",
+        "sqlite_autoincrement": True,
+    }
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware UTC datetime stored as a naive UTC timestamp with microseconds."""
+
+    impl = sa.DateTime()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        """Use ``DATETIME(6)`` on MariaDB so microseconds survive."""
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(sa.DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC; refuse naive ones."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: threadkit stores UTC-aware times only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return the stored naive UTC timestamp as an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+metadata = sa.MetaData()
+
+threads = sa.Table(
+    "tk_threads",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column("key", key_type(KEY_LENGTH), nullable=False),
+    sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("url", sa.Text(), nullable=False),
+    sa.Column("closed", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("comment_count", sa.Integer(), nullable=False),
+    sa.Column("top_level_count", sa.Integer(), nullable=False),
+    sa.Column("top_seq", sa.BigInteger(), nullable=False),
+    sa.UniqueConstraint("key", name="uq_tk_threads_key"),
+    **table_options(),
+)
+
+comments = sa.Table(
+    "tk_comments",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column(
+        "thread_id",
+        id_type(),
+        sa.ForeignKey("tk_threads.id", name="fk_tk_comments_thread"),
+        nullable=False,
+    ),
+    sa.Column(
+        "parent_id",
+        id_type(),
+        sa.ForeignKey("tk_comments.id", name="fk_tk_comments_parent"),
+        nullable=True,
+    ),
+    sa.Column("root_id", id_type(), nullable=True),
+    sa.Column("sparent_id", id_type(), nullable=True),
+    sa.Column("depth", sa.Integer(), nullable=False),
+    sa.Column("sdepth", sa.Integer(), nullable=False),
+    sa.Column("top_ord", sa.BigInteger(), nullable=False),
+    sa.Column("path", path_type(), nullable=False),
+    sa.Column("child_seq", sa.BigInteger(), nullable=False),
+    sa.Column("author_provider", sa.Text(), nullable=False),
+    sa.Column("author_subject", sa.Text(), nullable=False),
+    sa.Column("author_key", key_type(AUTHOR_KEY_LENGTH), nullable=False),
+    sa.Column("author_name", sa.Text(), nullable=False),
+    sa.Column("author_email", sa.Text(), nullable=True),
+    sa.Column("author_url", sa.Text(), nullable=True),
+    sa.Column("author_avatar", sa.Text(), nullable=True),
+    sa.Column("author_verified", sa.Boolean(), nullable=False),
+    sa.Column("body_source", long_text_type(), nullable=False),
+    sa.Column("body_html", long_text_type(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("edited_at", UTCDateTime(), nullable=True),
+    sa.Column("upvotes", sa.Integer(), nullable=False),
+    sa.Column("downvotes", sa.Integer(), nullable=False),
+    sa.Column("neg_score", sa.Integer(), nullable=False),
+    sa.Column("reply_count", sa.Integer(), nullable=False),
+    sa.Column("reasons", sa.Text(), nullable=False),
+    sa.Column("ctx_ip", key_type(IP_LENGTH), nullable=False),
+    sa.Column("ctx_user_agent", sa.Text(), nullable=False),
+    sa.Column("ctx_referrer", sa.Text(), nullable=False),
+    sa.Column("ctx_language", sa.Text(), nullable=False),
+    sa.Column("notify_replies", sa.Boolean(), nullable=False),
+    sa.Index("ux_tk_comments_path", "thread_id", "path", unique=True),
+    sa.Index("ix_tk_comments_top", "thread_id", "depth", "top_ord"),
+    sa.Index("ix_tk_comments_score", "thread_id", "depth", "neg_score", "id"),
+    sa.Index("ix_tk_comments_parent", "parent_id"),
+    sa.Index("ix_tk_comments_thread_status", "thread_id", "status", "id"),
+    sa.Index("ix_tk_comments_status", "status", "id"),
+    sa.Index("ix_tk_comments_author", "author_key", "created_at"),
+    sa.Index("ix_tk_comments_ip", "ctx_ip", "created_at"),
+    **table_options(),
+)
+
+votes = sa.Table(
+    "tk_votes",
+    metadata,
+    sa.Column(
+        "comment_id",
+        id_type(),
+        sa.ForeignKey("tk_comments.id", name="fk_tk_votes_comment"),
+        primary_key=True,
+    ),
+    sa.Column("voter_key", key_type(AUTHOR_KEY_LENGTH), primary_key=True),
+    sa.Column("value", sa.SmallInteger(), nullable=False),
+    sa.Index("ix_tk_votes_voter", "voter_key"),
+    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+)
+
+outbox = sa.Table(
+    "tk_outbox",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column("channel", key_type(KEY_LENGTH), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("comment_id", id_type(), nullable=False),
+    sa.Column("thread_key", key_type(KEY_LENGTH), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("leased_until", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text(), nullable=False),
+    sa.Index("ix_tk_outbox_due", "next_attempt_at", "id"),
+    **table_options(),
+)
