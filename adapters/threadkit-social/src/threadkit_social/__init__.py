@@ -1,0 +1,36 @@
+"""threadkit-social: comment as yourself via Google, GitHub, Facebook, X, WordPress.com, OIDC.
+
+Each class here is a :class:`threadkit.ports.RedirectIdentityProvider` built
+on Authlib's client (``requests`` based) and joserfc for ID tokens. None of
+them imports a web framework: the web adapter calls ``begin`` in its login
+route, keeps ``AuthorizationRequest.saved`` in the session, and calls
+``complete`` from ``<prefix>/auth/<name>/callback`` with the query
+parameters and the saved values (removing them from the session first, so a
+callback can be used only once).
+
+>>> provider = GitHubProvider(client_id="id", client_secret="secret")
+>>> (provider.name, provider.label, provider.callback_path("/comments"))
+('github', 'GitHub', '/comments/auth/github/callback')
+"""
+
+from threadkit_social._base import OAuth2Provider, ProfileError
+from threadkit_social.oidc import GoogleProvider, OIDCProvider
+from threadkit_social.providers import (
+    FacebookProvider,
+    GitHubProvider,
+    WordPressComProvider,
+    XProvider,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FacebookProvider",
+    "GitHubProvider",
+    "GoogleProvider",
+    "OAuth2Provider",
+    "OIDCProvider",
+    "ProfileError",
+    "WordPressComProvider",
+    "XProvider",
+]
