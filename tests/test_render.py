@@ -134,6 +134,10 @@ XSS = [
     "<vbscript:msgbox(1)>",
     "<data:text/html,<script>alert(1)</script>>",
     "![x](javascript:alert(1))",
+    '[x](https://ok.example "javascript:alert(1)")',
+    "[x](https://ok.example 'java&#x09;script:alert(1)')",
+    "[x](https://ok.example (data:text/html,x))",
+    '![javascript:alert(1)](https://ok.example/x.png "vbscript:x")',
     '![x" onerror="alert(1)](https://ok.example/x.png)',
     "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "<div><p><b>unclosed <i>tags <a href=",
@@ -167,6 +171,13 @@ def test_sanitizer_alone_cleans_the_corpus_as_raw_html(source: str) -> None:
 
 
 @pytest.mark.parametrize("source", XSS)
+def test_xss_corpus_renders_safely_with_images_allowed(source: str) -> None:
+    """With images allowed, the corpus still renders safely (img only with a safe src)."""
+    allowed = threadkit.render.DEFAULT_TAGS | {"img"}
+    assert [] == problems(MarkdownRenderer(allow_images=True).render(source), allowed)
+
+
+@pytest.mark.parametrize("source", XSS)
 def test_plain_text_renderer_is_safe_on_the_corpus(source: str) -> None:
     """The plain-text renderer makes no tag but p and br of any payload."""
     assert [] == problems(PlainTextRenderer().render(source), frozenset({"p", "br"}))
@@ -185,6 +196,18 @@ def test_raw_html_is_shown_as_text() -> None:
 def test_links_with_unsafe_schemes_stay_text(source: str) -> None:
     """A Markdown link to a disallowed scheme is not made into a link at all."""
     assert (f"<p>{source}</p>\n", []) == (render(source), links(render(source)))
+
+
+def test_script_urls_in_titles_and_alt_texts_are_dropped() -> None:
+    """A title or alt text that reads as a script URL is left out; ordinary ones stay."""
+    renderer = MarkdownRenderer(allow_images=True)
+    source = '[a](https://a.example "javascript:x") [b](https://b.example "fine") ![data:x](/i.png)'
+    expected = (
+        f'<p><a href="https://a.example" rel="{REL}">a</a>'
+        f' <a href="https://b.example" title="fine" rel="{REL}">b</a>'
+        ' <img src="/i.png" alt=""></p>\n'
+    )
+    assert expected == renderer.render(source)
 
 
 def test_every_link_gets_rel_and_no_target() -> None:
@@ -246,6 +269,10 @@ FRAGMENTS = [
     "<![CDATA[",
     "]]>",
     "\\",
+    "[x]",
+    ' "',
+    " '",
+    "(https://ok.example ",
 ]
 markup = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=30).map("".join)
 any_text = st.text() | markup

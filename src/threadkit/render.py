@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
@@ -75,6 +76,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 """The ``rel`` every link gets: no search-engine credit, user content, no opener."""
 
+_SCRIPT_SCHEMES = frozenset({"javascript", "data", "vbscript"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 # Attributes kept per tag; anything else (on*, style, class, id, ...) is removed.
@@ -150,6 +152,7 @@ class MarkdownRenderer:
         if not self.tags & _HEADINGS:
             md.disable(["heading", "lheading"])
         md.validateLink = _valid_link  # type: ignore[method-assign]
+        md.core.ruler.push("threadkit_defuse", _defuse_attributes)
         if not self.allow_images:
             md.add_render_rule("image", _image_as_link)
         return md
@@ -176,6 +179,26 @@ def _valid_link(url: str) -> bool:
     """Markdown-it's link check: only allowed schemes, or relative URLs."""
     scheme = url_scheme(url)
     return scheme is None or scheme in URL_SCHEMES
+
+
+def _defuse_attributes(state: StateCore) -> None:
+    """Drop link titles and image alt texts that read as script URLs.
+
+    Browsers never run them, but no attribute of a comment should hold a
+    ``javascript:``, ``data:`` or ``vbscript:`` URL, so nothing downstream
+    (a template that copies ``title`` into an ``href``, say) can trip on one.
+    """
+    for block in state.tokens:
+        for token in block.children or []:
+            if token.type not in ("link_open", "image"):
+                continue
+            title = token.attrGet("title")
+            if title is not None and url_scheme(str(title)) in _SCRIPT_SCHEMES:
+                del token.attrs["title"]
+            if token.type == "image" and token.children:
+                alt = "".join(child.content for child in token.children)
+                if url_scheme(alt) in _SCRIPT_SCHEMES:
+                    token.children = []
 
 
 def _image_as_link(
