@@ -1,0 +1,75 @@
+"""``threadkit-outbox``: run the outbox worker from cron or as a service."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from threadkit.outbox import OutboxWorker
+
+__all__ = ["load_worker", "main"]
+
+
+def load_worker(spec: str) -> OutboxWorker:
+    """Import ``"package.module:factory"`` and call it; it must return an OutboxWorker."""
+    module_name, colon, attribute = spec.partition(":")
+    if not colon or not module_name or not attribute:
+        raise SystemExit(f"threadkit-outbox: expected module:factory, got {spec!r}")
+    target: object = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    worker = target() if callable(target) and not isinstance(target, OutboxWorker) else target
+    if not isinstance(worker, OutboxWorker):
+        raise SystemExit(f"threadkit-outbox: {spec} gave {type(worker).__name__}, not OutboxWorker")
+    return worker
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the worker: ``threadkit-outbox myapp.notify:make_worker [--once]``."""
+    parser = argparse.ArgumentParser(
+        prog="threadkit-outbox",
+        description="Deliver threadkit's queued notifications (email, webhooks).",
+    )
+    parser.add_argument("factory", help="module:callable returning a threadkit.outbox.OutboxWorker")
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="deliver everything due now, then exit (for cron)",
+    )
+    parser.add_argument(
+        "--idle-sleep",
+        type=float,
+        default=5.0,
+        help="seconds to wait when nothing is due (default 5)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    worker = load_worker(args.factory)
+    if args.once:
+        total = 0
+        while True:
+            claimed = worker.run_once()
+            total += claimed
+            if claimed < worker.batch:
+                break
+        print(f"threadkit-outbox: handled {total} message(s)", file=sys.stderr)
+        return 0
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    worker.run_forever(stop, args.idle_sleep)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,290 @@
+"""Email notifiers: moderators hear about held comments, commenters about replies."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Sequence
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Protocol
+
+from threadkit.models import Comment, EventKind, OutboxMessage, Status, Thread
+
+from ._links import Links
+from ._mail import Mailer
+
+__all__ = ["EmailNotifier", "ModeratorEmailNotifier", "ReplyEmailNotifier"]
+
+
+class _Store(Protocol):
+    def get_comment(self, comment_id: int) -> Comment | None: ...
+
+    def get_thread(self, key: str) -> Thread | None: ...
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.splitlines() or [""])
+
+
+def _permalink(thread: Thread | None, comment_id: int) -> str:
+    if thread is None or not thread.url:
+        return ""
+    return f"{thread.url.split('#', 1)[0]}#comment-{comment_id}"
+
+
+def _title(thread: Thread | None, key: str) -> str:
+    return (thread.title if thread is not None and thread.title else "") or key
+
+
+class EmailNotifier:
+    """What the email notifiers share: a mailer, the store, signed links, a sender.
+
+    Subclasses decide which events they want (``wants``) and write the email
+    (``compose``, returning ``None`` when nothing should be sent after all,
+    e.g. the comment was moderated or erased before the worker got to it).
+    ``deliver`` sends what ``compose`` made and lets failures raise, so the
+    outbox worker retries. ``sender`` is a From header such as
+    ``"Blog <noreply@blog.example>"``; ``site_name`` prefixes subjects.
+    """
+
+    channel = "email"
+
+    def __init__(
+        self,
+        mailer: Mailer,
+        store: _Store,
+        links: Links,
+        *,
+        sender: str,
+        site_name: str = "",
+        channel: str | None = None,
+    ) -> None:
+        if "@" not in parseaddr(sender)[1]:
+            raise ValueError(f"sender must contain an email address, got {sender!r}")
+        self.mailer = mailer
+        self.store = store
+        self.links = links
+        self.sender = sender
+        self.site_name = site_name
+        if channel is not None:
+            self.channel = channel
+
+    def wants(self, kind: EventKind, comment: Comment) -> bool:
+        """Whether an event is worth queueing; subclasses say."""
+        raise NotImplementedError
+
+    def compose(self, message: OutboxMessage, comment: Comment | None) -> EmailMessage | None:
+        """Write the email for ``message``, or return ``None`` to send nothing."""
+        raise NotImplementedError
+
+    def deliver(self, message: OutboxMessage, comment: Comment | None) -> None:
+        """Send the email ``compose`` writes; raise if sending fails."""
+        email = self.compose(message, comment)
+        if email is not None:
+            self.mailer.send(email)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _subject(self, text: str) -> str:
+        return f"[{self.site_name}] {text}" if self.site_name else text
+
+    def _new_email(
+        self, message: OutboxMessage, subject: str, to: Sequence[Address]
+    ) -> EmailMessage:
+        email = EmailMessage()
+        email["From"] = self.sender
+        email["To"] = to
+        email["Subject"] = self._subject(subject)
+        email["Date"] = format_datetime(self.links.clock.now())
+        domain = parseaddr(self.sender)[1].rpartition("@")[2]
+        # Stable across retries of one outbox message, so mail clients can
+        # collapse the rare duplicate that at-least-once delivery allows.
+        stamp = int(message.created_at.timestamp())
+        email["Message-ID"] = f"<threadkit.{message.id}.{stamp}.{self.channel}@{domain}>"
+        email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
+        return email
+
+    @staticmethod
+    def _html(paragraphs: Sequence[str]) -> str:
+        body = "\n".join(paragraphs)
+        head = '<!doctype html>\n<html><body style="font-family:sans-serif">\n'
+        return f"{head}{body}\n</body></html>\n"
+
+
+class ModeratorEmailNotifier(EmailNotifier):
+    """Email moderators about comments waiting for review, with one-click links.
+
+    By default only ``HELD`` events are sent (``kinds`` widens that, e.g. to
+    ``POSTED`` for "every new comment" mail). The email shows the comment,
+    its author (name, email, URL, IP: moderators need them), every reason it
+    was held, and signed links to approve it or mark it spam that expire
+    after ``links.moderate_ttl``. A held comment dealt with before the email
+    goes out is not mailed about.
+    """
+
+    channel = "email-moderators"
+
+    def __init__(
+        self,
+        mailer: Mailer,
+        store: _Store,
+        links: Links,
+        *,
+        sender: str,
+        moderators: Sequence[str],
+        kinds: Collection[EventKind] = frozenset({EventKind.HELD}),
+        site_name: str = "",
+        channel: str | None = None,
+    ) -> None:
+        super().__init__(mailer, store, links, sender=sender, site_name=site_name, channel=channel)
+        self.moderators = [Address(addr_spec=address) for address in moderators]
+        self.kinds = frozenset(kinds)
+
+    def wants(self, kind: EventKind, comment: Comment) -> bool:
+        """Queue the configured kinds, when there is someone to tell."""
+        return kind in self.kinds and bool(self.moderators)
+
+    def compose(self, message: OutboxMessage, comment: Comment | None) -> EmailMessage | None:
+        """Write the moderation email, or ``None`` if the comment is gone or already handled."""
+        if comment is None or comment.status is Status.DELETED:
+            return None
+        held = message.kind is EventKind.HELD
+        if held and comment.status is not Status.PENDING:
+            return None
+        thread = self.store.get_thread(comment.thread_key)
+        title = _title(thread, comment.thread_key)
+        subject = f'Please moderate: "{title}"' if held else f'New comment on "{title}"'
+        author = comment.author
+        lines = [
+            (
+                f'A new comment on "{title}" is waiting for your approval.'
+                if held
+                else f'A new comment was posted on "{title}".'
+            ),
+            _permalink(thread, comment.id) or (thread.url if thread is not None else ""),
+            "",
+            f"Author: {author.name}",
+        ]
+        lines += [f"Email: {author.email}"] if author.email else []
+        lines += [f"URL: {author.url}"] if author.url else []
+        lines += [f"IP address: {comment.context.ip}"] if comment.context.ip else []
+        if comment.reasons:
+            lines += ["", "Why it was held:" if held else "Notes from moderation:"]
+            lines += [f"- {r.message} ({r.step}: {r.code})" for r in comment.reasons]
+        lines += ["", "Comment:", _quote(comment.body_source), ""]
+        actions: list[tuple[str, str]] = []
+        if comment.status is not Status.APPROVED:
+            actions.append(("Approve it", self.links.moderate(comment.id, "approve")))
+        if comment.status is not Status.SPAM:
+            actions.append(("Mark it as spam", self.links.moderate(comment.id, "spam")))
+        lines += [f"{label}: {url}" for label, url in actions]
+        days = self.links.moderate_ttl.days
+        lines += ["", f"These links work for {days} days." if days else "These links expire soon."]
+        email = self._new_email(message, subject, self.moderators)
+        email.set_content("\n".join(lines) + "\n")
+        esc = html.escape
+        paragraphs = [f"<p>{esc(lines[0])}</p>"]
+        if lines[1]:
+            paragraphs.append(f'<p><a href="{esc(lines[1])}">{esc(lines[1])}</a></p>')
+        who = [f"Author: {esc(author.name)}"]
+        who += [f"Email: {esc(author.email)}"] if author.email else []
+        who += [f"URL: {esc(author.url)}"] if author.url else []
+        who += [f"IP address: {esc(comment.context.ip)}"] if comment.context.ip else []
+        paragraphs.append("<p>" + "<br>".join(who) + "</p>")
+        if comment.reasons:
+            items = "".join(
+                f"<li>{esc(r.message)} ({esc(r.step)}: {esc(r.code)})</li>" for r in comment.reasons
+            )
+            paragraphs.append(f"<ul>{items}</ul>")
+        paragraphs.append(f"<blockquote>{comment.body_html}</blockquote>")
+        paragraphs.append(
+            "<p>"
+            + " &nbsp; ".join(f'<a href="{esc(url)}">{esc(label)}</a>' for label, url in actions)
+            + "</p>"
+        )
+        email.add_alternative(self._html(paragraphs), subtype="html")
+        return email
+
+
+class ReplyEmailNotifier(EmailNotifier):
+    """Email a commenter once when a reply to their comment is published.
+
+    Only commenters who ticked "Notify me of replies" (``notify_replies``)
+    and gave an email are written to, never about their own replies, and
+    only for published replies (``POSTED`` as approved, or ``APPROVED`` by a
+    moderator). Everything is checked again at delivery, so an unsubscribe
+    or a moderation in between stops the email. Each email carries a signed
+    unsubscribe link, also in ``List-Unsubscribe`` with
+    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058; the
+    one-click header is only sent for an https link, as the RFC requires).
+    """
+
+    channel = "email-replies"
+
+    def wants(self, kind: EventKind, comment: Comment) -> bool:
+        """Queue published replies whose parent's author asked to hear about them."""
+        return (
+            kind in (EventKind.POSTED, EventKind.APPROVED) and self._recipient(comment) is not None
+        )
+
+    def _recipient(self, reply: Comment) -> Comment | None:
+        """Return the parent comment whose author should hear about ``reply``, if any."""
+        if reply.status is not Status.APPROVED or reply.parent_id is None:
+            return None
+        parent = self.store.get_comment(reply.parent_id)
+        if parent is None or not parent.notify_replies or not parent.author.email:
+            return None
+        if parent.status is not Status.APPROVED:
+            return None
+        if parent.author.key == reply.author.key:
+            return None
+        if reply.author.email and reply.author.email.casefold() == parent.author.email.casefold():
+            return None
+        return parent
+
+    def compose(self, message: OutboxMessage, comment: Comment | None) -> EmailMessage | None:
+        """Write the reply email, or ``None`` if there is no longer anyone to tell."""
+        if message.kind not in (EventKind.POSTED, EventKind.APPROVED) or comment is None:
+            return None
+        parent = self._recipient(comment)
+        if parent is None or parent.author.email is None:
+            return None
+        thread = self.store.get_thread(comment.thread_key)
+        title = _title(thread, comment.thread_key)
+        link = _permalink(thread, comment.id)
+        unsubscribe = self.links.unsubscribe(parent.id)
+        to = Address(display_name=parent.author.name, addr_spec=parent.author.email)
+        email = self._new_email(message, f'New reply to your comment on "{title}"', [to])
+        email["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe.startswith("https://"):
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        lines = [
+            f"Hello {parent.author.name},",
+            "",
+            f'{comment.author.name} replied to your comment on "{title}":',
+            "",
+            _quote(comment.body_source),
+            "",
+        ]
+        lines += [f"Read the conversation: {link}", ""] if link else []
+        lines += [
+            "You get this email because you asked to be notified of replies to your comment.",
+            f"Stop these emails: {unsubscribe}",
+        ]
+        email.set_content("\n".join(lines) + "\n")
+        esc = html.escape
+        paragraphs = [
+            f"<p>Hello {esc(parent.author.name)},</p>",
+            f"<p>{esc(comment.author.name)} replied to your comment on "
+            f"&ldquo;{esc(title)}&rdquo;:</p>",
+            f"<blockquote>{comment.body_html}</blockquote>",
+        ]
+        if link:
+            paragraphs.append(f'<p><a href="{esc(link)}">Read the conversation</a></p>')
+        paragraphs.append(
+            "<p><small>You get this email because you asked to be notified of replies to "
+            f'your comment. <a href="{esc(unsubscribe)}">Stop these emails</a>.</small></p>'
+        )
+        email.add_alternative(self._html(paragraphs), subtype="html")
+        return email

@@ -1,0 +1,61 @@
+"""Signed one-click links (moderation, unsubscribe) that emails carry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from threadkit.clock import SystemClock
+from threadkit.ports import Clock
+from threadkit.signing import TokenSigner
+
+__all__ = ["Links"]
+
+
+class Links:
+    """Build the signed URLs the web adapter answers.
+
+    ``base_url`` is where the threadkit web routes live, e.g.
+    ``https://blog.example/comments`` for the Flask blueprint mounted at
+    ``/comments``; links are ``{base_url}/moderate/{token}`` and
+    ``{base_url}/unsubscribe/{token}``. ``signer`` must use the same secret
+    as the web adapter. Tokens use the purposes ``"moderate"`` (data
+    ``{"comment_id", "action"}``) and ``"unsubscribe"`` (``{"comment_id"}``).
+    """
+
+    def __init__(
+        self,
+        signer: TokenSigner,
+        base_url: str,
+        *,
+        clock: Clock | None = None,
+        moderate_ttl: timedelta = timedelta(days=7),
+        unsubscribe_ttl: timedelta = timedelta(days=365),
+    ) -> None:
+        if not base_url.startswith(("https://", "http://")):
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+        self.signer = signer
+        self.base_url = base_url.rstrip("/")
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.moderate_ttl = moderate_ttl
+        self.unsubscribe_ttl = unsubscribe_ttl
+
+    def moderate(self, comment_id: int, action: Literal["approve", "spam"]) -> str:
+        """Return a one-click link that applies ``action`` to ``comment_id``."""
+        token = self.signer.dumps(
+            "moderate",
+            {"comment_id": comment_id, "action": action},
+            now=self.clock.now(),
+            ttl=self.moderate_ttl,
+        )
+        return f"{self.base_url}/moderate/{token}"
+
+    def unsubscribe(self, comment_id: int) -> str:
+        """Return a link that stops reply emails about ``comment_id``."""
+        token = self.signer.dumps(
+            "unsubscribe",
+            {"comment_id": comment_id},
+            now=self.clock.now(),
+            ttl=self.unsubscribe_ttl,
+        )
+        return f"{self.base_url}/unsubscribe/{token}"
