@@ -12,9 +12,10 @@ lets the provider check everything, remembers the identity and goes back to
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
 
-from flask import Blueprint, Response, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
 from threadkit.errors import AuthenticationRequiredError, NotFoundError
 from threadkit.ports import RedirectIdentityProvider
 from threadkit.redirects import safe_next
@@ -32,7 +33,7 @@ def _provider(name: str) -> RedirectIdentityProvider:
     provider = get_state().providers.get(name)
     if provider is None or provider.kind != "redirect":
         raise NotFoundError("unknown_provider", "There is no such login provider.", field="name")
-    return cast(RedirectIdentityProvider, provider)
+    return provider
 
 
 def _callback_uri(name: str) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
-from threadkit.errors import ThreadkitError
 from werkzeug.exceptions import HTTPException
+
+from threadkit.errors import ThreadkitError
 
 from . import auth, feeds, openapi, problems, views_html, views_json
 from .security import add_cors_headers, add_security_headers

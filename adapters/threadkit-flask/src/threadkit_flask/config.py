@@ -114,11 +114,15 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
         app_security_headers=bool(get("THREADKIT_APP_SECURITY_HEADERS")),
         harden_session_cookie=bool(get("THREADKIT_HARDEN_SESSION_COOKIE")),
         secret_key=get("THREADKIT_SECRET_KEY"),
-        moderate_link_ttl=_seconds(get("THREADKIT_MODERATE_LINK_TTL"), "THREADKIT_MODERATE_LINK_TTL"),
+        moderate_link_ttl=_seconds(
+            get("THREADKIT_MODERATE_LINK_TTL"), "THREADKIT_MODERATE_LINK_TTL"
+        ),
         unsubscribe_link_ttl=_seconds(
             get("THREADKIT_UNSUBSCRIBE_LINK_TTL"), "THREADKIT_UNSUBSCRIBE_LINK_TTL"
         ),
         feed_limit=_positive_int(get("THREADKIT_FEED_LIMIT"), "THREADKIT_FEED_LIMIT"),
-        queue_page_size=_positive_int(get("THREADKIT_QUEUE_PAGE_SIZE"), "THREADKIT_QUEUE_PAGE_SIZE"),
+        queue_page_size=_positive_int(
+            get("THREADKIT_QUEUE_PAGE_SIZE"), "THREADKIT_QUEUE_PAGE_SIZE"
+        ),
         include_assets=bool(get("THREADKIT_INCLUDE_ASSETS")),
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Flask, Response, request, url_for
+
 from threadkit.clock import SystemClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider

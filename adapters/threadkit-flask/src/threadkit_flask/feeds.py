@@ -14,6 +14,7 @@ from datetime import datetime
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, request, url_for
+
 from threadkit.models import Comment, Thread
 from threadkit.serialization import iso_utc
 
@@ -78,7 +79,7 @@ def atom_feed(
 
 
 def _absolute(url: str) -> str | None:
-    """An http(s) URL for a thread's ``url``: absolute ones as they are, paths on this host."""
+    """Return an http(s) URL for a thread's ``url`` (a path is taken as on this host)."""
     if url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return request.host_url.rstrip("/") + url
     return http_url(url)
@@ -96,7 +97,7 @@ def _feed_id() -> str:
 
 
 def recent_feed() -> Response:
-    """The newest published comments of the whole site."""
+    """Return the newest published comments of the whole site."""
     state = get_state()
     comments = state.engine.recent(min(state.settings.feed_limit, state.policy.max_recent))
     threads = {key: state.engine.store.get_thread(key) for key in {c.thread_key for c in comments}}
@@ -113,7 +114,7 @@ def recent_feed() -> Response:
 
 
 def thread_feed(key: str) -> Response:
-    """The newest published comments of one thread."""
+    """Return the newest published comments of one thread."""
     state = get_state()
     thread = state.engine.get_thread(key)
     comments = state.engine.recent(

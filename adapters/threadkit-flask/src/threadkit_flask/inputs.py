@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import request
+
 from threadkit.errors import NotFoundError, ValidationError
 from threadkit.models import SortOrder
 from threadkit.serialization import MAX_ID, parse_cursor, parse_json_object, parse_sort
@@ -81,7 +82,7 @@ def text_field(data: Mapping[str, object], name: str, *, required: bool = False)
 
 
 def author_fields(data: Mapping[str, object]) -> dict[str, str]:
-    """The name / email / website fields a form identity provider reads."""
+    """Return the name / email / website fields a form identity provider reads."""
     return {name: text_field(data, name) for name in ("name", "email", "url")}
 
 
@@ -94,10 +95,10 @@ def form_text(name: str) -> str:
 
 
 def query_sort() -> SortOrder | None:
-    """The ``sort`` query parameter (422 if it is not a sort order)."""
+    """Return the ``sort`` query parameter (422 if it is not a sort order)."""
     return parse_sort(request.args.get("sort"))
 
 
 def query_cursor() -> str | None:
-    """The ``cursor`` query parameter (422 if no store could have made it)."""
+    """Return the ``cursor`` query parameter (422 if no store could have made it)."""
     return parse_cursor(request.args.get("cursor"))

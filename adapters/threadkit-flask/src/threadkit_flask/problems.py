@@ -18,8 +18,9 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Response, json
-from threadkit.errors import RateLimitedError, StorageUnavailableError, ThreadkitError
 from werkzeug.exceptions import HTTPException
+
+from threadkit.errors import RateLimitedError, StorageUnavailableError, ThreadkitError
 
 __all__ = [
     "PROBLEM_TYPE",

@@ -14,8 +14,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import attrs
-from flask import g, render_template, request, url_for
+from flask import render_template, request, url_for
 from markupsafe import Markup
+
 from threadkit.errors import StorageUnavailableError, ThreadkitError
 from threadkit.models import Actor, Comment, Identity, SortOrder, Status
 from threadkit.pages import ThreadPage
@@ -129,15 +130,15 @@ def thread_meta(state: ThreadKitState, key: str, token: str | None) -> tuple[str
 
 
 def current_page_url(drop: Sequence[str] = ("tk_reply", "tk_cursor", "tk_thread")) -> str:
-    """The current page's path and query, minus threadkit's own parameters."""
+    """Return the current page's path and query, minus threadkit's own parameters."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in drop]
     query = urlencode(args)
     return request.path + ("?" + query if query else "")
 
 
 def _render_count(state: ThreadKitState) -> int:
-    count: int = g.get("threadkit_render_count", 0) + 1
-    g.threadkit_render_count = count
+    count: int = request.environ.get("threadkit.renders", 0) + 1
+    request.environ["threadkit.renders"] = count
     return count
 
 
@@ -275,7 +276,7 @@ class TemplateHelper:
         return Markup(render_template("threadkit/thread.html", **context))
 
     def count(self, key: str) -> int:
-        """Number of published comments in thread ``key`` (0 if unknown or unreachable)."""
+        """Return number of published comments in thread ``key`` (0 if unknown or unreachable)."""
         return self.counts([key]).get(key, 0)
 
     def counts(self, keys: Sequence[str]) -> dict[str, int]:
@@ -286,18 +287,18 @@ class TemplateHelper:
             return dict.fromkeys(keys, 0)
 
     def assets(self) -> Markup:
-        """The ``<link>`` and ``<script>`` tags of the bundled CSS and JavaScript."""
-        g.threadkit_assets = True
+        """Return the ``<link>`` and ``<script>`` tags of the bundled CSS and JavaScript."""
+        request.environ["threadkit.assets"] = True
         return Markup(render_template("threadkit/_assets.html"))
 
     def assets_once(self) -> Markup:
         """Like :meth:`assets`, but only the first time in a request (and only if configured)."""
-        if not self._state.settings.include_assets or g.get("threadkit_assets"):
+        if not self._state.settings.include_assets or request.environ.get("threadkit.assets"):
             return Markup("")
         return self.assets()
 
     def csrf_token(self) -> str:
-        """This session's CSRF token, for a hidden ``csrf_token`` field."""
+        """Return this session's CSRF token, for a hidden ``csrf_token`` field."""
         return csrf.token()
 
     def url(self, endpoint: str, **values: Any) -> str:
@@ -313,11 +314,11 @@ class TemplateHelper:
         return http_url(value)
 
     def when(self, moment: datetime) -> str:
-        """A readable UTC timestamp for ``moment``."""
+        """Return a readable UTC timestamp for ``moment``."""
         return f"{moment:%B} {moment.day}, {moment:%Y} at {moment:%H:%M} UTC"
 
     def provider_label(self, name: str) -> str:
-        """The human name of an identity provider."""
+        """Return the human name of an identity provider."""
         provider = self._state.providers.get(name)
         label = getattr(provider, "label", None)
         return label if isinstance(label, str) and label else name.replace("_", " ").title()

@@ -7,6 +7,7 @@ from typing import cast
 
 import attrs
 from flask import Flask, current_app
+
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.models import Identity
 from threadkit.ports import (
@@ -49,24 +50,16 @@ class ThreadKitState:
         return policy if isinstance(policy, EnginePolicy) else EnginePolicy()
 
     def form_providers(self) -> list[FormIdentityProvider]:
-        """Providers that identify readers from form fields (name / email / website)."""
-        return [
-            cast(FormIdentityProvider, p) for p in self.providers.values() if p.kind == "form"
-        ]
+        """Return providers that identify readers from form fields (name / email / website)."""
+        return [p for p in self.providers.values() if p.kind == "form"]
 
     def session_providers(self) -> list[SessionIdentityProvider]:
-        """Providers backed by the host application's own login."""
-        return [
-            cast(SessionIdentityProvider, p) for p in self.providers.values() if p.kind == "session"
-        ]
+        """Return providers backed by the host application's own login."""
+        return [p for p in self.providers.values() if p.kind == "session"]
 
     def redirect_providers(self) -> list[RedirectIdentityProvider]:
-        """Providers that log readers in elsewhere (OAuth 2 / OpenID Connect)."""
-        return [
-            cast(RedirectIdentityProvider, p)
-            for p in self.providers.values()
-            if p.kind == "redirect"
-        ]
+        """Return providers that log readers in elsewhere (OAuth 2 / OpenID Connect)."""
+        return [p for p in self.providers.values() if p.kind == "redirect"]
 
 
 def get_state(app: Flask | None = None) -> ThreadKitState:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
 from threadkit.engine import Decision
 from threadkit.errors import (
     AuthenticationRequiredError,
@@ -47,7 +49,7 @@ def _back(fallback: str = "/") -> str:
     return target.split("#", 1)[0]
 
 
-def _to_comment(comment_id: int, fallback: str = "/") -> Response:
+def _to_comment(comment_id: int, fallback: str = "/") -> BaseResponse:
     return redirect(f"{_back(fallback)}#comment-{comment_id}", code=303)
 
 
@@ -66,7 +68,7 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
 # ---------------------------------------------------------------- posting
 
 
-def post(key: str) -> Response:
+def post(key: str) -> BaseResponse:
     """Post a comment (or reply) from the HTML form; redirect to it."""
     csrf.check_form()
     state = get_state()
@@ -103,7 +105,7 @@ def post(key: str) -> Response:
 
 
 def comment_page(comment_id: str) -> Response:
-    """A comment and its replies on a page of their own (permalink, "N more replies")."""
+    """Return a comment and its replies on a page of their own (permalink, "N more replies")."""
     state = get_state()
     actor = visitors.actor()
     cid = inputs.comment_id(comment_id)
@@ -143,14 +145,12 @@ def _changeable(comment_id: str) -> Comment:
         if comment.status is Status.DELETED:
             raise ConflictError("comment_deleted", "This comment is deleted.")
         if viewer.owns(comment):
-            raise ConflictError(
-                "edit_window_closed", "The time to change this comment is over."
-            )
+            raise ConflictError("edit_window_closed", "The time to change this comment is over.")
         raise PermissionDeniedError("not_author", "You can only change your own comments.")
     return comment
 
 
-def edit(comment_id: str) -> Response:
+def edit(comment_id: str) -> BaseResponse:
     """Show the edit form (GET) or save the new text (POST) and go back to the comment."""
     comment = _changeable(comment_id)
     error: ThreadkitError | None = None
@@ -177,7 +177,7 @@ def edit(comment_id: str) -> Response:
     )
 
 
-def delete(comment_id: str) -> Response:
+def delete(comment_id: str) -> BaseResponse:
     """Ask to confirm (GET) or delete (POST) and go back to the thread."""
     comment = _changeable(comment_id)
     if request.method == "POST":
@@ -190,7 +190,7 @@ def delete(comment_id: str) -> Response:
     return _page("threadkit/delete.html", comment=comment, next_url=_back())
 
 
-def vote(comment_id: str) -> Response:
+def vote(comment_id: str) -> BaseResponse:
     """Vote from the HTML buttons and go back to the comment."""
     csrf.check_form()
     value = parse_vote(request.form.get("value", ""))
@@ -211,12 +211,14 @@ def _require_moderator() -> None:
 
 
 def queue() -> Response:
-    """The moderation queue: pending or spam comments, with why each was held."""
+    """Return the moderation queue: pending or spam comments, with why each was held."""
     _require_moderator()
     state = get_state()
     shown = request.args.get("status", "pending")
     if shown not in ("pending", "spam"):
-        raise ValidationError("invalid_status", 'status must be "pending" or "spam".', field="status")
+        raise ValidationError(
+            "invalid_status", 'status must be "pending" or "spam".', field="status"
+        )
     rows = state.engine.queue(
         visitors.actor(),
         (Status(shown),),
@@ -227,9 +229,7 @@ def queue() -> Response:
         "threadkit/queue.html",
         rows=rows,
         shown=shown,
-        threads={
-            c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments
-        },
+        threads={c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments},
     )
 
 
@@ -242,7 +242,7 @@ def _decision(raw: str) -> Decision:
         ) from None
 
 
-def moderate(comment_id: str) -> Response:
+def moderate(comment_id: str) -> BaseResponse:
     """Apply a decision from the queue page and go back to the queue."""
     csrf.check_form()
     decision = _decision(request.form.get("decision", ""))
@@ -317,7 +317,7 @@ def _fragment(nodes: list[TreeNode], **context: Any) -> Response:
 
 
 def fragment_thread(key: str) -> Response:
-    """The next page of top-level comments, as ``<li>`` items (``X-Threadkit-Next`` continues)."""
+    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``)."""
     state = get_state()
     page = state.engine.page(
         key, visitors.actor(), sort=inputs.query_sort(), cursor=inputs.query_cursor()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, json, request, url_for
+
 from threadkit.engine import Decision
 from threadkit.errors import ValidationError
 from threadkit.models import Status
@@ -57,7 +58,9 @@ def api_thread(key: str) -> Response:
     limit: int | None = None
     if limit_raw:
         if not (limit_raw.isascii() and limit_raw.isdigit() and len(limit_raw) < 6):
-            raise ValidationError("invalid_limit", "limit must be a positive integer.", field="limit")
+            raise ValidationError(
+                "invalid_limit", "limit must be a positive integer.", field="limit"
+            )
         limit = int(limit_raw)
     page = state.engine.page(
         key,
@@ -74,12 +77,8 @@ def api_post(key: str) -> Response:
     data = _check_write()
     submission = parse_submission(data)
     meta = inputs.text_field(data, "thread_meta") or None
-    comment = posting.post_comment(
-        get_state(), key, submission, inputs.author_fields(data), meta
-    )
-    return json_response(
-        encode_public(comment), 201, {"Location": _comment_location(comment.id)}
-    )
+    comment = posting.post_comment(get_state(), key, submission, inputs.author_fields(data), meta)
+    return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
 
 
 def api_comment(comment_id: str) -> Response:
@@ -89,7 +88,7 @@ def api_comment(comment_id: str) -> Response:
 
 
 def api_replies(comment_id: str) -> Response:
-    """The replies under one comment ("N more replies"), as a tree."""
+    """Return the replies under one comment ("N more replies"), as a tree."""
     page = get_state().engine.subtree(
         inputs.comment_id(comment_id), visitors.actor(), cursor=inputs.query_cursor()
     )
@@ -107,9 +106,7 @@ def api_reply(comment_id: str) -> Response:
     comment = posting.post_comment(
         state, parent.thread_key, submission, inputs.author_fields(data), meta
     )
-    return json_response(
-        encode_public(comment), 201, {"Location": _comment_location(comment.id)}
-    )
+    return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
 
 
 def api_edit(comment_id: str) -> Response:
@@ -155,13 +152,11 @@ def api_moderate(comment_id: str) -> Response:
             "invalid_decision", f"decision must be one of {choices}.", field="decision"
         ) from None
     result = get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
-    return json_response(
-        {"comment": None if result is None else to_public(result, moderator=True)}
-    )
+    return json_response({"comment": None if result is None else to_public(result, moderator=True)})
 
 
 def api_queue() -> Response:
-    """The moderation queue (pending and spam comments by default), newest first."""
+    """Return the moderation queue (pending and spam comments by default), newest first."""
     state = get_state()
     wanted = request.args.getlist("status") or ["pending", "spam"]
     statuses: list[Status] = []
@@ -202,9 +197,7 @@ def api_me() -> Response:
         entry: dict[str, Any] = {"name": provider.name, "kind": provider.kind}
         if provider.kind == "redirect":
             entry["label"] = getattr(provider, "label", provider.name)
-            entry["login_url"] = url_for(
-                f"{state.blueprint_name}.auth_login", name=provider.name
-            )
+            entry["login_url"] = url_for(f"{state.blueprint_name}.auth_login", name=provider.name)
         providers.append(entry)
     return json_response(
         {

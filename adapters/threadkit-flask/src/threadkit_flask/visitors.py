@@ -13,7 +13,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import g, request, session
+from flask import request, session
+
 from threadkit.models import Actor, Identity, RequestContext
 
 from .state import get_state
@@ -41,6 +42,7 @@ LOGIN_KEY = "threadkit_login"
 AUTHOR_KEY = "threadkit_author"
 """Session key of the name / email / website an anonymous commenter last typed."""
 
+_CACHE_KEY = "threadkit.identity"
 _IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "verified")
 
 
@@ -88,14 +90,14 @@ def _identity_from_session(value: object) -> Identity | None:
 def remember_login(identity: Identity) -> None:
     """Keep a redirect login's identity in the session (a new login replaces the old)."""
     session[LOGIN_KEY] = _identity_to_session(identity)
-    g.pop("threadkit_identity", None)
+    request.environ.pop(_CACHE_KEY, None)
 
 
 def forget_login() -> None:
     """Log out: drop the redirect login and the remembered anonymous details."""
     session.pop(LOGIN_KEY, None)
     session.pop(AUTHOR_KEY, None)
-    g.pop("threadkit_identity", None)
+    request.environ.pop(_CACHE_KEY, None)
 
 
 def remember_author(fields: Mapping[str, str]) -> None:
@@ -106,7 +108,7 @@ def remember_author(fields: Mapping[str, str]) -> None:
 
 
 def remembered_author() -> dict[str, str]:
-    """The name / email / website this browser last typed, for the form's initial values."""
+    """Return the name / email / website this browser last typed, for the form's initial values."""
     value = session.get(AUTHOR_KEY)
     if not isinstance(value, Mapping):
         return {}
@@ -114,9 +116,10 @@ def remembered_author() -> dict[str, str]:
 
 
 def logged_in_identity() -> Identity | None:
-    """The identity from the host's login or a redirect login; ``None`` if neither."""
-    if "threadkit_identity" in g:
-        cached: Identity | None = g.threadkit_identity
+    """Return the identity from the host's login or a redirect login; ``None`` if neither."""
+    # Cached per request (not on ``g``: an app context can outlive one request).
+    if _CACHE_KEY in request.environ:
+        cached: Identity | None = request.environ[_CACHE_KEY]
         return cached
     state = get_state()
     found: Identity | None = None
@@ -126,12 +129,12 @@ def logged_in_identity() -> Identity | None:
             break
     if found is None:
         found = _identity_from_session(session.get(LOGIN_KEY))
-    g.threadkit_identity = found
+    request.environ[_CACHE_KEY] = found
     return found
 
 
 def anonymous_identity(*, create: bool = False) -> Identity | None:
-    """The anonymous identity of this browser (its comments' author key), if it has one."""
+    """Return the anonymous identity of this browser (its comments' author key), if it has one."""
     forms = get_state().form_providers()
     if not forms:
         return None
@@ -142,12 +145,12 @@ def anonymous_identity(*, create: bool = False) -> Identity | None:
 
 
 def current_identity(*, create: bool = False) -> Identity | None:
-    """The identity the reader acts as: logged in, else anonymous by browser id."""
+    """Return the identity the reader acts as: logged in, else anonymous by browser id."""
     return logged_in_identity() or anonymous_identity(create=create)
 
 
 def actor(*, create: bool = False) -> Actor:
-    """The :class:`~threadkit.models.Actor` for this request, moderator flag included."""
+    """Return the :class:`~threadkit.models.Actor` for this request, moderator flag included."""
     state = get_state()
     identity = current_identity(create=create)
     logged_in = logged_in_identity()
@@ -155,7 +158,7 @@ def actor(*, create: bool = False) -> Actor:
 
 
 def request_context() -> RequestContext:
-    """What the request says about the submitter, for the moderation pipeline."""
+    """Return what the request says about the submitter, for the moderation pipeline."""
     return RequestContext(
         ip=request.remote_addr or "",
         user_agent=request.headers.get("User-Agent", "")[:500],

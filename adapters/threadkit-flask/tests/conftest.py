@@ -1,0 +1,46 @@
+"""Fixtures for the Flask adapter's tests: ``app`` and ``client`` from the app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from tkflask_support import HoldWords, create_app
+
+from threadkit.clock import ManualClock
+from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.memory import MemoryStore
+from threadkit.moderation import Pipeline
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def engine(store: MemoryStore, clock: ManualClock) -> CommentEngine:
+    return CommentEngine(
+        store,
+        clock=clock,
+        pipeline=Pipeline([HoldWords()]),
+        policy=EnginePolicy(top_limit=3, total_limit=50, max_display_depth=3),
+    )
+
+
+@pytest.fixture
+def app(engine: CommentEngine) -> Flask:
+    return create_app(engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    with app.test_client() as test_client:
+        yield test_client
