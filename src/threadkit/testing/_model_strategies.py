@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from hypothesis import strategies as st
+
 from threadkit.models import (
     Action,
     Actor,
@@ -93,34 +94,37 @@ def counts() -> st.SearchStrategy[int]:
     return st.integers(min_value=0, max_value=2**31 - 1)
 
 
-def _optional_text() -> st.SearchStrategy[str | None]:
-    return st.none() | texts()
+def _optional_text(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str | None]:
+    return st.none() | (texts() if text is None else text)
 
 
-def identities() -> st.SearchStrategy[Identity]:
-    """Identities with every optional field sometimes set."""
+def identities(*, text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Identity]:
+    """Draw identities with every optional field sometimes set (``text``: for every string)."""
+    text = texts() if text is None else text
     return st.builds(
         Identity,
-        provider=texts(),
-        subject=texts(),
-        name=texts(),
-        email=_optional_text(),
-        url=_optional_text(),
-        avatar=_optional_text(),
+        provider=text,
+        subject=text,
+        name=text,
+        email=_optional_text(text),
+        url=_optional_text(text),
+        avatar=_optional_text(text),
         verified=st.booleans(),
     )
 
 
-def request_contexts() -> st.SearchStrategy[RequestContext]:
-    """Request contexts with arbitrary text in every field."""
-    return st.builds(
-        RequestContext, ip=texts(), user_agent=texts(), referrer=texts(), language=texts()
-    )
+def request_contexts(
+    *, text: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[RequestContext]:
+    """Draw request contexts with arbitrary text in every field."""
+    text = texts() if text is None else text
+    return st.builds(RequestContext, ip=text, user_agent=text, referrer=text, language=text)
 
 
-def reasons() -> st.SearchStrategy[Reason]:
-    """Moderation reasons."""
-    return st.builds(Reason, step=texts(), code=texts(), message=texts())
+def reasons(*, text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Reason]:
+    """Draw moderation reasons."""
+    text = texts() if text is None else text
+    return st.builds(Reason, step=text, code=text, message=text)
 
 
 def threads() -> st.SearchStrategy[Thread]:
@@ -137,26 +141,34 @@ def threads() -> st.SearchStrategy[Thread]:
     )
 
 
-def comments(*, statuses: st.SearchStrategy[Status] | None = None) -> st.SearchStrategy[Comment]:
-    """Draw single comments, every field random (ids, parents and depths not consistent)."""
+def comments(
+    *,
+    statuses: st.SearchStrategy[Status] | None = None,
+    text: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Comment]:
+    """Draw single comments, every field random (ids, parents and depths not consistent).
+
+    ``text`` replaces ``texts()`` for every string; pass a small one when drawing many.
+    """
+    text = texts() if text is None else text
     return st.builds(
         Comment,
         id=comment_ids(),
-        thread_key=texts(),
+        thread_key=text,
         parent_id=st.none() | comment_ids(),
         root_id=comment_ids(),
         depth=counts(),
-        author=identities(),
-        body_source=texts(),
-        body_html=texts(),
+        author=identities(text=text),
+        body_source=text,
+        body_html=text,
         status=st.sampled_from(Status) if statuses is None else statuses,
         created_at=utc_datetimes(),
         edited_at=st.none() | utc_datetimes(),
         upvotes=counts(),
         downvotes=counts(),
         reply_count=counts(),
-        reasons=st.lists(reasons(), max_size=3).map(tuple),
-        context=request_contexts(),
+        reasons=st.lists(reasons(text=text), max_size=3).map(tuple),
+        context=request_contexts(text=text),
         notify_replies=st.booleans(),
     )
 
