@@ -198,7 +198,12 @@ class _OpenIDCode(OpenIDCode):  # type: ignore[misc]  # Authlib is untyped
 
     def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
         code = request.authorization_code
-        return self._server.make_id_token(code.user, nonce=code.nonce, auth_time=code.auth_time)
+        return self._server.make_id_token(
+            code.user,
+            nonce=code.nonce,
+            auth_time=code.auth_time,
+            access_token=token.get("access_token"),
+        )
 
 
 class _WsgiRequest(OAuth2Request):  # type: ignore[misc]  # Authlib is untyped
@@ -341,6 +346,7 @@ class IdentityServer:
         self.tokens: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, str]] = []
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1", "alg": "RS256"})
+        self._first_key = self.key
         self._other_key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1"})
         self._authz = _AuthorizationServer(self)
         self._httpd: WSGIServer | None = None
@@ -380,6 +386,7 @@ class IdentityServer:
         self.fail_status = None
         self.redirect_uris = set()
         self.require_pkce = True
+        self.key = self._first_key
         self.codes.clear()
         self.tokens.clear()
         self.requests.clear()
@@ -471,15 +478,25 @@ class IdentityServer:
             )
         raise ValueError(f"unknown provider kind {kind!r}")
 
+    def rotate_key(self) -> None:
+        """Sign from now on with a new key (new ``kid``), published in place of the old one."""
+        kid = f"test-key-{secrets.token_hex(4)}"
+        self.key = RSAKey.generate_key(2048, parameters={"kid": kid, "alg": "RS256"})
+
     def userinfo_claims(self, user: dict[str, Any]) -> dict[str, Any]:
         """Return the standard OIDC claims for ``user``."""
         keys = ("sub", "name", "email", "email_verified", "picture")
         return {key: user[key] for key in keys if key in user}
 
     def make_id_token(
-        self, user: dict[str, Any], *, nonce: str | None, auth_time: int | None = None
+        self,
+        user: dict[str, Any],
+        *,
+        nonce: str | None,
+        auth_time: int | None = None,
+        access_token: str | None = None,
     ) -> str:
-        """Sign an ID token for ``user``, applying the tampering switches."""
+        """Sign an ID token for ``user`` (with ``at_hash``), applying the tampering switches."""
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,
@@ -491,6 +508,9 @@ class IdentityServer:
         }
         if nonce:
             claims["nonce"] = nonce
+        if access_token:
+            digest = hashlib.sha256(access_token.encode()).digest()
+            claims["at_hash"] = _b64(digest[:16])
         claims.update(self.id_token_claims)
         claims = {key: value for key, value in claims.items() if value is not None}
         if self.id_token_alg == "none":
@@ -498,9 +518,9 @@ class IdentityServer:
             return ".".join(_b64(json.dumps(part).encode()) for part in (header, claims)) + "."
         if self.id_token_alg == "HS256":
             secret = OctKey.import_key(CLIENT_SECRET)
-            return jwt.encode({"alg": "HS256", "kid": "test-key-1"}, claims, secret)
+            return jwt.encode({"alg": "HS256", "kid": self.key.kid}, claims, secret)
         key = self._other_key if self.sign_with_unknown_key else self.key
-        return jwt.encode({"alg": "RS256", "kid": "test-key-1"}, claims, key)
+        return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
 
     # ------------------------------------------------------------- the app
 
