@@ -179,3 +179,15 @@ def test_pkce_can_be_turned_off_for_servers_without_it(idp: IdentityServer) -> N
     request = provider.begin(callback(provider))
     identity = provider.complete(callback(provider), idp.login(request.url), request.saved)
     assert "248289761001" == identity.subject
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_provider_answering_garbage_gives_provider_unavailable(
+    idp: IdentityServer, kind: str
+) -> None:
+    """A 200 answer that is not the JSON the API documents is refused clearly."""
+    provider = idp.provider(kind)
+    request = provider.begin(callback(provider))
+    params = idp.login(request.url)
+    idp.fail_status = 200
+    assert "provider_unavailable" == refused(provider, params, request.saved)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
@@ -16,6 +17,8 @@ from threadkit.ports import AuthorizationRequest
 from threadkit.text import clean_email, clean_name, clean_url
 
 __all__ = ["OAuth2Provider", "ProfileError"]
+
+log = logging.getLogger("threadkit_social")
 
 
 class ProfileError(Exception):
@@ -156,7 +159,13 @@ class OAuth2Provider:
                 f"{self.label} did not accept this login ({exc.error}); it may have expired "
                 "or been used already. Please log in again.",
             ) from None
+        except AuthenticationRequiredError:
+            raise
         except (requests.RequestException, ValueError, ProfileError) as exc:
+            log.warning("%s login failed: %s", self.name, exc)
+            raise self.unavailable(exc) from exc
+        except Exception as exc:  # an answer so odd that parsing it broke: still no raw error
+            log.exception("%s login failed on an unexpected answer", self.name)
             raise self.unavailable(exc) from exc
 
     # ---------------------------------------------------------------- hooks
