@@ -14,6 +14,7 @@ callback can be used only once).
 """
 
 from threadkit_social._base import OAuth2Provider, ProfileError
+from threadkit_social._config import providers_from_config
 from threadkit_social.oidc import GoogleProvider, OIDCProvider
 from threadkit_social.providers import (
     FacebookProvider,
@@ -33,4 +34,5 @@ __all__ = [
     "ProfileError",
     "WordPressComProvider",
     "XProvider",
+    "providers_from_config",
 ]
