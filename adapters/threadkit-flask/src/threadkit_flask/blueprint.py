@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from threadkit.errors import ThreadkitError
 
-from . import auth, feeds, openapi, problems, views_html, views_json
+from . import auth, feeds, openapi, problems, rendering, views_html, views_json
 from .security import add_cors_headers, add_security_headers
 from .state import get_state
 
@@ -49,7 +49,10 @@ def _finish(response: Response) -> Response:
 def _threadkit_error(error: ThreadkitError) -> Response | tuple[str, int]:
     if is_api_request():
         return problems.from_threadkit_error(error)
-    return render_template("threadkit/error.html", error=error), error.http_status
+    page = render_template(
+        "threadkit/error.html", error=error, tk=rendering.TemplateHelper(get_state())
+    )
+    return page, error.http_status
 
 
 def _http_error(error: HTTPException) -> Response | HTTPException:
