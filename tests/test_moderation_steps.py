@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import threadkit.moderation
 import threadkit.moderation.keywords
@@ -689,3 +691,25 @@ def test_default_pipeline_end_to_end() -> None:
         repeat.retry_after,
         codes(repeat),
     )
+
+
+# --------------------------------------------------------------------------- robustness
+
+texts = st.text(st.characters(categories=["Cs"]) | st.characters(), max_size=200)
+
+
+@given(body=texts, name=texts, url=texts, ip=texts, honeypot=texts)
+def test_text_steps_judge_any_input_without_error(
+    body: str, name: str, url: str, ip: str, honeypot: str
+) -> None:
+    """Steps that read text give a verdict for any input, lone surrogates included."""
+    author = Identity("anonymous", "b", name, email=name, url=url)
+    subject = candidate(body, author=author, ip=ip, honeypot=honeypot)
+    steps: list[ModerationStep] = [
+        SizeLimits(),
+        LinkLimit(),
+        KeywordList(hold=["casino"], spam=[body[:3] or "x"]),
+        Honeypot(),
+    ]
+    actions = [step.check(subject).action for step in steps]
+    assert len(steps) == sum(isinstance(action, Action) for action in actions)

@@ -275,7 +275,8 @@ FRAGMENTS = [
     "(https://ok.example ",
 ]
 markup = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=30).map("".join)
-any_text = st.text() | markup
+# Any code point, lone surrogates included (a JSON body can carry "\ud800").
+any_text = st.text() | st.text(st.characters(categories=["Cs"]) | st.characters()) | markup
 
 
 @settings(max_examples=300)
@@ -401,6 +402,12 @@ def test_emoji_and_rtl_text_survive_unchanged(text: str) -> None:
         render(text),
         PlainTextRenderer().render(text),
     )
+
+
+@pytest.mark.parametrize("renderer", [MarkdownRenderer(), PlainTextRenderer()])
+def test_lone_surrogates_become_replacement_characters(renderer: Renderer) -> None:
+    """A lone surrogate becomes U+FFFD and a split surrogate pair is joined, not an error."""
+    assert "<p>a\ufffdb\U0001f600</p>\n" == renderer.render("a\ud800b\ud83d\ude00")
 
 
 # --------------------------------------------------------------------------- plain text

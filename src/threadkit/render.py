@@ -159,7 +159,7 @@ class MarkdownRenderer:
 
     def render(self, source: str) -> str:
         """Return sanitized HTML for the Markdown ``source``."""
-        return self.sanitize(self._markdown.render(source))
+        return self.sanitize(self._markdown.render(_scalar_values(source)))
 
     def sanitize(self, fragment: str) -> str:
         """Clean an HTML ``fragment`` with this renderer's allowlist."""
@@ -173,6 +173,18 @@ class MarkdownRenderer:
             link_rel=LINK_REL,
             strip_comments=True,
         )
+
+
+def _scalar_values(text: str) -> str:
+    """Join surrogate pairs and replace lone surrogates with U+FFFD.
+
+    A JSON body can carry a lone surrogate escape; no HTML (and no UTF-8) can hold it.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _valid_link(url: str) -> bool:
@@ -226,7 +238,7 @@ class PlainTextRenderer:
 
     def render(self, source: str) -> str:
         """Return the escaped ``source`` as HTML paragraphs."""
-        text = source.replace("\r\n", "\n").replace("\r", "\n")
+        text = _scalar_values(source).replace("\r\n", "\n").replace("\r", "\n")
         out = []
         for paragraph in re.split(r"\n[ \t]*\n", text):
             lines = paragraph.strip("\n").split("\n")
