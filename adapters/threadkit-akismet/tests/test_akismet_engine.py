@@ -11,7 +11,7 @@ from threadkit.engine import CommentEngine, Decision
 from threadkit.errors import RejectedError
 from threadkit.memory import MemoryStore
 from threadkit.models import Actor, Identity, RequestContext, Status, Submission
-from threadkit.moderation import Pipeline
+from threadkit.moderation import Pipeline, default_pipeline
 
 BLOG = "https://blog.example"
 ADA = Identity("anonymous", "ada", "Ada", "ada@example.org")
@@ -100,3 +100,18 @@ def test_moderator_spam_sends_submit_spam(fake: FakeAkismet) -> None:
     engine.moderate(comment_id, Decision.SPAM, MOD)
     expected = ["sneaky"]
     assert expected == [f["comment_content"] for f in fake.calls("submit-spam")]
+
+
+def test_recheck_through_the_default_pipeline(fake: FakeAkismet) -> None:
+    """With the built-in steps too, a re-check is not mistaken for a flood or a duplicate."""
+    store = MemoryStore()
+    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, store=store)
+    engine = CommentEngine(
+        store, pipeline=default_pipeline(store, extra=[step]), clock=ManualClock()
+    )
+    fake.fault = "500"
+    comment_id = post(engine, ADA)
+    fake.fault = ""
+    results = recheck_pending(engine, store)
+    expected = [(comment_id, Status.APPROVED)]
+    assert expected == [(c.id, c.status) for c in results]
