@@ -1,0 +1,135 @@
+"""A local demo login, so the logged-in path can be tried without the internet.
+
+It plays both halves of a redirect login: :class:`DemoLoginProvider` is the
+identity provider threadkit talks to, and the two views in
+:func:`register_demo_login_views` are the "login site" it redirects to. It is
+enabled only in this example (and only when no real provider is configured),
+never by the library.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+from urllib.parse import urlencode
+
+from flask import Flask, abort, redirect, render_template, request, session
+from threadkit import AuthenticationRequiredError, Identity, ValidationError
+from threadkit.ports import AuthorizationRequest
+from threadkit.signing import TokenSigner
+from werkzeug.wrappers import Response
+
+__all__ = ["MODERATOR_KEY", "DemoLoginProvider", "register_demo_login_views"]
+
+MODERATOR_KEY = "demo:moderator"
+"""The account key of the demo moderator (what ``is_moderator`` checks)."""
+
+_TTL = timedelta(minutes=10)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _subject(name: str, moderator: bool) -> str:
+    if moderator:
+        return "moderator"
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "reader"
+    return f"reader-{slug}"
+
+
+class DemoLoginProvider:
+    """A redirect identity provider whose login page is part of the example app."""
+
+    name = "demo"
+    label = "Demo login (local)"
+    kind: Literal["redirect"] = "redirect"
+
+    def __init__(self, secret: str, login_path: str = "/demo-login") -> None:
+        self._signer = TokenSigner(secret)
+        self._login_path = login_path
+
+    def begin(self, redirect_uri: str) -> AuthorizationRequest:
+        """Send the browser to the demo login page, remembering a fresh state."""
+        state = secrets.token_urlsafe(24)
+        ticket = self._signer.dumps(
+            "demo-begin", {"state": state, "redirect_uri": redirect_uri}, now=_now(), ttl=_TTL
+        )
+        return AuthorizationRequest(
+            f"{self._login_path}?{urlencode({'ticket': ticket})}", {"state": state}
+        )
+
+    def complete(
+        self, redirect_uri: str, params: Mapping[str, str], saved: Mapping[str, str]
+    ) -> Identity:
+        """Check state and the signed code, then return the demo identity."""
+        if "error" in params:
+            raise AuthenticationRequiredError("login_cancelled", "The demo login was cancelled.")
+        state = params.get("state", "")
+        if not state or not secrets.compare_digest(state, saved.get("state", "")):
+            raise AuthenticationRequiredError(
+                "bad_state", "The login expired or was tampered with; please try again."
+            )
+        try:
+            data = self._signer.loads("demo-code", params.get("code", ""), now=_now())
+        except ValidationError:
+            raise AuthenticationRequiredError(
+                "bad_code", "The login could not be verified; please try again."
+            ) from None
+        if data.get("state") != state:
+            raise AuthenticationRequiredError(
+                "bad_code", "The login could not be verified; please try again."
+            )
+        name = str(data["name"])
+        moderator = data.get("moderator") == 1
+        return Identity("demo", _subject(name, moderator), name, verified=True)
+
+    # -- the "login site" half -------------------------------------------------
+
+    def read_ticket(self, ticket: str) -> tuple[str, str]:
+        """Return (state, redirect_uri) from a begin ticket, or raise ValidationError."""
+        data = self._signer.loads("demo-begin", ticket, now=_now())
+        return str(data["state"]), str(data["redirect_uri"])
+
+    def make_code(self, state: str, name: str, moderator: bool) -> str:
+        """Return the signed code the login page hands back to the callback."""
+        return self._signer.dumps(
+            "demo-code",
+            {"state": state, "name": name, "moderator": int(moderator)},
+            now=_now(),
+            ttl=_TTL,
+        )
+
+
+def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
+    """Add the demo login page (GET shows the form, POST logs in) to ``app``."""
+
+    def show() -> str:
+        try:
+            provider.read_ticket(request.args.get("ticket", ""))
+        except ValidationError:
+            abort(400, "This login link is invalid or has expired; start again from the post.")
+        csrf = session.setdefault("demo_login_csrf", secrets.token_urlsafe(24))
+        return render_template(
+            "demo_login.html", state=request.args["ticket"], csrf=csrf, cancel="/"
+        )
+
+    def submit() -> Response:
+        expected = session.get("demo_login_csrf", "")
+        if not expected or not secrets.compare_digest(expected, request.form.get("csrf", "")):
+            abort(400, "The form expired; please go back and try again.")
+        try:
+            state, redirect_uri = provider.read_ticket(request.form.get("state", ""))
+        except ValidationError:
+            abort(400, "This login link is invalid or has expired; start again from the post.")
+        name = " ".join(request.form.get("name", "").split())[:60] or "Demo Reader"
+        moderator = request.form.get("moderator") == "1"
+        code = provider.make_code(state, "Demo Moderator" if moderator else name, moderator)
+        separator = "&" if "?" in redirect_uri else "?"
+        return redirect(f"{redirect_uri}{separator}{urlencode({'state': state, 'code': code})}")
+
+    app.add_url_rule("/demo-login", "demo_login", show, methods=["GET"])
+    app.add_url_rule("/demo-login", "demo_login_submit", submit, methods=["POST"])
