@@ -62,6 +62,8 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     state = get_state()
     context.setdefault("tk", rendering.TemplateHelper(state))
     context.setdefault("viewer", rendering.current_viewer(state))
+    context.setdefault("reply_to", None)
+    context.setdefault("closed", False)
     return _html(render_template(template, **context), status)
 
 
