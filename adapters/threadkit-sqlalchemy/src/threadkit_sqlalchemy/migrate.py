@@ -18,6 +18,7 @@ Versions are recorded in the table ``threadkit_alembic_version``.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from importlib import resources
 from pathlib import Path
@@ -60,6 +61,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest migration this release ships."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
