@@ -358,14 +358,19 @@ def test_letters_of_another_script_are_not_folded() -> None:
         (Identity("a", "1", "Ada", email="promo@casino.example"), "", "casino", "email"),
         (Identity("a", "1", "Ada", url="https://casino.example"), "", "casino", "url"),
         (Identity("a", "1", "Ada"), "203.0.113.9", "203.0.113.", "ip"),
+        (Identity("a", "1", "Ada"), "", "SpamBot", "user agent"),
     ],
-    ids=["name", "email", "url", "ip"],
+    ids=["name", "email", "url", "ip", "user-agent"],
 )
 def test_keywords_are_looked_for_in_every_field(
     author: Identity, ip: str, word: str, field: str
 ) -> None:
-    """Author name, email, URL and the IP are searched, and the reason names the field."""
-    verdict = KeywordList(hold=[word]).check(candidate("hello", author=author, ip=ip))
+    """Name, email, URL, IP and user agent are searched, and the reason names the field."""
+    subject = attrs.evolve(
+        candidate("hello", author=author, ip=ip),
+        context=RequestContext(ip=ip, user_agent="Mozilla/5.0 (spambot/1.0)"),
+    )
+    verdict = KeywordList(hold=[word]).check(subject)
     expected = Reason(
         "keywords", "hold_keyword", f'The {field} contains "{word}", a word held for review.'
     )

@@ -360,6 +360,12 @@ def test_tags_can_be_narrowed() -> None:
     )
 
 
+def test_tags_must_be_a_collection_not_a_string() -> None:
+    """tags="p" is refused rather than read as the tag names "p"."""
+    with pytest.raises(TypeError, match="not one string"):
+        MarkdownRenderer(tags="p")
+
+
 @pytest.mark.parametrize("tag", ["script", "style"])
 def test_script_and_style_can_never_be_allowed(tag: str) -> None:
     """Allowing script or style is refused."""

@@ -134,6 +134,8 @@ class MarkdownRenderer:
         tags: Iterable[str] | None = None,
         hard_breaks: bool = True,
     ) -> None:
+        if isinstance(tags, str):
+            raise TypeError("tags is a collection of tag names, not one string")
         allowed = set(DEFAULT_TAGS if tags is None else tags)
         if "script" in allowed or "style" in allowed:
             raise ValueError("script and style can never be allowed tags")

@@ -29,7 +29,8 @@ class FloodControl:
     or ``None`` turns one off; a request without an IP skips the IP check.
     The store answers, not process memory, so the limit holds across every
     worker. Moderators are never limited, and re-checking an existing
-    comment never trips it.
+    comment never trips it. Rejected comments are never stored, so they do
+    not count; held and spam comments do.
 
     Reason code: ``too_fast`` (action ``REJECT``), with
     ``Verdict.retry_after`` set to the seconds left to wait; the engine

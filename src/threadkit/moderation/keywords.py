@@ -12,7 +12,7 @@ from threadkit.moderation._text import fold
 __all__ = ["KeywordList"]
 
 # The fields a keyword is looked for in, in the order they are reported.
-_FIELDS = ("body", "name", "email", "url", "ip")
+_FIELDS = ("body", "name", "email", "url", "ip", "user agent")
 
 
 def _words(words: Iterable[str]) -> tuple[str, ...]:
@@ -32,8 +32,8 @@ class KeywordList:
 
     Like WordPress' "Comment Moderation" and "Disallowed Comment Keys" lists:
     each entry is looked for as a substring ("press" also matches
-    "WordPress") in the body, the author's name, email and URL, and the IP
-    address (so ``203.0.113.`` catches a whole range). Matching ignores case
+    "WordPress") in the body, the author's name, email and URL, the IP
+    address (so ``203.0.113.`` catches a whole range) and the user agent. Matching ignores case
     and Unicode look-alikes that NFKC normalization folds (fullwidth or
     mathematical letters, ligatures) and zero-width characters. NFKC does not
     fold letters of other scripts that merely look alike (Cyrillic
@@ -61,7 +61,15 @@ class KeywordList:
         if not (self.hold or self.spam):
             return Verdict.accept()
         author = candidate.author
-        values = (candidate.body, author.name, author.email, author.url, candidate.context.ip)
+        context = candidate.context
+        values = (
+            candidate.body,
+            author.name,
+            author.email,
+            author.url,
+            context.ip,
+            context.user_agent,
+        )
         haystacks = [
             (field, fold(value)) for field, value in zip(_FIELDS, values, strict=True) if value
         ]
