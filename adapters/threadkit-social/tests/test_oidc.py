@@ -224,3 +224,19 @@ def test_oidc_provider_needs_a_discovery_url() -> None:
     """An OIDCProvider without a discovery URL is a configuration error."""
     with pytest.raises(ValueError, match="discovery_url"):
         OIDCProvider(client_id="id", client_secret="secret")
+
+
+def test_issuer_with_a_trailing_slash_is_taken_from_discovery(idp: IdentityServer) -> None:
+    """An issuer "https://host/" (Auth0 style) is found from the discovery URL and kept exact."""
+    idp.issuer_override = idp.base_url + "/"
+    provider = idp.provider("oidc")
+    assert f"{idp.base_url}/#248289761001" == log_in(idp, provider).subject
+
+
+def test_explicit_issuer_must_match_exactly(idp: IdentityServer) -> None:
+    """When the site names the issuer, a discovery document differing by a slash is refused."""
+    idp.issuer_override = idp.base_url + "/"
+    provider = idp.provider("oidc", issuer=idp.base_url)
+    with pytest.raises(AuthenticationRequiredError) as caught:
+        provider.begin(CALLBACK)
+    assert "provider_unavailable" == caught.value.code

@@ -31,11 +31,12 @@ class OIDCProvider(OAuth2Provider):
     """Log in with any OpenID Connect provider, configured from its discovery URL alone.
 
     ``discovery_url`` is the issuer's ``/.well-known/openid-configuration``;
-    the document must name the same issuer (the URL without that suffix, or
-    ``issuer`` if given) and its endpoints must be HTTPS (or loopback, for
-    tests). It is fetched on the first login and kept; the signing keys
-    (``jwks_uri``) are fetched when needed and fetched again when a token is
-    signed with a key not seen before (key rotation). Any endpoint can be
+    the document must name the same issuer (the URL without that suffix, with
+    or without a trailing ``/``; or exactly ``issuer`` if given) and its
+    endpoints must be HTTPS (or loopback, for tests). It is fetched on the
+    first login and kept; the signing keys (``jwks_uri``) are fetched when
+    needed and fetched again when a token is signed with a key not seen before
+    (key rotation). Any endpoint can be
     overridden (``authorize_url``, ``token_url``, ``userinfo_url``,
     ``jwks_url``).
 
@@ -96,6 +97,7 @@ class OIDCProvider(OAuth2Provider):
         if not self.discovery_url:
             raise ValueError("OIDCProvider needs the issuer's discovery_url")
         self.expected_issuer = issuer or self.discovery_url.removesuffix(_WELL_KNOWN)
+        self._issuer_given = issuer is not None
         self.userinfo_url = userinfo_url
         self.jwks_url = jwks_url
         self.leeway = leeway
@@ -129,7 +131,19 @@ class OIDCProvider(OAuth2Provider):
             document = response.json()
         except (requests.RequestException, ValueError) as exc:
             raise self.unavailable(exc) from exc
-        if not isinstance(document, dict) or document.get("issuer") not in self.accepted_issuers():
+        if not isinstance(document, dict):
+            raise self.unavailable(ValueError("discovery document is not an object"))
+        named = document.get("issuer")
+        if (
+            not self._issuer_given
+            and isinstance(named, str)
+            and named.rstrip("/") == self.expected_issuer.rstrip("/")
+        ):
+            # OIDC Discovery drops an issuer's trailing "/" before appending the
+            # well-known path (Auth0, Authentik), so the URL alone cannot say
+            # whether the issuer has one: the document decides, exactly.
+            self.expected_issuer = named
+        if named not in self.accepted_issuers():
             raise AuthenticationRequiredError(
                 "provider_unavailable",
                 f"{self.label}'s configuration names another issuer than {self.expected_issuer}; "

@@ -89,7 +89,8 @@ class FacebookProvider(_ApiProvider):
     to "Valid OAuth Redirect URIs". Scope ``public_profile email``. The key is
     the app-scoped user id; every Graph call carries ``appsecret_proof`` (an
     HMAC of the token with the app secret), so a stolen token is useless
-    without the secret. Facebook only returns an email it has confirmed.
+    without the secret. The email is whatever address Facebook returns (it
+    omits the field when it has no valid address for the user).
     """
 
     default_name: ClassVar[str] = "facebook"

@@ -35,7 +35,8 @@ or, when only the base URL matters, ``base_url, stop = start_oidc_server()``.
 A real browser can follow ``login.url`` too: ``/authorize`` answers with a
 302 to the callback. Switches on the server change what it does next:
 ``approve`` (consent given or ``access_denied``), ``id_token_claims``
-(override claims: a wrong ``nonce``, ``aud``, ``iss`` or a past ``exp``),
+(override claims: a wrong ``nonce``, ``aud``, ``iss`` or a past ``exp``;
+``None`` removes a claim), ``issuer_override``,
 ``id_token_alg`` (``"none"`` sends an unsigned token, ``"HS256"`` one MACed
 with the client secret), ``sign_with_unknown_key``, ``require_pkce`` (on by
 default: an authorization request without an S256 challenge is refused) and
@@ -328,9 +329,10 @@ class IdentityServer:
 
     Attributes tests may change at any time: ``user`` (the claims of whoever
     logs in), ``approve``, ``id_token_claims``, ``id_token_alg``,
-    ``sign_with_unknown_key``, ``require_pkce``, ``fail_status`` and ``redirect_uris`` (when not
-    empty, the only callback URLs the client may use); :meth:`reset` puts
-    them back. ``requests`` lists every ``(method, path, query)`` served.
+    ``sign_with_unknown_key``, ``require_pkce``, ``issuer_override`` (the
+    issuer named in discovery and ID tokens), ``fail_status`` and
+    ``redirect_uris`` (when not empty, the only callback URLs the client may
+    use); :meth:`reset` puts them back. ``requests`` lists every ``(method, path, query)`` served.
     """
 
     def __init__(self) -> None:
@@ -342,6 +344,7 @@ class IdentityServer:
         self.fail_status: int | None = None
         self.redirect_uris: set[str] = set()
         self.require_pkce = True
+        self.issuer_override: str | None = None
         self.codes: dict[str, _Code] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
         self.requests: list[tuple[str, str, str]] = []
@@ -386,6 +389,7 @@ class IdentityServer:
         self.fail_status = None
         self.redirect_uris = set()
         self.require_pkce = True
+        self.issuer_override = None
         self.key = self._first_key
         self.codes.clear()
         self.tokens.clear()
@@ -399,8 +403,8 @@ class IdentityServer:
 
     @property
     def issuer(self) -> str:
-        """The OIDC issuer identifier: the base URL."""
-        return self.base_url
+        """The OIDC issuer identifier: ``issuer_override`` or the base URL."""
+        return self.issuer_override or self.base_url
 
     # --------------------------------------------------------- test helpers
 
