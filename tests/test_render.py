@@ -429,8 +429,9 @@ def test_lone_surrogates_become_replacement_characters(renderer: Renderer) -> No
         ("one\n  \n\n\ntwo", "<p>one</p>\n<p>two</p>\n"),
         ("*not markdown*", "<p>*not markdown*</p>\n"),
         ("\n\n", ""),
+        ("  \n  indented\n   \n", "<p>  indented</p>\n"),
     ],
-    ids=["escape", "quotes", "break", "crlf", "blank-lines", "no-markdown", "blank"],
+    ids=["escape", "quotes", "break", "crlf", "blank-lines", "no-markdown", "blank", "edges"],
 )
 def test_plain_text_renderer(source: str, expected: str) -> None:
     """Plain text is escaped, blank lines split paragraphs and line breaks stay."""

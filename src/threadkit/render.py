@@ -243,7 +243,11 @@ class PlainTextRenderer:
         text = _scalar_values(source).replace("\r\n", "\n").replace("\r", "\n")
         out = []
         for paragraph in re.split(r"\n[ \t]*\n", text):
-            lines = paragraph.strip("\n").split("\n")
-            if any(line.strip() for line in lines):
+            lines = paragraph.split("\n")
+            while lines and not lines[-1].strip():
+                lines.pop()
+            while lines and not lines[0].strip():
+                lines.pop(0)
+            if lines:
                 out.append("<p>" + "<br>\n".join(html.escape(line) for line in lines) + "</p>\n")
         return "".join(out)
