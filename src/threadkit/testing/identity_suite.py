@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+
 from threadkit.errors import AuthenticationRequiredError, ValidationError
 from threadkit.models import Identity
 from threadkit.ports import (
