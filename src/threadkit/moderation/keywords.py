@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -24,6 +25,12 @@ def _words(words: Iterable[str]) -> tuple[str, ...]:
         if fold(stripped).strip():
             kept[stripped] = None
     return tuple(kept)
+
+
+@functools.lru_cache(maxsize=64)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The folded form of every word, computed once per list rather than per comment."""
+    return tuple(fold(word) for word in words)
 
 
 @attrs.define
@@ -85,8 +92,7 @@ class KeywordList:
         self, words: tuple[str, ...], haystacks: list[tuple[str, str]], code: str, outcome: str
     ) -> list[Reason]:
         reasons = []
-        for word in words:
-            needle = fold(word)
+        for word, needle in zip(words, _folded(words), strict=True):
             for field, haystack in haystacks:
                 if needle in haystack:
                     message = f'The {field} contains "{word}", a word {outcome}.'
