@@ -29,7 +29,7 @@ def _words(words: Iterable[str]) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=64)
 def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The folded form of every word, computed once per list rather than per comment."""
+    """Fold every word; cached, so once per list rather than once per comment."""
     return tuple(fold(word) for word in words)
 
 
