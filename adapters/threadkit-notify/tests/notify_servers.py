@@ -53,6 +53,7 @@ class SmtpSink:
     """An SMTP server that keeps what it receives; optional STARTTLS and login.
 
     Use as a context manager. ``tls_context`` turns on STARTTLS (required);
+    ``implicit_tls`` makes it speak TLS from the first byte (like port 465);
     ``credentials`` (login, password) turns on AUTH (only after TLS).
     """
 
@@ -61,6 +62,7 @@ class SmtpSink:
         port: int | None = None,
         *,
         tls_context: ssl.SSLContext | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
     ) -> None:
         self.port = port if port is not None else free_port()
@@ -69,8 +71,15 @@ class SmtpSink:
         options: dict[str, Any] = {"enable_SMTPUTF8": True}
         if tls_context is not None:
             options.update(tls_context=tls_context, require_starttls=True)
+        if implicit_tls is not None:
+            options.update(ssl_context=implicit_tls)
         if credentials is not None:
-            options.update(authenticator=self._authenticator(credentials), auth_require_tls=True)
+            # aiosmtpd only counts STARTTLS as TLS for auth_require_tls; with
+            # implicit TLS the whole connection is encrypted anyway.
+            options.update(
+                authenticator=self._authenticator(credentials),
+                auth_require_tls=implicit_tls is None,
+            )
         self._controller = Controller(
             _Handler(self), hostname="127.0.0.1", port=self.port, **options
         )

@@ -428,6 +428,26 @@ def test_starttls_and_login(ca: trustme.CA) -> None:
         assert expected == (smtp.logins, len(smtp.received))
 
 
+def test_implicit_tls_and_login(ca: trustme.CA) -> None:
+    """security='ssl' speaks TLS from the first byte (port 465 style) and logs in."""
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    with SmtpSink(implicit_tls=server_context, credentials=("blog", "pa55")) as smtp:
+        world = World(
+            smtp.port,
+            security="ssl",
+            username="blog",
+            password="pa55",
+            ssl_context=client_context,
+        )
+        world.post(BOB, "hold me")
+        world.worker.run_once()
+        expected = (["blog"], 1)
+        assert expected == (smtp.logins, len(smtp.received))
+
+
 def test_wrong_password_raises_for_retry(ca: trustme.CA) -> None:
     """A refused login raises from deliver, so the message stays queued for a retry."""
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
