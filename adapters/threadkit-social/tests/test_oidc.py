@@ -230,6 +230,7 @@ def test_issuer_with_a_trailing_slash_is_taken_from_discovery(idp: IdentityServe
     """An issuer "https://host/" (Auth0 style) is found from the discovery URL and kept exact."""
     idp.issuer_override = idp.base_url + "/"
     provider = idp.provider("oidc")
+    assert isinstance(provider, OIDCProvider)
     assert f"{idp.base_url}/#248289761001" == log_in(idp, provider).subject
 
 
