@@ -333,11 +333,11 @@ def test_start_runs_in_a_thread_and_stops(store: MemoryStore, clock: ManualClock
     rec.hook = lambda message: done.set()
     running = OutboxWorker(store, [rec], clock=clock).start(idle_sleep=0.01)
     try:
-        assert done.wait(30)
+        delivered_in_time = done.wait(30)
     finally:
         running.stop()
-    expected = (False, [(1, EventKind.POSTED, 1)])
-    assert expected == (running.thread.is_alive(), rec.delivered)
+    expected = (True, False, [(1, EventKind.POSTED, 1)])
+    assert expected == (delivered_in_time, running.thread.is_alive(), rec.delivered)
 
 
 def test_exponential_backoff_grows_and_caps() -> None:

@@ -235,9 +235,12 @@ def test_timeout_holds(fake: FakeAkismet) -> None:
     step = make_step(fake, timeout=0.2)
     fake.fault = "slow"
     verdict = step.check(candidate())
-    expected = (Action.HOLD, [CODE_UNAVAILABLE])
-    assert expected == (verdict.action, reason_codes(verdict))
-    assert "TimeoutError" in verdict.reasons[0].message
+    expected = (Action.HOLD, [CODE_UNAVAILABLE], True)
+    assert expected == (
+        verdict.action,
+        reason_codes(verdict),
+        "failed: TimeoutError" in verdict.reasons[0].message,
+    )
 
 
 def test_default_timeout_is_two_seconds() -> None:
