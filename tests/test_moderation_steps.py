@@ -196,10 +196,8 @@ def test_a_single_emoji_is_not_blank() -> None:
 def test_author_fields_pass_at_their_limit_and_fail_one_over(
     field: str, limit: int, expected: list[str]
 ) -> None:
-    """Name, URL and email pass at their default limit and are rejected one over.
-
-    An ASCII email is as many bytes as characters, so both of its limits trip.
-    """
+    """Name, URL and email pass at their default limit and are rejected one over."""
+    # An ASCII email is as many bytes as characters, so both of its limits trip.
     base = Identity("anonymous", "b", "Ada")
     at_limit_fields: dict[str, Any] = {field: "a" * limit}
     over_fields: dict[str, Any] = {field: "a" * (limit + 1)}
