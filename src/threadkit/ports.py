@@ -277,8 +277,11 @@ class CommentStore(Protocol):
         """Return one page of a thread.
 
         The page holds the next ``top_limit`` top-level comments in ``sort``
-        order, each followed by its visible descendants in creation order
-        (parents before children), at most ``total_limit`` comments in all.
+        order, each followed by its visible descendants in pre-order
+        depth-first order with siblings oldest first (the order of a
+        materialized path; below a store's depth cap, creation order), at most
+        ``total_limit`` comments in all. A hidden top-level comment is skipped
+        with its whole subtree.
 
         ``next_cursor`` continues after the last top-level comment returned,
         or is ``None`` when there are no more. Cost must depend on the page,
@@ -296,8 +299,8 @@ class CommentStore(Protocol):
     ) -> CommentRows:
         """Return visible descendants of ``comment_id``, not the comment itself.
 
-        Parents come before children, creation order among siblings, at most
-        ``total_limit``; ``next_cursor`` continues.
+        Same order as :meth:`page` (depth-first, siblings oldest first), at
+        most ``total_limit``; ``next_cursor`` continues.
         """
         ...
 

@@ -76,7 +76,7 @@ def create_app(
         extra=_extra_steps(settings),
     )
     # Small pages, so the long thread shows paging and "more replies" at work.
-    policy = EnginePolicy(top_limit=10, total_limit=120)
+    policy = EnginePolicy(top_limit=10, total_limit=100)
     engine = CommentEngine(store, pipeline=pipeline, policy=policy)
     # Seeding writes through the same rules, minus the checks meant for strangers.
     seed(CommentEngine(store, pipeline=Pipeline()), long_thread_size=settings.seed_long_thread)
