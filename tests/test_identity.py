@@ -263,3 +263,29 @@ def test_the_redirect_suite_fails_a_provider_that_skips_the_state_check() -> Non
     provider = CarelessSSO(sso.base, sso.redeem)
     with pytest.raises(pytest.fail.Exception):
         suite.test_a_tampered_state_is_refused(provider, "https://c.example/cb", sso.approve)
+
+
+class TrustingForm:
+    """A broken form provider that keeps control characters: the suite must catch it."""
+
+    name = "trusting"
+    kind: Literal["form"] = "form"
+
+    def identify(self, fields: Mapping[str, str], browser_id: str) -> Identity:
+        return Identity(self.name, browser_id, fields.get("name", ""))
+
+
+def test_the_form_suite_fails_a_provider_that_keeps_control_characters() -> None:
+    """The suite's control-character test fails for a provider that does not clean input."""
+    suite = FormProviderSuite()
+    with pytest.raises(AssertionError):
+        suite.test_control_characters_are_refused_or_removed(
+            TrustingForm(), {"name": "Ada"}, "\x1b[2J"
+        )
+
+
+def test_the_session_suite_fails_a_provider_that_logs_everyone_in() -> None:
+    """The suite's anonymous-request test fails for a provider that never returns None."""
+    provider = CallableSessionProvider("site", lambda request: Identity("site", "1", "Root"))
+    with pytest.raises(AssertionError):
+        SessionProviderSuite().test_nobody_logged_in_gives_none(provider, FakeRequest(None))
