@@ -2,22 +2,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from threadkit_flask import ThreadKit
+from tkflask_support import create_app, form_token, new_comment, post_json
+
 from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider
 from threadkit.models import Identity
 from threadkit.ports import AuthorizationRequest
-from tkflask_support import create_app, form_token, new_comment, post_json
-
-from threadkit_flask import ThreadKit
 
 
 class FakeSSO:

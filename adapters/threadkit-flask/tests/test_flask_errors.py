@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from tkflask_support import api_headers, create_app, new_comment, post_json
+
 from threadkit.engine import CommentEngine
 from threadkit.errors import StorageUnavailableError
 from threadkit.memory import MemoryStore
-from tkflask_support import api_headers, create_app, new_comment, post_json
 
 PROBLEM = "application/problem+json; charset=utf-8"
 

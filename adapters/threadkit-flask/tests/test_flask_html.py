@@ -4,8 +4,9 @@ import re
 from typing import Any
 
 from flask.testing import FlaskClient
-from threadkit.clock import ManualClock
 from tkflask_support import form_token, new_comment, post_json
+
+from threadkit.clock import ManualClock
 
 
 def page(client: FlaskClient, path: str = "/posts/post-1") -> str:
@@ -60,10 +61,9 @@ def test_failed_form_post_shows_error_and_keeps_text(client: FlaskClient) -> Non
     html = response.get_data(as_text=True)
     assert "Please enter a name." in html
     assert "keep this text</textarea>" in html
-    assert (
-        'id="name-tk1" name="name" type="text" value="" autocomplete="name" required aria-invalid="true"'
-        in html
-    )
+    name_input = re.search(r'<input id="name-tk1"[^>]*>', html)
+    assert name_input is not None
+    assert 'aria-invalid="true"' in name_input[0]
 
 
 def test_reply_link_places_form_under_comment(client: FlaskClient) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
-from threadkit.clock import ManualClock
 from tkflask_support import api_headers, new_comment, post_json
+
+from threadkit.clock import ManualClock
 
 
 def test_post_returns_201_with_public_shape_and_location(client: FlaskClient) -> None:
