@@ -133,7 +133,8 @@ def test_dumps_keeps_private_fields() -> None:
 
 def good_thread() -> dict[str, Any]:
     """Return a valid thread backup as decoded JSON."""
-    return json.loads(dumps(Thread("k", datetime(2026, 1, 1, tzinfo=UTC))))
+    data: dict[str, Any] = json.loads(dumps(Thread("k", datetime(2026, 1, 1, tzinfo=UTC))))
+    return data
 
 
 @pytest.mark.parametrize(

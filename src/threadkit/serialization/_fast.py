@@ -21,7 +21,7 @@ from threadkit.tree import TreeNode
 __all__ = ["encode_nodes", "encode_page"]
 
 
-class _Author(msgspec.Struct):
+class _Author(msgspec.Struct, gc=False):
     provider: str
     name: str
     url: str | None
@@ -29,7 +29,7 @@ class _Author(msgspec.Struct):
     verified: bool
 
 
-class _ModeratorAuthor(msgspec.Struct):
+class _ModeratorAuthor(msgspec.Struct, gc=False):
     provider: str
     name: str
     email: str | None
@@ -38,7 +38,7 @@ class _ModeratorAuthor(msgspec.Struct):
     verified: bool
 
 
-class _Node(msgspec.Struct):
+class _Node(msgspec.Struct, gc=False):
     id: int
     thread: str
     parent_id: int | None
@@ -58,20 +58,20 @@ class _Node(msgspec.Struct):
     more_replies: int
 
 
-class _Context(msgspec.Struct):
+class _Context(msgspec.Struct, gc=False):
     ip: str
     user_agent: str
     referrer: str
     language: str
 
 
-class _Reason(msgspec.Struct):
+class _Reason(msgspec.Struct, gc=False):
     step: str
     code: str
     message: str
 
 
-class _ModeratorNode(msgspec.Struct):
+class _ModeratorNode(msgspec.Struct, gc=False):
     id: int
     thread: str
     parent_id: int | None
@@ -93,7 +93,7 @@ class _ModeratorNode(msgspec.Struct):
     more_replies: int
 
 
-class _Placeholder(msgspec.Struct):
+class _Placeholder(msgspec.Struct, gc=False):
     id: int
     thread: str
     parent_id: int | None
@@ -109,7 +109,7 @@ class _Placeholder(msgspec.Struct):
     more_replies: int
 
 
-class _Thread(msgspec.Struct):
+class _Thread(msgspec.Struct, gc=False):
     key: str
     title: str
     url: str
@@ -119,13 +119,13 @@ class _Thread(msgspec.Struct):
     created_at: datetime
 
 
-class _ThreadHead(msgspec.Struct):
+class _ThreadHead(msgspec.Struct, gc=False):
     thread: _Thread
     sort: SortOrder
     next_cursor: str | None
 
 
-class _SubtreeHead(msgspec.Struct):
+class _SubtreeHead(msgspec.Struct, gc=False):
     parent_id: int
     next_cursor: str | None
 
