@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from conftest import LONG_THREAD, comment_form, example_env, forms_on
 from flask import Flask
 from flask.testing import FlaskClient
 from threadkit_example import create_app
-
-from conftest import LONG_THREAD, comment_form, example_env, forms_on
 
 SOURDOUGH = "/posts/sourdough-in-a-cold-kitchen"
 DEBATE = "/posts/the-great-bike-lane-debate"
@@ -33,9 +32,11 @@ def test_post_shows_nested_discussion_with_emoji(client: FlaskClient) -> None:
     assert page.count("<article") >= 11
     for name in ("David", "Maren (author)", "Priya", "Tomasz Wiśniewski", "Aiko 愛子"):
         assert name in page
-    assert "🙂" in page and "😭" in page
-    # The mojibake a wrong charset makes of U+1F642 must never appear.
-    assert "ðŸ™‚" not in page and "๐Ÿ™‚" not in page
+    assert "🙂" in page
+    assert "😭" in page
+    # The mojibake that a wrong charset makes of U+1F642 must never appear.
+    mojibake = ("🙂".encode().decode("cp1252", "replace"), "🙂".encode().decode("cp874", "replace"))
+    assert [] == [bad for bad in mojibake if bad in page]
 
 
 def test_reply_form_has_fields_logins_and_notify(client: FlaskClient) -> None:
@@ -59,11 +60,12 @@ def test_anonymous_comment_posts_and_shows(client: FlaskClient) -> None:
     form = comment_form(client.get(SOURDOUGH).get_data(as_text=True))
     fields = {**form.fields, "name": "Newcomer", "email": "new@example.org", "body": "First try 🎉"}
     response = client.post(form.action, data=fields)
-    assert 303 == response.status_code or 302 == response.status_code
+    assert response.status_code in (302, 303)
     location = urlsplit(response.headers["Location"])
     assert location.fragment.startswith("comment-")
     page = client.get(SOURDOUGH).get_data(as_text=True)
-    assert "First try 🎉" in page and "12 comments" in client.get("/").get_data(as_text=True)
+    assert "First try 🎉" in page
+    assert "12 comments" in client.get("/").get_data(as_text=True)
 
 
 def test_held_keyword_waits_for_the_moderator(app: Flask, client: FlaskClient) -> None:
@@ -77,7 +79,7 @@ def test_held_keyword_waits_for_the_moderator(app: Flask, client: FlaskClient) -
     moderator = log_in_as_demo_moderator(app.test_client())
     queue = moderator.get("/comments/moderation").get_data(as_text=True)
     assert "Visit my casino tonight" in queue
-    assert "casino" in queue.lower() and "keyword" in queue.lower()
+    assert "keyword" in queue.lower()
     approve = next(f for f in forms_on(queue) if "decision" in f.names)
     result = moderator.post(approve.action, data={**approve.fields, "decision": "approve"})
     assert result.status_code in (302, 303)

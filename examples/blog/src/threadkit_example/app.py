@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, abort, render_template
-from threadkit import Identity
-from threadkit.engine import CommentEngine, EnginePolicy
-from threadkit.moderation import FloodControl, KeywordList, LinkLimit, Pipeline, default_pipeline
-from threadkit.ports import IdentityProvider, ModerationStep
-from threadkit.identity import AnonymousProvider
 from threadkit_flask import ThreadKit
 from threadkit_flask.visitors import current_identity
 from threadkit_sqlalchemy import SqlCommentStore
+
+from threadkit import Identity
+from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.identity import AnonymousProvider
+from threadkit.moderation import FloodControl, KeywordList, LinkLimit, Pipeline, default_pipeline
+from threadkit.ports import IdentityProvider, ModerationStep
 
 from .demo_login import MODERATOR_KEY, DemoLoginProvider, register_demo_login_views
 from .posts import POSTS, find_post

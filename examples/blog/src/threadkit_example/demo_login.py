@@ -17,10 +17,11 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from flask import Flask, abort, redirect, render_template, request, session
+from werkzeug.wrappers import Response
+
 from threadkit import AuthenticationRequiredError, Identity, ValidationError
 from threadkit.ports import AuthorizationRequest
 from threadkit.signing import TokenSigner
-from werkzeug.wrappers import Response
 
 __all__ = ["MODERATOR_KEY", "DemoLoginProvider", "register_demo_login_views"]
 

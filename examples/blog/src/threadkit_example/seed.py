@@ -6,6 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 import attrs
+
 from threadkit import Identity, Status, Submission
 from threadkit.engine import CommentEngine
 
