@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import LONG_THREAD, comment_form, example_env, forms_on
+from blog_test_support import LONG_THREAD, comment_form, example_env, forms_on
 from flask import Flask
 from flask.testing import FlaskClient
 from threadkit_example import create_app
