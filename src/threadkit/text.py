@@ -103,11 +103,7 @@ def _clean_domain(domain: str, field: str, what: str) -> str:
     except UnicodeError:
         ascii_domain = ""
     labels = ascii_domain.split(".")
-    if (
-        len(labels) < 2
-        or not all(_LABEL.match(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
         raise ValidationError(
             "invalid_domain",
             f"The part of the {what} after {'@' if what == 'email address' else '//'} "
@@ -136,8 +132,7 @@ def clean_email(value: object, *, field: str = "email") -> str:
     if len(text) > MAX_EMAIL_CHARS:
         raise ValidationError(
             "too_long",
-            f"The email address is {len(text)} characters long; the limit is "
-            f"{MAX_EMAIL_CHARS}.",
+            f"The email address is {len(text)} characters long; the limit is {MAX_EMAIL_CHARS}.",
             field=field,
         )
     local, at, domain = text.rpartition("@")
@@ -213,8 +208,7 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
     if "@" in parts.netloc:
         raise ValidationError(
             "invalid_url",
-            "The website address must not contain a user name or password (the part "
-            "before @).",
+            "The website address must not contain a user name or password (the part before @).",
             field=field,
         )
     host = parts.hostname or ""

@@ -1,7 +1,10 @@
 """Conformance suites that prove an adapter keeps threadkit's port contracts.
 
 A store author subclasses :class:`CommentStoreSuite` and overrides one
-fixture (see :mod:`threadkit.testing.store_suite`). The suites need pytest;
+fixture (see :mod:`threadkit.testing.store_suite`); an identity provider's
+author does the same with :class:`FormProviderSuite`,
+:class:`RedirectProviderSuite` or :class:`SessionProviderSuite` (see
+:mod:`threadkit.testing.identity_suite`). The suites need pytest;
 they are imported lazily, so helpers in this package that do not need pytest
 (data generators, strategies) import without it.
 """
@@ -11,9 +14,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__all__ = ["CommentStoreSuite", "UNICODE_SAMPLES"]
+__all__ = [
+    "CommentStoreSuite",
+    "FormProviderSuite",
+    "LoginHarness",
+    "RedirectProviderSuite",
+    "SessionProviderSuite",
+    "UNICODE_SAMPLES",
+]
 
 if TYPE_CHECKING:
+    from threadkit.testing.identity_suite import (
+        FormProviderSuite,
+        LoginHarness,
+        RedirectProviderSuite,
+        SessionProviderSuite,
+    )
     from threadkit.testing.store_suite import UNICODE_SAMPLES, CommentStoreSuite
 
 try:
@@ -23,11 +39,19 @@ except ImportError:  # pragma: no cover - only the suites need pytest
 else:
     # The suites' asserts live in this package: have pytest rewrite them for
     # readable failures. Registering must happen before the modules import.
-    pytest.register_assert_rewrite("threadkit.testing.store_suite", "threadkit.testing._store_kit")
+    pytest.register_assert_rewrite(
+        "threadkit.testing.store_suite",
+        "threadkit.testing._store_kit",
+        "threadkit.testing.identity_suite",
+    )
 
 _LAZY = {
     "CommentStoreSuite": "threadkit.testing.store_suite",
     "UNICODE_SAMPLES": "threadkit.testing.store_suite",
+    "FormProviderSuite": "threadkit.testing.identity_suite",
+    "LoginHarness": "threadkit.testing.identity_suite",
+    "RedirectProviderSuite": "threadkit.testing.identity_suite",
+    "SessionProviderSuite": "threadkit.testing.identity_suite",
 }
 
 
