@@ -8,10 +8,10 @@ schema is complete.
 from __future__ import annotations
 
 import pytest
+from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.ports import CommentStore
 from threadkit.testing import CommentStoreSuite
-from threadkit_sqlalchemy import SqlCommentStore
 
 
 class TestSqlCommentStore(CommentStoreSuite):

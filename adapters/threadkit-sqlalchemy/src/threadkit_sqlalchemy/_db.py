@@ -133,8 +133,7 @@ def _configure_mysql(engine: Engine) -> None:
             cursor.execute(f"SET SESSION sql_mode = '{MYSQL_SQL_MODE}'")
             cursor.execute("SET SESSION time_zone = '+00:00'")
             cursor.execute(
-                "SELECT @@character_set_client, @@character_set_connection, "
-                "@@character_set_results"
+                "SELECT @@character_set_client, @@character_set_connection, @@character_set_results"
             )
             charsets = cursor.fetchone()
         finally:
@@ -156,7 +155,7 @@ def is_retryable(error: exc.DBAPIError) -> bool:
     sqlstate = getattr(original, "sqlstate", None)
     if sqlstate in _RETRYABLE_SQLSTATES:
         return True
-    args = getattr(original, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(original, "args", ()))
     return bool(args) and isinstance(args[0], int) and args[0] in _RETRYABLE_MYSQL
 
 

@@ -1,4 +1,4 @@
-"""Schema upgrades with the Alembic migrations shipped in this package.
+r"""Schema upgrades with the Alembic migrations shipped in this package.
 
 From a shell::
 
@@ -63,14 +63,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 @functools.cache
 def head_revision() -> str:
-    """The newest migration this release ships."""
+    """Return the newest migration this release ships."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database at ``engine`` is at, or ``None`` for an empty one."""
+    """Return the migration the database at ``engine`` is at (``None``: empty)."""
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
         return context.get_current_revision()

@@ -32,7 +32,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -48,6 +48,7 @@ from threadkit.errors import (
 from threadkit.models import (
     Comment,
     CommentRows,
+    EventKind,
     Identity,
     NewComment,
     Notice,
@@ -58,7 +59,6 @@ from threadkit.models import (
     Status,
     Thread,
     Visibility,
-    EventKind,
 )
 
 from . import _paths
@@ -79,6 +79,7 @@ from ._schema import (
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "DatabaseConfigurationError", "LoadRow", "SqlCommentStore"]
 
 T = TypeVar("T")
+_Row: TypeAlias = "Row[*tuple[Any, ...]]"
 
 DEFAULT_MAX_BODY_BYTES = 65_535
 """Default limit on a comment's source text, in UTF-8 bytes."""
@@ -257,7 +258,7 @@ def _reasons(text: str) -> tuple[Reason, ...]:
     return tuple(Reason(step, code, message) for step, code, message in json.loads(text))
 
 
-def _comment(row: Row[Any] | Sequence[Any], thread_key: str) -> Comment:
+def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
     """Build a :class:`Comment` from a row of :data:`_COLUMNS`."""
     comment_id = row[0]
     return Comment(
@@ -289,7 +290,7 @@ def _comment(row: Row[Any] | Sequence[Any], thread_key: str) -> Comment:
     )
 
 
-def _thread(row: Row[Any]) -> Thread:
+def _thread(row: _Row) -> Thread:
     """Build a :class:`Thread` from a row of the threads table."""
     return Thread(
         key=row.key,
@@ -303,7 +304,7 @@ def _thread(row: Row[Any]) -> Thread:
 
 
 def _visible(visibility: Visibility) -> sa.ColumnElement[bool]:
-    """SQL for "this reader may see the row" (see :meth:`Visibility.can_see`)."""
+    """Return SQL for "this reader may see the row" (see :meth:`Visibility.can_see`)."""
     allowed: list[sa.ColumnElement[bool]] = [_C.status.in_(_SHOWN)]
     if visibility.viewer_key is not None:
         allowed.append(sa.and_(_C.author_key == visibility.viewer_key, _C.status.in_(_HIDDEN)))
@@ -599,9 +600,7 @@ class SqlCommentStore:
 
         def work(conn: Connection) -> Comment:
             thread = conn.execute(
-                self._for_update(
-                    sa.select(_T.id, _T.top_seq).where(_T.key == draft.thread_key)
-                )
+                self._for_update(sa.select(_T.id, _T.top_seq).where(_T.key == draft.thread_key))
             ).first()
             if thread is None:
                 raise self._no_thread(draft.thread_key)
@@ -680,7 +679,9 @@ class SqlCommentStore:
                 "notify_replies": draft.notify_replies,
             }
             inserted = conn.execute(sa.insert(comments).values(**values))
-            comment_id = int(inserted.inserted_primary_key[0])
+            key = inserted.inserted_primary_key
+            assert key is not None
+            comment_id = int(key[0])
             approved = draft.status is Status.APPROVED
             conn.execute(
                 sa.update(threads)
@@ -688,8 +689,7 @@ class SqlCommentStore:
                 .values(
                     top_seq=top_seq,
                     comment_count=_T.comment_count + int(approved),
-                    top_level_count=_T.top_level_count
-                    + int(approved and draft.parent_id is None),
+                    top_level_count=_T.top_level_count + int(approved and draft.parent_id is None),
                 )
             )
             if draft.parent_id is None:
@@ -762,7 +762,7 @@ class SqlCommentStore:
         """Return one comment in any status, or ``None``."""
         return self._read(lambda conn: self._fetch_comment(conn, comment_id))
 
-    def _lock_comment(self, conn: Connection, comment_id: int) -> Row[Any]:
+    def _lock_comment(self, conn: Connection, comment_id: int) -> _Row:
         """Lock a comment's thread row, then the comment; return the comment's row."""
         found = conn.execute(sa.select(_C.thread_id).where(_C.id == comment_id)).first()
         if found is None:
@@ -770,18 +770,16 @@ class SqlCommentStore:
         conn.execute(self._for_update(sa.select(_T.id).where(_T.id == found.thread_id)))
         row = conn.execute(
             self._for_update(
-                sa.select(_C.id, _C.thread_id, _C.parent_id, _C.status, _T.key).join_from(
-                    comments, threads, _C.thread_id == _T.id
-                ).where(_C.id == comment_id)
+                sa.select(_C.id, _C.thread_id, _C.parent_id, _C.status, _T.key)
+                .join_from(comments, threads, _C.thread_id == _T.id)
+                .where(_C.id == comment_id)
             )
         ).first()
         if row is None:
             raise self._no_comment(comment_id)
         return row
 
-    def _recount(
-        self, conn: Connection, row: Row[Any], old: str, new: str | None
-    ) -> None:
+    def _recount(self, conn: Connection, row: _Row, old: str, new: str | None) -> None:
         """Move the counters when a comment goes from status ``old`` to ``new`` (None: gone)."""
         approved = int(new == Status.APPROVED.value) - int(old == Status.APPROVED.value)
         if approved:
@@ -790,8 +788,7 @@ class SqlCommentStore:
                 .where(_T.id == row.thread_id)
                 .values(
                     comment_count=_T.comment_count + approved,
-                    top_level_count=_T.top_level_count
-                    + (approved if row.parent_id is None else 0),
+                    top_level_count=_T.top_level_count + (approved if row.parent_id is None else 0),
                 )
             )
         shown = int(new in _SHOWN) - int(old in _SHOWN)
@@ -875,7 +872,7 @@ class SqlCommentStore:
 
     # --- reading pages -----------------------------------------------------
 
-    def _preorder(self, rows: list[Row[Any]]) -> list[Row[Any]]:
+    def _preorder(self, rows: list[_Row]) -> list[_Row]:
         """Put flattened runs (rows stored at the depth cap) back into depth-first order.
 
         Rows below the cap come in path order, which is depth first already.
@@ -885,8 +882,8 @@ class SqlCommentStore:
         cap = self.storage_depth_cap
         if not any(row[_SDEPTH] >= cap for row in rows):
             return rows
-        ordered: list[Row[Any]] = []
-        run: list[Row[Any]] = []
+        ordered: list[_Row] = []
+        run: list[_Row] = []
         for row in rows:
             if row[_SDEPTH] >= cap and (not run or run[0][_SPARENT] == row[_SPARENT]):
                 run.append(row)
@@ -899,19 +896,19 @@ class SqlCommentStore:
         return ordered
 
     @staticmethod
-    def _run_preorder(run: list[Row[Any]]) -> list[Row[Any]]:
+    def _run_preorder(run: list[_Row]) -> list[_Row]:
         """Depth-first order of one flattened run (creation order among siblings)."""
         if len(run) < 2:
             return run
         present = {row[0] for row in run}
-        children: dict[int, list[Row[Any]]] = {}
-        starts: list[Row[Any]] = []
+        children: dict[int, list[_Row]] = {}
+        starts: list[_Row] = []
         for row in run:
             if row[1] in present:
                 children.setdefault(row[1], []).append(row)
             else:
                 starts.append(row)
-        ordered: list[Row[Any]] = []
+        ordered: list[_Row] = []
         stack = starts[::-1]
         while stack:
             row = stack.pop()
@@ -927,8 +924,8 @@ class SqlCommentStore:
         visible: sa.ColumnElement[bool],
         cursor: str | None,
         limit: int,
-    ) -> list[Row[Any]]:
-        """The next ``limit`` visible top-level rows in ``sort`` order after ``cursor``."""
+    ) -> list[_Row]:
+        """Return the next ``limit`` visible top-level rows in ``sort`` order after ``cursor``."""
         query = sa.select(*_COLUMNS).where(_C.thread_id == thread_id, _C.depth == 0, visible)
         if sort is SortOrder.TOP:
             if cursor is not None:
@@ -948,7 +945,7 @@ class SqlCommentStore:
         return list(conn.execute(query.limit(limit)))
 
     @staticmethod
-    def _top_cursor(sort: SortOrder, top: Row[Any]) -> str:
+    def _top_cursor(sort: SortOrder, top: _Row) -> str:
         if sort is SortOrder.TOP:
             return f"t.{-top[_NEG_SCORE]}.{top[0]}"
         return f"{'n' if sort is SortOrder.NEWEST else 'o'}.{top[_TOP_ORD]}"
@@ -962,7 +959,7 @@ class SqlCommentStore:
         visible: sa.ColumnElement[bool],
         limit: int,
         roots: Sequence[int] | None = None,
-    ) -> list[Row[Any]]:
+    ) -> list[_Row]:
         """Visible rows with ``low < path < high``, in path order, at most ``limit``."""
         query = sa.select(*_COLUMNS).where(
             _C.thread_id == thread_id, _C.path > low, _C.path < high, visible
@@ -1002,19 +999,19 @@ class SqlCommentStore:
             tops = tops[:top_limit]
             if not tops:
                 return CommentRows([])
-            blocks: Callable[[int, Row[Any], int], tuple[list[Row[Any]], bool]]
+            blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
             if sort is SortOrder.OLDEST:
                 blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit)
             else:
 
-                def blocks(index: int, top: Row[Any], room: int) -> tuple[list[Row[Any]], bool]:
+                def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
                     below = self._descendants(
                         conn, thread_id, top[_PATH], top[_PATH] + _paths.END, visible, room
                     )
                     return [top, *below], len(below) < room
 
-            rows: list[Row[Any]] = []
-            last: Row[Any] | None = None
+            rows: list[_Row] = []
+            last: _Row | None = None
             for index, top in enumerate(tops):
                 room = total_limit - len(rows)
                 if room <= 0:
@@ -1037,10 +1034,10 @@ class SqlCommentStore:
         self,
         conn: Connection,
         thread_id: int,
-        tops: list[Row[Any]],
+        tops: list[_Row],
         visible: sa.ColumnElement[bool],
         total_limit: int,
-    ) -> Callable[[int, Row[Any], int], tuple[list[Row[Any]], bool]]:
+    ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
         """Fetch the descendants of every top of an oldest-first page in one range scan."""
         below = self._descendants(
             conn,
@@ -1051,7 +1048,7 @@ class SqlCommentStore:
             total_limit,
             roots=[top[0] for top in tops],
         )
-        groups: dict[int, list[Row[Any]]] = {}
+        groups: dict[int, list[_Row]] = {}
         for row in below:
             groups.setdefault(row[2], []).append(row)
         cut_from = len(tops)
@@ -1059,7 +1056,7 @@ class SqlCommentStore:
             last_root = below[-1][2]
             cut_from = next(i for i, top in enumerate(tops) if top[0] == last_root)
 
-        def blocks(index: int, top: Row[Any], room: int) -> tuple[list[Row[Any]], bool]:
+        def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
             block = [top, *groups.get(top[0], ())]
             return block, index < cut_from and len(block) <= room
 
@@ -1114,7 +1111,7 @@ class SqlCommentStore:
         self,
         conn: Connection,
         comment_id: int,
-        head: Row[Any],
+        head: _Row,
         visibility: Visibility,
         cursor: str | None,
         total_limit: int,
@@ -1129,15 +1126,13 @@ class SqlCommentStore:
             conn, head.thread_id, head.path, holder + _paths.END, sa.true(), 2**62
         )
         members = {comment_id}
-        mine: list[Row[Any]] = []
+        mine: list[_Row] = []
         for row in run:
             if row[1] in members:
                 members.add(row[0])
                 mine.append(row)
         ordered = [
-            row
-            for row in self._run_preorder(mine)
-            if visibility.can_see(_comment(row, head.key))
+            row for row in self._run_preorder(mine) if visibility.can_see(_comment(row, head.key))
         ]
         start = 0
         if cursor is not None:
@@ -1171,7 +1166,7 @@ class SqlCommentStore:
         before = None if cursor is None else _int_cursor(cursor, "q", 1)[0]
 
         def work(conn: Connection) -> CommentRows:
-            found: list[Row[Any]] = []
+            found: list[_Row] = []
             for status in {s.value for s in statuses}:
                 query = self._select_comments().where(_C.status == status)
                 if before is not None:
@@ -1204,9 +1199,7 @@ class SqlCommentStore:
         if ip is not None:
             queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == ip))
         if author_key is not None:
-            queries.append(
-                sa.select(sa.func.max(_C.created_at)).where(_C.author_key == author_key)
-            )
+            queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.author_key == author_key))
         if not queries:
             return None
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of threadkit's tables (see ``env.py``)."""

@@ -41,7 +41,9 @@ def _path() -> Any:
     return (
         sa.String(1024)
         .with_variant(postgresql.VARCHAR(1024, collation="C"), "postgresql")
-        .with_variant(mysql.VARCHAR(1024, charset="ascii", collation="ascii_bin"), "mysql", "mariadb")
+        .with_variant(
+            mysql.VARCHAR(1024, charset="ascii", collation="ascii_bin"), "mysql", "mariadb"
+        )
     )
 
 
