@@ -1,12 +1,20 @@
 """Every JSON shape threadkit shows the world, and parsing of what comes in.
 
 One cattrs converter (``public_converter``; ``moderator_converter`` is the
-same with a moderator's extra fields) defines every public shape. Adapters
-return exactly these, so a client written against one adapter works with all.
-``encode_page`` writes the same bytes' meaning for the hot read path, fast and
-at any nesting depth. ``dumps`` / ``loads`` are the full, private round trip
-for export and backup. The ``parse_*`` functions turn untrusted input into
-values or raise :class:`~threadkit.errors.ValidationError` (never anything else).
+same with a moderator's extra fields) defines every public shape, and
+``to_public`` applies it. Adapters return exactly these shapes, so a client
+written against one adapter works with all of them.
+
+* ``encode_page`` / ``encode_nodes`` are the hot read path: the same bytes as
+  ``msgspec.json.encode(to_public(page))``, several times faster, and at any
+  nesting depth (a 10,000-deep reply chain is fine). ``encode_public`` picks
+  the fast path when there is one.
+* ``dumps`` / ``loads`` are the full, private round trip for export and backup.
+* ``parse_json_object``, ``parse_submission``, ``parse_form_submission``,
+  ``parse_id``, ``parse_sort``, ``parse_cursor`` and ``parse_vote`` turn
+  untrusted input into values or raise
+  :class:`~threadkit.errors.ValidationError` (never anything else) with a
+  ``code``, the ``field`` at fault and a message that says what to fix.
 
 Public shapes
 =============

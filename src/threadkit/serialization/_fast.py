@@ -132,9 +132,11 @@ class _SubtreeHead(msgspec.Struct, gc=False):
 
 _ENCODER = msgspec.json.Encoder()
 _DELETED = Status.DELETED
-_LEAF_END = b',"replies":[]}'
+_LEAF_END = b',"replies":[]},'
 _BRANCH_START = b',"replies":['
-_BRANCH_END = b"]}"
+_BRANCH_END = b"},"
+_COMMA = ord(",")
+_CLOSE_ARRAY = ord("]")
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -249,27 +251,30 @@ def _moderator_node(node: TreeNode) -> msgspec.Struct:
 
 
 def _write_nodes(buf: bytearray, nodes: Sequence[TreeNode], moderator: bool) -> None:
-    """Append ``nodes`` (a JSON array of node shapes) to ``buf``, depth-first, no recursion."""
+    """Append ``nodes`` (a JSON array of node shapes) to ``buf``, depth-first, no recursion.
+
+    Every node is written with a trailing comma; closing an array turns the
+    last comma into ``]`` (an empty array can only be the outermost one).
+    """
     make = _moderator_node if moderator else _public_maker()
     encode_into = _ENCODER.encode_into
     buf += b"["
-    # Each entry: the sibling list being written and the index of the next sibling.
-    stack: list[tuple[Sequence[TreeNode], int]] = [(nodes, 0)]
+    stack = [iter(nodes)]  # one iterator per array being written
     while stack:
-        siblings, index = stack[-1]
-        if index == len(siblings):
+        node = next(stack[-1], None)
+        if node is None:
             stack.pop()
-            buf += _BRANCH_END if stack else b"]"
+            if buf[-1] == _COMMA:
+                buf[-1] = _CLOSE_ARRAY
+            else:
+                buf.append(_CLOSE_ARRAY)
+            if stack:
+                buf += _BRANCH_END  # close the node whose replies these were
             continue
-        stack[-1] = (siblings, index + 1)
-        if index:
-            buf += b","
-        node = siblings[index]
         encode_into(make(node), buf, -1)
-        children = node.children
-        if children:
+        if node.children:
             buf[-1:] = _BRANCH_START  # the struct's closing "}" comes after the replies
-            stack.append((children, 0))
+            stack.append(iter(node.children))
         else:
             buf[-1:] = _LEAF_END
 
