@@ -97,6 +97,10 @@ def create_app(
         session["user"] = user
         return "ok"
 
+    @app.get("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
+
     @app.get("/logout")
     def logout() -> str:
         session.pop("user", None)

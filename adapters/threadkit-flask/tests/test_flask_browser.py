@@ -1,0 +1,237 @@
+"""The real user path in headless Chromium, with and without JavaScript.
+
+A real WSGI server (werkzeug) runs the test app on 127.0.0.1 at a random port,
+under the strict CSP (``THREADKIT_APP_SECURITY_HEADERS``), so the bundled
+script is proven to work without inline code. Screenshots go to
+``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.memory import MemoryStore
+from threadkit.moderation import Pipeline
+from tkflask_support import HoldWords, create_app
+from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def _need_chromium() -> None:
+    if Path(CHROMIUM).exists() or shutil.which("chromium"):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
+    pytest.skip(f"{CHROMIUM} is not installed (install Debian's chromium to run browser tests)")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    engine = CommentEngine(
+        MemoryStore(),
+        pipeline=Pipeline([HoldWords()]),
+        policy=EnginePolicy(max_display_depth=2),
+    )
+    app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            headless=True,
+            args=ARGS,
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"flask-{name}.png"), full_page=True)
+
+
+def watch_errors(page: Any) -> list[str]:
+    """Collect script errors and CSP violations reported by the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    return errors
+
+
+def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> None:
+    """With JS: post, reply, reply past the depth limit, edit and delete, all without reloads."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{server}/posts/js-post")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    page.get_by_label("Name").fill("Ada")
+    page.locator("textarea[name=body]").first.fill("A top-level comment")
+    page.get_by_role("button", name="Post Comment").click()
+    top = page.locator("article.tk-comment", has_text="A top-level comment")
+    top.wait_for()
+    assert "comment-" in (page.evaluate("document.activeElement.id") or "")
+    shot(page, "js-posted")
+
+    parent = top
+    for level in range(1, 4):
+        parent.get_by_role("link", name="Reply").click()
+        assert "Reply to" in page.locator("[data-tk-respond-label]").inner_text()
+        page.locator("textarea[name=body]").first.fill(f"Reply at level {level}")
+        page.get_by_role("button", name="Post Comment").click()
+        parent = page.locator("article.tk-comment", has_text=f"Reply at level {level}")
+        parent.wait_for()
+    shot(page, "js-replies")
+    depths = [
+        page.locator("article.tk-comment", has_text=f"Reply at level {n}").get_attribute(
+            "data-tk-depth"
+        )
+        for n in (1, 2, 3)
+    ]
+    assert ["1", "2", "2"] == depths
+    nested = page.locator(".tk-replies article", has_text="Reply at level 1")
+    assert 1 == nested.count()
+
+    own = page.locator("article.tk-comment", has_text="Reply at level 3")
+    own.get_by_role("link", name="Edit").click()
+    page.locator("[data-tk-edit-form] textarea").fill("Edited without a reload")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator("article.tk-comment", has_text="Edited without a reload").wait_for()
+    shot(page, "js-edited")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("article.tk-comment", has_text="Edited without a reload").get_by_role(
+        "link", name="Delete"
+    ).click()
+    page.locator("article.tk-comment", has_text="Edited without a reload").wait_for(
+        state="detached"
+    )
+    shot(page, "js-deleted")
+
+    assert [] == navigations
+    assert [] == errors
+    page.reload()
+    assert 1 == page.locator("article.tk-comment", has_text="A top-level comment").count()
+    assert 0 == page.locator("article.tk-comment", has_text="Edited without a reload").count()
+    context.close()
+
+
+def test_post_reply_edit_delete_without_javascript(server: str, browser: Any) -> None:
+    """Without JS: the same path through plain form posts and redirects to #comment-<id>."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/posts/nojs-post")
+    page.get_by_label("Name").fill("Grace")
+    page.locator("textarea[name=body]").first.fill("Posted without JavaScript")
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**/posts/nojs-post#comment-*")
+    top = page.locator("article.tk-comment", has_text="Posted without JavaScript")
+    assert 1 == top.count()
+    shot(page, "nojs-posted")
+
+    parent = top
+    for level in range(1, 4):
+        parent.get_by_role("link", name="Reply").click()
+        page.wait_for_url(re.compile(r"tk_reply=\d+"))
+        assert "Reply to" in page.locator(".tk-respond-title").inner_text()
+        page.locator("textarea[name=body]").fill(f"Plain reply {level}")
+        page.get_by_role("button", name="Post Comment").click()
+        page.wait_for_url("**#comment-*")
+        parent = page.locator("article.tk-comment", has_text=f"Plain reply {level}")
+    assert "2" == parent.get_attribute("data-tk-depth")
+    shot(page, "nojs-replies")
+
+    parent.get_by_role("link", name="Edit").click()
+    page.wait_for_url(re.compile(r"/edit\?next="))
+    page.locator("textarea[name=body]").fill("Edited on its own page")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url("**/posts/nojs-post#comment-*")
+    edited = page.locator("article.tk-comment", has_text="Edited on its own page")
+    assert 1 == edited.count()
+
+    edited.get_by_role("link", name="Delete").click()
+    page.wait_for_url(re.compile(r"/delete\?next="))
+    shot(page, "nojs-delete-confirm")
+    page.get_by_role("button", name="Delete").click()
+    page.wait_for_url("**/posts/nojs-post#*")
+    assert 0 == page.locator("article.tk-comment", has_text="Edited on its own page").count()
+    shot(page, "nojs-deleted")
+    context.close()
+
+
+def test_moderator_approves_held_comment(server: str, browser: Any) -> None:
+    """A held comment waits in the queue with its reason until a moderator approves it."""
+    author = browser.new_context()
+    page = author.new_page()
+    page.goto(f"{server}/posts/mod-post")
+    page.get_by_label("Name").fill("Hopeful")
+    page.locator("textarea[name=body]").first.fill("HOLDME for review")
+    page.get_by_role("button", name="Post Comment").click()
+    page.locator("article.tk-comment", has_text="HOLDME for review").wait_for()
+    assert "awaiting moderation" in page.locator(".tk-notice").inner_text()
+
+    reader = browser.new_context()
+    reader_page = reader.new_page()
+    reader_page.goto(f"{server}/posts/mod-post")
+    assert 0 == reader_page.locator("article.tk-comment").count()
+
+    moderator = browser.new_context()
+    mod_page = moderator.new_page()
+    mod_page.goto(f"{server}/login/mod")
+    mod_page.goto(f"{server}/comments/moderation")
+    held = mod_page.locator("article", has_text="HOLDME for review")
+    assert "Contains a word to review." in held.inner_text()
+    shot(mod_page, "moderation-queue")
+    held.get_by_role("button", name="Approve").click()
+    mod_page.wait_for_url("**/comments/moderation*")
+    assert 0 == mod_page.locator("article", has_text="HOLDME for review").count()
+
+    reader_page.reload()
+    assert 1 == reader_page.locator("article.tk-comment", has_text="HOLDME for review").count()
+    shot(reader_page, "moderation-approved")
+    for context in (author, reader, moderator):
+        context.close()
