@@ -82,6 +82,8 @@ def test_json_object_decodes_a_plain_object() -> None:
         (b'{"a": -Infinity}', "invalid_json", "$"),
         (b'{"a": 1e999}', "number_too_large", "$"),
         (b'{"a": ' + b"9" * 5000 + b"}", "number_too_large", "$"),
+        (b'\xef\xbb\xbf{"a": 1}', "invalid_json", "$"),
+        (b'{"a": 1} x', "invalid_json", "$"),
         (b"[1, 2]", "not_object", "$"),
         (b'"text"', "not_object", "$"),
         (b"null", "not_object", "$"),

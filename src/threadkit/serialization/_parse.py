@@ -215,6 +215,12 @@ def parse_json_object(raw: bytes) -> dict[str, object]:
             f"The request body is not valid UTF-8 (at byte {exc.start}); send UTF-8 JSON.",
             field=ROOT,
         ) from None
+    if text.startswith("\ufeff"):
+        raise ValidationError(
+            "invalid_json",
+            "The request body starts with a byte order mark (U+FEFF); send JSON without it.",
+            field=ROOT,
+        )
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -363,7 +369,8 @@ def parse_submission(data: object) -> Submission:
 
     ``{"body": str, "parent_id": int | null, "notify_replies": bool,
     "honeypot": str}``; only ``body`` is required and unknown keys are ignored
-    (the identity provider reads its own, such as ``name`` or ``email``).
+    (the identity provider reads its own, such as ``name`` or ``email``); a
+    ``null`` ``honeypot`` counts as empty.
     ``parent_id`` must be a JSON integer: ``true``, ``1.0`` and ``"1"`` are
     refused. Errors name the key at fault in ``field``.
 
