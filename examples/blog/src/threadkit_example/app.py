@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, abort, render_template
+from threadkit_akismet import PRIVACY_LINK_TEXT, PRIVACY_NOTICE, PRIVACY_URL, AkismetStep
 from threadkit_flask import ThreadKit
 from threadkit_flask.visitors import current_identity
+from threadkit_notify import Links, ModeratorEmailNotifier, ReplyEmailNotifier, SmtpMailer
+from threadkit_social import providers_from_config
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit import Identity
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.identity import AnonymousProvider
 from threadkit.moderation import FloodControl, KeywordList, LinkLimit, Pipeline, default_pipeline
-from threadkit.ports import IdentityProvider, ModerationStep
+from threadkit.outbox import OutboxWorker
+from threadkit.ports import IdentityProvider, ModerationStep, Notifier
+from threadkit.signing import TokenSigner
 
 from .demo_login import MODERATOR_KEY, DemoLoginProvider, register_demo_login_views
 from .posts import POSTS, find_post
@@ -29,22 +34,57 @@ comments = ThreadKit()
 
 
 def _providers(settings: Settings) -> list[IdentityProvider]:
-    providers: list[IdentityProvider] = [AnonymousProvider(require_name=True, require_email=False)]
-    if settings.social:
-        from threadkit_social import from_settings
-
-        providers += from_settings(settings.social)
-    else:
+    anonymous = AnonymousProvider(
+        require_name=True, require_email=False, avatar_secret=settings.secret_key.encode()
+    )
+    providers: list[IdentityProvider] = [anonymous]
+    social = providers_from_config(settings.social_config)
+    providers += social
+    if not social:
+        # No real login configured: offer the clearly labelled local one instead.
         providers.append(DemoLoginProvider(settings.secret_key))
     return providers
 
 
-def _extra_steps(settings: Settings) -> list[ModerationStep]:
+def _extra_steps(settings: Settings, store: SqlCommentStore) -> list[ModerationStep]:
     if not settings.akismet_key:
         return []
-    from threadkit_akismet import AkismetStep
+    options: dict[str, Any] = {}
+    if settings.akismet_endpoint:
+        options["endpoint"] = settings.akismet_endpoint
+    step = AkismetStep(
+        settings.akismet_key,
+        settings.site_url,
+        store=store,
+        honeypot_field_name="homepage",
+        **options,
+    )
+    return [step]
 
-    return [AkismetStep.from_key(settings.akismet_key, blog=settings.akismet_blog)]
+
+def _notifiers(settings: Settings, store: SqlCommentStore) -> list[Notifier]:
+    if not settings.smtp_host:
+        return []
+    security: Literal["starttls", "ssl", "none"] = "none"
+    if settings.smtp_security in ("starttls", "ssl"):
+        security = "starttls" if settings.smtp_security == "starttls" else "ssl"
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, security=security)
+    links = Links(TokenSigner(settings.secret_key), f"{settings.site_url}/comments")
+    notifiers: list[Notifier] = [
+        ReplyEmailNotifier(mailer, store, links, sender=settings.mail_sender, site_name=SITE_NAME)
+    ]
+    if settings.moderator_email:
+        notifiers.append(
+            ModeratorEmailNotifier(
+                mailer,
+                store,
+                links,
+                sender=settings.mail_sender,
+                moderators=[settings.moderator_email],
+                site_name=SITE_NAME,
+            )
+        )
+    return notifiers
 
 
 def _is_moderator(identity: Identity | None) -> bool:
@@ -74,20 +114,25 @@ def create_app(
         ),
         keywords=KeywordList(hold=settings.hold_words, spam=settings.spam_words),
         links=LinkLimit(max_links=settings.max_links),
-        extra=_extra_steps(settings),
+        extra=_extra_steps(settings, store),
     )
     # Small pages, so the long thread shows paging and "more replies" at work.
     policy = EnginePolicy(top_limit=10, total_limit=100)
-    engine = CommentEngine(store, pipeline=pipeline, policy=policy)
+    notifiers = _notifiers(settings, store)
+    engine = CommentEngine(store, pipeline=pipeline, policy=policy, notifiers=notifiers)
+    if notifiers and not app.config.get("TESTING"):
+        OutboxWorker(store, notifiers, clock=engine.clock).start()
     # Seeding writes through the same rules, minus the checks meant for strangers.
     seed(CommentEngine(store, pipeline=Pipeline()), long_thread_size=settings.seed_long_thread)
 
     providers = _providers(settings)
     notices: list[tuple[str, str | None]] = []
     if settings.akismet_key:
-        from threadkit_akismet import PRIVACY_NOTICE, PRIVACY_URL
-
-        notices.append((PRIVACY_NOTICE, PRIVACY_URL))
+        notices.append((f"{PRIVACY_NOTICE} {PRIVACY_LINK_TEXT}", PRIVACY_URL))
+    else:
+        notices.append(
+            ("Comments are checked for spam; some wait for a moderator before they appear.", None)
+        )
     comments.init_app(
         app, engine=engine, providers=providers, is_moderator=_is_moderator, notices=notices
     )

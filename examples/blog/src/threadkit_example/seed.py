@@ -105,9 +105,9 @@ def seed(engine: CommentEngine, *, long_thread_size: int = 1200, seed_value: int
     else:
         new_ids: dict[int, int] = {}
         for row in rows:
-            parent = new_ids[row.parent_id] if row.parent_id is not None else None
+            reply_to = new_ids[row.parent_id] if row.parent_id is not None else None
             posted = engine.post(
-                long_post.slug, Submission(row.body_source, parent_id=parent), row.author
+                long_post.slug, Submission(row.body_source, parent_id=reply_to), row.author
             )
             new_ids[row.id] = posted.id
     return True

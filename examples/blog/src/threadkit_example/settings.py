@@ -30,10 +30,14 @@ class Settings:
     max_links: int = 2
     flood_seconds: float = 10.0
     seed_long_thread: int = 1200
+    site_url: str = "http://127.0.0.1:8000"
     akismet_key: str = ""
-    akismet_blog: str = ""
-    social: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+    akismet_endpoint: str = ""
+    social_config: Mapping[str, str] = attrs.field(factory=dict)
     smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"
+    mail_sender: str = "Crumb & Spoke <blog@localhost>"
     moderator_email: str = ""
 
 
@@ -54,34 +58,37 @@ def _secret(data_dir: Path, env: Mapping[str, str]) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-SOCIAL_PROVIDERS = ("google", "github", "facebook", "x", "wordpress")
-
-
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
     data_dir = Path(env.get("THREADKIT_EXAMPLE_DATA", _PACKAGE_ROOT / "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    social: dict[str, tuple[str, str]] = {}
-    for name in SOCIAL_PROVIDERS:
-        client_id = env.get(f"THREADKIT_{name.upper()}_CLIENT_ID", "")
-        client_secret = env.get(f"THREADKIT_{name.upper()}_CLIENT_SECRET", "")
-        if client_id and client_secret:
-            social[name] = (client_id, client_secret)
+    # threadkit_social reads THREADKIT_<PROVIDER>_CLIENT_ID / _CLIENT_SECRET itself.
+    social_config = {
+        key: value
+        for key, value in env.items()
+        if key.startswith("THREADKIT_") and ("_CLIENT_" in key or key.startswith("THREADKIT_OIDC_"))
+    }
+    host = env.get("THREADKIT_EXAMPLE_HOST", "127.0.0.1")
+    port = int(env.get("THREADKIT_EXAMPLE_PORT", "8000"))
     return Settings(
         data_dir=data_dir,
         database_url=env.get("THREADKIT_EXAMPLE_DATABASE_URL", f"sqlite:///{data_dir / 'blog.db'}"),
         secret_key=_secret(data_dir, env),
-        host=env.get("THREADKIT_EXAMPLE_HOST", "127.0.0.1"),
-        port=int(env.get("THREADKIT_EXAMPLE_PORT", "8000")),
+        host=host,
+        port=port,
         hold_words=_words(env.get("THREADKIT_EXAMPLE_HOLD_WORDS"), DEFAULT_HOLD_WORDS),
         spam_words=_words(env.get("THREADKIT_EXAMPLE_SPAM_WORDS"), DEFAULT_SPAM_WORDS),
         max_links=int(env.get("THREADKIT_EXAMPLE_MAX_LINKS", "2")),
         flood_seconds=float(env.get("THREADKIT_EXAMPLE_FLOOD_SECONDS", "10")),
         seed_long_thread=int(env.get("THREADKIT_EXAMPLE_LONG_THREAD", "1200")),
+        site_url=env.get("THREADKIT_EXAMPLE_SITE_URL", f"http://{host}:{port}"),
         akismet_key=env.get("THREADKIT_AKISMET_KEY", ""),
-        akismet_blog=env.get("THREADKIT_AKISMET_BLOG", ""),
-        social=social,
+        akismet_endpoint=env.get("THREADKIT_AKISMET_ENDPOINT", ""),
+        social_config=social_config,
         smtp_host=env.get("THREADKIT_SMTP_HOST", ""),
+        smtp_port=int(env.get("THREADKIT_SMTP_PORT", "25")),
+        smtp_security=env.get("THREADKIT_SMTP_SECURITY", "none"),
+        mail_sender=env.get("THREADKIT_MAIL_SENDER", "Crumb & Spoke <blog@localhost>"),
         moderator_email=env.get("THREADKIT_MODERATOR_EMAIL", ""),
     )
