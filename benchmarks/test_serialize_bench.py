@@ -91,13 +91,13 @@ def page() -> ThreadPage:
 
 def test_encode_page_fast(benchmark: BenchmarkFixture, page: ThreadPage) -> None:
     """Benchmark the fast encoder on a 10,000-comment page."""
-    result = benchmark.pedantic(encode_page, args=(page,), rounds=10, warmup_rounds=1)
+    result = benchmark.pedantic(encode_page, args=(page,), rounds=10, warmup_rounds=1)  # type: ignore[no-untyped-call]
     assert reference(page) == result
 
 
 def test_encode_page_reference(benchmark: BenchmarkFixture, page: ThreadPage) -> None:
     """Benchmark the cattrs reference on the same page."""
-    result = benchmark.pedantic(reference, args=(page,), rounds=3, warmup_rounds=1)
+    result = benchmark.pedantic(reference, args=(page,), rounds=3, warmup_rounds=1)  # type: ignore[no-untyped-call]
     assert encode_page(page) == result
 
 
