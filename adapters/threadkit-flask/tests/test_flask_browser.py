@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tkflask_support import HoldWords, create_app
+from werkzeug.serving import make_server
+
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
 from threadkit.moderation import Pipeline
-from tkflask_support import HoldWords, create_app
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +83,18 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+SHOWN_UNDER = """el => {
+  const host = el.parentElement.parentElement.closest('[data-tk-item]');
+  return host ? host.querySelector('article').textContent.trim() : '';
+}"""
+
+
+def shown_under(page: Any, text: str) -> str:
+    """Text of the comment a comment is displayed under (its list's owner)."""
+    found: str = page.locator("article.tk-comment", has_text=text).evaluate(SHOWN_UNDER)
+    return found
+
+
 def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot to test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -133,8 +146,9 @@ def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> No
         for n in (1, 2, 3)
     ]
     assert ["1", "2", "2"] == depths
-    nested = page.locator(".tk-replies article", has_text="Reply at level 1")
-    assert 1 == nested.count()
+    assert "A top-level comment" in shown_under(page, "Reply at level 1")
+    assert "Reply at level 1" in shown_under(page, "Reply at level 3")
+    assert "4 comments on \u201cPost js-post\u201d" == page.locator("h2.tk-title").inner_text()
 
     own = page.locator("article.tk-comment", has_text="Reply at level 3")
     own.get_by_role("link", name="Edit").click()
@@ -154,7 +168,9 @@ def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> No
 
     assert [] == navigations
     assert [] == errors
+    assert "3 comments on \u201cPost js-post\u201d" == page.locator("h2.tk-title").inner_text()
     page.reload()
+    assert "3 comments on \u201cPost js-post\u201d" == page.locator("h2.tk-title").inner_text()
     assert 1 == page.locator("article.tk-comment", has_text="A top-level comment").count()
     assert 0 == page.locator("article.tk-comment", has_text="Edited without a reload").count()
     context.close()
@@ -183,6 +199,7 @@ def test_post_reply_edit_delete_without_javascript(server: str, browser: Any) ->
         page.wait_for_url("**#comment-*")
         parent = page.locator("article.tk-comment", has_text=f"Plain reply {level}")
     assert "2" == parent.get_attribute("data-tk-depth")
+    assert "Plain reply 1" in shown_under(page, "Plain reply 3")
     shot(page, "nojs-replies")
 
     parent.get_by_role("link", name="Edit").click()

@@ -27,7 +27,7 @@ from threadkit.errors import (
 from threadkit.models import Actor, Comment, Status
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
-from threadkit.tree import TreeNode
+from threadkit.tree import Overflow, TreeNode
 
 from . import csrf, inputs, posting, rendering, visitors
 from .state import ThreadKitState, get_state
@@ -55,7 +55,9 @@ def _to_comment(comment_id: int, fallback: str = "/") -> BaseResponse:
 
 def _display_depth(state: ThreadKitState, comment: Comment) -> int:
     limit = state.policy.max_display_depth
-    return comment.depth if limit is None else min(comment.depth, limit)
+    if limit is None or comment.depth <= limit:
+        return comment.depth
+    return limit if state.policy.overflow is Overflow.FLATTEN else 0
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:

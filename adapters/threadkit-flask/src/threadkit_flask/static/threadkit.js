@@ -126,12 +126,24 @@
     }
   }
 
+  function depthOf(item) {
+    var article = item.querySelector("article");
+    return parseInt((article && article.getAttribute("data-tk-depth")) || "0", 10);
+  }
+
   function insertComment(cfg, nodes, parentId) {
     var item = nodes.querySelector("[data-tk-item]");
     if (!item) { return null; }
     if (parentId) {
       var parent = cfg.root.querySelector("[data-tk-item='" + parentId + "']");
+      // Past the depth limit a reply is shown beside its parent, as the server does:
+      // climb to the nearest ancestor shown one level above the new comment.
+      var depth = depthOf(item);
+      while (parent && depthOf(parent) >= depth) {
+        parent = parent.parentNode.closest("[data-tk-item]");
+      }
       if (parent) {
+        parentId = parent.getAttribute("data-tk-item");
         var list = parent.querySelector(":scope > ol.tk-replies");
         if (!list) {
           list = document.createElement("ol");
@@ -147,6 +159,17 @@
     var top = cfg.root.querySelector("[data-tk-list]");
     if (cfg.sort === "newest") { top.insertBefore(item, top.firstChild); } else { top.appendChild(item); }
     return item;
+  }
+
+  function bumpCount(cfg, delta) {
+    var heading = cfg.root.querySelector("[data-tk-count]");
+    if (!heading) { return; }
+    var count = Math.max(0, parseInt(heading.getAttribute("data-tk-count") || "0", 10) + delta);
+    var title = heading.getAttribute("data-tk-title") || "";
+    var on = title ? " on \u201c" + title + "\u201d" : "";
+    heading.setAttribute("data-tk-count", String(count));
+    heading.textContent = count === 0 ? "No comments yet"
+      : (count === 1 ? "One comment" : count + " comments") + on;
   }
 
   function submitComment(form) {
@@ -180,6 +203,7 @@
           if (respond.hasAttribute("data-tk-from")) { cancelReply(respond, false); }
           var item = insertComment(cfg, got.nodes, comment.parent_id);
           form.elements.namedItem("body").value = "";
+          if (comment.status === "approved") { bumpCount(cfg, 1); }
           announce(cfg, comment.status === "approved" ? "Your comment was posted."
             : "Your comment is awaiting moderation.");
           if (item) { item.querySelector("article").focus(); }
@@ -255,6 +279,8 @@
     if (!cfg || !window.confirm("Delete this comment?")) { return; }
     api(cfg, "DELETE", "/api/comments/" + id).then(function (result) {
       if (!result.ok) { window.alert((result.data && result.data.detail) || "Could not delete."); return null; }
+      var gone = cfg.root.querySelector("#comment-" + id);
+      if (gone && gone.classList.contains("tk-status-approved")) { bumpCount(cfg, -1); }
       announce(cfg, "Your comment was deleted.");
       if (result.data && result.data.comment) {
         return replaceArticle(cfg, id).then(function (fresh) { if (fresh) { fresh.focus(); } });
