@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -260,3 +261,60 @@ def test_fragments_render_comment_items(client: FlaskClient) -> None:
     assert html.lstrip().startswith("<li")
     assert "<p>fragment me</p>" in html
     assert "<html" not in html
+
+
+EVIL_NAME = "<img src=x onerror=alert(1)>"
+EVIL_BODY = '<script>alert(2)</script><a href="javascript:alert(3)">x</a> <svg onload=alert(4)>'
+
+
+class _ActiveMarkup(HTMLParser):
+    """Collect elements and attributes a browser would run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and not (values.get("src") or "").startswith("/comments/static/"):
+            self.found.append("<script>")
+        if tag in ("svg", "iframe", "object", "embed"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def _assert_inert(html: str) -> None:
+    """No script element, event handler or script URL made it through."""
+    parser = _ActiveMarkup()
+    parser.feed(html)
+    assert [] == parser.found
+
+
+def test_no_view_emits_active_script_from_user_input(client: FlaskClient, app) -> None:
+    """Thread, permalink, edit, delete, fragments, queue and feed keep hostile input inert."""
+    held = new_comment(client, body=f"HOLDME {EVIL_BODY}", name=EVIL_NAME[:60])
+    top = new_comment(client, body=EVIL_BODY, name=EVIL_NAME[:60], url='https://x.example/"><b')
+    mod = app.test_client()
+    mod.get("/login/mod")
+    paths = [
+        "/posts/post-1",
+        f"/comments/comments/{top['id']}",
+        f"/comments/comments/{top['id']}/edit",
+        f"/comments/comments/{top['id']}/delete",
+        f"/comments/fragments/comments/{top['id']}",
+        "/comments/fragments/threads/post-1",
+    ]
+    for path in paths:
+        _assert_inert(page(client, path))
+    _assert_inert(page(mod, "/comments/moderation"))
+    assert f'id="comment-{held["id"]}"' in page(mod, "/comments/moderation")
+    feed = client.get("/comments/feeds/recent.atom").get_data(as_text=True)
+    assert "<script" not in feed
+    api = client.get("/comments/api/threads/post-1").get_data(as_text=True)
+    assert "<script" not in api.replace("\\u003c", "<").split('"body_source"')[0]
