@@ -398,8 +398,9 @@ class SqlCommentStore:
                 if upgrade:
                     upgrade_engine(self.engine)
                 check_schema(self.engine)
-            except (exc.DBAPIError, exc.TimeoutError) as error:
-                if is_unavailable(error):
+            except BaseException as error:
+                self.close()
+                if isinstance(error, exc.DBAPIError | exc.TimeoutError) and is_unavailable(error):
                     raise StorageUnavailableError(
                         "storage_unavailable", f"The comment database cannot be reached: {error}"
                     ) from error
