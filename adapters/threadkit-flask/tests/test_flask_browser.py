@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
+from threadkit.models import Identity, Submission
 from threadkit.moderation import Pipeline
 
 pytestmark = pytest.mark.browser
@@ -52,8 +53,14 @@ def server() -> Iterator[str]:
     engine = CommentEngine(
         MemoryStore(),
         pipeline=Pipeline([HoldWords()]),
-        policy=EnginePolicy(max_display_depth=2),
+        policy=EnginePolicy(max_display_depth=2, top_limit=5, total_limit=12),
     )
+    seeder = Identity("anonymous", "seed-browser", "Seeder")
+    for number in range(8):
+        engine.post("older-post", Submission(f"Old comment {number}"), seeder)
+    top = engine.post("replies-post", Submission("Popular comment"), seeder)
+    for number in range(15):
+        engine.post("replies-post", Submission(f"Answer {number}", parent_id=top.id), seeder)
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -252,3 +259,39 @@ def test_moderator_approves_held_comment(server: str, browser: Any) -> None:
     shot(reader_page, "moderation-approved")
     for context in (author, reader, moderator):
         context.close()
+
+
+def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any) -> None:
+    """With JS, "Older comments" and "N more replies" load into the page without navigating."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{server}/posts/older-post")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    assert 5 == page.locator("article.tk-comment").count()
+    page.get_by_role("link", name="Older comments").click()
+    page.locator("article.tk-comment", has_text="Old comment 7").wait_for()
+    assert 8 == page.locator("article.tk-comment").count()
+    assert 0 == page.get_by_role("link", name="Older comments").count()
+    assert "Old comment 5" in page.evaluate("document.activeElement.textContent")
+    shot(page, "js-older-loaded")
+
+    page.goto(f"{server}/posts/replies-post")
+    navigations.clear()
+    shown = page.locator("article.tk-comment").count()
+    assert shown < 16
+    more = page.locator("a.tk-more-replies")
+    assert f"{16 - shown} more replies" == more.inner_text()
+    more.click()
+    page.locator("a.tk-more-replies", has_text="More replies").wait_for()
+    assert 13 == page.locator("article.tk-comment").count()
+    page.locator("a.tk-more-replies").click()
+    page.locator("article.tk-comment", has_text="Answer 14").wait_for()
+    assert 16 == page.locator("article.tk-comment").count()
+    assert 0 == page.locator("a.tk-more-replies").count()
+    shot(page, "js-replies-loaded")
+    assert [] == navigations
+    assert [] == errors
+    context.close()

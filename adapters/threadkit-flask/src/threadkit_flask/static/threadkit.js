@@ -333,10 +333,16 @@
         list.className = "tk-replies";
         item.insertBefore(list, link.closest(".tk-more"));
       }
+      // The first load brings the whole subtree from its start, replacing the replies
+      // the page already showed; later loads continue after it.
       var focusAfter = list.children.length;
-      list.textContent = "";
+      if (!link.hasAttribute("data-tk-continued")) { list.textContent = ""; }
       list.appendChild(got.nodes);
-      if (got.next) { link.setAttribute("data-tk-more-replies", got.next); link.textContent = "More replies"; } else {
+      if (got.next) {
+        link.setAttribute("data-tk-more-replies", got.next);
+        link.setAttribute("data-tk-continued", "");
+        link.textContent = "More replies";
+      } else {
         var p = link.closest(".tk-more");
         p.parentNode.removeChild(p);
       }
