@@ -1,0 +1,131 @@
+r"""``python -m threadkit.importers``: import a WordPress or Disqus export from a shell.
+
+::
+
+    python -m threadkit.importers wordpress site.xml --dry-run
+    python -m threadkit.importers disqus disqus.xml \\
+        --store threadkit_sqlalchemy:SqlCommentStore --store-arg sqlite:///comments.db
+
+``--store`` names a callable as ``package.module:attribute``; it is called with
+the ``--store-arg`` values (none by default) and must return a
+``CommentStore``; if the store has a ``close()`` method it is called at the
+end. ``--dry-run`` imports into a throw-away :class:`~threadkit.memory.MemoryStore`
+instead, to see the report without writing anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import cast
+
+from threadkit.errors import ThreadkitError
+from threadkit.memory import MemoryStore
+from threadkit.ports import CommentStore
+
+from ._common import Export, import_into
+from .disqus import link_path_key, read_disqus
+from .wordpress import path_key, read_wordpress
+
+__all__ = ["load_store", "main"]
+
+
+def load_store(spec: str, args: Sequence[str] = ()) -> CommentStore:
+    """Import ``package.module:attribute`` and call it with ``args`` to get a store."""
+    module_name, colon, attribute = spec.partition(":")
+    if not colon or not module_name or not attribute:
+        raise ValueError(f"--store must look like package.module:factory, not {spec!r}")
+    target: object = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        target = getattr(target, part)
+    if not callable(target):
+        raise ValueError(f"{spec} is not callable")
+    return cast(CommentStore, target(*args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m threadkit.importers",
+        description="Import comments from a WordPress (WXR) or Disqus XML export.",
+    )
+    parser.add_argument("format", choices=["wordpress", "disqus"], help="the export's format")
+    parser.add_argument("file", help="path of the export file")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--store", help="store factory, as package.module:callable")
+    where.add_argument(
+        "--dry-run", action="store_true", help="import into a throw-away memory store"
+    )
+    parser.add_argument(
+        "--store-arg",
+        action="append",
+        default=[],
+        help="argument for the store factory (repeatable), e.g. a database URL",
+    )
+    parser.add_argument(
+        "--key",
+        choices=["default", "path"],
+        default="default",
+        help="thread keys: default (WordPress slug / Disqus identifier) or the URL path",
+    )
+    parser.add_argument(
+        "--pings",
+        action="store_true",
+        help="WordPress: also import pingbacks and trackbacks",
+    )
+    parser.add_argument(
+        "--protected",
+        choices=["hold", "skip", "import"],
+        default="hold",
+        help="WordPress: comments on password-protected or private posts (default: hold)",
+    )
+    parser.add_argument("--no-spam", action="store_true", help="skip comments marked spam")
+    parser.add_argument(
+        "--keep-open", action="store_true", help="do not close threads the old site closed"
+    )
+    return parser
+
+
+def _read(args: argparse.Namespace) -> Export:
+    if args.format == "wordpress":
+        types = ("comment", "pingback", "trackback") if args.pings else ("comment",)
+        if args.key == "path":
+            return read_wordpress(
+                args.file,
+                thread_key=path_key,
+                types=types,
+                protected=args.protected,
+                include_spam=not args.no_spam,
+            )
+        return read_wordpress(
+            args.file, types=types, protected=args.protected, include_spam=not args.no_spam
+        )
+    if args.key == "path":
+        return read_disqus(args.file, thread_key=link_path_key, include_spam=not args.no_spam)
+    return read_disqus(args.file, include_spam=not args.no_spam)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (1 when a thread failed)."""
+    args = _parser().parse_args(argv)
+    try:
+        export = _read(args)
+    except (ThreadkitError, OSError) as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    store = MemoryStore() if args.dry_run else load_store(args.store, args.store_arg)
+    try:
+        report = import_into(store, export, close_threads=not args.keep_open)
+    finally:
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+    if args.dry_run:
+        print("dry run: nothing was written")
+    print(report.summary())
+    return 1 if report.failed_threads else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
