@@ -318,3 +318,26 @@ def test_no_view_emits_active_script_from_user_input(client: FlaskClient, app) -
     assert "<script" not in feed
     api = client.get("/comments/api/threads/post-1").get_data(as_text=True)
     assert "<script" not in api.replace("\\u003c", "<").split('"body_source"')[0]
+
+
+def test_identicon_avatar_is_drawn_locally(engine) -> None:
+    """With an avatar secret, anonymous comments show a local identicon SVG."""
+    from threadkit.identity import AnonymousProvider
+    from tkflask_support import create_app
+
+    app = create_app(engine, providers=[AnonymousProvider(avatar_secret=b"k")])
+    client = app.test_client()
+    new_comment(client)
+    html = page(client)
+    src = re.search(r'<img class="tk-avatar" src="(/comments/avatars/[0-9a-f]+\.svg)"', html)
+    assert src is not None
+    response = client.get(src[1])
+    assert "image/svg+xml; charset=utf-8" == response.headers["Content-Type"]
+    assert response.get_data(as_text=True).startswith("<svg")
+    assert 404 == client.get("/comments/avatars/not-hex.svg").status_code
+
+
+def test_no_avatar_without_a_picture(client: FlaskClient) -> None:
+    """Without an avatar value no image is shown (and nothing is fetched elsewhere)."""
+    new_comment(client)
+    assert "tk-avatar" not in page(client).split("</style>")[-1].split("<section")[1]

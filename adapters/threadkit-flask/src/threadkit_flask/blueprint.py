@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from threadkit.errors import ThreadkitError
 
-from . import auth, feeds, openapi, problems, rendering, views_html, views_json
+from . import auth, avatars, feeds, openapi, problems, rendering, views_html, views_json
 from .security import add_cors_headers, add_security_headers
 from .state import get_state
 
@@ -77,6 +77,7 @@ def make_blueprint(name: str = "threadkit") -> Blueprint:
     views_json.register(bp)
     views_html.register(bp)
     auth.register(bp)
+    avatars.register(bp)
     feeds.register(bp)
     openapi.register(bp)
     return bp

@@ -162,6 +162,7 @@ OPERATIONS: tuple[Operation, ...] = (
         media="application/atom+xml",
     ),
     _op("/openapi.json", "get", "openapi", "This document.", media=_JSON),
+    _op("/avatars/{seed}.svg", "get", "avatar", "An identicon (SVG).", media="image/svg+xml"),
     # login
     _op(
         "/auth/{name}/login",
@@ -506,7 +507,7 @@ _ERRORS = {
 
 def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
     params: list[dict[str, Any]] = []
-    for name in ("key", "comment_id", "name", "token"):
+    for name in ("key", "comment_id", "name", "token", "seed"):
         if "{" + name + "}" in op.path:
             params.append(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -22,7 +22,7 @@ from threadkit.models import Actor, Comment, Identity, SortOrder, Status
 from threadkit.pages import ThreadPage
 from threadkit.redirects import safe_next
 
-from . import csrf, visitors
+from . import avatars, csrf, visitors
 from .state import ThreadKitState
 
 __all__ = [
@@ -312,6 +312,10 @@ class TemplateHelper:
     def link(self, value: str | None) -> str | None:
         """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""
         return http_url(value)
+
+    def avatar(self, identity: Identity | None) -> str | None:
+        """Return the picture URL of an author (identicon or https avatar), or ``None``."""
+        return avatars.avatar_url(identity.avatar if identity is not None else None)
 
     def when(self, moment: datetime) -> str:
         """Return a readable UTC timestamp for ``moment``."""
