@@ -322,8 +322,9 @@ def test_no_view_emits_active_script_from_user_input(client: FlaskClient, app) -
 
 def test_identicon_avatar_is_drawn_locally(engine) -> None:
     """With an avatar secret, anonymous comments show a local identicon SVG."""
-    from threadkit.identity import AnonymousProvider
     from tkflask_support import create_app
+
+    from threadkit.identity import AnonymousProvider
 
     app = create_app(engine, providers=[AnonymousProvider(avatar_secret=b"k")])
     client = app.test_client()
