@@ -249,3 +249,16 @@ def test_no_bad_input_at_any_route_gives_500(app: Flask, client: FlaskClient) ->
             )
             assert response.status_code < 500, (method, path, weird, response.status_code)
     assert {400, 413, 415} <= statuses
+
+
+def test_form_post_while_storage_down_is_503_page() -> None:
+    """A no-JS post while the store is down answers a 503 page that keeps the typed text."""
+    app = create_app(CommentEngine(DownStore()))
+    client = app.test_client()
+    token = client.get("/comments/api/me").get_json()["csrf_token"]
+    response = client.post(
+        "/comments/threads/post-1/comments",
+        data={"csrf_token": token, "body": "typed text", "name": "Ada"},
+    )
+    assert 503 == response.status_code
+    assert "typed text</textarea>" in response.get_data(as_text=True)

@@ -341,4 +341,20 @@ def test_identicon_avatar_is_drawn_locally(engine) -> None:
 def test_no_avatar_without_a_picture(client: FlaskClient) -> None:
     """Without an avatar value no image is shown (and nothing is fetched elsewhere)."""
     new_comment(client)
-    assert "tk-avatar" not in page(client).split("</style>")[-1].split("<section")[1]
+    assert 'class="tk-avatar"' not in page(client)
+
+
+def test_replies_fragment_continues_with_header(engine, app) -> None:
+    """The replies fragment lists replies and points at the next batch in X-Threadkit-Next."""
+    import attrs
+
+    engine.policy = attrs.evolve(engine.policy, total_limit=2)
+    client = app.test_client()
+    top = new_comment(client, body="top")
+    for i in range(3):
+        post_json(client, f"/api/comments/{top['id']}/replies", {"body": f"r{i}", "name": "B"})
+    first = client.get(f"/comments/fragments/comments/{top['id']}/replies?next=/posts/post-1")
+    assert ["<p>r0</p>", "<p>r1</p>"] == re.findall(r"<p>r\d</p>", first.get_data(as_text=True))
+    rest = client.get(first.headers["X-Threadkit-Next"])
+    assert ["<p>r2</p>"] == re.findall(r"<p>r\d</p>", rest.get_data(as_text=True))
+    assert "X-Threadkit-Next" not in rest.headers
