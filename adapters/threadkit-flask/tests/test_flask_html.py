@@ -358,3 +358,15 @@ def test_replies_fragment_continues_with_header(engine, app) -> None:
     rest = client.get(first.headers["X-Threadkit-Next"])
     assert ["<p>r2</p>"] == re.findall(r"<p>r\d</p>", rest.get_data(as_text=True))
     assert "X-Threadkit-Next" not in rest.headers
+
+
+def test_mangled_page_links_fall_back_to_the_first_page(client: FlaskClient) -> None:
+    """A forged cursor or a reply id from another thread still renders the page normally."""
+    top = new_comment(client, body="only one")
+    other = new_comment(client, thread="post-2", body="elsewhere")
+    html = page(client, "/posts/post-1?tk_thread=post-1&tk_cursor=%C3%A9%00garbage")
+    assert "<p>only one</p>" in html
+    html = page(client, f"/posts/post-1?tk_reply={other['id']}")
+    assert "Leave a Reply" in html
+    assert f'name="parent_id" value="{top["id"]}"' not in html
+    assert f'name="parent_id" value="{other["id"]}"' not in html

@@ -21,6 +21,7 @@ from threadkit.errors import StorageUnavailableError, ThreadkitError
 from threadkit.models import Actor, Comment, Identity, SortOrder, Status
 from threadkit.pages import ThreadPage
 from threadkit.redirects import safe_next
+from threadkit.serialization import parse_cursor
 
 from . import avatars, csrf, visitors
 from .state import ThreadKitState
@@ -262,7 +263,12 @@ class TemplateHelper:
         if wanted in {s.value for s in SortOrder}:
             order = SortOrder(wanted)
         mine = request.args.get("tk_thread") == key
-        cursor = request.args.get("tk_cursor") if mine else None
+        cursor: str | None = None
+        if mine:
+            try:
+                cursor = parse_cursor(request.args.get("tk_cursor"))
+            except ThreadkitError:
+                cursor = None  # a mangled link: show the first page
         reply_to = _args_int("tk_reply")
         context = page_context(
             self._state,
