@@ -1,0 +1,149 @@
+"""Helpers for the social-login tests through the Flask adapter (fixtures live in the tests).
+
+``create_site`` builds a small blog: ``/posts/<slug>`` renders a post with a
+threadkit thread whose comment form offers "Log in with Test IdP" (an OpenID
+Connect provider), "Log in with GitHub" and the guest form. ``login_url``,
+``authorize`` and ``callback`` play one login's steps with a Flask test client
+against the real :class:`~threadkit_social.testing_server.IdentityServer`.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+from threadkit_flask import ThreadKit
+from threadkit_social.testing_server import IdentityServer
+from werkzeug.test import TestResponse
+
+from threadkit.engine import CommentEngine
+from threadkit.identity import AnonymousProvider
+from threadkit.ports import IdentityProvider
+
+PREFIX = "/comments"
+"""Where the test site mounts threadkit (the default ``THREADKIT_URL_PREFIX``)."""
+
+OIDC_NAME = "testidp"
+"""Name (and callback path segment) of the OpenID Connect provider."""
+
+OIDC_LABEL = "Test IdP"
+"""What the comment form calls it: "Log in with Test IdP"."""
+
+POST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+{{ threadkit.assets() }}</head>
+<body><main><article><h1>{{ title }}</h1><p>Post body.</p></article>
+{{ threadkit.thread(slug, title=title, url=request.path) }}</main></body></html>
+"""
+
+
+def social_providers(idp: IdentityServer, **options: Any) -> list[IdentityProvider]:
+    """Return the OIDC provider and the GitHub provider, both pointed at ``idp``."""
+    return [
+        idp.provider("oidc", name=OIDC_NAME, label=OIDC_LABEL, **options),
+        idp.provider("github", **options),
+    ]
+
+
+def create_site(
+    engine: CommentEngine,
+    providers: Sequence[IdentityProvider],
+    *,
+    config: Mapping[str, Any] | None = None,
+) -> Flask:
+    """Build a blog whose comment form offers the given logins and the guest form."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="social login test secret", TESTING=True)
+    app.config.update(config or {})
+    ThreadKit(app, engine=engine, providers=[*providers, AnonymousProvider()])
+
+    @app.get("/posts/<slug>")
+    def post_page(slug: str) -> str:
+        return render_template_string(POST_PAGE, slug=slug, title=f"Post {slug}")
+
+    @app.get("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
+
+    return app
+
+
+def query(url: str) -> dict[str, str]:
+    """Return the query parameters of ``url``."""
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def login_url(client: FlaskClient, name: str, next_url: str | None = "/posts/1") -> str:
+    """Start a login at ``<prefix>/auth/<name>/login``; return the authorize URL it sends to."""
+    params = {} if next_url is None else {"next": next_url}
+    response = client.get(f"{PREFIX}/auth/{name}/login", query_string=params)
+    assert 302 == response.status_code, response.get_data(as_text=True)
+    location: str = response.headers["Location"]
+    return location
+
+
+def authorize(idp: IdentityServer, url: str) -> dict[str, str]:
+    """Let the identity server's consent screen answer; return the callback's parameters."""
+    return idp.login(url)
+
+
+def callback(client: FlaskClient, name: str, params: Mapping[str, str]) -> TestResponse:
+    """Bring the browser back to ``<prefix>/auth/<name>/callback`` with ``params``."""
+    return client.get(f"{PREFIX}/auth/{name}/callback", query_string=dict(params))
+
+
+def log_in(
+    client: FlaskClient, idp: IdentityServer, name: str, next_url: str | None = "/posts/1"
+) -> TestResponse:
+    """Run a whole login; return the callback's response."""
+    return callback(client, name, authorize(idp, login_url(client, name, next_url)))
+
+
+def me(client: FlaskClient) -> dict[str, Any]:
+    """Return ``<prefix>/api/me``: who this browser is."""
+    body: dict[str, Any] = client.get(f"{PREFIX}/api/me").get_json()
+    return body
+
+
+def hidden_fields(html: str, form_class: str) -> dict[str, str]:
+    """Return the action and hidden inputs of the first ``<form class="<form_class>" ...>``."""
+    found = re.search(
+        rf'<form[^>]*class="{re.escape(form_class)}"[^>]*action="([^"]+)"[^>]*>(.*?)</form>',
+        html,
+        re.S,
+    )
+    assert found is not None, f"no form {form_class} in the page"
+    fields = dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', found.group(2))
+    )
+    return {"action": found.group(1), **{k: _unescape(v) for k, v in fields.items()}}
+
+
+def _unescape(value: str) -> str:
+    """Undo the HTML escaping Jinja applies to an attribute value."""
+    for entity, char in (("&#34;", '"'), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")):
+        value = value.replace(entity, char)
+    return value.replace("&amp;", "&")
+
+
+def free_port_url() -> str:
+    """Return a base URL on 127.0.0.1 where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """Listen on 127.0.0.1 but never answer (a hung provider); yield its base URL."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
