@@ -176,6 +176,7 @@ comments = sa.Table(
     sa.Column("author_verified", sa.Boolean(), nullable=False),
     sa.Column("body_source", long_text_type(), nullable=False),
     sa.Column("body_html", long_text_type(), nullable=False),
+    sa.Column("body_hash", sa.String(32), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("edited_at", UTCDateTime(), nullable=True),
@@ -197,6 +198,7 @@ comments = sa.Table(
     sa.Index("ix_tk_comments_status", "status", "id"),
     sa.Index("ix_tk_comments_author", "author_key", "created_at"),
     sa.Index("ix_tk_comments_ip", "ctx_ip", "created_at"),
+    sa.Index("ix_tk_comments_body", "author_key", "body_hash"),
     **table_options(),
 )
 

@@ -27,10 +27,11 @@ back into depth-first order when they are read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
@@ -311,6 +312,11 @@ def _visible(visibility: Visibility) -> sa.ColumnElement[bool]:
     if visibility.moderator:
         allowed.append(_C.status == Status.PENDING.value)
     return sa.or_(*allowed)
+
+
+def _body_hash(body_source: str) -> str:
+    """Return the digest that indexes a body for duplicate checks (128 bits of SHA-256)."""
+    return hashlib.sha256(body_source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _author_values(author: Identity) -> dict[str, Any]:
@@ -668,6 +674,7 @@ class SqlCommentStore:
                 **_author_values(draft.author),
                 "body_source": draft.body_source,
                 "body_html": draft.body_html,
+                "body_hash": _body_hash(draft.body_source),
                 "status": draft.status.value,
                 "created_at": created_at,
                 "edited_at": None,
@@ -827,6 +834,7 @@ class SqlCommentStore:
                     **_author_values(comment.author),
                     body_source=comment.body_source,
                     body_html=comment.body_html,
+                    body_hash=_body_hash(comment.body_source),
                     status=comment.status.value,
                     edited_at=edited_at,
                     reasons=_reasons_json(comment.reasons),
@@ -1225,6 +1233,7 @@ class SqlCommentStore:
             sa.select(_C.id)
             .where(
                 _C.author_key == author_key,
+                _C.body_hash == _body_hash(body_source),
                 _C.thread_id == thread_id,
                 _C.body_source == body_source,
             )
@@ -1386,6 +1395,39 @@ class SqlCommentStore:
             )
         )
 
+    # --- whole threads -----------------------------------------------------------
+
+    def iter_thread(self, thread_key: str, *, batch_size: int = 5000) -> Iterator[Comment]:
+        """Yield every comment of a thread, any status, depth first in oldest order.
+
+        For exports and backups: reads ``batch_size`` rows per query (keyset
+        on the path, one short transaction each), so memory stays flat
+        whatever the thread's size. An unknown thread yields nothing.
+        """
+        _check_limit(batch_size, "batch_size")
+        thread_id = self._read(
+            lambda conn: conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
+        )
+        if thread_id is None:
+            return
+        after = ""
+
+        def fetch(conn: Connection) -> list[_Row]:
+            query = (
+                sa.select(*_COLUMNS)
+                .where(_C.thread_id == thread_id, _C.path > after)
+                .order_by(_C.path)
+                .limit(batch_size)
+            )
+            return list(conn.execute(query))
+
+        while True:
+            batch = self._read(fetch)
+            yield from (_comment(row, thread_key) for row in self._preorder(batch))
+            if len(batch) < batch_size:
+                return
+            after = batch[-1][_PATH]
+
     # --- bulk loading -----------------------------------------------------------
 
     def bulk_load(
@@ -1473,6 +1515,7 @@ class SqlCommentStore:
                         **_author_values(item.author),
                         "body_source": item.body_source,
                         "body_html": item.body_html,
+                        "body_hash": _body_hash(item.body_source),
                         "status": item.status.value,
                         "created_at": _aware(item.created_at, "created_at"),
                         "edited_at": None if edited is None else _aware(edited, "edited_at"),

@@ -116,6 +116,7 @@ def upgrade() -> None:
         sa.Column("author_verified", sa.Boolean(), nullable=False),
         sa.Column("body_source", _long_text(), nullable=False),
         sa.Column("body_html", _long_text(), nullable=False),
+        sa.Column("body_hash", sa.String(32), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("created_at", _when(), nullable=False),
         sa.Column("edited_at", _when(), nullable=True),
@@ -141,6 +142,7 @@ def upgrade() -> None:
     op.create_index("ix_tk_comments_status", "tk_comments", ["status", "id"])
     op.create_index("ix_tk_comments_author", "tk_comments", ["author_key", "created_at"])
     op.create_index("ix_tk_comments_ip", "tk_comments", ["ctx_ip", "created_at"])
+    op.create_index("ix_tk_comments_body", "tk_comments", ["author_key", "body_hash"])
     op.create_table(
         "tk_votes",
         sa.Column(
