@@ -20,6 +20,7 @@ from flask import Flask, abort, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from threadkit import AuthenticationRequiredError, Identity, ValidationError
+from threadkit.identity import avatar_seed
 from threadkit.ports import AuthorizationRequest
 from threadkit.signing import TokenSigner
 
@@ -51,6 +52,7 @@ class DemoLoginProvider:
 
     def __init__(self, secret: str, login_path: str = "/demo-login") -> None:
         self._signer = TokenSigner(secret)
+        self._avatar_secret = secret.encode()
         self._login_path = login_path
 
     def begin(self, redirect_uri: str) -> AuthorizationRequest:
@@ -86,7 +88,9 @@ class DemoLoginProvider:
             )
         name = str(data["name"])
         moderator = data.get("moderator") == 1
-        return Identity("demo", _subject(name, moderator), name, verified=True)
+        subject = _subject(name, moderator)
+        seed = avatar_seed(None, f"demo:{subject}", secret=self._avatar_secret)
+        return Identity("demo", subject, name, avatar=f"identicon:{seed}", verified=True)
 
     # -- the "login site" half -------------------------------------------------
 

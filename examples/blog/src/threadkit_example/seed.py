@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime, timedelta
 
@@ -14,12 +15,21 @@ from .posts import POSTS
 
 __all__ = ["seed"]
 
-MAREN = Identity("demo", "maren", "Maren (author)", verified=True)
-DAVID = Identity("anonymous", "seed-david", "David", url="https://david.example.org")
-PRIYA = Identity("anonymous", "seed-priya", "Priya")
-TOMASZ = Identity("anonymous", "seed-tomasz", "Tomasz Wiśniewski")
-AIKO = Identity("anonymous", "seed-aiko", "Aiko 愛子")
-LUIS = Identity("anonymous", "seed-luis", "Luis")
+
+def _person(
+    provider: str, subject: str, name: str, *, url: str | None = None, verified: bool = False
+) -> Identity:
+    """A demo author with a locally drawn identicon (the seed is public demo data)."""
+    seed = hashlib.sha256(f"{provider}:{subject}".encode()).hexdigest()[:32]
+    return Identity(provider, subject, name, url=url, avatar=f"identicon:{seed}", verified=verified)
+
+
+MAREN = _person("demo", "maren", "Maren (author)", verified=True)
+DAVID = _person("anonymous", "seed-david", "David", url="https://david.example.org")
+PRIYA = _person("anonymous", "seed-priya", "Priya")
+TOMASZ = _person("anonymous", "seed-tomasz", "Tomasz Wiśniewski")
+AIKO = _person("anonymous", "seed-aiko", "Aiko 愛子")
+LUIS = _person("anonymous", "seed-luis", "Luis")
 
 # (key, author, body, parent key): a discussion nested three levels deep in places.
 SOURDOUGH: tuple[tuple[str, Identity, str, str | None], ...] = (
