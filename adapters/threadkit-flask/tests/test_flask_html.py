@@ -370,3 +370,26 @@ def test_mangled_page_links_fall_back_to_the_first_page(client: FlaskClient) -> 
     assert "Leave a Reply" in html
     assert f'name="parent_id" value="{top["id"]}"' not in html
     assert f'name="parent_id" value="{other["id"]}"' not in html
+
+
+def test_sort_links_reorder_the_thread(client: FlaskClient) -> None:
+    """The "Sort by" links show the newest comment first when asked."""
+    new_comment(client, body="older one")
+    new_comment(client, body="newer one")
+    html = page(client)
+    link = re.search(r'<a href="([^"]+)"[^>]*>Newest</a>', html)
+    assert link is not None
+    newest = page(client, link[1].replace("&amp;", "&"))
+    assert newest.index("newer one") < newest.index("older one")
+    assert html.index("older one") < html.index("newer one")
+
+
+def test_queue_links_to_the_comment_on_its_page(client: FlaskClient, app) -> None:
+    """The queue links each held comment to its place on the host page."""
+    client.get("/posts/post-1")
+    held = new_comment(
+        client, body="HOLDME", thread_meta=re.findall(r'data-tk-meta="([^"]+)"', page(client))[0]
+    )
+    mod = app.test_client()
+    mod.get("/login/mod")
+    assert f'href="/posts/post-1#comment-{held["id"]}"' in page(mod, "/comments/moderation")

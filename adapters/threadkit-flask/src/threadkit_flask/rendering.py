@@ -319,6 +319,18 @@ class TemplateHelper:
         """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""
         return http_url(value)
 
+    def page_link(self, value: str | None) -> str | None:
+        """Return ``value`` if it is an http(s) URL or a path on this site, else ``None``."""
+        if value and value.startswith("/") and safe_next(value, "") == value:
+            return value
+        return http_url(value)
+
+    def sort_link(self, order: str) -> str:
+        """Return the current page's URL showing its threads in ``order``."""
+        args = [(k, v) for k, v in request.args.items(multi=True) if not k.startswith("tk_")]
+        args.append(("tk_sort", order))
+        return f"{request.path}?{urlencode(args)}"
+
     def avatar(self, identity: Identity | None) -> str | None:
         """Return the picture URL of an author (identicon or https avatar), or ``None``."""
         return avatars.avatar_url(identity.avatar if identity is not None else None)
