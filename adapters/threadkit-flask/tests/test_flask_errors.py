@@ -262,3 +262,17 @@ def test_form_post_while_storage_down_is_503_page() -> None:
     )
     assert 503 == response.status_code
     assert "typed text</textarea>" in response.get_data(as_text=True)
+
+
+def test_long_author_fields_never_overflow_the_session_cookie(client: FlaskClient) -> None:
+    """Only cleaned author details are remembered, so padded input cannot bloat the cookie."""
+    response = post_json(
+        client,
+        "/api/threads/post-1/comments",
+        {"body": "hi", "name": "Ada" + " " * 30_000 + "Lovelace"},
+    )
+    assert 201 == response.status_code
+    assert "Ada Lovelace" == response.get_json()["author"]["name"]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    assert len(cookie.value) < 1000

@@ -26,7 +26,10 @@ def author_for_post(state: ThreadKitState, fields: Mapping[str, str]) -> Identit
     if not forms:
         raise AuthenticationRequiredError("login_required", "Log in to leave a comment.")
     identity = forms[0].identify(fields, visitors.browser_id(create=True) or "")
-    visitors.remember_author(fields)
+    # Remember the cleaned values (bounded in length), not the raw ones: they live in a cookie.
+    visitors.remember_author(
+        {"name": identity.name, "email": identity.email or "", "url": identity.url or ""}
+    )
     return identity
 
 

@@ -145,7 +145,7 @@ def _render_count(state: ThreadKitState) -> int:
 
 def _args_int(name: str) -> int | None:
     raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 def page_context(

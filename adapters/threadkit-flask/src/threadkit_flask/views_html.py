@@ -92,7 +92,8 @@ def post(key: str) -> BaseResponse:
             state, key, submission, fields, request.form.get("thread_meta") or None
         )
     except ThreadkitError as error:
-        parent_id = int(raw_parent) if raw_parent.isdigit() and len(raw_parent) < 19 else None
+        digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
+        parent_id = int(raw_parent) if digits else None
         title, url = rendering.thread_meta(state, key, request.form.get("thread_meta"))
         context = rendering.page_context(
             state,
