@@ -1,0 +1,178 @@
+"""A social login in headless Chromium: a blog post, "Log in with ...", the provider, and back.
+
+The blog (the Flask adapter under its strict CSP) runs in werkzeug's WSGI
+server on 127.0.0.1 at a random port; the provider is the real
+:class:`~threadkit_social.testing_server.IdentityServer` on another port,
+consenting at once. Screenshots go to ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask_login_support import OIDC_NAME, create_site, social_providers
+from threadkit_social.testing_server import IdentityServer
+from werkzeug.serving import make_server
+
+from threadkit.engine import CommentEngine
+from threadkit.memory import MemoryStore
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+AVATAR = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+    '<circle cx="20" cy="20" r="20" fill="#6a5acd"/></svg>'
+)
+"""The picture served for the provider's avatar URL (https://avatars.example/ada.png)."""
+
+
+def _need_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
+    pytest.skip(f"{CHROMIUM} is not installed (install Debian's chromium to run browser tests)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def engine() -> CommentEngine:
+    return CommentEngine(MemoryStore())
+
+
+@pytest.fixture
+def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
+    """The blog, served over HTTP on 127.0.0.1; yields its base URL."""
+    app = create_site(
+        engine, social_providers(idp), config={"THREADKIT_APP_SECURITY_HEADERS": True}
+    )
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=10)
+
+
+def watch_errors(page: Any) -> list[str]:
+    """Collect script errors and CSP violations the page reports."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    return errors
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_social_login_round_trip_post_and_log_out(
+    blog: str, browser: Any, idp: IdentityServer, engine: CommentEngine
+) -> None:
+    """Log in with the OIDC provider from the form, come back to the box, post, log out."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    context.route(
+        "https://avatars.example/**",
+        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
+    )
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{blog}/posts/hello")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    form = page.locator("[data-tk-respond]")
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url.split("?")[0]))
+
+    form.get_by_role("link", name="Log in with Test IdP").click()
+    page.wait_for_url(f"{blog}/posts/hello#respond-tk1")
+    assert [
+        f"{blog}/comments/auth/{OIDC_NAME}/login",
+        f"{idp.base_url}/authorize",
+        f"{blog}/comments/auth/{OIDC_NAME}/callback",
+        f"{blog}/posts/hello",
+    ] == [url for url in visited if "/static/" not in url]
+    assert ["/token"] == [path for _, path, _ in idp.requests if path == "/token"]
+    expect(page.locator("#respond-tk1")).to_be_in_viewport()
+    assert "You are commenting as Ada Lovelace (Test IdP). Log out" == " ".join(
+        page.locator(".tk-logged-in").inner_text().split()
+    )
+    assert 0 == page.get_by_label("Name").count()
+
+    page.locator("textarea[name=body]").fill("Logged in through the identity server")
+    page.get_by_role("button", name="Post Comment").click()
+    posted = page.locator("article.tk-comment", has_text="Logged in through the identity server")
+    posted.wait_for()
+    assert "Ada Lovelace" == posted.locator(".tk-author").inner_text()
+    picture = posted.locator("img.tk-avatar")
+    expect(picture).to_have_attribute("src", "https://avatars.example/ada.png")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    stored = engine.recent(thread_key="hello")
+    assert [(OIDC_NAME, "Ada Lovelace", True)] == [
+        (c.author.provider, c.author.name, c.author.verified) for c in stored
+    ]
+    shot(page, "social-login.png")
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{blog}/posts/hello#respond-tk1")
+    expect(page.locator(".tk-logged-in")).to_have_count(0)
+    expect(form.get_by_role("link", name="Log in with Test IdP")).to_be_visible()
+    assert "Ada Lovelace" == posted.locator(".tk-author").inner_text()
+    assert [] == errors
+    context.close()
+
+
+def test_declined_consent_in_the_browser_shows_why(
+    blog: str, browser: Any, idp: IdentityServer
+) -> None:
+    """When the reader declines at the provider, the browser shows a clear page, not a crash."""
+    idp.approve = False
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{blog}/posts/hello")
+    page.locator("[data-tk-respond]").get_by_role("link", name="Log in with GitHub").click()
+    page.wait_for_url(f"{blog}/comments/auth/github/callback?*")
+    assert "You declined to share your GitHub account" in page.locator("[role=alert]").inner_text()
+    shot(page, "social-login-declined.png")
+    page.goto(f"{blog}/posts/hello")
+    assert 0 == page.locator(".tk-logged-in").count()
+    context.close()
