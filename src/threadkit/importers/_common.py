@@ -213,6 +213,7 @@ _HEADING_OPEN = re.compile(r"<h[1-6]\b[^>]*>", re.IGNORECASE)
 _HEADING_CLOSE = re.compile(r"</h[1-6]\s*>", re.IGNORECASE)
 _P_OPEN_GAP = re.compile(r"(<p\b[^>]*>)\n", re.IGNORECASE)
 _P_CLOSE_GAP = re.compile(r"\n</p>", re.IGNORECASE)
+_EMPTY_P = re.compile(r"<p>\s*</p>")
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 
 
@@ -265,7 +266,8 @@ def safe_html(body: str) -> str:
     '<p>Hi <b>you</b></p>'
     """
     bolder = _HEADING_CLOSE.sub("</strong></p>", _HEADING_OPEN.sub("<p><strong>", body))
-    return _BLANK_LINES.sub("\n", _SANITIZER.sanitize(autop(bolder)))
+    clean = _EMPTY_P.sub("", _SANITIZER.sanitize(autop(bolder)))
+    return _BLANK_LINES.sub("\n", clean).strip("\n")
 
 
 # --- cleaning one comment -------------------------------------------------------
