@@ -27,6 +27,7 @@ back into depth-first order when they are read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -259,35 +260,47 @@ def _reasons(text: str) -> tuple[Reason, ...]:
     return tuple(Reason(step, code, message) for step, code, message in json.loads(text))
 
 
+@functools.lru_cache(maxsize=8192)
+def _identity(
+    provider: str,
+    subject: str,
+    name: str,
+    email: str | None,
+    url: str | None,
+    avatar: str | None,
+    verified: bool,
+) -> Identity:
+    """Build (or reuse: they are frozen) the author snapshot of a row."""
+    return Identity(provider, subject, name, email, url, avatar, bool(verified))
+
+
+@functools.lru_cache(maxsize=8192)
+def _context(ip: str, user_agent: str, referrer: str, language: str) -> RequestContext:
+    """Build (or reuse) the request context of a row."""
+    return RequestContext(ip, user_agent, referrer, language)
+
+
 def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
     """Build a :class:`Comment` from a row of :data:`_COLUMNS`."""
     comment_id = row[0]
     return Comment(
-        id=comment_id,
-        thread_key=thread_key,
-        parent_id=row[1],
-        root_id=comment_id if row[2] is None else row[2],
-        depth=row[3],
-        author=Identity(
-            provider=row[4],
-            subject=row[5],
-            name=row[6],
-            email=row[7],
-            url=row[8],
-            avatar=row[9],
-            verified=bool(row[10]),
-        ),
-        body_source=row[11],
-        body_html=row[12],
-        status=_STATUS[row[13]],
-        created_at=row[14],
-        edited_at=row[15],
-        upvotes=row[16],
-        downvotes=row[17],
-        reply_count=row[18],
-        reasons=_reasons(row[19]),
-        context=RequestContext(ip=row[20], user_agent=row[21], referrer=row[22], language=row[23]),
-        notify_replies=bool(row[24]),
+        comment_id,
+        thread_key,
+        row[1],
+        comment_id if row[2] is None else row[2],
+        row[3],
+        _identity(row[4], row[5], row[6], row[7], row[8], row[9], row[10]),
+        row[11],
+        row[12],
+        _STATUS[row[13]],
+        row[14],
+        row[15],
+        row[16],
+        row[17],
+        row[18],
+        _reasons(row[19]) if row[19] else (),
+        _context(row[20], row[21], row[22], row[23]),
+        bool(row[24]),
     )
 
 
