@@ -393,3 +393,26 @@ def test_queue_links_to_the_comment_on_its_page(client: FlaskClient, app) -> Non
     mod = app.test_client()
     mod.get("/login/mod")
     assert f'href="/posts/post-1#comment-{held["id"]}"' in page(mod, "/comments/moderation")
+
+
+def test_moderator_approves_inline_in_the_thread(client: FlaskClient, app) -> None:
+    """A moderator sees held comments in the thread with an Approve button that works."""
+    held = new_comment(client, body="HOLDME inline")
+    mod = app.test_client()
+    mod.get("/login/mod")
+    html = page(mod)
+    assert f'action="/comments/moderation/{held["id"]}"' in html
+    response = mod.post(
+        f"/comments/moderation/{held['id']}",
+        data={"csrf_token": form_token(html), "decision": "approve", "next": "/posts/post-1"},
+    )
+    assert "/posts/post-1" == response.headers["Location"]
+    assert "<p>HOLDME inline</p>" in page(app.test_client())
+    assert f'action="/comments/moderation/{held["id"]}"' not in page(client)
+
+
+def test_flooded_form_post_says_when_to_retry(client: FlaskClient) -> None:
+    """A rate-limited form post answers 429 with Retry-After and the message."""
+    response = post_form_comment(client, "FLOOD")
+    assert (429, "13") == (response.status_code, response.headers["Retry-After"])
+    assert "Slow down." in response.get_data(as_text=True)

@@ -10,6 +10,7 @@ that the bundled JavaScript inserts into the page.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -21,6 +22,7 @@ from threadkit.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     ThreadkitError,
     ValidationError,
 )
@@ -105,7 +107,10 @@ def post(key: str) -> BaseResponse:
             form=rendering.FormState(values=values, parent_id=parent_id, error=error),
         )
         context["meta_token"] = request.form.get("thread_meta", "") or context["meta_token"]
-        return _html(render_template("threadkit/post_error.html", **context), error.http_status)
+        response = _html(render_template("threadkit/post_error.html", **context), error.http_status)
+        if isinstance(error, RateLimitedError):
+            response.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))
+        return response
     return _to_comment(comment.id)
 
 
@@ -254,7 +259,7 @@ def moderate(comment_id: str) -> BaseResponse:
     get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
     state = get_state()
     fallback = url_for(f"{state.blueprint_name}.queue")
-    return redirect(_back(fallback), code=303)
+    return redirect(safe_next(request.form.get("next", ""), fallback), code=303)
 
 
 def moderate_link(token: str) -> Response:
