@@ -19,6 +19,30 @@ from sqlstore_backends import BACKENDS, Databases, Server, empty_tables, server
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``backends`` marker."""
+    config.addinivalue_line(
+        "markers", "backends(*names): a capability of only these backends (others deselect it)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect tests marked ``backends(...)`` on the backends they do not concern."""
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("backends")
+        callspec = getattr(item, "callspec", None)
+        backend = None if callspec is None else callspec.params.get("databases")
+        if marker is not None and backend is not None and backend not in marker.args:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def servers() -> Iterator[dict[str, Server]]:
     """The reachable servers (created lazily by :func:`server`), disposed at the end."""

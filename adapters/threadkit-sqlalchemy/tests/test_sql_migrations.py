@@ -98,12 +98,11 @@ def test_downgrade_to_base_and_back_to_head(databases: Databases) -> None:
     SqlCommentStore(url).close()
 
 
+@pytest.mark.backends("sqlite")  # one backend proves the shipped config
 def test_plain_alembic_with_the_shipped_ini_upgrades_to_head(
     databases: Databases, backend: str
 ) -> None:
     """`alembic -c <shipped alembic.ini> upgrade head` works with THREADKIT_DATABASE_URL set."""
-    if backend != "sqlite":
-        pytest.skip("one backend is enough to prove the shipped config works")
     url = databases.empty()
     environment = {**os.environ, "THREADKIT_DATABASE_URL": _url(url)}
     subprocess.run(

@@ -227,12 +227,11 @@ def _kill(admin: Engine, backend: str, session: int) -> None:
             conn.exec_driver_sql(f"KILL {int(session)}")
 
 
+@pytest.mark.backends("postgresql", "mariadb")
 def test_a_connection_killed_mid_post_raises_unavailable_and_writes_nothing(
     backend: str, kit: Kit, sql_store: SqlCommentStore, shared_url: sa.URL
 ) -> None:
     """The server dropping the connection during a post gives StorageUnavailableError, no row."""
-    if backend == "sqlite":
-        pytest.skip("SQLite is in-process: there is no server connection to kill")
     kit.thread()
     engine = sql_store.engine
     admin = create_engine(shared_url)
@@ -260,12 +259,11 @@ def test_a_connection_killed_mid_post_raises_unavailable_and_writes_nothing(
 
 
 @pytest.mark.slow
+@pytest.mark.backends("sqlite")
 def test_sqlite_write_lock_held_too_long_raises_storage_unavailable(
     backend: str, sql_store: SqlCommentStore
 ) -> None:
     """A writer kept from SQLite's lock past the busy timeout gets StorageUnavailableError."""
-    if backend != "sqlite":
-        pytest.skip("the busy timeout is SQLite's; servers queue writers on row locks")
     sql_store.ensure_thread("t1", now=T0)
     blocker = sa.create_engine(sql_store.engine.url)
     with blocker.connect() as conn:
@@ -411,12 +409,11 @@ def test_bulk_load_that_fails_leaves_nothing(sql_store: SqlCommentStore) -> None
 # ------------------------------------------------------------------ backend settings
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_runs_in_wal_with_foreign_keys_a_busy_timeout_and_full_sync(
     backend: str, sql_store: SqlCommentStore
 ) -> None:
     """SQLite connections use WAL, foreign keys, busy_timeout >= 5 s and synchronous FULL."""
-    if backend != "sqlite":
-        pytest.skip("SQLite pragmas")
     with sql_store.engine.connect() as conn:
         actual = [
             conn.exec_driver_sql(f"PRAGMA {name}").scalar()
@@ -425,22 +422,20 @@ def test_sqlite_runs_in_wal_with_foreign_keys_a_busy_timeout_and_full_sync(
     assert ["wal", 1, 5000, 2] == actual
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_synchronous_is_configurable(backend: str, shared_url: sa.URL) -> None:
     """synchronous=NORMAL is applied to every SQLite connection."""
-    if backend != "sqlite":
-        pytest.skip("SQLite pragmas")
     store = SqlCommentStore(shared_url, synchronous="NORMAL")
     with store.engine.connect() as conn:
         assert 1 == conn.exec_driver_sql("PRAGMA synchronous").scalar()
     store.close()
 
 
+@pytest.mark.backends("mariadb")
 def test_mariadb_sessions_are_strict_utc_and_utf8mb4(
     backend: str, sql_store: SqlCommentStore
 ) -> None:
     """MariaDB connections run in strict SQL mode, UTC, and utf8mb4 both ways."""
-    if backend != "mariadb":
-        pytest.skip("MariaDB session settings")
     with sql_store.engine.connect() as conn:
         mode, zone, charset = conn.exec_driver_sql(
             "SELECT @@sql_mode, @@time_zone, @@character_set_connection"
@@ -448,18 +443,16 @@ def test_mariadb_sessions_are_strict_utc_and_utf8mb4(
     assert ("STRICT_ALL_TABLES" in mode, zone, charset) == (True, "+00:00", "utf8mb4")
 
 
+@pytest.mark.backends("mariadb")
 def test_mariadb_refuses_a_connection_that_is_not_utf8mb4(backend: str, shared_url: sa.URL) -> None:
     """A MariaDB URL asking for another charset is refused with a clear error."""
-    if backend != "mariadb":
-        pytest.skip("MariaDB character sets")
     with pytest.raises(DatabaseConfigurationError, match="utf8mb4"):
         SqlCommentStore(shared_url.update_query_dict({"charset": "latin1"}))
 
 
+@pytest.mark.backends("mariadb")
 def test_mariadb_refuses_a_table_that_is_not_utf8mb4(backend: str, databases: Databases) -> None:
     """A threadkit table converted to latin1 stops the store from starting."""
-    if backend != "mariadb":
-        pytest.skip("MariaDB character sets")
     url = databases.migrated()
     engine = create_engine(url)
     with engine.begin() as conn:
