@@ -363,6 +363,15 @@ def test_a_refused_comment_rolls_its_thread_back_and_the_import_goes_on() -> Non
     assert [] == store.recent(10, "two")
 
 
+def test_on_refused_comment_skips_only_that_comment() -> None:
+    """With on_refused="comment" the refused comment is skipped and its reply moves up."""
+    store = FailingStore("poison", ValidationError("too_long", "Too long.", field="body"))
+    report = import_into(store, two_threads(), on_refused="comment")
+    assert (("one", "two"), 3, ()) == (report.threads, report.imported, report.failed_threads)
+    assert [("c", "refused")] == [(s.source_id, s.code) for s in report.skipped]
+    assert report.ids["b"] == stored(store, report.ids["d"]).parent_id
+
+
 def test_an_outage_rolls_back_raises_and_a_rerun_finishes() -> None:
     """StorageUnavailableError propagates after rollback; re-running completes the import."""
     store = FailingStore("poison", StorageUnavailableError("storage_unavailable", "Down."))

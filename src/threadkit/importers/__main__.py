@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--keep-open", action="store_true", help="do not close threads the old site closed"
     )
+    parser.add_argument(
+        "--on-refused",
+        choices=["thread", "comment"],
+        default="thread",
+        help="when the store refuses a comment, roll back its thread (default) or skip it",
+    )
     return parser
 
 
@@ -116,7 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     store = MemoryStore() if args.dry_run else load_store(args.store, args.store_arg)
     try:
-        report = import_into(store, export, close_threads=not args.keep_open)
+        report = import_into(
+            store, export, close_threads=not args.keep_open, on_refused=args.on_refused
+        )
     finally:
         close = getattr(store, "close", None)
         if callable(close):

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import BinaryIO, TypeAlias
+from typing import BinaryIO, Literal, TypeAlias
 
 import attrs
 
@@ -537,17 +537,25 @@ class _Run:
     """The state of one :func:`import_into` call."""
 
     store: CommentStore
+    per_comment: bool
     report_ids: dict[str, int] = attrs.field(factory=dict)
+    refused: list[Skipped] = attrs.field(factory=list)
     statuses: Counter[Status] = attrs.field(factory=Counter)
     imported: int = 0
     placeholders: int = 0
     already: int = 0
 
     def write_thread(self, key: str, planned: Sequence[_Planned], existed: bool) -> None:
-        """Write one thread's comments; on any error remove what this call added, re-raise."""
+        """Write one thread's comments; on an error remove what this call added, re-raise.
+
+        With ``per_comment``, a comment the store refuses (a ``ThreadkitError``
+        other than ``StorageUnavailableError``) is skipped instead, and its
+        replies move up to its parent.
+        """
         existing = _Existing(self.store, key) if existed else None
-        ids: dict[str, int] = {}
+        ids: dict[str, int | None] = {}
         added: list[int] = []
+        refused: list[Skipped] = []
         statuses: Counter[Status] = Counter()
         already = 0
         try:
@@ -559,7 +567,24 @@ class _Run:
                     ids[item.source_id] = earlier
                     already += 1
                     continue
-                comment = self.store.add_comment(draft)
+                try:
+                    comment = self.store.add_comment(draft)
+                except StorageUnavailableError:
+                    raise
+                except ThreadkitError as error:
+                    if not self.per_comment:
+                        raise
+                    refused.append(
+                        Skipped(
+                            item.source_id,
+                            "refused",
+                            f"The store refused it ({error.code}: {error.message});"
+                            " its replies moved up one level.",
+                            key,
+                        )
+                    )
+                    ids[item.source_id] = parent_id
+                    continue
                 ids[item.source_id] = comment.id
                 added.append(comment.id)
                 statuses[draft.status] += 1
@@ -570,7 +595,8 @@ class _Run:
                 except Exception:  # best effort: the error being raised is the one that matters
                     continue
             raise
-        self.report_ids.update(ids)
+        self.report_ids.update((sid, new) for sid, new in ids.items() if new is not None)
+        self.refused += refused
         self.statuses.update(statuses)
         self.imported += len(added)
         self.placeholders += statuses[Status.DELETED]
@@ -585,6 +611,7 @@ def import_into(
     html: Callable[[str], str] = safe_html,
     anonymous_name: str = "Anonymous",
     close_threads: bool = True,
+    on_refused: Literal["thread", "comment"] = "thread",
 ) -> ImportReport:
     """Write ``export`` into ``store`` and report what happened.
 
@@ -600,10 +627,14 @@ def import_into(
     * Re-running is safe: a comment already imported (same author, thread,
       time, body and parent) is counted in ``already_present``, not added
       again, so a second import adds nothing and an interrupted one resumes.
-    * A thread is all or nothing: if the store refuses a comment, the
-      comments this run added to that thread are removed again and the
-      thread is listed in ``failed_threads``; the import goes on with the
-      next thread. If the store becomes unreachable
+    * With ``on_refused="thread"`` (the default) a thread is all or nothing:
+      if the store refuses a comment (a ``ThreadkitError``, e.g. a body over
+      the SQL store's byte limit), the comments this run added to that
+      thread are removed again and the thread is listed in
+      ``failed_threads``; the import goes on with the next thread. With
+      ``on_refused="comment"`` only the refused comment is skipped (code
+      ``refused``) and its replies move up to its parent. If the store
+      becomes unreachable
       (``StorageUnavailableError``) or anything unexpected happens, the
       current thread is rolled back the same way and the error propagates;
       run the import again to finish.
@@ -612,7 +643,9 @@ def import_into(
     cleaner = _Cleaner(export.provider, html, anonymous_name, list(export.warnings))
     skipped: list[Skipped] = list(export.skipped)
     failed: list[Skipped] = []
-    run = _Run(store)
+    if on_refused not in ("thread", "comment"):
+        raise ValueError(f"on_refused must be 'thread' or 'comment', not {on_refused!r}")
+    run = _Run(store, on_refused == "comment")
 
     by_id: dict[str, ExportThread] = {}
     for thread in export.threads:
@@ -687,7 +720,7 @@ def import_into(
         placeholders=run.placeholders,
         already_present=run.already,
         statuses={status: run.statuses[status] for status in Status if run.statuses[status]},
-        skipped=tuple(skipped),
+        skipped=tuple(skipped + run.refused),
         failed_threads=tuple(failed),
         warnings=tuple(cleaner.warnings),
         ids=dict(run.report_ids),
