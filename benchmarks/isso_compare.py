@@ -1,0 +1,674 @@
+"""Isso and threadkit side by side, over HTTP on 127.0.0.1 (a standalone script, not a test).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/isso_compare.py                 # 1k and 10k comments
+    .venv/bin/python benchmarks/isso_compare.py --with-100k     # also 100k (Isso: many minutes)
+
+What it does, all in one temporary folder that it deletes at the end:
+
+1. installs the latest Isso from PyPI into its own virtualenv (``uv`` if the
+   repository's ``.venv`` has it, else ``python -m venv`` and pip);
+2. generates each thread once (:func:`threadkit.testing.generate.generate_rows`,
+   seeded) and stores the same comments in both systems: threadkit through
+   ``SqlCommentStore.bulk_load`` (SQLite, ``synchronous=FULL``, the default),
+   Isso by writing its SQLite database directly with Isso's own Python (its
+   schema from ``isso.db``). Isso keeps one level of replies, so each reply's
+   parent becomes its top-level ancestor, as Isso does itself: the same
+   comments, not the same shapes. Statuses map to Isso's modes (approved 1,
+   pending and spam 2, deleted placeholder 4);
+3. starts three servers, each in its own process with werkzeug's threaded
+   server on a random port: threadkit (Flask adapter, ``default_pipeline``),
+   Isso with its guard off and Isso with its guard on (``[guard]`` defaults;
+   a copy of the same database). Posts carry ``X-Forwarded-For`` with a new
+   address per post, trusted by both (Isso's ``trusted-proxies``, werkzeug's
+   ``ProxyFix`` for threadkit), so rate limits keyed by address do not trip
+   but are still checked. threadkit's flood control stays on at 15 s; its
+   clock moves 16 s per reading, so it queries the store and never trips;
+4. measures, in rounds that alternate between the systems (best of
+   ``--rounds``): every comment of the thread as JSON (Isso: one
+   ``GET /?uri=``; threadkit: every page, ``limit=200``, plus any
+   ``/replies`` pages), the first page (Isso: ``limit=20&nested_limit=5``;
+   threadkit: the default page, up to 20 top-level comments and 500 in all),
+   and posting (half replies), in comments per second;
+5. prints a Markdown table of the times and ratios (threadkit's speed-up).
+
+Posted comments land in the measured threads, so later rounds read a few
+hundred more comments than the first; both systems get the same posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20261125
+TIMEOUT = 900.0  # seconds for one HTTP request (Isso's whole 100k thread is slow)
+POST_BUDGET = 30.0  # seconds per posting round at most
+_SENTENCES = (
+    "I *really* liked the part about indexes; it matches what we saw in production.",
+    "Has anyone tried this with **PostgreSQL** replicas? The numbers would be interesting.",
+    "Thanks for writing this up, café-grade prose as always. 👍",
+    "See [the docs](https://example.org/docs/paging) for the keyset pagination details.",
+    "Disagree: a flat list is fine for most blogs, nesting is overrated.",
+    "日本語のコメントも表示されますか。Ελληνικά too?",
+    "Great post. Bookmarked.",
+)
+
+ISSO_FILL = r"""
+import json, sqlite3, sys
+from isso import config
+from isso.db import SQLite3
+from isso.utils import Bloomfilter
+
+conf_path, db_path, uri, rows_path, out_path = sys.argv[1:]
+conf = config.load(config.default_file(), conf_path)
+db = SQLite3(db_path, conf)  # creates Isso's schema
+if uri not in db.threads:
+    db.threads.new(uri, "A busy post")
+tid = db.threads[uri]["id"]
+with open(rows_path, encoding="utf-8") as f:
+    rows = json.load(f)
+con = sqlite3.connect(db_path)
+cur = con.cursor()
+ids, voters = {}, {}
+for gid, root_gid, created, mode, ip, text, author, email, website, likes, dislikes in rows:
+    blob = voters.get(ip)
+    if blob is None:
+        blob = voters[ip] = bytes(Bloomfilter(iterable=[ip]).array)
+    cur.execute(
+        "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, text, author,"
+        " email, website, likes, dislikes, voters, notification)"
+        " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+        (tid, None if root_gid is None else ids[root_gid], created, mode, ip, text, author,
+         email, website, likes, dislikes, blob),
+    )
+    ids[gid] = cur.lastrowid
+con.commit()
+con.close()
+with open(out_path, "w", encoding="utf-8") as f:
+    json.dump(ids, f)
+"""
+
+ISSO_CONF = """\
+[general]
+dbpath = {db}
+host = http://127.0.0.1:{port}/
+notify = stdout
+gravatar = false
+[moderation]
+enabled = false
+[server]
+listen = http://127.0.0.1:{port}
+trusted-proxies = 127.0.0.1
+[guard]
+enabled = {guard}
+ratelimit = 2
+direct-reply = 3
+reply-to-self = false
+require-author = false
+require-email = false
+"""
+
+
+class Server(NamedTuple):
+    """A server process under test."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes, http.client.HTTPResponse]:
+    """Send one request on a new connection; return (status, body, response)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        data = response.read()
+    finally:
+        connection.close()
+    return response.status, data, response
+
+
+def get_json(port: int, path: str) -> Any:
+    """GET ``path`` and decode its JSON (any status but 200 is an error)."""
+    status, data, _ = request(port, "GET", path)
+    if status != 200:
+        raise RuntimeError(f"GET {path} on :{port} answered {status}: {data[:300]!r}")
+    return json.loads(data)
+
+
+def wait_until_up(server: Server, path: str, log: Path, limit: float = 60.0) -> None:
+    """Poll ``path`` until the server answers (bounded); raise with its log if it dies."""
+    stop = time.monotonic() + limit
+    while time.monotonic() < stop:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited: {log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError):
+            request(server.port, "GET", path)
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer within {limit} s: {log.read_text()[-3000:]}")
+
+
+def stop(server: Server) -> None:
+    """Terminate a server process (kill it if it does not stop within 10 s)."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+def ip_for(serial: int) -> str:
+    """Return a distinct IPv4 address per serial (Isso keeps only the first three bytes)."""
+    return f"10.{(serial // 250) % 250}.{serial % 250}.1"
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+def install_isso(folder: Path) -> tuple[Path, str]:
+    """Install the latest Isso into a new virtualenv under ``folder``; return (python, version)."""
+    venv = folder / "isso-venv"
+    uv = ROOT / ".venv" / "bin" / "uv"
+    if uv.exists():
+        subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(venv)], check=True)
+        python = venv / "bin" / "python"
+        subprocess.run(
+            [str(uv), "pip", "install", "-q", "--python", str(python), "isso"],
+            check=True,
+            timeout=600,
+        )
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        python = venv / "bin" / "python"
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "isso"], check=True, timeout=600)
+    version = subprocess.run(
+        [str(python), "-c", "import importlib.metadata as m; print(m.version('isso'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return python, version
+
+
+def isso_rows(rows: Sequence[Any], ip_of: Callable[[Any], str]) -> list[list[Any]]:
+    """Turn generated rows into Isso comment rows (parent: the top-level ancestor)."""
+    from threadkit.models import Status
+
+    mode = {Status.APPROVED: 1, Status.PENDING: 2, Status.SPAM: 2, Status.DELETED: 4}
+    out = []
+    for row in rows:
+        deleted = row.status is Status.DELETED
+        out.append(
+            [
+                row.id,
+                None if row.parent_id is None else row.root_id,
+                row.created_at.timestamp(),
+                mode[row.status],
+                ip_of(row),
+                row.body_source,
+                None if deleted else row.author.name,
+                None if deleted else row.author.email,
+                None if deleted else row.author.url,
+                row.upvotes,
+                row.downvotes,
+            ]
+        )
+    return out
+
+
+def fill(
+    folder: Path, isso_python: Path, sizes: Sequence[int]
+) -> tuple[Path, Path, dict[int, dict[str, dict[int, int]]], dict[int, list[int]]]:
+    """Fill a threadkit and an Isso SQLite database with the same threads.
+
+    Returns the two paths, per size the id maps ({"tk": {gen: id}, "isso": ...})
+    and per size the generated ids of approved comments (reply targets).
+    """
+    from threadkit_sqlalchemy import SqlCommentStore
+
+    from threadkit.models import RequestContext, Status
+    from threadkit.testing.generate import generate_rows
+
+    tk_db, isso_db = folder / "threadkit.db", folder / "isso.db"
+    conf = folder / "fill.cfg"
+    conf.write_text(ISSO_CONF.format(db=isso_db, port=1, guard="false"))
+    store = SqlCommentStore(f"sqlite:///{tk_db}", upgrade=True)
+    ids: dict[int, dict[str, dict[int, int]]] = {}
+    targets: dict[int, list[int]] = {}
+    try:
+        for size in sizes:
+            rows = generate_rows(size, seed=SEED + size)
+
+            def ip_of(row: Any) -> str:
+                if row.status is Status.DELETED:
+                    return ""
+                return ip_for(sum(map(ord, row.author.key)) * 7919 % 60_000)
+
+            loads = [_with_context(row, RequestContext(ip=ip_of(row))) for row in rows]
+            began = time.perf_counter()
+            tk_ids = store.bulk_load(key_of(size), loads)
+            tk_seconds = time.perf_counter() - began
+            rows_file, ids_file = folder / f"rows-{size}.json", folder / f"ids-{size}.json"
+            rows_file.write_text(json.dumps(isso_rows(rows, ip_of)), encoding="utf-8")
+            began = time.perf_counter()
+            subprocess.run(
+                [
+                    str(isso_python),
+                    "-c",
+                    ISSO_FILL,
+                    str(conf),
+                    str(isso_db),
+                    uri_of(size),
+                    str(rows_file),
+                    str(ids_file),
+                ],
+                check=True,
+                timeout=1800,
+            )
+            isso_seconds = time.perf_counter() - began
+            isso_ids = {int(k): v for k, v in json.loads(ids_file.read_text()).items()}
+            ids[size] = {"tk": tk_ids, "isso": isso_ids}
+            targets[size] = [row.id for row in rows if row.status is Status.APPROVED]
+            print(
+                f"filled {size:,} comments: threadkit bulk_load {tk_seconds:.1f} s,"
+                f" Isso direct SQLite {isso_seconds:.1f} s",
+                flush=True,
+            )
+    finally:
+        store.close()
+    return tk_db, isso_db, ids, targets
+
+
+class _LoadRow(NamedTuple):
+    id: int
+    parent_id: int | None
+    author: Any
+    body_source: str
+    body_html: str
+    status: Any
+    created_at: datetime
+    upvotes: int
+    downvotes: int
+    context: Any
+
+
+def _with_context(row: Any, context: Any) -> _LoadRow:
+    return _LoadRow(
+        row.id,
+        row.parent_id,
+        row.author,
+        row.body_source,
+        row.body_html,
+        row.status,
+        row.created_at,
+        row.upvotes,
+        row.downvotes,
+        context,
+    )
+
+
+def key_of(size: int) -> str:
+    """Return the threadkit thread key of a generated thread."""
+    return f"post-{size}"
+
+
+def uri_of(size: int) -> str:
+    """Return the Isso thread URI of a generated thread."""
+    return f"/post-{size}/"
+
+
+def start_servers(folder: Path, isso_python: Path, tk_db: Path, isso_db: Path) -> list[Server]:
+    """Start threadkit, Isso (guard off) and Isso (guard on); each on its own port."""
+    servers: list[Server] = []
+    guarded_db = folder / "isso-guarded.db"
+    shutil.copyfile(isso_db, guarded_db)
+    plans: list[tuple[str, list[str], str]] = []
+    tk_port = free_port()
+    plans.append(
+        (
+            "threadkit",
+            [sys.executable, __file__, "_serve-threadkit", str(tk_db), str(tk_port)],
+            "/comments/api/counts?thread=x",
+        )
+    )
+    for name, db, guard in (("isso", isso_db, "false"), ("isso-guard", guarded_db, "true")):
+        port = free_port()
+        conf = folder / f"{name}.cfg"
+        conf.write_text(ISSO_CONF.format(db=db, port=port, guard=guard))
+        isso = isso_python.parent / "isso"
+        plans.append((name, [str(isso), "-c", str(conf), "run"], "/?uri=/nothing/"))
+    try:
+        for name, command, probe in plans:
+            log = folder / f"{name}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            port = int(command[-1]) if name == "threadkit" else _port_of(folder / f"{name}.cfg")
+            server = Server(name, port, process)
+            servers.append(server)
+            wait_until_up(server, probe, log)
+    except BaseException:
+        for server in servers:
+            stop(server)
+        raise
+    return servers
+
+
+def _port_of(conf: Path) -> int:
+    for line in conf.read_text().splitlines():
+        if line.startswith("listen = "):
+            return int(line.rsplit(":", 1)[1])
+    raise ValueError(f"no listen line in {conf}")
+
+
+# ----------------------------------------------------------------------------- threadkit server
+
+
+def serve_threadkit(db: str, port: int) -> None:
+    """Serve threadkit's Flask app on 127.0.0.1:``port`` (runs in the child process)."""
+    from flask import Flask
+    from threadkit_flask import ThreadKit
+    from threadkit_sqlalchemy import SqlCommentStore
+    from werkzeug.middleware.proxy_fix import ProxyFix
+    from werkzeug.serving import make_server
+
+    from threadkit.engine import CommentEngine
+    from threadkit.moderation import default_pipeline
+
+    class SteppingClock:
+        """Moves 16 s per reading, so flood control (15 s) asks the store but never trips."""
+
+        def __init__(self) -> None:
+            self.moment = datetime.now(UTC)
+
+        def now(self) -> datetime:
+            self.moment += timedelta(seconds=16)
+            return self.moment
+
+    store = SqlCommentStore(f"sqlite:///{db}", upgrade=True)
+    engine = CommentEngine(store, pipeline=default_pipeline(store), clock=SteppingClock())
+    app = Flask("threadkit-bench")
+    app.secret_key = "isso-compare"
+    ThreadKit(app, engine=engine)
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # type: ignore[method-assign]
+    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+
+
+# ----------------------------------------------------------------------------- measurements
+
+
+def tk_every_comment(port: int, key: str) -> int:
+    """Read every comment of a threadkit thread page by page; return how many."""
+    seen: set[int] = set()
+    pending = [f"/comments/api/threads/{key}?limit=200"]
+    while pending:
+        path = pending.pop()
+        page = get_json(port, path)
+        stack = list(page["comments"])
+        while stack:
+            node = stack.pop()
+            seen.add(node["id"])
+            stack.extend(node["replies"])
+            if node["more_replies"]:
+                pending.append(f"/comments/api/comments/{node['id']}/replies")
+        if page.get("next_cursor"):
+            base = path.split("?", 1)[0]
+            glue = "?limit=200&" if "/threads/" in base else "?"
+            pending.append(f"{base}{glue}cursor={page['next_cursor']}")
+    return len(seen)
+
+
+def isso_count(payload: dict[str, Any]) -> int:
+    """Count the comments of an Isso fetch answer."""
+    return sum(1 + len(reply.get("replies", ())) for reply in payload["replies"])
+
+
+def tk_count(payload: dict[str, Any]) -> int:
+    """Count the comments of a threadkit page."""
+    stack, count = list(payload["comments"]), 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        stack.extend(node["replies"])
+    return count
+
+
+class Posters:
+    """Posts the same stream of comments to every system (bodies, replies, addresses)."""
+
+    def __init__(self, servers: dict[str, Server], ids: dict[str, dict[int, int]]) -> None:
+        self.servers = servers
+        self.ids = ids
+        self.serial = 0
+        self.sessions: list[dict[str, str]] = []
+
+    def tk_sessions(self, count: int) -> None:
+        """Open ``count`` threadkit browser sessions (cookie + CSRF token)."""
+        port = self.servers["threadkit"].port
+        for _ in range(count):
+            _, data, response = request(port, "GET", "/comments/api/me")
+            cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+            self.sessions.append({"cookie": cookie, "csrf": json.loads(data)["csrf_token"]})
+
+    def plan(self, count: int, targets: Sequence[int], seed: int) -> list[tuple[str, int | None]]:
+        """Return ``count`` (body, generated parent id or None) pairs; addresses follow."""
+        rng = random.Random(seed)
+        posts = []
+        for _ in range(count):
+            self.serial += 1
+            body = f"Comment {self.serial}. " + " ".join(rng.sample(_SENTENCES, rng.randint(1, 3)))
+            parent = targets[rng.randrange(len(targets))] if rng.random() < 0.5 else None
+            posts.append((body, parent))
+        return posts
+
+    def post(self, name: str, key: str, uri: str, posts: list[tuple[str, int | None]]) -> float:
+        """Post ``posts`` to one system; return comments per second (bounded by time)."""
+        server = self.servers[name]
+        system = "tk" if name == "threadkit" else "isso"
+        began = time.perf_counter()
+        done = 0
+        for index, (body, parent) in enumerate(posts):
+            address = ip_for(self.serial + index)  # new for every post of a round
+            parent_id = None if parent is None else self.ids[system][parent]
+            if system == "tk":
+                session = self.sessions[index % len(self.sessions)]
+                payload = {"body": body, "name": f"Bench {index % len(self.sessions)}"}
+                if parent_id is not None:
+                    payload["parent_id"] = parent_id
+                headers = {
+                    "Content-Type": "application/json",
+                    "Cookie": session["cookie"],
+                    "X-Threadkit-CSRF": session["csrf"],
+                    "X-Forwarded-For": address,
+                }
+                path = f"/comments/api/threads/{key}/comments"
+            else:
+                payload = {"text": body, "author": f"Bench {index % 20}", "parent": parent_id}
+                headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
+                path = f"/new?uri={uri}"
+            status, data, response = request(
+                server.port, "POST", path, json.dumps(payload).encode(), headers
+            )
+            if status not in (201, 202):
+                raise RuntimeError(f"{name} POST answered {status}: {data[:300]!r}")
+            if system == "tk":
+                cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+                if cookie:
+                    session["cookie"] = cookie
+            done += 1
+            if time.perf_counter() - began > POST_BUDGET:
+                break
+        return done / (time.perf_counter() - began)
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    """Run ``work`` once; return (seconds, its result)."""
+    began = time.perf_counter()
+    result = work()
+    return time.perf_counter() - began, result
+
+
+def measure(
+    servers: dict[str, Server],
+    size: int,
+    ids: dict[str, dict[int, int]],
+    targets: list[int],
+    rounds: int,
+    posts: int,
+) -> list[list[str]]:
+    """Measure one thread size in alternating rounds; return the table rows."""
+    tk, isso = servers["threadkit"], servers["isso"]
+    key, uri = key_of(size), uri_of(size)
+    whole: dict[str, float] = {"tk": float("inf"), "isso": float("inf")}
+    first: dict[str, float] = {"tk": float("inf"), "isso": float("inf")}
+    rate: dict[str, float] = {"tk": 0.0, "isso": 0.0, "isso-guard": 0.0}
+    counts: dict[str, int] = {}
+    poster = Posters(servers, ids)
+    poster.tk_sessions(20)
+    for number in range(rounds):
+        seconds, count = timed(lambda: get_json(isso.port, f"/?uri={uri}"))
+        whole["isso"] = min(whole["isso"], seconds)
+        counts["isso whole"] = isso_count(count)
+        seconds, count = timed(lambda: tk_every_comment(tk.port, key))
+        whole["tk"] = min(whole["tk"], seconds)
+        counts["tk whole"] = count
+        for _ in range(3):
+            seconds, page = timed(
+                lambda: get_json(isso.port, f"/?uri={uri}&limit=20&nested_limit=5")
+            )
+            first["isso"] = min(first["isso"], seconds)
+            counts["isso page"] = isso_count(page)
+            seconds, page = timed(lambda: get_json(tk.port, f"/comments/api/threads/{key}"))
+            first["tk"] = min(first["tk"], seconds)
+            counts["tk page"] = tk_count(page)
+        plan = poster.plan(posts, targets, SEED + number)
+        rate["isso"] = max(rate["isso"], poster.post("isso", key, uri, plan))
+        rate["tk"] = max(rate["tk"], poster.post("threadkit", key, uri, plan))
+        rate["isso-guard"] = max(rate["isso-guard"], poster.post("isso-guard", key, uri, plan))
+        print(
+            f"  {size:,} round {number + 1}: whole {whole}, first {first}, posts/s {rate}",
+            flush=True,
+        )
+    return [
+        [
+            f"{size:,}",
+            "every comment as JSON",
+            f"{whole['isso'] * 1000:,.0f} ms (1 request, {counts['isso whole']:,} comments)",
+            f"{whole['tk'] * 1000:,.0f} ms (all pages, {counts['tk whole']:,} comments)",
+            f"{whole['isso'] / whole['tk']:,.1f}x faster",
+        ],
+        [
+            f"{size:,}",
+            "first page as JSON",
+            f"{first['isso'] * 1000:,.1f} ms ({counts['isso page']} comments)",
+            f"{first['tk'] * 1000:,.1f} ms ({counts['tk page']} comments)",
+            f"{first['isso'] / first['tk']:,.1f}x faster",
+        ],
+        [
+            f"{size:,}",
+            "posting, Isso guard off",
+            f"{rate['isso']:,.0f} posts/s",
+            f"{rate['tk']:,.0f} posts/s (full pipeline)",
+            f"{rate['tk'] / rate['isso']:,.2f}x",
+        ],
+        [
+            f"{size:,}",
+            "posting, Isso guard on",
+            f"{rate['isso-guard']:,.0f} posts/s",
+            f"{rate['tk']:,.0f} posts/s (full pipeline)",
+            f"{rate['tk'] / rate['isso-guard']:,.2f}x",
+        ],
+    ]
+
+
+def table(rows: list[list[str]]) -> str:
+    """Format the results as a Markdown table."""
+    head = ["comments stored", "measure", "Isso", "threadkit", "threadkit vs Isso"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Install Isso, fill both systems, measure, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="1000,10000", help="thread sizes (comma separated)")
+    parser.add_argument("--with-100k", action="store_true", help="also 100,000 (slow for Isso)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (best of)")
+    parser.add_argument("--posts", type=int, default=100, help="posts per system per round")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    sizes = [int(part) for part in args.sizes.split(",") if part]
+    if args.with_100k and 100_000 not in sizes:
+        sizes.append(100_000)
+    folder = Path(tempfile.mkdtemp(prefix="isso-compare-"))
+    servers: list[Server] = []
+    try:
+        print(f"working in {folder}", flush=True)
+        isso_python, version = install_isso(folder)
+        print(f"installed Isso {version}", flush=True)
+        tk_db, isso_db, ids, targets = fill(folder, isso_python, sizes)
+        servers = start_servers(folder, isso_python, tk_db, isso_db)
+        by_name = {server.name: server for server in servers}
+        rows: list[list[str]] = []
+        for size in sizes:
+            rows += measure(by_name, size, ids[size], targets[size], args.rounds, args.posts)
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print(
+            f"\nIsso {version} vs threadkit, {stamp}, Python {platform.python_version()},"
+            f" {os.cpu_count()} CPUs, best of {args.rounds} alternating rounds,"
+            f" {args.posts} posts per round\n"
+        )
+        print(table(rows))
+    finally:
+        for server in servers:
+            stop(server)
+        if args.keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "_serve-threadkit":
+        serve_threadkit(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(main())
