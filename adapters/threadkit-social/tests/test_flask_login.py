@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
+import warnings
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -338,7 +340,7 @@ def test_github_callback_with_the_oidc_login_state_is_refused(
     params = authorize(idp, login_url(client, OIDC_NAME))
     idp.requests.clear()
     response = callback(client, "github", params)
-    assert_clear_error(response, "does not match the one this browser started")
+    assert_clear_error(response, "please log in again")
     assert [] == token_requests(idp)
     assert False is me(client)["logged_in"]
 
@@ -351,7 +353,7 @@ def test_oidc_callback_with_the_github_login_state_is_refused(
     login_url(client, OIDC_NAME)
     idp.requests.clear()
     response = callback(client, OIDC_NAME, params)
-    assert_clear_error(response, "does not match the one this browser started")
+    assert_clear_error(response, "please log in again")
     assert [] == token_requests(idp)
     assert False is me(client)["logged_in"]
 
@@ -387,6 +389,14 @@ def test_mix_up_leaves_the_genuine_login_usable(idp: IdentityServer, client: Fla
     assert OIDC_NAME == me(client)["identity"]["provider"]
 
 
+def test_declined_change_keeps_the_previous_login(idp: IdentityServer, client: FlaskClient) -> None:
+    """Declining a second login (from "Change") leaves the reader logged in as before."""
+    log_in(client, idp, "github")
+    idp.approve = False
+    assert 401 == log_in(client, idp, OIDC_NAME).status_code
+    assert ("github", True) == (me(client)["identity"]["provider"], me(client)["logged_in"])
+
+
 def test_forged_id_token_through_the_callback_is_refused(
     idp: IdentityServer, client: FlaskClient
 ) -> None:
@@ -403,6 +413,38 @@ def test_unknown_provider_routes_are_404(client: FlaskClient) -> None:
         client.get(f"{PREFIX}/auth/google/login").status_code,
         client.get(f"{PREFIX}/auth/anonymous/login").status_code,
         client.get(f"{PREFIX}/auth/facebook/callback?code=x&state=y").status_code,
+    )
+
+
+def test_csrf_token_known_before_login_stops_working_after_it(
+    idp: IdentityServer, client: FlaskClient
+) -> None:
+    """A CSRF token from before the login (e.g. planted with the cookie) cannot post as the user."""
+    before = me(client)["csrf_token"]
+    log_in(client, idp, "github")
+    response = client.post(
+        f"{PREFIX}/api/threads/post-1/comments",
+        json={"body": "Posted by a cross-site form with the old token"},
+        headers={"X-Threadkit-CSRF": before},
+    )
+    assert 403 == response.status_code
+    assert before != me(client)["csrf_token"]
+
+
+def test_two_logins_started_with_long_next_values_fit_in_the_cookie(
+    idp: IdentityServer, client: FlaskClient
+) -> None:
+    """Pending logins with long (but accepted) next values keep the session cookie under 4 KB."""
+    long_next = [f"/posts/1?q={secrets.token_urlsafe(1500)}"[:2000] for _ in range(2)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        login_url(client, "github", long_next[0])
+        response = client.get(
+            f"{PREFIX}/auth/{OIDC_NAME}/login", query_string={"next": long_next[1]}
+        )
+    assert ([], True) == (
+        [str(warning.message)[:80] for warning in caught],
+        len(response.headers["Set-Cookie"]) <= 4093,
     )
 
 
