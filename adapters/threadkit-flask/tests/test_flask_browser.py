@@ -295,3 +295,42 @@ def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any
     assert [] == navigations
     assert [] == errors
     context.close()
+
+
+def _tab_to(page: Any, predicate: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches the JS ``predicate`` (el => bool)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"({predicate})(document.activeElement)"):
+            return
+    raise AssertionError(f"never reached an element matching {predicate}")
+
+
+def test_keyboard_only_reply(server: str, browser: Any) -> None:
+    """A keyboard user tabs to Reply, lands in the moved form, posts, and focus goes to the reply."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{server}/posts/older-post")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    _tab_to(page, "el => el.matches('a.tk-reply-link')")
+    replied_to = page.evaluate("document.activeElement.getAttribute('data-tk-reply')")
+    page.keyboard.press("Enter")
+    assert "body" == page.evaluate("document.activeElement.name")
+    page.keyboard.type("Typed with the keyboard")
+    page.keyboard.press("Shift+Tab")
+    _tab_to(page, "el => el.matches('button[data-tk-submit]')")
+    page.locator("input[name=name]").fill("Keys")
+    page.locator("button[data-tk-submit]").focus()
+    page.keyboard.press("Enter")
+    reply = page.locator("article.tk-comment", has_text="Typed with the keyboard")
+    reply.wait_for()
+    focused = page.evaluate("document.activeElement.id")
+    assert reply.get_attribute("id") == focused
+    host = reply.evaluate(
+        "el => el.parentElement.parentElement.closest('[data-tk-item]').getAttribute('data-tk-item')"
+    )
+    assert replied_to == host
+    shot(page, "keyboard-reply")
+    assert [] == errors
+    context.close()
