@@ -307,7 +307,7 @@ def _tab_to(page: Any, predicate: str, limit: int = 80) -> None:
 
 
 def test_keyboard_only_reply(server: str, browser: Any) -> None:
-    """A keyboard user tabs to Reply, lands in the moved form, posts, and focus goes to the reply."""
+    """Keyboard only: tab to Reply, land in the moved form, post; focus goes to the reply."""
     context = browser.new_context()
     page = context.new_page()
     errors = watch_errors(page)
@@ -328,7 +328,7 @@ def test_keyboard_only_reply(server: str, browser: Any) -> None:
     focused = page.evaluate("document.activeElement.id")
     assert reply.get_attribute("id") == focused
     host = reply.evaluate(
-        "el => el.parentElement.parentElement.closest('[data-tk-item]').getAttribute('data-tk-item')"
+        "el => el.parentElement.parentElement.closest('[data-tk-item]').dataset.tkItem"
     )
     assert replied_to == host
     shot(page, "keyboard-reply")
