@@ -28,7 +28,7 @@ from threadkit_sqlalchemy import (
 
 from threadkit.errors import InvalidParentError, StorageUnavailableError, ValidationError
 from threadkit.models import Comment, Identity, NewComment, SortOrder, Status
-from threadkit.testing._store_kit import EVERYONE, T0, Kit, StepClock, preorder
+from threadkit.testing._store_kit import ADA, EVERYONE, T0, Kit, StepClock, preorder
 from threadkit.testing.generate import generate_thread
 
 
@@ -256,6 +256,26 @@ def test_a_connection_killed_mid_post_raises_unavailable_and_writes_nothing(
         admin.dispose()
     assert (0, (0, 0)) == (_rows(engine, "tk_comments"), kit.count())
     assert [kit.add().id] == kit.ids()  # the pool replaced the dead connection
+
+
+@pytest.mark.backends("postgresql", "mariadb")
+def test_a_post_stuck_behind_a_lock_past_the_statement_timeout_raises_unavailable(
+    kit: Kit, shared_url: sa.URL
+) -> None:
+    """A post that waits on a locked thread row past statement_timeout fails cleanly."""
+    kit.thread()
+    impatient = SqlCommentStore(shared_url, statement_timeout=0.5)
+    holder = create_engine(shared_url)
+    with holder.connect() as conn:
+        conn.exec_driver_sql("SELECT id FROM tk_threads WHERE id > 0 FOR UPDATE")
+        with pytest.raises(StorageUnavailableError):
+            impatient.add_comment(
+                NewComment("t1", None, ADA, "late", "<p>late</p>", Status.APPROVED, T0)
+            )
+        conn.rollback()
+    holder.dispose()
+    impatient.close()
+    assert ([], (0, 0)) == (kit.ids(), kit.count())
 
 
 @pytest.mark.slow

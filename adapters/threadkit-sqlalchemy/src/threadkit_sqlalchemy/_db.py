@@ -55,13 +55,17 @@ def create_engine(
     synchronous: str = "FULL",
     busy_timeout_ms: int = 5000,
     connect_timeout: float = 5.0,
+    statement_timeout: float | None = 30.0,
     **kwargs: Any,
 ) -> Engine:
     """Create an engine for ``url`` with threadkit's per-backend settings.
 
     ``synchronous`` and ``busy_timeout_ms`` apply to SQLite only (the busy
-    timeout is at least 5000 ms); ``connect_timeout`` (seconds) applies to the
-    server backends. Other keyword arguments go to ``sqlalchemy.create_engine``.
+    timeout is at least 5000 ms); ``connect_timeout`` and ``statement_timeout``
+    (seconds; ``None``: no limit) apply to the server backends, where a
+    statement (lock waits included) running longer is cancelled and reported
+    as ``StorageUnavailableError``. Other keyword arguments go to
+    ``sqlalchemy.create_engine``.
     """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
@@ -79,6 +83,10 @@ def create_engine(
             options["poolclass"] = StaticPool
     elif backend == "postgresql":
         connect_args.setdefault("connect_timeout", max(1, int(connect_timeout)))
+        if statement_timeout is not None:
+            connect_args.setdefault(
+                "options", f"-c statement_timeout={int(statement_timeout * 1000)}"
+            )
         options["isolation_level"] = "READ COMMITTED"
     elif _is_mysql(backend):
         charset = parsed.query.get("charset")
@@ -89,13 +97,17 @@ def create_engine(
                 f"MariaDB/MySQL URL asks for charset={charset}; threadkit needs charset=utf8mb4"
             )
         connect_args.setdefault("connect_timeout", max(1, int(connect_timeout)))
+        if statement_timeout is not None:
+            # The client gives up on a silent server; the server on a long lock wait.
+            connect_args.setdefault("read_timeout", max(1, int(statement_timeout) + 5))
+            connect_args.setdefault("write_timeout", max(1, int(statement_timeout) + 5))
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
     if backend == "sqlite":
         _configure_sqlite(engine, synchronous.upper(), busy_timeout_ms)
     elif _is_mysql(backend):
-        _configure_mysql(engine)
+        _configure_mysql(engine, statement_timeout)
     return engine
 
 
@@ -125,13 +137,16 @@ def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) ->
             conn.exec_driver_sql("BEGIN")
 
 
-def _configure_mysql(engine: Engine) -> None:
+def _configure_mysql(engine: Engine, statement_timeout: float | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"SET SESSION sql_mode = '{MYSQL_SQL_MODE}'")
             cursor.execute("SET SESSION time_zone = '+00:00'")
+            if statement_timeout is not None:
+                wait = max(1, int(statement_timeout))
+                cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {wait}")
             cursor.execute(
                 "SELECT @@character_set_client, @@character_set_connection, @@character_set_results"
             )
@@ -146,7 +161,7 @@ def _configure_mysql(engine: Engine) -> None:
 
 
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock (PostgreSQL)
-_RETRYABLE_MYSQL = {1213, 1205}  # deadlock, lock wait timeout
+_RETRYABLE_MYSQL = {1213}  # deadlock (a lock wait timeout, 1205, is an outage, not retried)
 
 
 def is_retryable(error: exc.DBAPIError) -> bool:

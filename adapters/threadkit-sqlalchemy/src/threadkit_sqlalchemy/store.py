@@ -371,7 +371,9 @@ class SqlCommentStore:
 
     ``max_body_bytes`` limits a comment's source text (UTF-8 bytes; a longer
     one is refused with ``ValidationError(field="body")`` before the database
-    sees it). ``storage_depth_cap`` is the deepest storage level (at least
+    sees it). ``connect_timeout`` and ``statement_timeout`` (seconds) bound
+    how long a call waits on a server backend before it raises
+    ``StorageUnavailableError``. ``storage_depth_cap`` is the deepest storage level (at least
     100 in production; smaller values exist for tests). SQLite only:
     ``synchronous`` (``FULL`` by default) and ``busy_timeout_ms`` (>= 5000).
     """
@@ -387,6 +389,7 @@ class SqlCommentStore:
         synchronous: str = "FULL",
         busy_timeout_ms: int = 5000,
         connect_timeout: float = 5.0,
+        statement_timeout: float | None = 30.0,
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
         if not 0 < max_body_bytes <= LONG_TEXT_BYTES:
@@ -403,6 +406,7 @@ class SqlCommentStore:
                 synchronous=synchronous,
                 busy_timeout_ms=busy_timeout_ms,
                 connect_timeout=connect_timeout,
+                statement_timeout=statement_timeout,
                 **dict(engine_options or {}),
             )
             self._owns_engine = True
