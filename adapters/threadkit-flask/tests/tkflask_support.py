@@ -134,7 +134,7 @@ def new_comment(
     """Post a comment through the JSON API as an anonymous commenter; return its JSON."""
     data = {"body": body, "name": "Ada", **extra}
     response = post_json(client, f"/api/threads/{thread}/comments", data)
-    assert response.status_code == 201, response.get_data(as_text=True)
+    assert 201 == response.status_code, response.get_data(as_text=True)
     result: dict[str, Any] = response.get_json()
     return result
 
