@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask_login_support import OIDC_NAME, create_site, social_providers
-from threadkit_social.testing_server import IdentityServer
+from threadkit_social import GitHubProvider
+from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine
@@ -40,6 +43,8 @@ AVATAR = (
     '<circle cx="20" cy="20" r="20" fill="#6a5acd"/></svg>'
 )
 """The picture served for the provider's avatar URL (https://avatars.example/ada.png)."""
+STRICT = {"THREADKIT_APP_SECURITY_HEADERS": True}
+"""The whole blog under threadkit's strict Content-Security-Policy."""
 
 
 def _need_chromium() -> None:
@@ -68,12 +73,9 @@ def engine() -> CommentEngine:
     return CommentEngine(MemoryStore())
 
 
-@pytest.fixture
-def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
-    """The blog, served over HTTP on 127.0.0.1; yields its base URL."""
-    app = create_site(
-        engine, social_providers(idp), config={"THREADKIT_APP_SECURITY_HEADERS": True}
-    )
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with werkzeug on 127.0.0.1 at a free port; yield its base URL."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -83,6 +85,14 @@ def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
+    """The blog, served over HTTP on 127.0.0.1; yields its base URL."""
+    app = create_site(engine, social_providers(idp), config=STRICT)
+    with serving(app) as base_url:
+        yield base_url
 
 
 def watch_errors(page: Any) -> list[str]:
@@ -176,3 +186,32 @@ def test_declined_consent_in_the_browser_shows_why(
     page.goto(f"{blog}/posts/hello")
     assert 0 == page.locator(".tk-logged-in").count()
     context.close()
+
+
+def test_login_through_a_cross_site_provider_keeps_the_lax_session(
+    browser: Any, idp: IdentityServer, engine: CommentEngine
+) -> None:
+    """With the provider on another site (localhost vs 127.0.0.1), the SameSite=Lax cookie holds."""
+    port = idp.base_url.rsplit(":", 1)[1]
+    github = GitHubProvider(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        authorize_url=f"http://localhost:{port}/authorize",
+        token_url=f"{idp.base_url}/token",
+        api_url=f"{idp.base_url}/github",
+    )
+    with serving(create_site(engine, [github], config=STRICT)) as blog:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{blog}/posts/cross-site")
+        cookie = next(c for c in context.cookies() if c["name"] == "session")
+        visited: list[str] = []
+        page.on("request", lambda request: visited.append(request.url.split("?")[0]))
+        page.locator("[data-tk-respond]").get_by_role("link", name="Log in with GitHub").click()
+        page.wait_for_url(f"{blog}/posts/cross-site#respond-tk1")
+        assert ("Lax", True) == (cookie["sameSite"], cookie["httpOnly"])
+        assert f"http://localhost:{port}/authorize" in visited
+        assert "You are commenting as Ada Lovelace (GitHub)." in " ".join(
+            page.locator(".tk-logged-in").inner_text().split()
+        )
+        context.close()
