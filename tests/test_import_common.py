@@ -512,3 +512,34 @@ def test_module_doctests_pass() -> None:
 
     result = doctest.testmod(threadkit.importers._common)
     assert (0, True) == (result.failed, result.attempted > 0)
+
+
+def test_sql_store_round_trip_and_rerun(tmp_path: Path) -> None:
+    """Into the SQL store (SQLite): tree, placeholder and counts hold, and a re-run adds nothing."""
+    sql = pytest.importorskip("threadkit_sqlalchemy")
+    store = sql.SqlCommentStore(f"sqlite:///{tmp_path / 'comments.db'}", upgrade=True)
+    try:
+        export = export_of(
+            comment("a", name="Ζωή 👩\u200d💻"),
+            comment("gone", "a", minutes=1, status=Status.DELETED),
+            comment("r", "gone", minutes=2, body="<p>reply</p>\n<script>x()</script>"),
+        )
+        first = import_into(store, export)
+        second = import_into(store, export)
+        reply = store.get_comment(first.ids["r"])
+        placeholder = store.get_comment(first.ids["gone"])
+        assert reply is not None
+        assert placeholder is not None
+        assert (2, Status.DELETED, placeholder.id, "<p>reply</p>") == (
+            reply.depth,
+            placeholder.status,
+            reply.parent_id,
+            reply.body_html,
+        )
+        assert (0, 3, first.ids) == (second.imported, second.already_present, second.ids)
+        assert {"page": 2} == store.counts(["page"])
+        author = store.get_comment(first.ids["a"])
+        assert author is not None
+        assert "Ζωή 👩\u200d💻" == author.author.name
+    finally:
+        store.close()
