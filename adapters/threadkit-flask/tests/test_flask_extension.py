@@ -128,3 +128,31 @@ def test_host_can_shadow_a_template(engine: CommentEngine, tmp_path) -> None:
 def test_engine_helper_returns_the_apps_engine(app: Flask, engine: CommentEngine) -> None:
     """ThreadKit.engine(app) is the engine that app was set up with."""
     assert engine is ThreadKit.engine(app)
+
+
+def test_assets_are_included_once(client) -> None:
+    """The script and stylesheet appear once even when the page also calls assets()."""
+    html = client.get("/posts/post-1").get_data(as_text=True)
+    assert 1 == html.count('src="/comments/static/threadkit.js"')
+    assert 1 == html.count('href="/comments/static/threadkit.css"')
+
+
+def test_thread_includes_assets_unless_told_not_to(engine: CommentEngine) -> None:
+    """thread() brings its own tags; THREADKIT_INCLUDE_ASSETS=False leaves them to the host."""
+    for include, expected in ((True, 1), (False, 0)):
+        app = create_app(engine, config={"THREADKIT_INCLUDE_ASSETS": include})
+        with app.test_request_context("/posts/x"):
+            from flask import render_template_string
+
+            html = render_template_string('{{ threadkit.thread("x") }}')
+        assert expected == html.count("threadkit.js")
+
+
+def test_count_helper_for_one_thread(client, app: Flask) -> None:
+    """threadkit.count(key) is the number of published comments of one thread."""
+    new_comment(client, "post-7")
+    new_comment(client, "post-7", body="HOLDME")
+    with app.test_request_context("/"):
+        from flask import render_template_string
+
+        assert "1" == render_template_string('{{ threadkit.count("post-7") }}')
