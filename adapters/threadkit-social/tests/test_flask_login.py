@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -556,6 +558,34 @@ def test_hung_provider_times_out_with_a_clear_page(engine: CommentEngine) -> Non
         with create_site(engine, [provider]).test_client() as client:
             response = client.get(f"{PREFIX}/auth/slowidp/login?next=/posts/1")
             assert_clear_error(response, "Slow IdP could not be reached")
+
+
+def test_hung_provider_does_not_make_logins_wait_for_each_other(engine: CommentEngine) -> None:
+    """Readers logging in at once with a hung OIDC issuer each wait one timeout, not in a queue."""
+    timeout = 1.0
+    with silent_server() as hung:
+        provider = OIDCProvider(
+            discovery_url=f"{hung}/.well-known/openid-configuration",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            name="slowidp",
+            label="Slow IdP",
+            timeout=timeout,
+        )
+        site = create_site(engine, [provider])
+        started = time.monotonic()
+
+        def one_login() -> tuple[int, float]:
+            with site.test_client() as reader:
+                status = reader.get(f"{PREFIX}/auth/slowidp/login").status_code
+            return status, time.monotonic() - started
+
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            results = list(pool.map(lambda _: one_login(), range(3)))
+    assert ([True, True, True], True) == (
+        [status in CLEAR_ERROR_STATUSES for status, _ in results],
+        max(seconds for _, seconds in results) < 2 * timeout,
+    ), results
 
 
 @pytest.mark.parametrize("name", KINDS)
