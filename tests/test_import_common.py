@@ -224,6 +224,22 @@ def test_duplicate_ids_keep_the_first() -> None:
     assert (1, {"duplicate_id": 1}) == (report.imported, report.skipped_by_code())
 
 
+def test_duplicate_ids_across_threads_keep_the_first() -> None:
+    """Comment ids are unique in the whole export: a repeat in another thread is skipped."""
+    threads = [ExportThread("t1", "one"), ExportThread("t2", "two")]
+    report = import_into(
+        MemoryStore(),
+        export_of(comment("a", thread="t1"), comment("a", thread="t2"), threads=threads),
+    )
+    assert (("one",), {"duplicate_id": 1}) == (report.threads, report.skipped_by_code())
+
+
+def test_an_export_without_comments_says_so() -> None:
+    """An export with no comment at all (a wrong file?) imports nothing, with a warning."""
+    report = import_into(MemoryStore(), export_of())
+    assert (0, ("the test export holds no comments",)) == (report.imported, report.warnings)
+
+
 def test_threads_sharing_a_key_are_merged_with_a_warning() -> None:
     """Two source threads mapped to one key become one thread."""
     threads = [ExportThread("t1", "same", "One"), ExportThread("t2", "same", "Two")]
@@ -412,7 +428,7 @@ def forests(draw: st.DrawFn) -> list[ExportComment]:
     return out
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(forests())
 def test_import_keeps_the_tree_counts_and_is_idempotent(comments: list[ExportComment]) -> None:
     """Every comment lands under its nearest imported ancestor; counts match; a re-run adds none."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import os
 import re
+import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -82,6 +83,26 @@ def wp_comment(
 <wp:comment_approved>{approved}</wp:comment_approved><wp:comment_type>{kind}</wp:comment_type>
 <wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id>
 </wp:comment>"""
+
+
+def test_missing_shared_data_skips_outside_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without ../shared/data a test skips with the path in its reason when CI is not true."""
+    monkeypatch.setattr(sys.modules[__name__], "DATA", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="shared test data not found"):
+        shared_file("wordpress/x.xml")
+
+
+def test_missing_shared_data_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Under CI=true a missing ../shared/data fails the test instead of skipping it."""
+    monkeypatch.setattr(sys.modules[__name__], "DATA", tmp_path)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        shared_file("wordpress/x.xml")
 
 
 # --------------------------------------------------------------- the real export

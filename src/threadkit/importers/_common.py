@@ -312,7 +312,8 @@ class _Cleaner:
         try:
             name = clean_name(comment.author_name)
         except ValidationError:
-            name = " ".join(_strip_controls(comment.author_name).split())[:100].strip()
+            text = unicodedata.normalize("NFC", _strip_controls(comment.author_name))
+            name = " ".join(text.split())[:100].strip()
             if not name:
                 name = self.anonymous_name
             elif comment.author_name.strip():
@@ -391,21 +392,8 @@ def _plan(
     parent is not in the thread moves to the top level. The order is
     oldest first, a parent always before its replies.
     """
-    nodes: dict[str, ExportComment] = {}
-    order: dict[str, int] = {}
-    for index, comment in enumerate(comments):
-        if comment.source_id in nodes:
-            skipped.append(
-                Skipped(
-                    comment.source_id,
-                    "duplicate_id",
-                    "Another comment of the export has the same id; the first one is kept.",
-                    comment.thread_id,
-                )
-            )
-            continue
-        nodes[comment.source_id] = comment
-        order[comment.source_id] = index
+    nodes = {comment.source_id: comment for comment in comments}
+    order = {comment.source_id: index for index, comment in enumerate(comments)}
 
     def kept(comment: ExportComment) -> bool:
         return not comment.skip
@@ -641,6 +629,8 @@ def import_into(
     """
     clock = clock or SystemClock()
     cleaner = _Cleaner(export.provider, html, anonymous_name, list(export.warnings))
+    if not export.comments:
+        cleaner.warnings.append(f"the {export.source} export holds no comments")
     skipped: list[Skipped] = list(export.skipped)
     failed: list[Skipped] = []
     if on_refused not in ("thread", "comment"):
@@ -659,7 +649,19 @@ def import_into(
     for thread in by_id.values():
         groups.setdefault(thread.key, []).append(thread)
     comments_of: dict[str, list[ExportComment]] = {}
+    seen: set[str] = set()
     for comment in export.comments:
+        if comment.source_id in seen:
+            skipped.append(
+                Skipped(
+                    comment.source_id,
+                    "duplicate_id",
+                    "Another comment of the export has the same id; the first one is kept.",
+                    comment.thread_id,
+                )
+            )
+            continue
+        seen.add(comment.source_id)
         home = by_id.get(comment.thread_id)
         if home is None:
             skipped.append(
