@@ -621,11 +621,12 @@ def import_into(
       thread are removed again and the thread is listed in
       ``failed_threads``; the import goes on with the next thread. With
       ``on_refused="comment"`` only the refused comment is skipped (code
-      ``refused``) and its replies move up to its parent. If the store
-      becomes unreachable
-      (``StorageUnavailableError``) or anything unexpected happens, the
-      current thread is rolled back the same way and the error propagates;
-      run the import again to finish.
+      ``refused``) and its replies move up to its parent.
+    * If the store becomes unreachable (``StorageUnavailableError``) or
+      anything unexpected happens, the current thread is rolled back the
+      same way and the error propagates; run the import again to finish.
+    * The export is read completely before this is called, so a file that
+      cannot be parsed never reaches the store.
     """
     clock = clock or SystemClock()
     cleaner = _Cleaner(export.provider, html, anonymous_name, list(export.warnings))
