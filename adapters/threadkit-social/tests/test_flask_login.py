@@ -334,6 +334,28 @@ def test_declined_consent_shows_a_clear_message(
     assert False is me(client)["logged_in"]
 
 
+def test_other_provider_error_is_named_and_escaped(
+    idp: IdentityServer, client: FlaskClient
+) -> None:
+    """Another error= from the provider is named on the page, as text, and logs nobody in."""
+    state = query(login_url(client, "github"))["state"]
+    response = callback(
+        client, "github", {"error": "<b>temporarily_unavailable</b>", "state": state}
+    )
+    assert_clear_error(response, "GitHub could not log you in (&lt;b&gt;temporarily_unavailable")
+    assert "<b>temporarily" not in response.get_data(as_text=True)
+    assert False is me(client)["logged_in"]
+
+
+def test_callback_error_page_keeps_its_code_out_of_referrers(
+    idp: IdentityServer, client: FlaskClient
+) -> None:
+    """The error page at the callback URL (code in it) sends Referrer-Policy same-origin."""
+    params = authorize(idp, login_url(client, "github"))
+    response = callback(client, "github", {**params, "state": "forged"})
+    assert (401, "same-origin") == (response.status_code, response.headers.get("Referrer-Policy"))
+
+
 def test_github_callback_with_the_oidc_login_state_is_refused(
     idp: IdentityServer, client: FlaskClient
 ) -> None:
