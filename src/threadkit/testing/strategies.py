@@ -68,6 +68,11 @@ _SNIPPETS = (
     "line one\nline two\n\n- item\n- item",
     "👨‍👩‍👧‍👦 family emoji and a ZWJ",
 )
+_PLAIN_AUTHORS = (
+    Identity("anonymous", "a1", "Ada"),
+    Identity("github", "42", "Zoë", verified=True),
+    Identity("host", "u7", "李雷"),
+)
 _URLS = (
     "https://example.org/",
     "https://example.org/~ada",
@@ -211,6 +216,7 @@ def comment_forests(
     statuses: Sequence[Status] = tuple(Status),
     chains: bool = False,
     hidden_replies: bool = False,
+    rich: bool = True,
 ) -> st.SearchStrategy[list[Comment]]:
     """Draw the comments of one thread as a store holds them, in id order.
 
@@ -221,12 +227,18 @@ def comment_forests(
     (deep chains); ``hidden_replies`` adds up to three replies to some
     ``reply_count`` that are not among the rows, as on a partial page.
     Placeholders (``Status.DELETED``) have no author and no body.
+
+    ``rich=False`` draws only the structure, statuses and votes (authors from
+    a small fixed set, plain bodies, empty request data): several times
+    faster, for tests that look at the shape of a thread, not its text.
     """
 
     @st.composite
     def build(draw: st.DrawFn) -> list[Comment]:
         size = draw(st.integers(min_size, max_size))
-        key = thread_key if thread_key is not None else draw(thread_keys())
+        key = thread_key
+        if key is None:
+            key = draw(thread_keys()) if rich else "thread"
         next_id = draw(st.integers(1, 1000))
         moment = draw(aware_datetimes(max_value=datetime(2090, 1, 1)))
         parents: list[int] = []  # index of each row's parent, -1 at top level
@@ -268,6 +280,7 @@ def comment_forests(
                 states[i],
                 stamps[i],
                 reply_count=counts[i],
+                rich=rich,
             )
             for i in range(size)
         ]
@@ -286,9 +299,26 @@ def _comment(
     created_at: datetime,
     *,
     reply_count: int | None = None,
+    rich: bool = True,
 ) -> Comment:
     """Draw the free fields of one comment around its fixed place in a thread."""
     deleted = status is Status.DELETED
+    if not rich:
+        return Comment(
+            id=cid,
+            thread_key=thread_key,
+            parent_id=parent_id,
+            root_id=root_id,
+            depth=depth,
+            author=DELETED_AUTHOR if deleted else draw(st.sampled_from(_PLAIN_AUTHORS)),
+            body_source="" if deleted else f"comment {cid}",
+            body_html="" if deleted else f"<p>comment {cid}</p>",
+            status=status,
+            created_at=created_at,
+            upvotes=draw(st.integers(0, 5)),
+            downvotes=draw(st.integers(0, 5)),
+            reply_count=draw(st.integers(0, 20)) if reply_count is None else reply_count,
+        )
     body = "" if deleted else draw(bodies(1, 200))
     edited = draw(
         st.none() | st.integers(1, 10**9).map(lambda us: created_at + timedelta(microseconds=us))
