@@ -12,10 +12,8 @@ from .errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from .models import Action, Actor, Comment, Identity, Reason, Status, Verdict, Visibility
-
-#: The author shown on a placeholder left by a deleted comment: nobody.
-DELETED_AUTHOR = Identity(provider="deleted", subject="", name="")
+from .models import DELETED_AUTHOR as DELETED_AUTHOR
+from .models import Action, Actor, Comment, Reason, Status, Verdict, Visibility
 
 _STATUS_FOR_ACTION = {
     Action.ACCEPT: Status.APPROVED,

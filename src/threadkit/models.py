@@ -18,6 +18,7 @@ __all__ = [
     "Candidate",
     "Comment",
     "CommentRows",
+    "DELETED_AUTHOR",
     "EventKind",
     "Identity",
     "NewComment",
@@ -104,6 +105,10 @@ class Identity:
     def key(self) -> str:
         """The account key ``"provider:subject"`` used for authorship checks."""
         return f"{self.provider}:{self.subject}"
+
+
+DELETED_AUTHOR = Identity(provider="deleted", subject="", name="")
+"""The author shown on a placeholder left by a deleted comment: nobody."""
 
 
 @attrs.frozen

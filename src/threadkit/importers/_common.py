@@ -20,10 +20,9 @@ from typing import BinaryIO, Literal, TypeAlias
 
 import attrs
 
-from threadkit._rules import DELETED_AUTHOR
 from threadkit.clock import SystemClock
 from threadkit.errors import StorageUnavailableError, ThreadkitError, ValidationError
-from threadkit.models import Identity, NewComment, RequestContext, Status, utc
+from threadkit.models import DELETED_AUTHOR, Identity, NewComment, RequestContext, Status, utc
 from threadkit.ports import Clock, CommentStore
 from threadkit.render import DEFAULT_TAGS, MarkdownRenderer
 from threadkit.text import clean_email, clean_name, clean_url
