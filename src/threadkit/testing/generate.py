@@ -2,20 +2,20 @@
 
 :func:`generate_thread` returns :class:`~threadkit.models.Comment` objects;
 :func:`generate_rows` returns the same thread as light :class:`ThreadRow`
-tuples (about three times faster to build, and what a store's bulk loader
-wants: one tuple per row, no attrs objects). The same ``n`` and ``seed`` always
-give the same thread, on every machine and Python version (only
-:class:`random.Random` methods whose output Python keeps stable are used).
+tuples (no attrs objects: what a store's bulk loader wants, one tuple per
+row). The same arguments always give the same thread: everything is drawn
+from one seeded :class:`random.Random`, whose sequences CPython keeps stable.
 
 The shape follows real comment sections:
 
 * about 3% of comments are top level (the first one always is);
-* a reply goes to one of the last 40 comments 70% of the time and to any older
-  comment otherwise; replies cluster near the top (the target is climbed up to
-  a randomly drawn depth, so depth 1 is the most common and depth 8 is rare);
+* a reply goes to one of the last 40 comments 70% of the time, to any older
+  comment 12% and to a random top-level comment 18%; replies cluster near the
+  top (the target is climbed up to a randomly drawn depth, so depth 1 is the
+  most common and depth 8 is rare);
 * a few "debate chains" (about one per 20,000 comments, from 1,000 comments
-  on) start at a new top-level comment and go 50 to 110 levels deep, two people
-  answering each other while the rest of the thread goes on;
+  on) start at a new top-level comment and go 50 to 110 levels deep, each
+  reply answering the previous one while the rest of the thread goes on;
 * bodies are one to a dozen sentences (median about 150 characters) with
   accents, emoji and some Chinese, Japanese and Korean text; a few carry a
   Markdown link;
