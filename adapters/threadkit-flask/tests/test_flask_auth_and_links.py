@@ -261,3 +261,37 @@ def test_moderation_link_ttl_is_configurable(engine: CommentEngine, clock: Manua
     assert 200 == client.get(link).status_code
     clock.advance(seconds=61)
     assert 422 == client.get(link).status_code
+
+
+def test_login_renews_the_csrf_token(sso_app: Flask) -> None:
+    """A CSRF token known before the login cannot post as the logged-in reader."""
+    client = sso_app.test_client()
+    before = client.get("/comments/api/me").get_json()["csrf_token"]
+    login(client)
+    response = client.post(
+        "/comments/api/threads/post-1/comments",
+        json={"body": "forged"},
+        headers={"X-Threadkit-CSRF": before},
+    )
+    assert 403 == response.status_code
+    assert before != client.get("/comments/api/me").get_json()["csrf_token"]
+
+
+class OtherSSO(FakeSSO):
+    """A second redirect provider."""
+
+    name = "other"
+    label = "Other SSO"
+
+
+def test_only_one_login_is_pending(engine: CommentEngine) -> None:
+    """Starting a login with another provider forgets the first, keeping the cookie small."""
+    app = create_app(engine, providers=[AnonymousProvider(), FakeSSO(), OtherSSO()])
+    client = app.test_client()
+    first = client.get("/comments/auth/sso/login?next=/a")
+    client.get("/comments/auth/other/login?next=/b")
+    with client.session_transaction() as session:
+        assert ["threadkit_auth:other"] == [k for k in session if k.startswith("threadkit_auth:")]
+    state = parse_qs(urlsplit(first.headers["Location"]).query)["state"][0]
+    stale = client.get("/comments/auth/sso/callback", query_string={"state": state, "code": "ok"})
+    assert 401 == stale.status_code

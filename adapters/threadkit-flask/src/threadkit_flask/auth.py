@@ -45,6 +45,10 @@ def login(name: str) -> Response:
     provider = _provider(name)
     back = safe_next(request.args.get("next", ""), "/")
     started = provider.begin(_callback_uri(name))
+    # One login in flight per browser: starting another forgets the older one, so
+    # pending logins (each with a next of up to 2 KB) never overflow the cookie.
+    for key in [k for k in session if k.startswith(SAVED_PREFIX)]:
+        session.pop(key, None)
     session[SAVED_PREFIX + name] = {"saved": dict(started.saved), "next": back}
     response = redirect(started.url, code=302)
     response.headers["Cache-Control"] = "no-store"

@@ -477,7 +477,11 @@ _SCHEMAS: dict[str, Any] = {
     },
     "LoggedOut": {
         "type": "object",
-        "properties": {"identity": {"type": "null"}, "logged_in": {"const": False}},
+        "properties": {
+            "identity": {"type": "null"},
+            "logged_in": {"const": False},
+            "csrf_token": {"type": "string", "description": "The new CSRF token."},
+        },
     },
 }
 

@@ -215,7 +215,7 @@ def api_logout() -> Response:
     """Forget the redirect login and the remembered anonymous details."""
     _check_write(has_body=False)
     visitors.forget_login()
-    return json_response({"identity": None, "logged_in": False})
+    return json_response({"identity": None, "logged_in": False, "csrf_token": csrf.token()})
 
 
 def register(bp: Blueprint) -> None:

@@ -17,6 +17,7 @@ from flask import request, session
 
 from threadkit.models import Actor, Identity, RequestContext
 
+from . import csrf
 from .state import get_state
 
 __all__ = [
@@ -88,15 +89,22 @@ def _identity_from_session(value: object) -> Identity | None:
 
 
 def remember_login(identity: Identity) -> None:
-    """Keep a redirect login's identity in the session (a new login replaces the old)."""
+    """Keep a redirect login's identity in the session (a new login replaces the old).
+
+    The CSRF token is renewed too, so a token known before the login (planted
+    with a cookie, say) cannot act as the logged-in reader.
+    """
     session[LOGIN_KEY] = _identity_to_session(identity)
+    # A new login gets a new CSRF token: one planted or seen before it is worthless.
+    session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
 
 
 def forget_login() -> None:
-    """Log out: drop the redirect login and the remembered anonymous details."""
+    """Log out: drop the redirect login, the remembered details and the CSRF token."""
     session.pop(LOGIN_KEY, None)
     session.pop(AUTHOR_KEY, None)
+    session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
 
 
