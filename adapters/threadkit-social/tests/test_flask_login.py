@@ -639,6 +639,21 @@ def test_logout_with_the_csrf_token_forgets_the_login(
     assert "Log in with GitHub" in html
 
 
+def test_csrf_token_from_before_logout_stops_working(
+    idp: IdentityServer, client: FlaskClient
+) -> None:
+    """After logging out, the logged-in page's CSRF token cannot post in that browser's name."""
+    log_in(client, idp, "github")
+    fields = hidden_fields(page(client), "tk-logout")
+    client.post(fields.pop("action"), data=fields)
+    response = client.post(
+        f"{PREFIX}/api/threads/post-1/comments",
+        json={"body": "Posted with the token from before the logout", "name": "Guest"},
+        headers={"X-Threadkit-CSRF": fields["csrf_token"]},
+    )
+    assert 403 == response.status_code
+
+
 def test_get_logout_does_not_log_out(idp: IdentityServer, client: FlaskClient) -> None:
     """A GET to the logout URL (a link or image on another site) does not log the reader out."""
     log_in(client, idp, "github")
