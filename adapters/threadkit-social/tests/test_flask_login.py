@@ -359,12 +359,12 @@ def test_callback_error_page_keeps_its_code_out_of_referrers(
 def test_github_callback_with_the_oidc_login_state_is_refused(
     idp: IdentityServer, client: FlaskClient
 ) -> None:
-    """Mix-up: the OIDC provider's answer sent to GitHub's callback is refused, code unused."""
-    login_url(client, "github")
+    """Mix-up: the OIDC provider's answer sent to GitHub's pending callback is refused, unused."""
     params = authorize(idp, login_url(client, OIDC_NAME))
+    login_url(client, "github")
     idp.requests.clear()
     response = callback(client, "github", params)
-    assert_clear_error(response, "please log in again")
+    assert_clear_error(response, "does not match the one this browser started")
     assert [] == token_requests(idp)
     assert False is me(client)["logged_in"]
 
