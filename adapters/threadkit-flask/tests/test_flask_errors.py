@@ -276,3 +276,12 @@ def test_long_author_fields_never_overflow_the_session_cookie(client: FlaskClien
     cookie = client.get_cookie("session")
     assert cookie is not None
     assert len(cookie.value) < 1000
+
+
+def test_unknown_api_paths_and_methods_are_problems(client: FlaskClient) -> None:
+    """Unknown API paths are 404 and wrong methods 405 (with Allow), both as problems."""
+    missing = client.get("/comments/api/nothing/here")
+    assert (404, "no_such_route") == (missing.status_code, problem(missing)["code"])
+    wrong = client.put("/comments/api/comments/1", headers=api_headers(client))
+    assert (405, "method_not_allowed") == (wrong.status_code, problem(wrong)["code"])
+    assert {"GET", "PATCH", "DELETE"} == set(wrong.headers["Allow"].split(", "))

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, json
 
 from .state import get_state
 
-__all__ = ["OPERATIONS", "Operation", "document", "register"]
+__all__ = ["OPERATIONS", "UNDOCUMENTED", "Operation", "document", "register"]
 
 _JSON = "application/json"
 _PROBLEM = "application/problem+json"
@@ -320,7 +320,10 @@ OPERATIONS: tuple[Operation, ...] = (
         query=("cursor", "next"),
     ),
 )
-"""Every route of the blueprint except static files."""
+"""Every route of the blueprint except those in :data:`UNDOCUMENTED`."""
+
+UNDOCUMENTED = frozenset({"static", "api_unknown"})
+"""Endpoints that are not operations: static files and the API's catch-all for errors."""
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, json, request, url_for
+from flask import Blueprint, Response, current_app, json, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from threadkit.engine import Decision
 from threadkit.errors import ValidationError
 from threadkit.models import Status
 from threadkit.serialization import encode_public, parse_submission, parse_vote, to_public
 
-from . import csrf, inputs, posting, visitors
+from . import csrf, inputs, posting, problems, visitors
 from .state import get_state
 
 __all__ = ["JSON_TYPE", "json_response", "register"]
@@ -218,6 +219,31 @@ def api_logout() -> Response:
     return json_response({"identity": None, "logged_in": False, "csrf_token": csrf.token()})
 
 
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def api_unknown(rest: str) -> Response:
+    """Answer any other path or method under ``/api`` with a problem (404 or 405)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    name = get_state().blueprint_name
+    allowed = []
+    for method in _METHODS:
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != f"{name}.api_unknown":
+            allowed.append(method)
+    if allowed:
+        return problems.problem_response(
+            405,
+            "method_not_allowed",
+            f"Use {', '.join(allowed)} here.",
+            headers={"Allow": ", ".join(allowed)},
+        )
+    return problems.problem_response(404, "no_such_route", "There is no such API route.")
+
+
 def register(bp: Blueprint) -> None:
     """Add the JSON API routes to ``bp``."""
     add = bp.add_url_rule
@@ -234,3 +260,5 @@ def register(bp: Blueprint) -> None:
     add("/api/counts", "api_counts", api_counts, methods=["GET"])
     add("/api/me", "api_me", api_me, methods=["GET"])
     add("/api/logout", "api_logout", api_logout, methods=["POST"])
+    # Last resort for JSON clients: unknown paths and methods get problems, not HTML.
+    add("/api/<path:rest>", "api_unknown", api_unknown, methods=list(_METHODS))
