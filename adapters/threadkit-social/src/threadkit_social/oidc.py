@@ -117,10 +117,18 @@ class OIDCProvider(OAuth2Provider):
         return (self.expected_issuer,)
 
     def metadata(self) -> dict[str, Any]:
-        """Return the discovery document, fetching and checking it on first use."""
+        """Return the discovery document, fetching and checking it on first use.
+
+        The fetch runs outside the lock: a hung issuer must not make every
+        other login (or page) wait behind it.
+        """
+        with self._lock:
+            if self._metadata is not None:
+                return self._metadata
+        document = self._fetch_metadata()
         with self._lock:
             if self._metadata is None:
-                self._metadata = self._fetch_metadata()
+                self._metadata = document
             return self._metadata
 
     def _fetch_metadata(self) -> dict[str, Any]:
@@ -172,23 +180,23 @@ class OIDCProvider(OAuth2Provider):
         return url if isinstance(url, str) and url else None
 
     def signing_keys(self, *, refresh: bool = False) -> KeySet:
-        """Return the issuer's public keys, fetching them if not cached or ``refresh``."""
-        with self._lock:
-            if self._keys is None or refresh:
-                url = self.jwks_url or str(self._metadata_unlocked()["jwks_uri"])
-                try:
-                    response = requests.get(url, timeout=self.timeout)
-                    response.raise_for_status()
-                    self._keys = KeySet.import_key_set(response.json())
-                except (requests.RequestException, ValueError, JoseError) as exc:
-                    raise self.unavailable(exc) from exc
-            return self._keys
+        """Return the issuer's public keys, fetching them if not cached or ``refresh``.
 
-    def _metadata_unlocked(self) -> dict[str, Any]:
-        """Return the metadata while already holding the lock."""
-        if self._metadata is None:
-            self._metadata = self._fetch_metadata()
-        return self._metadata
+        Like :meth:`metadata`, the network fetch happens outside the lock.
+        """
+        with self._lock:
+            if self._keys is not None and not refresh:
+                return self._keys
+        url = self.jwks_url or str(self.metadata()["jwks_uri"])
+        try:
+            response = requests.get(url, timeout=self.timeout)
+            response.raise_for_status()
+            keys = KeySet.import_key_set(response.json())
+        except (requests.RequestException, ValueError, JoseError) as exc:
+            raise self.unavailable(exc) from exc
+        with self._lock:
+            self._keys = keys
+            return keys
 
     # ---------------------------------------------------------------- flow
 
