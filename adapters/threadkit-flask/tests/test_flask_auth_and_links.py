@@ -83,21 +83,21 @@ def test_login_choices_are_offered(sso_app: Flask) -> None:
 
 
 def test_callback_values_are_single_use(sso_app: Flask) -> None:
-    """A replayed callback finds no saved state and is refused (401)."""
+    """A replayed callback finds no saved state and is refused (400)."""
     client = sso_app.test_client()
     start = client.get("/comments/auth/sso/login")
     state = parse_qs(urlsplit(start.headers["Location"]).query)["state"][0]
     params = {"state": state, "code": "ok"}
     assert 303 == client.get("/comments/auth/sso/callback", query_string=params).status_code
-    assert 401 == client.get("/comments/auth/sso/callback", query_string=params).status_code
+    assert 400 == client.get("/comments/auth/sso/callback", query_string=params).status_code
 
 
 def test_callback_with_wrong_state_is_refused(sso_app: Flask) -> None:
-    """A callback whose state does not match is 401 and logs nobody in."""
+    """A callback whose state does not match is 400 and logs nobody in."""
     client = sso_app.test_client()
     client.get("/comments/auth/sso/login")
     response = client.get("/comments/auth/sso/callback?state=forged&code=ok")
-    assert 401 == response.status_code
+    assert 400 == response.status_code
     assert False is client.get("/comments/api/me").get_json()["logged_in"]
 
 
@@ -294,4 +294,4 @@ def test_only_one_login_is_pending(engine: CommentEngine) -> None:
         assert ["threadkit_auth:other"] == [k for k in session if k.startswith("threadkit_auth:")]
     state = parse_qs(urlsplit(first.headers["Location"]).query)["state"][0]
     stale = client.get("/comments/auth/sso/callback", query_string={"state": state, "code": "ok"})
-    assert 401 == stale.status_code
+    assert 400 == stale.status_code

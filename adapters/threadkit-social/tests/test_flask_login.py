@@ -300,7 +300,7 @@ def test_replay_with_the_cookie_from_before_the_callback_is_refused(
 def test_failed_callback_uses_up_the_saved_state(idp: IdentityServer, client: FlaskClient) -> None:
     """After a refused callback, the genuine one for the same login no longer works either."""
     params = authorize(idp, login_url(client, "github"))
-    assert 401 == callback(client, "github", {**params, "state": "forged"}).status_code
+    assert 400 == callback(client, "github", {**params, "state": "forged"}).status_code
     assert_clear_error(callback(client, "github", params), "expired or was already used")
     assert False is me(client)["logged_in"]
 
@@ -353,7 +353,7 @@ def test_callback_error_page_keeps_its_code_out_of_referrers(
     """The error page at the callback URL (code in it) sends Referrer-Policy same-origin."""
     params = authorize(idp, login_url(client, "github"))
     response = callback(client, "github", {**params, "state": "forged"})
-    assert (401, "same-origin") == (response.status_code, response.headers.get("Referrer-Policy"))
+    assert (400, "same-origin") == (response.status_code, response.headers.get("Referrer-Policy"))
 
 
 def test_github_callback_with_the_oidc_login_state_is_refused(
@@ -408,7 +408,7 @@ def test_mix_up_leaves_the_genuine_login_usable(idp: IdentityServer, client: Fla
     """A refused answer at GitHub's callback does not spend the OIDC login it belonged to."""
     login_url(client, "github")
     params = authorize(idp, login_url(client, OIDC_NAME))
-    assert 401 == callback(client, "github", params).status_code
+    assert 400 == callback(client, "github", params).status_code
     assert 303 == callback(client, OIDC_NAME, params).status_code
     assert OIDC_NAME == me(client)["identity"]["provider"]
 
@@ -417,7 +417,7 @@ def test_declined_change_keeps_the_previous_login(idp: IdentityServer, client: F
     """Declining a second login (from "Change") leaves the reader logged in as before."""
     log_in(client, idp, "github")
     idp.approve = False
-    assert 401 == log_in(client, idp, OIDC_NAME).status_code
+    assert 403 == log_in(client, idp, OIDC_NAME).status_code
     assert ("github", True) == (me(client)["identity"]["provider"], me(client)["logged_in"])
 
 
@@ -545,6 +545,7 @@ def test_unreachable_oidc_provider_gives_a_clear_page_at_login(engine: CommentEn
     with create_site(engine, [provider]).test_client() as client:
         response = client.get(f"{PREFIX}/auth/deadidp/login?next=/posts/1")
         assert_clear_error(response, "Dead IdP could not be reached")
+        assert 503 == response.status_code  # the provider's outage, not the reader's mistake
         assert False is me(client)["logged_in"]
 
 

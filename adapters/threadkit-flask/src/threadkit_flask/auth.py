@@ -21,6 +21,7 @@ from threadkit.ports import RedirectIdentityProvider
 from threadkit.redirects import safe_next
 
 from . import csrf, visitors
+from .problems import HTTPProblem
 from .state import get_state
 
 __all__ = ["SAVED_PREFIX", "register"]
@@ -40,11 +41,25 @@ def _callback_uri(name: str) -> str:
     return url_for(f"{get_state().blueprint_name}.auth_callback", name=name, _external=True)
 
 
+# A failed login is not an HTTP authentication challenge (there is no
+# WWW-Authenticate scheme to offer), and a provider outage is not the reader's
+# fault: say so with the status.
+_LOGIN_FAILURE_STATUS = {"provider_unavailable": 503, "access_denied": 403}
+
+
+def _login_failed(error: AuthenticationRequiredError) -> HTTPProblem:
+    status = _LOGIN_FAILURE_STATUS.get(error.code, 400)
+    return HTTPProblem(status, error.code, error.message, field=error.field)
+
+
 def login(name: str) -> Response:
     """Start a login with provider ``name`` and send the browser there."""
     provider = _provider(name)
     back = safe_next(request.args.get("next", ""), "/")
-    started = provider.begin(_callback_uri(name))
+    try:
+        started = provider.begin(_callback_uri(name))
+    except AuthenticationRequiredError as error:
+        raise _login_failed(error) from error
     # One login in flight per browser: starting another forgets the older one, so
     # pending logins (each with a next of up to 2 KB) never overflow the cookie.
     for key in [k for k in session if k.startswith(SAVED_PREFIX)]:
@@ -60,15 +75,22 @@ def callback(name: str) -> Response:
     provider = _provider(name)
     pending = session.pop(SAVED_PREFIX + name, None)
     if not isinstance(pending, Mapping) or not isinstance(pending.get("saved"), Mapping):
-        raise AuthenticationRequiredError(
-            "login_expired", "This login has expired or was already used; please log in again."
+        raise HTTPProblem(
+            400,
+            "login_expired",
+            "This login has expired or was already used; please log in again.",
         )
     saved = {str(k): str(v) for k, v in pending["saved"].items()}
     params = {key: value for key, value in request.args.items()}
-    identity = provider.complete(_callback_uri(name), params, saved)
+    try:
+        identity = provider.complete(_callback_uri(name), params, saved)
+    except AuthenticationRequiredError as error:
+        raise _login_failed(error) from error
     if identity.provider != provider.name:
-        raise AuthenticationRequiredError(
-            "wrong_provider", "The login provider returned an identity of another provider."
+        raise HTTPProblem(
+            400,
+            "wrong_provider",
+            "The login provider returned an identity of another provider.",
         )
     visitors.remember_login(identity)
     target = safe_next(str(pending.get("next", "")), "/")
