@@ -286,7 +286,8 @@ SQLITE_SCANS = (
 )
 
 
-@pytest.mark.xfail(reason=MEMORY_SCANS, strict=True)
+# Not strict: at the CI size it fails by only about 2x, so a noisy run may pass.
+@pytest.mark.xfail(reason=MEMORY_SCANS, strict=False)
 def test_memory_post_rate_independent_of_stored(
     rows: list[LoadRow], posters: list[Identity]
 ) -> None:
