@@ -11,7 +11,8 @@ Guards compare two things measured in the same run (best of ``ROUNDS``
 alternating rounds, ``time.perf_counter``):
 
 * page 1 of the large thread is within 1.5x of page 1 of the small thread;
-* the last page of the large thread is within 1.5x of its first page.
+* the last page of the large thread is within 1.5x of its first page, and so
+  is its last *full* page (at least 400 comments), far into the thread.
 
 The pytest-benchmark tests report the same pages (and the other sort
 orders, and the whole large thread streamed with ``iter_thread`` and built)
@@ -86,10 +87,15 @@ def fetch_and_build(
 
 
 @pytest.fixture(scope="module")
-def last_cursor(large: SqlCommentStore) -> str:
-    """The cursor that leads to the large thread's last page (found by walking every page)."""
+def far_cursors(large: SqlCommentStore) -> tuple[str, str]:
+    """Walk every page of the large thread; return cursors to its last full page and last page.
+
+    A full page holds at least 400 comments: the last one sits far into the
+    thread (its top-level comments are among the newest) yet costs what page
+    1 costs. The very last page is usually short.
+    """
     cursor: str | None = None
-    previous = None
+    last_full: str | None = None
     while True:
         rows = large.page(
             THREAD,
@@ -99,10 +105,13 @@ def last_cursor(large: SqlCommentStore) -> str:
             top_limit=TOP_LIMIT,
             total_limit=TOTAL_LIMIT,
         )
+        if cursor is not None and len(rows.comments) >= 400:
+            last_full = cursor
         if rows.next_cursor is None:
-            assert previous is not None
-            return previous
-        previous, cursor = rows.next_cursor, rows.next_cursor
+            assert cursor is not None
+            assert last_full is not None
+            return last_full, cursor
+        cursor = rows.next_cursor
 
 
 def best_pair(first: Callable[[], object], second: Callable[[], object]) -> tuple[float, float]:
@@ -143,12 +152,26 @@ def test_first_page_of_a_large_thread_costs_what_a_small_threads_does(
     assert ratio <= RATIO_LIMIT, f"page 1, {SMALL:,} vs {LARGE:,} comments: {line}"
 
 
-def test_last_page_costs_what_the_first_page_does(large: SqlCommentStore, last_cursor: str) -> None:
+def test_last_page_costs_what_the_first_page_does(
+    large: SqlCommentStore, far_cursors: tuple[str, str]
+) -> None:
     """The last page of the large thread is within 1.5x of its first page."""
+    last = far_cursors[1]
     ratio, line = guarded_ratio(
-        lambda: fetch_and_build(large), lambda: fetch_and_build(large, last_cursor)
+        lambda: fetch_and_build(large), lambda: fetch_and_build(large, last)
     )
     assert ratio <= RATIO_LIMIT, f"first vs last page of {LARGE:,} comments: {line}"
+
+
+def test_last_full_page_costs_what_the_first_page_does(
+    large: SqlCommentStore, far_cursors: tuple[str, str]
+) -> None:
+    """The last full page (>= 400 comments), far into the large thread, is within 1.5x of page 1."""
+    deep = far_cursors[0]
+    ratio, line = guarded_ratio(
+        lambda: fetch_and_build(large), lambda: fetch_and_build(large, deep)
+    )
+    assert ratio <= RATIO_LIMIT, f"first vs last full page of {LARGE:,} comments: {line}"
 
 
 def test_pages_hold_what_the_limits_allow(small: SqlCommentStore, large: SqlCommentStore) -> None:
@@ -165,6 +188,14 @@ def test_bench_page1_small_thread(benchmark: Any, small: SqlCommentStore) -> Non
     benchmark.extra_info["comments"] = count
 
 
+def test_bench_last_full_page_large_thread(
+    benchmark: Any, large: SqlCommentStore, far_cursors: tuple[str, str]
+) -> None:
+    """Report: the last full page of the large thread, fetched and built."""
+    count = benchmark(fetch_and_build, large, far_cursors[0])
+    benchmark.extra_info["comments"] = count
+
+
 def test_bench_page1_large_thread(benchmark: Any, large: SqlCommentStore) -> None:
     """Report: page 1 of the large thread, fetched and built."""
     count = benchmark(fetch_and_build, large)
@@ -172,10 +203,10 @@ def test_bench_page1_large_thread(benchmark: Any, large: SqlCommentStore) -> Non
 
 
 def test_bench_last_page_large_thread(
-    benchmark: Any, large: SqlCommentStore, last_cursor: str
+    benchmark: Any, large: SqlCommentStore, far_cursors: tuple[str, str]
 ) -> None:
     """Report: the last page of the large thread, fetched and built."""
-    count = benchmark(fetch_and_build, large, last_cursor)
+    count = benchmark(fetch_and_build, large, far_cursors[1])
     benchmark.extra_info["comments"] = count
 
 
