@@ -504,6 +504,7 @@ class Posters:
         system = "tk" if name == "threadkit" else "isso"
         began = time.perf_counter()
         done = 0
+        payload: dict[str, Any]
         for index, (body, parent) in enumerate(posts):
             address = ip_for(self.serial + index)  # new for every post of a round
             parent_id = None if parent is None else self.ids[system][parent]

@@ -139,8 +139,9 @@ def client_fetch(client: FlaskClient, path: str) -> Callable[[], bytes]:
 
     def fetch() -> bytes:
         response = client.get(path)
-        assert 200 == response.status_code, response.data[:300]
-        return response.data
+        body: bytes = response.data
+        assert 200 == response.status_code, body[:300]
+        return body
 
     return fetch
 
