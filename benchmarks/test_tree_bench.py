@@ -7,9 +7,14 @@ builder must do.
 
 The guards compare two things measured in the same process, interleaved,
 best of several rounds with ``time.perf_counter`` (never a fixed time, so a
-slow or busy machine does not fail them):
+slow machine does not fail them); a guard measures up to three times and
+passes if one attempt is within its limit, so a burst of load from other
+processes does not fail it either, while a real regression fails all three:
 
-* building the tree costs at most 2.5x the grouping floor on the same rows;
+* building the tree costs at most 2.5x the grouping floor on the same rows
+  in the orders stores return (``store``, ``path``); at most 3.5x on
+  shuffled rows, which the builder first sorts by id (that sort alone costs
+  about one floor);
 * ten times the comments cost at most 12x the time, after correcting for
   how much the grouping floor itself grew (at 10k rows everything sits in
   the CPU cache, at 100k it does not: even the floor grows more than 10x);
@@ -32,8 +37,11 @@ from threadkit.tree import build_tree, count_nodes, walk
 GUARD_SMALL = 10_000
 GUARD_BIG = 100_000
 FLOOR_FACTOR = 2.5
+#: Rows in random order are first sorted by id, which alone costs about one floor.
+SHUFFLED_FLOOR_FACTOR = 3.5
 GROWTH_LIMIT = 12.0
-GUARD_ROUNDS = 7
+GUARD_ROUNDS = 9
+ATTEMPTS = 3
 
 
 def grouping_floor(rows: Sequence[Comment]) -> dict[int | None, list[Comment]]:
@@ -83,7 +91,9 @@ def test_build_tree(
     """Time build_tree (defaults: oldest first, depth limit 5, FLATTEN) on n rows."""
     rows = bench_rows(bench_order, bench_n)
     benchmark.group = f"tree, {bench_n} comments"
-    nodes = benchmark.pedantic(build_tree, args=(rows,), rounds=bench_rounds, warmup_rounds=1)
+    nodes = benchmark.pedantic(  # type: ignore[no-untyped-call]  # untyped in pytest-benchmark
+        build_tree, args=(rows,), rounds=bench_rounds, warmup_rounds=1
+    )
     assert bench_n == count_nodes(nodes)
 
 
@@ -97,7 +107,9 @@ def test_grouping_floor(
     """Time the dict-of-lists grouping floor on the same rows."""
     rows = bench_rows(bench_order, bench_n)
     benchmark.group = f"tree, {bench_n} comments"
-    groups = benchmark.pedantic(grouping_floor, args=(rows,), rounds=bench_rounds, warmup_rounds=1)
+    groups = benchmark.pedantic(  # type: ignore[no-untyped-call]  # untyped in pytest-benchmark
+        grouping_floor, args=(rows,), rounds=bench_rounds, warmup_rounds=1
+    )
     assert bench_n == sum(len(group) for group in groups.values())
 
 
@@ -105,15 +117,22 @@ def test_grouping_floor(
 
 
 def test_guard_build_within_floor_factor(bench_rows: RowsOf, bench_order: str) -> None:
-    """Guard: building a 100k-comment tree costs at most 2.5x the grouping floor."""
+    """Guard: a 100k-comment tree costs at most 2.5x the grouping floor (3.5x if shuffled)."""
     order = bench_order
+    limit = SHUFFLED_FLOOR_FACTOR if order == "shuffled" else FLOOR_FACTOR
     rows = bench_rows(order, GUARD_BIG)
-    floor, build = best_times([grouping_floor, build_tree], rows)
-    ratio = build / floor
-    assert ratio <= FLOOR_FACTOR, (
-        f"tree build / grouping floor ratio {ratio:.2f} exceeds {FLOOR_FACTOR} "
-        f"({order} order, {GUARD_BIG} rows: build {build * 1e3:.1f} ms, "
-        f"floor {floor * 1e3:.1f} ms)"
+    attempts = []
+    for _ in range(ATTEMPTS):  # a busy machine can spoil one attempt, not a real regression
+        floor, build = best_times([grouping_floor, build_tree], rows)
+        attempts.append(
+            f"build {build * 1e3:.1f} ms / floor {floor * 1e3:.1f} ms = {build / floor:.2f}"
+        )
+        if build / floor <= limit:
+            break
+    print(f"{order}: " + "; ".join(attempts))
+    assert build / floor <= limit, (
+        f"tree build / grouping floor ratio {build / floor:.2f} exceeds {limit} "
+        f"({order} order, {GUARD_BIG} rows; every attempt: {'; '.join(attempts)})"
     )
 
 
@@ -121,16 +140,25 @@ def test_guard_build_grows_linearly(bench_rows: RowsOf) -> None:
     """Guard: 10x the comments cost at most 12x the time (floor-corrected)."""
     small_rows = bench_rows("store", GUARD_SMALL)
     big_rows = bench_rows("store", GUARD_BIG)
-    small_floor, small_build = best_times([grouping_floor, build_tree], small_rows, rounds=15)
-    big_floor, big_build = best_times([grouping_floor, build_tree], big_rows)
-    floor_growth = big_floor / small_floor
-    build_growth = big_build / small_build
-    # Growth beyond 10x that the floor shows too comes from the machine (caches).
-    corrected = build_growth * 10 / max(floor_growth, 10.0)
+    attempts = []
+    for _ in range(ATTEMPTS):
+        small_floor, small_build = best_times([grouping_floor, build_tree], small_rows, 15)
+        big_floor, big_build = best_times([grouping_floor, build_tree], big_rows)
+        floor_growth = big_floor / small_floor
+        build_growth = big_build / small_build
+        # Growth beyond 10x that the floor shows too comes from the machine (caches).
+        corrected = build_growth * 10 / max(floor_growth, 10.0)
+        attempts.append(
+            f"build {small_build * 1e3:.1f} -> {big_build * 1e3:.1f} ms = {build_growth:.1f}x, "
+            f"floor {small_floor * 1e3:.1f} -> {big_floor * 1e3:.1f} ms = {floor_growth:.1f}x, "
+            f"corrected {corrected:.1f}x"
+        )
+        if corrected <= GROWTH_LIMIT:
+            break
+    print("; ".join(attempts))
     assert corrected <= GROWTH_LIMIT, (
         f"growth ratio {corrected:.1f}x for 10x the comments exceeds {GROWTH_LIMIT}x "
-        f"(build {small_build * 1e3:.1f} -> {big_build * 1e3:.1f} ms = {build_growth:.1f}x; "
-        f"floor {small_floor * 1e3:.1f} -> {big_floor * 1e3:.1f} ms = {floor_growth:.1f}x)"
+        f"(every attempt: {'; '.join(attempts)})"
     )
 
 
