@@ -2,7 +2,7 @@
 
 Plain ``pytest benchmarks/`` (and plain ``pytest``, whose testpaths include
 this folder) runs in *fast mode*: small sizes, few rounds, and the CI guards,
-in well under a minute. ``THREADKIT_BENCH=full pytest benchmarks/`` adds the
+in well under a minute. ``THREADKIT_BENCH_FULL=1 pytest benchmarks/`` adds the
 one-million-comment size and more rounds; pytest-benchmark's own options
 (``--benchmark-autosave``, ``--benchmark-compare``, ``--benchmark-only``...)
 work as usual. Data comes from :mod:`threadkit.testing.generate`, seeded, so
@@ -21,7 +21,7 @@ import pytest
 from threadkit.models import Comment
 from threadkit.testing.generate import depth_first, generate_thread, shuffled
 
-FULL = os.environ.get("THREADKIT_BENCH", "") == "full"
+FULL = os.environ.get("THREADKIT_BENCH_FULL") == "1"
 #: Sizes the benchmarks run at (the guards use their own, fixed sizes).
 SIZES = (10_000, 100_000, 1_000_000) if FULL else (10_000, 100_000)
 #: Timed rounds per benchmark (after one warm-up round).
