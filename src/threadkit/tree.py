@@ -58,6 +58,7 @@ from __future__ import annotations
 import enum
 import gc
 import itertools
+import operator
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
@@ -169,9 +170,9 @@ def build_tree(
 
 def _scrambled(rows: Sequence[Comment]) -> bool:
     """Tell whether rows look randomly ordered (a sample goes down in id often)."""
-    sample = rows[:_SAMPLE]
-    descents = sum(1 for a, b in itertools.pairwise(sample) if a.id > b.id)
-    return descents * 5 > len(sample)
+    ids: list[int] = list(map(_row_id, rows[:_SAMPLE]))
+    descents: int = sum(map(operator.gt, ids, itertools.islice(ids, 1, None)))
+    return descents * 5 > len(ids)
 
 
 def walk(nodes: Iterable[TreeNode]) -> Iterator[TreeNode]:
