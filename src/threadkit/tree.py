@@ -37,9 +37,12 @@ The rules, in the order they apply:
 Rows may come in any order. Rows in depth-first order (each row followed by
 its descendants, siblings oldest first, as a store that sorts by a path
 column returns them) build in a single streaming pass with a stack of
-ancestors; any other order uses a pass that places each row under its
-already-placed parent (and holds back the few rows that arrive before their
-parent). Comment ids are expected to be unique.
+ancestors. Other orders use one grouped pass that places each row under its
+already-placed parent and holds back the few rows that arrive before their
+parent; that suits a store's page (top-level comments, each followed by its
+descendants in creation order). Rows in random order are sorted by id first,
+since a reply is younger than its parent. Comment ids are expected to be
+unique.
 
 >>> from datetime import UTC, datetime
 >>> from threadkit.models import Comment, Identity, Status
