@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, abort, redirect, render_template, request, session
 from werkzeug.wrappers import Response
@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from threadkit import AuthenticationRequiredError, Identity, ValidationError
 from threadkit.identity import avatar_seed
 from threadkit.ports import AuthorizationRequest
+from threadkit.redirects import safe_next
 from threadkit.signing import TokenSigner
 
 __all__ = ["MODERATOR_KEY", "DemoLoginProvider", "register_demo_login_views"]
@@ -133,8 +134,12 @@ def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
         name = " ".join(request.form.get("name", "").split())[:60] or "Demo Reader"
         moderator = request.form.get("moderator") == "1"
         code = provider.make_code(state, "Demo Moderator" if moderator else name, moderator)
-        separator = "&" if "?" in redirect_uri else "?"
-        return redirect(f"{redirect_uri}{separator}{urlencode({'state': state, 'code': code})}")
+        # The callback is on this site: keep only its path, so a ticket begun under a
+        # forged Host header cannot send the reader (and the code) to another origin.
+        callback = urlsplit(redirect_uri).path
+        if safe_next(callback, "") != callback:
+            abort(400, "This login link is invalid; start again from the post.")
+        return redirect(f"{callback}?{urlencode({'state': state, 'code': code})}")
 
     app.add_url_rule("/demo-login", "demo_login", show, methods=["GET"])
     app.add_url_rule("/demo-login", "demo_login_submit", submit, methods=["POST"])
