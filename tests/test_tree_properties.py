@@ -9,10 +9,12 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadkit.models import Comment, SortOrder
+from threadkit.models import Comment, SortOrder, Status
 from threadkit.testing.generate import depth_first
 from threadkit.testing.strategies import comment_forests
 from threadkit.tree import Overflow, TreeNode, build_tree, count_nodes, walk
+
+COUNTED = (Status.APPROVED, Status.DELETED)
 
 # Shape of a built tree: (id, depth, more_replies, child ids) per node, in display order.
 Shape = list[tuple[int, int, int, tuple[int, ...]]]
@@ -265,3 +267,21 @@ def test_input_order_does_not_matter(case: Case, rng: Any) -> None:
     rows = list(case.rows)
     rng.shuffle(rows)
     assert shape(case.build()) == shape(case.build(rows))
+
+
+@settings(deadline=None)
+@given(comment_forests(max_size=25, hidden_replies=False))
+def test_forests_are_consistent(forest: list[Comment]) -> None:
+    """The forests these properties run on are consistent, as the strategy promises."""
+    by_id = {row.id: row for row in forest}
+    assert sorted(by_id) == [row.id for row in forest]
+    for row in forest:
+        parent = by_id.get(row.parent_id) if row.parent_id is not None else None
+        if parent is None:
+            assert (None, row.id, 0) == (row.parent_id, row.root_id, row.depth)
+        else:
+            assert (parent.root_id, parent.depth + 1) == (row.root_id, row.depth)
+            assert parent.created_at < row.created_at
+        counted = sum(1 for c in forest if c.parent_id == row.id and c.status in COUNTED)
+        assert counted == row.reply_count
+        assert row.created_at.utcoffset() is not None

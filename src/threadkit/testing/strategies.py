@@ -26,28 +26,35 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import strategies as st
 
 from threadkit.models import (
+    Action,
+    Candidate,
     Comment,
     Identity,
+    NewComment,
     Reason,
     RequestContext,
     Status,
     Submission,
     Thread,
+    Verdict,
 )
 
 __all__ = [
     "DELETED_AUTHOR",
     "aware_datetimes",
     "bodies",
+    "candidates",
     "comment_forests",
     "comments",
     "identities",
+    "new_comments",
     "reasons",
     "request_contexts",
     "submissions",
     "texts",
     "thread_keys",
     "threads",
+    "verdicts",
 ]
 
 #: The author a deleted placeholder carries (the engine uses the same one).
@@ -341,4 +348,61 @@ def _comment(
         reasons=() if status is Status.APPROVED else tuple(draw(st.lists(reasons(), max_size=2))),
         context=draw(request_contexts()),
         notify_replies=draw(st.booleans()),
+    )
+
+
+def verdicts() -> st.SearchStrategy[Verdict]:
+    """Draw a verdict: any action with zero to three reasons (maybe a retry delay)."""
+    return st.builds(
+        Verdict,
+        action=st.sampled_from(Action),
+        reasons=st.lists(reasons(), max_size=3).map(tuple),
+        retry_after=st.none() | st.floats(min_value=0.0, max_value=86_400.0),
+    )
+
+
+def new_comments(
+    thread_key: str | None = None,
+    parent_ids: st.SearchStrategy[int | None] | None = None,
+    statuses: Sequence[Status] = (Status.APPROVED, Status.PENDING, Status.SPAM),
+) -> st.SearchStrategy[NewComment]:
+    """Draw a comment the engine has checked and rendered, ready for a store."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> NewComment:
+        body = draw(bodies())
+        status = draw(st.sampled_from(tuple(statuses)))
+        return NewComment(
+            thread_key=thread_key if thread_key is not None else draw(thread_keys()),
+            parent_id=draw(parent_ids if parent_ids is not None else st.none()),
+            author=draw(identities()),
+            body_source=body,
+            body_html="<p>" + html.escape(body) + "</p>",
+            status=status,
+            created_at=draw(aware_datetimes()),
+            reasons=()
+            if status is Status.APPROVED
+            else tuple(draw(st.lists(reasons(), max_size=2))),
+            context=draw(request_contexts()),
+            notify_replies=draw(st.booleans()),
+        )
+
+    return build()
+
+
+def candidates(
+    parents: st.SearchStrategy[Comment | None] | None = None,
+) -> st.SearchStrategy[Candidate]:
+    """Draw what a moderation step looks at: thread, author, body, request, time, parent."""
+    return st.builds(
+        Candidate,
+        thread=threads(),
+        author=identities(),
+        body=bodies(),
+        context=request_contexts(),
+        now=aware_datetimes(),
+        parent=parents if parents is not None else st.none() | comments(),
+        honeypot=st.just("") | texts(1, 20, multiline=False),
+        comment_id=st.none() | st.integers(1, 10**9),
+        moderator=st.booleans(),
     )
