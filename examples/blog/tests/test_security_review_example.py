@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from blog_test_support import example_env
 from flask.testing import FlaskClient
+from threadkit_example import create_app
 
 
 def _demo_login_form(client: FlaskClient, ticket_url: str) -> dict[str, str]:
@@ -36,3 +39,14 @@ def test_demo_login_still_logs_in(client: FlaskClient) -> None:
     me = client.get("/comments/api/me").get_json()
     assert (True, "Victim") == (me["logged_in"], me["identity"]["name"])
 
+
+def test_session_cookie_is_secure_when_the_site_url_is_https(tmp_path: Path) -> None:
+    """Behind a TLS proxy (site URL https, request seen as http) the cookie is still Secure."""
+    env = example_env(tmp_path, THREADKIT_EXAMPLE_SITE_URL="https://blog.example")
+    app = create_app({"TESTING": True}, env=env)
+    try:
+        cookie = app.test_client().get("/comments/api/me").headers["Set-Cookie"]
+    finally:
+        app.extensions["threadkit_example"]["store"].close()
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "samesite=lax"} == flags & {"secure", "httponly", "samesite=lax"}

@@ -101,6 +101,9 @@ def create_app(
         SECRET_KEY=settings.secret_key,
         THREADKIT_APP_SECURITY_HEADERS=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Served over https (even behind a TLS proxy that forwards plain http):
+        # the session cookie must never travel unencrypted.
+        SESSION_COOKIE_SECURE=settings.site_url.startswith("https://"),
     )
     app.config.update(config or {})
 
