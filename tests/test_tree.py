@@ -243,6 +243,13 @@ def test_parent_cycle_still_shows_every_row_once() -> None:
     assert ["1", "2", ".3"] == outline(nodes)
 
 
+def test_row_that_is_its_own_parent_becomes_a_top_entry() -> None:
+    """A corrupt row naming itself as parent is shown once, as a top entry."""
+    base = thread((1, None), (2, 1))
+    rows = [base[0], attrs.evolve(base[1], parent_id=2)]
+    assert ["1", "2"] == outline(build_tree(rows))
+
+
 def test_under_builds_the_replies_below_one_comment() -> None:
     """under= makes that comment's direct replies the top entries, at base_depth."""
     rows = [row for row in thread(*PAGE, (7, 2)) if row.id in (4, 7)]
