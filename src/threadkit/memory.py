@@ -38,7 +38,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import chain, islice
 from typing import Literal
@@ -160,6 +161,14 @@ class MemoryStore:
         self._by_status: dict[Status, list[int]] = {status: [] for status in Status}
         self._by_author: dict[str, list[int]] = {}
         self._by_ip: dict[str, list[int]] = {}
+        # History the moderation steps ask about on every post, kept so that a
+        # regular with thousands of comments does not make each post scan them:
+        # newest time per author / IP (filled lazily, dropped when it may have
+        # changed), (thread, author, body) counts, approved counts per author.
+        self._latest_by_author: dict[str, datetime] = {}
+        self._latest_by_ip: dict[str, datetime] = {}
+        self._bodies: Counter[tuple[str, str, str]] = Counter()
+        self._approved_by_author: Counter[str] = Counter()
         # voter -> {comment id: +1 or -1}, and comment id -> its voters.
         self._votes: dict[str, dict[int, int]] = {}
         self._voters: dict[int, set[str]] = {}
@@ -260,6 +269,7 @@ class MemoryStore:
             self._by_status[comment.status].append(comment_id)
             self._by_author.setdefault(comment.author.key, []).append(comment_id)
             self._by_ip.setdefault(comment.context.ip, []).append(comment_id)
+            self._remember(comment, +1)
             self._count(comment, +1)
             self._queue(comment, notices, created_at)
             return comment
@@ -305,6 +315,8 @@ class MemoryStore:
             if new.context.ip != old.context.ip:
                 self._unindex(self._by_ip, old.context.ip, old.id)
                 _insert(self._by_ip.setdefault(new.context.ip, []), new.id)
+            self._remember(old, -1)
+            self._remember(new, +1)
             self._comments[new.id] = new
             self._queue(new, notices, at)
             return new
@@ -325,6 +337,7 @@ class MemoryStore:
                     " placeholder instead of removing it.",
                 )
             self._count(comment, -1)
+            self._remember(comment, -1)
             del self._comments[comment_id]
             self._children.pop(comment_id, None)
             _discard(self._thread_ids[comment.thread_key], comment_id)
@@ -482,27 +495,43 @@ class MemoryStore:
         With both given, a comment matching either counts; with neither, ``None``.
         """
         with self._lock:
-            ids: Iterable[int] = chain(
-                () if ip is None else self._by_ip.get(ip, ()),
-                () if author_key is None else self._by_author.get(author_key, ()),
-            )
-            return max((self._comments[i].created_at for i in ids), default=None)
+            times = [
+                self._latest(self._latest_by_ip, self._by_ip, ip),
+                self._latest(self._latest_by_author, self._by_author, author_key),
+            ]
+            return max((t for t in times if t is not None), default=None)
 
     def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
         """Whether this author already wrote exactly this body in this thread (any status)."""
         with self._lock:
-            return any(
-                comment.thread_key == thread_key and comment.body_source == body_source
-                for comment in map(self._comments.__getitem__, self._by_author.get(author_key, ()))
-            )
+            return self._bodies[(thread_key, author_key, body_source)] > 0
 
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""
         with self._lock:
-            return any(
-                self._comments[i].status is Status.APPROVED
-                for i in self._by_author.get(author_key, ())
-            )
+            return self._approved_by_author[author_key] > 0
+
+    def _latest(
+        self, cache: dict[str, datetime], index: dict[str, list[int]], key: str | None
+    ) -> datetime | None:
+        """Newest ``created_at`` among ``index[key]``, computed once and then kept up to date."""
+        if key is None or not index.get(key):
+            return None
+        if key not in cache:
+            cache[key] = max(self._comments[i].created_at for i in index[key])
+        return cache[key]
+
+    def _remember(self, comment: Comment, sign: int) -> None:
+        """Add (+1) or take back (-1) ``comment`` in the history indexes."""
+        author, ip = comment.author.key, comment.context.ip
+        self._bodies[(comment.thread_key, author, comment.body_source)] += sign
+        if comment.status is Status.APPROVED:
+            self._approved_by_author[author] += sign
+        for cache, key in ((self._latest_by_author, author), (self._latest_by_ip, ip)):
+            if sign < 0:
+                cache.pop(key, None)  # recomputed on the next question
+            elif key in cache:
+                cache[key] = max(cache[key], comment.created_at)
 
     # --- votes ---------------------------------------------------------------
 
