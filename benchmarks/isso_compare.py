@@ -255,12 +255,13 @@ def isso_rows(rows: Sequence[Any], ip_of: Callable[[Any], str]) -> list[list[Any
 
 
 def fill(
-    folder: Path, isso_python: Path, sizes: Sequence[int]
+    folder: Path, isso_python: Path, sizes: Sequence[int], *, analyze: bool = False
 ) -> tuple[Path, Path, dict[int, dict[str, dict[int, int]]], dict[int, list[int]]]:
     """Fill a threadkit and an Isso SQLite database with the same threads.
 
     Returns the two paths, per size the id maps ({"tk": {gen: id}, "isso": ...})
     and per size the generated ids of approved comments (reply targets).
+    ``analyze`` runs SQLite's ``ANALYZE`` on threadkit's file afterwards.
     """
     from threadkit_sqlalchemy import SqlCommentStore
 
@@ -312,6 +313,9 @@ def fill(
                 f" Isso direct SQLite {isso_seconds:.1f} s",
                 flush=True,
             )
+        if analyze:
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
     finally:
         store.close()
     return tk_db, isso_db, ids, targets
@@ -635,6 +639,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (best of)")
     parser.add_argument("--posts", type=int, default=100, help="posts per system per round")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="run ANALYZE on threadkit's SQLite file after filling (a what-if: table"
+        " statistics change the plan of the duplicate check)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.sizes.split(",") if part]
     if args.with_100k and 100_000 not in sizes:
@@ -645,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"working in {folder}", flush=True)
         isso_python, version = install_isso(folder)
         print(f"installed Isso {version}", flush=True)
-        tk_db, isso_db, ids, targets = fill(folder, isso_python, sizes)
+        tk_db, isso_db, ids, targets = fill(folder, isso_python, sizes, analyze=args.analyze)
         servers = start_servers(folder, isso_python, tk_db, isso_db)
         by_name = {server.name: server for server in servers}
         rows: list[list[str]] = []
@@ -655,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"\nIsso {version} vs threadkit, {stamp}, Python {platform.python_version()},"
             f" {os.cpu_count()} CPUs, best of {args.rounds} alternating rounds,"
-            f" {args.posts} posts per round\n"
+            f" {args.posts} posts per round{', threadkit file ANALYZEd' if args.analyze else ''}\n"
         )
         print(table(rows))
     finally:

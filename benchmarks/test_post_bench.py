@@ -128,7 +128,7 @@ def with_context(rows: Sequence[ThreadRow]) -> list[LoadRow]:
     ]
 
 
-def top_posters(rows: Sequence[ThreadRow], count: int) -> list[Identity]:
+def top_posters(rows: Sequence[LoadRow], count: int) -> list[Identity]:
     """Return the ``count`` authors with the most comments in ``rows``."""
     tally = Counter(row.author for row in rows if row.status is not Status.DELETED)
     return [author for author, _ in tally.most_common(count)]
@@ -257,7 +257,7 @@ def filled_db(tmp_path_factory: pytest.TempPathFactory, rows: list[LoadRow]) -> 
 @pytest.fixture(scope="module")
 def posters(rows: list[LoadRow]) -> list[Identity]:
     """Return the pre-filled thread's most active commenters."""
-    return top_posters(rows, POSTERS)  # type: ignore[arg-type]
+    return top_posters(rows, POSTERS)
 
 
 def sqlite_store(path: Path, synchronous: str = "FULL") -> CommentStore:
