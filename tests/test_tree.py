@@ -166,14 +166,14 @@ def test_top_level_overflow_reparents_to_the_top_level_ancestor() -> None:
     """TOP_LEVEL makes replies past max_depth direct replies of the top-level comment."""
     rows = thread((1, None), (2, 1), (3, 2), (4, 3), (5, 1), (6, 4))
     nodes = build_tree(rows, max_depth=1, overflow=Overflow.TOP_LEVEL)
-    assert ["1", ".2", ".3", ".4", ".5", ".6"] == outline(nodes)
+    assert ["1", ".2", ".3", ".4", ".6", ".5"] == outline(nodes)
 
 
-def test_top_level_overflow_sorts_with_the_other_replies() -> None:
-    """Re-parented replies are sorted by reply_sort among the top-level comment's replies."""
-    rows = thread((1, None), (2, 1), (3, 2), (4, 3), (5, 1))
+def test_top_level_overflow_follows_the_reply_it_descends_from() -> None:
+    """Re-parented replies come right after their depth-1 ancestor's block, never above it."""
+    rows = thread((1, None), (2, 1), (3, 2), (4, 3), (5, 1), (6, 5), (7, 6))
     nodes = build_tree(rows, max_depth=2, overflow=Overflow.TOP_LEVEL, reply_sort=SortOrder.NEWEST)
-    assert ["1", ".5", ".4", ".2", "..3"] == outline(nodes)
+    assert ["1", ".5", "..6", ".7", ".2", "..3", ".4"] == outline(nodes)
 
 
 def test_no_depth_limit_nests_everything() -> None:

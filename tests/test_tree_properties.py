@@ -137,7 +137,6 @@ def reference(case: Case) -> Shape:
 
     shown: dict[int | None, list[int]] = {None: []}  # display children; None: the top
     depth: dict[int, int] = {}
-    resort: set[int | None] = set()
     stack: list[tuple[Comment, tuple[int, ...]]] = [(r, ()) for r in reversed(kids.get(None, []))]
     while stack:
         row, path = stack.pop()
@@ -150,17 +149,11 @@ def reference(case: Case) -> Shape:
             holder, depth[row.id] = (path[index] if index >= 0 else None), int(limit)
         elif base == 0:
             holder, depth[row.id] = path[0], 1
-            resort.add(holder)
         else:
             holder, depth[row.id] = None, int(base)
-            resort.add(None)
         shown.setdefault(holder, []).append(row.id)
         shown.setdefault(row.id, [])
         stack.extend((child, (*path, row.id)) for child in reversed(kids.get(row.id, [])))
-    for holder in resort:
-        order = case.sort if holder is None else case.reply_sort
-        shown[holder].sort(key=lambda cid: key_of(order)(by_id[cid]))
-
     direct: dict[int, int] = {}
     for row in rows:
         if row.parent_id in by_id:
@@ -210,11 +203,8 @@ def test_siblings_are_in_order(case: Case) -> None:
     for comment in order:
         by_parent.setdefault(comment.parent_id, []).append(comment)
     present = {row.id for row in case.rows}
-    # In a subtree build TOP_LEVEL lifts replies past the limit to the top of the
-    # build, where ``sort`` orders them: only reply groups the lift cannot touch.
-    lifted = case.overflow is Overflow.TOP_LEVEL and case.under is not None
     for parent, siblings in by_parent.items():
-        if parent == case.under or (parent in present and not lifted):  # orphans: no rule
+        if parent == case.under or parent in present:  # orphans: no rule
             key = key_of(case.sort if parent == case.under else case.reply_sort)
             assert sorted(siblings, key=key) == siblings
 

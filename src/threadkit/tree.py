@@ -24,10 +24,12 @@ The rules, in the order they apply:
     next to its ancestor at that depth: the ancestor's whole subtree follows
     it as siblings, in depth-first order.
   - :attr:`Overflow.TOP_LEVEL` (Isso): it becomes a direct reply of its
-    top-level ancestor, at depth 1, sorted with that ancestor's other
-    replies by ``reply_sort``. In a subtree build (``base_depth`` >= 1) the
-    top-level ancestor is not among the rows, so such replies become top
-    entries of the build. With ``max_depth=0`` it behaves like ``FLATTEN``.
+    top-level ancestor, at depth 1, placed right after that ancestor's reply
+    it descends from (after the nested replies shown there), in depth-first
+    order, so a reply never shows above what it answers. In a subtree build
+    (``base_depth`` >= 1) the top-level ancestor is not among the rows, so
+    such replies follow the top entry they descend from, at ``base_depth``.
+    With ``max_depth`` 0 or 1 it shows the same as ``FLATTEN``.
 
   ``base_depth`` above ``max_depth`` counts as ``max_depth``.
 * **More replies.** ``TreeNode.more_replies`` is the comment's
@@ -77,7 +79,8 @@ class Overflow(enum.Enum):
     #: Show them at the deepest allowed level, right after their ancestor at
     #: that level, under their nearest shown ancestor (WordPress).
     FLATTEN = "flatten"
-    #: Show them as direct replies of their top-level ancestor (Isso).
+    #: Show them as direct replies of their top-level ancestor, right after the
+    #: reply they descend from (Isso).
     TOP_LEVEL = "top_level"
 
 
@@ -293,14 +296,12 @@ class _Builder:
                         stack[follow_at].children.append(node)
                     else:
                         self.top_followers.setdefault(id(stack[0]), []).append(node)
-                elif base == 0:
-                    ancestor = stack[0]
+                elif base == 0:  # TOP_LEVEL: after the top-level reply it descends from
                     node.depth = 1
-                    ancestor.children.append(node)
-                    self.dirty[id(ancestor)] = ancestor
-                else:
+                    stack[0].children.append(node)
+                else:  # TOP_LEVEL in a subtree build: after its top entry
                     node.depth = base
-                    tops.append(node)
+                    self.top_followers.setdefault(id(stack[0]), []).append(node)
             elif level == 0 and comment.parent_id == top:
                 stack.clear()
                 node = new(node_type)
@@ -312,8 +313,6 @@ class _Builder:
             else:
                 return None
             stack.append(node)
-        for node in self.dirty.values():
-            _sort_nodes(node.children, self.reply_sort)
         return self.finish_tops()
 
     # ------------------------------------------------------------ any order
@@ -498,26 +497,34 @@ class _Builder:
                     holders[id(holder)] = holder
             for holder in holders.values():
                 holder.children = _spliced(holder.children, followers)
-        elif self.base:
-            for anchor in self.anchors:
-                self.tops.extend(_descendants(anchor, self.base))
         else:
             anchors = {id(anchor) for anchor in self.anchors}
             for entry in self.tops:
-                adopted: list[TreeNode] = []
-                stack = [entry]
-                while stack:
-                    node = stack.pop()
-                    if id(node) in anchors:
-                        adopted.extend(_descendants(node, 1))
-                    elif node.depth < limit:
-                        stack.extend(node.children)
-                if adopted:
-                    entry.children.extend(adopted)
-                    _sort_nodes(entry.children, self.reply_sort)
+                if self.base:
+                    found = self.lifted(entry, anchors, self.base)
+                    if found:
+                        self.top_followers[id(entry)] = found
+                    continue
+                replies: list[TreeNode] = []
+                for reply in entry.children:
+                    replies.append(reply)
+                    replies.extend(self.lifted(reply, anchors, 1))
+                entry.children = replies
+
+    def lifted(self, node: TreeNode, anchors: set[int], depth: int) -> list[TreeNode]:
+        """TOP_LEVEL: detach the replies past the limit below ``node``, in pre-order."""
+        found: list[TreeNode] = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if id(current) in anchors:
+                found.extend(_descendants(current, depth))
+            elif current.depth < self.limit and current.children:
+                stack.extend(reversed(current.children))
+        return found
 
     def finish_tops(self) -> list[TreeNode]:
-        """Sort the top entries and put any FLATTEN followers after their anchor."""
+        """Sort the top entries and put the followers of each right after it."""
         tops = self.tops
         _sort_nodes(tops, self.sort)
         if self.top_followers:
