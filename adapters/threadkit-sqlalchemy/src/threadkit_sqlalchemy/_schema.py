@@ -197,6 +197,7 @@ comments = sa.Table(
     sa.Index("ix_tk_comments_thread_status", "thread_id", "status", "id"),
     sa.Index("ix_tk_comments_status", "status", "id"),
     sa.Index("ix_tk_comments_author", "author_key", "created_at"),
+    sa.Index("ix_tk_comments_author_status", "author_key", "status"),
     sa.Index("ix_tk_comments_ip", "ctx_ip", "created_at"),
     sa.Index("ix_tk_comments_body", "author_key", "body_hash"),
     **table_options(),

@@ -1245,19 +1245,23 @@ class SqlCommentStore:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
-        """Whether this author already wrote exactly this body in this thread (any status)."""
-        thread_id = sa.select(_T.id).where(_T.key == thread_key).scalar_subquery()
+        """Whether this author already wrote exactly this body in this thread (any status).
+
+        Looks up the ``(author_key, body_hash)`` index only, so the cost is the
+        author's identical bodies, never the thread's or the author's size.
+        """
         query = (
-            sa.select(_C.id)
-            .where(
-                _C.author_key == author_key,
-                _C.body_hash == _body_hash(body_source),
-                _C.thread_id == thread_id,
-                _C.body_source == body_source,
-            )
-            .limit(1)
+            sa.select(_T.key, _C.body_source)
+            .join_from(comments, threads, _C.thread_id == _T.id)
+            .where(_C.author_key == author_key, _C.body_hash == _body_hash(body_source))
         )
-        return self._read(lambda conn: conn.execute(query).first() is not None)
+
+        def work(conn: Connection) -> bool:
+            return any(
+                key == thread_key and body == body_source for key, body in conn.execute(query)
+            )
+
+        return self._read(work)
 
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""

@@ -141,6 +141,7 @@ def upgrade() -> None:
     op.create_index("ix_tk_comments_thread_status", "tk_comments", ["thread_id", "status", "id"])
     op.create_index("ix_tk_comments_status", "tk_comments", ["status", "id"])
     op.create_index("ix_tk_comments_author", "tk_comments", ["author_key", "created_at"])
+    op.create_index("ix_tk_comments_author_status", "tk_comments", ["author_key", "status"])
     op.create_index("ix_tk_comments_ip", "tk_comments", ["ctx_ip", "created_at"])
     op.create_index("ix_tk_comments_body", "tk_comments", ["author_key", "body_hash"])
     op.create_table(
