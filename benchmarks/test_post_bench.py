@@ -275,19 +275,6 @@ def report(label: str, empty: float, full: float) -> str:
     )
 
 
-MEMORY_SCANS = (
-    "MemoryStore.latest_comment_at and has_duplicate walk every comment of the author"
-    " (and of the IP), so a regular with thousands of comments makes each post slower"
-)
-SQLITE_SCANS = (
-    "SqlCommentStore.has_duplicate: without statistics SQLite answers it with"
-    " ix_tk_comments_score (thread_id=?), reading every row of the thread; an index on"
-    " (author_key, thread_id) or ANALYZE fixes it"
-)
-
-
-# Not strict: at the CI size it fails by only about 2x, so a noisy run may pass.
-@pytest.mark.xfail(reason=MEMORY_SCANS, strict=False)
 def test_memory_post_rate_independent_of_stored(
     rows: list[LoadRow], posters: list[Identity]
 ) -> None:
@@ -304,7 +291,6 @@ def test_memory_post_rate_independent_of_stored(
     assert best_empty / best_full <= SLOWDOWN_LIMIT, line
 
 
-@pytest.mark.xfail(reason=SQLITE_SCANS, strict=True)
 @pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
 def test_sqlite_post_rate_independent_of_stored(
     tmp_path: Path, filled_db: Path, posters: list[Identity], synchronous: str
