@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -63,6 +64,29 @@ def test_upgrading_again_keeps_the_data(databases: Databases) -> None:
     again = SqlCommentStore(url, upgrade=True)
     assert comment == again.get_comment(comment.id)
     again.close()
+
+
+def test_workers_upgrading_at_once_all_start(databases: Databases) -> None:
+    """Four workers starting with upgrade=True on one empty database all succeed, once."""
+    url = databases.empty()
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            SqlCommentStore(url, upgrade=True).close()
+        except BaseException as error:  # handed to the test thread below
+            errors.append(error)
+
+    workers = [threading.Thread(target=start) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    engine = create_engine(url)
+    assert ([], head_revision()) == (errors, current_revision(engine))
+    engine.dispose()
 
 
 def test_the_migrated_schema_matches_the_tables_the_queries_use(databases: Databases) -> None:

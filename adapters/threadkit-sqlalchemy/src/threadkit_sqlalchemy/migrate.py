@@ -30,7 +30,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from ._db import DatabaseConfigurationError, create_engine
+from ._db import WRITE, DatabaseConfigurationError, create_engine
 from ._schema import metadata
 
 __all__ = [
@@ -48,16 +48,20 @@ __all__ = [
 VERSION_TABLE = "threadkit_alembic_version"
 """The table where Alembic records which threadkit migration a database is at."""
 
+_LOCK_KEY = 0x7468726561646B  # "threadk": the advisory lock of threadkit's migrations
+
 ALEMBIC_INI = str(Path(str(resources.files("threadkit_sqlalchemy"))) / "alembic.ini")
 """Path of the shipped ``alembic.ini`` (usable with ``alembic -c``)."""
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
-    """Return an Alembic config for threadkit's migrations, optionally bound to ``engine``."""
+def alembic_config() -> Config:
+    """Return an Alembic config for threadkit's migrations.
+
+    Put an open connection in ``config.attributes["connection"]`` to run
+    commands on it (as :func:`upgrade_engine` does).
+    """
     config = Config(ALEMBIC_INI)
     config.set_main_option("script_location", "threadkit_sqlalchemy:migrations")
-    if engine is not None:
-        config.attributes["engine"] = engine
     return config
 
 
@@ -77,12 +81,29 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_engine(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database at ``engine`` to ``revision`` (default: this release's head)."""
+    """Upgrade the database at ``engine`` to ``revision`` (default: this release's head).
+
+    Safe to call from several processes at once (every web worker starting
+    with ``upgrade=True``): a database-wide lock lets one upgrade run while
+    the others wait, then find nothing left to do.
+    """
     with engine.connect() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-        conn.commit()
+        conn.execution_options(**{WRITE: True})  # SQLite: BEGIN IMMEDIATE
+        with conn.begin():
+            name = conn.dialect.name
+            if name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+            elif name in ("mysql", "mariadb"):
+                got = conn.execute(sa.text("SELECT GET_LOCK('threadkit_migrate', 120)")).scalar()
+                if got != 1:
+                    raise DatabaseConfigurationError("another threadkit upgrade holds the lock")
+            try:
+                config = alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+            finally:
+                if name in ("mysql", "mariadb"):
+                    conn.execute(sa.text("SELECT RELEASE_LOCK('threadkit_migrate')"))
 
 
 def upgrade(url: str | sa.URL, revision: str = "head") -> None:
