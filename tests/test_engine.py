@@ -30,7 +30,7 @@ from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine, Decision, EnginePolicy
 from threadkit.memory import MemoryStore
 from threadkit.moderation import Pipeline
-from threadkit.tree import TreeNode, walk
+from threadkit.tree import Overflow, TreeNode, walk
 
 ADA = Identity("anonymous", "browser-ada", "Ada", email="ada@example.org")
 BOB = Identity("anonymous", "browser-bob", "Bob")
@@ -504,3 +504,16 @@ def test_deep_chain_pages_without_recursion(engine: CommentEngine) -> None:
         parent = comment.id
     page = engine.page("post-1", total_limit=2000)
     assert made == ids(page.nodes)
+
+
+def test_subtree_depth_follows_the_overflow_policy(store: MemoryStore, clock: ManualClock) -> None:
+    """Replies fetched past the depth limit show where the page would show them."""
+    for overflow, expected in ((Overflow.FLATTEN, 2), (Overflow.TOP_LEVEL, 1)):
+        policy = EnginePolicy(max_display_depth=2, overflow=overflow)
+        engine = CommentEngine(store, clock=clock, policy=policy)
+        chain: list[Comment] = []
+        for level in range(4):
+            parent_id = chain[-1].id if chain else None
+            chain.append(engine.post(overflow.value, Submission(f"{level}", parent_id), ADA))
+        page = engine.subtree(chain[2].id)
+        assert [(chain[3].id, expected)] == [(n.comment.id, n.depth) for n in page.nodes]

@@ -59,7 +59,7 @@ from .models import (
 from .moderation import Pipeline
 from .pages import SubtreePage, ThreadPage
 from .ports import Clock, CommentStore, Notifier, Renderer
-from .tree import Overflow, build_tree
+from .tree import Overflow, build_tree, display_depth
 
 _log = logging.getLogger(__name__)
 
@@ -416,7 +416,7 @@ class CommentEngine:
             ),
         )
         limit = self.policy.max_display_depth
-        base = parent.depth + 1 if limit is None else min(parent.depth + 1, limit)
+        base = display_depth(parent.depth + 1, limit, self.policy.overflow)
         nodes = build_tree(
             rows.comments,
             max_depth=limit,

@@ -70,7 +70,7 @@ from operator import attrgetter
 
 from .models import Comment, SortOrder
 
-__all__ = ["Overflow", "TreeNode", "build_tree", "count_nodes", "walk"]
+__all__ = ["Overflow", "TreeNode", "build_tree", "count_nodes", "display_depth", "walk"]
 
 
 class Overflow(enum.Enum):
@@ -82,6 +82,21 @@ class Overflow(enum.Enum):
     #: Show them as direct replies of their top-level ancestor, right after the
     #: reply they descend from (Isso).
     TOP_LEVEL = "top_level"
+
+
+def display_depth(depth: int, max_depth: int | None, overflow: Overflow) -> int:
+    """Return where a comment at storage ``depth`` is shown under a depth limit.
+
+    The same rule :func:`build_tree` applies: within the limit a comment keeps
+    its depth; deeper ones show at the limit (``FLATTEN``) or as replies of
+    their top-level ancestor, at depth 1 (``TOP_LEVEL``).
+
+    >>> display_depth(7, 5, Overflow.FLATTEN), display_depth(7, 5, Overflow.TOP_LEVEL)
+    (5, 1)
+    """
+    if max_depth is None or depth <= max_depth:
+        return depth
+    return max_depth if overflow is Overflow.FLATTEN else min(1, max_depth)
 
 
 class TreeNode:

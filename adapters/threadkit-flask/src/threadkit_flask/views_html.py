@@ -29,7 +29,7 @@ from threadkit.errors import (
 from threadkit.models import Actor, Comment, Status
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
-from threadkit.tree import Overflow, TreeNode
+from threadkit.tree import TreeNode, display_depth
 
 from . import csrf, inputs, posting, rendering, visitors
 from .state import ThreadKitState, get_state
@@ -56,10 +56,7 @@ def _to_comment(comment_id: int, fallback: str = "/") -> BaseResponse:
 
 
 def _display_depth(state: ThreadKitState, comment: Comment) -> int:
-    limit = state.policy.max_display_depth
-    if limit is None or comment.depth <= limit:
-        return comment.depth
-    return limit if state.policy.overflow is Overflow.FLATTEN else 0
+    return display_depth(comment.depth, state.policy.max_display_depth, state.policy.overflow)
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
