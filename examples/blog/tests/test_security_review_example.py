@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
-from blog_test_support import example_env
+from blog_test_support import comment_form, example_env
 from flask.testing import FlaskClient
+from test_newcomer_path import SOURDOUGH, log_in_as_demo_moderator
 from threadkit_example import create_app
+
+from threadkit.render import url_scheme
+
+SLUG = SOURDOUGH.rsplit("/", 1)[1]
 
 
 def _demo_login_form(client: FlaskClient, ticket_url: str) -> dict[str, str]:
@@ -50,3 +58,107 @@ def test_session_cookie_is_secure_when_the_site_url_is_https(tmp_path: Path) -> 
         app.extensions["threadkit_example"]["store"].close()
     flags = {part.strip().lower() for part in cookie.split(";")[1:]}
     assert {"secure", "httponly", "samesite=lax"} == flags & {"secure", "httponly", "samesite=lax"}
+
+
+class _ActiveContent(HTMLParser):
+    """Collect what in a page could run script: inline or foreign scripts, handlers, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self._script = True
+            if values.get("src") != "/comments/static/threadkit.js":
+                self.found.append(f"<script {attrs}>")
+        elif tag in ("iframe", "object", "embed", "base"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action", "formaction") and url_scheme(value or "") in (
+                "javascript",
+                "data",
+                "vbscript",
+            ):
+                self.found.append(f"{tag} {name}={value!r}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._script and data.strip():
+            self.found.append(f"inline script {data[:30]!r}")
+
+
+def _active(html: str) -> list[str]:
+    parser = _ActiveContent()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def _body_htmls(value: Any) -> list[str]:
+    """Every ``body_html`` in a JSON document."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += [item] if key == "body_html" else _body_htmls(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _body_htmls(item)
+    return found
+
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "[click](javascript:alert(1))",
+    "[click]( JaVa\tScRiPt:alert(1))",
+    "![x](data:text/html,<script>alert(1)</script>)",
+    "</textarea><script>alert(1)</script>",
+]
+
+
+def test_attacks_through_the_blog_form_never_run_anywhere(tmp_path: Path) -> None:
+    """Script typed into body, name or website shows nowhere as script: page, queue, feeds, JSON."""
+    app = create_app({"TESTING": True}, env=example_env(tmp_path))
+    try:
+        author, moderator, reader = app.test_client(), app.test_client(), app.test_client()
+        for attack in ATTACKS:
+            for held in ("", " casino"):
+                form = comment_form(author.get(SOURDOUGH).get_data(as_text=True))
+                fields = {**form.fields, "body": attack + held, "name": attack[:60]}
+                author.post(form.action, data={**fields, "url": "example.org/" + attack})
+        log_in_as_demo_moderator(moderator)
+        pages = {
+            "post (author)": author.get(SOURDOUGH),
+            "post (reader)": reader.get(SOURDOUGH),
+            "post (moderator)": moderator.get(SOURDOUGH),
+            "queue": moderator.get("/comments/moderation"),
+            "thread JSON (moderator)": moderator.get(f"/comments/api/threads/{SLUG}"),
+            "queue JSON": moderator.get("/comments/api/moderation/queue"),
+            "recent feed": reader.get("/comments/feeds/recent.atom"),
+            "thread feed": reader.get(f"/comments/feeds/threads/{SLUG}.atom"),
+        }
+        found = {}
+        for name, response in pages.items():
+            if response.mimetype == "text/html":
+                problems = _active(response.get_data(as_text=True))
+            elif response.mimetype == "application/json":
+                problems = [p for h in _body_htmls(response.get_json()) for p in _active(h)]
+            else:
+                root = ElementTree.fromstring(response.get_data())
+                contents = root.iter("{http://www.w3.org/2005/Atom}content")
+                problems = [p for el in contents for p in _active(el.text or "")]
+            if problems or response.status_code != 200:
+                found[name] = (response.status_code, problems)
+        queue = pages["queue"].get_data(as_text=True)
+    finally:
+        app.extensions["threadkit_example"]["store"].close()
+    assert {} == found
+    assert 2 * len(ATTACKS) <= queue.count("alert(1)")
