@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from blog_test_support import comment_form, example_env
+from blog_test_support import comment_form, example_env, forms_on
 from flask.testing import FlaskClient
 from test_newcomer_path import SOURDOUGH, log_in_as_demo_moderator
 from threadkit_example import create_app
@@ -162,3 +162,19 @@ def test_attacks_through_the_blog_form_never_run_anywhere(tmp_path: Path) -> Non
         app.extensions["threadkit_example"]["store"].close()
     assert {} == found
     assert 2 * len(ATTACKS) <= queue.count("alert(1)")
+
+
+def test_demo_moderator_is_local_only(client: FlaskClient) -> None:
+    """A browser elsewhere (or behind a proxy) is neither offered nor given the demo moderator."""
+    start = client.get("/comments/auth/demo/login?next=/")
+    ticket_page = start.headers["Location"]
+    remote = {"REMOTE_ADDR": "203.0.113.9"}
+    page = client.get(ticket_page, environ_base=remote).get_data(as_text=True)
+    assert "demo moderator" not in page
+    form = next(f for f in forms_on(page) if "state" in f.names)
+    refused = client.post(form.action, data={**form.fields, "moderator": "1"}, environ_base=remote)
+    assert 403 == refused.status_code
+    proxied = client.post(
+        form.action, data={**form.fields, "moderator": "1"}, headers={"X-Forwarded-For": "1.2.3.4"}
+    )
+    assert 403 == proxied.status_code

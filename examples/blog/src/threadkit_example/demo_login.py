@@ -9,6 +9,7 @@ never by the library.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from collections.abc import Mapping
@@ -110,6 +111,19 @@ class DemoLoginProvider:
         )
 
 
+def _from_this_machine() -> bool:
+    """Whether the browser is on the machine running the blog (no proxy in between).
+
+    The demo moderator is a local-only account: an example blog left reachable
+    from elsewhere must not hand moderation to anyone who ticks a box.
+    """
+    try:
+        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return False
+    return local and "X-Forwarded-For" not in request.headers
+
+
 def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
     """Add the demo login page (GET shows the form, POST logs in) to ``app``."""
 
@@ -120,7 +134,11 @@ def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
             abort(400, "This login link is invalid or has expired; start again from the post.")
         csrf = session.setdefault("demo_login_csrf", secrets.token_urlsafe(24))
         return render_template(
-            "demo_login.html", state=request.args["ticket"], csrf=csrf, cancel="/"
+            "demo_login.html",
+            state=request.args["ticket"],
+            csrf=csrf,
+            cancel="/",
+            offer_moderator=_from_this_machine(),
         )
 
     def submit() -> Response:
@@ -133,6 +151,8 @@ def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
             abort(400, "This login link is invalid or has expired; start again from the post.")
         name = " ".join(request.form.get("name", "").split())[:60] or "Demo Reader"
         moderator = request.form.get("moderator") == "1"
+        if moderator and not _from_this_machine():
+            abort(403, "The demo moderator can only log in from the machine running the blog.")
         code = provider.make_code(state, "Demo Moderator" if moderator else name, moderator)
         # The callback is on this site: keep only its path, so a ticket begun under a
         # forged Host header cannot send the reader (and the code) to another origin.
