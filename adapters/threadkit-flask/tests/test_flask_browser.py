@@ -8,17 +8,14 @@ script is proven to work without inline code. Screenshots go to
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from threadkit_flask.testing import launch_chromium, serve
 from tkflask_support import HoldWords, create_app
-from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
@@ -27,25 +24,7 @@ from threadkit.moderation import Pipeline
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-def _need_chromium() -> None:
-    if Path(CHROMIUM).exists() or shutil.which("chromium"):
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
-    pytest.skip(f"{CHROMIUM} is not installed (install Debian's chromium to run browser tests)")
 
 
 @pytest.fixture(scope="module")
@@ -62,32 +41,14 @@ def server() -> Iterator[str]:
     for number in range(15):
         engine.post("replies-post", Submission(f"Answer {number}", parent_id=top.id), seeder)
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
+    with serve(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-            headless=True,
-            args=ARGS,
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 SHOWN_UNDER = """el => {

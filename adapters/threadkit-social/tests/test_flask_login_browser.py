@@ -8,35 +8,21 @@ consenting at once. Screenshots go to ``test-artifacts/`` at the repository root
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask_login_support import OIDC_NAME, create_site, social_providers
+from threadkit_flask.testing import launch_chromium, serve
 from threadkit_social import GitHubProvider
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
-from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 AVATAR = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
@@ -47,25 +33,10 @@ STRICT = {"THREADKIT_APP_SECURITY_HEADERS": True}
 """The whole blog under threadkit's strict Content-Security-Policy."""
 
 
-def _need_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests")
-    pytest.skip(f"{CHROMIUM} is not installed (install Debian's chromium to run browser tests)")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -73,25 +44,11 @@ def engine() -> CommentEngine:
     return CommentEngine(MemoryStore())
 
 
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` with werkzeug on 127.0.0.1 at a free port; yield its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
     """The blog, served over HTTP on 127.0.0.1; yields its base URL."""
     app = create_site(engine, social_providers(idp), config=STRICT)
-    with serving(app) as base_url:
+    with serve(app) as base_url:
         yield base_url
 
 
@@ -200,7 +157,7 @@ def test_login_through_a_cross_site_provider_keeps_the_lax_session(
         token_url=f"{idp.base_url}/token",
         api_url=f"{idp.base_url}/github",
     )
-    with serving(create_site(engine, [github], config=STRICT)) as blog:
+    with serve(create_site(engine, [github], config=STRICT)) as blog:
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{blog}/posts/cross-site")

@@ -2,59 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from blog_test_support import example_env
 from threadkit_example import create_app
-from werkzeug.serving import make_server
+from threadkit_flask.testing import launch_chromium, require_chromium, serve
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs Chromium at {CHROMIUM} (./dev test installs Debian's chromium)")
-        pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium to run browser tests")
+    require_chromium()
     app = create_app({"TESTING": False}, env=example_env(tmp_path_factory.mktemp("blog")))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(app) as url:
+        yield url
     app.extensions["threadkit_example"]["store"].close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_reply_in_the_browser_and_screenshots(base_url: str, browser: object) -> None:
