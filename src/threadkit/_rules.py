@@ -76,7 +76,8 @@ def check_thread_key(key: object, *, max_length: int) -> str:
             f"A thread key may have at most {max_length} characters (got {len(key)}).",
             field="thread",
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in key):
+    # Control characters and surrogates are never printable: a printable key skips the scan.
+    if not key.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cs") for ch in key):
         raise ValidationError(
             "invalid_thread", "A thread key must not contain control characters.", field="thread"
         )
@@ -93,21 +94,24 @@ def check_body(body: object, *, max_bytes: int) -> str:
         raise ValidationError(
             "invalid_body", "The comment must not contain NUL characters.", field="body"
         )
-    size = len(body.encode("utf-8", "surrogatepass"))
+    try:
+        size = len(body.encode("utf-8"))
+        surrogates = False
+    except UnicodeEncodeError:
+        size = len(body.encode("utf-8", "surrogatepass"))
+        surrogates = True
     if size > max_bytes:
         raise ValidationError(
             "body_too_large",
             f"The comment is {size} bytes long; the limit is {max_bytes} bytes.",
             field="body",
         )
-    try:
-        body.encode("utf-8")
-    except UnicodeEncodeError:
+    if surrogates:
         raise ValidationError(
             "invalid_body",
             "The comment contains invalid characters (lone surrogates).",
             field="body",
-        ) from None
+        )
     return body
 
 

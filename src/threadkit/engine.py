@@ -65,6 +65,13 @@ _log = logging.getLogger(__name__)
 
 __all__ = ["CommentEngine", "Decision", "EnginePolicy", "PersonalData"]
 
+_EVENT_FOR_NEW = {
+    Status.APPROVED: EventKind.POSTED,
+    Status.PENDING: EventKind.HELD,
+    Status.SPAM: EventKind.SPAM,
+}
+"""The event a new comment makes, by the status it is stored with."""
+
 
 class Decision(enum.Enum):
     """What a moderator decides about a comment."""
@@ -212,27 +219,26 @@ class CommentEngine:
             context=context,
             notify_replies=submission.notify_replies,
         )
-        kind = {
-            Status.APPROVED: EventKind.POSTED,
-            Status.PENDING: EventKind.HELD,
-            Status.SPAM: EventKind.SPAM,
-        }[status]
-        preview = Comment(
-            id=0,
-            thread_key=thread_key,
-            parent_id=draft.parent_id,
-            root_id=parent.root_id if parent else 0,
-            depth=parent.depth + 1 if parent else 0,
-            author=author,
-            body_source=body,
-            body_html=draft.body_html,
-            status=status,
-            created_at=now,
-            reasons=verdict.reasons,
-            context=context,
-            notify_replies=submission.notify_replies,
-        )
-        return self.store.add_comment(draft, self._notices(kind, preview))
+        notices: list[Notice] = []
+        if self.notifiers:
+            # What notifiers are asked about: the comment as it will be stored, id still unknown.
+            preview = Comment(
+                id=0,
+                thread_key=thread_key,
+                parent_id=draft.parent_id,
+                root_id=parent.root_id if parent else 0,
+                depth=parent.depth + 1 if parent else 0,
+                author=author,
+                body_source=body,
+                body_html=draft.body_html,
+                status=status,
+                created_at=now,
+                reasons=verdict.reasons,
+                context=context,
+                notify_replies=submission.notify_replies,
+            )
+            notices = self._notices(_EVENT_FOR_NEW[status], preview)
+        return self.store.add_comment(draft, notices)
 
     def edit(self, comment_id: int, body: str, actor: Actor) -> Comment:
         """Change a comment's body: its author within the edit window, or a moderator.

@@ -48,7 +48,7 @@ def post_comment(
         submission,
         author,
         visitors.request_context(),
-        moderator=visitors.actor().moderator,
+        moderator=visitors.is_moderator(),
         title=title,
         url=url,
     )

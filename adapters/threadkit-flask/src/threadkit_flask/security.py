@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 __all__ = [
     "CORS_ALLOWED_HEADERS",
@@ -33,7 +36,26 @@ class HardenedSessionInterface(SecureCookieSessionInterface):
     ``SameSite`` is ``Lax`` unless the app set ``SESSION_COOKIE_SAMESITE``;
     ``Secure`` is on when ``SESSION_COOKIE_SECURE`` says so or the request came
     over https.
+
+    The signing serializer is built once per set of keys (Flask builds one
+    for every read and every write of the cookie); a changed
+    ``SECRET_KEY`` or ``SECRET_KEY_FALLBACKS`` builds a new one.
     """
+
+    _serializer: tuple[tuple[Any, ...], URLSafeTimedSerializer] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return Flask's serializer for the app's current keys, reused while they stay the same."""
+        if not app.secret_key:
+            return None
+        keys = (self.salt, *(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        cached = self._serializer
+        if cached is not None and cached[0] == keys:
+            return cached[1]
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            self._serializer = (keys, serializer)
+        return serializer
 
     def get_cookie_samesite(self, app: Flask) -> str | None:
         """Return the app's SameSite setting, ``"Lax"`` when it has none."""

@@ -28,6 +28,7 @@ __all__ = [
     "browser_id",
     "current_identity",
     "forget_login",
+    "is_moderator",
     "remember_author",
     "remember_login",
     "remembered_author",
@@ -109,10 +110,14 @@ def forget_login() -> None:
 
 
 def remember_author(fields: Mapping[str, str]) -> None:
-    """Remember what an anonymous commenter typed, to fill the form in next time."""
-    session[AUTHOR_KEY] = {
-        key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)
-    }
+    """Remember what an anonymous commenter typed, to fill the form in next time.
+
+    The session is only written when the details changed: an unchanged session
+    is not signed again and sends no new cookie (a regular's every post).
+    """
+    value = {key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)}
+    if session.get(AUTHOR_KEY) != value:
+        session[AUTHOR_KEY] = value
 
 
 def remembered_author() -> dict[str, str]:
@@ -157,12 +162,14 @@ def current_identity(*, create: bool = False) -> Identity | None:
     return logged_in_identity() or anonymous_identity(create=create)
 
 
+def is_moderator() -> bool:
+    """Return whether the reader is a moderator (only a logged-in identity can be one)."""
+    return bool(get_state().is_moderator(logged_in_identity()))
+
+
 def actor(*, create: bool = False) -> Actor:
     """Return the :class:`~threadkit.models.Actor` for this request, moderator flag included."""
-    state = get_state()
-    identity = current_identity(create=create)
-    logged_in = logged_in_identity()
-    return Actor(identity=identity, moderator=bool(state.is_moderator(logged_in)))
+    return Actor(identity=current_identity(create=create), moderator=is_moderator())
 
 
 def request_context() -> RequestContext:
