@@ -27,6 +27,7 @@ from . import avatars, csrf, visitors
 from .state import ThreadKitState
 
 __all__ = [
+    "CommentView",
     "FormState",
     "TemplateHelper",
     "Viewer",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 _THREAD_META_TTL = timedelta(days=30)
+_ID_PLACEHOLDER = "tkCommentIdPlaceholder"
 
 
 def http_url(value: str | None) -> str | None:
@@ -94,6 +96,28 @@ class Viewer:
     def can_vote(self, comment: Comment) -> bool:
         """Whether vote buttons make sense on ``comment`` for this reader."""
         return comment.status is Status.APPROVED and not self.owns(comment)
+
+
+@attrs.frozen(slots=True)
+class CommentView:
+    """What the comment macro shows of one comment, worked out in one call per comment.
+
+    Templates called ``tk.link``, ``tk.avatar``, ``tk.when``, ``viewer.owns``
+    and more for every comment; each call from a template costs several
+    times the work it does, so :meth:`TemplateHelper.comment_view` does them
+    all at once. Values are plain text: the template still escapes them.
+    """
+
+    name: str
+    href: str | None
+    picture: str | None
+    iso: str
+    when: str
+    owns: bool
+    can_vote: bool
+    can_change: bool
+    vote_url: str | None
+    csrf: str | None
 
 
 def current_viewer(state: ThreadKitState) -> Viewer:
@@ -235,6 +259,11 @@ class TemplateHelper:
 
     def __init__(self, state: ThreadKitState) -> None:
         self._state = state
+        # Per-render caches: one helper serves one render, so these never outlive a request.
+        self._csrf: str | None = None
+        self._urls: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+        self._avatars: dict[str, str | None] = {}
+        self._months: dict[int, str] = {}
 
     @property
     def state(self) -> ThreadKitState:
@@ -305,15 +334,64 @@ class TemplateHelper:
 
     def csrf_token(self) -> str:
         """Return this session's CSRF token, for a hidden ``csrf_token`` field."""
-        return csrf.token()
+        if self._csrf is None:
+            self._csrf = csrf.token()
+        return self._csrf
 
     def url(self, endpoint: str, **values: Any) -> str:
-        """``url_for`` one of threadkit's own endpoints."""
-        return url_for(f"{self._state.blueprint_name}.{endpoint}", **values)
+        """``url_for`` one of threadkit's own endpoints.
+
+        Links to a comment (``comment_id=<int>``) are built once per endpoint
+        and other arguments, with a placeholder id, and then filled in: a page
+        links every comment the same way, and a number needs no quoting.
+        """
+        cid = values.get("comment_id")
+        if type(cid) is not int or cid < 0:
+            return url_for(f"{self._state.blueprint_name}.{endpoint}", **values)
+        try:
+            key: tuple[Any, ...] = (
+                endpoint,
+                *sorted(item for item in values.items() if item[0] != "comment_id"),
+            )
+            known = key in self._urls
+        except TypeError:  # an argument that cannot be a key (a list): build it directly
+            return url_for(f"{self._state.blueprint_name}.{endpoint}", **values)
+        if known:
+            pattern = self._urls[key]
+        else:
+            built = url_for(
+                f"{self._state.blueprint_name}.{endpoint}",
+                **dict(values, comment_id=_ID_PLACEHOLDER),
+            )
+            parts = built.split(_ID_PLACEHOLDER)
+            pattern = (parts[0], parts[1]) if len(parts) == 2 else None
+            self._urls[key] = pattern
+        if pattern is None:
+            return url_for(f"{self._state.blueprint_name}.{endpoint}", **values)
+        return f"{pattern[0]}{cid}{pattern[1]}"
 
     def static(self, filename: str) -> str:
         """URL of one of threadkit's static files."""
         return url_for(f"{self._state.blueprint_name}.static", filename=filename)
+
+    def comment_view(self, comment: Comment, viewer: Viewer) -> CommentView:
+        """Everything the comment macro needs about ``comment`` for ``viewer``, in one call."""
+        author = comment.author
+        owns = viewer.owns(comment)
+        can_vote = viewer.can_vote(comment)
+        created = comment.created_at
+        return CommentView(
+            name=author.name or "Anonymous",
+            href=http_url(author.url),
+            picture=self.avatar(author),
+            iso=created.isoformat(),
+            when=self.when(created),
+            owns=owns,
+            can_vote=can_vote,
+            can_change=viewer.can_change(comment),
+            vote_url=self.url("vote", comment_id=comment.id) if can_vote else None,
+            csrf=self.csrf_token() if can_vote or viewer.moderator else None,
+        )
 
     def link(self, value: str | None) -> str | None:
         """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""
@@ -333,11 +411,24 @@ class TemplateHelper:
 
     def avatar(self, identity: Identity | None) -> str | None:
         """Return the picture URL of an author (identicon or https avatar), or ``None``."""
-        return avatars.avatar_url(identity.avatar if identity is not None else None)
+        value = identity.avatar if identity is not None else None
+        if not value:
+            return None
+        try:
+            return self._avatars[value]
+        except KeyError:
+            url = self._avatars[value] = avatars.avatar_url(value)
+            return url
 
     def when(self, moment: datetime) -> str:
         """Return a readable UTC timestamp for ``moment``."""
-        return f"{moment:%B} {moment.day}, {moment:%Y} at {moment:%H:%M} UTC"
+        year = moment.year
+        if year < 1000:  # how strftime writes short years differs between platforms
+            return f"{moment:%B} {moment.day}, {moment:%Y} at {moment:%H:%M} UTC"
+        month = self._months.get(moment.month)
+        if month is None:  # strftime is slow; a render asks for the same months again and again
+            month = self._months[moment.month] = f"{moment:%B}"
+        return f"{month} {moment.day}, {year} at {moment.hour:02d}:{moment.minute:02d} UTC"
 
     def provider_label(self, name: str) -> str:
         """Return the human name of an identity provider."""

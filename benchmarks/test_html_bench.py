@@ -1,0 +1,120 @@
+"""A thread's first page rendered as HTML, against the same page as JSON.
+
+The Flask adapter renders a comment section server-side (``{{
+threadkit.thread(key) }}`` in a host page) from the overridable templates
+under ``threadkit/``. Both pages read the same comments from the store; the
+HTML one also runs the templates, which once cost five to six times the JSON
+page (a helper call from the template per detail of every comment: ``url_for``,
+avatar URLs, ``strftime``, permission checks, the CSRF token).
+
+The guard measures both pages of one generated thread (1,000 comments,
+seeded, in a bulk-loaded SQLite file) through Flask's test client in the same
+run, in alternating rounds, and compares the best round of each: the HTML page
+may cost at most :data:`RATIO_LIMIT` times the JSON page. ``pytest -s`` prints
+the numbers; ``THREADKIT_BENCH_FULL=1`` runs more rounds.
+
+Measured on 2 shared cores (455 comments on the page): 7.0x to 8.8x before the
+template work, 4.0x after it. The goal is 2.5x; what is left is mostly Jinja's
+own cost (about 30 autoescaped values per comment at about 1 us each), so the
+limit sits at 6x (busy machines measured up to 4.5x), which still catches a slide
+back to helper calls per comment.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+
+from threadkit.engine import CommentEngine
+from threadkit.testing.generate import generate_rows
+
+threadkit_flask = pytest.importorskip("threadkit_flask")
+threadkit_sqlalchemy = pytest.importorskip("threadkit_sqlalchemy")
+
+FULL = os.environ.get("THREADKIT_BENCH_FULL") == "1"
+ROUNDS = 15 if FULL else 7
+#: Requests per round; a round's time is its best request.
+PER_ROUND = 3
+#: The HTML page may cost at most this many times the JSON page of the same comments.
+RATIO_LIMIT = 6.0
+KEY = "thread-1k"
+SIZE = 1_000
+HOST_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>{{ key }}</title>"
+    "<article><h1>A busy post</h1><p>Text of the post.</p></article>"
+    "{{ threadkit.thread(key, title='A busy post') }}</html>"
+)
+
+
+def make_app(store: Any) -> Flask:
+    """Build a small host app: threadkit on ``store`` plus one blog-post route."""
+    app = Flask(__name__)
+    app.secret_key = "benchmark-secret"
+    threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
+
+    @app.get("/posts/<key>")
+    def blog_post(key: str) -> str:
+        return render_template_string(HOST_PAGE, key=key)
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """Load the generated thread into a SQLite file; yield a test client of the host app."""
+    path = tmp_path_factory.mktemp("html") / "comments.db"
+    store = threadkit_sqlalchemy.SqlCommentStore(f"sqlite:///{path}", upgrade=True)
+    store.bulk_load(KEY, generate_rows(SIZE, seed=1))
+    yield make_app(store).test_client()
+    store.close()
+
+
+def fetcher(client: FlaskClient, path: str) -> Callable[[], bytes]:
+    """Return a function that GETs ``path`` and checks the status."""
+
+    def fetch() -> bytes:
+        response = client.get(path)
+        body: bytes = response.data
+        assert 200 == response.status_code, body[:300]
+        return body
+
+    return fetch
+
+
+def best_of(fetch: Callable[[], bytes]) -> float:
+    """Return the shortest of :data:`PER_ROUND` calls of ``fetch``, in seconds."""
+    best = float("inf")
+    for _ in range(PER_ROUND):
+        start = time.perf_counter()
+        fetch()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_html_page_costs_at_most_limit_times_json_page(client: FlaskClient) -> None:
+    """The HTML first page of a thread costs at most RATIO_LIMIT times its JSON first page."""
+    json_page = fetcher(client, f"/comments/api/threads/{KEY}")
+    html_page = fetcher(client, f"/posts/{KEY}")
+    shown = html_page().count(b'class="tk-item ')
+    listed = json_page().count(b'"body_html"')
+    assert shown > 100, "the first page should show many comments"
+    assert shown == listed, "both pages should show the same comments"
+    json_best = html_best = float("inf")
+    for _ in range(ROUNDS):
+        json_best = min(json_best, best_of(json_page))
+        html_best = min(html_best, best_of(html_page))
+    ratio = html_best / json_best
+    print(
+        f"\n{KEY}, first page ({shown} comments): JSON {json_best * 1000:.1f} ms,"
+        f" HTML {html_best * 1000:.1f} ms, HTML/JSON {ratio:.2f}x (limit {RATIO_LIMIT}x)"
+    )
+    assert ratio <= RATIO_LIMIT, (
+        f"the HTML page costs {ratio:.2f}x the JSON page (limit {RATIO_LIMIT}x):"
+        f" JSON {json_best * 1000:.1f} ms, HTML {html_best * 1000:.1f} ms"
+    )
