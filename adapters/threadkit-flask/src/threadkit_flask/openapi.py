@@ -49,7 +49,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_thread",
         "One page of a thread, as a tree.",
         response="ThreadPage",
-        query=("sort", "cursor", "limit"),
+        query=("sort", "cursor", "limit", "total_limit"),
     ),
     _op(
         "/api/threads/{key}/comments",
@@ -85,7 +85,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_replies",
         "The replies under a comment, as a tree.",
         response="SubtreePage",
-        query=("cursor",),
+        query=("cursor", "total_limit"),
     ),
     _op(
         "/api/comments/{comment_id}/replies",
@@ -491,7 +491,17 @@ _SCHEMAS: dict[str, Any] = {
 _QUERY_DOCS = {
     "sort": ("Sort order: oldest, newest or top.", {"enum": ["oldest", "newest", "top"]}),
     "cursor": ("next_cursor of the previous page.", {"type": "string"}),
-    "limit": ("Top-level comments per page.", {"type": "integer", "minimum": 1}),
+    "limit": (
+        "Top-level comments per page (default 20; the engine's max_top_limit, 200 by"
+        " default, caps it).",
+        {"type": "integer", "minimum": 1},
+    ),
+    "total_limit": (
+        "Comments per page at most, replies included (default 500; the engine's"
+        " max_total_limit, 2000 by default, caps it). Larger pages read a whole"
+        " thread in fewer requests.",
+        {"type": "integer", "minimum": 1},
+    ),
     "status": ("pending or spam (repeatable).", {"enum": ["pending", "spam"]}),
     "thread": ("A thread key (repeatable).", {"type": "string"}),
     "next": ("Same-origin path to go back to.", {"type": "string"}),

@@ -52,25 +52,35 @@ def _comment_location(comment_id: int) -> str:
     return url_for(f"{get_state().blueprint_name}.api_comment", comment_id=str(comment_id))
 
 
+def _query_limit(name: str) -> int | None:
+    """Return a positive whole-number query parameter, or ``None`` when absent.
+
+    The engine clamps it to its policy's maximum (``max_top_limit`` for
+    ``limit``, ``max_total_limit`` for ``total_limit``).
+    """
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 6) or int(raw) < 1:
+        raise ValidationError("invalid_limit", f"{name} must be a positive integer.", field=name)
+    return int(raw)
+
+
 def api_thread(key: str) -> Response:
     """One page of a thread, as a tree."""
     state = get_state()
-    limit_raw = request.args.get("limit")
-    limit: int | None = None
-    if limit_raw:
-        if not (limit_raw.isascii() and limit_raw.isdigit() and len(limit_raw) < 6):
-            raise ValidationError(
-                "invalid_limit", "limit must be a positive integer.", field="limit"
-            )
-        limit = int(limit_raw)
+    limit = _query_limit("limit")
+    total_limit = _query_limit("total_limit")
+    actor = visitors.actor()
     page = state.engine.page(
         key,
-        visitors.actor(),
+        actor,
         sort=inputs.query_sort(),
         cursor=inputs.query_cursor(),
         top_limit=limit,
+        total_limit=total_limit,
     )
-    return json_response(encode_public(page, moderator=visitors.actor().moderator))
+    return json_response(encode_public(page, moderator=actor.moderator))
 
 
 def api_post(key: str) -> Response:
@@ -90,10 +100,15 @@ def api_comment(comment_id: str) -> Response:
 
 def api_replies(comment_id: str) -> Response:
     """Return the replies under one comment ("N more replies"), as a tree."""
+    total_limit = _query_limit("total_limit")
+    actor = visitors.actor()
     page = get_state().engine.subtree(
-        inputs.comment_id(comment_id), visitors.actor(), cursor=inputs.query_cursor()
+        inputs.comment_id(comment_id),
+        actor,
+        cursor=inputs.query_cursor(),
+        total_limit=total_limit,
     )
-    return json_response(encode_public(page, moderator=visitors.actor().moderator))
+    return json_response(encode_public(page, moderator=actor.moderator))
 
 
 def api_reply(comment_id: str) -> Response:

@@ -34,7 +34,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol, TypeAlias, TypeVar
+from typing import Any, Literal, Protocol, TypeAlias, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -112,8 +112,10 @@ _COLUMNS = (
     _C.body_source,
     _C.body_html,
     _C.status,
-    _C.created_at,
-    _C.edited_at,
+    # Read as plain naive DateTime (no per-value TypeDecorator call); _comment()
+    # attaches UTC, as UTCDateTime.process_result_value would.
+    sa.type_coerce(_C.created_at, sa.DateTime()).label("created_at"),
+    sa.type_coerce(_C.edited_at, sa.DateTime()).label("edited_at"),
     _C.upvotes,
     _C.downvotes,
     _C.reply_count,
@@ -131,6 +133,18 @@ _COLUMNS = (
     _C.neg_score,
 )
 _PATH, _SDEPTH, _SPARENT, _TOP_ORD, _NEG_SCORE = range(25, 30)
+# What a page needs of a top-level row before it knows whether the row fits:
+# the tree and keyset columns; the rest are NULL, in the same positions. The
+# page reads each kept top-level row in full with its descendants (the range
+# scan starts at the row's own path), so no extra query.
+_TOP_KEEP = frozenset({0, 1, 2, 3, _PATH, _SDEPTH, _SPARENT, _TOP_ORD, _NEG_SCORE})
+_TOP_COLUMNS = tuple(
+    column if index in _TOP_KEEP else sa.null().label(f"unread_{index}")
+    for index, column in enumerate(_COLUMNS)
+)
+# Built once: a page adds its WHERE clauses to these (statements are immutable).
+_SELECT_ROWS = sa.select(*_COLUMNS)
+_SELECT_TOPS = sa.select(*_TOP_COLUMNS)
 
 
 class LoadRow(Protocol):
@@ -281,28 +295,83 @@ def _context(ip: str, user_agent: str, referrer: str, language: str) -> RequestC
     return RequestContext(ip, user_agent, referrer, language)
 
 
+def _utc(value: datetime | str) -> datetime:
+    """Return a stored naive UTC timestamp (or SQLite's text of one) as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
 def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
-    """Build a :class:`Comment` from a row of :data:`_COLUMNS`."""
-    comment_id = row[0]
+    """Build a :class:`Comment` from a row of :data:`_COLUMNS`.
+
+    The timestamps come back naive (stored as UTC); this attaches UTC.
+    """
+    (
+        comment_id,
+        parent_id,
+        root_id,
+        depth,
+        provider,
+        subject,
+        name,
+        email,
+        url,
+        avatar,
+        verified,
+        body_source,
+        body_html,
+        status,
+        created_at,
+        edited_at,
+        upvotes,
+        downvotes,
+        reply_count,
+        reasons,
+        ip,
+        user_agent,
+        referrer,
+        language,
+        notify,
+    ) = row[:25]
     return Comment(
         comment_id,
         thread_key,
-        row[1],
-        comment_id if row[2] is None else row[2],
-        row[3],
-        _identity(row[4], row[5], row[6], row[7], row[8], row[9], row[10]),
-        row[11],
-        row[12],
-        _STATUS[row[13]],
-        row[14],
-        row[15],
-        row[16],
-        row[17],
-        row[18],
-        _reasons(row[19]) if row[19] else (),
-        _context(row[20], row[21], row[22], row[23]),
-        bool(row[24]),
+        parent_id,
+        comment_id if root_id is None else root_id,
+        depth,
+        _identity(provider, subject, name, email, url, avatar, verified),
+        body_source,
+        body_html,
+        _STATUS[status],
+        _utc(created_at),
+        None if edited_at is None else _utc(edited_at),
+        upvotes,
+        downvotes,
+        reply_count,
+        _reasons(reasons) if reasons else (),
+        _context(ip, user_agent, referrer, language),
+        bool(notify),
     )
+
+
+def _raw_rows(conn: Connection, query: sa.Select[Any]) -> list[_Row]:
+    """Run ``query`` and return the driver's own row tuples, unprocessed.
+
+    For the page path's bulk reads of :data:`_COLUMNS`: skips SQLAlchemy's
+    per-value result processing and Row objects. What the drivers return
+    differs only in the timestamps (a string on SQLite, a naive datetime
+    elsewhere) and booleans (0/1 on SQLite and MariaDB); :func:`_comment`
+    handles both.
+    """
+    result = conn.execute(query)
+    try:
+        cursor = result.cursor
+        rows = [] if cursor is None else cursor.fetchall()
+        # PyMySQL answers a tuple; callers may cut the list in place.
+        return cast("list[_Row]", rows if isinstance(rows, list) else list(rows))
+    finally:
+        result.close()
 
 
 def _thread(row: _Row) -> Thread:
@@ -953,7 +1022,7 @@ class SqlCommentStore:
         limit: int,
     ) -> list[_Row]:
         """Return the next ``limit`` visible top-level rows in ``sort`` order after ``cursor``."""
-        query = sa.select(*_COLUMNS).where(_C.thread_id == thread_id, _C.depth == 0, visible)
+        query = _SELECT_TOPS.where(_C.thread_id == thread_id, _C.depth == 0, visible)
         if sort is SortOrder.TOP:
             if cursor is not None:
                 score, after = _int_cursor(cursor, "t", 2)
@@ -969,7 +1038,7 @@ class SqlCommentStore:
             if cursor is not None:
                 query = query.where(_C.top_ord > _int_cursor(cursor, "o", 1)[0])
             query = query.order_by(_C.top_ord)
-        return list(conn.execute(query.limit(limit)))
+        return _raw_rows(conn, query.limit(limit))
 
     @staticmethod
     def _top_cursor(sort: SortOrder, top: _Row) -> str:
@@ -986,14 +1055,23 @@ class SqlCommentStore:
         visible: sa.ColumnElement[bool],
         limit: int,
         roots: Sequence[int] | None = None,
+        *,
+        with_low: bool = False,
     ) -> list[_Row]:
-        """Visible rows with ``low < path < high``, in path order, at most ``limit``."""
-        query = sa.select(*_COLUMNS).where(
-            _C.thread_id == thread_id, _C.path > low, _C.path < high, visible
+        """Visible rows with ``low < path < high``, in path order, at most ``limit``.
+
+        ``with_low`` includes the row at ``low`` itself (``low <= path``).
+        With ``roots``, only top-level rows and descendants of ``roots``.
+        """
+        query = _SELECT_ROWS.where(
+            _C.thread_id == thread_id,
+            _C.path >= low if with_low else _C.path > low,
+            _C.path < high,
+            visible,
         )
         if roots is not None:
-            query = query.where(_C.depth > 0, _C.root_id.in_(roots))
-        return list(conn.execute(query.order_by(_C.path).limit(limit)))
+            query = query.where(sa.or_(_C.depth == 0, _C.root_id.in_(roots)))
+        return _raw_rows(conn, query.order_by(_C.path).limit(limit))
 
     def page(
         self,
@@ -1032,10 +1110,19 @@ class SqlCommentStore:
             else:
 
                 def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
-                    below = self._descendants(
-                        conn, thread_id, top[_PATH], top[_PATH] + _paths.END, visible, room
+                    # The top-level row itself (all its columns) comes first.
+                    found = self._descendants(
+                        conn,
+                        thread_id,
+                        top[_PATH],
+                        top[_PATH] + _paths.END,
+                        visible,
+                        room + 1,
+                        with_low=True,
                     )
-                    return [top, *below], len(below) < room
+                    if not found or found[0][0] != top[0]:
+                        return [], True  # hidden since the keyset scan (concurrent change)
+                    return found, len(found) <= room
 
             rows: list[_Row] = []
             last: _Row | None = None
@@ -1045,6 +1132,12 @@ class SqlCommentStore:
                     more = True
                     break
                 block, complete = blocks(index, top, room)
+                if not block:  # gone since the keyset scan, or past the end of the read
+                    if not complete:
+                        more = True
+                        break
+                    last = top
+                    continue
                 if not complete:
                     if last is not None:
                         more = True
@@ -1065,26 +1158,47 @@ class SqlCommentStore:
         visible: sa.ColumnElement[bool],
         total_limit: int,
     ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
-        """Fetch the descendants of every top of an oldest-first page in one range scan."""
-        below = self._descendants(
+        """Fetch every top of an oldest-first page, all columns, and their descendants.
+
+        One range scan: the visible top-level rows in the range are exactly
+        ``tops`` (the keyset scan's), each followed by its descendants. When
+        the scan stops at its limit, the block it stopped in and every later
+        one may be incomplete.
+        """
+        limit = total_limit + len(tops)
+        found = self._descendants(
             conn,
             thread_id,
             tops[0][_PATH],
             tops[-1][_PATH] + _paths.END,
             visible,
-            total_limit,
+            limit,
             roots=[top[0] for top in tops],
+            with_low=True,
         )
+        full: dict[int, _Row] = {}
         groups: dict[int, list[_Row]] = {}
-        for row in below:
-            groups.setdefault(row[2], []).append(row)
+        for row in found:
+            if row[3] == 0:
+                full[row[0]] = row
+            else:
+                groups.setdefault(row[2], []).append(row)
         cut_from = len(tops)
-        if len(below) >= total_limit:
-            last_root = below[-1][2]
-            cut_from = next(i for i, top in enumerate(tops) if top[0] == last_root)
+        if len(found) >= limit:
+            # The scan stopped inside the block of the last top at or before its last row.
+            last_path = found[-1][_PATH]
+            cut_from = 0
+            for index, top in enumerate(tops):
+                if top[_PATH] > last_path:
+                    break
+                cut_from = index
 
         def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
-            block = [top, *groups.get(top[0], ())]
+            head = full.get(top[0])
+            if head is None:
+                # Hidden since the keyset scan (concurrent change), or past the cut.
+                return [], index < cut_from
+            block = [head, *groups.get(top[0], ())]
             return block, index < cut_from and len(block) <= room
 
         return blocks
