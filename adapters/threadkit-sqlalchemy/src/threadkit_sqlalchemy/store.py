@@ -1163,9 +1163,12 @@ class SqlCommentStore:
         One range scan: the visible top-level rows in the range are exactly
         ``tops`` (the keyset scan's), each followed by its descendants. When
         the scan stops at its limit, the block it stopped in and every later
-        one may be incomplete.
+        one may be incomplete. ``total_limit + 1`` rows are enough: the
+        blocks before the one the scan stopped in hold at most
+        ``total_limit`` rows, and that block cannot fit beside them (or, when
+        it is the first, is cut at ``total_limit``).
         """
-        limit = total_limit + len(tops)
+        limit = total_limit + 1
         found = self._descendants(
             conn,
             thread_id,
