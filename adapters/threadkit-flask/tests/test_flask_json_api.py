@@ -225,3 +225,18 @@ def test_moderator_marks_spam_and_deletes(client: FlaskClient, app) -> None:
     assert [held["id"]] == [c["id"] for c in queue["comments"]]
     gone = post_json(mod, f"/api/comments/{held['id']}/moderation", {"decision": "delete"})
     assert {"comment": None} == gone.get_json()
+
+
+def test_total_limit_caps_the_comments_of_a_page(client: FlaskClient) -> None:
+    """total_limit bounds how many comments one page holds; bad values are a 422."""
+    top = new_comment(client, body="top")
+    for number in range(4):
+        post_json(client, f"/api/comments/{top['id']}/replies", {"body": f"r{number}", "name": "D"})
+    small = client.get("/comments/api/threads/post-1?total_limit=3").get_json()
+    assert 2 == len(small["comments"][0]["replies"])
+    assert 2 == small["comments"][0]["more_replies"]
+    whole = client.get("/comments/api/threads/post-1?total_limit=2000").get_json()
+    assert 4 == len(whole["comments"][0]["replies"])
+    for bad in ("0", "-1", "abc"):
+        response = client.get(f"/comments/api/threads/post-1?total_limit={bad}")
+        assert (422, "total_limit") == (response.status_code, response.get_json()["field"])
