@@ -27,7 +27,7 @@ What it does, all in one temporary folder that it deletes at the end:
    clock moves 16 s per reading, so it queries the store and never trips;
 4. measures, in rounds that alternate between the systems (best of
    ``--rounds``): every comment of the thread as JSON (Isso: one
-   ``GET /?uri=``; threadkit: every page, ``limit=200``, plus any
+   ``GET /?uri=``; threadkit: every page, ``limit=200&total_limit=2000``, plus any
    ``/replies`` pages), the first page (Isso: ``limit=20&nested_limit=5``;
    threadkit: the default page, up to 20 top-level comments and 500 in all),
    and posting (half replies), in comments per second;
@@ -441,7 +441,8 @@ def serve_threadkit(db: str, port: int) -> None:
 def tk_every_comment(port: int, key: str) -> int:
     """Read every comment of a threadkit thread page by page; return how many."""
     seen: set[int] = set()
-    pending = [f"/comments/api/threads/{key}?limit=200"]
+    # Big pages (the API's total_limit cap) so a whole-thread read takes few requests.
+    pending = [f"/comments/api/threads/{key}?limit=200&total_limit=2000"]
     while pending:
         path = pending.pop()
         page = get_json(port, path)
@@ -451,10 +452,10 @@ def tk_every_comment(port: int, key: str) -> int:
             seen.add(node["id"])
             stack.extend(node["replies"])
             if node["more_replies"]:
-                pending.append(f"/comments/api/comments/{node['id']}/replies")
+                pending.append(f"/comments/api/comments/{node['id']}/replies?total_limit=2000")
         if page.get("next_cursor"):
             base = path.split("?", 1)[0]
-            glue = "?limit=200&" if "/threads/" in base else "?"
+            glue = "?limit=200&total_limit=2000&" if "/threads/" in base else "?total_limit=2000&"
             pending.append(f"{base}{glue}cursor={page['next_cursor']}")
     return len(seen)
 
