@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -11,40 +10,20 @@ from xml.sax.saxutils import escape
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from import_support import CLOCK, imported, shared_file
 
 import threadkit.importers.disqus
-from threadkit.clock import ManualClock
 from threadkit.errors import ValidationError
-from threadkit.importers import ImportFormatError, ImportReport, import_into
+from threadkit.importers import ImportFormatError, import_into
 from threadkit.importers.disqus import DisqusThread, identifier_key, link_path_key, read_disqus
 from threadkit.memory import MemoryStore
-from threadkit.models import Comment, Status
+from threadkit.models import Status
 from threadkit.text import clean_name
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-CLOCK = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-
-
-def shared_file(relative: str) -> Path:
-    """Return a file of ../shared/data; skip without it, except under CI=true where it fails."""
-    path = DATA / relative
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the shared test data {path} is missing")
-        pytest.skip(f"shared test data not found at {path} (a plain clone has no ../shared)")
-    return path
 
 
 @pytest.fixture(scope="module")
 def disqus_xml() -> Path:
     return shared_file("disqus/disqus.xml")
-
-
-def imported(store: MemoryStore, report: ImportReport, old_id: str) -> Comment:
-    """Return the stored comment that came from Disqus post ``old_id``."""
-    comment = store.get_comment(report.ids[old_id])
-    assert comment is not None
-    return comment
 
 
 def doc(body: str) -> bytes:

@@ -3,46 +3,25 @@
 from __future__ import annotations
 
 import doctest
-import os
 import re
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import import_support
 import pytest
+from import_support import CLOCK, imported, shared_file
 
 import threadkit.importers.wordpress
-from threadkit.clock import ManualClock
-from threadkit.importers import ImportFormatError, ImportReport, import_into
+from threadkit.importers import ImportFormatError, import_into
 from threadkit.importers.wordpress import WordPressPost, path_key, read_wordpress, slug_key
 from threadkit.memory import MemoryStore
-from threadkit.models import Comment, Status
-
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-CLOCK = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
-
-
-def shared_file(relative: str) -> Path:
-    """Return a file of ../shared/data; skip without it, except under CI=true where it fails."""
-    path = DATA / relative
-    if not path.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the shared test data {path} is missing")
-        pytest.skip(f"shared test data not found at {path} (a plain clone has no ../shared)")
-    return path
+from threadkit.models import Status
 
 
 @pytest.fixture(scope="module")
 def wxr() -> Path:
     return shared_file("wordpress/themeunittestdata.wordpress.xml")
-
-
-def imported(store: MemoryStore, report: ImportReport, old_id: str) -> Comment:
-    """Return the stored comment that came from WordPress comment ``old_id``."""
-    comment = store.get_comment(report.ids[old_id])
-    assert comment is not None
-    return comment
 
 
 def wxr_doc(
@@ -89,7 +68,7 @@ def test_missing_shared_data_skips_outside_ci(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Without ../shared/data a test skips with the path in its reason when CI is not true."""
-    monkeypatch.setattr(sys.modules[__name__], "DATA", tmp_path)
+    monkeypatch.setattr(import_support, "DATA", tmp_path)
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="shared test data not found"):
         shared_file("wordpress/x.xml")
@@ -99,7 +78,7 @@ def test_missing_shared_data_fails_under_ci(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Under CI=true a missing ../shared/data fails the test instead of skipping it."""
-    monkeypatch.setattr(sys.modules[__name__], "DATA", tmp_path)
+    monkeypatch.setattr(import_support, "DATA", tmp_path)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
         shared_file("wordpress/x.xml")
