@@ -1,73 +1,85 @@
-"""The one rule: the core imports no web framework, no database driver and does no network IO."""
+"""The layering contracts in .importlinter hold, and each of them can fail.
+
+The rules themselves (the core imports no adapter, framework, driver or network
+library; adapters import no other adapter and no private module) are written
+once, in .importlinter; these tests run ``lint-imports`` on the real tree and on
+copies of a package with one bad import added.
+"""
 
 from __future__ import annotations
 
-import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-CORE = Path(__file__).resolve().parents[1] / "src" / "threadkit"
-
-BANNED = {
-    "flask",
-    "werkzeug",
-    "django",
-    "starlette",
-    "fastapi",
-    "sqlalchemy",
-    "alembic",
-    "sqlite3",
-    "psycopg",
-    "psycopg2",
-    "pymysql",
-    "MySQLdb",
-    "redis",
-    "requests",
-    "httpx",
-    "aiohttp",
-    "urllib3",
-    "authlib",
-    "socket",
-    "smtplib",
-    "ssl",
-    "http.client",
-    "urllib.request",
-}
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ROOT / "src" / "threadkit"
+AKISMET = ROOT / "adapters" / "threadkit-akismet" / "src" / "threadkit_akismet"
+CORE_RULE = "core-imports-no-adapter-framework-or-driver"
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+def lint_imports(*args: str, pythonpath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``lint-imports`` from the repository root (packages in ``pythonpath`` come first)."""
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    command = [sys.executable, "-c", "from importlinter.cli import lint_imports_command as c; c()"]
+    return subprocess.run(
+        [*command, "--no-logo", "--no-cache", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
-def banned_in(names: set[str]) -> set[str]:
-    return {
-        name
-        for name in names
-        if any(name == banned or name.startswith(banned + ".") for banned in BANNED)
-    }
+def test_the_tree_keeps_every_contract() -> None:
+    """The real code keeps all four layering contracts."""
+    result = lint_imports()
+    assert 0 == result.returncode, result.stdout + result.stderr
+    assert "4 kept, 0 broken" in result.stdout
 
 
-def test_core_sources_exist() -> None:
-    """The scan below looks at real files (an empty scan would prove nothing)."""
-    assert len(list(CORE.rglob("*.py"))) >= 5
+@pytest.mark.parametrize(
+    ("package", "bad_module", "contract"),
+    [
+        (CORE, "import flask\n", CORE_RULE),
+        (CORE, "import sqlite3\n", CORE_RULE),
+        (CORE, "from threadkit_flask import Threadkit\n", CORE_RULE),
+        (CORE, "from urllib.request import urlopen\n", "core-opens-no-connection"),
+        (CORE, "import http.client\n", "core-opens-no-connection"),
+        (AKISMET, "import threadkit_notify\n", "adapters-are-independent"),
+        (AKISMET, "from threadkit import _rules\n", "private-modules-stay-private"),
+        (AKISMET, "from threadkit.testing import _store_kit\n", "private-modules-stay-private"),
+    ],
+    ids=["core-flask", "core-sqlite3", "core-adapter", "core-urlopen", "core-http-client",
+         "adapter-adapter", "adapter-private", "adapter-private-testing"],
+)
+def test_a_bad_import_breaks_its_contract(
+    tmp_path: Path, package: Path, bad_module: str, contract: str
+) -> None:
+    """A copy of a package with one forbidden import added fails that contract."""
+    copy = tmp_path / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "bad_import.py").write_text(bad_module, encoding="utf-8")
+    result = lint_imports("--contract", contract, pythonpath=tmp_path)
+    assert 1 == result.returncode, result.stdout + result.stderr
+    assert f"{package.name}.bad_import" in result.stdout
+    assert "0 kept, 1 broken" in result.stdout
 
 
-@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
-def test_core_module_imports_nothing_banned(path: Path) -> None:
-    """No core module imports a web framework, DB driver or network library."""
-    assert set() == banned_in(imported_modules(path))
-
-
-def test_the_check_catches_a_banned_import(tmp_path: Path) -> None:
-    """The checker itself flags a forbidden import (so the rule can fail)."""
-    sample = tmp_path / "bad.py"
-    sample.write_text("import sqlalchemy.orm\nfrom flask import Flask\nimport json\n")
-    assert {"sqlalchemy.orm", "flask"} == banned_in(imported_modules(sample))
+def test_an_allowed_import_keeps_the_contracts(tmp_path: Path) -> None:
+    """urllib.parse and http.HTTPStatus stay allowed in the core (the check is not too broad)."""
+    copy = tmp_path / CORE.name
+    shutil.copytree(CORE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "fine_import.py").write_text(
+        "from http import HTTPStatus\nfrom urllib.parse import quote\n", encoding="utf-8"
+    )
+    result = lint_imports(pythonpath=tmp_path)
+    assert 0 == result.returncode, result.stdout + result.stderr
