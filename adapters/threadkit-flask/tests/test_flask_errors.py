@@ -194,7 +194,7 @@ class DownStore(MemoryStore):
 
 def test_storage_down_is_503_and_page_still_renders() -> None:
     """An unreachable store gives 503 problems; a host page still renders with a notice."""
-    app = create_app(CommentEngine(DownStore()))
+    app = create_app(CommentEngine(DownStore()), config={"THREADKIT_ALLOW_EMPTY_PIPELINE": True})
     client = app.test_client()
     response = client.get("/comments/api/threads/post-1")
     assert (503, "storage_unavailable") == (response.status_code, problem(response)["code"])
@@ -253,7 +253,7 @@ def test_no_bad_input_at_any_route_gives_500(app: Flask, client: FlaskClient) ->
 
 def test_form_post_while_storage_down_is_503_page() -> None:
     """A no-JS post while the store is down answers a 503 page that keeps the typed text."""
-    app = create_app(CommentEngine(DownStore()))
+    app = create_app(CommentEngine(DownStore()), config={"THREADKIT_ALLOW_EMPTY_PIPELINE": True})
     client = app.test_client()
     token = client.get("/comments/api/me").get_json()["csrf_token"]
     response = client.post(

@@ -14,7 +14,7 @@ from threadkit.memory import MemoryStore
 
 def test_state_lives_in_app_extensions() -> None:
     """init_app keeps its state in app.extensions["threadkit"], not on the extension."""
-    ext = ThreadKit(engine=CommentEngine(MemoryStore()))
+    ext = ThreadKit(store=MemoryStore())
     app = Flask(__name__)
     app.secret_key = "s"
     ext.init_app(app)
@@ -28,6 +28,7 @@ def test_one_extension_serves_two_apps_with_their_own_engines() -> None:
     first, second = Flask("first"), Flask("second")
     for app in (first, second):
         app.secret_key = "s"
+        app.config["THREADKIT_THREAD_POLICY"] = "any"  # posts to a key no page rendered
     second.config["THREADKIT_URL_PREFIX"] = "/talk"
     store_one, store_two = MemoryStore(), MemoryStore()
     ext.init_app(first, store=store_one)

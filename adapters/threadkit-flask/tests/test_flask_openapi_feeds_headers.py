@@ -121,11 +121,11 @@ def test_security_headers_on_threadkit_responses(client: FlaskClient) -> None:
 
 
 def test_app_security_headers_opt_in(engine: CommentEngine) -> None:
-    """THREADKIT_APP_SECURITY_HEADERS adds the CSP and nosniff to the host's own pages."""
-    plain = create_app(engine).test_client().get("/posts/post-1")
+    """THREADKIT_APP_SECURITY_HEADERS adds the CSP and nosniff to host pages without a thread."""
+    plain = create_app(engine).test_client().get("/")
     assert "Content-Security-Policy" not in plain.headers
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
-    page = app.test_client().get("/posts/post-1")
+    page = app.test_client().get("/")
     assert "nosniff" == page.headers["X-Content-Type-Options"]
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
 

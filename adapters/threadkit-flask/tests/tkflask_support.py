@@ -73,6 +73,10 @@ def create_app(
     """Build a host app with threadkit set up on it."""
     app = Flask(__name__)
     app.config.update(SECRET_KEY="test secret", TESTING=True)
+    # The tests post to threads no page rendered and build absolute links for the
+    # test client's host: say so explicitly (test_flask_safe_defaults.py pins the
+    # defaults, which refuse new keys and need a configured base URL).
+    app.config.update(THREADKIT_THREAD_POLICY="any", THREADKIT_BASE_URL="http://localhost")
     app.config.update(config or {})
     chosen = (
         list(providers)

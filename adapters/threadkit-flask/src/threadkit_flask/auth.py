@@ -4,16 +4,17 @@
 provider ``<name>``: the values it must remember (state, PKCE verifier,
 nonce) go into the signed session and the browser goes to the provider.
 ``GET <prefix>/auth/<name>/callback`` is the one callback URL of that
-provider (register it with them); it pops the saved values (single use),
-lets the provider check everything, remembers the identity and goes back to
-``next`` (same-origin only). ``POST <prefix>/auth/logout`` forgets it.
+provider (register it with them; it is built on ``THREADKIT_BASE_URL`` or
+``SERVER_NAME``, never on the request's ``Host``); it pops the saved values
+(single use), lets the provider check everything, remembers the identity and
+goes back to ``next`` (same-origin only). ``POST <prefix>/auth/logout`` forgets it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, session
 from werkzeug.wrappers import Response
 
 from threadkit.errors import AuthenticationRequiredError, NotFoundError
@@ -21,6 +22,7 @@ from threadkit.ports import RedirectIdentityProvider
 from threadkit.redirects import safe_next
 
 from . import csrf, visitors
+from .external import external_url_for
 from .problems import HTTPProblem
 from .state import get_state
 
@@ -38,7 +40,9 @@ def _provider(name: str) -> RedirectIdentityProvider:
 
 
 def _callback_uri(name: str) -> str:
-    return url_for(f"{get_state().blueprint_name}.auth_callback", name=name, _external=True)
+    # From configuration, never the Host header: a spoofed host must not become the
+    # redirect_uri a provider sends the authorization code to.
+    return external_url_for(f"{get_state().blueprint_name}.auth_callback", name=name)
 
 
 # A failed login is not an HTTP authentication challenge (there is no

@@ -7,13 +7,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["DEFAULT_CSP", "DEFAULTS", "Settings", "read_settings"]
+__all__ = [
+    "DEFAULT_CSP",
+    "DEFAULTS",
+    "THREAD_POLICIES",
+    "Settings",
+    "ThreadPolicy",
+    "read_settings",
+]
+
+ThreadPolicy = str | Callable[[str], bool]
+"""Which thread keys take comments: a name from :data:`THREAD_POLICIES`, or ``key -> bool``."""
+
+THREAD_POLICIES = ("rendered", "existing", "any")
+"""Named thread policies: threads a page rendered or that exist, only existing ones, any key."""
 
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -28,6 +42,7 @@ DEFAULTS: Mapping[str, Any] = {
     "THREADKIT_CSRF_HEADER": "X-Threadkit-CSRF",
     "THREADKIT_CORS_ORIGINS": (),
     "THREADKIT_CSP": DEFAULT_CSP,
+    "THREADKIT_EMBED_SECURITY_HEADERS": True,
     "THREADKIT_APP_SECURITY_HEADERS": False,
     "THREADKIT_HARDEN_SESSION_COOKIE": True,
     "THREADKIT_SECRET_KEY": None,
@@ -36,6 +51,9 @@ DEFAULTS: Mapping[str, Any] = {
     "THREADKIT_FEED_LIMIT": 50,
     "THREADKIT_QUEUE_PAGE_SIZE": 50,
     "THREADKIT_INCLUDE_ASSETS": True,
+    "THREADKIT_BASE_URL": None,
+    "THREADKIT_THREAD_POLICY": "rendered",
+    "THREADKIT_ALLOW_EMPTY_PIPELINE": False,
 }
 """Default value of every key; ``init_app`` fills in the ones the app left unset."""
 
@@ -49,14 +67,19 @@ class Settings:
     bodies get 413 before they are read); ``csrf_header`` is the header JSON
     writes carry the anti-CSRF token in; ``cors_origins`` is the allowlist
     that turns CORS on for the JSON API (empty: off); ``csp`` is the
-    Content-Security-Policy sent with the extension's pages and, when
-    ``app_security_headers`` is true, with every response of the app;
+    Content-Security-Policy sent with the extension's pages, with the host's
+    pages that render a thread when ``embed_security_headers`` is true (the
+    default) and with every response of the app when
+    ``app_security_headers`` is true;
     ``harden_session_cookie`` makes the session cookie ``SameSite=Lax`` and
     ``Secure`` over https; ``secret_key`` signs emailed links (default: the
     app's ``SECRET_KEY``); the ``*_ttl`` values say how long those links live;
     ``feed_limit`` and ``queue_page_size`` size feeds and the moderation
     queue; ``include_assets`` makes ``threadkit.thread()`` emit the stylesheet
-    and script tags itself.
+    and script tags itself; ``base_url`` is the origin absolute links are
+    built from (``None``: ``SERVER_NAME``, never the request's ``Host``);
+    ``thread_policy`` decides which thread keys accept comments;
+    ``allow_empty_pipeline`` lets an engine without moderation steps run.
     """
 
     url_prefix: str = "/comments"
@@ -64,6 +87,7 @@ class Settings:
     csrf_header: str = "X-Threadkit-CSRF"
     cors_origins: frozenset[str] = frozenset()
     csp: str = DEFAULT_CSP
+    embed_security_headers: bool = True
     app_security_headers: bool = False
     harden_session_cookie: bool = True
     secret_key: str | bytes | None = None
@@ -72,6 +96,9 @@ class Settings:
     feed_limit: int = 50
     queue_page_size: int = 50
     include_assets: bool = True
+    base_url: str | None = None
+    thread_policy: ThreadPolicy = "rendered"
+    allow_empty_pipeline: bool = False
 
 
 def _seconds(value: object, key: str) -> timedelta:
@@ -96,6 +123,28 @@ def _origins(value: object) -> frozenset[str]:
     return frozenset(str(origin).rstrip("/") for origin in value)
 
 
+def _base_url(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value).rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+        raise ValueError(
+            "THREADKIT_BASE_URL must be the site's origin, such as 'https://blog.example.org' "
+            f"(scheme and host, optional port, no path), got {value!r}"
+        )
+    return text
+
+
+def _thread_policy(value: object) -> ThreadPolicy:
+    if callable(value) or value in THREAD_POLICIES:
+        return value
+    raise ValueError(
+        f"THREADKIT_THREAD_POLICY must be one of {', '.join(map(repr, THREAD_POLICIES))} "
+        f"or a callable taking a thread key and returning a bool, got {value!r}"
+    )
+
+
 def read_settings(config: Mapping[str, Any]) -> Settings:
     """Build :class:`Settings` from a Flask config, with defaults for missing keys."""
 
@@ -111,6 +160,7 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
         csrf_header=str(get("THREADKIT_CSRF_HEADER")),
         cors_origins=_origins(get("THREADKIT_CORS_ORIGINS")),
         csp=str(get("THREADKIT_CSP")),
+        embed_security_headers=bool(get("THREADKIT_EMBED_SECURITY_HEADERS")),
         app_security_headers=bool(get("THREADKIT_APP_SECURITY_HEADERS")),
         harden_session_cookie=bool(get("THREADKIT_HARDEN_SESSION_COOKIE")),
         secret_key=get("THREADKIT_SECRET_KEY"),
@@ -125,4 +175,7 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
             get("THREADKIT_QUEUE_PAGE_SIZE"), "THREADKIT_QUEUE_PAGE_SIZE"
         ),
         include_assets=bool(get("THREADKIT_INCLUDE_ASSETS")),
+        base_url=_base_url(get("THREADKIT_BASE_URL")),
+        thread_policy=_thread_policy(get("THREADKIT_THREAD_POLICY")),
+        allow_empty_pipeline=bool(get("THREADKIT_ALLOW_EMPTY_PIPELINE")),
     )

@@ -16,12 +16,15 @@ from flask import Flask, Response, request, url_for
 from threadkit.clock import SystemClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
+from threadkit.moderation import Pipeline, default_pipeline
 from threadkit.ports import Clock, CommentStore, IdentityProvider
 from threadkit.signing import TokenSigner
 
 from . import rendering
 from .blueprint import make_blueprint
-from .config import DEFAULTS, read_settings
+from .config import DEFAULTS, Settings, read_settings
+from .external import external_url_for
+from .sealing import Sealer
 from .security import SESSION_INTERFACE_TYPES, HardenedSessionInterface, add_security_headers
 from .state import EXTENSION_KEY, ModeratorCheck, ThreadKitState, get_state
 
@@ -35,11 +38,11 @@ def _nobody_moderates(identity: object) -> bool:
 class ThreadKit:
     """A comment section for Flask apps.
 
-    Give it an engine (or a store, and it builds a default engine around it)
-    and a list of identity providers, then call ``{{ threadkit.thread("post-42",
-    title=..., url=...) }}`` in any template::
+    Give it a store (it builds an engine with the default moderation
+    pipeline around it) or an engine, and a list of identity providers, then
+    call ``{{ threadkit.thread("post-42", title=..., url=...) }}`` in any
+    template::
 
-        from threadkit.engine import CommentEngine
         from threadkit.memory import MemoryStore
         from threadkit_flask import ThreadKit
 
@@ -48,7 +51,8 @@ class ThreadKit:
         def create_app():
             app = Flask(__name__)
             app.secret_key = "..."
-            comments.init_app(app, engine=CommentEngine(MemoryStore()))
+            app.config["THREADKIT_BASE_URL"] = "https://blog.example.org"
+            comments.init_app(app, store=MemoryStore())
             return app
 
     Arguments given here are defaults for every ``init_app`` call; arguments
@@ -57,7 +61,9 @@ class ThreadKit:
     form). ``is_moderator`` receives the logged-in identity (or ``None``) and
     decides who moderates; by default nobody does. ``notices`` are short
     ``(text, link)`` pairs shown under the comment form (for example a spam
-    service's privacy notice).
+    service's privacy notice). ``pipeline`` is the moderation pipeline of an
+    engine built around ``store`` (default:
+    :func:`threadkit.moderation.default_pipeline`).
     """
 
     def __init__(
@@ -70,9 +76,11 @@ class ThreadKit:
         is_moderator: ModeratorCheck | None = None,
         notices: Iterable[tuple[str, str | None]] = (),
         clock: Clock | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
         self._engine = engine
         self._store = store
+        self._pipeline = pipeline
         self._providers = providers
         self._is_moderator = is_moderator
         self._notices = tuple(notices)
@@ -90,8 +98,13 @@ class ThreadKit:
         is_moderator: ModeratorCheck | None = None,
         notices: Iterable[tuple[str, str | None]] | None = None,
         clock: Clock | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
         """Set up threadkit on ``app``: routes, template helper, headers.
+
+        Given a ``store`` (and no ``engine``), the engine it builds runs
+        ``pipeline``, by default :func:`~threadkit.moderation.default_pipeline`
+        (size limits, honeypot, flood control, duplicates, link limit).
 
         Configuration keys (all optional, read once here):
 
@@ -106,10 +119,12 @@ class ThreadKit:
             Origins (``"https://example.org"``) allowed to call the JSON API
             from the browser; empty turns CORS off.
         ``THREADKIT_CSP`` (:data:`~threadkit_flask.config.DEFAULT_CSP`)
-            Content-Security-Policy of threadkit's own responses.
-        ``THREADKIT_APP_SECURITY_HEADERS`` (False)
+            Content-Security-Policy of threadkit's own responses (``""``: none).
+        ``THREADKIT_EMBED_SECURITY_HEADERS`` (True)
             Also send that CSP and ``X-Content-Type-Options: nosniff`` with
-            every response of the app that has none (recommended).
+            every host page that renders a thread and has none of its own.
+        ``THREADKIT_APP_SECURITY_HEADERS`` (False)
+            Send them with every response of the app that has none.
         ``THREADKIT_HARDEN_SESSION_COOKIE`` (True)
             With Flask's default session, make the cookie ``SameSite=Lax``
             when ``SESSION_COOKIE_SAMESITE`` is unset and ``Secure`` when the
@@ -123,6 +138,16 @@ class ThreadKit:
         ``THREADKIT_INCLUDE_ASSETS`` (True)
             ``threadkit.thread()`` includes the stylesheet and script tags;
             set False and call ``threadkit.assets()`` in your ``<head>``.
+        ``THREADKIT_BASE_URL`` (None: ``SERVER_NAME``)
+            The site's origin (``"https://blog.example.org"``) that login
+            callbacks, feed links and emailed links are built on; never
+            taken from the request's ``Host`` header.
+        ``THREADKIT_THREAD_POLICY`` (``"rendered"``)
+            Which threads take comments: ``"rendered"`` (existing ones, or
+            one a page rendered), ``"existing"``, ``"any"`` or a callable
+            ``key -> bool``. See :mod:`threadkit_flask.thread_policy`.
+        ``THREADKIT_ALLOW_EMPTY_PIPELINE`` (False)
+            Run an engine whose moderation pipeline has no steps.
         """
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("threadkit is already set up on this app")
@@ -134,7 +159,11 @@ class ThreadKit:
         if engine is None:
             if store is None:
                 raise TypeError("ThreadKit needs an engine (or a store to build one around)")
-            engine = CommentEngine(store)
+            chosen_pipeline = pipeline if pipeline is not None else self._pipeline
+            if chosen_pipeline is None:
+                chosen_pipeline = default_pipeline(store)
+            engine = CommentEngine(store, pipeline=chosen_pipeline)
+        _check_pipeline(engine, settings)
         chosen = list(providers if providers is not None else self._providers or ())
         if providers is None and self._providers is None:
             chosen = [AnonymousProvider()]
@@ -157,6 +186,7 @@ class ThreadKit:
             providers=by_name,
             is_moderator=is_moderator or self._is_moderator or _nobody_moderates,
             signer=TokenSigner(secret),
+            sealer=Sealer(secret, app.config.get("SECRET_KEY_FALLBACKS") or ()),
             clock=clock or self._clock or getattr(engine, "clock", None) or SystemClock(),
             notices=tuple(notices if notices is not None else self._notices),
         )
@@ -167,7 +197,7 @@ class ThreadKit:
             SESSION_INTERFACE_TYPES
         ):
             app.session_interface = HardenedSessionInterface()
-        if settings.app_security_headers:
+        if settings.app_security_headers or settings.embed_security_headers:
             app.after_request(_app_headers)
 
     # -------------------------------------------------------------- helpers
@@ -190,7 +220,10 @@ class ThreadKit:
             now=state.clock.now(),
             ttl=state.settings.moderate_link_ttl,
         )
-        return url_for(f"{state.blueprint_name}.moderate_link", token=token, _external=external)
+        endpoint = f"{state.blueprint_name}.moderate_link"
+        return (
+            external_url_for(endpoint, token=token) if external else url_for(endpoint, token=token)
+        )
 
     @staticmethod
     def unsubscribe_link(comment_id: int, *, external: bool = True) -> str:
@@ -206,14 +239,36 @@ class ThreadKit:
             now=state.clock.now(),
             ttl=state.settings.unsubscribe_link_ttl,
         )
-        return url_for(f"{state.blueprint_name}.unsubscribe", token=token, _external=external)
+        endpoint = f"{state.blueprint_name}.unsubscribe"
+        return (
+            external_url_for(endpoint, token=token) if external else url_for(endpoint, token=token)
+        )
 
 
 def _template_globals() -> dict[str, Any]:
     return {"threadkit": rendering.TemplateHelper(get_state())}
 
 
+def _check_pipeline(engine: CommentEngine, settings: Settings) -> None:
+    pipeline = getattr(engine, "pipeline", None)
+    if settings.allow_empty_pipeline or getattr(pipeline, "steps", True):
+        return
+    raise RuntimeError(
+        "the engine given to threadkit has no moderation steps, so nothing would stop "
+        "floods, duplicates or spam: build it with pipeline=default_pipeline(store) "
+        "(threadkit.moderation), pass store= instead of engine=, or set "
+        "THREADKIT_ALLOW_EMPTY_PIPELINE = True to run without moderation on purpose"
+    )
+
+
 def _app_headers(response: Response) -> Response:
-    if request.blueprint != get_state().blueprint_name:
-        add_security_headers(response, get_state().settings.csp)
+    """Security headers for host pages: every one, or those that rendered a thread."""
+    state = get_state()
+    if request.blueprint == state.blueprint_name:
+        return response  # the blueprint's own hook already added them
+    settings = state.settings
+    # page_context counts the threads a request renders in this environ key.
+    rendered_thread = bool(request.environ.get("threadkit.renders"))
+    if settings.app_security_headers or (settings.embed_security_headers and rendered_thread):
+        add_security_headers(response, settings.csp)
     return response

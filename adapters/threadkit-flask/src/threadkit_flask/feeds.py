@@ -4,6 +4,10 @@ Entry content is the comment's sanitized HTML, sent as escaped text
 (``type="html"``), so a feed reader shows exactly what the page shows. The
 XML is built with :mod:`xml.etree.ElementTree`, which escapes every value;
 characters XML cannot carry (NUL and other C0 controls) are dropped.
+
+Every absolute URL and the feed ids come from ``THREADKIT_BASE_URL`` (or
+``SERVER_NAME``), never from the request's ``Host`` header, so a publicly
+cached feed is the same whoever asked for it first.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response
 
 from threadkit.models import Comment, Thread
 from threadkit.serialization import iso_utc
 
+from .external import absolute, base_url, external_url_for
 from .rendering import http_url
 from .state import get_state
 
@@ -81,7 +87,7 @@ def atom_feed(
 def _absolute(url: str) -> str | None:
     """Return an http(s) URL for a thread's ``url`` (a path is taken as on this host)."""
     if url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return request.host_url.rstrip("/") + url
+        return absolute(url)
     return http_url(url)
 
 
@@ -93,7 +99,7 @@ def _response(document: bytes) -> Response:
 
 
 def _feed_id() -> str:
-    return f"tag:{request.host.split(':')[0] or 'localhost'},2026:threadkit"
+    return f"tag:{urlsplit(base_url()).hostname or 'localhost'},2026:threadkit"
 
 
 def recent_feed() -> Response:
@@ -104,7 +110,7 @@ def recent_feed() -> Response:
     document = atom_feed(
         feed_id=f"{_feed_id()}:recent",
         title="Recent comments",
-        self_url=url_for(f"{state.blueprint_name}.feed_recent", _external=True),
+        self_url=external_url_for(f"{state.blueprint_name}.feed_recent"),
         alternate=None,
         comments=comments,
         threads=threads,
@@ -123,7 +129,7 @@ def thread_feed(key: str) -> Response:
     document = atom_feed(
         feed_id=f"{_feed_id()}:thread:{key}",
         title=f"Comments on {thread.title or key}",
-        self_url=url_for(f"{state.blueprint_name}.feed_thread", key=key, _external=True),
+        self_url=external_url_for(f"{state.blueprint_name}.feed_thread", key=key),
         alternate=_absolute(thread.url),
         comments=comments,
         threads={key: thread},

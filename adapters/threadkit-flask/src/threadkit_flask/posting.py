@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from threadkit.errors import AuthenticationRequiredError
 from threadkit.models import Comment, Identity, Submission
 
-from . import rendering, visitors
+from . import rendering, thread_policy, visitors
 from .state import ThreadKitState
 
 __all__ = ["author_for_post", "post_comment"]
@@ -41,6 +41,7 @@ def post_comment(
     meta_token: str | None,
 ) -> Comment:
     """Post ``submission`` to thread ``key`` as whoever is asking; return the stored comment."""
+    thread_policy.check_may_post(state, key, meta_token)
     author = author_for_post(state, fields)
     title, url = rendering.thread_meta(state, key, meta_token)
     return state.engine.post(

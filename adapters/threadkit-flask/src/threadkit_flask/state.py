@@ -20,6 +20,7 @@ from threadkit.ports import (
 from threadkit.signing import TokenSigner
 
 from .config import Settings
+from .sealing import Sealer
 
 __all__ = ["EXTENSION_KEY", "ModeratorCheck", "ThreadKitState", "get_state"]
 
@@ -32,13 +33,18 @@ ModeratorCheck = Callable[[Identity | None], bool]
 
 @attrs.frozen
 class ThreadKitState:
-    """Everything the routes of one app need: engine, settings, providers, signer."""
+    """Everything the routes of one app need: engine, settings, providers, signer, sealer.
+
+    ``signer`` signs tokens (emailed links, thread metadata); ``sealer``
+    encrypts the personal data kept in the session.
+    """
 
     engine: CommentEngine
     settings: Settings
     providers: Mapping[str, IdentityProvider]
     is_moderator: ModeratorCheck
     signer: TokenSigner
+    sealer: Sealer
     clock: Clock
     notices: tuple[tuple[str, str | None], ...] = ()
     blueprint_name: str = "threadkit"

@@ -5,6 +5,11 @@ an identity from a redirect login (social providers) kept in the signed
 session, then the anonymous form identity (``<form provider>:<browser id>``),
 so a browser that posted anonymously may edit and delete its own comments
 within the edit window, and nobody else can.
+
+What the session holds about a person (a redirect login's identity, the name /
+email / website an anonymous commenter typed) is encrypted with the state's
+:class:`~threadkit_flask.sealing.Sealer`: the cookie is signed but readable, so
+those values never sit in it in clear. The browser id and CSRF token are random.
 """
 
 from __future__ import annotations
@@ -39,12 +44,13 @@ BROWSER_KEY = "threadkit_browser"
 """Session key of the random browser id."""
 
 LOGIN_KEY = "threadkit_login"
-"""Session key of the identity a redirect login vouched for."""
+"""Session key of the identity a redirect login vouched for (encrypted)."""
 
 AUTHOR_KEY = "threadkit_author"
-"""Session key of the name / email / website an anonymous commenter last typed."""
+"""Session key of the name / email / website an anonymous commenter last typed (encrypted)."""
 
 _CACHE_KEY = "threadkit.identity"
+_AUTHOR_CACHE_KEY = "threadkit.author"
 _IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "verified")
 
 
@@ -64,7 +70,8 @@ def _identity_to_session(identity: Identity) -> dict[str, Any]:
     return {name: getattr(identity, name) for name in _IDENTITY_FIELDS}
 
 
-def _identity_from_session(value: object) -> Identity | None:
+def _identity_from_session(sealed: object) -> Identity | None:
+    value = get_state().sealer.open(sealed)
     if not isinstance(value, Mapping):
         return None
     provider, subject, name = value.get("provider"), value.get("subject"), value.get("name")
@@ -95,7 +102,7 @@ def remember_login(identity: Identity) -> None:
     The CSRF token is renewed too, so a token known before the login (planted
     with a cookie, say) cannot act as the logged-in reader.
     """
-    session[LOGIN_KEY] = _identity_to_session(identity)
+    session[LOGIN_KEY] = get_state().sealer.seal(_identity_to_session(identity))
     # A new login gets a new CSRF token: one planted or seen before it is worthless.
     session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
@@ -107,25 +114,35 @@ def forget_login() -> None:
     session.pop(AUTHOR_KEY, None)
     session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
+    request.environ.pop(_AUTHOR_CACHE_KEY, None)
 
 
 def remember_author(fields: Mapping[str, str]) -> None:
     """Remember what an anonymous commenter typed, to fill the form in next time.
 
-    The session is only written when the details changed: an unchanged session
-    is not signed again and sends no new cookie (a regular's every post).
+    The details are encrypted in the session, and only written when they
+    changed: an unchanged session is not sealed and signed again and sends no
+    new cookie (a regular's every post).
     """
     value = {key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)}
-    if session.get(AUTHOR_KEY) != value:
-        session[AUTHOR_KEY] = value
+    if remembered_author() != value:
+        session[AUTHOR_KEY] = get_state().sealer.seal(value)
+        request.environ[_AUTHOR_CACHE_KEY] = dict(value)
 
 
 def remembered_author() -> dict[str, str]:
     """Return the name / email / website this browser last typed, for the form's initial values."""
-    value = session.get(AUTHOR_KEY)
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+    # Opened once per request: a page with several threads asks more than once.
+    cached: dict[str, str] | None = request.environ.get(_AUTHOR_CACHE_KEY)
+    if cached is None:
+        value = get_state().sealer.open(session.get(AUTHOR_KEY))
+        cached = (
+            {str(k): v for k, v in value.items() if isinstance(v, str)}
+            if isinstance(value, Mapping)
+            else {}
+        )
+        request.environ[_AUTHOR_CACHE_KEY] = cached
+    return dict(cached)
 
 
 def logged_in_identity() -> Identity | None:
