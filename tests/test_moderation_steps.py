@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import threadkit.moderation
 import threadkit.moderation.keywords
+from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.memory import MemoryStore
 from threadkit.models import (
     Action,
@@ -137,14 +138,10 @@ def test_docstring_examples_run(module: object) -> None:
 # --------------------------------------------------------------------------- SizeLimits
 
 
-def test_body_exactly_at_the_character_limit_passes() -> None:
-    """A body of exactly body_chars characters is accepted."""
-    assert Verdict.accept() == SizeLimits().check(candidate("x" * 10_000))
-
-
-def test_body_one_character_over_the_limit_is_rejected_with_sizes() -> None:
-    """One character over body_chars rejects, and the message names limit and size."""
-    verdict = SizeLimits().check(candidate("x" * 10_001))
+def test_body_character_limit_is_off_by_default_and_works_when_set() -> None:
+    """By default only bytes count; a body_chars limit, when set, rejects one over."""
+    assert Verdict.accept() == SizeLimits().check(candidate("x" * 20_000))
+    verdict = SizeLimits(body_chars=10_000).check(candidate("x" * 10_001))
     expected = Reason(
         "size-limits",
         "body_too_long",
@@ -153,18 +150,24 @@ def test_body_one_character_over_the_limit_is_rejected_with_sizes() -> None:
     assert (Action.REJECT, (expected,)) == (verdict.action, verdict.reasons)
 
 
+def test_default_byte_limit_is_the_comment_limit() -> None:
+    """The default body_bytes is COMMENT_MAX_BYTES: the step and the engine agree."""
+    assert COMMENT_MAX_BYTES == SizeLimits().body_bytes
+
+
 def test_body_exactly_at_the_byte_limit_passes() -> None:
-    """A body of exactly 32 KiB of UTF-8 (8,192 four-byte emoji) is accepted."""
-    assert Verdict.accept() == SizeLimits().check(candidate("😀" * 8_192))
+    """A body of exactly COMMENT_MAX_BYTES of UTF-8 (four-byte emoji and ASCII) is accepted."""
+    body = "😀" * 1_000 + "x" * (COMMENT_MAX_BYTES - 4_000)
+    assert Verdict.accept() == SizeLimits().check(candidate(body))
 
 
 def test_body_one_byte_over_the_byte_limit_is_rejected() -> None:
     """One byte over body_bytes rejects with body_too_large, though the characters fit."""
-    verdict = SizeLimits().check(candidate("😀" * 8_192 + "a"))
+    verdict = SizeLimits().check(candidate("😀" * 1_000 + "x" * (COMMENT_MAX_BYTES - 3_999)))
     expected = Reason(
         "size-limits",
         "body_too_large",
-        "The comment takes 32,769 bytes in UTF-8; the limit is 32,768.",
+        "The comment takes 65,536 bytes in UTF-8; the limit is 65,535.",
     )
     assert (Action.REJECT, (expected,)) == (verdict.action, verdict.reasons)
 
@@ -189,7 +192,7 @@ def test_a_single_emoji_is_not_blank() -> None:
     ("field", "limit", "expected"),
     [
         ("name", 100, ["name_too_long"]),
-        ("url", 500, ["url_too_long"]),
+        ("url", 2_000, ["url_too_long", "url_too_large"]),
         ("email", 254, ["email_too_long", "email_too_large"]),
     ],
 )
@@ -197,7 +200,7 @@ def test_author_fields_pass_at_their_limit_and_fail_one_over(
     field: str, limit: int, expected: list[str]
 ) -> None:
     """Name, URL and email pass at their default limit and are rejected one over."""
-    # An ASCII email is as many bytes as characters, so both of its limits trip.
+    # An ASCII email or URL is as many bytes as characters, so both of its limits trip.
     base = Identity("anonymous", "b", "Ada")
     at_limit_fields: dict[str, Any] = {field: "a" * limit}
     over_fields: dict[str, Any] = {field: "a" * (limit + 1)}

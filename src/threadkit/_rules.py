@@ -12,6 +12,7 @@ from .errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from .limits import utf8_size
 from .models import DELETED_AUTHOR as DELETED_AUTHOR
 from .models import Action, Actor, Comment, Reason, Status, Verdict, Visibility
 
@@ -94,19 +95,15 @@ def check_body(body: object, *, max_bytes: int) -> str:
         raise ValidationError(
             "invalid_body", "The comment must not contain NUL characters.", field="body"
         )
-    try:
-        size = len(body.encode("utf-8"))
-        surrogates = False
-    except UnicodeEncodeError:
-        size = len(body.encode("utf-8", "surrogatepass"))
-        surrogates = True
+    size = utf8_size(body)
     if size > max_bytes:
         raise ValidationError(
             "body_too_large",
-            f"The comment is {size} bytes long; the limit is {max_bytes} bytes.",
+            f"The comment takes {size:,} bytes in UTF-8; the limit is {max_bytes:,} bytes."
+            " Shorten it and send it again.",
             field="body",
         )
-    if surrogates:
+    if not body.isprintable() and any(unicodedata.category(ch) == "Cs" for ch in body):
         raise ValidationError(
             "invalid_body",
             "The comment contains invalid characters (lone surrogates).",

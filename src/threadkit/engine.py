@@ -39,6 +39,7 @@ from .errors import (
     ThreadClosedError,
     ValidationError,
 )
+from .limits import COMMENT_MAX_BYTES
 from .models import (
     Action,
     Actor,
@@ -100,7 +101,7 @@ class EnginePolicy:
     max_display_depth: int | None = 5
     overflow: Overflow = Overflow.FLATTEN
     max_thread_key_length: int = 200
-    max_body_bytes: int = 65_536
+    max_body_bytes: int = COMMENT_MAX_BYTES
     max_counts_keys: int = 1000
     max_recent: int = 100
 

@@ -8,6 +8,8 @@ import unicodedata
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from threadkit.limits import utf8_size
+
 __all__ = ["count_links", "fold", "is_blank", "utf8_size"]
 
 # The same parser configuration as threadkit.render.MarkdownRenderer: CommonMark,
@@ -34,11 +36,6 @@ def fold(text: str) -> str:
 def is_blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only whitespace, control and format characters."""
     return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs") for ch in text)
-
-
-def utf8_size(text: str) -> int:
-    """How many bytes ``text`` takes in UTF-8 (a lone surrogate counts 3, not an error)."""
-    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def count_links(source: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from threadkit import limits
 from threadkit.models import Action, Candidate, Reason, Verdict
 from threadkit.moderation._text import is_blank, utf8_size
 
@@ -16,6 +17,21 @@ def _limit(value: int | None) -> int | None:
     return value
 
 
+@attrs.frozen
+class _Field:
+    """One measured field: how to name it, and its two reason codes (written out, not built)."""
+
+    label: str
+    too_long: str
+    too_large: str
+
+
+_BODY = _Field("The comment", "body_too_long", "body_too_large")
+_NAME = _Field("The name", "name_too_long", "name_too_large")
+_URL = _Field("The website address", "url_too_long", "url_too_large")
+_EMAIL = _Field("The email address", "email_too_long", "email_too_large")
+
+
 @attrs.define(kw_only=True)
 class SizeLimits:
     """Reject a comment that is empty or whose fields exceed a size limit.
@@ -23,9 +39,12 @@ class SizeLimits:
     Each of ``body``, ``name`` (the author's display name), ``url`` and
     ``email`` has a limit in characters (Unicode code points) and one in
     bytes of UTF-8; ``None`` turns a limit off. A value exactly at its limit
-    passes. The defaults: a body of at most 10,000 characters and 32 KiB;
-    names of 100 characters, URLs of 500 and email addresses of 254 (the
-    longest address SMTP carries, RFC 5321).
+    passes. The defaults come from :mod:`threadkit.limits`, the one place
+    limits are defined: a body of at most ``COMMENT_MAX_BYTES`` (65,535)
+    bytes and no separate character limit, so this step never refuses a
+    body the engine and the web adapters accept; names of 100 characters
+    (400 bytes), website addresses of 2,000 and email addresses of 254 (the
+    longest address SMTP carries, RFC 5321). Lower any of them to be stricter.
 
     Reason codes (action ``REJECT``; all violations are reported at once):
 
@@ -39,14 +58,14 @@ class SizeLimits:
     5000
     """
 
-    body_chars: int | None = attrs.field(default=10_000, converter=_limit)
-    body_bytes: int | None = attrs.field(default=32 * 1024, converter=_limit)
-    name_chars: int | None = attrs.field(default=100, converter=_limit)
-    name_bytes: int | None = attrs.field(default=400, converter=_limit)
-    url_chars: int | None = attrs.field(default=500, converter=_limit)
-    url_bytes: int | None = attrs.field(default=2_000, converter=_limit)
-    email_chars: int | None = attrs.field(default=254, converter=_limit)
-    email_bytes: int | None = attrs.field(default=254, converter=_limit)
+    body_chars: int | None = attrs.field(default=None, converter=_limit)
+    body_bytes: int | None = attrs.field(default=limits.COMMENT_MAX_BYTES, converter=_limit)
+    name_chars: int | None = attrs.field(default=limits.NAME_MAX_CHARS, converter=_limit)
+    name_bytes: int | None = attrs.field(default=limits.NAME_MAX_BYTES, converter=_limit)
+    url_chars: int | None = attrs.field(default=limits.URL_MAX_CHARS, converter=_limit)
+    url_bytes: int | None = attrs.field(default=limits.URL_MAX_BYTES, converter=_limit)
+    email_chars: int | None = attrs.field(default=limits.EMAIL_MAX_CHARS, converter=_limit)
+    email_bytes: int | None = attrs.field(default=limits.EMAIL_MAX_BYTES, converter=_limit)
     name: str = "size-limits"
 
     def check(self, candidate: Candidate) -> Verdict:
@@ -55,20 +74,20 @@ class SizeLimits:
         if is_blank(candidate.body):
             reasons.append(Reason(self.name, "empty_body", "The comment is empty."))
         author = candidate.author
-        fields = (
-            ("body", "The comment", candidate.body, self.body_chars, self.body_bytes),
-            ("name", "The name", author.name, self.name_chars, self.name_bytes),
-            ("url", "The website address", author.url or "", self.url_chars, self.url_bytes),
-            ("email", "The email address", author.email or "", self.email_chars, self.email_bytes),
+        measured = (
+            (_BODY, candidate.body, self.body_chars, self.body_bytes),
+            (_NAME, author.name, self.name_chars, self.name_bytes),
+            (_URL, author.url or "", self.url_chars, self.url_bytes),
+            (_EMAIL, author.email or "", self.email_chars, self.email_bytes),
         )
-        for field, label, value, max_chars, max_bytes in fields:
-            reasons.extend(self._measure(field, label, value, max_chars, max_bytes))
+        for field, value, max_chars, max_bytes in measured:
+            reasons.extend(self._measure(field, value, max_chars, max_bytes))
         if not reasons:
             return Verdict.accept()
         return Verdict(Action.REJECT, tuple(reasons))
 
     def _measure(
-        self, field: str, label: str, value: str, max_chars: int | None, max_bytes: int | None
+        self, field: _Field, value: str, max_chars: int | None, max_bytes: int | None
     ) -> list[Reason]:
         reasons = []
         chars = len(value)
@@ -76,8 +95,8 @@ class SizeLimits:
             reasons.append(
                 Reason(
                     self.name,
-                    f"{field}_too_long",
-                    f"{label} is {chars:,} characters long; the limit is {max_chars:,}.",
+                    field.too_long,
+                    f"{field.label} is {chars:,} characters long; the limit is {max_chars:,}.",
                 )
             )
         size = utf8_size(value) if max_bytes is not None else 0
@@ -85,8 +104,8 @@ class SizeLimits:
             reasons.append(
                 Reason(
                     self.name,
-                    f"{field}_too_large",
-                    f"{label} takes {size:,} bytes in UTF-8; the limit is {max_bytes:,}.",
+                    field.too_large,
+                    f"{field.label} takes {size:,} bytes in UTF-8; the limit is {max_bytes:,}.",
                 )
             )
         return reasons

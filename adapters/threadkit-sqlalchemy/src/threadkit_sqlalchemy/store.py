@@ -47,6 +47,7 @@ from threadkit.errors import (
     StorageUnavailableError,
     ValidationError,
 )
+from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.models import (
     Comment,
     CommentRows,
@@ -84,8 +85,8 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "DatabaseConfigurationError", "LoadRow", "S
 T = TypeVar("T")
 _Row: TypeAlias = "Row[*tuple[Any, ...]]"
 
-DEFAULT_MAX_BODY_BYTES = 65_535
-"""Default limit on a comment's source text, in UTF-8 bytes."""
+DEFAULT_MAX_BODY_BYTES = COMMENT_MAX_BYTES
+"""Default limit on a comment's source text, in UTF-8 bytes: the core's comment limit."""
 
 _C = comments.c
 _T = threads.c
