@@ -1,15 +1,20 @@
 """Every JSON shape threadkit shows the world, and parsing of what comes in.
 
-One cattrs converter (``public_converter``; ``moderator_converter`` is the
-same with a moderator's extra fields) defines every public shape, and
-``to_public`` applies it. Adapters return exactly these shapes, so a client
-written against one adapter works with all of them.
+Each public shape is defined once, as a ``msgspec.Struct`` in
+:mod:`threadkit.serialization.shapes`, in a reader's and a moderator's
+variant. Everything else is derived from those classes: ``to_public`` (plain
+values), the fast encoders, and the JSON Schemas an adapter's OpenAPI
+document publishes (``shapes.json_schemas()``). Adapters return exactly these
+shapes, so a client written against one adapter works with all of them.
 
 * ``encode_page`` / ``encode_nodes`` are the hot read path: the same bytes as
   ``msgspec.json.encode(to_public(page))``, several times faster, and at any
   nesting depth (a 10,000-deep reply chain is fine). ``encode_public`` picks
   the fast path when there is one.
-* ``dumps`` / ``loads`` are the full, private round trip for export and backup.
+* ``public_converter`` / ``moderator_converter`` are cattrs converters whose
+  unstructuring is ``to_public``, for code that speaks cattrs.
+* ``dumps`` / ``loads`` are the full, private round trip for export and backup
+  (cattrs, which structures every attrs model generically).
 * ``parse_json_object``, ``parse_submission``, ``parse_form_submission``,
   ``parse_id``, ``parse_sort``, ``parse_cursor`` and ``parse_vote`` turn
   untrusted input into values or raise
@@ -19,63 +24,17 @@ written against one adapter works with all of them.
 Public shapes
 =============
 
-Times are ISO 8601 in UTC with a ``Z`` suffix (``"2026-11-25T18:32:33.120000Z"``;
-the fraction appears only when it is not zero). Enums are their values.
-
-identity::
-
-    {"provider": str, "name": str, "url": str | null, "avatar": str | null,
-     "verified": bool}
-
-  Never the email, never the provider's subject id.
-
-comment::
-
-    {"id": int, "thread": str, "parent_id": int | null, "root_id": int,
-     "depth": int, "status": "approved" | "pending" | "spam",
-     "author": identity, "body_html": str, "body_source": str,
-     "created_at": time, "edited_at": time | null, "upvotes": int,
-     "downvotes": int, "score": int, "reply_count": int}
-
-  ``body_source`` is the Markdown source, for editing. Never the email, the
-  request context or moderation reasons. A deleted comment kept as a
-  placeholder for its replies has only::
-
-    {"id", "thread", "parent_id", "root_id", "depth", "status": "deleted",
-     "author": null, "body_html": "", "body_source": "", "created_at",
-     "reply_count"}
-
-moderator view of a comment (``moderator=True``): the comment shape, with
-``"email"`` in ``author`` and two more keys (a placeholder stays as above)::
-
-    "context": {"ip": str, "user_agent": str, "referrer": str, "language": str},
-    "reasons": [{"step": str, "code": str, "message": str}, ...]
-
-tree node: the comment shape plus::
-
-    "display_depth": int, "more_replies": int, "replies": [node, ...]
-
-  ``display_depth`` is where the node is shown (it differs from ``depth`` when
-  a depth limit applies); ``more_replies`` counts direct replies not on this
-  page (fetch them with the subtree endpoint).
-
-thread::
-
-    {"key": str, "title": str, "url": str, "closed": bool,
-     "comment_count": int, "top_level_count": int, "created_at": time}
-
-page of a thread (``ThreadPage``)::
-
-    {"thread": thread, "sort": "oldest" | "newest" | "top",
-     "next_cursor": str | null, "comments": [node, ...]}
-
-page of a subtree (``SubtreePage``)::
-
-    {"parent_id": int, "next_cursor": str | null, "comments": [node, ...]}
-
-moderation queue (``CommentRows``)::
-
-    {"comments": [comment, ...], "next_cursor": str | null}
+The classes in :mod:`~threadkit.serialization.shapes` are the reference, with
+every field; in short: times are ISO 8601 in UTC with a ``Z`` suffix
+(``"2026-11-25T18:32:33.120000Z"``, the fraction only when it is not zero) and
+enums are their values. An identity (``Author``) never carries the email or
+the provider's subject id; a comment never carries the request context or the
+moderation reasons; the ``Moderator*`` shapes add exactly those. A deleted
+comment kept as a placeholder for its replies keeps only where it sits
+(``author`` null, empty bodies, no votes). A tree node is a comment plus
+``display_depth``, ``more_replies`` and its ``replies``; pages (``ThreadPage``,
+``SubtreePage``) and batches (``CommentRows``) hold nodes or comments and the
+``next_cursor``.
 
 Any other attrs class has no public shape and is refused with ``TypeError``.
 
@@ -87,11 +46,10 @@ Any other attrs class has no public shape and is refused with ``TypeError``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from threadkit.pages import SubtreePage, ThreadPage
+from threadkit.serialization import shapes
 from threadkit.serialization._backup import backup_converter, dumps, loads
 from threadkit.serialization._fast import encode_nodes, encode_page
 from threadkit.serialization._parse import (
@@ -107,16 +65,18 @@ from threadkit.serialization._parse import (
     parse_submission,
     parse_vote,
 )
-from threadkit.serialization._shapes import (
+from threadkit.serialization._public import (
     iso_utc,
     make_converter,
     moderator_converter,
     public_converter,
+    to_public,
 )
 from threadkit.tree import TreeNode
 
 __all__ = [
     # shapes
+    "shapes",
     "public_converter",
     "moderator_converter",
     "make_converter",
@@ -142,15 +102,6 @@ __all__ = [
     "MAX_ID",
     "MAX_CURSOR_LENGTH",
 ]
-
-
-def to_public(obj: object, *, moderator: bool = False) -> Any:
-    """Return ``obj``'s public shape as plain JSON values (dicts, lists, str, ...).
-
-    This is the reference; use ``encode_public`` for bytes.
-    """
-    converter = moderator_converter if moderator else public_converter
-    return converter.unstructure(obj)
 
 
 def encode_public(obj: object, *, moderator: bool = False) -> bytes:
