@@ -413,21 +413,14 @@ def serve_threadkit(db: str, port: int) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
     from werkzeug.serving import make_server
 
+    from threadkit.clock import ManualClock
     from threadkit.engine import CommentEngine
     from threadkit.moderation import default_pipeline
 
-    class SteppingClock:
-        """Moves 16 s per reading, so flood control (15 s) asks the store but never trips."""
-
-        def __init__(self) -> None:
-            self.moment = datetime.now(UTC)
-
-        def now(self) -> datetime:
-            self.moment += timedelta(seconds=16)
-            return self.moment
-
     store = SqlCommentStore(f"sqlite:///{db}", upgrade=True)
-    engine = CommentEngine(store, pipeline=default_pipeline(store), clock=SteppingClock())
+    # Moves 16 s per reading, so flood control (15 s) asks the store but never trips.
+    clock = ManualClock(datetime.now(UTC), step=timedelta(seconds=16))
+    engine = CommentEngine(store, pipeline=default_pipeline(store), clock=clock)
     app = Flask("threadkit-bench")
     app.secret_key = "isso-compare"
     ThreadKit(app, engine=engine)

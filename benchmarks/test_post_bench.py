@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 import pytest
 
+from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.models import (
@@ -48,6 +49,9 @@ from threadkit.moderation import default_pipeline
 from threadkit.moderation.first_time import FirstTimeApproval
 from threadkit.ports import CommentStore
 from threadkit.testing.generate import ThreadRow, generate_rows
+
+#: Every reading of the engine's clock moves this far (flood control never trips).
+POST_STEP = timedelta(seconds=16)
 
 sqlalchemy_store = pytest.importorskip("threadkit_sqlalchemy")
 SqlCommentStore = sqlalchemy_store.SqlCommentStore
@@ -73,19 +77,6 @@ _SENTENCES = (
     "`SELECT ... LIMIT 20` is not free when the offset is large, that is the whole point.",
     "Great post. Bookmarked.",
 )
-
-
-class SteppingClock:
-    """A clock that moves ``step`` forward on every reading (flood control never trips)."""
-
-    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=16)) -> None:
-        self.moment = start
-        self.step = step
-
-    def now(self) -> datetime:
-        """Return the next moment."""
-        self.moment += self.step
-        return self.moment
 
 
 class LoadRow(NamedTuple):
@@ -176,7 +167,7 @@ def introduce(store: CommentStore, authors: Sequence[Identity]) -> None:
 def make_engine(store: CommentStore) -> CommentEngine:
     """Build the engine under test: default pipeline plus first-time approval."""
     pipeline = default_pipeline(store, first_time=FirstTimeApproval(store))
-    return CommentEngine(store, pipeline=pipeline, clock=SteppingClock(START))
+    return CommentEngine(store, pipeline=pipeline, clock=ManualClock(START, step=POST_STEP))
 
 
 class Poster:

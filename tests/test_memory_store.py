@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import threadkit.memory
+from threadkit.clock import ManualClock
 from threadkit.errors import ValidationError
 from threadkit.memory import MemoryStore
 from threadkit.models import (
@@ -25,7 +26,7 @@ from threadkit.models import (
 )
 from threadkit.ports import CommentStore
 from threadkit.testing import UNICODE_SAMPLES, CommentStoreSuite
-from threadkit.testing._store_kit import ADA, EVERYONE, MODERATOR, T0, Kit, StepClock
+from threadkit.testing.store_kit import ADA, EVERYONE, MODERATOR, T0, Kit
 
 
 class TestMemoryStore(CommentStoreSuite):
@@ -41,7 +42,7 @@ def store() -> MemoryStore:
 
 @pytest.fixture
 def kit(store: MemoryStore) -> Kit:
-    return Kit(store, StepClock(T0))
+    return Kit(store, ManualClock(T0))
 
 
 def test_memory_store_satisfies_the_port() -> None:
@@ -315,7 +316,7 @@ def _id(comment: Comment) -> int:
 
 
 def _kit(store: MemoryStore) -> Kit:
-    return Kit(store, StepClock(T0))
+    return Kit(store, ManualClock(T0))
 
 
 def test_suite_catches_replies_not_listed_depth_first() -> None:
@@ -372,6 +373,6 @@ def test_suite_catches_a_reply_count_off_by_one() -> None:
 
 def test_step_clock_moves_only_when_told() -> None:
     """The suite's clock stands still until tick() moves it forward."""
-    clock = StepClock(T0)
+    clock = ManualClock(T0)
     assert (T0, T0) == (clock.now(), clock.now())
     assert T0 + timedelta(seconds=2, microseconds=1) == clock.tick(2)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from threadkit.models import Comment, Identity, SortOrder, Status, Thread
 from threadkit.pages import SubtreePage, ThreadPage
 from threadkit.serialization import encode_nodes, encode_page, encode_public, to_public
-from threadkit.testing._model_strategies import TRICKY_TEXT, comments, counts, threads
+from threadkit.testing.strategies import TRICKY_TEXT, any_comments, any_threads, counts
 from threadkit.tree import TreeNode
 
 # ---------------------------------------------------------------- an iterative JSON decoder
@@ -123,7 +123,7 @@ def forests(draw: st.DrawFn, *, max_size: int = 12) -> list[TreeNode]:
     """
     nodes: list[TreeNode] = []
     top: list[TreeNode] = []
-    base = draw(st.lists(comments(text=SMALL_TEXT), min_size=1, max_size=3))
+    base = draw(st.lists(any_comments(text=SMALL_TEXT), min_size=1, max_size=3))
     for index in range(draw(st.integers(min_value=0, max_value=max_size))):
         comment = attrs.evolve(
             draw(st.sampled_from(base)), id=index + 1, status=draw(st.sampled_from(Status))
@@ -143,7 +143,7 @@ def test_fast_nodes_decode_to_the_reference(nodes: list[TreeNode], moderator: bo
     assert expected == json.loads(encode_nodes(nodes, moderator=moderator))
 
 
-@given(threads(), forests(), st.sampled_from(SortOrder), st.none() | st.text(), st.booleans())
+@given(any_threads(), forests(), st.sampled_from(SortOrder), st.none() | st.text(), st.booleans())
 def test_fast_thread_page_decodes_to_the_reference(
     thread: Thread, nodes: list[TreeNode], sort: SortOrder, cursor: str | None, moderator: bool
 ) -> None:
@@ -154,7 +154,7 @@ def test_fast_thread_page_decodes_to_the_reference(
     )
 
 
-@given(comments(text=SMALL_TEXT), forests(), st.none() | st.text())
+@given(any_comments(text=SMALL_TEXT), forests(), st.none() | st.text())
 def test_fast_subtree_page_decodes_to_the_reference(
     parent: Comment, nodes: list[TreeNode], cursor: str | None
 ) -> None:
@@ -163,7 +163,7 @@ def test_fast_subtree_page_decodes_to_the_reference(
     assert to_public(page) == json.loads(encode_page(page))
 
 
-@given(threads(), forests(), st.booleans())
+@given(any_threads(), forests(), st.booleans())
 def test_fast_bytes_equal_the_reference_bytes(
     thread: Thread, nodes: list[TreeNode], moderator: bool
 ) -> None:

@@ -24,7 +24,7 @@ from threadkit.models import (
 )
 from threadkit.pages import SubtreePage, ThreadPage
 from threadkit.serialization import encode_public, iso_utc, to_public
-from threadkit.testing._model_strategies import comments, identities, threads
+from threadkit.testing.strategies import any_comments, any_identities, any_threads
 from threadkit.tree import TreeNode
 
 WHEN = datetime(2026, 11, 25, 18, 32, 33, 120000, tzinfo=UTC)
@@ -146,7 +146,7 @@ def test_unedited_comment_has_null_edited_at() -> None:
     assert None is to_public(make_comment(edited_at=None))["edited_at"]
 
 
-@given(comments())
+@given(any_comments())
 def test_public_comment_never_carries_private_data(comment: Comment) -> None:
     """No public comment shape has an email, subject, context, reasons or notify flag."""
     shape = to_public(comment)
@@ -155,7 +155,7 @@ def test_public_comment_never_carries_private_data(comment: Comment) -> None:
     assert set() == (set(shape) | author_keys) & private
 
 
-@given(comments())
+@given(any_comments())
 def test_score_is_upvotes_minus_downvotes(comment: Comment) -> None:
     """Score is computed, not stored: upvotes minus downvotes (absent on placeholders)."""
     shape = to_public(comment)
@@ -253,13 +253,13 @@ def test_naive_times_are_refused() -> None:
         iso_utc(datetime(2026, 1, 2))
 
 
-@given(threads())
+@given(any_threads())
 def test_encode_public_is_the_reference_as_bytes(thread: Thread) -> None:
     """encode_public of a shape without a fast path is msgspec over the converter's output."""
     assert to_public(thread) == msgspec.json.decode(encode_public(thread))
 
 
-@given(identities())
+@given(any_identities())
 def test_moderator_identity_adds_only_the_email(identity: Identity) -> None:
     """The moderator view of an identity is the public one plus the email."""
     assert {**to_public(identity), "email": identity.email} == to_public(identity, moderator=True)

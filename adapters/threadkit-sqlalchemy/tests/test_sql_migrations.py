@@ -23,7 +23,7 @@ from threadkit_sqlalchemy.migrate import (
 )
 
 from threadkit.models import Identity, NewComment, Status
-from threadkit.testing._store_kit import T0
+from threadkit.testing.store_kit import T0
 
 
 def _url(url: sa.URL) -> str:

@@ -26,15 +26,16 @@ from threadkit_sqlalchemy import (
     create_engine,
 )
 
+from threadkit.clock import ManualClock
 from threadkit.errors import InvalidParentError, StorageUnavailableError, ValidationError
 from threadkit.models import Comment, Identity, NewComment, SortOrder, Status
-from threadkit.testing._store_kit import ADA, EVERYONE, MODERATOR, T0, Kit, StepClock, preorder
 from threadkit.testing.generate import generate_thread
+from threadkit.testing.store_kit import ADA, EVERYONE, MODERATOR, T0, Kit, preorder
 
 
 @pytest.fixture
 def kit(sql_store: SqlCommentStore) -> Kit:
-    return Kit(sql_store, StepClock(T0))
+    return Kit(sql_store, ManualClock(T0))
 
 
 def _rows(engine: Engine, table: str) -> int:
@@ -390,7 +391,7 @@ def test_bulk_load_keeps_the_tree_counters_and_order(sql_store: SqlCommentStore)
     """A bulk-loaded thread reads back field for field, depth first, with every counter right."""
     source = generate_thread(1500, seed=11, thread_key="bulk")
     mapping = sql_store.bulk_load("bulk", source)
-    kit = Kit(sql_store, StepClock(T0))
+    kit = Kit(sql_store, ManualClock(T0))
     listed = [c for rows in kit.pages("bulk", visibility=MODERATOR) for c in rows.comments]
     expected = {
         mapping[c.id]: attrs.evolve(
@@ -411,7 +412,7 @@ def test_posting_after_a_bulk_load_continues_ids_and_paths(sql_store: SqlComment
     """A comment posted after a bulk load gets a larger id and sorts after the loaded ones."""
     source = generate_thread(50, seed=3, thread_key="t1")
     mapping = sql_store.bulk_load("t1", source)
-    kit = Kit(sql_store, StepClock(T0 + timedelta(days=900)))
+    kit = Kit(sql_store, ManualClock(T0 + timedelta(days=900)))
     last_top = max(mapping[c.id] for c in source if c.parent_id is None)
     reply = kit.add(last_top)
     top = kit.add()

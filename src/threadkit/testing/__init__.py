@@ -41,7 +41,8 @@ else:
     # readable failures. Registering must happen before the modules import.
     pytest.register_assert_rewrite(
         "threadkit.testing.store_suite",
-        "threadkit.testing._store_kit",
+        "threadkit.testing.counts_suite",
+        "threadkit.testing.store_kit",
         "threadkit.testing.identity_suite",
     )
 

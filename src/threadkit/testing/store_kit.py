@@ -1,13 +1,24 @@
-"""Helpers the store conformance suite builds its fixtures and checks from."""
+"""Write to a store under test and read every page back: what the store suite is built from.
+
+Public, so a store's own tests (beyond the conformance suite) use the same
+fixed people, time and page walks::
+
+    from threadkit.clock import ManualClock
+    from threadkit.testing.store_kit import ADA, T0, Kit
+
+    kit = Kit(MyStore(), ManualClock(T0))
+    first = kit.add(author=ADA)
+"""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import attrs
 
+from threadkit.clock import ManualClock
 from threadkit.models import (
     Comment,
     CommentRows,
@@ -21,6 +32,19 @@ from threadkit.models import (
     Visibility,
 )
 from threadkit.ports import CommentStore
+
+__all__ = [
+    "ADA",
+    "BOB",
+    "CY",
+    "EVERYONE",
+    "MAX_PAGES",
+    "MODERATOR",
+    "T0",
+    "Kit",
+    "assert_parents_first",
+    "preorder",
+]
 
 #: The suite's fixed starting time: aware UTC with microseconds.
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -36,26 +60,10 @@ MODERATOR = Visibility(moderator=True)
 MAX_PAGES = 10_000
 
 
-class StepClock:
-    """A clock that stands still until told to move (a ``Clock`` port implementation)."""
-
-    def __init__(self, moment: datetime = T0) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        """Return the current (fixed) time."""
-        return self.moment
-
-    def tick(self, seconds: float = 1.0) -> datetime:
-        """Move forward ``seconds`` (plus one microsecond, so times stay distinct)."""
-        self.moment += timedelta(seconds=seconds, microseconds=1)
-        return self.moment
-
-
 class Kit:
     """Short ways to write to a store under test, and to read every page back."""
 
-    def __init__(self, store: CommentStore, clock: StepClock) -> None:
+    def __init__(self, store: CommentStore, clock: ManualClock) -> None:
         self.store = store
         self.clock = clock
 

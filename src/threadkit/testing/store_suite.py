@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import attrs
 import pytest
 
+from threadkit.clock import ManualClock
 from threadkit.errors import ConflictError, InvalidParentError, NotFoundError
 from threadkit.models import (
     Comment,
@@ -52,7 +53,8 @@ from threadkit.models import (
     Visibility,
 )
 from threadkit.ports import CommentStore
-from threadkit.testing._store_kit import (
+from threadkit.testing.counts_suite import ReachableCountSuite
+from threadkit.testing.store_kit import (
     ADA,
     BOB,
     CY,
@@ -60,7 +62,6 @@ from threadkit.testing._store_kit import (
     MODERATOR,
     T0,
     Kit,
-    StepClock,
     assert_parents_first,
     preorder,
 )
@@ -119,7 +120,7 @@ def _in_parallel(workers: int, work: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-class CommentStoreSuite:
+class CommentStoreSuite(ReachableCountSuite):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
     Override the ``store`` fixture; everything else is provided. The
@@ -137,12 +138,12 @@ class CommentStoreSuite:
         )
 
     @pytest.fixture
-    def store_clock(self) -> StepClock:
+    def store_clock(self) -> ManualClock:
         """Give each test a clock that starts at the suite's fixed time."""
-        return StepClock(T0)
+        return ManualClock(T0)
 
     @pytest.fixture
-    def store_kit(self, store: CommentStore, store_clock: StepClock) -> Kit:
+    def store_kit(self, store: CommentStore, store_clock: ManualClock) -> Kit:
         """Give each test the suite's write-and-read helpers over ``store``."""
         return Kit(store, store_clock)
 

@@ -12,8 +12,16 @@ module from tests only.
 ... def test_ids_increase(rows):
 ...     assert sorted(c.id for c in rows) == [c.id for c in rows]
 
+Two flavours share this module. The plain names (``comments``, ``threads``,
+``identities`` ...) draw *realistic* values: what a host, a reader or a store
+would produce, with consistent ids, depths and counters. The ``any_`` names
+(``any_comments``, ``any_threads`` ...) draw *every value the type allows*,
+fields independent of each other, text full of ``TRICKY_TEXT`` and dates
+across years 1 to 9999: for round trips (serialization, backups) that must
+survive anything. ``comment_forests`` draws whole threads.
+
 Every string is storable anywhere threadkit stores text: no NUL characters and
-no lone surrogates. Every timestamp is an aware UTC ``datetime``.
+no lone surrogates. Every realistic timestamp is an aware UTC ``datetime``.
 """
 
 from __future__ import annotations
@@ -27,16 +35,22 @@ from hypothesis import strategies as st
 
 from threadkit.models import (
     Action,
+    Actor,
     Candidate,
     Comment,
+    CommentRows,
+    EventKind,
     Identity,
     NewComment,
+    Notice,
+    OutboxMessage,
     Reason,
     RequestContext,
     Status,
     Submission,
     Thread,
     Verdict,
+    Visibility,
 )
 
 __all__ = [
@@ -55,6 +69,26 @@ __all__ = [
     "thread_keys",
     "threads",
     "verdicts",
+    # every value the type allows (round trips)
+    "TRICKY_TEXT",
+    "actors",
+    "any_candidates",
+    "any_comments",
+    "any_identities",
+    "any_new_comments",
+    "any_reasons",
+    "any_request_contexts",
+    "any_submissions",
+    "any_threads",
+    "any_verdicts",
+    "comment_ids",
+    "comment_rows",
+    "counts",
+    "notices",
+    "outbox_messages",
+    "tricky_texts",
+    "utc_datetimes",
+    "visibilities",
 ]
 
 #: The author a deleted placeholder carries (the engine uses the same one).
@@ -404,5 +438,219 @@ def candidates(
         parent=parents if parents is not None else st.none() | comments(),
         honeypot=st.just("") | texts(1, 20, multiline=False),
         comment_id=st.none() | st.integers(1, 10**9),
+        moderator=st.booleans(),
+    )
+
+
+# ------------------------------------------- every value the type allows (round trips)
+
+#: Pieces of text that break naive encoders, splitters and renderers.
+TRICKY_TEXT = (
+    "\U0001f44d\U0001f3fd",  # thumbs up, skin tone: 4-byte code points
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",  # family: ZWJ sequence
+    "\U0001f3f3\ufe0f\u200d\U0001f308",  # rainbow flag: variation selector + ZWJ
+    "\u0645\u0631\u062d\u0628\u0627",  # Arabic, right to left
+    "\u05e9\u05dc\u05d5\u05dd",  # Hebrew, right to left
+    "\u202eevil\u202c",  # right-to-left override
+    "e\u0301",  # e + combining acute
+    "Z\u0364\u0311\u0313a\u0308\u0347",  # stacked combining marks
+    "\u2028",  # line separator: not a line break in JSON, one in old JavaScript
+    "\u2029",  # paragraph separator
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte order mark inside text
+    "\U0001d518\U0001d52b",  # mathematical fraktur: astral plane letters
+    '</script><!--"\\',
+    "\x7f\t\r\n",
+)
+
+
+def tricky_texts(*, max_pieces: int = 6) -> st.SearchStrategy[str]:
+    """Strings mixing Hypothesis text with ``TRICKY_TEXT`` (no lone surrogates)."""
+    piece = st.one_of(st.text(max_size=12), st.sampled_from(TRICKY_TEXT))
+    return st.lists(piece, max_size=max_pieces).map("".join)
+
+
+def utc_datetimes() -> st.SearchStrategy[datetime]:
+    """Aware UTC datetimes, microseconds included."""
+    return st.datetimes(timezones=st.just(UTC))
+
+
+def comment_ids() -> st.SearchStrategy[int]:
+    """Ids as SQL stores hand them out: 1 to 2**63 - 1."""
+    return st.integers(min_value=1, max_value=2**63 - 1)
+
+
+def counts() -> st.SearchStrategy[int]:
+    """Non-negative counters (votes, replies, attempts)."""
+    return st.integers(min_value=0, max_value=2**31 - 1)
+
+
+def _maybe_tricky(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[str | None]:
+    return st.none() | (tricky_texts() if text is None else text)
+
+
+def any_identities(*, text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Identity]:
+    """Draw identities with every optional field sometimes set (``text``: for every string)."""
+    text = tricky_texts() if text is None else text
+    return st.builds(
+        Identity,
+        provider=text,
+        subject=text,
+        name=text,
+        email=_maybe_tricky(text),
+        url=_maybe_tricky(text),
+        avatar=_maybe_tricky(text),
+        verified=st.booleans(),
+    )
+
+
+def any_request_contexts(
+    *, text: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[RequestContext]:
+    """Draw request contexts with arbitrary text in every field."""
+    text = tricky_texts() if text is None else text
+    return st.builds(RequestContext, ip=text, user_agent=text, referrer=text, language=text)
+
+
+def any_reasons(*, text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Reason]:
+    """Draw moderation reasons."""
+    text = tricky_texts() if text is None else text
+    return st.builds(Reason, step=text, code=text, message=text)
+
+
+def any_threads() -> st.SearchStrategy[Thread]:
+    """Threads, open or closed, with any counts."""
+    return st.builds(
+        Thread,
+        key=tricky_texts(),
+        created_at=utc_datetimes(),
+        title=tricky_texts(),
+        url=tricky_texts(),
+        closed=st.booleans(),
+        comment_count=counts(),
+        top_level_count=counts(),
+    )
+
+
+def any_comments(
+    *,
+    statuses: st.SearchStrategy[Status] | None = None,
+    text: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Comment]:
+    """Draw single comments, every field random (ids, parents and depths not consistent).
+
+    ``text`` replaces ``tricky_texts()`` for every string; pass a small one when drawing many.
+    """
+    text = tricky_texts() if text is None else text
+    return st.builds(
+        Comment,
+        id=comment_ids(),
+        thread_key=text,
+        parent_id=st.none() | comment_ids(),
+        root_id=comment_ids(),
+        depth=counts(),
+        author=any_identities(text=text),
+        body_source=text,
+        body_html=text,
+        status=st.sampled_from(Status) if statuses is None else statuses,
+        created_at=utc_datetimes(),
+        edited_at=st.none() | utc_datetimes(),
+        upvotes=counts(),
+        downvotes=counts(),
+        reply_count=counts(),
+        reasons=st.lists(any_reasons(text=text), max_size=3).map(tuple),
+        context=any_request_contexts(text=text),
+        notify_replies=st.booleans(),
+    )
+
+
+def any_submissions() -> st.SearchStrategy[Submission]:
+    """Submissions as the comment form would carry them."""
+    return st.builds(
+        Submission,
+        body=tricky_texts(),
+        parent_id=st.none() | comment_ids(),
+        honeypot=tricky_texts(),
+        notify_replies=st.booleans(),
+    )
+
+
+def any_new_comments() -> st.SearchStrategy[NewComment]:
+    """Draw checked, rendered comments on their way to a store."""
+    return st.builds(
+        NewComment,
+        thread_key=tricky_texts(),
+        parent_id=st.none() | comment_ids(),
+        author=any_identities(),
+        body_source=tricky_texts(),
+        body_html=tricky_texts(),
+        status=st.sampled_from(Status),
+        created_at=utc_datetimes(),
+        reasons=st.lists(any_reasons(), max_size=3).map(tuple),
+        context=any_request_contexts(),
+        notify_replies=st.booleans(),
+    )
+
+
+def any_verdicts() -> st.SearchStrategy[Verdict]:
+    """Verdicts with any action, reasons and (finite) retry delay."""
+    return st.builds(
+        Verdict,
+        action=st.sampled_from(Action),
+        reasons=st.lists(any_reasons(), max_size=3).map(tuple),
+        retry_after=st.none() | st.floats(min_value=0, allow_nan=False, allow_infinity=False),
+    )
+
+
+def notices() -> st.SearchStrategy[Notice]:
+    """Notices for the outbox."""
+    return st.builds(Notice, channel=tricky_texts(), kind=st.sampled_from(EventKind))
+
+
+def outbox_messages() -> st.SearchStrategy[OutboxMessage]:
+    """Queued notifications, some retried with an error."""
+    return st.builds(
+        OutboxMessage,
+        id=comment_ids(),
+        channel=tricky_texts(),
+        kind=st.sampled_from(EventKind),
+        comment_id=comment_ids(),
+        thread_key=tricky_texts(),
+        created_at=utc_datetimes(),
+        attempts=counts(),
+        next_attempt_at=st.none() | utc_datetimes(),
+        last_error=tricky_texts(),
+    )
+
+
+def actors() -> st.SearchStrategy[Actor]:
+    """Readers: anonymous, identified, moderators."""
+    return st.builds(Actor, identity=st.none() | any_identities(), moderator=st.booleans())
+
+
+def visibilities() -> st.SearchStrategy[Visibility]:
+    """Draw what a reader may see."""
+    return st.builds(Visibility, viewer_key=_maybe_tricky(), moderator=st.booleans())
+
+
+def comment_rows() -> st.SearchStrategy[CommentRows]:
+    """Draw a small batch of comments with or without a next cursor."""
+    return st.builds(
+        CommentRows, comments=st.lists(any_comments(), max_size=3), next_cursor=_maybe_tricky()
+    )
+
+
+def any_candidates() -> st.SearchStrategy[Candidate]:
+    """Draw what a moderation step looks at, with or without a parent."""
+    return st.builds(
+        Candidate,
+        thread=any_threads(),
+        author=any_identities(),
+        body=tricky_texts(),
+        context=any_request_contexts(),
+        now=utc_datetimes(),
+        parent=st.none() | any_comments(),
+        honeypot=tricky_texts(),
+        comment_id=st.none() | comment_ids(),
         moderator=st.booleans(),
     )
