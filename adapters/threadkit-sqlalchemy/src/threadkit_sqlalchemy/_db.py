@@ -4,14 +4,23 @@
   the driver's own transaction handling is switched off so writes can start
   with ``BEGIN IMMEDIATE`` (a writer takes the lock up front and never fails
   half-way with "database is locked" on upgrade).
-* PostgreSQL (psycopg 3): a connect timeout, ``READ COMMITTED``.
+* PostgreSQL (psycopg 3): ``READ COMMITTED``, a server-side
+  ``statement_timeout``, TCP keepalives and ``tcp_user_timeout``.
 * MariaDB/MySQL (PyMySQL): ``charset=utf8mb4`` on the connection (checked on
   every new connection), strict SQL mode, UTC session time zone,
-  ``READ COMMITTED``.
+  ``READ COMMITTED``, ``innodb_lock_wait_timeout``.
+
+One ``timeout`` bounds every wait on a server backend: a free pooled
+connection (``pool_timeout``), a new connection, the pre-ping and every reply
+(the bounded drivers of :mod:`threadkit_sqlalchemy._drivers`). Inside a store
+call the waits share the call's deadline (:mod:`threadkit_sqlalchemy._deadline`).
+Connections are pre-pinged, and a failed ping or a dropped connection
+invalidates the pool, so the engine recovers by itself when the server is back.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,13 +28,22 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from ._drivers import bounded_mysql_connect, bounded_postgresql_connect
+
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "DatabaseConfigurationError",
     "WRITE",
     "create_engine",
     "is_retryable",
     "is_unavailable",
 ]
+
+DEFAULT_TIMEOUT = 10.0
+"""Default for ``timeout``: the longest a store call waits on the database, in seconds."""
+
+SQLITE_MIN_BUSY_MS = 5000
+"""SQLite's busy timeout is at least this long unless ``timeout`` itself is shorter."""
 
 WRITE = "threadkit_write"
 """Execution option that marks a connection whose transaction will write."""
@@ -52,41 +70,53 @@ def _is_mysql(dialect_name: str) -> bool:
 def create_engine(
     url: str | sa.URL,
     *,
+    timeout: float = DEFAULT_TIMEOUT,
     synchronous: str = "FULL",
-    busy_timeout_ms: int = 5000,
-    connect_timeout: float = 5.0,
-    statement_timeout: float | None = 30.0,
+    busy_timeout_ms: int | None = None,
+    connect_timeout: float | None = None,
+    statement_timeout: float | None = None,
     **kwargs: Any,
 ) -> Engine:
     """Create an engine for ``url`` with threadkit's per-backend settings.
 
-    ``synchronous`` and ``busy_timeout_ms`` apply to SQLite only (the busy
-    timeout is at least 5000 ms); ``connect_timeout`` and ``statement_timeout``
-    (seconds; ``None``: no limit) apply to the server backends, where a
-    statement (lock waits included) running longer is cancelled and reported
-    as ``StorageUnavailableError``. Other keyword arguments go to
-    ``sqlalchemy.create_engine``.
+    ``timeout`` (seconds, default 10) bounds every wait: for a free pooled
+    connection, for a new connection, for any reply of a server backend
+    (a server that stops answering closes the connection after ``timeout``),
+    and SQLite's busy timeout. ``connect_timeout`` and ``statement_timeout``
+    (seconds, default and at most ``timeout``) narrow the connect and the
+    server-side statement limit (lock waits included) of PostgreSQL and
+    MariaDB. SQLite only: ``synchronous`` and ``busy_timeout_ms`` (default
+    5000, or ``timeout`` if shorter; an explicit value is at least that and at
+    most ``timeout``). Other keyword arguments go to ``sqlalchemy.create_engine``.
     """
+    if not 0 < timeout <= 3600:
+        raise ValueError(f"timeout must be within 0..3600 seconds, not {timeout!r}")
+    connect_timeout = _within("connect_timeout", connect_timeout, timeout)
+    statement_timeout = _within("statement_timeout", statement_timeout, timeout)
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {"pool_pre_ping": True, "pool_timeout": timeout}
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
+    busy_ms = _busy_timeout_ms(busy_timeout_ms, timeout)
     if backend == "sqlite":
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-        if busy_timeout_ms < 5000:
-            raise ValueError("busy_timeout_ms must be at least 5000")
         options.pop("pool_pre_ping")
-        connect_args.setdefault("timeout", busy_timeout_ms / 1000)
+        connect_args.setdefault("timeout", busy_ms / 1000)
         if parsed.database in (None, "", ":memory:"):
             connect_args.setdefault("check_same_thread", False)
             options["poolclass"] = StaticPool
+            options.pop("pool_timeout")
     elif backend == "postgresql":
-        connect_args.setdefault("connect_timeout", max(1, int(connect_timeout)))
-        if statement_timeout is not None:
-            connect_args.setdefault(
-                "options", f"-c statement_timeout={int(statement_timeout * 1000)}"
-            )
+        connect_args.setdefault("connect_timeout", max(1, math.ceil(connect_timeout)))
+        connect_args.setdefault("options", f"-c statement_timeout={int(statement_timeout * 1000)}")
+        # A peer that vanished mid-connection: the kernel gives up on unacknowledged
+        # data after tcp_user_timeout, on an idle connection after the keepalives.
+        connect_args.setdefault("tcp_user_timeout", int(timeout * 1000))
+        connect_args.setdefault("keepalives", 1)
+        connect_args.setdefault("keepalives_idle", max(1, int(timeout / 2)))
+        connect_args.setdefault("keepalives_interval", max(1, int(timeout / 6)))
+        connect_args.setdefault("keepalives_count", 3)
         options["isolation_level"] = "READ COMMITTED"
     elif _is_mysql(backend):
         charset = parsed.query.get("charset")
@@ -96,19 +126,47 @@ def create_engine(
             raise DatabaseConfigurationError(
                 f"MariaDB/MySQL URL asks for charset={charset}; threadkit needs charset=utf8mb4"
             )
-        connect_args.setdefault("connect_timeout", max(1, int(connect_timeout)))
-        if statement_timeout is not None:
-            # The client gives up on a silent server; the server on a long lock wait.
-            connect_args.setdefault("read_timeout", max(1, int(statement_timeout) + 5))
-            connect_args.setdefault("write_timeout", max(1, int(statement_timeout) + 5))
+        connect_args.setdefault("connect_timeout", connect_timeout)
+        connect_args.setdefault("read_timeout", timeout)
+        connect_args.setdefault("write_timeout", timeout)
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
     if backend == "sqlite":
-        _configure_sqlite(engine, synchronous.upper(), busy_timeout_ms)
+        _configure_sqlite(engine, synchronous.upper(), busy_ms)
+    elif backend == "postgresql":
+        _bound_connects(engine, bounded_postgresql_connect(timeout))
     elif _is_mysql(backend):
+        _bound_connects(engine, bounded_mysql_connect(timeout))
         _configure_mysql(engine, statement_timeout)
     return engine
+
+
+def _within(name: str, value: float | None, timeout: float) -> float:
+    if value is None:
+        return timeout
+    if not 0 < value <= timeout:
+        raise ValueError(f"{name} must be more than 0 and at most timeout ({timeout}), not {value}")
+    return value
+
+
+def _busy_timeout_ms(busy_timeout_ms: int | None, timeout: float) -> int:
+    most = int(timeout * 1000)
+    least = min(SQLITE_MIN_BUSY_MS, most)
+    if busy_timeout_ms is None:
+        return least
+    if not least <= busy_timeout_ms <= most:
+        raise ValueError(
+            f"busy_timeout_ms must be within {least}..{most} (at most timeout),"
+            f" not {busy_timeout_ms}"
+        )
+    return busy_timeout_ms
+
+
+def _bound_connects(engine: Engine, connect: Any) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _do_connect(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        return connect(*cargs, **cparams)
 
 
 def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:
@@ -137,16 +195,15 @@ def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) ->
             conn.exec_driver_sql("BEGIN")
 
 
-def _configure_mysql(engine: Engine, statement_timeout: float | None) -> None:
+def _configure_mysql(engine: Engine, statement_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"SET SESSION sql_mode = '{MYSQL_SQL_MODE}'")
             cursor.execute("SET SESSION time_zone = '+00:00'")
-            if statement_timeout is not None:
-                wait = max(1, int(statement_timeout))
-                cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {wait}")
+            wait = max(1, int(statement_timeout))
+            cursor.execute(f"SET SESSION innodb_lock_wait_timeout = {wait}")
             cursor.execute(
                 "SELECT @@character_set_client, @@character_set_connection, @@character_set_results"
             )

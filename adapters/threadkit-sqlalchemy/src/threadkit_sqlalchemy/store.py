@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -65,7 +66,15 @@ from threadkit.models import (
 )
 
 from . import _paths
-from ._db import WRITE, DatabaseConfigurationError, create_engine, is_retryable, is_unavailable
+from ._db import (
+    DEFAULT_TIMEOUT,
+    WRITE,
+    DatabaseConfigurationError,
+    create_engine,
+    is_retryable,
+    is_unavailable,
+)
+from ._deadline import call_deadline
 from ._schema import (
     AUTHOR_KEY_LENGTH,
     IP_LENGTH,
@@ -95,6 +104,8 @@ _HIDDEN = (Status.PENDING.value, Status.SPAM.value)
 _STATUS = {status.value: status for status in Status}
 _KIND = {kind.value: kind for kind in EventKind}
 _RETRIES = 8
+_log = logging.getLogger("threadkit_sqlalchemy")
+_UNAVAILABLE = "The comment database is not answering right now; please try again in a few seconds."
 _LOCKING = ("postgresql", "mysql", "mariadb")
 
 # Columns every comment query reads, in the order _comment() expects them.
@@ -427,6 +438,13 @@ def _context_values(context: RequestContext) -> dict[str, Any]:
     }
 
 
+def _unavailable(error: exc.DBAPIError | exc.TimeoutError) -> StorageUnavailableError:
+    """Log the driver's error and return one that names no host, port or driver."""
+    cause = error.orig if isinstance(error, exc.DBAPIError) else error
+    _log.warning("comment database unavailable: %s: %s", type(cause).__name__, cause)
+    return StorageUnavailableError("storage_unavailable", _UNAVAILABLE)
+
+
 class SqlCommentStore:
     """A :class:`~threadkit.ports.CommentStore` on SQLite, PostgreSQL or MariaDB/MySQL.
 
@@ -442,11 +460,17 @@ class SqlCommentStore:
 
     ``max_body_bytes`` limits a comment's source text (UTF-8 bytes; a longer
     one is refused with ``ValidationError(field="body")`` before the database
-    sees it). ``connect_timeout`` and ``statement_timeout`` (seconds) bound
-    how long a call waits on a server backend before it raises
-    ``StorageUnavailableError``. ``storage_depth_cap`` is the deepest storage level (at least
-    100 in production; smaller values exist for tests). SQLite only:
-    ``synchronous`` (``FULL`` by default) and ``busy_timeout_ms`` (>= 5000).
+    sees it). ``timeout`` (seconds, default 10) bounds each call: every wait
+    inside it (a pooled connection, a new connection, each reply, SQLite's
+    lock) shares that time, and a database that is down, refuses or stops
+    answering raises ``StorageUnavailableError`` within it, with a message
+    that names no host or driver (the driver's error is logged on the
+    ``threadkit_sqlalchemy`` logger). ``connect_timeout`` and
+    ``statement_timeout`` (seconds, at most ``timeout``) narrow the connect
+    and the server-side statement limit. ``storage_depth_cap`` is the
+    deepest storage level (at least 100 in production; smaller values exist
+    for tests). SQLite only: ``synchronous`` (``FULL`` by default) and
+    ``busy_timeout_ms`` (5000, or ``timeout`` if shorter).
     """
 
     def __init__(
@@ -458,11 +482,14 @@ class SqlCommentStore:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         storage_depth_cap: int = 100,
         synchronous: str = "FULL",
-        busy_timeout_ms: int = 5000,
-        connect_timeout: float = 5.0,
-        statement_timeout: float | None = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
+        busy_timeout_ms: int | None = None,
+        connect_timeout: float | None = None,
+        statement_timeout: float | None = None,
         engine_options: Mapping[str, Any] | None = None,
     ) -> None:
+        if not 0 < timeout <= 3600:
+            raise ValueError(f"timeout must be within 0..3600 seconds, not {timeout!r}")
         if not 0 < max_body_bytes <= LONG_TEXT_BYTES:
             raise ValueError(f"max_body_bytes must be within 1..{LONG_TEXT_BYTES}")
         most = PATH_LENGTH // _paths.MAX_SEGMENT - 1
@@ -474,6 +501,7 @@ class SqlCommentStore:
         else:
             self.engine = create_engine(
                 url,
+                timeout=timeout,
                 synchronous=synchronous,
                 busy_timeout_ms=busy_timeout_ms,
                 connect_timeout=connect_timeout,
@@ -481,6 +509,7 @@ class SqlCommentStore:
                 **dict(engine_options or {}),
             )
             self._owns_engine = True
+        self.timeout = timeout
         self.max_body_bytes = max_body_bytes
         self.storage_depth_cap = storage_depth_cap
         self._dialect = self.engine.dialect.name
@@ -491,13 +520,12 @@ class SqlCommentStore:
             try:
                 if upgrade:
                     upgrade_engine(self.engine)
-                check_schema(self.engine)
+                with call_deadline(timeout):
+                    check_schema(self.engine)
             except BaseException as error:
                 self.close()
                 if isinstance(error, exc.DBAPIError | exc.TimeoutError) and is_unavailable(error):
-                    raise StorageUnavailableError(
-                        "storage_unavailable", f"The comment database cannot be reached: {error}"
-                    ) from error
+                    raise _unavailable(error) from error
                 raise
 
     def close(self) -> None:
@@ -511,39 +539,38 @@ class SqlCommentStore:
         """Run ``work`` in one transaction, retrying collisions; map outages.
 
         A threadkit error raised by ``work`` rolls the transaction back and
-        propagates; a deadlock or serialization failure reruns ``work``; an
-        unreachable or timed-out database becomes ``StorageUnavailableError``.
+        propagates; a deadlock or serialization failure reruns ``work`` while
+        the call has time left; an unreachable or timed-out database becomes
+        ``StorageUnavailableError``. Every wait of every attempt shares one
+        deadline, ``self.timeout`` from the start of the call.
         """
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                with self.engine.connect() as conn:
-                    if write:
-                        conn.execution_options(**{WRITE: True})
-                    with conn.begin():
-                        return work(conn)
-            except exc.DBAPIError as error:
-                if is_retryable(error) and attempt < _RETRIES:
-                    time.sleep(random.uniform(0.001, 0.01) * attempt)
-                    continue
-                if isinstance(error, exc.IntegrityError) and write and attempt < 3:
-                    # A parallel writer created the same thread or vote first; look again.
-                    continue
-                if is_unavailable(error) or is_retryable(error):
-                    raise StorageUnavailableError(
-                        "storage_unavailable",
-                        f"The comment database cannot be reached or timed out: {error.orig}",
-                    ) from error
-                if isinstance(error, exc.DataError):
-                    raise ValidationError(
-                        "invalid", f"The database refused a value: {error.orig}"
-                    ) from error
-                raise
-            except exc.TimeoutError as error:
-                raise StorageUnavailableError(
-                    "storage_unavailable", f"No database connection free in time: {error}"
-                ) from error
+        with call_deadline(self.timeout) as deadline:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    with self.engine.connect() as conn:
+                        if write:
+                            conn.execution_options(**{WRITE: True})
+                        with conn.begin():
+                            return work(conn)
+                except exc.DBAPIError as error:
+                    in_time = time.monotonic() < deadline
+                    if is_retryable(error) and attempt < _RETRIES and in_time:
+                        time.sleep(random.uniform(0.001, 0.01) * attempt)
+                        continue
+                    if isinstance(error, exc.IntegrityError) and write and attempt < 3 and in_time:
+                        # A parallel writer created the same thread or vote first; look again.
+                        continue
+                    if is_unavailable(error) or is_retryable(error):
+                        raise _unavailable(error) from error
+                    if isinstance(error, exc.DataError):
+                        raise ValidationError(
+                            "invalid", f"The database refused a value: {error.orig}"
+                        ) from error
+                    raise
+                except exc.TimeoutError as error:
+                    raise _unavailable(error) from error
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=False)
