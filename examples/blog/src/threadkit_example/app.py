@@ -87,6 +87,10 @@ def _notifiers(settings: Settings, store: SqlCommentStore) -> list[Notifier]:
     return notifiers
 
 
+def _is_post(key: str) -> bool:
+    return find_post(key) is not None
+
+
 def _is_moderator(identity: Identity | None) -> bool:
     return identity is not None and identity.key == MODERATOR_KEY
 
@@ -100,6 +104,10 @@ def create_app(
     app.config.update(
         SECRET_KEY=settings.secret_key,
         THREADKIT_APP_SECURITY_HEADERS=True,
+        # Login callbacks, feed and email links are built on this, never on the Host header.
+        THREADKIT_BASE_URL=settings.site_url,
+        # Only the blog's own posts take comments; a post to any other key is a 404.
+        THREADKIT_THREAD_POLICY=_is_post,
         SESSION_COOKIE_SAMESITE="Lax",
         # Served over https (even behind a TLS proxy that forwards plain http):
         # the session cookie must never travel unencrypted.
