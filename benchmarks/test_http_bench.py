@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import statistics
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine
 from threadkit.testing.generate import generate_rows
+from threadkit.testing.http_server import serve_in_thread
 
 threadkit_flask = pytest.importorskip("threadkit_flask")
 threadkit_sqlalchemy = pytest.importorskip("threadkit_sqlalchemy")
@@ -166,15 +166,8 @@ def http_fetch(port: int, path: str) -> Callable[[], bytes]:
 @contextmanager
 def serving(app: Flask) -> Iterator[int]:
     """Serve ``app`` with a threaded werkzeug server on a random 127.0.0.1 port; yield it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    worker = threading.Thread(target=server.serve_forever, name="bench-server", daemon=True)
-    worker.start()
-    try:
+    with serve_in_thread(make_server("127.0.0.1", 0, app, threaded=True)) as server:
         yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        worker.join(timeout=10)
 
 
 def cases() -> Iterator[tuple[str, str]]:

@@ -12,13 +12,12 @@ a garbage body, ``X-akismet-error``, ``X-akismet-pro-tip: discard`` and
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 import attrs
+
+from threadkit.testing.http_server import FakeHTTPServer, RecordedRequest, Reply
 
 THANKS = "Thanks for making the web a better place."
 GUARANTEED_SPAM = "akismet-guaranteed-spam"
@@ -33,56 +32,36 @@ class Recorded:
     headers: dict[str, str]
 
 
-class FakeAkismet:
+class FakeAkismet(FakeHTTPServer):
     """Start with ``with FakeAkismet() as fake:``; point the step at ``fake.endpoint``."""
 
     def __init__(self, valid_keys: tuple[str, ...] = ("test-key",)) -> None:
+        super().__init__()
         self.valid_keys = valid_keys
-        self.requests: list[Recorded] = []
         self.fault: str = ""  # "", "slow", "500", "garbage", "error_header"
         self.delay = 5.0
         self.discard = False
         self.recheck_after = ""
         self._release = threading.Event()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", "0"))
-                raw = self.rfile.read(length).decode("utf-8")
-                form = {k: v[0] for k, v in urllib.parse.parse_qs(raw, True).items()}
-                method = self.path.removeprefix("/1.1/")
-                fake.requests.append(
-                    Recorded(method, form, {k.lower(): v for k, v in self.headers.items()})
-                )
-                status, headers, body = fake.answer(method, form)
-                if fake.fault == "slow":
-                    fake._release.wait(fake.delay)
-                payload = body.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                with contextlib.suppress(OSError):  # the client may have given up waiting
-                    self.wfile.write(payload)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
 
     @property
     def endpoint(self) -> str:
         """The base URL to give the step, like ``https://rest.akismet.com/1.1/``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/1.1/"
+        return f"{self.base_url}/1.1/"
+
+    @property
+    def calls_made(self) -> list[Recorded]:
+        """Every request, as (Akismet method, form, headers), in order."""
+        return [
+            Recorded(r.path.removeprefix("/1.1/"), r.form, r.headers) for r in self.requests
+        ]
+
+    def handle(self, request: RecordedRequest) -> Reply:
+        """Answer one call as Akismet would (after ``delay`` when ``fault`` is "slow")."""
+        status, headers, body = self.answer(request.path.removeprefix("/1.1/"), request.form)
+        if self.fault == "slow":
+            self._release.wait(self.delay)
+        return Reply(status, body, headers)
 
     def answer(self, method: str, form: dict[str, str]) -> tuple[int, dict[str, str], str]:
         """Return (status, headers, body) for one call, as Akismet would."""
@@ -118,11 +97,7 @@ class FakeAkismet:
 
     def calls(self, method: str) -> list[dict[str, str]]:
         """The forms of every request to ``method``, in order."""
-        return [r.form for r in self.requests if r.method == method]
-
-    def __enter__(self) -> FakeAkismet:
-        self._thread.start()
-        return self
+        return [r.form for r in self.calls_made if r.method == method]
 
     def __exit__(
         self,
@@ -130,7 +105,5 @@ class FakeAkismet:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self._release.set()  # let a "slow" answer finish, so shutdown does not wait for it
+        super().__exit__(exc_type, exc, tb)

@@ -355,7 +355,7 @@ def test_learn_ham_after_akismet_said_spam(fake: FakeAkismet) -> None:
     flagged = stored(reasons=(Reason("akismet", CODE_SPAM, "Akismet says this is spam."),))
     step.learn(flagged, is_spam=False)
     expected = ["verify-key", "submit-ham"]
-    assert expected == [r.method for r in fake.requests]
+    assert expected == [r.method for r in fake.calls_made]
 
 
 def test_learn_ham_without_akismet_spam_sends_nothing(fake: FakeAkismet) -> None:
@@ -364,7 +364,7 @@ def test_learn_ham_without_akismet_spam_sends_nothing(fake: FakeAkismet) -> None
     other = stored(reasons=(Reason("keywords", "spam_word", "Spam word."),))
     step.learn(other, is_spam=False)
     expected = ["verify-key"]
-    assert expected == [r.method for r in fake.requests]
+    assert expected == [r.method for r in fake.calls_made]
 
 
 def test_learn_never_raises_on_outage(fake: FakeAkismet, caplog: pytest.LogCaptureFixture) -> None:

@@ -6,15 +6,15 @@ import email
 import email.policy
 import socket
 import ssl
-import threading
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
 import attrs
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from threadkit.testing.http_server import FakeHTTPServer, RecordedRequest, Reply
 
 
 def free_port() -> int:
@@ -109,69 +109,26 @@ class SmtpSink:
         self._controller.stop()
 
 
-@attrs.frozen
-class Hook:
-    """One request the webhook receiver got."""
+class WebhookSink(FakeHTTPServer):
+    """An HTTP server recording requests (``requests``) and answering POSTs with ``status``.
 
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-
-class WebhookSink:
-    """An HTTP server recording POSTs and answering ``status`` (200 by default)."""
+    ``location`` adds a ``Location`` header (for redirect tests); a GET, where
+    a followed redirect would land, gets an empty 200.
+    """
 
     def __init__(self) -> None:
-        self.requests: list[Hook] = []
+        super().__init__()
         self.status = 200
         self.location = ""
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                sink.requests.append(
-                    Hook(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                )
-                self.send_response(sink.status)
-                if sink.location:
-                    self.send_header("Location", sink.location)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def do_GET(self) -> None:  # where a followed redirect would land
-                sink.requests.append(Hook(self.path, {}, b"GET"))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
 
     @property
     def url(self) -> str:
         """The receiver's URL."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/hooks/threadkit"
+        return f"{self.base_url}/hooks/threadkit"
 
-    def __enter__(self) -> WebhookSink:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+    def handle(self, request: RecordedRequest) -> Reply:
+        """Answer ``status`` with body ``ok`` to a POST; an empty 200 to anything else."""
+        if request.method != "POST":
+            return Reply(200)
+        headers = {"Location": self.location} if self.location else {}
+        return Reply(self.status, b"ok", headers)

@@ -2,42 +2,28 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from blog_test_support import example_env
 from threadkit_example import create_app
 
+from threadkit.testing.http_server import FakeHTTPServer, RecordedRequest, Reply
 
-class FakeAkismet(BaseHTTPRequestHandler):
+
+class FakeAkismet(FakeHTTPServer):
     """Just enough of Akismet's protocol for start-up: verify-key says valid, nothing is spam."""
 
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length", "0"))
-        self.rfile.read(length)
-        body = b"valid" if self.path.endswith("/verify-key") else b"false"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep test output quiet."""
+    def handle(self, request: RecordedRequest) -> Reply:
+        """Say the key is valid and the comment is not spam."""
+        return Reply(200, "valid" if request.path.endswith("/verify-key") else "false")
 
 
 @pytest.fixture
 def akismet() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAkismet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/1.1/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with FakeAkismet() as fake:
+        yield f"{fake.base_url}/1.1/"
 
 
 def test_without_akismet_the_notice_does_not_claim_it(tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
+
+from threadkit.testing.http_server import serve_in_thread
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "launch_chromium", "require_chromium", "serve"]
 
@@ -84,12 +85,5 @@ def launch_chromium() -> Iterator[Any]:
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` with werkzeug on 127.0.0.1 at a free port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_in_thread(make_server("127.0.0.1", 0, app, threaded=True)) as server:
         yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)

@@ -46,12 +46,12 @@ default: an authorization request without an S256 challenge is refused) and
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
 import json
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
@@ -76,6 +76,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
 from threadkit.ports import RedirectIdentityProvider
+from threadkit.testing.http_server import serve_in_thread
 
 __all__ = ["CLIENT_ID", "CLIENT_SECRET", "DEFAULT_USER", "IdentityServer", "start_oidc_server"]
 
@@ -352,8 +353,7 @@ class IdentityServer:
         self._first_key = self.key
         self._other_key = RSAKey.generate_key(2048, parameters={"kid": "test-key-1"})
         self._authz = _AuthorizationServer(self)
-        self._httpd: WSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._serving = contextlib.ExitStack()
         self.base_url = ""
 
     # ------------------------------------------------------------ lifecycle
@@ -363,21 +363,13 @@ class IdentityServer:
         httpd = make_server(
             "127.0.0.1", 0, self._app, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
-        self._httpd = httpd
         self.base_url = f"http://127.0.0.1:{httpd.server_port}"
-        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        self._thread.start()
+        self._serving.enter_context(serve_in_thread(httpd))
         return self
 
     def stop(self) -> None:
         """Stop serving and close the listening socket."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._serving.close()
 
     def reset(self) -> None:
         """Put every switch back to its default and forget codes, tokens and requests."""
