@@ -12,7 +12,8 @@ reader's answer that validates against them carries no private field.
 
 A deleted comment kept as a placeholder for its replies is the same class
 with ``author`` null, empty bodies and no ``edited_at``, votes, ``score``,
-``context`` or ``reasons`` (``msgspec.UNSET`` fields are left out).
+``context`` or ``reasons``: a field typed ``... | UnsetType`` is left out
+when its value is ``msgspec.UNSET``, and is not required in the schema.
 
 >>> import msgspec
 >>> msgspec.json.encode(Reason("links", "too_many", "Three links or more."))
@@ -22,7 +23,7 @@ b'{"step":"links","code":"too_many","message":"Three links or more."}'
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -126,7 +127,7 @@ class Reason(_Shape):
 AuthorT = TypeVar("AuthorT", Author, ModeratorAuthor)
 
 
-class _CommentFields(_Shape, Generic[AuthorT], kw_only=True):
+class _CommentFields(_Shape, Generic[AuthorT]):
     """The fields every comment shape has, in their order."""
 
     id: Id
@@ -139,25 +140,25 @@ class _CommentFields(_Shape, Generic[AuthorT], kw_only=True):
     body_html: Annotated[str, msgspec.Meta(description="Sanitized HTML.")]
     body_source: Annotated[str, msgspec.Meta(description="The Markdown source, for editing.")]
     created_at: Time
-    edited_at: Time | UnsetType | None = UNSET
-    upvotes: NonNegative | UnsetType = UNSET
-    downvotes: NonNegative | UnsetType = UNSET
-    score: int | UnsetType = UNSET
+    edited_at: Time | UnsetType | None
+    upvotes: NonNegative | UnsetType
+    downvotes: NonNegative | UnsetType
+    score: int | UnsetType
     reply_count: NonNegative
 
 
-class Comment(_CommentFields[Author], kw_only=True):
+class Comment(_CommentFields[Author]):
     """A comment as any reader sees it (a placeholder when ``status`` is ``deleted``)."""
 
 
-class ModeratorComment(_CommentFields[ModeratorAuthor], kw_only=True):
+class ModeratorComment(_CommentFields[ModeratorAuthor]):
     """A comment as a moderator sees it: the author's email, the request context, the reasons."""
 
-    context: Context | UnsetType = UNSET
-    reasons: list[Reason] | UnsetType = UNSET
+    context: Context | UnsetType
+    reasons: list[Reason] | UnsetType
 
 
-class Node(Comment, kw_only=True):
+class Node(Comment):
     """A comment in a tree: where it is shown, how many replies are not on this page, its replies.
 
     ``display_depth`` differs from ``depth`` when a depth limit applies;
@@ -170,7 +171,7 @@ class Node(Comment, kw_only=True):
     replies: list[Node]
 
 
-class ModeratorNode(ModeratorComment, kw_only=True):
+class ModeratorNode(ModeratorComment):
     """A tree node in the moderator view (see :class:`Node`)."""
 
     display_depth: NonNegative
@@ -371,10 +372,36 @@ def json_schemas(ref_template: str = "#/components/schemas/{name}") -> dict[str,
     """Return the JSON Schema of every shape in :data:`PUBLIC_SHAPES` (and what they use), by name.
 
     The schemas refer to each other with ``ref_template``; the default suits an
-    OpenAPI 3.1 document's ``components.schemas``.
+    OpenAPI 3.1 document's ``components.schemas``. A field that may be
+    ``UNSET`` is optional even without a default (defaults would make the
+    Structs keyword-only, and positional construction is the fast path's speed).
 
     >>> sorted(json_schemas()["Reason"]["required"])
     ['code', 'message', 'step']
+    >>> "edited_at" in json_schemas()["Comment"]["required"]
+    False
     """
     _, components = msgspec.json.schema_components(PUBLIC_SHAPES, ref_template=ref_template)
+    for cls in _struct_classes():
+        schema = components.get(cls.__name__)
+        if schema is None or "required" not in schema:
+            continue
+        optional = {f.encode_name for f in msgspec.structs.fields(cls) if _may_be_unset(f.type)}
+        schema["required"] = [name for name in schema["required"] if name not in optional]
     return components
+
+
+def _struct_classes() -> list[type[msgspec.Struct]]:
+    """Every Struct class defined in this module."""
+    return [
+        value
+        for value in globals().values()
+        if isinstance(value, type) and issubclass(value, msgspec.Struct)
+    ]
+
+
+def _may_be_unset(annotation: Any) -> bool:
+    """Tell whether a field's type admits ``msgspec.UNSET`` (looking inside ``Annotated``)."""
+    if annotation is UnsetType:
+        return True
+    return any(_may_be_unset(arg) for arg in get_args(annotation))
