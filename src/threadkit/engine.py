@@ -27,6 +27,7 @@ from typing import Literal
 import attrs
 
 from . import _rules
+from ._hidden import mask_hidden, placeholder_of
 from .clock import SystemClock
 from .errors import (
     AuthenticationRequiredError,
@@ -56,11 +57,12 @@ from .models import (
     Submission,
     Thread,
     Verdict,
+    Visibility,
 )
 from .moderation import Pipeline
 from .pages import SubtreePage, ThreadPage
 from .ports import Clock, CommentStore, Notifier, Renderer
-from .tree import Overflow, build_tree, display_depth
+from .tree import Overflow, TreeNode, build_tree, display_depth
 
 _log = logging.getLogger(__name__)
 
@@ -384,25 +386,44 @@ class CommentEngine:
         """
         thread = self.get_thread(thread_key)
         order = sort if sort is not None else self.policy.default_sort
+        visibility = _rules.visibility_for(viewer)
+        total = self._limit(
+            "total_limit", total_limit, self.policy.total_limit, self.policy.max_total_limit
+        )
         rows = self.store.page(
             thread_key,
             sort=order,
-            visibility=_rules.visibility_for(viewer),
+            visibility=visibility,
             cursor=cursor,
             top_limit=self._limit(
                 "top_limit", top_limit, self.policy.top_limit, self.policy.max_top_limit
             ),
-            total_limit=self._limit(
-                "total_limit", total_limit, self.policy.total_limit, self.policy.max_total_limit
-            ),
+            total_limit=total,
         )
         nodes = build_tree(
-            rows.comments,
+            mask_hidden(rows.comments, visibility),
             sort=order,
             max_depth=self.policy.max_display_depth,
             overflow=self.policy.overflow,
         )
+        if len(rows.comments) == total and len(nodes) == 1 and not nodes[0].more_replies:
+            self._offer_rest(nodes[0], visibility, total)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
+
+    def _offer_rest(self, top: TreeNode, visibility: Visibility, total: int) -> None:
+        """Give a page's only top-level comment a "more replies" link if its replies were cut.
+
+        A store cuts the first top-level comment's replies at ``total_limit``.
+        What was cut is reachable through that comment's subtree, but its
+        ``more_replies`` only counts missing *direct* replies that are
+        approved or placeholders: a cut inside a reply chain, or below a
+        hidden reply, would leave the rest with no link. One subtree read
+        (only for a full page whose single top-level comment shows no link)
+        tells whether anything is left.
+        """
+        rest = self.store.subtree(top.comment.id, visibility=visibility, total_limit=total)
+        if len(rest.comments) >= total or rest.next_cursor is not None:
+            top.more_replies = 1
 
     def subtree(
         self,
@@ -412,16 +433,29 @@ class CommentEngine:
         cursor: str | None = None,
         total_limit: int | None = None,
     ) -> SubtreePage:
-        """Return the replies under one comment as a tree ("N more replies")."""
-        parent = self.get_comment(comment_id, viewer)
+        """Return the replies under one comment as a tree ("N more replies").
+
+        A comment the viewer may not see is answered only when it has replies
+        the viewer may see, and then as a placeholder (see :meth:`page`).
+        """
+        visibility = _rules.visibility_for(viewer)
+        stored = self.store.get_comment(comment_id)
+        if stored is not None and not visibility.can_see(stored):
+            parent, masked = stored, True
+        else:
+            parent, masked = _rules.require_visible(stored, viewer, comment_id), False
         rows = self.store.subtree(
             comment_id,
-            visibility=_rules.visibility_for(viewer),
+            visibility=visibility,
             cursor=cursor,
             total_limit=self._limit(
                 "total_limit", total_limit, self.policy.total_limit, self.policy.max_total_limit
             ),
         )
+        if masked:
+            if not rows.comments:  # nothing to hold a place for: it looks missing
+                _rules.require_visible(stored, viewer, comment_id)
+            parent = placeholder_of(parent)
         limit = self.policy.max_display_depth
         base = display_depth(parent.depth + 1, limit, self.policy.overflow)
         nodes = build_tree(

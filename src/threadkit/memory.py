@@ -378,8 +378,9 @@ class MemoryStore:
         comments in all. A top-level comment is only included with all its
         visible descendants, except the first, which is cut at ``total_limit``
         (fetch the rest with :meth:`subtree`). A hidden comment's visible
-        descendants are still returned; a hidden top-level comment is skipped
-        with its whole subtree.
+        descendants are still returned. A hidden top-level comment is listed,
+        first in its block, when it has descendants this reader may see (the
+        engine shows it as a placeholder), and is skipped otherwise.
 
         ``next_cursor`` continues after the last top-level comment returned,
         or is ``None`` when there are no more.
@@ -396,13 +397,18 @@ class MemoryStore:
             more = False
             for top_id in self._top_order(thread_key, sort, cursor):
                 top = self._comments[top_id]
+                replies = self._walk(top_id, visibility)
                 if not visibility.can_see(top):
-                    continue
+                    # Listed only to hold the place of replies this reader may see.
+                    first = next(replies, None)
+                    if first is None:
+                        continue
+                    replies = chain([first], replies)
                 if full or included == top_limit:
                     more = True
                     break
                 room = total_limit - len(rows)
-                block = list(islice(chain([top], self._walk(top_id, visibility)), room + 1))
+                block = list(islice(chain([top], replies), room + 1))
                 if len(block) > room:
                     if included:
                         more = True

@@ -399,14 +399,34 @@ def _thread(row: _Row) -> Thread:
     )
 
 
-def _visible(visibility: Visibility) -> sa.ColumnElement[bool]:
-    """Return SQL for "this reader may see the row" (see :meth:`Visibility.can_see`)."""
-    allowed: list[sa.ColumnElement[bool]] = [_C.status.in_(_SHOWN)]
+def _visible(visibility: Visibility, c: Any = _C) -> sa.ColumnElement[bool]:
+    """Return SQL for "this reader may see the row" (see :meth:`Visibility.can_see`).
+
+    ``c`` is the columns of ``comments`` or of an alias of it.
+    """
+    allowed: list[sa.ColumnElement[bool]] = [c.status.in_(_SHOWN)]
     if visibility.viewer_key is not None:
-        allowed.append(sa.and_(_C.author_key == visibility.viewer_key, _C.status.in_(_HIDDEN)))
+        allowed.append(sa.and_(c.author_key == visibility.viewer_key, c.status.in_(_HIDDEN)))
     if visibility.moderator:
-        allowed.append(_C.status == Status.PENDING.value)
+        allowed.append(c.status == Status.PENDING.value)
     return sa.or_(*allowed)
+
+
+def _listed_top(visibility: Visibility) -> sa.ColumnElement[bool]:
+    """Return SQL for "a page lists this top-level row": the reader sees it or a descendant.
+
+    A hidden top-level comment holds the place of the replies this reader
+    may see (the engine shows it as a placeholder); the ``EXISTS`` is a
+    range probe of the ``(thread_id, path)`` index, made only for hidden rows.
+    """
+    below = comments.alias("below")
+    seen_below = sa.exists().where(
+        below.c.thread_id == _C.thread_id,
+        below.c.path > _C.path,
+        below.c.path < _C.path + _paths.END,
+        _visible(visibility, below.c),
+    )
+    return sa.or_(_visible(visibility), seen_below)
 
 
 def _body_hash(body_source: str) -> str:
@@ -1121,17 +1141,19 @@ class SqlCommentStore:
         """
         _check_limit(top_limit, "top_limit")
         _check_limit(total_limit, "total_limit")
-        visible = _visible(visibility)
+        seen = _visible(visibility)
 
         def work(conn: Connection) -> CommentRows:
             thread_id = conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
             if thread_id is None:
                 return CommentRows([])
-            tops = self._tops(conn, thread_id, sort, visible, cursor, top_limit + 1)
+            tops = self._tops(conn, thread_id, sort, _listed_top(visibility), cursor, top_limit + 1)
             more = len(tops) > top_limit
             tops = tops[:top_limit]
             if not tops:
                 return CommentRows([])
+            # The listed tops come back whatever their status (a hidden one holds a place).
+            visible = sa.or_(seen, _C.id.in_([top[0] for top in tops]))
             blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
             if sort is SortOrder.OLDEST:
                 blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit)
