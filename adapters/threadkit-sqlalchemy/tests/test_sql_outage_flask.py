@@ -1,0 +1,120 @@
+"""The database goes away under a Flask app: 503 within the store's timeout, then recovery.
+
+The Flask adapter over the SQL store on PostgreSQL and MariaDB, reached through
+:class:`netproxy.TcpProxy`. The JSON API answers ``application/problem+json``
+503 with ``Retry-After`` and a detail free of host, port and driver text (that
+goes to the log); the HTML routes answer a 503 page, and a host page still
+renders; nothing hangs; the next request after the outage succeeds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+from netproxy import TcpProxy
+from sqlstore_backends import empty_tables
+from test_sql_outage import BOUND, DRIVER_WORDS, T0, timed
+from threadkit_sqlalchemy import SqlCommentStore
+
+from threadkit.engine import CommentEngine
+
+threadkit_flask = pytest.importorskip("threadkit_flask", reason="needs the Flask adapter")
+
+pytestmark = pytest.mark.backends("postgresql", "mariadb")
+
+HOST_PAGE = "<main>post</main>{{ threadkit.thread(slug, title='A post', url='/posts/' + slug) }}"
+
+
+@pytest.fixture
+def proxy(shared_url: sa.URL) -> Iterator[TcpProxy]:
+    """A proxy to the backend's shared test database."""
+    assert shared_url.host is not None
+    assert shared_url.port is not None
+    with TcpProxy(shared_url.host, shared_url.port) as made:
+        yield made
+
+
+@pytest.fixture
+def client(
+    shared_url: sa.URL, proxy: TcpProxy, shared_engine: sa.Engine
+) -> Iterator[FlaskClient]:
+    """A Flask app whose store (timeout 2 s) reaches the emptied database through ``proxy``."""
+    empty_tables(shared_engine)
+    store = SqlCommentStore(shared_url.set(host=proxy.host, port=proxy.port), timeout=BOUND)
+    store.ensure_thread("post-1", now=T0)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY="outage tests",
+        TESTING=True,
+        THREADKIT_THREAD_POLICY="any",
+        THREADKIT_BASE_URL="http://localhost",
+        THREADKIT_ALLOW_EMPTY_PIPELINE=True,
+    )
+    threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
+
+    @app.get("/posts/<slug>")
+    def post_page(slug: str) -> str:
+        return render_template_string(HOST_PAGE, slug=slug)
+
+    # No `with`: requests run in a watchdog thread (see timed), outside any kept context.
+    yield app.test_client()
+    store.close()
+
+
+def _driver_words(text: str) -> list[str]:
+    return [word for word in DRIVER_WORDS if word in text.lower()]
+
+
+@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
+def test_the_json_api_answers_503_problem_within_the_timeout(
+    client: FlaskClient, proxy: TcpProxy, cut: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cut database: 503 problem+json, Retry-After, no driver text; the log has the cause."""
+    getattr(proxy, cut)()
+    responses = []
+    with caplog.at_level(logging.WARNING, logger="threadkit_sqlalchemy"):
+        _, error = timed(lambda: responses.append(client.get("/comments/api/threads/post-1")))
+    assert error is None
+    response = responses[0]
+    problem = response.get_json()
+    detail_words = _driver_words(problem["detail"])
+    actual = (response.status_code, response.mimetype, problem["code"], detail_words)
+    assert (503, "application/problem+json", "storage_unavailable", []) == actual
+    assert int(response.headers["Retry-After"]) > 0
+    assert "comment database unavailable" in " ".join(r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
+def test_html_routes_answer_a_503_page_and_a_host_page_still_renders(
+    client: FlaskClient, proxy: TcpProxy, cut: str
+) -> None:
+    """A comment's own page is a 503 page; a host page shows its notice instead of comments."""
+    getattr(proxy, cut)()
+    pages = []
+    _, error = timed(lambda: pages.append(client.get("/comments/comments/1")))
+    assert error is None
+    _, error = timed(lambda: pages.append(client.get("/posts/post-1")))
+    assert error is None
+    own, host = pages
+    assert (503, "text/html") == (own.status_code, own.mimetype)
+    assert [] == _driver_words(own.get_data(as_text=True))
+    assert 200 == host.status_code
+    assert "Comments cannot be loaded right now" in host.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
+def test_the_app_recovers_by_itself_when_the_database_returns(
+    client: FlaskClient, proxy: TcpProxy, cut: str
+) -> None:
+    """The first request after the outage succeeds, with nothing restarted."""
+    getattr(proxy, cut)()
+    failed = []
+    timed(lambda: failed.append(client.get("/comments/api/threads/post-1").status_code))
+    proxy.pass_through()
+    response = client.get("/comments/api/threads/post-1")
+    assert ([503], 200) == (failed, response.status_code)
