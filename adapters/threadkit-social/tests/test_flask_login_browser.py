@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask_login_support import OIDC_NAME, create_site, social_providers
@@ -29,8 +30,8 @@ AVATAR = (
     '<circle cx="20" cy="20" r="20" fill="#6a5acd"/></svg>'
 )
 """The picture served for the provider's avatar URL (https://avatars.example/ada.png)."""
-STRICT = {"THREADKIT_APP_SECURITY_HEADERS": True}
-"""The whole blog under threadkit's strict Content-Security-Policy."""
+STRICT = {"THREADKIT_APP_SECURITY_HEADERS": True, "THREADKIT_BASE_URL": None}
+"""The whole blog under threadkit's strict Content-Security-Policy; origin from SERVER_NAME."""
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,8 @@ def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
     """The blog, served over HTTP on 127.0.0.1; yields its base URL."""
     app = create_site(engine, social_providers(idp), config=STRICT)
     with serve(app) as base_url:
+        # Login callbacks are built on the configured origin, known once the port is.
+        app.config["SERVER_NAME"] = urlsplit(base_url).netloc
         yield base_url
 
 
@@ -157,7 +160,9 @@ def test_login_through_a_cross_site_provider_keeps_the_lax_session(
         token_url=f"{idp.base_url}/token",
         api_url=f"{idp.base_url}/github",
     )
-    with serve(create_site(engine, [github], config=STRICT)) as blog:
+    app = create_site(engine, [github], config=STRICT)
+    with serve(app) as blog:
+        app.config["SERVER_NAME"] = urlsplit(blog).netloc
         context = browser.new_context()
         page = context.new_page()
         page.goto(f"{blog}/posts/cross-site")
