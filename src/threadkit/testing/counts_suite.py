@@ -199,5 +199,22 @@ class ReachableCountSuite:
         expected = [(top, Status.DELETED), (reply, Status.APPROVED), (other, Status.APPROVED)]
         assert (expected, 2) == (shown, page.thread.comment_count)
 
+    def test_a_page_cut_before_the_replies_of_a_hidden_reply_still_reaches_them(
+        self, store: CommentStore
+    ) -> None:
+        """A full page whose top-level comment shows no link still offers what was cut."""
+        key = f"counts-{next(_keys)}"
+        approved, spam = Status.APPROVED, Status.SPAM
+        top, _, _, under_spam = _write(
+            store, key, [(-1, approved), (0, approved), (0, spam), (2, approved)]
+        )
+        engine = CommentEngine(store)
+        page = engine.page(key, total_limit=2)
+        more = engine.subtree(top, total_limit=10)
+        assert (1, [under_spam]) == (
+            page.nodes[0].more_replies,
+            [node.comment.id for node in walk(more.nodes) if node.comment.id == under_spam],
+        )
+
 
 _HIDDEN = (Status.PENDING, Status.SPAM)
