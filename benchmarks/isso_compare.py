@@ -423,6 +423,8 @@ def serve_threadkit(db: str, port: int) -> None:
     engine = CommentEngine(store, pipeline=default_pipeline(store), clock=clock)
     app = Flask("threadkit-bench")
     app.secret_key = "isso-compare"
+    # Like Isso, the first comment creates a thread (no page renders them here).
+    app.config["THREADKIT_THREAD_POLICY"] = "any"
     ThreadKit(app, engine=engine)
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # type: ignore[method-assign]
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()

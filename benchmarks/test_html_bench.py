@@ -56,6 +56,8 @@ def make_app(store: Any) -> Flask:
     """Build a small host app: threadkit on ``store`` plus one blog-post route."""
     app = Flask(__name__)
     app.secret_key = "benchmark-secret"
+    # Reads only: the engine's empty moderation pipeline is a deliberate choice here.
+    app.config["THREADKIT_ALLOW_EMPTY_PIPELINE"] = True
     threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
 
     @app.get("/posts/<key>")
