@@ -11,6 +11,7 @@ from tkflask_support import api_headers, create_app, new_comment, post_json
 
 from threadkit.engine import CommentEngine
 from threadkit.errors import StorageUnavailableError
+from threadkit.limits import REQUEST_MAX_BYTES
 from threadkit.memory import MemoryStore
 
 PROBLEM = "application/problem+json; charset=utf-8"
@@ -129,7 +130,7 @@ def test_huge_body_is_413_before_it_is_read(engine: CommentEngine) -> None:
             **api_headers(client),
         },
     )
-    assert ("body_too_large", 413) == (problem(response)["code"], response.status_code)
+    assert ("request_too_large", 413) == (problem(response)["code"], response.status_code)
     assert stream.consumed <= 1000
 
 
@@ -222,7 +223,7 @@ BAD_BODIES = [
     b"\xc3\x28\xa0\xa1",
     b'{"body": "\x00"}',
     b'{"body": 1, "value": "x", "decision": 3, "parent_id": true}',
-    b'{"body": "' + b"a" * 200_000 + b'"}',
+    b'{"body": "' + b"a" * REQUEST_MAX_BYTES + b'"}',
     b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
 ]
 

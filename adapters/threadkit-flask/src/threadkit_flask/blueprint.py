@@ -13,13 +13,14 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from threadkit import limits
 from threadkit.errors import ThreadkitError
 
-from . import auth, avatars, feeds, openapi, problems, rendering, views_html, views_json
+from . import auth, avatars, feeds, inputs, openapi, problems, rendering, views_html, views_json
 from .security import add_cors_headers, add_security_headers
 from .state import get_state
 
-__all__ = ["is_api_request", "make_blueprint"]
+__all__ = ["is_api_request", "make_blueprint", "request_cap"]
 
 _HERE = Path(__file__).parent
 
@@ -32,10 +33,19 @@ def is_api_request() -> bool:
     )
 
 
-def _limit_body() -> None:
-    limit = get_state().settings.max_body_bytes
-    current = request.max_content_length
-    request.max_content_length = limit if current is None else min(limit, current)
+def request_cap() -> int:
+    """Return the largest request body threadkit's routes read, in bytes.
+
+    ``THREADKIT_MAX_BODY_BYTES`` if set, else derived from the engine's comment
+    limit so that any comment within it fits, however it is escaped.
+    """
+    state = get_state()
+    configured = state.settings.max_body_bytes
+    return configured if configured is not None else limits.request_cap(state.policy.max_body_bytes)
+
+
+def _read_body() -> None:
+    inputs.read_body(request_cap(), get_state().policy.max_body_bytes)
 
 
 def _finish(response: Response) -> Response:
@@ -55,9 +65,11 @@ def _threadkit_error(error: ThreadkitError) -> Response | tuple[str, int]:
     return page, error.http_status
 
 
-def _http_error(error: HTTPException) -> Response | HTTPException:
+def _http_error(error: HTTPException) -> Response | HTTPException | tuple[str, int]:
     if is_api_request():
         return problems.from_http_exception(error)
+    if error.code == 413:  # e.g. a form with too many parts: threadkit's page, not Werkzeug's
+        return _threadkit_error(inputs.too_large(request_cap(), get_state().policy.max_body_bytes))
     return error
 
 
@@ -70,7 +82,7 @@ def make_blueprint(name: str = "threadkit") -> Blueprint:
         static_folder=str(_HERE / "static"),
         static_url_path="/static",
     )
-    bp.before_request(_limit_body)
+    bp.before_request(_read_body)
     bp.after_request(_finish)
     bp.register_error_handler(ThreadkitError, _threadkit_error)
     bp.register_error_handler(HTTPException, _http_error)

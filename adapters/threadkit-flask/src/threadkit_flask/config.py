@@ -38,7 +38,7 @@ DEFAULT_CSP = (
 
 DEFAULTS: Mapping[str, Any] = {
     "THREADKIT_URL_PREFIX": "/comments",
-    "THREADKIT_MAX_BODY_BYTES": 64 * 1024,
+    "THREADKIT_MAX_BODY_BYTES": None,
     "THREADKIT_CSRF_HEADER": "X-Threadkit-CSRF",
     "THREADKIT_CORS_ORIGINS": (),
     "THREADKIT_CSP": DEFAULT_CSP,
@@ -64,7 +64,8 @@ class Settings:
 
     ``url_prefix`` is where every route lives (JSON API under
     ``<prefix>/api``); ``max_body_bytes`` caps each request body (larger
-    bodies get 413 before they are read); ``csrf_header`` is the header JSON
+    bodies get 413, chunked or not; ``None``: derived from the engine's comment
+    limit by :func:`threadkit.limits.request_cap`); ``csrf_header`` is the header JSON
     writes carry the anti-CSRF token in; ``cors_origins`` is the allowlist
     that turns CORS on for the JSON API (empty: off); ``csp`` is the
     Content-Security-Policy sent with the extension's pages, with the host's
@@ -83,7 +84,7 @@ class Settings:
     """
 
     url_prefix: str = "/comments"
-    max_body_bytes: int = 64 * 1024
+    max_body_bytes: int | None = None
     csrf_header: str = "X-Threadkit-CSRF"
     cors_origins: frozenset[str] = frozenset()
     csp: str = DEFAULT_CSP
@@ -113,6 +114,10 @@ def _positive_int(value: object, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise TypeError(f"{key} must be a positive integer, got {value!r}")
     return value
+
+
+def _optional_positive_int(value: object, key: str) -> int | None:
+    return None if value is None else _positive_int(value, key)
 
 
 def _origins(value: object) -> frozenset[str]:
@@ -156,7 +161,9 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
         raise ValueError(f"THREADKIT_URL_PREFIX must start with '/', got {prefix!r}")
     return Settings(
         url_prefix=prefix,
-        max_body_bytes=_positive_int(get("THREADKIT_MAX_BODY_BYTES"), "THREADKIT_MAX_BODY_BYTES"),
+        max_body_bytes=_optional_positive_int(
+            get("THREADKIT_MAX_BODY_BYTES"), "THREADKIT_MAX_BODY_BYTES"
+        ),
         csrf_header=str(get("THREADKIT_CSRF_HEADER")),
         cors_origins=_origins(get("THREADKIT_CORS_ORIGINS")),
         csp=str(get("THREADKIT_CSP")),

@@ -110,9 +110,10 @@ class ThreadKit:
 
         ``THREADKIT_URL_PREFIX`` (``"/comments"``)
             Where every route lives; the JSON API is under ``<prefix>/api``.
-        ``THREADKIT_MAX_BODY_BYTES`` (65536)
-            Largest request body any threadkit route reads; bigger gets 413
-            before the body is read.
+        ``THREADKIT_MAX_BODY_BYTES`` (``None``: derived)
+            Largest request body any threadkit route reads; bigger gets 413,
+            chunked or not. By default ``threadkit.limits.request_cap`` of the
+            engine's ``max_body_bytes``: room for any comment within the limit.
         ``THREADKIT_CSRF_HEADER`` (``"X-Threadkit-CSRF"``)
             Header that JSON writes carry the CSRF token in.
         ``THREADKIT_CORS_ORIGINS`` (empty)
