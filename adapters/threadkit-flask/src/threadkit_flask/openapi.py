@@ -2,7 +2,11 @@
 
 :data:`OPERATIONS` lists each route once (path relative to the prefix,
 method, endpoint, summary); the test suite checks it against the app's URL
-map in both directions, so the document cannot drift from the code.
+map in both directions, so the document cannot drift from the code. Every
+schema in it is generated from :mod:`threadkit.serialization.shapes`, the one
+definition of the JSON the routes send and accept; a route whose answer
+depends on who asks names both shapes (the reader's and the moderator's).
+Errors are ``application/problem+json`` under ``/api`` and HTML pages elsewhere.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from typing import Any
 
 import attrs
 from flask import Blueprint, Response, json
+
+from threadkit import __version__
+from threadkit.serialization import MAX_ID, shapes
 
 from .state import get_state
 
@@ -31,6 +38,7 @@ class Operation:
     request: str | None = None  # schema name of a JSON body
     form: tuple[str, ...] = ()  # form fields of an HTML form post
     response: str | None = None  # schema name of a JSON answer
+    moderator_response: str | None = None  # schema name of a moderator's answer, when it differs
     status: int = 200
     media: str = _JSON
     query: tuple[str, ...] = ()
@@ -49,6 +57,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_thread",
         "One page of a thread, as a tree.",
         response="ThreadPage",
+        moderator_response="ModeratorThreadPage",
         query=("sort", "cursor", "limit", "total_limit"),
     ),
     _op(
@@ -61,7 +70,14 @@ OPERATIONS: tuple[Operation, ...] = (
         status=201,
         write=True,
     ),
-    _op("/api/comments/{comment_id}", "get", "api_comment", "One comment.", response="Comment"),
+    _op(
+        "/api/comments/{comment_id}",
+        "get",
+        "api_comment",
+        "One comment.",
+        response="Comment",
+        moderator_response="ModeratorComment",
+    ),
     _op(
         "/api/comments/{comment_id}",
         "patch",
@@ -69,6 +85,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Edit a comment's text.",
         request="Edit",
         response="Comment",
+        moderator_response="ModeratorComment",
         write=True,
     ),
     _op(
@@ -77,6 +94,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_delete",
         "Delete a comment (a placeholder stays if it has replies).",
         response="Deleted",
+        moderator_response="ModeratorDeleted",
         write=True,
     ),
     _op(
@@ -85,6 +103,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_replies",
         "The replies under a comment, as a tree.",
         response="SubtreePage",
+        moderator_response="ModeratorSubtreePage",
         query=("cursor", "total_limit"),
     ),
     _op(
@@ -112,7 +131,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_moderate",
         "Apply a moderator's decision.",
         request="Moderation",
-        response="Deleted",
+        response="ModeratorDeleted",
         write=True,
     ),
     _op(
@@ -120,7 +139,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "get",
         "api_queue",
         "The moderation queue (moderators).",
-        response="CommentRows",
+        response="ModeratorCommentRows",
         query=("status", "cursor"),
     ),
     _op(
@@ -326,167 +345,13 @@ UNDOCUMENTED = frozenset({"static", "api_unknown"})
 """Endpoints that are not operations: static files and the API's catch-all for errors."""
 
 
+_SCHEMAS = shapes.json_schemas()
+"""The JSON Schema of every shape, generated once from the shape definitions."""
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
-
-_NULLABLE_STR = {"type": ["string", "null"]}
-
-_SCHEMAS: dict[str, Any] = {
-    "Problem": {
-        "type": "object",
-        "required": ["type", "title", "status", "code", "detail"],
-        "properties": {
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "code": {"type": "string", "description": "Stable, machine-readable."},
-            "detail": {"type": "string", "description": "For people: what to fix."},
-            "field": _NULLABLE_STR,
-            "retry_after": {"type": "integer"},
-            "reasons": {"type": "array", "items": _ref("Reason")},
-        },
-    },
-    "Reason": {
-        "type": "object",
-        "properties": {k: {"type": "string"} for k in ("step", "code", "message")},
-    },
-    "Identity": {
-        "type": "object",
-        "properties": {
-            "provider": {"type": "string"},
-            "name": {"type": "string"},
-            "url": _NULLABLE_STR,
-            "avatar": _NULLABLE_STR,
-            "verified": {"type": "boolean"},
-            "email": {"type": "string", "description": "Moderator view only."},
-        },
-    },
-    "Comment": {
-        "type": "object",
-        "required": ["id", "thread", "parent_id", "root_id", "depth", "status", "created_at"],
-        "properties": {
-            "id": {"type": "integer"},
-            "thread": {"type": "string"},
-            "parent_id": {"type": ["integer", "null"]},
-            "root_id": {"type": "integer"},
-            "depth": {"type": "integer"},
-            "status": {"enum": ["approved", "pending", "spam", "deleted"]},
-            "author": {"oneOf": [_ref("Identity"), {"type": "null"}]},
-            "body_html": {"type": "string", "description": "Sanitized HTML."},
-            "body_source": {"type": "string"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "edited_at": {"type": ["string", "null"], "format": "date-time"},
-            "upvotes": {"type": "integer"},
-            "downvotes": {"type": "integer"},
-            "score": {"type": "integer"},
-            "reply_count": {"type": "integer"},
-            "reasons": {"type": "array", "items": _ref("Reason")},
-            "context": {"type": "object", "description": "Moderator view only."},
-        },
-    },
-    "Node": {
-        "allOf": [
-            _ref("Comment"),
-            {
-                "type": "object",
-                "properties": {
-                    "display_depth": {"type": "integer"},
-                    "more_replies": {"type": "integer"},
-                    "replies": {"type": "array", "items": _ref("Node")},
-                },
-            },
-        ]
-    },
-    "Thread": {
-        "type": "object",
-        "properties": {
-            "key": {"type": "string"},
-            "title": {"type": "string"},
-            "url": {"type": "string"},
-            "closed": {"type": "boolean"},
-            "comment_count": {"type": "integer"},
-            "top_level_count": {"type": "integer"},
-            "created_at": {"type": "string", "format": "date-time"},
-        },
-    },
-    "ThreadPage": {
-        "type": "object",
-        "properties": {
-            "thread": _ref("Thread"),
-            "sort": {"enum": ["oldest", "newest", "top"]},
-            "next_cursor": _NULLABLE_STR,
-            "comments": {"type": "array", "items": _ref("Node")},
-        },
-    },
-    "SubtreePage": {
-        "type": "object",
-        "properties": {
-            "parent_id": {"type": "integer"},
-            "next_cursor": _NULLABLE_STR,
-            "comments": {"type": "array", "items": _ref("Node")},
-        },
-    },
-    "CommentRows": {
-        "type": "object",
-        "properties": {
-            "comments": {"type": "array", "items": _ref("Comment")},
-            "next_cursor": _NULLABLE_STR,
-        },
-    },
-    "NewComment": {
-        "type": "object",
-        "required": ["body"],
-        "properties": {
-            "body": {"type": "string", "description": "Markdown."},
-            "parent_id": {"type": ["integer", "null"]},
-            "notify_replies": {"type": "boolean"},
-            "honeypot": {"type": "string"},
-            "name": {"type": "string"},
-            "email": {"type": "string"},
-            "url": {"type": "string"},
-            "thread_meta": {"type": "string", "description": "Signed title/url from the page."},
-        },
-    },
-    "Edit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
-    "Vote": {
-        "type": "object",
-        "required": ["value"],
-        "properties": {"value": {"enum": [1, 0, -1, "up", "down", "none"]}},
-    },
-    "Moderation": {
-        "type": "object",
-        "required": ["decision"],
-        "properties": {"decision": {"enum": ["approve", "spam", "ham", "delete"]}},
-    },
-    "Deleted": {
-        "type": "object",
-        "properties": {"comment": {"oneOf": [_ref("Comment"), {"type": "null"}]}},
-    },
-    "Counts": {
-        "type": "object",
-        "properties": {"counts": {"type": "object", "additionalProperties": {"type": "integer"}}},
-    },
-    "Me": {
-        "type": "object",
-        "properties": {
-            "identity": {"oneOf": [_ref("Identity"), {"type": "null"}]},
-            "logged_in": {"type": "boolean"},
-            "moderator": {"type": "boolean"},
-            "csrf_token": {"type": "string"},
-            "csrf_header": {"type": "string"},
-            "providers": {"type": "array", "items": {"type": "object"}},
-        },
-    },
-    "LoggedOut": {
-        "type": "object",
-        "properties": {
-            "identity": {"type": "null"},
-            "logged_in": {"const": False},
-            "csrf_token": {"type": "string", "description": "The new CSRF token."},
-        },
-    },
-}
 
 _QUERY_DOCS = {
     "sort": ("Sort order: oldest, newest or top.", {"enum": ["oldest", "newest", "top"]}),
@@ -522,13 +387,38 @@ _ERRORS = {
 }
 
 
+_PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "key": {"type": "string", "minLength": 1},
+    "comment_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    "name": {"type": "string", "minLength": 1},
+    "token": {"type": "string", "minLength": 1},
+    "seed": {"type": "string", "minLength": 1},
+}
+
+
+def _success_schema(op: Operation) -> dict[str, Any]:
+    """Return the schema of a JSON answer: one shape, or the reader's or the moderator's."""
+    assert op.response is not None
+    if op.moderator_response is None:
+        return _ref(op.response)
+    return {
+        "anyOf": [_ref(op.response), _ref(op.moderator_response)],
+        "description": f"{op.moderator_response} when the reader is a moderator.",
+    }
+
+
+def _error_content(op: Operation) -> dict[str, Any]:
+    """How an operation's errors are written: problem+json under /api, else an HTML page."""
+    if op.endpoint.startswith("api_"):
+        return {_PROBLEM: {"schema": _ref("Problem")}}
+    return {"text/html": {"schema": {"type": "string"}}}
+
+
 def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
     params: list[dict[str, Any]] = []
-    for name in ("key", "comment_id", "name", "token", "seed"):
+    for name, path_schema in _PATH_PARAMETERS.items():
         if "{" + name + "}" in op.path:
-            params.append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            )
+            params.append({"name": name, "in": "path", "required": True, "schema": path_schema})
     for name in op.query:
         description, schema = _QUERY_DOCS[name]
         params.append(
@@ -552,13 +442,13 @@ def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
         )
     success: dict[str, Any] = {"description": op.summary}
     if op.response:
-        success["content"] = {_JSON: {"schema": _ref(op.response)}}
+        success["content"] = {_JSON: {"schema": _success_schema(op)}}
     elif op.status == 200:
         success["content"] = {op.media: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(op.status): success}
-    problem = {"content": {_PROBLEM: {"schema": _ref("Problem")}}}
+    errors = _error_content(op)
     for status, text in _ERRORS.items():
-        responses[status] = {"description": text, **problem}
+        responses[status] = {"description": text, "content": errors}
     result: dict[str, Any] = {
         "operationId": op.endpoint
         if op.method != "post" or op.endpoint.startswith("api_")
@@ -597,7 +487,7 @@ def document(prefix: str, csrf_header: str = "X-Threadkit-CSRF") -> dict[str, An
         "openapi": "3.1.0",
         "info": {
             "title": "threadkit comments",
-            "version": "0.1.0",
+            "version": __version__,
             "description": (
                 "Comments: threads, replies, votes, moderation. Errors are "
                 "application/problem+json with a stable `code`. Writes need the CSRF "
