@@ -40,6 +40,7 @@ from .errors import (
     ThreadClosedError,
     ValidationError,
 )
+from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteQuota
 from .limits import COMMENT_MAX_BYTES
 from .models import (
     Action,
@@ -58,10 +59,12 @@ from .models import (
     Thread,
     Verdict,
     Visibility,
+    VoteCandidate,
 )
 from .moderation import Pipeline
+from .moderation.votes import VoteLimit
 from .pages import SubtreePage, ThreadPage
-from .ports import Clock, CommentStore, Notifier, Renderer
+from .ports import Clock, CommentStore, Notifier, Renderer, VoteStep
 from .tree import Overflow, TreeNode, build_tree, display_depth
 
 _log = logging.getLogger(__name__)
@@ -92,6 +95,7 @@ class EnginePolicy:
     ``max_display_depth`` is how deep replies nest on screen (``None``: no
     limit); replies deeper than that follow ``overflow``. Page limits are
     clamped to ``max_top_limit`` / ``max_total_limit`` whatever a caller asks.
+    ``idempotency_ttl`` is how long a post's idempotency key is remembered.
     """
 
     edit_window: timedelta = timedelta(minutes=15)
@@ -106,6 +110,7 @@ class EnginePolicy:
     max_body_bytes: int = COMMENT_MAX_BYTES
     max_counts_keys: int = 1000
     max_recent: int = 100
+    idempotency_ttl: timedelta = timedelta(hours=24)
 
 
 @attrs.frozen
@@ -125,6 +130,8 @@ class CommentEngine:
     built-in ones); ``renderer`` turns Markdown into safe HTML (default:
     :class:`threadkit.render.MarkdownRenderer`); ``notifiers`` get events
     through the store's outbox; ``policy`` holds the tunable rules.
+    ``vote_steps`` judge votes (default: ``[VoteLimit()]``, a cap per
+    network address; pass ``[]`` to turn it off).
     """
 
     def __init__(
@@ -136,6 +143,7 @@ class CommentEngine:
         clock: Clock | None = None,
         notifiers: Sequence[Notifier] = (),
         policy: EnginePolicy | None = None,
+        vote_steps: Sequence[VoteStep] | None = None,
     ) -> None:
         if renderer is None:
             from .render import MarkdownRenderer
@@ -147,6 +155,9 @@ class CommentEngine:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.notifiers: tuple[Notifier, ...] = tuple(notifiers)
         self.policy = policy if policy is not None else EnginePolicy()
+        self.vote_steps: tuple[VoteStep, ...] = (
+            (VoteLimit(),) if vote_steps is None else tuple(vote_steps)
+        )
 
     # ------------------------------------------------------------------ threads
 
@@ -181,6 +192,7 @@ class CommentEngine:
         moderator: bool = False,
         title: str = "",
         url: str = "",
+        idempotency_key: str | None = None,
     ) -> Comment:
         """Post a comment (a reply when ``submission.parent_id`` is set).
 
@@ -188,11 +200,31 @@ class CommentEngine:
         whose status says whether it was published, held or taken as spam.
         Raises ``ThreadClosedError``, ``InvalidParentError``,
         ``ValidationError``, ``RejectedError`` or ``RateLimitedError``.
+
+        ``idempotency_key`` (a client's random token) makes a retry safe: the
+        same author posting again with the same key within
+        ``policy.idempotency_ttl`` gets the first comment back, never a
+        second one; the same key with a different comment is a
+        ``ValidationError`` (``idempotency_key_reused``).
         """
         policy = self.policy
         _rules.check_thread_key(thread_key, max_length=policy.max_thread_key_length)
         body = _rules.check_body(submission.body, max_bytes=policy.max_body_bytes)
         now = self.clock.now()
+        key: IdempotencyKey | None = None
+        if idempotency_key is not None:
+            key = IdempotencyKey.for_post(
+                idempotency_key,
+                author_key=author.key,
+                thread_key=thread_key,
+                parent_id=submission.parent_id,
+                body=body,
+                expires_at=now + policy.idempotency_ttl,
+            )
+            # A replay answers before any check: the first attempt passed them.
+            replayed = self.store.find_idempotent(key, now=now)
+            if replayed is not None:
+                return replayed
         thread = self.store.ensure_thread(thread_key, title=title, url=url, now=now)
         if thread.closed and not moderator:
             raise ThreadClosedError("thread_closed", "This thread is closed to new comments.")
@@ -208,7 +240,14 @@ class CommentEngine:
             moderator=moderator,
         )
         verdict = self.pipeline.check(candidate)
-        self._raise_if_rejected(verdict)
+        try:
+            self._raise_if_rejected(verdict)
+        except RejectedError:
+            # A parallel request with this key may have stored it since the replay
+            # check above: its comment is what tripped flood control or duplicates.
+            if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
+                return replayed
+            raise
         status = _rules.status_for(verdict)
         draft = NewComment(
             thread_key=thread_key,
@@ -221,6 +260,8 @@ class CommentEngine:
             reasons=verdict.reasons,
             context=context,
             notify_replies=submission.notify_replies,
+            guards=tuple(g for g in verdict.guards if isinstance(g, NoDuplicate | MinInterval)),
+            idempotency=key,
         )
         notices: list[Notice] = []
         if self.notifiers:
@@ -328,10 +369,19 @@ class CommentEngine:
             self._learn(updated, is_spam=teach_spam)
         return updated
 
-    def vote(self, comment_id: int, actor: Actor, value: Literal[-1, 0, 1]) -> Comment:
+    def vote(
+        self,
+        comment_id: int,
+        actor: Actor,
+        value: Literal[-1, 0, 1],
+        context: RequestContext = RequestContext(),
+    ) -> Comment:
         """Vote a visible comment up (1), down (-1) or withdraw the vote (0).
 
         One vote per identity per comment; voting again replaces the vote.
+        ``context`` (the voter's IP) feeds the vote steps, such as
+        :class:`~threadkit.moderation.VoteLimit`; a refused vote raises
+        ``RejectedError`` or ``RateLimitedError``.
         """
         if isinstance(value, bool) or value not in (-1, 0, 1):
             raise ValidationError(
@@ -346,7 +396,22 @@ class CommentEngine:
             raise ConflictError("not_votable", "Only published comments can be voted on.")
         if comment.author.key == actor.key:
             raise PermissionDeniedError("own_comment", "You cannot vote on your own comment.")
-        return self.store.vote(comment_id, actor.identity.key, value)
+        now = self.clock.now()
+        candidate = VoteCandidate(
+            comment, actor.identity, value, context, now, moderator=actor.moderator
+        )
+        verdict = Verdict.accept()
+        for step in self.vote_steps:
+            verdict = verdict.combine(step.check(candidate))
+            self._raise_if_rejected(verdict)
+        return self.store.vote(
+            comment_id,
+            actor.identity.key,
+            value,
+            ip=context.ip,
+            at=now,
+            guards=[g for g in verdict.guards if isinstance(g, VoteQuota)],
+        )
 
     def unsubscribe(self, comment_id: int) -> Comment:
         """Stop reply notifications for one comment.

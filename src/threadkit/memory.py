@@ -47,6 +47,7 @@ from typing import Literal
 import attrs
 
 from .errors import ConflictError, InvalidParentError, NotFoundError, ValidationError
+from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
 from .models import (
     Comment,
     CommentRows,
@@ -172,6 +173,11 @@ class MemoryStore:
         # voter -> {comment id: +1 or -1}, and comment id -> its voters.
         self._votes: dict[str, dict[int, int]] = {}
         self._voters: dict[int, set[str]] = {}
+        # ip -> {(voter, comment id): when the standing vote was first cast}.
+        self._votes_by_ip: dict[str, dict[tuple[str, int], datetime]] = {}
+        self._vote_ip: dict[tuple[str, int], str] = {}
+        # idempotency digest -> (fingerprint, comment id, expires at).
+        self._idempotency: dict[str, tuple[str, int, datetime]] = {}
         self._outbox: dict[int, OutboxMessage] = {}
         self._leases: dict[int, datetime] = {}
 
@@ -232,6 +238,11 @@ class MemoryStore:
         created_at = _aware(draft.created_at, "created_at")
         with self._lock:
             self._thread(draft.thread_key)
+            if draft.idempotency is not None:
+                replayed = self._replay(draft.idempotency, created_at)
+                if replayed is not None:
+                    return replayed
+            self._check_guards(draft, created_at)
             parent: Comment | None = None
             if draft.parent_id is not None:
                 parent = self._comments.get(draft.parent_id)
@@ -272,7 +283,51 @@ class MemoryStore:
             self._remember(comment, +1)
             self._count(comment, +1)
             self._queue(comment, notices, created_at)
+            if draft.idempotency is not None:
+                key = draft.idempotency
+                self._idempotency[key.digest] = (key.fingerprint, comment_id, key.expires_at)
             return comment
+
+    def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
+        """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
+
+        Raises ``key.reused()`` if the key was stored with another
+        ``fingerprint``, and ``key.gone()`` if its comment has been removed.
+        """
+        at = _aware(now, "now")
+        with self._lock:
+            return self._replay(key, at)
+
+    def _replay(self, key: IdempotencyKey, now: datetime) -> Comment | None:
+        """Answer :meth:`find_idempotent`; call with the lock held."""
+        found = self._idempotency.get(key.digest)
+        if found is None:
+            return None
+        fingerprint, comment_id, expires_at = found
+        if expires_at <= now:
+            del self._idempotency[key.digest]
+            return None
+        if fingerprint != key.fingerprint:
+            raise key.reused()
+        comment = self._comments.get(comment_id)
+        if comment is None:
+            raise key.gone()
+        return comment
+
+    def _check_guards(self, draft: NewComment, now: datetime) -> None:
+        """Raise the error of the first guard of ``draft`` that trips; call with the lock held."""
+        for guard in draft.guards:
+            if isinstance(guard, NoDuplicate):
+                if self._bodies[(draft.thread_key, draft.author.key, draft.body_source)] > 0:
+                    raise guard.error()
+            elif isinstance(guard, MinInterval):
+                if guard.scope == "ip":
+                    latest = self._latest(self._latest_by_ip, self._by_ip, guard.value)
+                else:
+                    latest = self._latest(self._latest_by_author, self._by_author, guard.value)
+                error = guard.error(latest, now)
+                if error is not None:
+                    raise error
 
     def get_comment(self, comment_id: int) -> Comment | None:
         """Return one comment in any status, or ``None``."""
@@ -350,6 +405,7 @@ class MemoryStore:
             self._unindex(self._by_author, comment.author.key, comment_id)
             self._unindex(self._by_ip, comment.context.ip, comment_id)
             for voter in self._voters.pop(comment_id, set()):
+                self._forget_vote_ip(voter, comment_id)
                 self._votes[voter].pop(comment_id, None)
                 if not self._votes[voter]:
                     del self._votes[voter]
@@ -512,6 +568,17 @@ class MemoryStore:
         with self._lock:
             return self._bodies[(thread_key, author_key, body_source)] > 0
 
+    def verified_author_names(self) -> list[str]:
+        """Return the distinct names of verified authors (placeholders aside)."""
+        with self._lock:
+            return sorted(
+                {
+                    c.author.name
+                    for c in self._comments.values()
+                    if c.author.verified and c.status is not Status.DELETED
+                }
+            )
+
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""
         with self._lock:
@@ -541,21 +608,37 @@ class MemoryStore:
 
     # --- votes ---------------------------------------------------------------
 
-    def vote(self, comment_id: int, voter_key: str, value: Literal[-1, 0, 1]) -> Comment:
+    def vote(
+        self,
+        comment_id: int,
+        voter_key: str,
+        value: Literal[-1, 0, 1],
+        *,
+        ip: str = "",
+        at: datetime | None = None,
+        guards: Sequence[VoteGuard] = (),
+    ) -> Comment:
         """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
 
         Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
         ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
-        value other than -1, 0 or 1.
+        value other than -1, 0 or 1. A new vote is kept with ``ip`` and
+        ``at``; ``guards`` are checked before a new vote (see the port).
         """
         if int(value) not in {-1, 0, 1}:
             raise ValidationError(
                 "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
             )
+        when = None if at is None else _aware(at, "at")
         with self._lock:
             comment = self._comment(comment_id)
             mine = self._votes.get(voter_key, {})
             old = mine.get(comment_id, 0)
+            if value and not old:
+                self._check_vote_guards(comment, guards, when)
+                if ip and when is not None:
+                    self._votes_by_ip.setdefault(ip, {})[(voter_key, comment_id)] = when
+                    self._vote_ip[(voter_key, comment_id)] = ip
             if value:
                 self._votes.setdefault(voter_key, mine)[comment_id] = value
                 self._voters.setdefault(comment_id, set()).add(voter_key)
@@ -564,7 +647,40 @@ class MemoryStore:
                 if not mine:
                     del self._votes[voter_key]
                 self._voters[comment_id].discard(voter_key)
+                self._forget_vote_ip(voter_key, comment_id)
             return self._tally(comment, old, value)
+
+    def _check_vote_guards(
+        self, comment: Comment, guards: Sequence[VoteGuard], at: datetime | None
+    ) -> None:
+        """Raise the error of the first vote guard that trips; call with the lock held."""
+        for guard in guards:
+            if at is None:
+                raise ValueError("vote guards need the vote's time: pass at=")
+            since = guard.since(at)
+            cast = [
+                when
+                for (_, cid), when in self._votes_by_ip.get(guard.ip, {}).items()
+                if when > since
+                and cid in self._comments
+                and (
+                    cid == comment.id
+                    if guard.scope == "comment"
+                    else self._comments[cid].thread_key == comment.thread_key
+                )
+            ]
+            error = guard.error(cast, at)
+            if error is not None:
+                raise error
+
+    def _forget_vote_ip(self, voter_key: str, comment_id: int) -> None:
+        """Drop a withdrawn vote from the per-IP index; call with the lock held."""
+        ip = self._vote_ip.pop((voter_key, comment_id), None)
+        if ip is not None:
+            cast = self._votes_by_ip[ip]
+            cast.pop((voter_key, comment_id), None)
+            if not cast:
+                del self._votes_by_ip[ip]
 
     def votes_by(self, voter_key: str) -> dict[int, int]:
         """Every vote this voter cast, as ``{comment_id: +1 or -1}``."""
@@ -577,6 +693,7 @@ class MemoryStore:
             mine = self._votes.pop(voter_key, {})
             for comment_id, value in mine.items():
                 self._voters[comment_id].discard(voter_key)
+                self._forget_vote_ip(voter_key, comment_id)
                 self._tally(self._comments[comment_id], value, 0)
             return len(mine)
 

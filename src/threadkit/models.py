@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from .guards import CommentGuard, Guard, IdempotencyKey
 
 __all__ = [
     "Action",
@@ -32,6 +36,7 @@ __all__ = [
     "Thread",
     "Verdict",
     "Visibility",
+    "VoteCandidate",
     "utc",
 ]
 
@@ -152,12 +157,15 @@ class Verdict:
     """A moderation step's answer: an action and the reasons for it.
 
     ``retry_after`` (seconds) is set by steps such as flood control whose
-    rejection passes with time.
+    rejection passes with time. ``guards`` (see :mod:`threadkit.guards`) are
+    conditions the store re-checks atomically with the write, so a check
+    that asked the store's history still holds when requests race.
     """
 
     action: Action = Action.ACCEPT
     reasons: tuple[Reason, ...] = ()
     retry_after: float | None = None
+    guards: tuple[Guard, ...] = ()
 
     @classmethod
     def accept(cls) -> Verdict:
@@ -188,6 +196,7 @@ class Verdict:
             max(self.action, other.action),
             self.reasons + other.reasons,
             max(retry) if retry else None,
+            self.guards + other.guards,
         )
 
 
@@ -262,6 +271,9 @@ class NewComment:
     """A comment the engine has checked and rendered, ready for the store.
 
     The store assigns ``id``, ``root_id`` and ``depth`` from ``parent_id``.
+    ``guards`` are conditions the store re-checks in the transaction that
+    adds the comment (see :mod:`threadkit.guards`); ``idempotency`` is the
+    client's key, stored with the comment so a replay gets it back.
     """
 
     thread_key: str
@@ -274,6 +286,8 @@ class NewComment:
     reasons: tuple[Reason, ...] = ()
     context: RequestContext = RequestContext()
     notify_replies: bool = False
+    guards: tuple[CommentGuard, ...] = ()
+    idempotency: IdempotencyKey | None = None
 
 
 @attrs.frozen
@@ -347,4 +361,20 @@ class Candidate:
     parent: Comment | None = None
     honeypot: str = ""
     comment_id: int | None = None
+    moderator: bool = False
+
+
+@attrs.frozen
+class VoteCandidate:
+    """What a vote step looks at: a vote about to be stored.
+
+    ``comment`` is the comment voted on, ``value`` the new vote (1, -1, or 0
+    to withdraw), ``context`` the request that carried it.
+    """
+
+    comment: Comment
+    voter: Identity
+    value: int
+    context: RequestContext
+    now: datetime
     moderator: bool = False

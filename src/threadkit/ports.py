@@ -14,6 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
+from .guards import IdempotencyKey, VoteGuard
 from .models import (
     Candidate,
     Comment,
@@ -28,6 +29,7 @@ from .models import (
     Thread,
     Verdict,
     Visibility,
+    VoteCandidate,
 )
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "RedirectIdentityProvider",
     "Renderer",
     "SessionIdentityProvider",
+    "VoteStep",
 ]
 
 
@@ -106,6 +109,31 @@ class ModerationStep(Protocol):
 
     def check(self, candidate: Candidate) -> Verdict:
         """Judge ``candidate``."""
+        ...
+
+
+@runtime_checkable
+class VoteStep(Protocol):
+    """One check on a vote before it is stored (e.g. a cap per network address).
+
+    Contract: ``check`` returns a :class:`Verdict`: reject (with
+    ``retry_after`` for a limit that passes with time) or accept, optionally
+    with :data:`threadkit.guards.VoteGuard` guards the store enforces
+    atomically with the vote. It must not modify anything. Example::
+
+        class NoDownvotes:
+            name = "no-downvotes"
+
+            def check(self, vote: VoteCandidate) -> Verdict:
+                if vote.value == -1:
+                    return Verdict.reject(self.name, "no_downvotes", "Only upvotes here.")
+                return Verdict.accept()
+    """
+
+    name: str
+
+    def check(self, vote: VoteCandidate) -> Verdict:
+        """Judge ``vote``."""
         ...
 
 
@@ -233,6 +261,24 @@ class CommentStore(Protocol):
         updates the counters, and raises ``InvalidParentError`` if the parent
         does not exist or lies in another thread, ``NotFoundError`` if the
         thread does not exist.
+
+        Races: the same transaction re-checks every guard in ``draft.guards``
+        (:mod:`threadkit.guards`) under a lock every competing write waits
+        for, and raises the guard's error (nothing stored) if one trips:
+        ``NoDuplicate`` under the thread's lock, ``MinInterval`` under a lock
+        named by ``guard.lock_name``. With ``draft.idempotency`` set, a live
+        key already stored returns the comment it made (nothing new, no
+        notices) if its ``fingerprint`` matches, and raises
+        ``key.reused()`` if not; otherwise the key is stored with the new
+        comment (one key, one comment, whatever runs in parallel).
+        """
+        ...
+
+    def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
+        """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
+
+        Raises ``key.reused()`` if the key was stored with another
+        ``fingerprint``, and ``key.gone()`` if its comment has been removed.
         """
         ...
 
@@ -336,10 +382,24 @@ class CommentStore(Protocol):
 
     # --- votes ---------------------------------------------------------------
 
-    def vote(self, comment_id: int, voter_key: str, value: Literal[-1, 0, 1]) -> Comment:
+    def vote(
+        self,
+        comment_id: int,
+        voter_key: str,
+        value: Literal[-1, 0, 1],
+        *,
+        ip: str = "",
+        at: datetime | None = None,
+        guards: Sequence[VoteGuard] = (),
+    ) -> Comment:
         """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
 
-        Returns the comment with updated ``upvotes`` / ``downvotes``.
+        Returns the comment with updated ``upvotes`` / ``downvotes``. A new
+        vote is stored with the voter's ``ip`` and its time ``at``; before a
+        *new* vote (none standing from this voter) the same transaction
+        counts, under the lock ``guard.lock_name``, the standing votes from
+        ``guard.ip`` cast after ``guard.since(at)`` on the comment or
+        its thread, and raises ``guard.error(times, at)`` if one trips.
         """
         ...
 

@@ -157,6 +157,7 @@ from threadkit.moderation.first_time import FirstTimeApproval
 from threadkit.moderation.flood import FloodControl
 from threadkit.moderation.history import ModerationHistory
 from threadkit.moderation.honeypot import Honeypot
+from threadkit.moderation.impersonation import ImpersonationGuard, VerifiedNames
 from threadkit.moderation.keywords import KeywordList
 from threadkit.moderation.learning import (
     Blocklist,
@@ -167,6 +168,7 @@ from threadkit.moderation.learning import (
 from threadkit.moderation.limits import SizeLimits
 from threadkit.moderation.links import LinkLimit
 from threadkit.moderation.pipeline import Pipeline
+from threadkit.moderation.votes import VoteLimit
 
 __all__ = [
     "Pipeline",
@@ -176,6 +178,8 @@ __all__ = [
     "SizeLimits",
     "AutoClose",
     "Honeypot",
+    "ImpersonationGuard",
+    "VerifiedNames",
     "FloodControl",
     "DuplicateDetection",
     "KeywordList",
@@ -185,4 +189,5 @@ __all__ = [
     "Blocklist",
     "BlocklistKind",
     "MemoryBlocklist",
+    "VoteLimit",
 ]

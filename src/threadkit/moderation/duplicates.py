@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from threadkit.models import Candidate, Verdict
+from threadkit.guards import NoDuplicate
+from threadkit.models import Action, Candidate, Verdict
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["DuplicateDetection"]
@@ -19,6 +20,11 @@ class DuplicateDetection:
     when re-checking an existing comment, which would otherwise match itself.
 
     Reason code: ``duplicate`` (action ``REJECT``).
+
+    The store is asked first for a cheap early answer; an accepting verdict
+    also carries a :class:`~threadkit.guards.NoDuplicate` guard, which the
+    store checks again under the thread's lock in the transaction that adds
+    the comment, so a double-clicked button stores one comment, not two.
     """
 
     store: ModerationHistory
@@ -28,8 +34,7 @@ class DuplicateDetection:
         """Reject ``candidate`` if its author already posted this body in this thread."""
         if candidate.comment_id is not None:
             return Verdict.accept()
+        guard = NoDuplicate(step=self.name)
         if not self.store.has_duplicate(candidate.thread.key, candidate.author.key, candidate.body):
-            return Verdict.accept()
-        return Verdict.reject(
-            self.name, "duplicate", "You already posted this comment in this thread."
-        )
+            return Verdict(Action.ACCEPT, guards=(guard,))
+        return Verdict.reject(self.name, guard.code, guard.message)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 import attrs
 
-from threadkit.models import Candidate, Verdict
+from threadkit.guards import MinInterval, too_fast_message
+from threadkit.models import Action, Candidate, Verdict
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["FloodControl"]
@@ -36,6 +36,12 @@ class FloodControl:
     ``Verdict.retry_after`` set to the seconds left to wait; the engine
     turns it into :class:`threadkit.errors.RateLimitedError` (HTTP 429).
 
+    Asking the store first only rejects early and cheaply: an accepting
+    verdict also carries :class:`~threadkit.guards.MinInterval` guards, which
+    the store checks again under a per-IP and per-author lock in the
+    transaction that adds the comment. So posts sent at the same moment from
+    one address get one through per interval, never all of them.
+
     Example: ``FloodControl(store, per_ip_seconds=30, per_identity_seconds=None)``.
     """
 
@@ -49,21 +55,20 @@ class FloodControl:
         if candidate.moderator or candidate.comment_id is not None:
             return Verdict.accept()
         wait = 0.0
+        guards: list[MinInterval] = []
         ip = candidate.context.ip
         if ip and self.per_ip_seconds:
             latest = self.store.latest_comment_at(ip=ip)
             wait = max(wait, _remaining(latest, candidate.now, self.per_ip_seconds))
+            guards.append(MinInterval("ip", ip, self.per_ip_seconds, step=self.name))
         if self.per_identity_seconds:
-            latest = self.store.latest_comment_at(author_key=candidate.author.key)
+            key = candidate.author.key
+            latest = self.store.latest_comment_at(author_key=key)
             wait = max(wait, _remaining(latest, candidate.now, self.per_identity_seconds))
+            guards.append(MinInterval("author", key, self.per_identity_seconds, step=self.name))
         if wait <= 0:
-            return Verdict.accept()
-        return Verdict.reject(
-            self.name,
-            "too_fast",
-            f"You are posting too quickly; please wait {math.ceil(wait)} seconds.",
-            retry_after=wait,
-        )
+            return Verdict(Action.ACCEPT, guards=tuple(guards))
+        return Verdict.reject(self.name, "too_fast", too_fast_message(wait), retry_after=wait)
 
 
 def _remaining(latest: datetime | None, now: datetime, interval: float) -> float:

@@ -54,6 +54,7 @@ from threadkit.models import (
 )
 from threadkit.ports import CommentStore
 from threadkit.testing.counts_suite import ReachableCountSuite
+from threadkit.testing.race_suite import StoreRaceSuite
 from threadkit.testing.store_kit import (
     ADA,
     BOB,
@@ -120,7 +121,7 @@ def _in_parallel(workers: int, work: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-class CommentStoreSuite(ReachableCountSuite):
+class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
     Override the ``store`` fixture; everything else is provided. The

@@ -27,6 +27,8 @@ __all__ = [
     "comments",
     "votes",
     "outbox",
+    "guard_locks",
+    "idempotency",
     "UTCDateTime",
     "id_type",
     "path_type",
@@ -214,7 +216,11 @@ votes = sa.Table(
     ),
     sa.Column("voter_key", key_type(AUTHOR_KEY_LENGTH), primary_key=True),
     sa.Column("value", sa.SmallInteger(), nullable=False),
+    # Who cast a standing vote from where, and when (0002): the vote limit counts them.
+    sa.Column("ctx_ip", key_type(IP_LENGTH), nullable=False, server_default=""),
+    sa.Column("created_at", UTCDateTime(), nullable=True),
     sa.Index("ix_tk_votes_voter", "voter_key"),
+    sa.Index("ix_tk_votes_ip", "ctx_ip", "created_at"),
     **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
 )
 
@@ -233,4 +239,26 @@ outbox = sa.Table(
     sa.Column("last_error", sa.Text(), nullable=False),
     sa.Index("ix_tk_outbox_due", "next_attempt_at", "id"),
     **table_options(),
+)
+
+guard_locks = sa.Table(
+    "tk_guard_locks",
+    metadata,
+    # SHA-256 hex of a guard's lock name ("ip:203.0.113.5", "author:...", "vote:..."):
+    # one row per name, locked FOR UPDATE while a write re-checks its guard (0002).
+    sa.Column("name", sa.String(64), primary_key=True),
+    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+)
+
+idempotency = sa.Table(
+    "tk_idempotency",
+    metadata,
+    # SHA-256 hex of (author key, client key): one comment per key (0002).
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("scope", key_type(AUTHOR_KEY_LENGTH), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("comment_id", id_type(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_tk_idempotency_scope", "scope", "expires_at"),
+    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
 )

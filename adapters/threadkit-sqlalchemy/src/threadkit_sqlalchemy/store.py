@@ -48,6 +48,7 @@ from threadkit.errors import (
     StorageUnavailableError,
     ValidationError,
 )
+from threadkit.guards import IdempotencyKey, VoteGuard
 from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.models import (
     Comment,
@@ -65,7 +66,7 @@ from threadkit.models import (
     Visibility,
 )
 
-from . import _paths
+from . import _guards, _paths
 from ._db import (
     DEFAULT_TIMEOUT,
     WRITE,
@@ -746,6 +747,17 @@ class SqlCommentStore:
             ).first()
             if thread is None:
                 raise self._no_thread(draft.thread_key)
+            if draft.idempotency is not None:
+                replayed = _guards.replay(
+                    conn, draft.idempotency, created_at, self._fetch_comment, write=True
+                )
+                if replayed is not None:
+                    return replayed
+            if draft.guards:
+                # Under the thread's lock (and the guards' own): atomic with the insert below.
+                _guards.check_comment_guards(
+                    conn, draft, thread.id, _body_hash(draft.body_source), created_at
+                )
             top_seq = thread.top_seq
             root_id: int | None = None
             if draft.parent_id is None:
@@ -846,6 +858,8 @@ class SqlCommentStore:
                     .values(reply_count=_C.reply_count + 1)
                 )
             self._queue(conn, comment_id, draft.thread_key, notices, created_at)
+            if draft.idempotency is not None:
+                _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
             return Comment(
                 id=comment_id,
                 thread_key=draft.thread_key,
@@ -900,6 +914,17 @@ class SqlCommentStore:
     def _fetch_comment(self, conn: Connection, comment_id: int) -> Comment | None:
         row = conn.execute(self._select_comments().where(_C.id == comment_id)).first()
         return None if row is None else _comment(row, row[-1])
+
+    def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
+        """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
+
+        Raises ``key.reused()`` if the key was stored with another
+        ``fingerprint``, and ``key.gone()`` if its comment has been removed.
+        """
+        at = _aware(now, "now")
+        return self._read(
+            lambda conn: _guards.replay(conn, key, at, self._fetch_comment, write=False)
+        )
 
     def get_comment(self, comment_id: int) -> Comment | None:
         """Return one comment in any status, or ``None``."""
@@ -1430,6 +1455,19 @@ class SqlCommentStore:
 
         return self._read(work)
 
+    def verified_author_names(self) -> list[str]:
+        """Return the distinct names of verified authors (placeholders aside).
+
+        One scan of the comments; ``ImpersonationGuard`` asks at most every
+        few minutes per process.
+        """
+        query = (
+            sa.select(_C.author_name)
+            .where(_C.author_verified == sa.true(), _C.status != Status.DELETED.value)
+            .distinct()
+        )
+        return self._read(lambda conn: sorted(str(name) for name in conn.execute(query).scalars()))
+
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""
         query = (
@@ -1456,31 +1494,54 @@ class SqlCommentStore:
                 )
             )
 
-    def vote(self, comment_id: int, voter_key: str, value: Literal[-1, 0, 1]) -> Comment:
+    def vote(
+        self,
+        comment_id: int,
+        voter_key: str,
+        value: Literal[-1, 0, 1],
+        *,
+        ip: str = "",
+        at: datetime | None = None,
+        guards: Sequence[VoteGuard] = (),
+    ) -> Comment:
         """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
 
         Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
         ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
-        value other than -1, 0 or 1.
+        value other than -1, 0 or 1. A new vote is stored with ``ip`` and
+        ``at``; ``guards`` are counted and enforced before a new vote, under a
+        per-address lock, in the same transaction.
         """
         if value not in (-1, 0, 1) or isinstance(value, bool):
             raise ValidationError(
                 "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
             )
         _chars(voter_key, "voter_key", AUTHOR_KEY_LENGTH)
+        _chars(ip, "ip", IP_LENGTH)
+        when = None if at is None else _aware(at, "at")
+        if guards and when is None:
+            raise ValueError("vote guards need the vote's time: pass at=")
         new = int(value)
 
         def work(conn: Connection) -> Comment:
             locked = conn.execute(
-                self._for_update(sa.select(_C.id).where(_C.id == comment_id))
+                self._for_update(sa.select(_C.id, _C.thread_id).where(_C.id == comment_id))
             ).first()
             if locked is None:
                 raise self._no_comment(comment_id)
             where = sa.and_(votes.c.comment_id == comment_id, votes.c.voter_key == voter_key)
             old = conn.execute(sa.select(votes.c.value).where(where)).scalar() or 0
             if new and not old:
+                if guards and when is not None:
+                    _guards.check_vote_guards(conn, guards, comment_id, locked.thread_id, when)
                 conn.execute(
-                    sa.insert(votes).values(comment_id=comment_id, voter_key=voter_key, value=new)
+                    sa.insert(votes).values(
+                        comment_id=comment_id,
+                        voter_key=voter_key,
+                        value=new,
+                        ctx_ip=ip,
+                        created_at=when,
+                    )
                 )
             elif new and old != new:
                 conn.execute(sa.update(votes).where(where).values(value=new))

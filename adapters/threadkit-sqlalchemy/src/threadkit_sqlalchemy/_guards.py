@@ -1,0 +1,164 @@
+"""Write guards and idempotency keys, checked inside the store's write transactions.
+
+Every function here runs on the connection of a transaction that is about to
+write (see :mod:`threadkit.guards` for what each guard means). What makes the
+checks hold when requests race is the lock taken before each check:
+
+* ``NoDuplicate``: the caller already holds the thread's row ``FOR UPDATE``
+  (every comment added to that thread waits for it).
+* ``MinInterval`` and ``VoteQuota``: a row of ``tk_guard_locks`` named by the
+  SHA-256 of the guard's ``lock_name`` (``ip:…``, ``author:…``, ``vote:…``),
+  created if missing, then locked ``FOR UPDATE``. Locks are taken in sorted
+  order, so two writers never wait for each other in a circle.
+* Idempotency keys: the ``tk_idempotency`` primary key; a parallel insert of
+  the same key fails, the store's retry loop runs the write again and then
+  finds the key.
+
+On SQLite a write transaction starts with ``BEGIN IMMEDIATE``: writers run one
+at a time, so the checks need no row lock there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from threadkit.guards import CommentGuard, IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
+from threadkit.models import Comment, NewComment
+
+from ._schema import comments, guard_locks, idempotency, votes
+
+__all__ = ["check_comment_guards", "check_vote_guards", "lock", "remember_key", "replay"]
+
+_C = comments.c
+_V = votes.c
+_K = idempotency.c
+_LOCKING = ("postgresql", "mysql", "mariadb")
+
+
+def _utc(value: datetime | str) -> datetime:
+    """Return a naive UTC timestamp from the database (SQLite: its text) as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def lock(conn: Connection, names: Iterable[str]) -> None:
+    """Hold the guard locks ``names`` until the transaction ends."""
+    dialect = conn.dialect.name
+    if dialect not in _LOCKING:
+        return  # SQLite: BEGIN IMMEDIATE already made this the only writer.
+    digests = sorted(
+        {hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest() for name in names}
+    )
+    for digest in digests:
+        query = sa.select(guard_locks.c.name).where(guard_locks.c.name == digest).with_for_update()
+        if conn.execute(query).first() is not None:
+            continue
+        if dialect == "postgresql":
+            create: sa.Executable = (
+                postgresql.insert(guard_locks).values(name=digest).on_conflict_do_nothing()
+            )
+        else:
+            create = sa.insert(guard_locks).values(name=digest).prefix_with("IGNORE")
+        conn.execute(create)
+        conn.execute(query).one()
+
+
+def check_comment_guards(
+    conn: Connection, draft: NewComment, thread_id: int, body_hash: str, now: datetime
+) -> None:
+    """Raise the error of the first guard of ``draft`` that trips (the thread is locked)."""
+    guards: Sequence[CommentGuard] = draft.guards
+    lock(conn, [g.lock_name for g in guards if isinstance(g, MinInterval)])
+    for guard in guards:
+        if isinstance(guard, NoDuplicate):
+            bodies = conn.execute(
+                sa.select(_C.body_source).where(
+                    _C.author_key == draft.author.key,
+                    _C.body_hash == body_hash,
+                    _C.thread_id == thread_id,
+                )
+            ).scalars()
+            if any(body == draft.body_source for body in bodies):
+                raise guard.error()
+        else:
+            column = _C.ctx_ip if guard.scope == "ip" else _C.author_key
+            found = conn.execute(
+                sa.select(sa.func.max(_C.created_at)).where(column == guard.value)
+            ).scalar()
+            error = guard.error(None if found is None else _utc(found), now)
+            if error is not None:
+                raise error
+
+
+def replay(
+    conn: Connection,
+    key: IdempotencyKey,
+    now: datetime,
+    fetch: Callable[[Connection, int], Comment | None],
+    *,
+    write: bool,
+) -> Comment | None:
+    """Return the comment a live ``key`` made, or ``None``; refuse a reused or spent key.
+
+    With ``write``, an expired row of this key is deleted so the key can be used again.
+    """
+    row = conn.execute(
+        sa.select(_K.fingerprint, _K.comment_id, _K.expires_at).where(_K.digest == key.digest)
+    ).first()
+    if row is None:
+        return None
+    if _utc(row.expires_at) <= now:
+        if write:
+            conn.execute(sa.delete(idempotency).where(_K.digest == key.digest))
+        return None
+    if row.fingerprint != key.fingerprint:
+        raise key.reused()
+    comment = fetch(conn, int(row.comment_id))
+    if comment is None:
+        raise key.gone()
+    return comment
+
+
+def remember_key(conn: Connection, key: IdempotencyKey, comment_id: int, now: datetime) -> None:
+    """Store ``key`` for ``comment_id``, dropping this author's expired keys first."""
+    conn.execute(sa.delete(idempotency).where(_K.scope == key.scope, _K.expires_at <= now))
+    conn.execute(
+        sa.insert(idempotency).values(
+            digest=key.digest,
+            scope=key.scope,
+            fingerprint=key.fingerprint,
+            comment_id=comment_id,
+            expires_at=key.expires_at,
+        )
+    )
+
+
+def check_vote_guards(
+    conn: Connection,
+    guards: Sequence[VoteGuard],
+    comment_id: int,
+    thread_id: int,
+    at: datetime,
+) -> None:
+    """Raise the error of the first vote guard that trips, holding each guard's lock."""
+    lock(conn, [guard.lock_name for guard in guards])
+    for guard in guards:
+        where = [_V.ctx_ip == guard.ip, _V.created_at > guard.since(at)]
+        query = sa.select(_V.created_at)
+        if guard.scope == "comment":
+            query = query.where(_V.comment_id == comment_id, *where)
+        else:
+            query = query.join(comments, _C.id == _V.comment_id).where(
+                _C.thread_id == thread_id, *where
+            )
+        cast = [_utc(value) for value in conn.execute(query).scalars()]
+        error = guard.error(cast, at)
+        if error is not None:
+            raise error
