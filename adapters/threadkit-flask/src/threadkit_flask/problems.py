@@ -60,7 +60,14 @@ class HTTPProblem(ThreadkitError):
         self.http_status = status
 
 
+# RFC 9110's names, which Python only uses from 3.13 on: a title must not depend on
+# the Python version a site runs.
+_RFC_9110_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
 def _title(status: int) -> str:
+    if status in _RFC_9110_TITLES:
+        return _RFC_9110_TITLES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:
