@@ -177,11 +177,20 @@ class MarkdownRenderer:
         )
 
 
+# C0 controls other than tab, line feed and carriage return: invisible on a page,
+# and not allowed in XML at all, so one of them in a comment would break the Atom feed.
+_C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _scalar_values(text: str) -> str:
-    """Join surrogate pairs and replace lone surrogates with U+FFFD.
+    r"""Drop C0 controls but tab and newlines; join surrogate pairs, lone ones become U+FFFD.
 
     A JSON body can carry a lone surrogate escape; no HTML (and no UTF-8) can hold it.
+
+    >>> _scalar_values("a\x01b\x1b[31m\tc\r\n")
+    'ab[31m\tc\r\n'
     """
+    text = _C0_CONTROLS.sub("", text)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

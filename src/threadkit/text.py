@@ -20,6 +20,12 @@ What the cleaning does:
   ends are trimmed; other control characters (``U+0000``-``U+001F``,
   ``U+007F``-``U+009F``) and the bidirectional override and isolate characters
   (which can make text read backwards) are refused, not silently dropped.
+* Unicode TAG characters (``U+E0000``-``U+E007F``) are invisible and can carry
+  hidden text: they are dropped from names (a flag such as 🏴 keeps its black
+  flag) and refused in email and website addresses.
+* Domains are checked and converted with IDNA 2008 (the ``idna`` package, with
+  UTS 46 mapping), so ``faß.de`` stays ``faß.de`` (``xn--fa-hia.de``), never
+  the IDNA 2003 ``fass.de``, which is someone else's domain.
 * Emoji, including ZWJ sequences, skin tones and flags, are kept intact:
   zero-width joiners and variation selectors are not control characters.
 """
@@ -31,19 +37,24 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import idna
+
 from .errors import ValidationError
+from .limits import EMAIL_MAX_CHARS, NAME_MAX_CHARS, URL_MAX_CHARS
 
-__all__ = ["clean_email", "clean_name", "clean_url"]
+__all__ = ["clean_email", "clean_name", "clean_url", "is_refused_character"]
 
-MAX_EMAIL_CHARS = 254
-"""RFC 5321's limit on a whole address (a forward-path of 256 minus ``<>``)."""
+MAX_EMAIL_CHARS = EMAIL_MAX_CHARS
+"""RFC 5321's limit on a whole address (see :mod:`threadkit.limits`)."""
 
-MAX_URL_CHARS = 2000
-"""Longest website address accepted, after normalization."""
+MAX_URL_CHARS = URL_MAX_CHARS
+"""Longest website address accepted, after normalization (see :mod:`threadkit.limits`)."""
 
 # Bidirectional embedding, override and isolate controls: legal in prose but a
 # classic way to make a name or address read differently from what it is.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Unicode TAG characters: invisible, used by emoji flag sequences and to smuggle text.
+_TAGS = re.compile("[\U000e0000-\U000e007f]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.\-]+:[0-9]+(?:[/?#]|$)")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -53,9 +64,24 @@ _LOCAL_FORBIDDEN = frozenset(' "(),:;<>@[\\]')
 _URL_SAFE = "/:@!$&'()*+,;=-._~%?#[]"
 
 
-def _is_control(char: str) -> bool:
-    """Whether ``char`` is a C0/C1 control, a surrogate or a bidi control."""
-    return unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS
+def is_refused_character(char: str) -> bool:
+    r"""Whether the cleaners refuse ``char``: a C0/C1 control, a surrogate, a bidi or TAG control.
+
+    Whitespace controls (tab, newlines) count too; :func:`clean_name` turns
+    them into spaces before it looks. Importers use this to drop what a
+    live form would refuse.
+
+    >>> [is_refused_character(c) for c in ("a", "\u202e", "\x07", "\U000e0041", "\u200d")]
+    [False, True, True, True, False]
+    """
+    return (
+        unicodedata.category(char) in ("Cc", "Cs")
+        or char in _BIDI_CONTROLS
+        or "\U000e0000" <= char <= "\U000e007f"
+    )
+
+
+_is_control = is_refused_character
 
 
 def _plain(value: object, field: str, what: str) -> str:
@@ -72,18 +98,21 @@ def _plain(value: object, field: str, what: str) -> str:
     return text
 
 
-def clean_name(value: object, *, max_chars: int = 100, field: str = "name") -> str:
-    """Return a display name as clean plain text.
+def clean_name(value: object, *, max_chars: int = NAME_MAX_CHARS, field: str = "name") -> str:
+    r"""Return a display name as clean plain text.
 
     Whitespace is collapsed, the text NFC-normalized; an empty name, one longer
     than ``max_chars`` characters (code points, after cleaning) or one with
     control characters is refused. Markup is not special: ``<b>`` stays the
-    four characters ``<b>``, escaped wherever the name is shown.
+    four characters ``<b>``, escaped wherever the name is shown. TAG
+    characters are dropped, so none ever reaches a page.
 
     >>> clean_name("Zoë 👩\u200d💻")
     'Zoë 👩\u200d💻'
+    >>> clean_name("Ewan \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f")
+    'Ewan \U0001f3f4'
     """
-    text = _plain(value, field, "name")
+    text = _plain(_TAGS.sub("", value) if isinstance(value, str) else value, field, "name")
     if not text:
         raise ValidationError("required", "Please enter a name.", field=field)
     if len(text) > max_chars:
@@ -95,12 +124,12 @@ def clean_name(value: object, *, max_chars: int = 100, field: str = "name") -> s
     return text
 
 
-def _clean_domain(domain: str, field: str, what: str) -> str:
-    """Return ``domain`` lowercased if each IDNA label is a valid host label."""
+def _clean_domain(domain: str, field: str, what: str) -> tuple[str, str]:
+    """Return ``(domain lowercased, its ASCII form)`` if it is a valid IDNA 2008 host name."""
     domain = domain.lower().removesuffix(".")
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
+        ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         ascii_domain = ""
     labels = ascii_domain.split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
@@ -110,7 +139,7 @@ def _clean_domain(domain: str, field: str, what: str) -> str:
             "does not look like a domain name (like example.org).",
             field=field,
         )
-    return domain
+    return domain, ascii_domain
 
 
 def clean_email(value: object, *, field: str = "email") -> str:
@@ -154,7 +183,7 @@ def clean_email(value: object, *, field: str = "email") -> str:
             "The part of the email address before @ is not valid; please check it.",
             field=field,
         )
-    return f"{local}@{_clean_domain(domain, field, 'email address')}"
+    return f"{local}@{_clean_domain(domain, field, 'email address')[0]}"
 
 
 def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "url") -> str:
@@ -165,11 +194,13 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
     characters or whitespace inside the address, backslashes, a user name or
     password (``https://user@host``, a phishing trick), an invalid host or
     port, and addresses longer than ``max_chars`` once normalized. The result
-    has a lowercase scheme, an ASCII (IDNA) lowercase host and non-ASCII
+    has a lowercase scheme, an ASCII (IDNA 2008) lowercase host and non-ASCII
     characters in the path, query and fragment percent-encoded.
 
     >>> clean_url("HTTPS://Example.ORG/ünï?q=1#top")
     'https://example.org/%C3%BCn%C3%AF?q=1#top'
+    >>> clean_url("faß.de")
+    'https://xn--fa-hia.de'
     """
     if not isinstance(value, str):
         raise ValidationError("invalid", "The website address must be text.", field=field)
@@ -227,7 +258,7 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
             ) from None
         netloc_host = f"[{address.compressed}]" if address.version == 6 else address.compressed
     else:
-        netloc_host = _clean_domain(host, field, "website address").encode("idna").decode()
+        netloc_host = _clean_domain(host, field, "website address")[1]
     netloc = netloc_host if port is None else f"{netloc_host}:{port}"
     normalized = urlunsplit(
         (

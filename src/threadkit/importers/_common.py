@@ -25,7 +25,7 @@ from threadkit.errors import StorageUnavailableError, ThreadkitError, Validation
 from threadkit.models import DELETED_AUTHOR, Identity, NewComment, RequestContext, Status, utc
 from threadkit.ports import Clock, CommentStore
 from threadkit.render import DEFAULT_TAGS, MarkdownRenderer
-from threadkit.text import clean_email, clean_name, clean_url
+from threadkit.text import clean_email, clean_name, clean_url, is_refused_character
 
 __all__ = [
     "IMPORT_TAGS",
@@ -272,16 +272,12 @@ def safe_html(body: str) -> str:
 # --- cleaning one comment -------------------------------------------------------
 
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _strip_controls(text: str) -> str:
-    """Drop the characters ``clean_name`` refuses (controls, bidi overrides), keep the rest."""
+    """Drop the characters ``clean_name`` refuses (controls, bidi and TAG characters)."""
     return "".join(
         " " if char in "\t\n\r" else char
         for char in text
-        if char in "\t\n\r"
-        or (unicodedata.category(char) not in ("Cc", "Cs") and char not in _BIDI_CONTROLS)
+        if char in "\t\n\r" or not is_refused_character(char)
     )
 
 
