@@ -357,7 +357,9 @@ def _body(value: object) -> str:
     """Check the comment text: present, a string, not blank."""
     body = _text(value, "body", "the comment text")
     if not body.strip():
-        raise ValidationError("blank", "The comment is empty; write something first.", field="body")
+        raise ValidationError(
+            "empty_body", "The comment is empty; write something first.", field="body"
+        )
     return body
 
 
