@@ -118,9 +118,9 @@ def session_data(app: Flask, client: FlaskClient) -> dict[str, Any]:
 def test_store_only_setup_runs_the_default_pipeline() -> None:
     """ThreadKit(app, store=...) moderates with size limits, honeypot, flood, duplicates, links."""
     app = plain_app()
-    steps = get_state(app).engine.pipeline.steps
-    expected = [SizeLimits, Honeypot, FloodControl, DuplicateDetection, LinkLimit]
-    assert expected == [type(step) for step in steps]
+    running = {type(step) for step in get_state(app).engine.pipeline.steps}
+    expected = {SizeLimits, Honeypot, FloodControl, DuplicateDetection, LinkLimit}
+    assert expected == expected & running  # default_pipeline may gain more steps
 
 
 def test_store_only_setup_rejects_a_flood() -> None:
@@ -258,14 +258,17 @@ def test_spoofed_host_never_reaches_a_feed() -> None:
     client = app.test_client()
     post_api(client, "post-1")
     get_state(app).engine.thread("post-1", title="Post 1", url="/posts/post-1")
+    stranger = app.test_client()
     for path in ("/comments/feeds/recent.atom", "/comments/feeds/threads/post-1.atom"):
+        # The commenter (with a session cookie) on the real host, a stranger on a forged one.
         honest = client.get(path, headers={"Host": "blog.example.org"})
-        spoofed = client.get(path, headers={"Host": EVIL})
+        spoofed = stranger.get(path, headers={"Host": EVIL, "Accept-Language": "de"})
         assert "public, max-age=60" == spoofed.headers["Cache-Control"]
         assert EVIL not in spoofed.get_data(as_text=True)
         assert f"{SITE}/comments/feeds/" in spoofed.get_data(as_text=True)
         # Nothing in it depends on a request header, so a shared cache needs no Vary.
         assert honest.get_data() == spoofed.get_data()
+        assert "Set-Cookie" not in spoofed.headers
 
 
 def test_spoofed_host_never_reaches_emailed_links() -> None:
