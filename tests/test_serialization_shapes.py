@@ -1,4 +1,4 @@
-"""The public and moderator JSON shapes defined by the cattrs converters."""
+"""The public and moderator JSON shapes (threadkit.serialization.shapes) and their JSON Schemas."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import jsonschema_rs
 import msgspec
 import pytest
 from hypothesis import given
@@ -23,7 +24,8 @@ from threadkit.models import (
     Thread,
 )
 from threadkit.pages import SubtreePage, ThreadPage
-from threadkit.serialization import encode_public, iso_utc, to_public
+from threadkit.serialization import encode_public, iso_utc, shapes, to_public
+from threadkit.serialization.shapes import json_schemas
 from threadkit.testing.strategies import any_comments, any_identities, any_threads
 from threadkit.tree import TreeNode
 
@@ -263,3 +265,76 @@ def test_encode_public_is_the_reference_as_bytes(thread: Thread) -> None:
 def test_moderator_identity_adds_only_the_email(identity: Identity) -> None:
     """The moderator view of an identity is the public one plus the email."""
     assert {**to_public(identity), "email": identity.email} == to_public(identity, moderator=True)
+
+
+# ---------------------------------------------------------------- the shapes' JSON Schemas
+
+SCHEMAS = json_schemas()
+
+
+def validator(name: str) -> Any:
+    """Return a JSON Schema validator for the shape called ``name``."""
+    root = {"$ref": f"#/components/schemas/{name}", "components": {"schemas": SCHEMAS}}
+    return jsonschema_rs.validator_for(root)
+
+
+def schema_errors(name: str, value: Any) -> list[str]:
+    """Return what is wrong with ``value`` as the shape ``name`` (empty: it validates)."""
+    return [error.message for error in validator(name).iter_errors(value)]
+
+
+@pytest.mark.parametrize(
+    ("moderator", "comment_schema", "page_schema"),
+    [(False, "Comment", "ThreadPage"), (True, "ModeratorComment", "ModeratorThreadPage")],
+)
+@given(comment=any_comments())
+def test_every_comment_validates_against_its_schema(
+    moderator: bool, comment_schema: str, page_schema: str, comment: Comment
+) -> None:
+    """A comment's shape (reader's or moderator's, placeholder or not) validates as documented."""
+    shape = to_public(comment, moderator=moderator)
+    assert [] == schema_errors(comment_schema, shape)
+    page = ThreadPage(Thread("post-1", WHEN), [TreeNode(comment)], SortOrder.TOP, "c")
+    assert [] == schema_errors(page_schema, to_public(page, moderator=moderator))
+
+
+def test_moderator_author_without_email_validates() -> None:
+    """A moderator sees ``"email": null`` for an author who gave none, and the schema says so."""
+    shape = to_public(make_comment(author=attrs.evolve(ADA, email=None)), moderator=True)
+    assert None is shape["author"]["email"]
+    assert [] == schema_errors("ModeratorComment", shape)
+
+
+def test_reader_schema_refuses_private_fields() -> None:
+    """The reader's Comment schema allows no other key, so an answer with an email fails it."""
+    assert [] != schema_errors("Comment", to_public(make_comment(), moderator=True))
+
+
+@pytest.mark.parametrize("name", ["Comment", "ModeratorComment", "Node", "ModeratorNode"])
+def test_placeholder_only_fields_are_optional(name: str) -> None:
+    """Fields a placeholder leaves out are optional in the schemas; every other one is required."""
+    required = set(SCHEMAS[name]["required"])
+    optional = {"edited_at", "upvotes", "downvotes", "score", "context", "reasons"}
+    assert set() == required & optional
+    assert set(PLACEHOLDER) <= required
+
+
+def test_every_public_shape_has_a_schema() -> None:
+    """json_schemas names a schema after each shape class, so OpenAPI refs can use class names."""
+    assert {cls.__name__ for cls in shapes.PUBLIC_SHAPES} <= set(SCHEMAS)
+
+
+def test_problem_schema_allows_extra_keys() -> None:
+    """A problem validates with the extra keys adapters add (limits, hints)."""
+    problem = {
+        "type": "about:blank",
+        "title": "Too Many Requests",
+        "status": 429,
+        "code": "flood",
+        "detail": "Slow down.",
+        "field": None,
+        "retry_after": 13,
+        "reasons": [{"step": "flood", "code": "flood", "message": "Slow down."}],
+        "limit": 5,
+    }
+    assert [] == schema_errors("Problem", problem)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import schemathesis
 from flask import Flask
@@ -117,3 +118,73 @@ def test_every_answer_matches_the_document(label: str, role: str) -> None:
         case.call_and_validate(headers=session.headers, cookies=session.cookies, checks=CHECKS)
 
     run()
+
+
+# ---------------------------------------------------------------- each role's own shapes
+
+READER_READS = [
+    ("/comments/api/threads/post-1", "ThreadPage"),
+    ("/comments/api/threads/post-2", "ThreadPage"),
+    ("/comments/api/comments/1", "Comment"),
+    ("/comments/api/comments/1/replies", "SubtreePage"),
+    ("/comments/api/me", "Me"),
+    ("/comments/api/counts?thread=post-1&thread=nope", "Counts"),
+]
+MODERATOR_READS = [
+    ("/comments/api/threads/post-1", "ModeratorThreadPage"),
+    ("/comments/api/threads/post-2", "ModeratorThreadPage"),
+    ("/comments/api/comments/2", "ModeratorComment"),
+    ("/comments/api/comments/1/replies", "ModeratorSubtreePage"),
+    ("/comments/api/moderation/queue", "ModeratorCommentRows"),
+]
+
+
+def served_schema_errors(app: Flask, name: str, value: Any) -> list[str]:
+    """Validate ``value`` against the served document's schema ``name``; return the errors."""
+    document = app.test_client().get(DOCUMENT).get_json()
+    root = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return [error.message for error in jsonschema_rs.validator_for(root).iter_errors(value)]
+
+
+@pytest.mark.parametrize(("path", "name"), READER_READS)
+def test_reader_answers_validate_against_reader_shapes(path: str, name: str) -> None:
+    """A reader's answers match the reader's schemas, which allow no private key."""
+    app = seeded_app()
+    response = app.test_client().get(path)
+    assert 200 == response.status_code
+    assert [] == served_schema_errors(app, name, response.get_json())
+
+
+@pytest.mark.parametrize(("path", "name"), MODERATOR_READS)
+def test_moderator_answers_validate_against_moderator_shapes(path: str, name: str) -> None:
+    """A moderator's answers match the moderator's schemas (an author may have no email)."""
+    app = seeded_app()
+    client = app.test_client()
+    client.get("/login/mod")
+    response = client.get(path)
+    assert 200 == response.status_code
+    assert [] == served_schema_errors(app, name, response.get_json())
+
+
+def test_moderation_queue_shows_a_missing_email_as_null() -> None:
+    """The queue's author without an email has ``"email": null``, which the schema allows."""
+    app = seeded_app()
+    client = app.test_client()
+    client.get("/login/mod")
+    queued = client.get("/comments/api/moderation/queue").get_json()["comments"]
+    assert [None] == [comment["author"]["email"] for comment in queued]
+    assert [] == served_schema_errors(
+        app, "ModeratorCommentRows", {"comments": queued, "next_cursor": None}
+    )
+
+
+def test_html_routes_document_html_errors() -> None:
+    """An HTML route's 404 is an HTML page, and the document says so (not a JSON problem)."""
+    app = seeded_app()
+    document = app.test_client().get(DOCUMENT).get_json()
+    documented = document["paths"]["/comments/{comment_id}"]["get"]["responses"]["404"]
+    response = app.test_client().get("/comments/comments/999")
+    assert 404 == response.status_code
+    assert response.mimetype in documented["content"]
+    api = document["paths"]["/api/comments/{comment_id}"]["get"]["responses"]["404"]
+    assert ["application/problem+json"] == list(api["content"])
