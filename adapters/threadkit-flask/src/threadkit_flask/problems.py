@@ -21,6 +21,7 @@ from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 from threadkit.errors import RateLimitedError, StorageUnavailableError, ThreadkitError
+from threadkit.serialization import shapes, to_public
 
 __all__ = [
     "PROBLEM_TYPE",
@@ -77,15 +78,13 @@ def _title(status: int) -> str:
 def problem_body(
     status: int, code: str, detail: str, *, field: str | None = None, **extra: Any
 ) -> dict[str, Any]:
-    """Return the JSON object of one problem."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": _title(status),
-        "status": status,
-        "code": code,
-        "detail": detail,
-        "field": field,
-    }
+    """Return the JSON object of one problem: the ``Problem`` shape, then any ``extra`` keys.
+
+    The shape is defined in :mod:`threadkit.serialization.shapes`, like every other.
+    """
+    body: dict[str, Any] = to_public(
+        shapes.Problem("about:blank", _title(status), status, code, detail, field)
+    )
     body.update(extra)
     return body
 
@@ -120,10 +119,7 @@ def from_threadkit_error(error: ThreadkitError) -> Response:
         headers["Retry-After"] = "5"
     reasons = getattr(error, "reasons", ())
     if reasons:
-        extra["reasons"] = [
-            {"step": reason.step, "code": reason.code, "message": reason.message}
-            for reason in reasons
-        ]
+        extra["reasons"] = [to_public(reason) for reason in reasons]
     return problem_response(
         error.http_status,
         error.code,
