@@ -21,6 +21,7 @@ from threadkit_akismet import (
     PrivacyNotice,
 )
 
+from threadkit import __version__
 from threadkit.models import (
     Action,
     Candidate,
@@ -167,7 +168,7 @@ def test_moderator_is_sent_as_administrator_and_is_ham(fake: FakeAkismet) -> Non
 def test_user_agent_names_threadkit(fake: FakeAkismet) -> None:
     """Requests identify the client as Akismet asks ('Application/Version | Plugin/Version')."""
     make_step(fake)
-    expected = "threadkit/0.1.0 | threadkit-akismet/0.1.0"
+    expected = f"threadkit/{__version__} | threadkit-akismet/{__version__}"
     assert expected == fake.requests[0].headers["user-agent"]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -154,3 +155,63 @@ def silent_server() -> Iterator[str]:
         listener.bind(("127.0.0.1", 0))
         listener.listen(16)
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+class HungServer:
+    """Accept connections on 127.0.0.1 and never answer, until :meth:`release` closes them.
+
+    A login queued behind another one's hung request would only connect after
+    that one gave up. So with a client timeout longer than ``within``,
+    ``wait_for(n)`` proves ``n`` requests were in flight together, whatever the
+    machine's load (no clock is compared with a duration).
+    """
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self._held: list[socket.socket] = []
+        self._changed = threading.Condition()
+        self._released = False
+        self._thread = threading.Thread(target=self._accept, name="hung-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The server's ``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self._released:
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # release() closed the listener
+                return
+            with self._changed:
+                if self._released:
+                    connection.close()
+                    continue
+                self._held.append(connection)
+                self._changed.notify_all()
+
+    def wait_for(self, count: int, within: float = 30.0) -> bool:
+        """Wait until ``count`` connections are held at once (False if ``within`` ran out)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self._held) >= count, timeout=within)
+
+    def release(self) -> None:
+        """Close every held connection (the clients see the server hang up); refuse new ones."""
+        with self._changed:
+            self._released = True
+            for connection in self._held:
+                connection.close()
+            self._held.clear()
+            self._listener.close()
+
+    def __enter__(self) -> HungServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+        self._thread.join()

@@ -12,6 +12,9 @@ asks sites to show under the comment form::
     engine = CommentEngine(store, pipeline=Pipeline([..., akismet]))
 """
 
+# Lockstep with the core: one version for every threadkit distribution.
+from threadkit import __version__ as __version__
+
 from ._client import (
     DEFAULT_ENDPOINT,
     AkismetClient,
@@ -33,8 +36,6 @@ from ._step import (
     PrivacyNotice,
     recheck_pending,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AkismetStep",

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from threadkit import __version__
+
 __all__ = [
     "DEFAULT_ENDPOINT",
     "AkismetClient",
@@ -22,7 +24,6 @@ __all__ = [
 DEFAULT_ENDPOINT = "https://rest.akismet.com/1.1/"
 """Where Akismet's REST API lives (the key travels as the ``api_key`` form field)."""
 
-_VERSION = "0.1.0"
 _MAX_BODY = 64 * 1024
 
 
@@ -67,7 +68,7 @@ class AkismetClient:
         *,
         endpoint: str = DEFAULT_ENDPOINT,
         timeout: float = 2.0,
-        user_agent: str = f"threadkit/{_VERSION} | threadkit-akismet/{_VERSION}",
+        user_agent: str = f"threadkit/{__version__} | threadkit-akismet/{__version__}",
     ) -> None:
         if not api_key:
             raise AkismetConfigurationError("An Akismet API key is required.")

@@ -19,6 +19,9 @@ them, retrying with backoff)::
     OutboxWorker(store, notifiers, clock=SystemClock()).start()
 """
 
+# Lockstep with the core: one version for every threadkit distribution.
+from threadkit import __version__ as __version__
+
 from ._email import EmailNotifier, ModeratorEmailNotifier, ReplyEmailNotifier
 from ._links import Links
 from ._mail import Mailer, SmtpMailer
@@ -29,8 +32,6 @@ from ._webhook import (
     sign_payload,
     verify_signature,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "EmailNotifier",

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from threadkit import __version__
 from threadkit.clock import SystemClock
 from threadkit.models import Comment, EventKind, OutboxMessage, Thread
 from threadkit.ports import Clock
@@ -28,7 +29,6 @@ __all__ = [
 SIGNATURE_HEADER = "X-Threadkit-Signature"
 """Header carrying ``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>``."""
 
-_VERSION = "0.1.0"
 
 
 class WebhookDeliveryError(Exception):
@@ -164,7 +164,7 @@ class WebhookNotifier:
             method="POST",
             headers={
                 "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": f"threadkit-notify/{_VERSION}",
+                "User-Agent": f"threadkit-notify/{__version__}",
                 "X-Threadkit-Event": message.kind.value,
                 "X-Threadkit-Delivery": str(message.id),
                 SIGNATURE_HEADER: sign_payload(self.secret, body, timestamp),

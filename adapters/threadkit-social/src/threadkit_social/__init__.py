@@ -13,6 +13,8 @@ callback can be used only once).
 ('github', 'GitHub', '/comments/auth/github/callback')
 """
 
+# Lockstep with the core: one version for every threadkit distribution.
+from threadkit import __version__ as __version__
 from threadkit_social._base import OAuth2Provider, ProfileError
 from threadkit_social._config import providers_from_config
 from threadkit_social.oidc import GoogleProvider, OIDCProvider
@@ -22,8 +24,6 @@ from threadkit_social.providers import (
     WordPressComProvider,
     XProvider,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "FacebookProvider",
