@@ -6,6 +6,7 @@ Adapters (``threadkit_flask``, ``threadkit_sqlalchemy``, ``threadkit_social``,
 :mod:`threadkit.ports`.
 """
 
+from .engine import CommentEngine, Decision, EnginePolicy
 from .errors import (
     AuthenticationRequiredError,
     ConflictError,
@@ -48,8 +49,11 @@ __all__ = [
     "AuthenticationRequiredError",
     "Candidate",
     "Comment",
+    "CommentEngine",
     "CommentRows",
     "ConflictError",
+    "Decision",
+    "EnginePolicy",
     "EventKind",
     "Identity",
     "InvalidParentError",

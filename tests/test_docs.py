@@ -1,0 +1,581 @@
+"""Docs are code: every fenced block in the READMEs and docs/ runs, and so do the docstrings.
+
+Each page's ```python blocks run in order in one namespace, in a temporary working
+directory, so a page can build on its earlier blocks; whatever a block needs is shown
+on the page itself. ```jinja blocks render in the page's Flask ``app`` with the names the
+page defined. Shell blocks that call threadkit's own command-line tools run them (with
+``--help`` when the real run needs files or servers that are not there). JSON and TOML
+blocks must parse, JavaScript must pass ``node --check``, and anything merely shown is
+fenced as ```text or ```http. A failure names the file and line of the block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tomllib
+import traceback
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+PAGES = sorted(
+    [
+        ROOT / "README.md",
+        *ROOT.glob("docs/*.md"),
+        *ROOT.glob("examples/*/README.md"),
+        *ROOT.glob("adapters/*/README.md"),
+    ]
+)
+
+RUN = {"python", "jinja"}
+SHELL = {"bash", "console", "sh"}
+CHECKED = {"json", "toml", "js"}
+SHOWN = {"text", "http"}
+LANGUAGES = RUN | SHELL | CHECKED | SHOWN
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[^`\s]*)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced block: where it is, its language and its text."""
+
+    page: Path
+    line: int  # 1-based line of the opening fence
+    lang: str
+    text: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.page.relative_to(ROOT)}:{self.line}"
+
+
+def blocks_of(page: Path) -> list[Block]:
+    """Every fenced block of a Markdown page, in order."""
+    blocks: list[Block] = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        fence, indent = opening["fence"], len(opening["indent"])
+        body: list[str] = []
+        end = index + 1
+        while end < len(lines) and not lines[end].strip().startswith(fence):
+            body.append(lines[end][indent:] if lines[end][:indent].isspace() else lines[end])
+            end += 1
+        if end == len(lines):
+            raise AssertionError(f"{page.relative_to(ROOT)}:{index + 1}: fence never closed")
+        blocks.append(Block(page, index + 1, opening["lang"].lower(), "\n".join(body) + "\n"))
+        index = end + 1
+    return blocks
+
+
+ALL_BLOCKS = [block for page in PAGES for block in blocks_of(page)]
+
+
+def _ids(blocks: list[Block]) -> list[str]:
+    return [f"{block.where}-{block.lang or 'none'}" for block in blocks]
+
+
+def test_pages_are_found() -> None:
+    """The collection sees README.md, every docs page and their python blocks."""
+    names = {str(page.relative_to(ROOT)) for page in PAGES}
+    assert {"README.md", "docs/flask.md", "docs/notifications.md"} <= names
+    assert 30 < sum(block.lang == "python" for block in ALL_BLOCKS)
+
+
+@pytest.mark.parametrize("block", ALL_BLOCKS, ids=_ids(ALL_BLOCKS))
+def test_every_block_names_a_known_language(block: Block) -> None:
+    """A block says what it is, so this module knows how to check it."""
+    assert block.lang in LANGUAGES, (
+        f"{block.where}: fence the block as one of {sorted(LANGUAGES)}"
+        f" (```text for diagrams and output), not {block.lang or 'nothing'!r}"
+    )
+
+
+# -- python and jinja: each page in order, one namespace ---------------------------------
+
+
+def _where_it_failed(block: Block, error: BaseException) -> str:
+    """The page line a traceback points at, else the block's opening fence."""
+    filename = str(block.page.relative_to(ROOT))
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename
+    ]
+    line = frames[-1].lineno if frames else block.line
+    formatted = "".join(traceback.format_exception(error))
+    return f"{filename}:{line}: {type(error).__name__}: {error}\n\n{formatted}"
+
+
+def run_python(block: Block, namespace: dict[str, Any]) -> None:
+    """Execute a python block, with line numbers that point into the page."""
+    filename = str(block.page.relative_to(ROOT))
+    code = compile("\n" * block.line + block.text, filename, "exec")
+    exec(code, namespace)
+
+
+TEMPLATE_NAME = re.compile(r"\A\{#\s*(templates/[\w./-]+)\s*#\}\n")
+
+
+def render_jinja(block: Block, namespace: dict[str, Any]) -> str:
+    """Render a jinja block in the page's Flask ``app`` with the names the page defined.
+
+    A block that starts with ``{# templates/NAME #}`` is a template file: it is saved
+    there (the working directory is the app's root) for the page's own code to render,
+    and here only compiled.
+    """
+    import flask
+    import jinja2
+
+    named = TEMPLATE_NAME.match(block.text)
+    if named is not None:
+        jinja2.Environment(autoescape=True).parse(block.text)
+        target = Path(named[1])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(block.text, encoding="utf-8")
+        return block.text
+    app = namespace.get("app")
+    assert isinstance(app, flask.Flask), (
+        f"{block.where}: a jinja block renders in the page's Flask app; build `app` in an"
+        " earlier python block on the page"
+    )
+    context = {name: value for name, value in namespace.items() if not name.startswith("_")}
+    context.pop("app")
+    with app.test_request_context("/posts/hello"):
+        return flask.render_template_string(block.text, **context)
+
+
+def _close_stores(namespace: dict[str, Any]) -> None:
+    """Release database pools a page opened (the page itself may not bother)."""
+    for value in namespace.values():
+        if type(value).__name__ == "SqlCommentStore":  # type() leaves Flask's proxies alone
+            value.close()
+
+
+@contextlib.contextmanager
+def _akismet_fake() -> Iterator[dict[str, str]]:
+    """Akismet's key and endpoint, pointing at the local fake its adapter's tests use."""
+    sys.path.insert(0, str(ROOT / "adapters/threadkit-akismet/tests"))
+    try:
+        from fake_akismet import FakeAkismet
+    finally:
+        sys.path.remove(str(ROOT / "adapters/threadkit-akismet/tests"))
+    with FakeAkismet() as fake:
+        yield {"AKISMET_KEY": "test-key", "AKISMET_ENDPOINT": fake.endpoint}
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[dict[str, str]]:
+    yield {}
+
+
+WORDPRESS_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>My site</title>
+<item><title>Hello</title><link>https://mysite.example/2013/03/hello/</link>
+<wp:post_id>5</wp:post_id><wp:post_name>hello</wp:post_name>
+<wp:post_date_gmt>2013-03-01 10:00:00</wp:post_date_gmt>
+<wp:comment_status>open</wp:comment_status><wp:status>publish</wp:status>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Ada</wp:comment_author>
+<wp:comment_author_email>ada@example.org</wp:comment_author_email>
+<wp:comment_date_gmt>2013-03-02 03:04:05</wp:comment_date_gmt>
+<wp:comment_content>First!</wp:comment_content><wp:comment_approved>1</wp:comment_approved>
+<wp:comment_type></wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>
+<wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_author>Grace</wp:comment_author>
+<wp:comment_date_gmt>2013-03-02 04:00:00</wp:comment_date_gmt>
+<wp:comment_content>Welcome, Ada.</wp:comment_content><wp:comment_approved>1</wp:comment_approved>
+<wp:comment_type></wp:comment_type><wp:comment_parent>1</wp:comment_parent></wp:comment>
+</item></channel></rss>
+"""
+
+DISQUS_EXPORT = """<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><id>hello</id><link>https://mysite.example/hello/</link><title>Hello</title>
+<createdAt>2013-03-01T10:00:00Z</createdAt></thread>
+<post dsq:id="10"><message><![CDATA[<p>First!</p>]]></message>
+<createdAt>2013-03-02T03:04:05Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>
+<author><name>Ada</name><isAnonymous>true</isAnonymous></author><thread dsq:id="1"/></post>
+</disqus>
+"""
+
+# Input files a page's snippets name (an export to import), written into the working
+# directory before its blocks run.
+PAGE_FILES = {
+    "README.md": {"export.xml": WORDPRESS_EXPORT},
+    "docs/importing.md": {
+        "mysite.WordPress.2026-01-01.xml": WORDPRESS_EXPORT,
+        "mysite.xml": WORDPRESS_EXPORT,
+        "disqus-export.xml": DISQUS_EXPORT,
+    },
+}
+
+
+def _write_page_files(page: Path, directory: Path) -> None:
+    for name, text in PAGE_FILES.get(str(page.relative_to(ROOT)), {}).items():
+        (directory / name).write_text(text, encoding="utf-8")
+
+
+# The environment a page's snippets read, as a deployment would set it (secrets,
+# service URLs); network services are local fakes. Nothing else is provided.
+PAGE_ENVIRONMENT: dict[str, Callable[[], contextlib.AbstractContextManager[dict[str, str]]]] = {
+    "docs/akismet.md": _akismet_fake,
+    "docs/notifications.md": lambda: contextlib.nullcontext(
+        {"SMTP_PASSWORD": "smtp-secret", "WEBHOOK_SECRET": "webhook-secret"}
+    ),
+}
+
+PYTHON_PAGES = [page for page in PAGES if any(b.lang in RUN for b in blocks_of(page))]
+
+
+@pytest.mark.parametrize("page", PYTHON_PAGES, ids=[str(p.relative_to(ROOT)) for p in PYTHON_PAGES])
+def test_python_and_jinja_blocks_run(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every python block of the page runs in order, and every jinja block renders."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    _write_page_files(page, tmp_path)
+    # A real (file-less) module, as a pasted script would be: dataclasses look their
+    # module up, and Flask(__name__) then takes the working directory as its root.
+    module = types.ModuleType("docs_snippet")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: dict[str, Any] = module.__dict__
+    rendered: list[str] = []
+    environment = PAGE_ENVIRONMENT.get(str(page.relative_to(ROOT)), _nothing)
+    with environment() as variables:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        try:
+            _run_page(page, namespace, rendered)
+        finally:
+            _close_stores(namespace)
+    assert all(html.strip() for html in rendered)
+
+
+def _run_page(page: Path, namespace: dict[str, Any], rendered: list[str]) -> None:
+    """Run the page's python blocks and render its jinja blocks, in order."""
+    for block in blocks_of(page):
+        try:
+            if block.lang == "python":
+                run_python(block, namespace)
+            elif block.lang == "jinja":
+                rendered.append(render_jinja(block, namespace))
+        except Exception as error:
+            pytest.fail(_where_it_failed(block, error), pytrace=False)
+
+
+# -- shell blocks ---------------------------------------------------------------------------
+
+THREADKIT_TOOLS = {"threadkit-db", "threadkit-import", "threadkit-outbox"}
+DISTRIBUTIONS = {"threadkit"} | {
+    tomllib.loads(p.read_text(encoding="utf-8"))["project"]["name"]
+    for p in ROOT.glob("adapters/*/pyproject.toml")
+}
+
+
+def commands_of(block: Block) -> Iterator[tuple[int, list[str]]]:
+    """Each command of a shell block with its page line: continuations joined, comments cut."""
+    pending: list[str] = []
+    start = 0
+    for offset, raw in enumerate(block.text.splitlines(), start=block.line + 1):
+        line = raw[2:] if block.lang == "console" and raw.startswith("$ ") else raw
+        if not pending:
+            start = offset
+        if line.rstrip().endswith("\\"):
+            pending.append(line.rstrip()[:-1])
+            continue
+        pending.append(line)
+        words = shlex.split(" ".join(pending), comments=True)
+        pending = []
+        if words:
+            yield start, words
+
+
+def _without_environment(words: list[str]) -> list[str]:
+    """Drop leading ``NAME=value`` assignments and a crontab schedule."""
+    while words and re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", words[0]):
+        words = words[1:]
+    if len(words) > 5 and all(re.fullmatch(r"[\d*/,-]+", word) for word in words[:5]):
+        words = words[5:]
+    return words
+
+
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _tool_argv(words: list[str]) -> list[str] | None:
+    """The argv of a threadkit tool, run from .venv; None for any other program."""
+    program = Path(words[0]).name
+    if program in THREADKIT_TOOLS:
+        return [str(BIN / program), *words[1:]]
+    if program in {"python", "python3"} and words[1:3] == ["-m", "threadkit.importers"]:
+        return [sys.executable, *words[1:]]
+    return None
+
+
+def _local_only(argv: list[str], cwd: Path) -> bool:
+    """Whether the command can run for real here.
+
+    It can when every argument is a flag, a word, a SQLite URL, a file in ``cwd`` or an
+    importable ``module:callable``.
+    """
+
+    def local(word: str) -> bool:
+        if word.startswith("-") or re.fullmatch(r"[a-z]+", word) or word.startswith("sqlite:///"):
+            return True
+        if re.fullmatch(r"[\w.]+:\w+", word):
+            try:
+                return importlib.util.find_spec(word.partition(":")[0]) is not None
+            except ModuleNotFoundError:  # its package is not installed either
+                return False
+        return (cwd / word).is_file()
+
+    start = 3 if argv[0] == sys.executable else 1
+    return all(local(word) for word in argv[start:])
+
+
+def check_tool(where: str, argv: list[str], cwd: Path) -> None:
+    """Run a threadkit tool: for real when it is local, else its ``--help`` must list every flag."""
+    if _local_only(argv, cwd):
+        result = _run(argv, cwd)
+        assert 0 == result.returncode, f"{where}: {shlex.join(argv)} failed:\n{result.stderr}"
+        return
+    subcommand = [word for word in argv[1:3] if re.fullmatch(r"[a-z]+", word)][:1]
+    if argv[0] == sys.executable:
+        subcommand = argv[3:4]
+    head = argv[: (3 if argv[0] == sys.executable else 1)] + subcommand
+    result = _run([*head, "--help"], cwd)
+    assert 0 == result.returncode, (
+        f"{where}: {shlex.join([*head, '--help'])} failed:\n{result.stderr}"
+    )
+    for flag in (word.split("=")[0] for word in argv if word.startswith("--")):
+        assert re.search(rf"{flag}(?![\w-])", result.stdout), (
+            f"{where}: {shlex.join(head)} has no option {flag}"
+        )
+
+
+def check_command(where: str, words: list[str], cwd: Path) -> None:
+    """Check one shell command the docs show."""
+    words = _without_environment(words)
+    argv = _tool_argv(words)
+    if argv is not None:
+        check_tool(where, argv, cwd)
+        return
+    program = words[0]
+    if program == "./dev":
+        usage = _run([str(ROOT / "dev")], ROOT).stdout
+        assert f"./dev {words[1]}" in usage, f"{where}: ./dev has no command {words[1]!r}"
+    elif program == "pip" and words[1] == "install":
+        for requirement in words[2:]:
+            name = re.split(r"[\[<>=]", requirement, maxsplit=1)[0]
+            assert name in DISTRIBUTIONS, f"{where}: {name!r} is not one of {sorted(DISTRIBUTIONS)}"
+    elif program == "alembic":
+        ini = _run([str(BIN / "threadkit-db"), "ini"], cwd)
+        assert 0 == ini.returncode, f"{where}: threadkit-db ini failed:\n{ini.stderr}"
+        assert Path(ini.stdout.strip()).is_file(), f"{where}: threadkit-db ini names no file"
+    elif Path(program).name == "pytest":
+        for path in (word for word in words[1:] if not word.startswith("-")):
+            assert (ROOT / path).exists(), f"{where}: {path} does not exist"
+    else:
+        raise AssertionError(
+            f"{where}: no check for {program!r}; fence it as ```text if it is not a command"
+        )
+
+
+SHELL_BLOCKS = [block for block in ALL_BLOCKS if block.lang in SHELL]
+
+
+@pytest.mark.parametrize("block", SHELL_BLOCKS, ids=_ids(SHELL_BLOCKS))
+def test_shell_blocks_run(block: Block, tmp_path: Path) -> None:
+    """Threadkit's own commands run (or their --help lists every flag shown); others exist."""
+    commands = list(commands_of(block))
+    assert commands, f"{block.where}: an empty shell block"
+    _write_page_files(block.page, tmp_path)
+    for line, words in commands:
+        check_command(f"{block.page.relative_to(ROOT)}:{line}", words, tmp_path)
+
+
+# -- data and other languages -----------------------------------------------------------------
+
+CHECKED_BLOCKS = [block for block in ALL_BLOCKS if block.lang in CHECKED]
+
+
+@pytest.mark.parametrize("block", CHECKED_BLOCKS, ids=_ids(CHECKED_BLOCKS))
+def test_json_toml_and_js_blocks_parse(block: Block, tmp_path: Path) -> None:
+    """JSON and TOML blocks parse; JavaScript passes ``node --check``."""
+    if block.lang == "json":
+        try:
+            json.loads(block.text)
+        except json.JSONDecodeError as error:
+            pytest.fail(f"{block.page.relative_to(ROOT)}:{block.line + error.lineno}: {error.msg}")
+    elif block.lang == "toml":
+        tomllib.loads(block.text)
+    else:
+        node = shutil.which("node")
+        if node is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail("node is needed to check JavaScript blocks (CI=true)")
+            pytest.skip("node is not installed")
+        script = tmp_path / "block.js"
+        script.write_text(block.text, encoding="utf-8")
+        result = subprocess.run(
+            [node, "--check", str(script)], capture_output=True, text=True, check=False
+        )
+        assert 0 == result.returncode, f"{block.where}: {result.stderr}"
+
+
+# -- docstring examples -------------------------------------------------------------------------
+
+SOURCE_ROOTS = [ROOT / "src", *sorted(ROOT.glob("adapters/*/src"))]
+
+
+def _module_names() -> list[str]:
+    """Every module of the core and the adapters, found on disk (nothing imported yet)."""
+    names: list[str] = []
+    for source in SOURCE_ROOTS:
+        for path in sorted(source.rglob("*.py")):
+            parts = path.relative_to(source).with_suffix("").parts
+            if "migrations" in parts:  # Alembic scripts run only inside Alembic
+                continue
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+MODULES = _module_names()
+
+
+def _doctests_of(name: str) -> list[doctest.DocTest]:
+    module = importlib.import_module(name)
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    return [
+        test for test in finder.find(module) if test.examples and test.filename == module.__file__
+    ]
+
+
+def test_docstring_examples_are_collected() -> None:
+    """The core's and every adapter's docstring examples are all found."""
+    tests = [test for name in MODULES for test in _doctests_of(name)]
+    assert 70 <= sum(len(test.examples) for test in tests)
+    assert {"threadkit", "threadkit_flask", "threadkit_notify"} <= {
+        t.name.split(".")[0] for t in tests
+    }
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    """Each docstring example of the module prints what its docstring says it prints."""
+    failures: list[str] = []
+    for test in _doctests_of(name):
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        runner.run(test, out=failures.append)
+    assert [] == failures, "".join(failures)
+
+
+# -- the public surface, listed once per package ----------------------------------------------
+
+PUBLIC_API = {
+    "threadkit": "docs/index.md",
+    "threadkit_flask": "docs/flask.md",
+    "threadkit_sqlalchemy": "docs/sqlalchemy.md",
+    "threadkit_social": "docs/identity.md",
+    "threadkit_akismet": "docs/akismet.md",
+    "threadkit_notify": "docs/notifications.md",
+}
+
+
+def documented_names(page: Path, package: str) -> list[str]:
+    """The names a page lists under its "## Public API of `package`" heading."""
+    text = page.read_text(encoding="utf-8")
+    section = re.search(rf"^## Public API of `{package}`\n(.*?)(?=^#|\Z)", text, re.M | re.S)
+    assert section is not None, (
+        f"{page.relative_to(ROOT)}: no '## Public API of `{package}`' section"
+    )
+    return re.findall(r"^[-*] `([A-Za-z_][A-Za-z0-9_]*)`", section[1], re.M)
+
+
+@pytest.mark.parametrize("package", sorted(PUBLIC_API))
+def test_public_api_is_documented_once(package: str) -> None:
+    """The docs list exactly the package's ``__all__``, each name once."""
+    module: types.ModuleType = importlib.import_module(package)
+    names = documented_names(ROOT / PUBLIC_API[package], package)
+    assert sorted(set(names)) == sorted(names), (
+        f"listed twice: {sorted(n for n in names if names.count(n) > 1)}"
+    )
+    assert sorted(module.__all__) == sorted(names)
+    for name in module.__all__:
+        assert hasattr(module, name), f"{package}.__all__ names {name}, which it does not have"
+
+
+# -- examples that must match what the code answers -------------------------------------------
+
+
+def test_flask_problem_example_is_what_the_api_answers() -> None:
+    """docs/flask.md's problem+json example is, byte for byte, the API's answer (any Python)."""
+    from flask import Flask
+    from threadkit_flask import ThreadKit
+
+    from threadkit.memory import MemoryStore
+
+    [example] = [b for b in blocks_of(ROOT / "docs/flask.md") if b.lang == "json"]
+    app = Flask(__name__)
+    app.secret_key = "docs"
+    ThreadKit(app, store=MemoryStore())
+    ThreadKit.engine(app).thread("post-1")
+    client = app.test_client()
+    token = client.get("/comments/api/me").json["csrf_token"]  # type: ignore[index]
+    answer = client.post(
+        "/comments/api/threads/post-1/comments",
+        json={"body": "Hi"},
+        headers={"X-Threadkit-CSRF": token},
+    )
+    assert "application/problem+json" == answer.mimetype
+    assert json.loads(example.text) == answer.json
+
+
+def test_architecture_names_the_empty_body_code_every_layer_uses() -> None:
+    """An empty body is `empty_body` from the engine and from the JSON parser, as documented."""
+    from threadkit import Identity, Submission, ValidationError
+    from threadkit.engine import CommentEngine
+    from threadkit.memory import MemoryStore
+    from threadkit.serialization import parse_submission
+
+    row = next(
+        line
+        for line in (ROOT / "docs/architecture.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| bodies are non-empty text")
+    )
+    codes: list[str] = []
+    for attempt in (
+        lambda: parse_submission({"body": "  "}),
+        lambda: CommentEngine(MemoryStore()).post(
+            "t", Submission("  "), Identity("anonymous", "b", "Ada")
+        ),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            attempt()
+        codes.append(caught.value.code)
+    assert ["empty_body", "empty_body"] == codes
+    assert "`empty_body`" in row
