@@ -70,6 +70,7 @@ from threadkit.serialization._public import (
     make_converter,
     moderator_converter,
     public_converter,
+    shape_of,
     to_public,
 )
 from threadkit.tree import TreeNode
@@ -81,6 +82,7 @@ __all__ = [
     "moderator_converter",
     "make_converter",
     "to_public",
+    "shape_of",
     "encode_public",
     "encode_page",
     "encode_nodes",
@@ -106,6 +108,8 @@ __all__ = [
 
 def encode_public(obj: object, *, moderator: bool = False) -> bytes:
     """Encode ``obj``'s public shape to JSON bytes, using the fast path for pages and trees."""
+    if isinstance(obj, msgspec.Struct):  # already a shape
+        return msgspec.json.encode(obj)
     if isinstance(obj, ThreadPage | SubtreePage):
         return encode_page(obj, moderator=moderator)
     if isinstance(obj, list) and obj and all(isinstance(node, TreeNode) for node in obj):

@@ -32,7 +32,14 @@ from threadkit.serialization import _build, shapes
 from threadkit.serialization._parse import parse_sort, parse_submission
 from threadkit.tree import TreeNode
 
-__all__ = ["iso_utc", "make_converter", "moderator_converter", "public_converter", "to_public"]
+__all__ = [
+    "iso_utc",
+    "make_converter",
+    "moderator_converter",
+    "public_converter",
+    "shape_of",
+    "to_public",
+]
 
 
 def iso_utc(moment: datetime) -> str:
@@ -107,6 +114,23 @@ def to_public(obj: object, *, moderator: bool = False) -> Any:
             " threadkit.serialization.dumps for a full (private) copy"
         )
     return msgspec.to_builtins(obj)
+
+
+def shape_of(obj: Comment | Identity | Thread | CommentRows, *, moderator: bool = False) -> Any:
+    """Return the shape of ``obj`` as its :mod:`~threadkit.serialization.shapes` Struct.
+
+    For composing bigger answers out of shapes, e.g. ``shapes.Deleted(shape_of(comment))``;
+    ``encode_public`` encodes any shape Struct directly.
+    """
+    if isinstance(obj, Comment):
+        return _build.comment(obj, moderator)
+    if isinstance(obj, Identity):
+        return _build.author(obj, moderator)
+    if isinstance(obj, Thread):
+        return _build.thread(obj)
+    if isinstance(obj, CommentRows):
+        return _build.comment_rows(obj, moderator)
+    raise TypeError(f"{type(obj).__qualname__} has no shape Struct")
 
 
 def make_converter(*, moderator: bool = False) -> cattrs.Converter:
