@@ -1,8 +1,9 @@
 """Response headers and cookie settings that keep the comment section safe.
 
 * ``X-Content-Type-Options: nosniff`` and a Content-Security-Policy with no
-  inline script on every threadkit response (the bundled JavaScript reads its
-  settings from ``data-`` attributes, so it runs under that policy);
+  inline script on every threadkit response and, by default, on every host
+  page that renders a thread (the bundled JavaScript reads its settings from
+  ``data-`` attributes, so it runs under that policy);
 * a ``charset=utf-8`` on every text response;
 * CORS for the JSON API, only for origins on the ``THREADKIT_CORS_ORIGINS``
   allowlist;
