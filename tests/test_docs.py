@@ -53,6 +53,11 @@ LANGUAGES = RUN | SHELL | CHECKED | SHOWN
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[^`\s]*)")
 
 
+def name_of(page: Path) -> str:
+    """The page's path as reports show it: relative to the repository when inside it."""
+    return str(page.relative_to(ROOT)) if page.is_relative_to(ROOT) else str(page)
+
+
 @dataclass(frozen=True)
 class Block:
     """One fenced block: where it is, its language and its text."""
@@ -64,7 +69,7 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
+        return f"{name_of(self.page)}:{self.line}"
 
 
 def blocks_of(page: Path) -> list[Block]:
@@ -84,7 +89,7 @@ def blocks_of(page: Path) -> list[Block]:
             body.append(lines[end][indent:] if lines[end][:indent].isspace() else lines[end])
             end += 1
         if end == len(lines):
-            raise AssertionError(f"{page.relative_to(ROOT)}:{index + 1}: fence never closed")
+            raise AssertionError(f"{name_of(page)}:{index + 1}: fence never closed")
         blocks.append(Block(page, index + 1, opening["lang"].lower(), "\n".join(body) + "\n"))
         index = end + 1
     return blocks
@@ -118,7 +123,7 @@ def test_every_block_names_a_known_language(block: Block) -> None:
 
 def _where_it_failed(block: Block, error: BaseException) -> str:
     """The page line a traceback points at, else the block's opening fence."""
-    filename = str(block.page.relative_to(ROOT))
+    filename = name_of(block.page)
     frames = [
         frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename
     ]
@@ -129,7 +134,7 @@ def _where_it_failed(block: Block, error: BaseException) -> str:
 
 def run_python(block: Block, namespace: dict[str, Any]) -> None:
     """Execute a python block, with line numbers that point into the page."""
-    filename = str(block.page.relative_to(ROOT))
+    filename = name_of(block.page)
     code = compile("\n" * block.line + block.text, filename, "exec")
     exec(code, namespace)
 
@@ -230,7 +235,7 @@ PAGE_FILES = {
 
 
 def _write_page_files(page: Path, directory: Path) -> None:
-    for name, text in PAGE_FILES.get(str(page.relative_to(ROOT)), {}).items():
+    for name, text in PAGE_FILES.get(name_of(page), {}).items():
         (directory / name).write_text(text, encoding="utf-8")
 
 
@@ -253,6 +258,7 @@ def test_python_and_jinja_blocks_run(
     """Every python block of the page runs in order, and every jinja block renders."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # pages fall back to a SQLite file here
     _write_page_files(page, tmp_path)
     # A real (file-less) module, as a pasted script would be: dataclasses look their
     # module up, and Flask(__name__) then takes the working directory as its root.
@@ -260,7 +266,7 @@ def test_python_and_jinja_blocks_run(
     monkeypatch.setitem(sys.modules, module.__name__, module)
     namespace: dict[str, Any] = module.__dict__
     rendered: list[str] = []
-    environment = PAGE_ENVIRONMENT.get(str(page.relative_to(ROOT)), _nothing)
+    environment = PAGE_ENVIRONMENT.get(name_of(page), _nothing)
     with environment() as variables:
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
@@ -415,7 +421,7 @@ def test_shell_blocks_run(block: Block, tmp_path: Path) -> None:
     assert commands, f"{block.where}: an empty shell block"
     _write_page_files(block.page, tmp_path)
     for line, words in commands:
-        check_command(f"{block.page.relative_to(ROOT)}:{line}", words, tmp_path)
+        check_command(f"{name_of(block.page)}:{line}", words, tmp_path)
 
 
 # -- data and other languages -----------------------------------------------------------------
@@ -430,7 +436,7 @@ def test_json_toml_and_js_blocks_parse(block: Block, tmp_path: Path) -> None:
         try:
             json.loads(block.text)
         except json.JSONDecodeError as error:
-            pytest.fail(f"{block.page.relative_to(ROOT)}:{block.line + error.lineno}: {error.msg}")
+            pytest.fail(f"{name_of(block.page)}:{block.line + error.lineno}: {error.msg}")
     elif block.lang == "toml":
         tomllib.loads(block.text)
     else:
@@ -579,3 +585,49 @@ def test_architecture_names_the_empty_body_code_every_layer_uses() -> None:
         codes.append(caught.value.code)
     assert ["empty_body", "empty_body"] == codes
     assert "`empty_body`" in row
+
+
+# -- the checks themselves can fail, and say where ---------------------------------------------
+
+
+def test_a_failing_python_block_is_reported_by_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A python block that raises fails the page with the page's file and the failing line."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n\n```python\ngreeting = 'hello'\n```\n\nThen:\n\n```python\n"
+        "print(greeting)\nprint(farewell)\n```\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        _run_page(page, {"__name__": "docs_snippet"}, [])
+    assert f"{page}:11: NameError: name 'farewell' is not defined" in str(failed.value)
+
+
+def test_an_unknown_language_and_a_bad_json_block_are_refused(tmp_path: Path) -> None:
+    """A block in no known language fails, and so does JSON that does not parse, with its line."""
+    page = tmp_path / "page.md"
+    page.write_text('```\nsomething\n```\n\n```json\n{"a": 1,\n ...}\n```\n', encoding="utf-8")
+    unfenced, data = blocks_of(page)
+    with pytest.raises(AssertionError, match="fence the block as one of"):
+        test_every_block_names_a_known_language(unfenced)
+    with pytest.raises(pytest.fail.Exception, match=f"{page}:7: Expecting property name"):
+        test_json_toml_and_js_blocks_parse(data, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("command", "complaint"),
+    [
+        ("threadkit-db upgrade --url postgresql://db/site --bogus", "has no option --bogus"),
+        ("threadkit-import wordpress export.xml --dry", "has no option --dry"),
+        ("pip install flask-threadkit", "'flask-threadkit' is not one of"),
+        ("./dev deploy", "./dev has no command 'deploy'"),
+        ("make docs", "no check for 'make'"),
+    ],
+)
+def test_a_wrong_shell_command_is_refused(command: str, complaint: str, tmp_path: Path) -> None:
+    """A flag a CLI does not have, an unknown package or command, or an unchecked program fails."""
+    with pytest.raises(AssertionError, match=re.escape(complaint)):
+        check_command("page.md:3", shlex.split(command), tmp_path)
