@@ -34,6 +34,7 @@ from threadkit.moderation import (
     FirstTimeApproval,
     FloodControl,
     Honeypot,
+    ImpersonationGuard,
     KeywordList,
     LearnedBlocklist,
     LinkLimit,
@@ -648,11 +649,12 @@ def test_failing_blocklist_is_logged_not_raised(caplog: pytest.LogCaptureFixture
 
 
 def test_default_pipeline_order() -> None:
-    """The defaults: size, honeypot, flood, duplicates, links (others off)."""
+    """The defaults: size, honeypot, impersonation, flood, duplicates, links (others off)."""
     store = MemoryStore()
     expected = [
         SizeLimits(),
         Honeypot(),
+        ImpersonationGuard(store),
         FloodControl(store),
         DuplicateDetection(store),
         LinkLimit(),
@@ -675,6 +677,7 @@ def test_default_pipeline_slots_can_be_filled_replaced_dropped_and_extended() ->
     expected = [
         SizeLimits(),
         AutoClose(30),
+        ImpersonationGuard(store),
         FloodControl(store),
         DuplicateDetection(store),
         LinkLimit(5),

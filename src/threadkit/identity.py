@@ -29,6 +29,7 @@ from typing import Literal
 
 from .errors import ValidationError
 from .models import Identity
+from .names import require_visible_name
 from .text import clean_email, clean_name, clean_url
 
 __all__ = ["AnonymousProvider", "CallableSessionProvider", "avatar_seed"]
@@ -117,7 +118,7 @@ class AnonymousProvider:
             raise ValueError("browser_id must be a non-empty value from the web adapter")
         name = self._optional(fields, "name", self.require_name)
         display = (
-            clean_name(name, max_chars=self.max_name_chars)
+            require_visible_name(clean_name(name, max_chars=self.max_name_chars))
             if name is not None
             else self.anonymous_name
         )

@@ -157,6 +157,7 @@ from threadkit.moderation.first_time import FirstTimeApproval
 from threadkit.moderation.flood import FloodControl
 from threadkit.moderation.history import ModerationHistory
 from threadkit.moderation.honeypot import Honeypot
+from threadkit.moderation.impersonation import ImpersonationGuard, VerifiedNames
 from threadkit.moderation.keywords import KeywordList
 from threadkit.moderation.learning import (
     Blocklist,
@@ -177,6 +178,8 @@ __all__ = [
     "SizeLimits",
     "AutoClose",
     "Honeypot",
+    "ImpersonationGuard",
+    "VerifiedNames",
     "FloodControl",
     "DuplicateDetection",
     "KeywordList",

@@ -8,6 +8,7 @@ from threadkit.moderation.duplicates import DuplicateDetection
 from threadkit.moderation.flood import FloodControl
 from threadkit.moderation.history import ModerationHistory
 from threadkit.moderation.honeypot import Honeypot
+from threadkit.moderation.impersonation import ImpersonationGuard
 from threadkit.moderation.limits import SizeLimits
 from threadkit.moderation.links import LinkLimit
 from threadkit.moderation.pipeline import Pipeline
@@ -19,6 +20,7 @@ DEFAULT_SLOTS = (
     "size_limits",
     "auto_close",
     "honeypot",
+    "impersonation",
     "flood",
     "duplicates",
     "keywords",
@@ -44,6 +46,7 @@ def default_pipeline(
     size_limits    ``SizeLimits()``                   reject
     auto_close     off (give ``AutoClose(days)``)     reject
     honeypot       ``Honeypot()``                     spam
+    impersonation  ``ImpersonationGuard(store)``      reject (look-alike names)
     flood          ``FloodControl(store)`` (15 s)     reject, with retry_after
     duplicates     ``DuplicateDetection(store)``      reject
     keywords       off (give ``KeywordList(...)``)    spam or hold
@@ -83,6 +86,7 @@ def default_pipeline(
         "size_limits": SizeLimits(),
         "auto_close": None,
         "honeypot": Honeypot(),
+        "impersonation": ImpersonationGuard(store),
         "flood": FloodControl(store),
         "duplicates": DuplicateDetection(store),
         "keywords": None,

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .names import parse_reserved_names
+
 __all__ = [
     "DEFAULT_CSP",
     "DEFAULTS",
@@ -54,6 +56,7 @@ DEFAULTS: Mapping[str, Any] = {
     "THREADKIT_BASE_URL": None,
     "THREADKIT_THREAD_POLICY": "rendered",
     "THREADKIT_ALLOW_EMPTY_PIPELINE": False,
+    "THREADKIT_RESERVED_NAMES": (),
 }
 """Default value of every key; ``init_app`` fills in the ones the app left unset."""
 
@@ -80,7 +83,8 @@ class Settings:
     and script tags itself; ``base_url`` is the origin absolute links are
     built from (``None``: ``SERVER_NAME``, never the request's ``Host``);
     ``thread_policy`` decides which thread keys accept comments;
-    ``allow_empty_pipeline`` lets an engine without moderation steps run.
+    ``allow_empty_pipeline`` lets an engine without moderation steps run;
+    ``reserved_names`` are names only a verified login may post under.
     """
 
     url_prefix: str = "/comments"
@@ -100,6 +104,7 @@ class Settings:
     base_url: str | None = None
     thread_policy: ThreadPolicy = "rendered"
     allow_empty_pipeline: bool = False
+    reserved_names: tuple[str, ...] = ()
 
 
 def _seconds(value: object, key: str) -> timedelta:
@@ -185,4 +190,5 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
         base_url=_base_url(get("THREADKIT_BASE_URL")),
         thread_policy=_thread_policy(get("THREADKIT_THREAD_POLICY")),
         allow_empty_pipeline=bool(get("THREADKIT_ALLOW_EMPTY_PIPELINE")),
+        reserved_names=parse_reserved_names(get("THREADKIT_RESERVED_NAMES")),
     )

@@ -24,6 +24,7 @@ from . import rendering
 from .blueprint import make_blueprint
 from .config import DEFAULTS, Settings, read_settings
 from .external import external_url_for
+from .names import reserve_names
 from .sealing import Sealer
 from .security import SESSION_INTERFACE_TYPES, HardenedSessionInterface, add_security_headers
 from .state import EXTENSION_KEY, ModeratorCheck, ThreadKitState, get_state
@@ -149,6 +150,10 @@ class ThreadKit:
             ``key -> bool``. See :mod:`threadkit_flask.thread_policy`.
         ``THREADKIT_ALLOW_EMPTY_PIPELINE`` (False)
             Run an engine whose moderation pipeline has no steps.
+        ``THREADKIT_RESERVED_NAMES`` (empty)
+            Names (``["Demo Moderator", "Admin"]``) that an unverified
+            commenter may not post under, nor anything that reads like them;
+            given to the pipeline's ``ImpersonationGuard``.
         """
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("threadkit is already set up on this app")
@@ -165,6 +170,7 @@ class ThreadKit:
                 chosen_pipeline = default_pipeline(store)
             engine = CommentEngine(store, pipeline=chosen_pipeline)
         _check_pipeline(engine, settings)
+        reserve_names(engine, settings.reserved_names)
         chosen = list(providers if providers is not None else self._providers or ())
         if providers is None and self._providers is None:
             chosen = [AnonymousProvider()]

@@ -27,6 +27,7 @@ from . import avatars, csrf, visitors
 from .state import ThreadKitState
 
 __all__ = [
+    "Badge",
     "CommentView",
     "FormState",
     "TemplateHelper",
@@ -118,6 +119,20 @@ class CommentView:
     can_change: bool
     vote_url: str | None
     csrf: str | None
+    badge: Badge | None = None
+
+
+@attrs.frozen(slots=True)
+class Badge:
+    """A mark beside an author's name that an anonymous commenter cannot get.
+
+    ``kind`` is ``"moderator"`` or ``"verified"`` (the CSS class
+    ``tk-badge-<kind>``); ``text`` is what it says, for eyes and screen
+    readers alike: ``"Moderator"``, ``"Verified · GitHub"``.
+    """
+
+    kind: str
+    text: str
 
 
 def current_viewer(state: ThreadKitState) -> Viewer:
@@ -391,7 +406,20 @@ class TemplateHelper:
             can_change=viewer.can_change(comment),
             vote_url=self.url("vote", comment_id=comment.id) if can_vote else None,
             csrf=self.csrf_token() if can_vote or viewer.moderator else None,
+            badge=self.badge(author) if author.verified else None,
         )
+
+    def badge(self, author: Identity | None) -> Badge | None:
+        """Return the badge ``author`` has earned, or ``None`` (anonymous, unverified).
+
+        Only a verified identity (a login, never a typed-in name) can be a
+        moderator's or carry a provider's name, so look-alike names stay plain.
+        """
+        if author is None or not author.verified:
+            return None
+        if self._state.is_moderator(author):
+            return Badge("moderator", "Moderator")
+        return Badge("verified", f"Verified · {self.provider_label(author.provider)}")
 
     def link(self, value: str | None) -> str | None:
         """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""

@@ -1,0 +1,112 @@
+"""Display names: nothing invisible passes, and look-alike names share one key."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import threadkit.names
+from threadkit.errors import ValidationError
+from threadkit.identity import AnonymousProvider
+from threadkit.names import has_visible_character, name_key, require_visible_name, skeleton
+
+INVISIBLE = [
+    "\u200b",  # zero-width space
+    "\u200b\u200c\u200d",  # zero-width space, non-joiner, joiner
+    "\u3164",  # Hangul filler: a letter that draws nothing
+    "\ufe0f",  # variation selector
+    "\u0301\u0301",  # combining marks with nothing to sit on
+    "\u00ad",  # soft hyphen
+    "\u2060\ufeff",  # word joiner, zero-width no-break space
+]
+
+LOOKALIKES = [
+    ("Demo Moderator", "demo moderator"),
+    ("Demo Moderator", "DEMO MODERATOR"),
+    ("Demo Moderator", "Dem0 Moderator"),
+    ("Demo Moderator", "Demo Rnoderator"),
+    ("Demo Moderator", "Demo\u00a0\u00a0Moderator"),  # no-break spaces
+    (
+        "Demo Moderator",
+        "\uff24\uff45\uff4d\uff4f \uff2d\uff4f\uff44\uff45\uff52\uff41\uff54\uff4f\uff52",
+    ),
+    ("admin", "\u0430dmin"),  # Cyrillic a
+    ("admin", "\uff41\uff44\uff4d\uff49\uff4e"),  # fullwidth
+    ("admin", "ad\u200bmin"),  # zero-width space inside
+    ("admin", "a\u200dd\u2060m\u00adin"),
+    ("larry", "Iarry"),  # capital i
+    ("paypal", "p\u0430yp\u0430l"),
+]
+
+DIFFERENT = [("Ada", "Bob"), ("Ada", "Adam"), ("Zo\u00eb", "Zoe"), ("Demo Moderator", "Demo")]
+
+
+def test_the_module_examples_run() -> None:
+    """The doctests in threadkit.names pass."""
+    assert 0 == doctest.testmod(threadkit.names).failed
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_invisible_names_are_refused(name: str) -> None:
+    """A name with nothing a reader can see is refused with code invisible_name."""
+    with pytest.raises(ValidationError) as caught:
+        require_visible_name(name)
+    assert ("invisible_name", "name") == (caught.value.code, caught.value.field)
+
+
+@pytest.mark.parametrize(
+    "name", ["Ada", "Zo\u00eb \U0001f469\u200d\U0001f4bb", "\u674e", "!", "\U0001f44d"]
+)
+def test_visible_names_pass(name: str) -> None:
+    """Letters, digits, punctuation and emoji count as visible (ZWJ inside an emoji is fine)."""
+    assert name == require_visible_name(name)
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_the_anonymous_form_refuses_an_invisible_name(name: str) -> None:
+    """AnonymousProvider.identify refuses a name that would show as blank, naming the field."""
+    with pytest.raises(ValidationError) as caught:
+        AnonymousProvider().identify({"name": name}, "browser-1")
+    assert ("invisible_name", "name") == (caught.value.code, caught.value.field)
+
+
+@pytest.mark.parametrize(("real", "fake"), LOOKALIKES)
+def test_lookalike_names_share_a_key(real: str, fake: str) -> None:
+    """NFKC, default-ignorables, TR39 skeleton and case folding make look-alikes equal."""
+    assert name_key(real) == name_key(fake)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT)
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    """Names a reader tells apart keep different keys."""
+    assert name_key(one) != name_key(other)
+
+
+def test_a_name_with_nothing_visible_has_an_empty_key() -> None:
+    """The key of spaces and zero-width characters is empty."""
+    assert "" == name_key(" \u200b \u2060 ")
+
+
+def test_skeleton_maps_greek_and_cyrillic_lookalikes_together() -> None:
+    """TR39: Latin o, Greek omicron and Cyrillic o have one skeleton."""
+    assert 1 == len({skeleton("o"), skeleton("\u03bf"), skeleton("\u043e")})
+
+
+@given(
+    st.text(st.characters(categories=["Lu", "Ll", "Nd"]), min_size=1, max_size=12),
+    st.integers(0, 12),
+    st.sampled_from(["\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad"]),
+)
+def test_an_invisible_character_anywhere_changes_no_key(text: str, at: int, hidden: str) -> None:
+    """Inserting a default-ignorable code point never changes what a name looks like."""
+    assert name_key(text) == name_key(text[:at] + hidden + text[at:])
+
+
+@given(st.text(min_size=0, max_size=20))
+def test_a_visible_name_never_has_an_empty_key(text: str) -> None:
+    """Whatever passes the visibility rule has something to compare (a non-empty key)."""
+    assume(has_visible_character(text))
+    assert "" != name_key(text)
