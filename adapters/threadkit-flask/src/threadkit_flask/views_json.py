@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from threadkit.engine import Decision
 from threadkit.errors import ValidationError
 from threadkit.models import Status
-from threadkit.serialization import encode_public, parse_submission, parse_vote, to_public
+from threadkit.serialization import encode_public, parse_submission, parse_vote, shape_of, shapes
 
 from . import csrf, inputs, posting, problems, visitors
 from .state import get_state
@@ -139,9 +139,9 @@ def api_delete(comment_id: str) -> Response:
     _check_write(has_body=False)
     actor = visitors.actor()
     left = get_state().engine.delete(inputs.comment_id(comment_id), actor)
-    return json_response(
-        {"comment": None if left is None else to_public(left, moderator=actor.moderator)}
-    )
+    answer = shapes.ModeratorDeleted if actor.moderator else shapes.Deleted
+    shown = None if left is None else shape_of(left, moderator=actor.moderator)
+    return json_response(encode_public(answer(shown)))
 
 
 def api_vote(comment_id: str) -> Response:
@@ -168,7 +168,8 @@ def api_moderate(comment_id: str) -> Response:
             "invalid_decision", f"decision must be one of {choices}.", field="decision"
         ) from None
     result = get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
-    return json_response({"comment": None if result is None else to_public(result, moderator=True)})
+    shown = None if result is None else shape_of(result, moderator=True)
+    return json_response(encode_public(shapes.ModeratorDeleted(shown)))
 
 
 def api_queue() -> Response:
@@ -196,7 +197,7 @@ def api_counts() -> Response:
     keys = request.args.getlist("thread")
     if not keys:
         raise ValidationError("required", "Name at least one thread.", field="thread")
-    return json_response({"counts": get_state().engine.counts(keys)})
+    return json_response(encode_public(shapes.Counts(get_state().engine.counts(keys))))
 
 
 def api_me() -> Response:
@@ -207,31 +208,35 @@ def api_me() -> Response:
     identity = logged_in or visitors.anonymous_identity()
     shown = None
     if identity is not None and (logged_in is not None or identity.name):
-        shown = to_public(identity)
+        shown = shape_of(identity)
     providers = []
     for provider in state.providers.values():
-        entry: dict[str, Any] = {"name": provider.name, "kind": provider.kind}
         if provider.kind == "redirect":
-            entry["label"] = getattr(provider, "label", provider.name)
-            entry["login_url"] = url_for(f"{state.blueprint_name}.auth_login", name=provider.name)
+            entry = shapes.Provider(
+                provider.name,
+                provider.kind,
+                getattr(provider, "label", provider.name),
+                url_for(f"{state.blueprint_name}.auth_login", name=provider.name),
+            )
+        else:
+            entry = shapes.Provider(provider.name, provider.kind)
         providers.append(entry)
-    return json_response(
-        {
-            "identity": shown,
-            "logged_in": logged_in is not None,
-            "moderator": actor.moderator,
-            "csrf_token": csrf.token(),
-            "csrf_header": state.settings.csrf_header,
-            "providers": providers,
-        }
+    me = shapes.Me(
+        shown,
+        logged_in is not None,
+        actor.moderator,
+        csrf.token(),
+        state.settings.csrf_header,
+        providers,
     )
+    return json_response(encode_public(me))
 
 
 def api_logout() -> Response:
     """Forget the redirect login and the remembered anonymous details."""
     _check_write(has_body=False)
     visitors.forget_login()
-    return json_response({"identity": None, "logged_in": False, "csrf_token": csrf.token()})
+    return json_response(encode_public(shapes.LoggedOut(None, False, csrf.token())))
 
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
