@@ -428,6 +428,7 @@ def forests(draw: st.DrawFn) -> list[ExportComment]:
     return out
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(forests())
 def test_import_keeps_the_tree_counts_and_is_idempotent(comments: list[ExportComment]) -> None:

@@ -159,6 +159,7 @@ _next_piece = st.sampled_from(
 _next = st.lists(_next_piece, min_size=1, max_size=8).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(target=_next)
 def test_safe_next_always_stays_on_this_origin(target: str) -> None:

@@ -76,6 +76,7 @@ MODELS: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("cls", "strategy"), MODELS, ids=[cls.__name__ for cls, _ in MODELS])
 def test_round_trip(cls: type[Any], strategy: st.SearchStrategy[Any]) -> None:
     """Every model survives dumps then loads unchanged (Unicode, microseconds and all)."""
@@ -87,12 +88,14 @@ def test_round_trip(cls: type[Any], strategy: st.SearchStrategy[Any]) -> None:
     round_trip()
 
 
+@pytest.mark.slow
 @given(st.lists(ms.any_comments(text=st.text(max_size=4)), max_size=3))
 def test_round_trip_of_a_list(values: list[Comment]) -> None:
     """A list of comments (a thread's backup) round-trips as list[Comment]."""
     assert values == loads(list[Comment], dumps(values))
 
 
+@pytest.mark.slow
 @given(ms.any_comments())
 def test_round_trip_keeps_utc_and_microseconds(comment: Comment) -> None:
     """Loaded times are aware UTC with the same microsecond, not just equal instants."""

@@ -136,6 +136,7 @@ def forests(draw: st.DrawFn, *, max_size: int = 12) -> list[TreeNode]:
     return top
 
 
+@pytest.mark.slow
 @given(forests(), st.booleans())
 def test_fast_nodes_decode_to_the_reference(nodes: list[TreeNode], moderator: bool) -> None:
     """For random forests the fast bytes decode to exactly the converter's reference."""
@@ -143,6 +144,7 @@ def test_fast_nodes_decode_to_the_reference(nodes: list[TreeNode], moderator: bo
     assert expected == json.loads(encode_nodes(nodes, moderator=moderator))
 
 
+@pytest.mark.slow
 @given(any_threads(), forests(), st.sampled_from(SortOrder), st.none() | st.text(), st.booleans())
 def test_fast_thread_page_decodes_to_the_reference(
     thread: Thread, nodes: list[TreeNode], sort: SortOrder, cursor: str | None, moderator: bool
@@ -154,6 +156,7 @@ def test_fast_thread_page_decodes_to_the_reference(
     )
 
 
+@pytest.mark.slow
 @given(any_comments(text=SMALL_TEXT), forests(), st.none() | st.text())
 def test_fast_subtree_page_decodes_to_the_reference(
     parent: Comment, nodes: list[TreeNode], cursor: str | None
@@ -163,6 +166,7 @@ def test_fast_subtree_page_decodes_to_the_reference(
     assert to_public(page) == json.loads(encode_page(page))
 
 
+@pytest.mark.slow
 @given(any_threads(), forests(), st.booleans())
 def test_fast_bytes_equal_the_reference_bytes(
     thread: Thread, nodes: list[TreeNode], moderator: bool
@@ -173,6 +177,7 @@ def test_fast_bytes_equal_the_reference_bytes(
     assert expected == encode_page(page, moderator=moderator)
 
 
+@pytest.mark.slow
 @given(forests(max_size=4))
 def test_encode_public_uses_the_same_shapes(nodes: list[TreeNode]) -> None:
     """encode_public routes node lists and single nodes through the fast path, same shapes."""

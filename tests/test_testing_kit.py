@@ -9,7 +9,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 
 from threadkit.clock import ManualClock
 from threadkit.models import Comment
@@ -80,6 +80,8 @@ def test_serve_in_thread_stops_a_server_even_when_the_block_fails() -> None:
     assert -1 == server.socket.fileno()
 
 
+# A smoke test that both flavours live in one module; their properties are tested elsewhere.
+@settings(max_examples=10)
 @given(strategies.any_comments(), strategies.comments())
 def test_both_strategy_flavours_draw_comments(wild: Comment, realistic: Comment) -> None:
     """The one strategies module draws round-trip (any_) and realistic comments."""

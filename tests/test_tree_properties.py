@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -168,6 +169,7 @@ def reference(case: Case) -> Shape:
     return result
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=200)
 @given(cases())
 def test_tree_matches_the_reference_model(case: Case) -> None:
@@ -194,6 +196,7 @@ def test_parents_come_before_children(case: Case) -> None:
             assert position[row.parent_id] < position[row.id]
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(cases())
 def test_siblings_are_in_order(case: Case) -> None:
@@ -259,6 +262,7 @@ def test_input_order_does_not_matter(case: Case, rng: Any) -> None:
     assert shape(case.build()) == shape(case.build(rows))
 
 
+@pytest.mark.slow
 @settings(deadline=None)
 @given(comment_forests(max_size=25, hidden_replies=False))
 def test_forests_are_consistent(forest: list[Comment]) -> None:

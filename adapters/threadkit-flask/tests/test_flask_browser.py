@@ -22,7 +22,7 @@ from threadkit.memory import MemoryStore
 from threadkit.models import Identity, Submission
 from threadkit.moderation import Pipeline
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 

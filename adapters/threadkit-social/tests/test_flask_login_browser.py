@@ -22,7 +22,7 @@ from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentitySe
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 AVATAR = (

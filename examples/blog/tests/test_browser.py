@@ -12,7 +12,7 @@ from threadkit_flask.testing import launch_chromium, require_chromium, serve
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
