@@ -7,6 +7,12 @@ author does the same with :class:`FormProviderSuite`,
 :mod:`threadkit.testing.identity_suite`). The suites need pytest;
 they are imported lazily, so helpers in this package that do not need pytest
 (data generators, strategies) import without it.
+
+The rest of the public test kit, used by the core's and every adapter's tests:
+:mod:`threadkit.testing.strategies` (all hypothesis strategies),
+:mod:`threadkit.testing.store_kit` (write to a store, read every page back),
+:mod:`threadkit.testing.http_server` (``serve_in_thread``, ``FakeHTTPServer``)
+and :class:`threadkit.clock.ManualClock` (the test clock). See docs/testing.md.
 """
 
 from __future__ import annotations
