@@ -289,6 +289,33 @@ def _run_page(page: Path, namespace: dict[str, Any], rendered: list[str]) -> Non
             pytest.fail(_where_it_failed(block, error), pytrace=False)
 
 
+SUITE_PAGES = [
+    page
+    for page in PYTHON_PAGES
+    if any(
+        b.lang == "python" and re.search(r"^class Test\w*\(", b.text, re.M) for b in blocks_of(page)
+    )
+]
+
+
+@pytest.mark.parametrize("page", SUITE_PAGES, ids=[name_of(p) for p in SUITE_PAGES])
+def test_conformance_examples_pass_their_suite(page: Path, tmp_path: Path) -> None:
+    """A page's pytest classes (conformance suite examples) pass when pytest runs the page."""
+    lines: list[str] = []
+    for block in blocks_of(page):
+        if block.lang == "python":  # each block at its own line, so failures name page lines
+            lines += [""] * (block.line - len(lines)) + block.text.splitlines()
+    (tmp_path / "test_page.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_page_files(page, tmp_path)
+    result = _run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_page.py"], tmp_path
+    )
+    assert 0 == result.returncode, (
+        f"{name_of(page)}: its test classes fail under pytest:\n{result.stdout}"
+    )
+    assert re.search(r"\b[1-9]\d* passed", result.stdout), result.stdout
+
+
 # -- shell blocks ---------------------------------------------------------------------------
 
 THREADKIT_TOOLS = {"threadkit-db", "threadkit-import", "threadkit-outbox"}
