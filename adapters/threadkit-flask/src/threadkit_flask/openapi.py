@@ -17,8 +17,10 @@ import attrs
 from flask import Blueprint, Response, json
 
 from threadkit import __version__
+from threadkit.guards import IDEMPOTENCY_KEY_MAX
 from threadkit.serialization import MAX_ID, shapes
 
+from .posting import IDEMPOTENCY_HEADER
 from .state import get_state
 
 __all__ = ["OPERATIONS", "UNDOCUMENTED", "Operation", "document", "register"]
@@ -43,6 +45,7 @@ class Operation:
     media: str = _JSON
     query: tuple[str, ...] = ()
     write: bool = False
+    idempotent: bool = False  # takes an Idempotency-Key header
 
 
 def _op(*args: Any, **kwargs: Any) -> Operation:
@@ -69,6 +72,7 @@ OPERATIONS: tuple[Operation, ...] = (
         response="Comment",
         status=201,
         write=True,
+        idempotent=True,
     ),
     _op(
         "/api/comments/{comment_id}",
@@ -115,6 +119,7 @@ OPERATIONS: tuple[Operation, ...] = (
         response="Comment",
         status=201,
         write=True,
+        idempotent=True,
     ),
     _op(
         "/api/comments/{comment_id}/vote",
@@ -218,6 +223,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "notify_replies",
             "homepage",
             "thread_meta",
+            "idempotency_key",
         ),
     ),
     _op(
@@ -438,6 +444,25 @@ def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
                 "required": True,
                 "schema": {"type": "string"},
                 "description": "The CSRF token from GET /api/me.",
+            }
+        )
+    if op.idempotent:
+        params.append(
+            {
+                "name": IDEMPOTENCY_HEADER,
+                "in": "header",
+                "required": False,
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": IDEMPOTENCY_KEY_MAX,
+                    "pattern": "^[!-~]+$",
+                },
+                "description": "A new random key per comment (e.g. a UUID). Sending the"
+                " same key again within the engine's idempotency_ttl (24 hours by"
+                " default) returns the comment it first made (same status and body)"
+                " instead of posting twice; the same key with another comment is a"
+                " 422 (idempotency_key_reused).",
             }
         )
     success: dict[str, Any] = {"description": op.summary}

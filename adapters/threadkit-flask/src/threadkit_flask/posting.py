@@ -1,4 +1,10 @@
-"""Posting a comment, shared by the HTML form route and the JSON API."""
+"""Posting a comment, shared by the HTML form route and the JSON API.
+
+A post may carry an idempotency key (the ``Idempotency-Key`` header on the
+JSON API, the hidden ``idempotency_key`` field of the HTML form, filled with a
+fresh key on every render): a retry with the same key gets the first comment
+back instead of a second one (see ``CommentEngine.post``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,13 @@ from threadkit.models import Comment, Identity, Submission
 from . import rendering, thread_policy, visitors
 from .state import ThreadKitState
 
-__all__ = ["author_for_post", "post_comment"]
+__all__ = ["IDEMPOTENCY_FIELD", "IDEMPOTENCY_HEADER", "author_for_post", "post_comment"]
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+"""The JSON API's request header that makes a post safe to retry."""
+
+IDEMPOTENCY_FIELD = "idempotency_key"
+"""The comment form's hidden field with the same job."""
 
 
 def author_for_post(state: ThreadKitState, fields: Mapping[str, str]) -> Identity:
@@ -39,8 +51,12 @@ def post_comment(
     submission: Submission,
     fields: Mapping[str, str],
     meta_token: str | None,
+    idempotency_key: str | None = None,
 ) -> Comment:
-    """Post ``submission`` to thread ``key`` as whoever is asking; return the stored comment."""
+    """Post ``submission`` to thread ``key`` as whoever is asking; return the stored comment.
+
+    With ``idempotency_key``, a retry of a post that was stored returns that comment.
+    """
     thread_policy.check_may_post(state, key, meta_token)
     author = author_for_post(state, fields)
     title, url = rendering.thread_meta(state, key, meta_token)
@@ -52,4 +68,5 @@ def post_comment(
         moderator=visitors.is_moderator(),
         title=title,
         url=url,
+        idempotency_key=idempotency_key,
     )

@@ -8,6 +8,7 @@ templates under ``threadkit/``. ``threadkit.count(key)`` and
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -346,6 +347,10 @@ class TemplateHelper:
         if not self._state.settings.include_assets or request.environ.get("threadkit.assets"):
             return Markup("")
         return self.assets()
+
+    def idempotency_key(self) -> str:
+        """Return a fresh key for one render of the comment form (a retry then posts once)."""
+        return secrets.token_urlsafe(18)
 
     def csrf_token(self) -> str:
         """Return this session's CSRF token, for a hidden ``csrf_token`` field."""

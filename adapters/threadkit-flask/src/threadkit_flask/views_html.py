@@ -88,7 +88,12 @@ def post(key: str) -> BaseResponse:
             }
         )
         comment = posting.post_comment(
-            state, key, submission, fields, request.form.get("thread_meta") or None
+            state,
+            key,
+            submission,
+            fields,
+            request.form.get("thread_meta") or None,
+            request.form.get(posting.IDEMPOTENCY_FIELD) or None,
         )
     except ThreadkitError as error:
         digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
@@ -202,7 +207,7 @@ def vote(comment_id: str) -> BaseResponse:
     csrf.check_form()
     value = parse_vote(request.form.get("value", ""))
     cid = inputs.comment_id(comment_id)
-    get_state().engine.vote(cid, visitors.actor(create=True), value)
+    get_state().engine.vote(cid, visitors.actor(create=True), value, visitors.request_context())
     return _to_comment(cid)
 
 

@@ -88,7 +88,14 @@ def api_post(key: str) -> Response:
     data = _check_write()
     submission = parse_submission(data)
     meta = inputs.text_field(data, "thread_meta") or None
-    comment = posting.post_comment(get_state(), key, submission, inputs.author_fields(data), meta)
+    comment = posting.post_comment(
+        get_state(),
+        key,
+        submission,
+        inputs.author_fields(data),
+        meta,
+        request.headers.get(posting.IDEMPOTENCY_HEADER),
+    )
     return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
 
 
@@ -120,7 +127,12 @@ def api_reply(comment_id: str) -> Response:
     submission = parse_submission(data)
     meta = inputs.text_field(data, "thread_meta") or None
     comment = posting.post_comment(
-        state, parent.thread_key, submission, inputs.author_fields(data), meta
+        state,
+        parent.thread_key,
+        submission,
+        inputs.author_fields(data),
+        meta,
+        request.headers.get(posting.IDEMPOTENCY_HEADER),
     )
     return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
 
@@ -151,7 +163,10 @@ def api_vote(comment_id: str) -> Response:
         raise ValidationError("required", '"value" is required.', field="value")
     value = parse_vote(data["value"])
     comment = get_state().engine.vote(
-        inputs.comment_id(comment_id), visitors.actor(create=True), value
+        inputs.comment_id(comment_id),
+        visitors.actor(create=True),
+        value,
+        visitors.request_context(),
     )
     return json_response(encode_public(comment))
 

@@ -29,9 +29,10 @@
     if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
   }
 
-  function api(cfg, method, path, body) {
+  function api(cfg, method, path, body, extra) {
     var headers = { "Accept": "application/json" };
     headers[cfg.header] = cfg.csrf;
+    Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
     var init = { method: method, credentials: "same-origin", headers: headers };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -172,6 +173,13 @@
       : (count === 1 ? "One comment" : count + " comments") + on;
   }
 
+  function freshKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function submitComment(form) {
     var cfg = settings(form);
     if (!cfg) { return; }
@@ -194,10 +202,14 @@
     var button = form.querySelector("[data-tk-submit]");
     if (button) { button.disabled = true; }
     clearError(box);
-    api(cfg, "POST", "/api/threads/" + encodeURIComponent(cfg.key) + "/comments", body)
+    // The form's idempotency key: resending after a lost answer posts once, not twice.
+    var keyField = form.querySelector("[data-tk-idempotency]");
+    var extra = keyField && keyField.value ? { "Idempotency-Key": keyField.value } : {};
+    api(cfg, "POST", "/api/threads/" + encodeURIComponent(cfg.key) + "/comments", body, extra)
       .then(function (result) {
         if (!result.ok) { showError(box, result.data, form); return null; }
         var comment = result.data;
+        if (keyField) { keyField.value = freshKey(); }  // the next comment is a new post
         return fragment(commentFragmentUrl(cfg, comment.id)).then(function (got) {
           var respond = form.closest("[data-tk-respond]");
           if (respond.hasAttribute("data-tk-from")) { cancelReply(respond, false); }
