@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 import msgspec
 
+from threadkit import guards, models
 from threadkit.errors import ValidationError
 from threadkit.models import utc
 
@@ -66,8 +68,22 @@ def _int_keyed_dict(cls: Any) -> bool:
     return getattr(cls, "__origin__", None) is dict and len(args) == 2 and args[0] is int
 
 
+def _resolve_guard_types() -> None:
+    """Resolve the models' annotations, some of which name guard types imported only for mypy.
+
+    cattrs reads the annotations of a class to build its hooks; ``Guard``,
+    ``CommentGuard`` and ``IdempotencyKey`` live in :mod:`threadkit.guards`,
+    which imports the models, so ``threadkit.models`` cannot import them at run time.
+    """
+    namespace = {**vars(models), **vars(guards)}
+    for value in vars(models).values():
+        if isinstance(value, type) and attrs.has(value):
+            attrs.resolve_types(value, globalns=namespace)
+
+
 def _make_backup_converter() -> cattrs.Converter:
     """Build the strict converter for backups: every field of every model."""
+    _resolve_guard_types()
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_unstructure_hook(datetime, _iso)
     conv.register_structure_hook(datetime, _datetime)
