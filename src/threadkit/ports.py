@@ -326,8 +326,10 @@ class CommentStore(Protocol):
         order, each followed by its visible descendants in pre-order
         depth-first order with siblings oldest first (the order of a
         materialized path; below a store's depth cap, creation order), at most
-        ``total_limit`` comments in all. A hidden top-level comment is skipped
-        with its whole subtree.
+        ``total_limit`` comments in all. A top-level comment this reader may
+        not see is listed (with its visible descendants) only when it has
+        some, so their place is kept (the engine shows it as a placeholder);
+        otherwise it is skipped.
 
         ``next_cursor`` continues after the last top-level comment returned,
         or is ``None`` when there are no more. Cost must depend on the page,

@@ -20,7 +20,10 @@ What is pinned beyond the docstrings of the port:
   whatever the top-level sort; ``TOP`` sorts by score, then oldest first. A
   top-level comment comes with all its visible descendants or not at all,
   except the first on a page, which is cut at ``total_limit``.
-* A reply the reader may see is listed even when its parent is hidden.
+* A reply the reader may see is listed even when its parent is hidden, and a
+  hidden top-level comment is listed when it has such replies
+  (:class:`~threadkit.testing.counts_suite.ReachableCountSuite`: the thread's
+  count is exactly what a reader reaches).
 * ``next_cursor`` is ``None`` as soon as nothing is left (also for a page that
   ends exactly at the limit), for ``page``, ``subtree`` and the queue.
 * A reply chain 1,000 levels deep pages back whole, each comment once, with
