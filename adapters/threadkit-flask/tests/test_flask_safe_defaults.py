@@ -178,6 +178,7 @@ def test_security_headers_on_threadkit_pages_and_host_pages_with_a_thread() -> N
         "/comments/api/me",
         "/comments/api/nothing-here",
         "/comments/static/threadkit.js",
+        "/comments/no-such-page",
     ):
         response = client.get(path)
         _assert_protected(response, path)

@@ -204,8 +204,7 @@ class ThreadKit:
             SESSION_INTERFACE_TYPES
         ):
             app.session_interface = HardenedSessionInterface()
-        if settings.app_security_headers or settings.embed_security_headers:
-            app.after_request(_app_headers)
+        app.after_request(_app_headers)
 
     # -------------------------------------------------------------- helpers
 
@@ -276,6 +275,14 @@ def _app_headers(response: Response) -> Response:
     settings = state.settings
     # page_context counts the threads a request renders in this environ key.
     rendered_thread = bool(request.environ.get("threadkit.renders"))
-    if settings.app_security_headers or (settings.embed_security_headers and rendered_thread):
+    # A URL under the prefix that matches no route is answered by the app, not the
+    # blueprint, but it is still one of threadkit's pages.
+    prefix = settings.url_prefix
+    ours = bool(prefix) and (request.path == prefix or request.path.startswith(prefix + "/"))
+    if (
+        ours
+        or settings.app_security_headers
+        or (settings.embed_security_headers and rendered_thread)
+    ):
         add_security_headers(response, settings.csp)
     return response
