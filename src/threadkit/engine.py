@@ -471,7 +471,9 @@ class CommentEngine:
             max_depth=self.policy.max_display_depth,
             overflow=self.policy.overflow,
         )
-        if len(rows.comments) == total and len(nodes) == 1 and not nodes[0].more_replies:
+        found = rows.comments
+        # One top-level comment filling the page: its replies may have been cut.
+        if len(found) == total and found[-1].root_id == found[0].id and not nodes[0].more_replies:
             self._offer_rest(nodes[0], visibility, total)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
 

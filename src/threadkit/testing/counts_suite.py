@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from threadkit.engine import CommentEngine
+from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.models import DELETED_AUTHOR, Actor, Identity, NewComment, SortOrder, Status
 from threadkit.pages import SubtreePage, ThreadPage
 from threadkit.ports import CommentStore
-from threadkit.tree import TreeNode, walk
+from threadkit.tree import Overflow, TreeNode, walk
 
 __all__ = ["ReachableCountSuite"]
 
@@ -135,6 +135,8 @@ class ReachableCountSuite:
         sort=st.sampled_from(tuple(SortOrder)),
         top_limit=st.integers(1, 4),
         total_limit=st.integers(1, 6),
+        depth=st.sampled_from([None, 0, 1, 5]),
+        overflow=st.sampled_from(tuple(Overflow)),
     )
     def test_count_equals_the_approved_comments_a_reader_reaches(
         self,
@@ -143,13 +145,16 @@ class ReachableCountSuite:
         sort: SortOrder,
         top_limit: int,
         total_limit: int,
+        depth: int | None,
+        overflow: Overflow,
     ) -> None:
         """Paging and "more replies" reach exactly the comment_count approved comments."""
         key = f"counts-{next(_keys)}"
         ids = _write(store, key, shape)
         statuses = zip(ids, (status for _, status in shape), strict=True)
         approved = {cid for cid, status in statuses if status is Status.APPROVED}
-        reader = _Reader(CommentEngine(store), top_limit, total_limit)
+        policy = EnginePolicy(max_display_depth=depth, overflow=overflow)
+        reader = _Reader(CommentEngine(store, policy=policy), top_limit, total_limit)
         reader.read_thread(key, sort)
         reached = {node.comment.id for node in reader.reached}
         thread = store.get_thread(key)
@@ -199,8 +204,9 @@ class ReachableCountSuite:
         expected = [(top, Status.DELETED), (reply, Status.APPROVED), (other, Status.APPROVED)]
         assert (expected, 2) == (shown, page.thread.comment_count)
 
+    @pytest.mark.parametrize("depth", [0, 5])
     def test_a_page_cut_before_the_replies_of_a_hidden_reply_still_reaches_them(
-        self, store: CommentStore
+        self, store: CommentStore, depth: int
     ) -> None:
         """A full page whose top-level comment shows no link still offers what was cut."""
         key = f"counts-{next(_keys)}"
@@ -208,7 +214,7 @@ class ReachableCountSuite:
         top, _, _, under_spam = _write(
             store, key, [(-1, approved), (0, approved), (0, spam), (2, approved)]
         )
-        engine = CommentEngine(store)
+        engine = CommentEngine(store, policy=EnginePolicy(max_display_depth=depth))
         page = engine.page(key, total_limit=2)
         more = engine.subtree(top, total_limit=10)
         assert (1, [under_spam]) == (
