@@ -115,7 +115,9 @@ def create_app(
     )
     app.config.update(config or {})
 
-    store = SqlCommentStore(settings.database_url, upgrade=True)
+    store = SqlCommentStore(
+        settings.database_url, upgrade=True, timeout=settings.database_timeout
+    )
     pipeline = default_pipeline(
         store,
         flood=FloodControl(

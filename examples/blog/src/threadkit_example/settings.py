@@ -23,6 +23,7 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str
+    database_timeout: float = 10.0
     host: str = "127.0.0.1"
     port: int = 8000
     hold_words: tuple[str, ...] = DEFAULT_HOLD_WORDS
@@ -75,6 +76,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         database_url=env.get("THREADKIT_EXAMPLE_DATABASE_URL", f"sqlite:///{data_dir / 'blog.db'}"),
         secret_key=_secret(data_dir, env),
+        database_timeout=float(env.get("THREADKIT_EXAMPLE_DATABASE_TIMEOUT", "10")),
         host=host,
         port=port,
         hold_words=_words(env.get("THREADKIT_EXAMPLE_HOLD_WORDS"), DEFAULT_HOLD_WORDS),
