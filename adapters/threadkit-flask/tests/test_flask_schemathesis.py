@@ -94,6 +94,7 @@ def operation_labels() -> list[str]:
     return [result.ok().label for result in schema.get_all_operations()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("label", operation_labels())
 def test_every_answer_matches_the_document(label: str, role: str) -> None:

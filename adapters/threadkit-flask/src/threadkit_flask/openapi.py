@@ -360,7 +360,7 @@ def _ref(name: str) -> dict[str, str]:
 
 
 _QUERY_DOCS = {
-    "sort": ("Sort order: oldest, newest or top.", {"enum": ["oldest", "newest", "top"]}),
+    "sort": ("Sort order: oldest, newest or top.", _ref("SortOrder")),
     "cursor": ("next_cursor of the previous page.", {"type": "string"}),
     "limit": (
         "Top-level comments per page (default 20; the engine's max_top_limit, 200 by"
@@ -414,7 +414,7 @@ def _success_schema(op: Operation) -> dict[str, Any]:
 
 
 def _error_content(op: Operation) -> dict[str, Any]:
-    """How an operation's errors are written: problem+json under /api, else an HTML page."""
+    """Return how an operation's errors are written: problem+json under /api, else HTML."""
     if op.endpoint.startswith("api_"):
         return {_PROBLEM: {"schema": _ref("Problem")}}
     return {"text/html": {"schema": {"type": "string"}}}
