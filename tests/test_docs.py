@@ -410,6 +410,25 @@ def check_tool(where: str, argv: list[str], cwd: Path) -> None:
         )
 
 
+MARKERS = {
+    line.split(":")[0].strip(' "')
+    for line in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "pytest"
+    ]["ini_options"]["markers"]
+}
+
+
+def check_pytest(where: str, arguments: list[str]) -> None:
+    """The paths a pytest command names exist, and its -m expression uses declared markers."""
+    for option, value in zip(["", *arguments], arguments, strict=False):
+        if option == "-m":
+            unknown = set(re.findall(r"\w+", value)) - {"and", "or", "not"} - MARKERS
+            assert not unknown, f"{where}: no marker {sorted(unknown)} in pyproject.toml"
+        elif "/" in value or value.endswith(".py"):
+            path = value.split("::")[0]
+            assert (ROOT / path).exists(), f"{where}: {path} does not exist"
+
+
 def check_command(where: str, words: list[str], cwd: Path) -> None:
     """Check one shell command the docs show."""
     words = _without_environment(words)
@@ -430,7 +449,9 @@ def check_command(where: str, words: list[str], cwd: Path) -> None:
         assert 0 == ini.returncode, f"{where}: threadkit-db ini failed:\n{ini.stderr}"
         assert Path(ini.stdout.strip()).is_file(), f"{where}: threadkit-db ini names no file"
     elif Path(program).name == "pytest":
-        for path in (word for word in words[1:] if not word.startswith("-")):
+        check_pytest(where, words[1:])
+    elif program == "git" and words[1:2] == ["add"]:
+        for path in words[2:]:
             assert (ROOT / path).exists(), f"{where}: {path} does not exist"
     else:
         raise AssertionError(
@@ -652,6 +673,11 @@ def test_an_unknown_language_and_a_bad_json_block_are_refused(tmp_path: Path) ->
         ("pip install flask-threadkit", "'flask-threadkit' is not one of"),
         ("./dev deploy", "./dev has no command 'deploy'"),
         ("make docs", "no check for 'make'"),
+        ('.venv/bin/pytest -m "not quick" tests/test_tree.py', "no marker ['quick']"),
+        (
+            ".venv/bin/pytest tests/test_nothing_here.py::test_x",
+            "tests/test_nothing_here.py does not exist",
+        ),
     ],
 )
 def test_a_wrong_shell_command_is_refused(command: str, complaint: str, tmp_path: Path) -> None:
