@@ -684,3 +684,33 @@ def test_a_wrong_shell_command_is_refused(command: str, complaint: str, tmp_path
     """A flag a CLI does not have, an unknown package or command, or an unchecked program fails."""
     with pytest.raises(AssertionError, match=re.escape(complaint)):
         check_command("page.md:3", shlex.split(command), tmp_path)
+
+
+def _shape(value: object) -> object:
+    """The keys of a JSON document, recursively (values left out)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    return type(value).__name__ if value is not None else None
+
+
+def test_webhook_example_has_the_shape_the_notifier_sends() -> None:
+    """docs/notifications.md's webhook body has exactly the keys and value types sent."""
+    from datetime import UTC, datetime
+
+    from threadkit_notify import WebhookNotifier
+
+    from threadkit import EventKind, Identity, OutboxMessage, Submission
+    from threadkit.engine import CommentEngine
+    from threadkit.memory import MemoryStore
+
+    [example] = [b for b in blocks_of(ROOT / "docs/notifications.md") if b.lang == "json"]
+    store = MemoryStore()
+    engine = CommentEngine(store)
+    engine.thread("post-1", title="Hello, world", url="https://blog.example/hello")
+    comment = engine.post("post-1", Submission("Hello"), Identity("anonymous", "b1", "Zoë"))
+    at = datetime(2026, 5, 4, 12, tzinfo=UTC)
+    message = OutboxMessage(12, "webhook", EventKind.POSTED, comment.id, "post-1", at)
+    sent = json.loads(
+        WebhookNotifier("https://hooks.example/x", "s", store).payload(message, comment)
+    )
+    assert _shape(json.loads(example.text)) == _shape(sent)
