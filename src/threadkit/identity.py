@@ -64,8 +64,9 @@ class AnonymousProvider:
     out name and email" is ``require_email=True``); the website is always
     optional. Values are checked with :mod:`threadkit.text`; an invalid or
     missing one raises :class:`ValidationError` naming the field (``"name"``,
-    ``"email"`` or ``"url"``). A missing name with ``require_name=False``
-    becomes ``anonymous_name`` (``"Anonymous"``).
+    ``"email"`` or ``"url"``); a name with nothing visible (zero-width or
+    blank characters only) is ``invisible_name``. A missing name with
+    ``require_name=False`` becomes ``anonymous_name`` (``"Anonymous"``).
 
     The identity is ``Identity("anonymous", browser_id, name, email, url,
     avatar, verified=False)``: keyed by the browser, so whoever holds the
