@@ -41,6 +41,7 @@ PAGES = sorted(
         *ROOT.glob("docs/*.md"),
         *ROOT.glob("examples/*/README.md"),
         *ROOT.glob("adapters/*/README.md"),
+        *ROOT.glob("benchmarks/*.md"),
     ]
 )
 
