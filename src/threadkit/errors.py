@@ -1,7 +1,9 @@
 """Exceptions the engine and stores raise, each with a stable machine-readable code.
 
-Adapters turn these into responses by class (see ``http_status``), so a new
-rule needs no adapter change: raise the closest class with a new ``code``.
+Adapters turn these into responses with ``http_status``: the status of the
+error's ``code`` in :data:`threadkit.codes.CODES` (the one table of codes),
+else its class's. A new rule needs no adapter change: raise the closest class
+with a new ``code``, and list the code in the table.
 
 >>> err = NotFoundError("comment_not_found", "No comment 42 in this thread.")
 >>> (err.code, err.http_status, str(err))
@@ -10,6 +12,7 @@ rule needs no adapter change: raise the closest class with a new ``code``.
 
 from __future__ import annotations
 
+from .codes import http_status
 from .models import Reason
 
 __all__ = [
@@ -41,6 +44,7 @@ class ThreadkitError(Exception):
         self.code = code or self.default_code
         self.message = message or self.code.replace("_", " ")
         self.field = field
+        self.http_status = http_status(self.code, type(self).http_status)
         super().__init__(self.message)
 
 

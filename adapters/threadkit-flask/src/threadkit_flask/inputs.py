@@ -178,11 +178,8 @@ def json_body() -> dict[str, object]:
         raise HTTPProblem(
             415, "unsupported_charset", "Send JSON encoded as UTF-8.", field="Content-Type"
         )
-    raw = request.get_data(cache=False)
-    try:
-        return parse_json_object(raw)
-    except ValidationError as error:
-        raise HTTPProblem(400, error.code, error.message, field=error.field) from None
+    # A malformed body's codes (invalid_json, invalid_utf8, ...) are 400 in threadkit.codes.
+    return parse_json_object(request.get_data(cache=False))
 
 
 def text_field(data: Mapping[str, object], name: str, *, required: bool = False) -> str:

@@ -1,9 +1,11 @@
 """Errors as ``application/problem+json`` (RFC 9457) with a stable ``code``.
 
-Every :class:`~threadkit.errors.ThreadkitError` already knows its HTTP status
-(``http_status``) and code; this module only writes them out. HTTP errors
-raised by Flask or Werkzeug inside the extension's routes (413 body too
-large, 415 wrong content type, 400 bad request) get the same shape.
+Every :class:`~threadkit.errors.ThreadkitError` already knows its code and HTTP
+status (``http_status``, from the one table of codes, :data:`threadkit.codes.CODES`);
+this module only writes them out. HTTP errors raised by Flask or Werkzeug
+inside the extension's routes (413 request too large, 405 method not allowed,
+400 bad request) get the same shape, with the table's code for their status
+(``tests/test_error_codes.py`` checks :data:`HTTP_CODES` against the table).
 
 A problem body looks like::
 
@@ -24,6 +26,7 @@ from threadkit.errors import RateLimitedError, StorageUnavailableError, Threadki
 from threadkit.serialization import shapes, to_public
 
 __all__ = [
+    "HTTP_CODES",
     "PROBLEM_TYPE",
     "HTTPProblem",
     "from_http_exception",
@@ -35,19 +38,20 @@ __all__ = [
 PROBLEM_TYPE = "application/problem+json"
 """The media type of every error body the JSON API sends."""
 
-_HTTP_CODES = {
+HTTP_CODES = {
     400: "bad_request",
     401: "authentication_required",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "body_too_large",
+    413: "request_too_large",
     415: "unsupported_media_type",
     422: "invalid",
     429: "rate_limited",
     503: "storage_unavailable",
 }
+"""The code of a problem made from a Werkzeug HTTP error, by status (else ``http_error``)."""
 
 
 class HTTPProblem(ThreadkitError):
@@ -133,7 +137,7 @@ def from_threadkit_error(error: ThreadkitError) -> Response:
 def from_http_exception(error: HTTPException) -> Response:
     """Return the problem response for a Werkzeug HTTP error (413, 405, 400 ...)."""
     status = error.code or 500
-    code = _HTTP_CODES.get(status, "http_error")
+    code = HTTP_CODES.get(status, "http_error")
     detail = error.description or _title(status)
     response = problem_response(status, code, detail)
     if status == 405:
