@@ -715,3 +715,42 @@ def test_webhook_example_has_the_shape_the_notifier_sends() -> None:
         WebhookNotifier("https://hooks.example/x", "s", store).payload(message, comment)
     )
     assert _shape(json.loads(example.text)) == _shape(sent)
+
+
+# -- names the prose mentions ----------------------------------------------------------------
+
+DOTTED_NAME = re.compile(r"`(threadkit(?:_[a-z]+)?(?:\.[A-Za-z_]\w*)+)(?![\w*])")
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``a.b.c`` is a module, or an attribute reached from the longest module prefix."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(target, attribute):
+                return False
+            target = getattr(target, attribute)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[name_of(p) for p in PAGES])
+def test_dotted_names_in_the_prose_exist(page: Path) -> None:
+    """Every `threadkit...` name a page mentions is a real module or attribute.
+
+    In templates, `threadkit.thread(...)` and friends are the Flask adapter's template helper.
+    """
+    from threadkit_flask.rendering import TemplateHelper
+
+    text = page.read_text(encoding="utf-8")
+    missing = [
+        f"{name_of(page)}:{text.count(chr(10), 0, match.start()) + 1}: {match[1]}"
+        for match in DOTTED_NAME.finditer(text)
+        if not _resolves(match[1])
+        and not (match[1].count(".") == 1 and hasattr(TemplateHelper, match[1].split(".")[1]))
+    ]
+    assert [] == missing
