@@ -754,3 +754,11 @@ def test_dotted_names_in_the_prose_exist(page: Path) -> None:
         and not (match[1].count(".") == 1 and hasattr(TemplateHelper, match[1].split(".")[1]))
     ]
     assert [] == missing
+
+
+def test_a_name_that_does_not_exist_is_caught() -> None:
+    """The old `threadkit_sqlalchemy.SqlStore` would fail the prose check; the real name passes."""
+    assert (False, True) == (
+        _resolves("threadkit_sqlalchemy.SqlStore"),
+        _resolves("threadkit_sqlalchemy.SqlCommentStore"),
+    )
