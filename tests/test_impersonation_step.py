@@ -52,15 +52,26 @@ def codes(verdict: Verdict) -> list[tuple[Action, str]]:
 
 
 class CountingStore:
-    """A verified-names source that counts how often it is asked."""
+    """A verified-names source that records what it is asked (``after_id`` of each call)."""
 
-    def __init__(self, names: list[str]) -> None:
+    def __init__(self, names: list[str], last: int = 0) -> None:
         self.names = names
-        self.calls = 0
+        self.last = last
+        self.calls: list[int] = []
 
-    def verified_author_names(self) -> list[str]:
-        self.calls += 1
-        return list(self.names)
+    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+        self.calls.append(after_id)
+        return list(self.names), max(after_id, self.last)
+
+
+class FakeClock:
+    """Seconds that move only when told to."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
 
 
 @pytest.mark.parametrize(
@@ -113,20 +124,31 @@ def test_a_moderator_who_posts_protects_their_name_at_once() -> None:
     assert [(Action.REJECT, "name_confusable")] == codes(verdict)
 
 
-def test_the_store_is_asked_at_most_once_per_refresh() -> None:
-    """Verified names are read from the store once per refresh window, then again."""
-    source = CountingStore(["Cy Verified"])
-    guard = ImpersonationGuard(source, refresh=timedelta(minutes=5))
-    for minutes in (0, 1, 4):
-        guard.check(candidate(anonymous("Ada"), now=NOW + timedelta(minutes=minutes)))
-    asked_in_window = source.calls
-    source.names.append("Newly Verified")
-    verdict = guard.check(candidate(anonymous("Newly Verified"), now=NOW + timedelta(minutes=6)))
-    assert (1, 2, [(Action.REJECT, "name_confusable")]) == (
+def test_the_store_is_asked_for_new_names_once_per_refresh() -> None:
+    """Within a refresh window nothing is read; then only ids after the last one seen."""
+    source, clock = CountingStore(["Cy Verified"], last=5000), FakeClock()
+    guard = ImpersonationGuard(source, refresh=timedelta(minutes=1), clock=clock)
+    for seconds in (0, 10, 59):
+        clock.seconds = seconds
+        guard.check(candidate(anonymous("Ada")))
+    asked_in_window = list(source.calls)
+    source.names, source.last, clock.seconds = ["Newly Verified"], 5003, 61
+    verdict = guard.check(candidate(anonymous("Newly Verified")))
+    assert ([0], [0, 5000 - ImpersonationGuard.OVERLAP], "name_confusable") == (
         asked_in_window,
         source.calls,
-        codes(verdict),
+        verdict.reasons[0].code,
     )
+
+
+def test_a_reload_reads_everything_again_and_forgets_erased_names() -> None:
+    """Every reload window the names are read whole, so an erased author is no longer protected."""
+    source, clock = CountingStore(["Cy Verified"], last=10), FakeClock()
+    guard = ImpersonationGuard(source, reload=timedelta(hours=1), clock=clock)
+    before = guard.check(candidate(anonymous("Cy Verified")))
+    source.names, clock.seconds = [], 3600
+    after = guard.check(candidate(anonymous("Cy Verified")))
+    assert ([Action.REJECT, Action.ACCEPT], [0, 0]) == ([before.action, after.action], source.calls)
 
 
 def test_an_invisible_name_is_refused_by_the_step_too() -> None:

@@ -568,16 +568,20 @@ class MemoryStore:
         with self._lock:
             return self._bodies[(thread_key, author_key, body_source)] > 0
 
-    def verified_author_names(self) -> list[str]:
-        """Return the distinct names of verified authors (placeholders aside)."""
+    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+        """Return the names of verified authors of comments after ``after_id``, and the last id.
+
+        Placeholders aside; the cost is the number of comments after ``after_id``.
+        """
         with self._lock:
-            return sorted(
-                {
-                    c.author.name
-                    for c in self._comments.values()
-                    if c.author.verified and c.status is not Status.DELETED
-                }
-            )
+            names: set[str] = set()
+            for status in (Status.APPROVED, Status.PENDING, Status.SPAM):
+                ids = self._by_status[status]
+                for comment_id in _ascending(ids, bisect.bisect_right(ids, after_id)):
+                    author = self._comments[comment_id].author
+                    if author.verified:
+                        names.add(author.name)
+            return sorted(names), max(after_id, self._last_comment_id)
 
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""

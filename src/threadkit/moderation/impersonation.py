@@ -11,8 +11,10 @@ skeleton, case folded) with the keys of the names it protects:
   ``THREADKIT_RESERVED_NAMES``): its moderators and staff, "admin" and so on;
 * the names of verified authors (an OAuth / OpenID login, the host site's
   users) that the store has seen, read through the store's
-  ``verified_author_names()`` when it has one (both built-in stores do), at
-  most every ``refresh`` (default five minutes) per process;
+  ``verified_author_names()`` when it has one (both built-in stores do): what
+  is new at most every ``refresh`` (default one minute), everything again
+  every ``reload`` (default one hour, which also forgets erased authors), per
+  process, timed by ``time.monotonic`` (a cache's age, not moderation time);
 * the names of verified authors and moderators who posted through this
   process since then, at once.
 
@@ -25,8 +27,9 @@ name and asks for another.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 from threadkit.models import Candidate, Verdict
@@ -39,17 +42,22 @@ __all__ = ["ImpersonationGuard", "VerifiedNames"]
 class VerifiedNames(Protocol):
     """A store that can list the display names of verified authors.
 
-    Contract: ``verified_author_names()`` returns every distinct
-    ``author.name`` of comments whose author is verified (any status but
-    deleted placeholders); order does not matter. Example::
+    Contract: ``verified_author_names(after_id)`` returns the distinct
+    ``author.name`` of comments with an id above ``after_id`` whose author is
+    verified (any status but deleted placeholders), and the largest comment
+    id it looked at (at least ``after_id``), so the next call asks only for
+    what is new; its cost should depend on the comments after ``after_id``.
+    Example::
 
         class MyStore:
-            def verified_author_names(self) -> list[str]:
-                return sorted({c.author.name for c in self.rows if c.author.verified})
+            def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+                new = [c for c in self.rows if c.id > after_id]
+                names = {c.author.name for c in new if c.author.verified}
+                return sorted(names), max([after_id, *(c.id for c in new)])
     """
 
-    def verified_author_names(self) -> list[str]:
-        """Return the distinct names of verified authors."""
+    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+        """Return verified authors' names of comments after ``after_id``, and the last id."""
         ...
 
 
@@ -59,25 +67,35 @@ class ImpersonationGuard:
     ``store`` supplies verified authors' names when it implements
     :class:`VerifiedNames` (``None``: only ``reserved`` and what this process
     sees). ``reserved`` are names nobody may take without logging in.
-    ``refresh`` is how stale the store's list may get in one process.
+    ``refresh`` is how stale the store's names may get in one process and
+    ``reload`` how often they are read whole again; ``clock`` gives seconds
+    (``time.monotonic``) and is there for tests.
     """
 
     name = "impersonation"
+    #: Ids read again on each refresh, for writes that committed out of id order.
+    OVERLAP = 1000
 
     def __init__(
         self,
         store: object | None = None,
         *,
         reserved: Iterable[str] = (),
-        refresh: timedelta = timedelta(minutes=5),
+        refresh: timedelta = timedelta(minutes=1),
+        reload: timedelta = timedelta(hours=1),
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store if isinstance(store, VerifiedNames) else None
         self.refresh = refresh
+        self.reload = reload
+        self._clock = clock
         self._lock = threading.Lock()
         self._reserved: dict[str, str] = {}
         self._verified: dict[str, str] = {}
         self._seen: dict[str, str] = {}
-        self._loaded_at: datetime | None = None
+        self._last_id = 0
+        self._refreshed_at: float | None = None
+        self._reloaded_at: float | None = None
         self.reserve(reserved)
 
     def reserve(self, names: Iterable[str]) -> None:
@@ -89,14 +107,11 @@ class ImpersonationGuard:
                     self._reserved.setdefault(key, reserved)
 
     def __eq__(self, other: object) -> bool:
-        """Equal guards protect the same names from the same store with the same refresh."""
+        """Equal guards protect the same names from the same store with the same timing."""
         if not isinstance(other, ImpersonationGuard):
             return NotImplemented
-        return (self.store is other.store, self.refresh, self.reserved) == (
-            True,
-            other.refresh,
-            other.reserved,
-        )
+        mine = (self.refresh, self.reload, self.reserved)
+        return self.store is other.store and mine == (other.refresh, other.reload, other.reserved)
 
     __hash__ = None  # type: ignore[assignment]  # mutable (reserve): not hashable
 
@@ -134,7 +149,7 @@ class ImpersonationGuard:
                 f"The name {author.name!r} looks like {reserved!r}, a name reserved on this"
                 " site; please choose another name (or log in if it is yours).",
             )
-        verified = self._verified_name(key, candidate.now)
+        verified = self._verified_name(key)
         if verified is not None:
             return Verdict.reject(
                 self.name,
@@ -144,19 +159,29 @@ class ImpersonationGuard:
             )
         return Verdict.accept()
 
-    def _verified_name(self, key: str, now: datetime) -> str | None:
-        """Return the verified or moderator name with this key, loading the store's if stale."""
-        with self._lock:
-            stale = self._loaded_at is None or now - self._loaded_at >= self.refresh
-        if stale and self.store is not None:
-            names = self.store.verified_author_names()
-            keyed: dict[str, str] = {}
-            for verified in names:
-                verified_key = name_key(verified)
-                if verified_key:
-                    keyed.setdefault(verified_key, verified)
-            with self._lock:
-                self._verified = keyed
-                self._loaded_at = now
+    def _verified_name(self, key: str) -> str | None:
+        """Return the verified or moderator name with this key, reading the store's if stale."""
+        if self.store is not None:
+            self._update(self.store)
         with self._lock:
             return self._seen.get(key) or self._verified.get(key)
+
+    def _update(self, store: VerifiedNames) -> None:
+        """Read what is new in the store's verified names (or all of them), if it is time."""
+        now = self._clock()
+        with self._lock:
+            reloaded, refreshed = self._reloaded_at, self._refreshed_at
+            whole = reloaded is None or now - reloaded >= self.reload.total_seconds()
+            due = refreshed is None or now - refreshed >= self.refresh.total_seconds()
+            after = 0 if whole else max(0, self._last_id - self.OVERLAP)
+        if not (whole or due):
+            return
+        names, last = store.verified_author_names(after)
+        keyed = {key: name for name in names if (key := name_key(name))}
+        with self._lock:
+            if whole:
+                self._verified, self._last_id, self._reloaded_at = {}, 0, now
+            for verified_key, name in keyed.items():
+                self._verified.setdefault(verified_key, name)
+            self._last_id = max(self._last_id, last)
+            self._refreshed_at = now

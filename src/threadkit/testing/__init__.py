@@ -48,6 +48,7 @@ else:
     pytest.register_assert_rewrite(
         "threadkit.testing.store_suite",
         "threadkit.testing.counts_suite",
+        "threadkit.testing.names_suite",
         "threadkit.testing.race_suite",
         "threadkit.testing.store_kit",
         "threadkit.testing.identity_suite",

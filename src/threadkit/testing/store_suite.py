@@ -57,6 +57,7 @@ from threadkit.models import (
 )
 from threadkit.ports import CommentStore
 from threadkit.testing.counts_suite import ReachableCountSuite
+from threadkit.testing.names_suite import VerifiedNamesSuite
 from threadkit.testing.race_suite import StoreRaceSuite
 from threadkit.testing.store_kit import (
     ADA,
@@ -124,7 +125,7 @@ def _in_parallel(workers: int, work: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite):
+class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
     Override the ``store`` fixture; everything else is provided. The

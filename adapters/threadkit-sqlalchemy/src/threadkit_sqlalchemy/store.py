@@ -1455,18 +1455,29 @@ class SqlCommentStore:
 
         return self._read(work)
 
-    def verified_author_names(self) -> list[str]:
-        """Return the distinct names of verified authors (placeholders aside).
+    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+        """Return the names of verified authors of comments after ``after_id``, and the last id.
 
-        One scan of the comments; ``ImpersonationGuard`` asks at most every
-        few minutes per process.
+        Placeholders aside. A range of the primary key: ``ImpersonationGuard``
+        asks for what is new since its last look, and reads everything again
+        only now and then.
         """
-        query = (
-            sa.select(_C.author_name)
-            .where(_C.author_verified == sa.true(), _C.status != Status.DELETED.value)
-            .distinct()
-        )
-        return self._read(lambda conn: sorted(str(name) for name in conn.execute(query).scalars()))
+
+        def work(conn: Connection) -> tuple[list[str], int]:
+            last = max(after_id, int(conn.execute(sa.select(sa.func.max(_C.id))).scalar() or 0))
+            names = (
+                sa.select(_C.author_name)
+                .where(
+                    _C.id > after_id,
+                    _C.id <= last,
+                    _C.author_verified == sa.true(),
+                    _C.status != Status.DELETED.value,
+                )
+                .distinct()
+            )
+            return sorted(str(name) for name in conn.execute(names).scalars()), last
+
+        return self._read(work)
 
     def has_approved_comment(self, author_key: str) -> bool:
         """Whether this author has at least one approved comment anywhere."""
