@@ -13,6 +13,7 @@ may be none, and opening a new connection would only wait again.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,8 @@ from ._deadline import seconds_left
 
 __all__ = ["bounded_mysql_connect", "bounded_postgresql_connect"]
 
+_log = logging.getLogger("threadkit_sqlalchemy")
+
 _MIN_WAIT = 0.001
 """A wait of 0 means "no limit" to the drivers; an expired call waits this long."""
 
@@ -28,9 +31,23 @@ PSYCOPG_MIN_CONNECT_TIMEOUT = 2
 """psycopg (like libpq) rounds any connect timeout below 2 s up to 2 s."""
 
 
+def _where(cparams: dict[str, Any]) -> str:
+    return f"{cparams.get('host', 'localhost')}:{cparams.get('port', 'default port')}"
+
+
+def _pg_where(connection: Any) -> str:
+    try:
+        return f"{connection.info.host}:{connection.info.port}"
+    except Exception:  # only for a log line: a broken connection may not say
+        return "(unknown address)"
+
+
 def bounded_postgresql_connect(timeout: float) -> Callable[..., Any]:
     """Return a psycopg ``connect`` whose waits never outlast ``timeout`` or the call."""
     import psycopg
+    from psycopg.pq import TransactionStatus
+
+    ACTIVE = TransactionStatus.ACTIVE
 
     class BoundedConnection(psycopg.Connection[Any]):
         """A psycopg connection that closes itself when a reply is too slow."""
@@ -43,11 +60,19 @@ def bounded_postgresql_connect(timeout: float) -> Callable[..., Any]:
                 bound = min(bound, timeout)
             try:
                 return super().wait(gen, interval=interval, timeout=bound)
-            except psycopg.OperationalError as error:
-                if type(error).__name__ != "_WaitTimeout":
+            except BaseException as error:
+                timed_out = type(error).__name__ == "_WaitTimeout"
+                if timed_out or self.pgconn.transaction_status == ACTIVE:
+                    # A command is still in flight (its reply may yet come): nothing
+                    # on this connection can be trusted, and the pool must not reuse it.
+                    _log.warning(
+                        "PostgreSQL at %s: %s; closing the connection",
+                        _pg_where(self),
+                        f"no answer within {bound:.1f} s" if timed_out else error,
+                    )
+                    self.close()
+                if not timed_out:
                     raise
-                # The reply may still come: nothing on this connection can be trusted.
-                self.close()
                 raise psycopg.OperationalError(
                     f"the PostgreSQL server did not answer within {bound:.1f} s"
                     " (connection closed)"
@@ -56,7 +81,10 @@ def bounded_postgresql_connect(timeout: float) -> Callable[..., Any]:
     def connect(*cargs: Any, **cparams: Any) -> Any:
         left = seconds_left(timeout)
         if left <= 0:
-            raise psycopg.OperationalError("no time left to connect to PostgreSQL")
+            raise psycopg.OperationalError(
+                f"no time left to connect to PostgreSQL at {_where(cparams)}:"
+                " the call's timeout ran out"
+            )
         cparams["connect_timeout"] = max(PSYCOPG_MIN_CONNECT_TIMEOUT, math.ceil(left))
         return BoundedConnection.connect(*cargs, **cparams)
 
@@ -95,7 +123,11 @@ def bounded_mysql_connect(timeout: float) -> Callable[..., Any]:
     def connect(*cargs: Any, **cparams: Any) -> Any:
         left = seconds_left(timeout)
         if left <= 0:
-            raise pymysql.err.OperationalError(2003, "no time left to connect to MariaDB/MySQL")
+            raise pymysql.err.OperationalError(
+                2003,
+                f"no time left to connect to MariaDB/MySQL at {_where(cparams)}:"
+                " the call's timeout ran out",
+            )
         cparams["connect_timeout"] = max(_MIN_WAIT, left)
         return BoundedConnection(*cargs, **cparams)
 
