@@ -338,3 +338,10 @@ def test_problem_schema_allows_extra_keys() -> None:
         "limit": 5,
     }
     assert [] == schema_errors("Problem", problem)
+
+
+def test_models_inside_plain_containers_get_their_public_shape() -> None:
+    """A comment inside a dict or list is shaped too, never dumped field by field."""
+    assert {"a": [PUBLIC_COMMENT]} == to_public({"a": [make_comment()]})
+    with pytest.raises(TypeError, match="Notice has no public JSON shape"):
+        to_public({"a": Notice("email", EventKind.POSTED)})

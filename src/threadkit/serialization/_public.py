@@ -96,6 +96,8 @@ def to_public(obj: object, *, moderator: bool = False) -> Any:
         return _nodes(obj, moderator)
     if isinstance(obj, list | tuple):
         return [to_public(item, moderator=moderator) for item in obj]
+    if isinstance(obj, dict):
+        return {key: to_public(value, moderator=moderator) for key, value in obj.items()}
     if isinstance(obj, Comment):
         return _plain(_build.comment(obj, moderator))
     if isinstance(obj, Thread):
@@ -108,7 +110,7 @@ def to_public(obj: object, *, moderator: bool = False) -> Any:
         return _plain(shapes.Reason(obj.step, obj.code, obj.message))
     if isinstance(obj, RequestContext):
         return _plain(shapes.Context(obj.ip, obj.user_agent, obj.referrer, obj.language))
-    if attrs.has(type(obj)):
+    if attrs.has(type(obj)):  # msgspec would write every field of it: refuse instead
         raise TypeError(
             f"{type(obj).__qualname__} has no public JSON shape; use"
             " threadkit.serialization.dumps for a full (private) copy"
