@@ -1,15 +1,22 @@
 """Request bodies: one comment limit, a request cap above it, chunked or not, and UTF-8 forms.
 
-Chunked bodies go through a real server (werkzeug's, in a thread) over a raw
-socket, because the test client never sends ``Transfer-Encoding: chunked``.
+Chunked bodies go through real servers (werkzeug's, in a thread, and gunicorn,
+in a subprocess) over a raw socket, because the test client never sends
+``Transfer-Encoding: chunked``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from http.client import HTTPConnection
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -299,3 +306,85 @@ def test_valid_utf8_form_fields_pass(client: FlaskClient, store: MemoryStore) ->
     )
     assert 303 == response.status_code
     assert [body] == stored_bodies(store, "fine")
+
+
+# ---------------------------------------------------------------- gunicorn
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture(scope="module")
+def gunicorn_port() -> Iterator[int]:
+    """tests/gunicorn_app.py served by gunicorn (one worker) on 127.0.0.1; yields the port."""
+    executable = Path(sys.executable).with_name("gunicorn")
+    if not executable.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("gunicorn is missing; CI installs it from requirements-dev.txt")
+        pytest.skip("gunicorn is not installed (pip install -r requirements-dev.txt)")
+    tests = Path(__file__).parent
+    port = _free_port()
+    command = [str(executable), "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    command += ["--pythonpath", str(tests), "--chdir", str(tests), "gunicorn_app:app"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _gunicorn_session(port: int) -> dict[str, str]:
+    """Headers of a JSON write to the gunicorn app: its session cookie and CSRF token."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/comments/api/me")
+        response = connection.getresponse()
+        token = json.loads(response.read())["csrf_token"]
+        cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+    finally:
+        connection.close()
+    return {"Content-Type": "application/json", "X-Threadkit-CSRF": token, "Cookie": cookie}
+
+
+def _gunicorn_bodies(port: int, key: str) -> list[str]:
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", f"/comments/api/threads/{key}")
+        response = connection.getresponse()
+        page = json.loads(response.read())
+    finally:
+        connection.close()
+    return [] if response.status == 404 else [c["body_source"] for c in page["comments"]]
+
+
+def test_gunicorn_chunked_json_over_the_cap_is_413_and_stores_nothing(gunicorn_port: int) -> None:
+    """Through gunicorn too, a chunked body over the cap is 413 and nothing is stored."""
+    payload = json.dumps({"name": "Ada", "body": "x" * (REQUEST_MAX_BYTES + 10)}).encode()
+    headers = _gunicorn_session(gunicorn_port)
+    status, text = send_chunked(gunicorn_port, API.format(key="g-big"), headers, payload)
+    assert (413, "request_too_large") == (status, json.loads(text)["code"])
+    assert [] == _gunicorn_bodies(gunicorn_port, "g-big")
+
+
+def test_gunicorn_chunked_json_at_the_comment_limit_is_stored_whole(gunicorn_port: int) -> None:
+    """Through gunicorn, a chunked post of a comment exactly at the limit is stored whole."""
+    body = "🙂" * 1000 + "x" * (COMMENT_MAX_BYTES - 4000)
+    payload = json.dumps({"name": "Ada", "body": body}).encode()
+    headers = _gunicorn_session(gunicorn_port)
+    status, text = send_chunked(gunicorn_port, API.format(key="g-whole"), headers, payload)
+    assert 201 == status, text
+    assert [body] == _gunicorn_bodies(gunicorn_port, "g-whole")
