@@ -7,8 +7,8 @@ A class name is the schema's name in that document.
 
 Readers and moderators get different shapes, each its own class: the
 ``Moderator*`` variants add the author's email, the request context and the
-moderation reasons. Reader shapes forbid unknown keys in their schemas, so a
-reader's answer that validates against them carries no private field.
+moderation reasons. Answer shapes allow no other keys in their schemas, so an
+answer that validates as a reader's shape carries no private field.
 
 A deleted comment kept as a placeholder for its replies is the same class
 with ``author`` null, empty bodies and no ``edited_at``, votes, ``score``,
@@ -74,7 +74,7 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class _Shape(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A reader's shape: its schema allows no other keys (gc off: these never form cycles)."""
+    """An answer's shape: its schema allows no other keys (gc off: these never form cycles)."""
 
 
 class _Open(msgspec.Struct, gc=False):
