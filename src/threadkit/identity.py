@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 
 from .errors import ValidationError
+from .limits import NAME_MAX_CHARS
 from .models import Identity
 from .names import require_visible_name
 from .text import clean_email, clean_name, clean_url
@@ -88,7 +89,7 @@ class AnonymousProvider:
         name: str = "anonymous",
         require_name: bool = True,
         require_email: bool = False,
-        max_name_chars: int = 100,
+        max_name_chars: int = NAME_MAX_CHARS,
         anonymous_name: str = "Anonymous",
         avatar_secret: bytes | None = None,
     ) -> None:
