@@ -15,6 +15,7 @@ document does not spell out), and those answers are documented 4xx problems.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema_rs
@@ -29,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from threadkit_flask.views_json import MAX_QUERY_LIMIT
 from tkflask_support import HoldWords, create_app
 
 from threadkit.clock import ManualClock
@@ -189,3 +191,39 @@ def test_html_routes_document_html_errors() -> None:
     assert response.mimetype in documented["content"]
     api = document["paths"]["/api/comments/{comment_id}"]["get"]["responses"]["404"]
     assert ["application/problem+json"] == list(api["content"])
+
+
+# ---------------------------------------------------------------- requests the document allows
+
+
+def test_counts_documents_thread_as_required() -> None:
+    """/api/counts without a thread is refused, and the document says the parameter is required."""
+    app = seeded_app()
+    document = app.test_client().get(DOCUMENT).get_json()
+    (thread,) = document["paths"]["/api/counts"]["get"]["parameters"]
+    assert ("thread", True) == (thread["name"], thread["required"])
+    assert 422 == app.test_client().get("/comments/api/counts").status_code
+
+
+@pytest.mark.parametrize(("limit", "status"), [("99999", 200), ("100000", 422), ("0", 422)])
+def test_page_limits_are_the_documented_range(limit: str, status: int) -> None:
+    """Limit and total_limit accept exactly 1 to MAX_QUERY_LIMIT, the documented range."""
+    app = seeded_app()
+    client = app.test_client()
+    document = client.get(DOCUMENT).get_json()
+    parameters = document["paths"]["/api/threads/{key}"]["get"]["parameters"]
+    limits = [p["schema"] for p in parameters if p["name"] in ("limit", "total_limit")]
+    assert [(1, MAX_QUERY_LIMIT)] * 2 == [(s["minimum"], s["maximum"]) for s in limits]
+    for name in ("limit", "total_limit"):
+        response = client.get(f"/comments/api/threads/post-1?{name}={limit}")
+        assert status == response.status_code
+
+
+def test_thread_key_schema_follows_the_engine_policy() -> None:
+    """The served ThreadKey schema has the engine's key length, and refuses blank keys."""
+    app = seeded_app()
+    key = app.test_client().get(DOCUMENT).get_json()["components"]["schemas"]["ThreadKey"]
+    assert EnginePolicy().max_thread_key_length == key["maxLength"]
+    assert None is re.fullmatch(key["pattern"], "  ")
+    assert None is re.fullmatch(key["pattern"], "post\x00")
+    assert None is not re.fullmatch(key["pattern"], "post-1 ünï")

@@ -22,6 +22,7 @@ from threadkit.serialization import MAX_ID, shapes
 
 from .posting import IDEMPOTENCY_HEADER
 from .state import get_state
+from .views_json import MAX_QUERY_LIMIT
 
 __all__ = ["OPERATIONS", "UNDOCUMENTED", "Operation", "document", "register"]
 
@@ -44,6 +45,7 @@ class Operation:
     status: int = 200
     media: str = _JSON
     query: tuple[str, ...] = ()
+    required_query: tuple[str, ...] = ()  # query parameters that must be given
     write: bool = False
     idempotent: bool = False  # takes an Idempotency-Key header
 
@@ -154,6 +156,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "Comment counts of many threads at once.",
         response="Counts",
         query=("thread",),
+        required_query=("thread",),
     ),
     _op(
         "/api/me",
@@ -365,16 +368,16 @@ _QUERY_DOCS = {
     "limit": (
         "Top-level comments per page (default 20; the engine's max_top_limit, 200 by"
         " default, caps it).",
-        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_QUERY_LIMIT},
     ),
     "total_limit": (
         "Comments per page at most, replies included (default 500; the engine's"
         " max_total_limit, 2000 by default, caps it). Larger pages read a whole"
         " thread in fewer requests.",
-        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_QUERY_LIMIT},
     ),
     "status": ("pending or spam (repeatable).", {"enum": ["pending", "spam"]}),
-    "thread": ("A thread key (repeatable).", {"type": "string"}),
+    "thread": ("A thread key (repeatable).", {"$ref": "#/components/schemas/ThreadKey"}),
     "next": ("Same-origin path to go back to.", {"type": "string"}),
     "fragment": ("Return only the form, for scripts.", {"type": "string"}),
 }
@@ -393,8 +396,12 @@ _ERRORS = {
 }
 
 
+_CONTROL = r"\x00-\x1f\x7f-\x9f"  # Unicode category Cc
+_THREAD_KEY_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""Not blank, no control characters: what the engine's thread key rule accepts."""
+
 _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
-    "key": {"type": "string", "minLength": 1},
+    "key": {"$ref": "#/components/schemas/ThreadKey"},
     "comment_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "name": {"type": "string", "minLength": 1},
     "token": {"type": "string", "minLength": 1},
@@ -431,7 +438,7 @@ def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
             {
                 "name": name,
                 "in": "query",
-                "required": False,
+                "required": name in op.required_query,
                 "schema": schema,
                 "description": description,
             }
@@ -503,8 +510,21 @@ def _operation(op: Operation, csrf_header: str) -> dict[str, Any]:
     return result
 
 
-def document(prefix: str, csrf_header: str = "X-Threadkit-CSRF") -> dict[str, Any]:
-    """Build the OpenAPI 3.1 document for routes mounted at ``prefix``."""
+def document(
+    prefix: str, csrf_header: str = "X-Threadkit-CSRF", *, max_key_length: int | None = None
+) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document for routes mounted at ``prefix``.
+
+    ``max_key_length`` is the engine's ``max_thread_key_length`` (the served
+    document passes it; ``None`` leaves thread keys' length unsaid).
+    """
+    thread_key: dict[str, Any] = {
+        "type": "string",
+        "pattern": _THREAD_KEY_PATTERN,
+        "description": "A thread key: not blank, no control characters.",
+    }
+    if max_key_length is not None:
+        thread_key["maxLength"] = max_key_length
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method] = _operation(op, csrf_header)
@@ -521,14 +541,17 @@ def document(prefix: str, csrf_header: str = "X-Threadkit-CSRF") -> dict[str, An
         },
         "servers": [{"url": prefix or "/"}],
         "paths": paths,
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": {**_SCHEMAS, "ThreadKey": thread_key}},
     }
 
 
 def openapi_view() -> Response:
     """Serve the document."""
-    settings = get_state().settings
-    response = Response(json.dumps(document(settings.url_prefix, settings.csrf_header)))
+    state = get_state()
+    settings = state.settings
+    key_length = state.policy.max_thread_key_length
+    doc = document(settings.url_prefix, settings.csrf_header, max_key_length=key_length)
+    response = Response(json.dumps(doc))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
 

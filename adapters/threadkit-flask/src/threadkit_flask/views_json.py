@@ -22,7 +22,7 @@ from threadkit.serialization import encode_public, parse_submission, parse_vote,
 from . import csrf, inputs, posting, problems, visitors
 from .state import get_state
 
-__all__ = ["JSON_TYPE", "json_response", "register"]
+__all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 """Content-Type of every JSON API response that is not a problem."""
@@ -52,8 +52,12 @@ def _comment_location(comment_id: int) -> str:
     return url_for(f"{get_state().blueprint_name}.api_comment", comment_id=str(comment_id))
 
 
+MAX_QUERY_LIMIT = 99_999
+"""The largest ``limit`` or ``total_limit`` a query may name (the engine then caps it lower)."""
+
+
 def _query_limit(name: str) -> int | None:
-    """Return a positive whole-number query parameter, or ``None`` when absent.
+    """Return a whole-number query parameter from 1 to ``MAX_QUERY_LIMIT``, or ``None`` when absent.
 
     The engine clamps it to its policy's maximum (``max_top_limit`` for
     ``limit``, ``max_total_limit`` for ``total_limit``).
@@ -61,8 +65,14 @@ def _query_limit(name: str) -> int | None:
     raw = request.args.get(name)
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 6) or int(raw) < 1:
-        raise ValidationError("invalid_limit", f"{name} must be a positive integer.", field=name)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not (
+        1 <= int(raw) <= MAX_QUERY_LIMIT
+    ):
+        raise ValidationError(
+            "invalid_limit",
+            f"{name} must be a whole number from 1 to {MAX_QUERY_LIMIT}.",
+            field=name,
+        )
     return int(raw)
 
 
