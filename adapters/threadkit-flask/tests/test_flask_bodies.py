@@ -238,6 +238,19 @@ def test_form_over_the_cap_with_a_length_is_threadkits_413_page(
     assert [] == stored_bodies(store, "huge")
 
 
+def test_form_over_werkzeugs_part_limit_is_threadkits_413_page(client: FlaskClient) -> None:
+    """A multipart form with more parts than Werkzeug reads gets threadkit's 413 page."""
+    fields = {"csrf_token": csrf_token(client), "name": "Ada", "body": "hi"}
+    fields |= {f"extra{i}": "x" for i in range(1_500)}
+    response = client.post(
+        FORM.format(key="parts"), data=fields, content_type="multipart/form-data"
+    )
+    page = response.get_data(as_text=True)
+    assert (413, "text/html") == (response.status_code, response.mimetype)
+    assert "more fields than a comment form has" in page
+    assert "Back button" in page
+
+
 def test_json_over_the_cap_with_a_length_is_413_request_too_large(client: FlaskClient) -> None:
     """A JSON body with a Content-Length over the cap is problem+json 413 request_too_large."""
     response = client.post(

@@ -68,8 +68,15 @@ def _threadkit_error(error: ThreadkitError) -> Response | tuple[str, int]:
 def _http_error(error: HTTPException) -> Response | HTTPException | tuple[str, int]:
     if is_api_request():
         return problems.from_http_exception(error)
-    if error.code == 413:  # e.g. a form with too many parts: threadkit's page, not Werkzeug's
-        return _threadkit_error(inputs.too_large(request_cap(), get_state().policy.max_body_bytes))
+    if error.code == 413:  # Werkzeug's form limits (e.g. too many parts): threadkit's page
+        return _threadkit_error(
+            problems.HTTPProblem(
+                413,
+                "request_too_large",
+                "The form sent more than this site reads (more fields than a comment form "
+                f"has, or over {request_cap():,} bytes). Send it again from the page.",
+            )
+        )
     return error
 
 
