@@ -65,6 +65,9 @@ class SmtpSink:
         implicit_tls: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
     ) -> None:
+        # aiosmtpd needs a real port number up front; a free one chosen here can be
+        # taken by a parallel test before the server binds it, so __enter__ retries.
+        self._fixed_port = port is not None
         self.port = port if port is not None else free_port()
         self.received: list[Received] = []
         self.logins: list[str] = []
@@ -80,9 +83,11 @@ class SmtpSink:
                 authenticator=self._authenticator(credentials),
                 auth_require_tls=implicit_tls is None,
             )
-        self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, **options
-        )
+        self._options = options
+        self._controller = self._make_controller()
+
+    def _make_controller(self) -> Controller:
+        return Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **self._options)
 
     def _authenticator(self, credentials: tuple[str, str]) -> Any:
         def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
@@ -97,6 +102,15 @@ class SmtpSink:
         return check
 
     def __enter__(self) -> SmtpSink:
+        for _ in range(4):
+            try:
+                self._controller.start()
+                return self
+            except OSError:
+                if self._fixed_port:
+                    raise
+            self.port = free_port()
+            self._controller = self._make_controller()
         self._controller.start()
         return self
 
