@@ -162,3 +162,19 @@ def test_fresh_sessions_voting_from_one_address_stop_at_the_limit(
         response.get_json()["code"],
         response.headers.get("Retry-After"),
     )
+
+
+def test_the_vote_buttons_over_the_limit_answer_a_429_page(client: FlaskClient, app: Flask) -> None:
+    """The HTML vote form from six new browsers on one IP: five redirects, then a 429 page."""
+    comment = send(client, "Vote on me", None).get_json()
+    answers = []
+    for _ in range(6):
+        browser = app.test_client()
+        form = {"csrf_token": api_headers(browser)["X-Threadkit-CSRF"], "value": "1", "next": "/"}
+        answers.append(browser.post(f"/comments/comments/{comment['id']}/vote", data=form))
+    last = answers[-1]
+    assert ([303] * 5 + [429], "text/html") == (
+        [answer.status_code for answer in answers],
+        last.mimetype,
+    )
+    assert "Too many votes on this comment from your network" in last.get_data(as_text=True)
