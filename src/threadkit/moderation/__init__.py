@@ -106,6 +106,17 @@ and auto-close leave re-checks alone (a comment cannot flood or duplicate
 itself); flood control, first-time approval, auto-close and the learned
 blocklist let moderators through.
 
+Flood control and duplicate detection also put *write guards* on their
+accepting verdicts (``Verdict.guards``, see :mod:`threadkit.guards`); the
+engine hands them to the store, which checks them again in the transaction
+that inserts, so requests sent at the same moment cannot all slip past.
+
+Votes have steps of their own (``CommentEngine(vote_steps=...)``, the
+:class:`threadkit.ports.VoteStep` protocol). :class:`VoteLimit`
+(``vote-limit``, code ``too_many_votes``, reject with ``retry_after``) caps
+new votes per network address, per comment and per thread, and is on by
+default.
+
 The default pipeline
 ====================
 
