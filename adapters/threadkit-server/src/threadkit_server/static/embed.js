@@ -1,0 +1,632 @@
+/* threadkit embed: the comment section and count links on any page, from one tag.
+ *
+ *   <script src="https://comments.example/embed.js" data-thread="post-42" async></script>
+ *
+ * Plain JavaScript, no build step, no inline code or style (CSP-friendly). The
+ * server's origin and prefix come from this script's own src. Identity never
+ * rides on the comment server's cookies (browsers block third-party cookies):
+ * the server issues a token, kept in this page's localStorage and sent as
+ * "Authorization: Bearer" with credentials omitted. Only body_html, sanitized
+ * by the server, is inserted as HTML; everything else is set as text.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript ||
+    document.querySelector("script[src*='embed.js'][data-thread]") ||
+    document.querySelector("script[src*='embed.js']");
+  if (!script) { return; }
+  var src = new URL(script.src, location.href);
+  var ORIGIN = src.origin;
+  var BASE = ORIGIN + (script.getAttribute("data-prefix") ||
+    src.pathname.replace(/\/[^\/]*$/, ""));
+  var STORE = "threadkit:" + ORIGIN;
+  var SORTS = [["oldest", "Oldest"], ["newest", "Newest"], ["top", "Top"]];
+
+  /* ------------------------------------------------------------ small tools */
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) { return; }
+      if (name === "text") { node.textContent = value; } else if (name === "on") {
+        Object.keys(value).forEach(function (type) { node.addEventListener(type, value[type]); });
+      } else { node.setAttribute(name, value === true ? "" : String(value)); }
+    });
+    (children || []).forEach(function (child) {
+      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
+    });
+    return node;
+  }
+
+  function button(text, onClick, attrs) {
+    var b = el("button", Object.assign({ type: "button", text: text, on: { click: onClick } }, attrs || {}));
+    return b;
+  }
+
+  function load(name, fallback) {
+    try {
+      var raw = localStorage.getItem(name);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch (e) { return fallback; }
+  }
+
+  function save(name, value) {
+    try {
+      if (value === null) { localStorage.removeItem(name); } else { localStorage.setItem(name, JSON.stringify(value)); }
+    } catch (e) { /* storage full or refused: the page still works for this visit */ }
+  }
+
+  function freshKey() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    return Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function plural(count) {
+    return count === 0 ? "No comments" : count === 1 ? "1 comment" : count + " comments";
+  }
+
+  /* --------------------------------------------------------------- identity */
+
+  var token = load(STORE, null);
+
+  function setToken(value) {
+    if (value !== token) { save(STORE + ":mine", null); save(STORE + ":votes", null); }
+    token = value;
+    save(STORE, value);
+  }
+
+  function request(method, path, body, extra) {
+    var headers = { "Accept": "application/json" };
+    if (token) { headers.Authorization = "Bearer " + token; }
+    Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
+    var init = { method: method, headers: headers, credentials: "omit", mode: "cors" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(BASE + path, init).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    }, function () {
+      return { ok: false, status: 0, data: {
+        detail: "Could not reach the comment server. Nothing was lost: please try again."
+      } };
+    });
+  }
+
+  function newSession() {
+    token = null;
+    return request("POST", "/api/session", {}).then(function (answer) {
+      if (answer.ok && answer.data && answer.data.token) { setToken(answer.data.token); }
+      return answer;
+    });
+  }
+
+  /* A token the server no longer accepts (expired, or its secret changed) is
+   * replaced once by a fresh anonymous one, and the call is made again. */
+  function api(method, path, body, extra) {
+    var ready = token ? Promise.resolve() : newSession();
+    return ready.then(function () {
+      return request(method, path, body, extra).then(function (answer) {
+        if (answer.status !== 401 || !token) { return answer; }
+        return newSession().then(function () { return request(method, path, body, extra); });
+      });
+    });
+  }
+
+  function mine() { return load(STORE + ":mine", {}); }
+
+  function rememberMine(comment) {
+    var own = mine();
+    own[comment.id] = Date.now();
+    save(STORE + ":mine", own);
+  }
+
+  /* ------------------------------------------------------------ the thread */
+
+  function Thread(root, key, sort) {
+    this.root = root;
+    this.key = key;
+    this.sort = sort;
+    this.me = null;
+    this.formKey = freshKey();
+  }
+
+  Thread.prototype.path = function () {
+    return "/api/threads/" + encodeURIComponent(this.key);
+  };
+
+  Thread.prototype.start = function () {
+    var self = this;
+    self.root.textContent = "";
+    self.root.classList.add("tk-embed");
+    self.heading = el("h2", { "class": "tk-title", tabindex: "-1", text: "Comments" });
+    self.sortBar = el("div", { "class": "tk-sort", role: "group", "aria-label": "Sort comments" });
+    self.live = el("p", { "class": "tk-visually-hidden", "aria-live": "polite" });
+    self.list = el("ol", { "class": "tk-comments" });
+    self.more = el("div", { "class": "tk-more-top" });
+    self.respondHome = el("div", { "class": "tk-respond-home" });
+    self.root.append(self.heading, self.sortBar, self.live, self.list, self.more, self.respondHome);
+    SORTS.forEach(function (pair) {
+      self.sortBar.appendChild(button(pair[1], function () { self.sort = pair[0]; self.reload(); },
+        { "data-tk-sort": pair[0] }));
+    });
+    return self.refreshMe().then(function () { return self.reload(); });
+  };
+
+  Thread.prototype.announce = function (text) {
+    var live = this.live;
+    live.textContent = "";
+    setTimeout(function () { live.textContent = text; }, 50);
+  };
+
+  Thread.prototype.refreshMe = function () {
+    var self = this;
+    return api("GET", "/api/me").then(function (answer) {
+      self.me = answer.ok ? answer.data : { identity: null, logged_in: false, providers: [] };
+      self.buildForm();
+    });
+  };
+
+  Thread.prototype.reload = function () {
+    var self = this;
+    Array.prototype.forEach.call(self.sortBar.children, function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === self.sort));
+    });
+    return self.fetchPage(null).then(function (page) {
+      self.list.textContent = "";
+      if (page) { self.showPage(page); }
+    });
+  };
+
+  Thread.prototype.fetchPage = function (cursor) {
+    var self = this;
+    var query = "?sort=" + encodeURIComponent(self.sort) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    return api("GET", self.path() + query).then(function (answer) {
+      if (answer.ok) { return answer.data; }
+      if (answer.status === 404) {
+        self.setCount(0);
+        return null;
+      }
+      self.more.textContent = "";
+      self.more.appendChild(el("p", { "class": "tk-error", role: "alert", text: detail(answer) }));
+      return null;
+    });
+  };
+
+  Thread.prototype.setCount = function (count) {
+    this.count = count;
+    this.heading.textContent = count === 0 ? "No comments yet" : plural(count);
+  };
+
+  Thread.prototype.showPage = function (page) {
+    var self = this;
+    self.setCount(page.thread.comment_count);
+    page.comments.forEach(function (node) { self.list.appendChild(self.item(node)); });
+    self.more.textContent = "";
+    if (page.next_cursor) {
+      self.more.appendChild(button("More comments", function () {
+        self.fetchPage(page.next_cursor).then(function (next) { if (next) { self.showPage(next); } });
+      }, { "class": "tk-more" }));
+    }
+  };
+
+  Thread.prototype.item = function (node) {
+    var self = this;
+    var li = el("li", { "class": "tk-item", "data-tk-item": node.id });
+    li.appendChild(self.article(node));
+    var replies = el("ol", { "class": "tk-replies" });
+    (node.replies || []).forEach(function (child) { replies.appendChild(self.item(child)); });
+    li.appendChild(replies);
+    if (node.more_replies > 0) {
+      var label = node.more_replies === 1 ? "1 more reply" : node.more_replies + " more replies";
+      var more = button(label, function () { self.loadReplies(node.id, replies, more, null); },
+        { "class": "tk-more" });
+      li.appendChild(more);
+    }
+    return li;
+  };
+
+  Thread.prototype.loadReplies = function (id, list, more, cursor) {
+    var self = this;
+    more.disabled = true;
+    var query = cursor ? "?cursor=" + encodeURIComponent(cursor) : "";
+    api("GET", "/api/comments/" + id + "/replies" + query).then(function (answer) {
+      if (!answer.ok) {
+        more.disabled = false;
+        more.after(el("p", { "class": "tk-error", role: "alert", text: detail(answer) }));
+        return;
+      }
+      if (!cursor) { list.textContent = ""; }
+      answer.data.comments.forEach(function (child) { list.appendChild(self.item(child)); });
+      if (answer.data.next_cursor) {
+        more.disabled = false;
+        more.textContent = "More replies";
+        more.replaceWith(more = button("More replies", function () {
+          self.loadReplies(id, list, more, answer.data.next_cursor);
+        }, { "class": "tk-more" }));
+      } else {
+        more.remove();
+      }
+      self.announce("Replies loaded.");
+    });
+  };
+
+  function when(iso) {
+    var date = new Date(iso);
+    return el("time", { "class": "tk-when", datetime: iso, text: date.toLocaleString() });
+  }
+
+  Thread.prototype.article = function (c) {
+    var self = this;
+    var article = el("article", {
+      "class": "tk-comment tk-status-" + c.status, id: "tk-comment-" + c.id,
+      tabindex: "-1", "data-tk-depth": c.depth
+    });
+    if (c.status === "deleted" || !c.author) {
+      article.appendChild(el("p", { "class": "tk-deleted", text: "This comment was deleted." }));
+      return article;
+    }
+    var name = c.author.url
+      ? el("a", { href: c.author.url, rel: "nofollow ugc noopener", text: c.author.name })
+      : el("span", { text: c.author.name });
+    var header = el("header", { "class": "tk-meta" }, [
+      c.author.avatar ? el("img", { "class": "tk-avatar", src: c.author.avatar, alt: "" }) : null,
+      el("h3", { "class": "tk-author" }, [name, c.author.verified
+        ? el("span", { "class": "tk-badge tk-badge-verified", text: "verified" }) : null]),
+      when(c.created_at),
+      c.edited_at ? el("span", { "class": "tk-when", text: "(edited)" }) : null
+    ]);
+    article.appendChild(header);
+    if (c.status === "pending") {
+      article.appendChild(el("p", { "class": "tk-notice", text: "Your comment is awaiting moderation." }));
+    }
+    var body = el("div", { "class": "tk-body" });
+    body.innerHTML = c.body_html;  // sanitized by the server: the only HTML the embed inserts
+    article.appendChild(body);
+    var actions = el("div", { "class": "tk-actions" });
+    if (c.status === "approved") {
+      actions.appendChild(self.votes(c));
+      actions.appendChild(button("Reply", function () { self.startReply(c, article); },
+        { "class": "tk-link-button", "aria-label": "Reply to " + c.author.name }));
+    }
+    var own = mine()[c.id];
+    var seconds = (self.me && self.me.edit_window_seconds) || 900;
+    if (own && Date.now() - new Date(c.created_at).getTime() < seconds * 1000) {
+      actions.appendChild(button("Edit", function () { self.startEdit(c, article, body); },
+        { "class": "tk-link-button" }));
+      actions.appendChild(button("Delete", function () { self.remove(c, article); },
+        { "class": "tk-link-button" }));
+    }
+    article.appendChild(actions);
+    return article;
+  };
+
+  Thread.prototype.votes = function (c) {
+    var self = this;
+    var votes = load(STORE + ":votes", {});
+    var score = el("span", { "class": "tk-score", text: String(c.score || 0), "aria-label": "Score" });
+    var group = el("span", { "class": "tk-vote", role: "group", "aria-label": "Vote" });
+    function vote(value) {
+      var current = load(STORE + ":votes", {})[c.id] || 0;
+      var wanted = current === value ? 0 : value;
+      api("PUT", "/api/comments/" + c.id + "/vote", { value: wanted }).then(function (answer) {
+        if (!answer.ok) { self.announce(detail(answer)); group.after(errorBox(answer)); return; }
+        var all = load(STORE + ":votes", {});
+        all[c.id] = wanted;
+        save(STORE + ":votes", all);
+        score.textContent = String(answer.data.score || 0);
+        up.setAttribute("aria-pressed", String(wanted === 1));
+        down.setAttribute("aria-pressed", String(wanted === -1));
+        self.announce("Vote saved.");
+      });
+    }
+    var up = button("\u25B2", function () { vote(1); },
+      { "aria-label": "Vote up", "aria-pressed": String(votes[c.id] === 1) });
+    var down = button("\u25BC", function () { vote(-1); },
+      { "aria-label": "Vote down", "aria-pressed": String(votes[c.id] === -1) });
+    group.append(up, score, down);
+    return group;
+  };
+
+  function detail(answer) {
+    return (answer.data && answer.data.detail) || "Something went wrong (HTTP " + answer.status + "); please try again.";
+  }
+
+  function errorBox(answer) {
+    return el("p", { "class": "tk-error", role: "alert", text: detail(answer) });
+  }
+
+  /* ------------------------------------------------------ edit and delete */
+
+  Thread.prototype.startEdit = function (c, article, body) {
+    var self = this;
+    if (article.querySelector("form")) { return; }
+    var id = "tk-edit-" + c.id;
+    var area = el("textarea", { id: id, name: "body", rows: "5", required: true });
+    area.value = c.body_source;
+    var box = el("div", { "class": "tk-error", role: "alert", hidden: true });
+    var form = el("form", { "class": "tk-edit-form" }, [
+      el("label", { "for": id, text: "Edit your comment" }), area, box,
+      el("div", { "class": "tk-buttons" }, [
+        el("button", { type: "submit", text: "Save changes" }),
+        button("Cancel", function () { form.remove(); body.hidden = false; })
+      ])
+    ]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("PATCH", "/api/comments/" + c.id, { body: area.value }).then(function (answer) {
+        if (!answer.ok) { showError(box, answer, form); return; }
+        var fresh = self.article(answer.data);
+        article.replaceWith(fresh);
+        fresh.focus();
+        self.announce("Comment saved.");
+      });
+    });
+    body.hidden = true;
+    body.after(form);
+    area.focus();
+  };
+
+  Thread.prototype.remove = function (c, article) {
+    var self = this;
+    if (!window.confirm("Delete this comment?")) { return; }
+    api("DELETE", "/api/comments/" + c.id).then(function (answer) {
+      if (!answer.ok) { article.appendChild(errorBox(answer)); return; }
+      // Deleting can also remove placeholders above it: show what the server now has.
+      self.reload().then(function () {
+        self.heading.focus();
+        self.announce("Comment deleted.");
+      });
+    });
+  };
+
+  /* ---------------------------------------------------------- the form */
+
+  function showError(box, answer, form) {
+    box.textContent = detail(answer);
+    box.hidden = false;
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (input) {
+      input.removeAttribute("aria-invalid");
+    });
+    var field = answer.data && answer.data.field;
+    if (field && form.elements.namedItem(field)) {
+      form.elements.namedItem(field).setAttribute("aria-invalid", "true");
+    }
+  }
+
+  function field(name, label, type, value, hint) {
+    var id = "tk-field-" + name + "-" + Math.random().toString(36).slice(2, 8);
+    var input = el("input", { id: id, name: name, type: type, autocomplete: name === "url" ? "url" : name });
+    input.value = value || "";
+    return el("p", { "class": "tk-field" }, [
+      el("label", { "for": id, text: label }), input,
+      hint ? el("span", { "class": "tk-hint", text: hint }) : null
+    ]);
+  }
+
+  Thread.prototype.logins = function () {
+    var self = this;
+    var list = el("ul", { "class": "tk-logins" });
+    (self.me.providers || []).forEach(function (p) {
+      if (p.kind !== "redirect" || !p.login_url) { return; }
+      list.appendChild(el("li", {}, [button("Log in with " + (p.label || p.name), function () {
+        self.login(p);
+      }, { "class": "tk-login", "data-tk-provider": p.name })]));
+    });
+    return list.children.length ? list : null;
+  };
+
+  Thread.prototype.login = function (provider) {
+    var url = new URL(provider.login_url, ORIGIN + "/");
+    url.searchParams.set("embed", location.origin);
+    window.open(url.toString(), "threadkit-login", "popup,width=520,height=680");
+  };
+
+  Thread.prototype.logout = function () {
+    var self = this;
+    request("POST", "/api/logout").then(function () {
+      setToken(null);
+      return self.refreshMe();
+    }).then(function () { return self.reload(); }).then(function () {
+      self.announce("You are logged out.");
+    });
+  };
+
+  Thread.prototype.buildForm = function () {
+    var self = this;
+    var me = self.me || {};
+    var author = load(STORE + ":author", {});
+    var bodyId = "tk-body-" + Math.random().toString(36).slice(2, 8);
+    var area = el("textarea", { id: bodyId, name: "body", rows: "6", required: true });
+    var box = el("div", { "class": "tk-error", role: "alert", tabindex: "-1", hidden: true });
+    self.formTitle = el("h3", { "class": "tk-respond-title", text: "Leave a Reply" });
+    self.cancelReply = button("Cancel reply", function () { self.endReply(true); },
+      { "class": "tk-link-button tk-cancel-reply", hidden: true });
+    var who;
+    if (me.logged_in && me.identity) {
+      var choices = el("div", { "class": "tk-change", hidden: true }, [self.logins()]);
+      who = el("p", { "class": "tk-as" }, [
+        "You are commenting as ", el("strong", { text: me.identity.name }), " (",
+        button("Log out", function () { self.logout(); }, { "class": "tk-link-button" }), " / ",
+        button("Change", function () {
+          choices.hidden = !choices.hidden;
+          var first = choices.querySelector("button");
+          if (first) { first.focus(); }
+        }, { "class": "tk-link-button" }), ")", choices
+      ]);
+    } else {
+      var forms = (me.providers || []).some(function (p) { return p.kind === "form"; });
+      var logins = self.logins();
+      who = el("div", { "class": "tk-who" }, [
+        logins ? el("p", { "class": "tk-login-intro", text: "Log in to comment, or fill in your details:" }) : null,
+        logins,
+        forms ? el("fieldset", { "class": "tk-identity" }, [
+          el("legend", { text: "Your details" }),
+          field("name", "Name", "text", author.name),
+          field("email", "Email", "email", author.email, "Never shown."),
+          field("url", "Website", "url", author.url)
+        ]) : null
+      ]);
+    }
+    var form = el("form", { "class": "tk-respond-form", novalidate: true }, [
+      el("p", { "class": "tk-field" }, [el("label", { "for": bodyId, text: "Comment" }), area]),
+      who, box,
+      el("div", { "class": "tk-buttons" }, [el("button", { type: "submit", "class": "tk-submit", text: "Post Comment" })])
+    ]);
+    area.addEventListener("input", function () { self.formKey = freshKey(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit(form, box);
+    });
+    var respond = el("section", { "class": "tk-respond" }, [
+      el("div", { "class": "tk-respond-head" }, [self.formTitle, self.cancelReply]), form
+    ]);
+    if (self.respond) { self.respond.replaceWith(respond); } else { self.respondHome.appendChild(respond); }
+    self.respond = respond;
+    self.form = form;
+    self.parentId = null;
+  };
+
+  Thread.prototype.startReply = function (c, article) {
+    this.parentId = c.id;
+    this.formTitle.textContent = "Reply to " + c.author.name;
+    this.cancelReply.hidden = false;
+    article.after(this.respond);
+    this.form.elements.namedItem("body").focus();
+  };
+
+  Thread.prototype.endReply = function (focusHome) {
+    this.parentId = null;
+    this.formTitle.textContent = "Leave a Reply";
+    this.cancelReply.hidden = true;
+    this.respondHome.appendChild(this.respond);
+    if (focusHome) { this.form.elements.namedItem("body").focus(); }
+  };
+
+  Thread.prototype.submit = function (form, box) {
+    var self = this;
+    var value = function (name) {
+      var input = form.elements.namedItem(name);
+      return input ? input.value : "";
+    };
+    var data = { body: value("body") };
+    var path = self.path() + "/comments";
+    if (self.parentId) { path = "/api/comments/" + self.parentId + "/replies"; }
+    if (form.elements.namedItem("name")) {
+      data.name = value("name");
+      data.email = value("email");
+      data.url = value("url");
+    }
+    var submit = form.querySelector(".tk-submit");
+    submit.disabled = true;
+    // The same key on a retry: a post whose answer was lost is stored once.
+    api("POST", path, data, { "Idempotency-Key": self.formKey }).then(function (answer) {
+      submit.disabled = false;
+      if (!answer.ok) {
+        if (answer.status !== 0) { self.formKey = freshKey(); }
+        showError(box, answer, form);
+        box.focus();
+        return;
+      }
+      self.formKey = freshKey();
+      box.hidden = true;
+      if ("name" in data) { save(STORE + ":author", { name: data.name, email: data.email, url: data.url }); }
+      rememberMine(answer.data);
+      form.elements.namedItem("body").value = "";
+      var parentId = self.parentId;
+      self.endReply(false);
+      self.insert(answer.data, parentId);
+    });
+  };
+
+  Thread.prototype.insert = function (comment, parentId) {
+    var node = Object.assign({ replies: [], more_replies: 0, display_depth: comment.depth }, comment);
+    var item = this.item(node);
+    var parent = parentId && this.root.querySelector("[data-tk-item='" + Number(parentId) + "'] > .tk-replies");
+    if (parent) {
+      parent.appendChild(item);
+    } else if (this.sort === "newest") {
+      this.list.insertBefore(item, this.list.firstChild);
+    } else {
+      this.list.appendChild(item);
+    }
+    if (comment.status === "approved") { this.setCount((this.count || 0) + 1); }
+    var article = item.querySelector("article");
+    article.focus();
+    this.announce(comment.status === "pending" ? "Your comment is awaiting moderation." : "Comment posted.");
+  };
+
+  /* -------------------------------------------------------- count widget */
+
+  function counts() {
+    var links = document.querySelectorAll("[data-threadkit-count]");
+    if (!links.length) { return; }
+    var keys = [];
+    Array.prototype.forEach.call(links, function (link) {
+      var key = link.getAttribute("data-threadkit-count");
+      if (keys.indexOf(key) < 0) { keys.push(key); }
+    });
+    var query = keys.map(function (key) { return "thread=" + encodeURIComponent(key); }).join("&");
+    // No Authorization header: a simple GET, so the browser sends no preflight.
+    fetch(BASE + "/api/counts?" + query, { credentials: "omit", mode: "cors" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.counts) { return; }
+        Array.prototype.forEach.call(links, function (link) {
+          var count = data.counts[link.getAttribute("data-threadkit-count")];
+          if (typeof count === "number") { link.textContent = plural(count); }
+        });
+      }, function () { /* the links keep their own text */ });
+  }
+
+  /* ------------------------------------------------------------- start up */
+
+  function stylesheet() {
+    if (script.getAttribute("data-css") === "false") { return; }
+    var href = BASE + "/embed.css";
+    if (document.querySelector("link[href='" + href + "']")) { return; }
+    document.head.appendChild(el("link", { rel: "stylesheet", href: href }));
+  }
+
+  function container() {
+    var named = script.getAttribute("data-container");
+    var found = named ? document.getElementById(named) : document.getElementById("threadkit-thread");
+    if (found) { return found; }
+    var made = el("div", { id: "threadkit-thread" });
+    script.after(made);
+    return made;
+  }
+
+  function start() {
+    stylesheet();
+    counts();
+    var key = script.getAttribute("data-thread");
+    if (!key) { return; }
+    var thread = new Thread(container(), key, script.getAttribute("data-sort") || "oldest");
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (event.origin !== ORIGIN || !data || data.type !== "threadkit:login" ||
+          typeof data.token !== "string") { return; }
+      setToken(data.token);
+      thread.refreshMe().then(function () { return thread.reload(); }).then(function () {
+        thread.announce("You are logged in.");
+        thread.form.elements.namedItem("body").focus();
+      });
+    });
+    thread.start();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());
