@@ -108,6 +108,8 @@ def create_app(
         THREADKIT_BASE_URL=settings.site_url,
         # Only the blog's own posts take comments; a post to any other key is a 404.
         THREADKIT_THREAD_POLICY=_is_post,
+        # Nobody but the demo moderator's login may post as (or like) "Demo Moderator".
+        THREADKIT_RESERVED_NAMES=["Demo Moderator"],
         SESSION_COOKIE_SAMESITE="Lax",
         # Served over https (even behind a TLS proxy that forwards plain http):
         # the session cookie must never travel unencrypted.
