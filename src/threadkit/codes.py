@@ -52,6 +52,8 @@ _ALL = (
     ErrorCode("unsupported_media_type", 415, "Content-Type", "The body is not JSON."),
     ErrorCode("unsupported_charset", 415, "Content-Type", "The JSON is not sent as UTF-8."),
     ErrorCode("csrf_failed", 403, "csrf_token", "The anti-CSRF token is missing or wrong."),
+    ErrorCode("origin_not_allowed", 403, "Origin", "A page on an origin not on the list."),
+    ErrorCode("invalid_bearer_token", 401, "Authorization", "A bearer token that is bad or old."),
     ErrorCode("base_url_missing", 500, "", "The site's address is not configured."),
     ErrorCode("invalid_json", 400, "$", "The body is not JSON."),
     ErrorCode("invalid_utf8", 400, "$ or *", "The body or a form field is not UTF-8."),

@@ -56,6 +56,7 @@ __all__ = [
     "Problem",
     "Provider",
     "Reason",
+    "SessionToken",
     "SubtreePage",
     "Thread",
     "ThreadPage",
@@ -288,6 +289,15 @@ class LoggedOut(_Shape):
     csrf_token: Annotated[str, msgspec.Meta(description="The new CSRF token.")]
 
 
+class SessionToken(_Shape):
+    """A bearer token for a page on another origin (the embed), and who it says the reader is."""
+
+    token: Annotated[
+        str, msgspec.Meta(description="Send it as `Authorization: Bearer <token>`.")
+    ]
+    me: Me
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -360,6 +370,7 @@ PUBLIC_SHAPES: tuple[type[msgspec.Struct], ...] = (
     Counts,
     Me,
     LoggedOut,
+    SessionToken,
     NewComment,
     Edit,
     Vote,

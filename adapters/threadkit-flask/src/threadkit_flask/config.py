@@ -57,6 +57,8 @@ DEFAULTS: Mapping[str, Any] = {
     "THREADKIT_THREAD_POLICY": "rendered",
     "THREADKIT_ALLOW_EMPTY_PIPELINE": False,
     "THREADKIT_RESERVED_NAMES": (),
+    "THREADKIT_TOKEN_TTL": timedelta(days=30),
+    "THREADKIT_ORIGIN_SETTING": "THREADKIT_CORS_ORIGINS",
 }
 """Default value of every key; ``init_app`` fills in the ones the app left unset."""
 
@@ -84,7 +86,10 @@ class Settings:
     built from (``None``: ``SERVER_NAME``, never the request's ``Host``);
     ``thread_policy`` decides which thread keys accept comments;
     ``allow_empty_pipeline`` lets an engine without moderation steps run;
-    ``reserved_names`` are names only a verified login may post under.
+    ``reserved_names`` are names only a verified login may post under;
+    ``token_ttl`` is how long a bearer token from ``POST <prefix>/api/session``
+    lives; ``origin_setting`` is the setting a 403 for an origin not on
+    ``cors_origins`` tells the site owner to change.
     """
 
     url_prefix: str = "/comments"
@@ -105,6 +110,8 @@ class Settings:
     thread_policy: ThreadPolicy = "rendered"
     allow_empty_pipeline: bool = False
     reserved_names: tuple[str, ...] = ()
+    token_ttl: timedelta = timedelta(days=30)
+    origin_setting: str = "THREADKIT_CORS_ORIGINS"
 
 
 def _seconds(value: object, key: str) -> timedelta:
@@ -191,4 +198,6 @@ def read_settings(config: Mapping[str, Any]) -> Settings:
         thread_policy=_thread_policy(get("THREADKIT_THREAD_POLICY")),
         allow_empty_pipeline=bool(get("THREADKIT_ALLOW_EMPTY_PIPELINE")),
         reserved_names=parse_reserved_names(get("THREADKIT_RESERVED_NAMES")),
+        token_ttl=_seconds(get("THREADKIT_TOKEN_TTL"), "THREADKIT_TOKEN_TTL"),
+        origin_setting=str(get("THREADKIT_ORIGIN_SETTING")),
     )

@@ -4,6 +4,10 @@ Forms carry the token in a hidden ``csrf_token`` field; JSON writes carry it
 in a header (``THREADKIT_CSRF_HEADER``, default ``X-Threadkit-CSRF``) and must
 also be ``application/json``, which a cross-site HTML form cannot send. The
 token lives in Flask's signed session, so no server-side state is needed.
+
+A JSON write that authenticates with a bearer token and carries no session
+cookie (a page on another origin, :mod:`threadkit_flask.bearer`) needs no
+token: a browser never adds that header by itself.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import secrets
 
 from flask import request, session
 
+from . import bearer
 from .problems import HTTPProblem
 
 __all__ = ["FIELD", "SESSION_KEY", "check_header", "check_form", "token"]
@@ -56,6 +61,11 @@ def check_form() -> None:
 
 
 def check_header(header: str) -> None:
-    """Raise a 403 problem unless the request carries this session's token in ``header``."""
+    """Raise a 403 problem unless the request carries this session's token in ``header``.
+
+    A request authenticated by a bearer token alone passes (see the module docs).
+    """
+    if bearer.uses_bearer_only():
+        return
     if not _matches(request.headers.get(header)):
         raise _refuse()

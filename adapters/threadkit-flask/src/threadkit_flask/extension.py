@@ -26,7 +26,12 @@ from .config import DEFAULTS, Settings, read_settings
 from .external import external_url_for
 from .names import reserve_names
 from .sealing import Sealer
-from .security import SESSION_INTERFACE_TYPES, HardenedSessionInterface, add_security_headers
+from .security import (
+    SESSION_INTERFACE_TYPES,
+    HardenedSessionInterface,
+    add_security_headers,
+    check_origin,
+)
 from .state import EXTENSION_KEY, ModeratorCheck, ThreadKitState, get_state
 
 __all__ = ["ThreadKit"]
@@ -119,7 +124,14 @@ class ThreadKit:
             Header that JSON writes carry the CSRF token in.
         ``THREADKIT_CORS_ORIGINS`` (empty)
             Origins (``"https://example.org"``) allowed to call the JSON API
-            from the browser; empty turns CORS off.
+            from the browser; empty turns CORS off. When set, an API request
+            from a page on any other origin (but the app's own) gets 403
+            ``origin_not_allowed``, and these origins may ask
+            ``POST <prefix>/api/session`` for bearer tokens.
+        ``THREADKIT_ORIGIN_SETTING`` (``"THREADKIT_CORS_ORIGINS"``)
+            The setting that 403 tells the site owner to change.
+        ``THREADKIT_TOKEN_TTL`` (30 days)
+            How long a bearer token lives (timedelta or seconds).
         ``THREADKIT_CSP`` (:data:`~threadkit_flask.config.DEFAULT_CSP`)
             Content-Security-Policy of threadkit's own responses (``""``: none).
         ``THREADKIT_EMBED_SECURITY_HEADERS`` (True)
@@ -205,6 +217,7 @@ class ThreadKit:
         ):
             app.session_interface = HardenedSessionInterface()
         app.after_request(_app_headers)
+        app.before_request(_check_api_origin)
 
     # -------------------------------------------------------------- helpers
 
@@ -265,6 +278,18 @@ def _check_pipeline(engine: CommentEngine, settings: Settings) -> None:
         "(threadkit.moderation), pass store= instead of engine=, or set "
         "THREADKIT_ALLOW_EMPTY_PIPELINE = True to run without moderation on purpose"
     )
+
+
+def _check_api_origin() -> None:
+    """Refuse JSON API calls from pages on origins not on ``THREADKIT_CORS_ORIGINS``."""
+    state = get_state()
+    settings = state.settings
+    if not settings.cors_origins or request.blueprint != state.blueprint_name:
+        return
+    if not request.path.startswith(settings.url_prefix + "/api/"):
+        return
+    own = {request.host_url.rstrip("/"), settings.base_url or ""}
+    check_origin(settings.cors_origins, own, settings.origin_setting)
 
 
 def _app_headers(response: Response) -> Response:

@@ -173,6 +173,13 @@ OPERATIONS: tuple[Operation, ...] = (
         response="LoggedOut",
         write=True,
     ),
+    _op(
+        "/api/session",
+        "post",
+        "api_session",
+        "A bearer token for a page on an allowed origin (new, or a renewal of the one sent).",
+        response="SessionToken",
+    ),
     # feeds and this document
     _op(
         "/feeds/recent.atom",

@@ -6,18 +6,23 @@
   ``data-`` attributes, so it runs under that policy);
 * a ``charset=utf-8`` on every text response;
 * CORS for the JSON API, only for origins on the ``THREADKIT_CORS_ORIGINS``
-  allowlist;
+  allowlist; with that list set, an API request from a page on any other
+  origin (but the app's own) is a 403 ``origin_not_allowed`` that names the
+  setting to change (``THREADKIT_ORIGIN_SETTING``);
 * Flask's default session cookie made ``SameSite=Lax`` and, over https,
   ``Secure`` (it is ``HttpOnly`` by Flask's default).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+
+from .problems import HTTPProblem
 
 __all__ = [
     "CORS_ALLOWED_HEADERS",
@@ -25,10 +30,11 @@ __all__ = [
     "HardenedSessionInterface",
     "add_cors_headers",
     "add_security_headers",
+    "check_origin",
 ]
 
-CORS_ALLOWED_HEADERS = "Content-Type, X-Threadkit-CSRF"
-"""Request headers a cross-origin JSON API call may send (besides simple ones)."""
+CORS_ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key"
+"""Request headers a cross-origin JSON API call may send (besides the CSRF header)."""
 
 
 class HardenedSessionInterface(SecureCookieSessionInterface):
@@ -97,5 +103,24 @@ def add_cors_headers(response: Response, allowed: frozenset[str], csrf_header: s
     response.headers["Access-Control-Expose-Headers"] = "Location, Retry-After"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, PUT, DELETE"
-        response.headers["Access-Control-Allow-Headers"] = f"Content-Type, {csrf_header}"
+        response.headers["Access-Control-Allow-Headers"] = f"{CORS_ALLOWED_HEADERS}, {csrf_header}"
         response.headers["Access-Control-Max-Age"] = "600"
+
+
+def check_origin(allowed: frozenset[str], own: Iterable[str], setting: str) -> None:
+    """Raise a 403 problem if the request comes from a page on an origin not allowed.
+
+    ``allowed`` is the CORS allowlist, ``own`` the app's own origins (always
+    allowed); a request without an ``Origin`` header passes. ``setting`` is
+    named in the message, so the site owner knows what to change.
+    """
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if not origin or origin in allowed or origin in own:
+        return
+    raise HTTPProblem(
+        403,
+        "origin_not_allowed",
+        f"Pages on {origin} may not use these comments: add that origin to {setting} "
+        "(only the sites listed there may show and post comments).",
+        field="Origin",
+    )

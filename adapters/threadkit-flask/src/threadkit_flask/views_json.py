@@ -5,6 +5,10 @@ moderation routes). Every write needs ``Content-Type: application/json`` (when
 it has a body) and the session's CSRF token in the CSRF header; ``GET
 <prefix>/api/me`` hands the token out. Errors are ``application/problem+json``.
 Every endpoint name starts with ``api_``; ``openapi.py`` describes each one.
+
+Pages on another origin (listed in ``THREADKIT_CORS_ORIGINS``) ask ``POST
+<prefix>/api/session`` for a bearer token and send it as ``Authorization:
+Bearer <token>`` instead of a cookie and a CSRF token (:mod:`.bearer`).
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from werkzeug.exceptions import HTTPException
 
 from threadkit.engine import Decision
 from threadkit.errors import ValidationError
-from threadkit.models import Status
+from threadkit.models import Identity, Status
 from threadkit.serialization import encode_public, parse_submission, parse_vote, shape_of, shapes
 
-from . import csrf, inputs, posting, problems, visitors
+from . import bearer, csrf, inputs, posting, problems, visitors
 from .state import get_state
 
-__all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register"]
+__all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register", "session_token"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 """Content-Type of every JSON API response that is not a problem."""
@@ -225,12 +229,15 @@ def api_counts() -> Response:
     return json_response(encode_public(shapes.Counts(get_state().engine.counts(keys))))
 
 
-def api_me() -> Response:
-    """Who the reader is, whether they moderate, their CSRF token and the login choices."""
+def _csrf_token() -> str:
+    """Return this session's CSRF token; ``""`` for a bearer-token request, which needs none."""
+    return "" if bearer.has_bearer() else csrf.token()
+
+
+def _me(
+    logged_in: Identity | None, identity: Identity | None, moderator: bool, csrf_token: str
+) -> shapes.Me:
     state = get_state()
-    actor = visitors.actor()
-    logged_in = visitors.logged_in_identity()
-    identity = logged_in or visitors.anonymous_identity()
     shown = None
     if identity is not None and (logged_in is not None or identity.name):
         shown = shape_of(identity)
@@ -246,22 +253,64 @@ def api_me() -> Response:
         else:
             entry = shapes.Provider(provider.name, provider.kind)
         providers.append(entry)
-    me = shapes.Me(
+    return shapes.Me(
         shown,
         logged_in is not None,
-        actor.moderator,
-        csrf.token(),
+        moderator,
+        csrf_token,
         state.settings.csrf_header,
         providers,
     )
+
+
+def api_me() -> Response:
+    """Who the reader is, whether they moderate, their CSRF token and the login choices."""
+    actor = visitors.actor()
+    logged_in = visitors.logged_in_identity()
+    identity = logged_in or visitors.anonymous_identity()
+    me = _me(logged_in, identity, actor.moderator, _csrf_token())
     return json_response(encode_public(me))
+
+
+def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
+    """Return the answer that hands ``token`` (of ``identity``, or anonymous) to another origin.
+
+    Its ``csrf_token`` is empty: a bearer-token request needs none.
+    """
+    moderator = bool(get_state().is_moderator(identity))
+    return shapes.SessionToken(token, _me(identity, identity, moderator, ""))
+
+
+def api_session() -> Response:
+    """Give a page on an allowed origin a bearer token: a new anonymous one, or a renewal.
+
+    No CSRF token is asked for: the answer is a token bound to the calling
+    page's origin, and nothing of any cookie session is read or returned.
+    """
+    state = get_state()
+    origin = bearer.request_origin()
+    if not origin or origin not in state.settings.cors_origins:
+        raise problems.HTTPProblem(
+            403,
+            "origin_not_allowed",
+            f"Only pages on the origins listed in {state.settings.origin_setting} get a "
+            "sign-in token; add this page's origin there.",
+            field="Origin",
+        )
+    if request.content_length:
+        inputs.json_body()  # an optional, empty JSON object: still checked like any other
+    old = bearer.bearer_claims()
+    browser = old.browser if old is not None else None
+    identity = old.identity if old is not None else None
+    token = bearer.issue_token(state, origin, browser=browser, identity=identity)
+    return json_response(encode_public(session_token(token, identity)))
 
 
 def api_logout() -> Response:
     """Forget the redirect login and the remembered anonymous details."""
     _check_write(has_body=False)
     visitors.forget_login()
-    return json_response(encode_public(shapes.LoggedOut(None, False, csrf.token())))
+    return json_response(encode_public(shapes.LoggedOut(None, False, _csrf_token())))
 
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -305,5 +354,6 @@ def register(bp: Blueprint) -> None:
     add("/api/counts", "api_counts", api_counts, methods=["GET"])
     add("/api/me", "api_me", api_me, methods=["GET"])
     add("/api/logout", "api_logout", api_logout, methods=["POST"])
+    add("/api/session", "api_session", api_session, methods=["POST"])
     # Last resort for JSON clients: unknown paths and methods get problems, not HTML.
     add("/api/<path:rest>", "api_unknown", api_unknown, methods=list(_METHODS))

@@ -6,6 +6,11 @@ session, then the anonymous form identity (``<form provider>:<browser id>``),
 so a browser that posted anonymously may edit and delete its own comments
 within the edit window, and nobody else can.
 
+A request with ``Authorization: Bearer <token>`` (a page on another origin, see
+:mod:`threadkit_flask.bearer`) is the token's reader and nobody else: its login
+identity or its anonymous browser id; the session is neither read nor written
+(the page keeps the commenter's name / email / website itself).
+
 What the session holds about a person (a redirect login's identity, the name /
 email / website an anonymous commenter typed) is encrypted with the state's
 :class:`~threadkit_flask.sealing.Sealer`: the cookie is signed but readable, so
@@ -22,7 +27,7 @@ from flask import request, session
 
 from threadkit.models import Actor, Identity, RequestContext
 
-from . import csrf
+from . import bearer, csrf
 from .state import get_state
 
 __all__ = [
@@ -56,6 +61,9 @@ _IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "ve
 
 def browser_id(*, create: bool = False) -> str | None:
     """Return this browser's random id, creating it (in the signed session) if asked."""
+    claims = bearer.bearer_claims()
+    if claims is not None:
+        return claims.browser
     value = session.get(BROWSER_KEY)
     if isinstance(value, str) and value:
         return value
@@ -109,7 +117,12 @@ def remember_login(identity: Identity) -> None:
 
 
 def forget_login() -> None:
-    """Log out: drop the redirect login, the remembered details and the CSRF token."""
+    """Log out: drop the redirect login, the remembered details and the CSRF token.
+
+    With a bearer token there is nothing to drop here: the page forgets the token.
+    """
+    if bearer.has_bearer():
+        return
     session.pop(LOGIN_KEY, None)
     session.pop(AUTHOR_KEY, None)
     session.pop(csrf.SESSION_KEY, None)
@@ -124,6 +137,8 @@ def remember_author(fields: Mapping[str, str]) -> None:
     changed: an unchanged session is not sealed and signed again and sends no
     new cookie (a regular's every post).
     """
+    if bearer.has_bearer():
+        return  # the page on the other origin remembers them itself
     value = {key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)}
     if remembered_author() != value:
         session[AUTHOR_KEY] = get_state().sealer.seal(value)
@@ -134,6 +149,8 @@ def remembered_author() -> dict[str, str]:
     """Return the name / email / website this browser last typed, for the form's initial values."""
     # Opened once per request: a page with several threads asks more than once.
     cached: dict[str, str] | None = request.environ.get(_AUTHOR_CACHE_KEY)
+    if cached is None and bearer.has_bearer():
+        cached = {}
     if cached is None:
         value = get_state().sealer.open(session.get(AUTHOR_KEY))
         cached = (
@@ -151,6 +168,9 @@ def logged_in_identity() -> Identity | None:
     if _CACHE_KEY in request.environ:
         cached: Identity | None = request.environ[_CACHE_KEY]
         return cached
+    claims = bearer.bearer_claims()
+    if claims is not None:
+        return claims.identity
     state = get_state()
     found: Identity | None = None
     for provider in state.session_providers():
