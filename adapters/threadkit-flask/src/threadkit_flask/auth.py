@@ -8,23 +8,35 @@ provider (register it with them; it is built on ``THREADKIT_BASE_URL`` or
 ``SERVER_NAME``, never on the request's ``Host``); it pops the saved values
 (single use), lets the provider check everything, remembers the identity and
 goes back to ``next`` (same-origin only). ``POST <prefix>/auth/logout`` forgets it.
+
+A login for a page on another origin runs in a popup:
+``GET <prefix>/auth/<name>/login?embed=<page origin>``. The round trip stays
+first-party on this server (state, PKCE and nonce work as usual); the
+callback then remembers nothing in the session but renders a small page whose
+static script posts ``{type: "threadkit:login", token, me}`` to
+``window.opener`` at exactly that origin, and closes. Only an origin on
+``THREADKIT_CORS_ORIGINS`` may ask; any other gets a 403 page naming the
+setting to change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, redirect, request, session
+from flask import Blueprint, json, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from threadkit.errors import AuthenticationRequiredError, NotFoundError
+from threadkit.models import Identity
 from threadkit.ports import RedirectIdentityProvider
 from threadkit.redirects import safe_next
+from threadkit.serialization import to_public
 
-from . import csrf, visitors
+from . import bearer, csrf, rendering, visitors
 from .external import external_url_for
 from .problems import HTTPProblem
 from .state import get_state
+from .views_json import session_token
 
 __all__ = ["SAVED_PREFIX", "register"]
 
@@ -56,10 +68,31 @@ def _login_failed(error: AuthenticationRequiredError) -> HTTPProblem:
     return HTTPProblem(status, error.code, error.message, field=error.field)
 
 
+def _embed_origin(raw: str) -> str:
+    """Return the page origin a popup login hands its result to; 403 unless it is allowed."""
+    state = get_state()
+    origin = raw.rstrip("/")
+    if origin not in state.settings.cors_origins:
+        raise HTTPProblem(
+            403,
+            "origin_not_allowed",
+            f"Logins for pages on {origin or 'that origin'} are not allowed here: add the "
+            f"page's origin to {state.settings.origin_setting}.",
+            field="Origin",
+        )
+    return origin
+
+
 def login(name: str) -> Response:
-    """Start a login with provider ``name`` and send the browser there."""
+    """Start a login with provider ``name`` and send the browser there.
+
+    With ``?embed=<origin>`` (a popup opened by a page on that origin) the
+    callback hands a bearer token to that page instead of logging this
+    browser in.
+    """
     provider = _provider(name)
     back = safe_next(request.args.get("next", ""), "/")
+    embed = _embed_origin(request.args["embed"]) if "embed" in request.args else None
     try:
         started = provider.begin(_callback_uri(name))
     except AuthenticationRequiredError as error:
@@ -68,7 +101,10 @@ def login(name: str) -> Response:
     # pending logins (each with a next of up to 2 KB) never overflow the cookie.
     for key in [k for k in session if k.startswith(SAVED_PREFIX)]:
         session.pop(key, None)
-    session[SAVED_PREFIX + name] = {"saved": dict(started.saved), "next": back}
+    pending: dict[str, object] = {"saved": dict(started.saved), "next": back}
+    if embed is not None:
+        pending["embed"] = embed
+    session[SAVED_PREFIX + name] = pending
     response = redirect(started.url, code=302)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -96,9 +132,29 @@ def callback(name: str) -> Response:
             "wrong_provider",
             "The login provider returned an identity of another provider.",
         )
+    embed = pending.get("embed")
+    if isinstance(embed, str):
+        return _hand_off(_embed_origin(embed), identity)
     visitors.remember_login(identity)
     target = safe_next(str(pending.get("next", "")), "/")
     return redirect(target, code=303)
+
+
+def _hand_off(origin: str, identity: Identity) -> Response:
+    """Render the popup's last page: a token for ``origin``, posted to it by a static script."""
+    state = get_state()
+    token = bearer.issue_token(state, origin, identity=identity)
+    answer = to_public(session_token(token, identity))
+    page = render_template(
+        "threadkit/login_handoff.html",
+        tk=rendering.TemplateHelper(state),
+        origin=origin,
+        token=token,
+        me=json.dumps(answer["me"]),
+    )
+    response = Response(page, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def logout() -> Response:
