@@ -7,12 +7,14 @@ comments out of 10 before the guards, see docs/sqlalchemy.md).
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlstore_backends import Databases
+from sqlstore_backends import Databases, empty_tables
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
 from threadkit_sqlalchemy.migrate import current_revision, head_revision, main
 
@@ -20,7 +22,7 @@ from threadkit import Identity, Submission
 from threadkit.engine import CommentEngine
 from threadkit.errors import ThreadkitError
 from threadkit.models import Actor, Comment, NewComment, RequestContext, Status
-from threadkit.moderation import default_pipeline
+from threadkit.moderation import VoteLimit, default_pipeline
 
 ROUNDS = 3
 
@@ -148,6 +150,84 @@ def test_twenty_five_fresh_sessions_voting_at_once_count_five(sql_store: SqlComm
         outcome(results),
         engine.get_comment(comment.id).upvotes,
     )
+
+
+PROCESSES = 4
+
+
+def _race_from_process(url: str, work: str, worker: int, barrier: Any, answers: Any) -> None:
+    """In a new process: wait for the others, then post the shared comment or vote once."""
+    store = SqlCommentStore(url)
+    engine = CommentEngine(
+        store,
+        pipeline=default_pipeline(store, flood=None),
+        vote_steps=[VoteLimit(per_comment=2)],
+    )
+    try:
+        target = None
+        if work == "vote":
+            target = store.recent(1, "processes")[0].id
+        barrier.wait()
+        try:
+            if target is None:
+                engine.post(
+                    "processes",
+                    Submission("Sent by every worker"),
+                    Identity("anonymous", "one-browser", "Ada"),
+                    RequestContext(ip=f"192.0.2.{worker}"),
+                )
+            else:
+                engine.vote(
+                    target,
+                    Actor(Identity("anonymous", f"cookie-{worker}", "")),
+                    1,
+                    RequestContext(ip="203.0.113.99"),
+                )
+            answers.put("stored")
+        except ThreadkitError as error:
+            answers.put(error.code)
+    finally:
+        store.close()
+
+
+def _in_processes(url: str, work: str) -> list[str]:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    answers = context.Queue()
+    workers = [
+        context.Process(target=_race_from_process, args=(url, work, i, barrier, answers))
+        for i in range(PROCESSES)
+    ]
+    for worker in workers:
+        worker.start()
+    got = sorted(answers.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+    return got
+
+
+def test_separate_processes_posting_and_voting_at_once(shared_url: sa.URL) -> None:
+    """Four processes (as under gunicorn) post one comment at once, then vote from one IP.
+
+    One comment is stored (three ``duplicate``) and two votes count (two
+    ``too_many_votes`` under ``VoteLimit(per_comment=2)``).
+    """
+    url = shared_url.render_as_string(hide_password=False)
+    check = create_engine(shared_url)
+    empty_tables(check)
+    check.dispose()
+    posted = _in_processes(url, "post")
+    voted = _in_processes(url, "vote")
+    store = SqlCommentStore(shared_url)
+    comment = store.recent(1, "processes")[0]
+    comments = store.comments_by_author(comment.author.key)
+    store.close()
+    assert (
+        ["duplicate"] * 3 + ["stored"],
+        ["stored"] * 2 + ["too_many_votes"] * 2,
+        1,
+        2,
+    ) == (posted, voted, len(comments), comment.upvotes)
 
 
 def test_upgrading_a_0001_database_keeps_comments_and_votes(databases: Databases) -> None:
