@@ -1,0 +1,54 @@
+"""``GET /embed.js``: the one script a site adds to its pages (and ``/embed.css``, its look).
+
+The files are ``static/embed.js`` and ``static/embed.css`` of this package. They
+are served with an ETag and a short cache lifetime (one hour, then a cheap
+revalidation), because their URLs carry no version: a new release must reach
+readers the same day. A ``<script>`` or ``<link>`` tag needs no CORS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response, send_file
+from threadkit_flask.problems import problem_response
+
+__all__ = ["MAX_AGE", "STATIC", "install"]
+
+STATIC = Path(__file__).parent / "static"
+"""Where the embed script and stylesheet are."""
+
+_TYPES = {"embed.js": "text/javascript", "embed.css": "text/css"}
+
+MAX_AGE = 3600
+"""Seconds a browser may use its copy before revalidating it."""
+
+
+def _serve(name: str) -> Response:
+    path = STATIC / name
+    if not path.is_file():
+        return problem_response(
+            404, "not_found", f"This server has no {name}: reinstall threadkit-server."
+        )
+    response = send_file(path, mimetype=_TYPES[name], conditional=True, etag=True, max_age=MAX_AGE)
+    response.headers["Content-Type"] = f"{_TYPES[name]}; charset=utf-8"
+    response.cache_control.public = True
+    # The script is loaded by other sites' pages: let them, whatever the server's CORP.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def embed_js() -> Response:
+    """Serve the embed script."""
+    return _serve("embed.js")
+
+
+def embed_css() -> Response:
+    """Serve the embed's stylesheet."""
+    return _serve("embed.css")
+
+
+def install(app: Flask) -> None:
+    """Add the ``/embed.js`` and ``/embed.css`` routes."""
+    app.add_url_rule("/embed.js", "embed_js", embed_js, methods=["GET"])
+    app.add_url_rule("/embed.css", "embed_css", embed_css, methods=["GET"])
