@@ -47,7 +47,7 @@ PAGES = sorted(
 
 RUN = {"python", "jinja"}
 SHELL = {"bash", "console", "sh"}
-CHECKED = {"json", "toml", "js"}
+CHECKED = {"json", "toml", "js", "html"}
 SHOWN = {"text", "http"}
 LANGUAGES = RUN | SHELL | CHECKED | SHOWN
 
@@ -319,11 +319,14 @@ def test_conformance_examples_pass_their_suite(page: Path, tmp_path: Path) -> No
 
 # -- shell blocks ---------------------------------------------------------------------------
 
-THREADKIT_TOOLS = {"threadkit-db", "threadkit-import", "threadkit-outbox"}
-DISTRIBUTIONS = {"threadkit"} | {
-    tomllib.loads(p.read_text(encoding="utf-8"))["project"]["name"]
-    for p in ROOT.glob("adapters/*/pyproject.toml")
-}
+PROJECTS = [
+    tomllib.loads(p.read_text(encoding="utf-8"))["project"]
+    for p in [ROOT / "pyproject.toml", *sorted(ROOT.glob("adapters/*/pyproject.toml"))]
+]
+DISTRIBUTIONS = {project["name"] for project in PROJECTS}
+THREADKIT_TOOLS = {script for project in PROJECTS for script in project.get("scripts", {})}
+# Tools that do one job and exit may run for real; servers and workers never do.
+FINITE_TOOLS = {"threadkit-db", "threadkit-import", "threadkit.importers"}
 
 
 def commands_of(block: Block) -> Iterator[tuple[int, list[str]]]:
@@ -388,7 +391,8 @@ def _local_only(argv: list[str], cwd: Path) -> bool:
         return (cwd / word).is_file()
 
     start = 3 if argv[0] == sys.executable else 1
-    return all(local(word) for word in argv[start:])
+    tool = argv[2] if argv[0] == sys.executable else Path(argv[0]).name
+    return tool in FINITE_TOOLS and all(local(word) for word in argv[start:])
 
 
 def check_tool(where: str, argv: list[str], cwd: Path) -> None:
@@ -397,7 +401,7 @@ def check_tool(where: str, argv: list[str], cwd: Path) -> None:
         result = _run(argv, cwd)
         assert 0 == result.returncode, f"{where}: {shlex.join(argv)} failed:\n{result.stderr}"
         return
-    subcommand = [word for word in argv[1:3] if re.fullmatch(r"[a-z]+", word)][:1]
+    subcommand = [word for word in argv[1:2] if re.fullmatch(r"[a-z]+", word)]
     if argv[0] == sys.executable:
         subcommand = argv[3:4]
     head = argv[: (3 if argv[0] == sys.executable else 1)] + subcommand
@@ -475,13 +479,57 @@ def test_shell_blocks_run(block: Block, tmp_path: Path) -> None:
 
 # -- data and other languages -----------------------------------------------------------------
 
+VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+def unclosed_tags(text: str) -> list[str]:
+    """The tags an HTML fragment opens and never closes (or closes out of order)."""
+    from html.parser import HTMLParser
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in VOID_TAGS:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.open and self.open[-1] == tag:
+                self.open.pop()
+            else:
+                self.open.append(f"/{tag}")
+
+    parser = Balance()
+    parser.feed(text)
+    parser.close()
+    return parser.open
+
+
 CHECKED_BLOCKS = [block for block in ALL_BLOCKS if block.lang in CHECKED]
 
 
 @pytest.mark.parametrize("block", CHECKED_BLOCKS, ids=_ids(CHECKED_BLOCKS))
 def test_json_toml_and_js_blocks_parse(block: Block, tmp_path: Path) -> None:
-    """JSON and TOML blocks parse; JavaScript passes ``node --check``."""
-    if block.lang == "json":
+    """JSON and TOML blocks parse; JavaScript passes ``node --check``; HTML tags are balanced."""
+    if block.lang == "html":
+        assert [] == unclosed_tags(block.text), f"{block.where}: tags left open"
+    elif block.lang == "json":
         try:
             json.loads(block.text)
         except json.JSONDecodeError as error:
@@ -761,4 +809,12 @@ def test_a_name_that_does_not_exist_is_caught() -> None:
     assert (False, True) == (
         _resolves("threadkit_sqlalchemy.SqlStore"),
         _resolves("threadkit_sqlalchemy.SqlCommentStore"),
+    )
+
+
+def test_an_unbalanced_html_block_is_caught() -> None:
+    """A fragment that leaves a tag open fails; a script tag with its end tag passes."""
+    assert (["p", "b", "/p"], []) == (
+        unclosed_tags("<p><b>bold</p>"),
+        unclosed_tags('<script src="/embed.js" async></script><br>'),
     )
