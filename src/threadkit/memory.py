@@ -199,7 +199,12 @@ class MemoryStore:
                 self._thread_ids[key] = []
                 return thread
             if (title and not thread.title) or (url and not thread.url):
-                thread = attrs.evolve(thread, title=thread.title or title, url=thread.url or url)
+                thread = attrs.evolve(
+                    thread,
+                    title=thread.title or title,
+                    url=thread.url or url,
+                    version=thread.version + 1,
+                )
                 self._threads[key] = thread
             return thread
 
@@ -212,7 +217,7 @@ class MemoryStore:
         """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
         with self._lock:
             thread = self._thread(key)
-            thread = attrs.evolve(thread, closed=closed)
+            thread = attrs.evolve(thread, closed=closed, version=thread.version + 1)
             self._threads[key] = thread
             return thread
 
@@ -282,6 +287,7 @@ class MemoryStore:
             self._by_ip.setdefault(comment.context.ip, []).append(comment_id)
             self._remember(comment, +1)
             self._count(comment, +1)
+            self._bump(comment.thread_key)
             self._queue(comment, notices, created_at)
             if draft.idempotency is not None:
                 key = draft.idempotency
@@ -373,6 +379,7 @@ class MemoryStore:
             self._remember(old, -1)
             self._remember(new, +1)
             self._comments[new.id] = new
+            self._bump(new.thread_key)
             self._queue(new, notices, at)
             return new
 
@@ -393,6 +400,7 @@ class MemoryStore:
                 )
             self._count(comment, -1)
             self._remember(comment, -1)
+            self._bump(comment.thread_key)
             del self._comments[comment_id]
             self._children.pop(comment_id, None)
             _discard(self._thread_ids[comment.thread_key], comment_id)
@@ -787,6 +795,11 @@ class MemoryStore:
             parent = self._comments[comment.parent_id]
             self._comments[parent.id] = attrs.evolve(parent, reply_count=parent.reply_count + sign)
 
+    def _bump(self, thread_key: str) -> None:
+        """Raise the thread's ``version``: its pages changed (caches keyed by it go stale)."""
+        thread = self._threads[thread_key]
+        self._threads[thread_key] = attrs.evolve(thread, version=thread.version + 1)
+
     def _queue(self, comment: Comment, notices: Sequence[Notice], at: datetime) -> None:
         """Queue one outbox message per notice about ``comment``, due at ``at``."""
         for notice in notices:
@@ -811,6 +824,7 @@ class MemoryStore:
             downvotes=comment.downvotes - (old == -1) + (new == -1),
         )
         self._comments[comment.id] = updated
+        self._bump(comment.thread_key)
         if comment.parent_id is None and updated.score != comment.score:
             self._discard_score(comment)
             bisect.insort(self._top_scores[comment.thread_key], (-updated.score, comment.id))

@@ -207,6 +207,10 @@ class Thread:
     ``comment_count`` is the number of approved comments and
     ``top_level_count`` the number of approved top-level comments; stores keep
     both in step with every write so reading a count never scans.
+    ``version`` goes up with every write that changes what a page of the
+    thread shows (a post, edit, delete, moderation, vote, close or reopen,
+    erasure), in the same transaction as the write: caches of encoded pages
+    are keyed by it (:mod:`threadkit.cache`).
     """
 
     key: str
@@ -216,6 +220,7 @@ class Thread:
     closed: bool = False
     comment_count: int = 0
     top_level_count: int = 0
+    version: int = 0
 
 
 @attrs.frozen
