@@ -8,7 +8,7 @@ keeps the contract.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
@@ -44,6 +44,8 @@ __all__ = [
     "RedirectIdentityProvider",
     "Renderer",
     "SessionIdentityProvider",
+    "SiteStore",
+    "StoredVote",
     "VoteStep",
 ]
 
@@ -432,6 +434,64 @@ class CommentStore(Protocol):
 
     def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
         """Put a failed message back, due again at ``next_attempt_at``."""
+        ...
+
+
+@attrs.frozen
+class StoredVote:
+    """One standing vote as a store keeps it: who, on what, which way, from where, when.
+
+    ``ip`` is ``""`` and ``at`` ``None`` when the vote was cast without them.
+    """
+
+    comment_id: int
+    voter_key: str
+    value: int
+    ip: str = ""
+    at: datetime | None = None
+
+
+@runtime_checkable
+class SiteStore(CommentStore, Protocol):
+    """A :class:`CommentStore` that can be read and written whole (site export/import).
+
+    Contract: the iterators read in batches (memory does not grow with the
+    site); ``bulk_load`` writes one thread in one transaction and keeps each
+    row's status, vote tallies, author, context and times; ``load_votes``
+    stores vote rows *without* touching the tallies (they came with the
+    comments). Example (over a dict-backed store)::
+
+        class DictSiteStore(DictStore):
+            def iter_threads(self, *, batch_size: int = 1000) -> Iterator[Thread]:
+                yield from list(self.threads.values())
+
+            def load_votes(self, votes: Iterable[StoredVote]) -> int:
+                rows = list(votes)
+                self.votes.extend(rows)
+                return len(rows)
+            ...
+    """
+
+    def iter_threads(self, *, batch_size: int = 1000) -> Iterator[Thread]:
+        """Yield every thread, in a stable order of the store's choosing."""
+        ...
+
+    def iter_thread(self, thread_key: str, *, batch_size: int = 5000) -> Iterator[Comment]:
+        """Yield every comment of a thread, any status, depth first, siblings oldest first."""
+        ...
+
+    def iter_votes(self, thread_key: str, *, batch_size: int = 5000) -> Iterator[StoredVote]:
+        """Yield every standing vote on the comments of one thread (order unspecified)."""
+        ...
+
+    def bulk_load(
+        self, thread_key: str, rows: Iterable[Comment], *, batch_size: int = 5000
+    ) -> dict[int, int]:
+        """Add many comments (a parent before its replies) to one thread; ``{old id: new id}``."""
+        ...
+
+    def load_votes(self, votes: Iterable[StoredVote]) -> int:
+        """Store vote rows as they are (tallies unchanged); return how many."""
         ...
 
 
