@@ -141,6 +141,9 @@ threads = sa.Table(
     sa.Column("comment_count", sa.Integer(), nullable=False),
     sa.Column("top_level_count", sa.Integer(), nullable=False),
     sa.Column("top_seq", sa.BigInteger(), nullable=False),
+    # Raised by every write that changes a page of the thread, in the write's
+    # transaction: caches of encoded pages are keyed by it (migration 0003).
+    sa.Column("version", sa.BigInteger(), nullable=False, server_default="0"),
     sa.UniqueConstraint("key", name="uq_tk_threads_key"),
     **table_options(),
 )
