@@ -606,6 +606,7 @@ PUBLIC_API = {
     "threadkit_social": "docs/identity.md",
     "threadkit_akismet": "docs/akismet.md",
     "threadkit_notify": "docs/notifications.md",
+    "threadkit_server": "docs/server.md",
 }
 
 

@@ -129,3 +129,11 @@ def test_unknown_file_settings_are_refused(tmp_path: Path) -> None:
     """A misspelt key in the config file is an error, not silently ignored."""
     with pytest.raises(ConfigError, match="prot"):
         load_config(["--config", write(tmp_path, "prot = 1\n")], environ={})
+
+
+def test_the_docs_list_every_option() -> None:
+    """docs/server.md's options table names every option's flag and variable."""
+    docs = Path(__file__).resolve().parents[3] / "docs" / "server.md"
+    text = docs.read_text(encoding="utf-8")
+    missing = [o.flag for o in OPTIONS if f"`{o.flag}`" not in text or f"`{o.env}`" not in text]
+    assert [] == missing
