@@ -19,7 +19,7 @@ from threadkit.outbox import OutboxWorker
 from threadkit.ports import IdentityProvider, ModerationStep, Notifier
 from threadkit.signing import TokenSigner
 
-from . import admin, embed, sites
+from . import admin, embed, isso, sites
 from .config import ConfigError, ServerConfig
 
 __all__ = ["build_notifiers", "build_worker", "create_app_from", "server_csp"]
@@ -155,7 +155,9 @@ def create_app_from(config: ServerConfig) -> Flask:
     engine = CommentEngine(
         store, pipeline=pipeline, notifiers=build_notifiers(config, store, secret)
     )
-    app = Flask("threadkit_server")
+    # No app static route: with the default URL prefix ("") it would shadow the Flask
+    # adapter's /static (threadkit.css, login-handoff.js: the popup login's hand-off).
+    app = Flask("threadkit_server", static_folder=None)
     app.secret_key = secret
     app.config.update(
         THREADKIT_BASE_URL=config.base_url,
@@ -176,4 +178,5 @@ def create_app_from(config: ServerConfig) -> Flask:
     sites.install(app, config)
     embed.install(app)
     admin.install(app, config)
+    isso.install(app)
     return app
