@@ -39,7 +39,8 @@ def _serve(name: str) -> Response:
     response.cache_control.max_age = MAX_AGE
     # The script is loaded by other sites' pages: let them, whatever the server's CORP.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # a 304 when the ETag matches
+    return response
 
 
 def embed_js() -> Response:
