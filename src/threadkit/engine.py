@@ -64,7 +64,7 @@ from .models import (
 from .moderation import Pipeline
 from .moderation.votes import VoteLimit
 from .pages import SubtreePage, ThreadPage
-from .ports import Clock, CommentStore, Notifier, Renderer, VoteStep
+from .ports import Clock, CommentStore, Notifier, Renderer, SiteStore, VoteStep
 from .tree import Overflow, TreeNode, build_tree, display_depth
 
 _log = logging.getLogger(__name__)
@@ -617,6 +617,51 @@ class CommentEngine:
                 self._remove(current, now, scrub=True)
         self.store.erase_votes(identity_key)
         return len(comments)
+
+    def export_email(self, email: str) -> PersonalData:
+        """Return every comment written with ``email`` (any identity) and those authors' votes.
+
+        Finds anonymous commenters too, whose identity is only a browser
+        cookie: comments keep the email they were written with. Needs a
+        store with ``comments_by_email`` (a :class:`~threadkit.ports.SiteStore`).
+        ``identity_key`` of the result is the email, lower-cased.
+        """
+        comments = self._by_email(email)
+        votes: dict[int, int] = {}
+        for key in sorted({c.author.key for c in comments}):
+            votes.update(self.store.votes_by(key))
+        return PersonalData(identity_key=email.strip().lower(), comments=comments, votes=votes)
+
+    def erase_email(self, email: str) -> int:
+        """Erase every comment written with ``email`` and its authors' votes; how many comments.
+
+        As :meth:`erase`: a comment with replies becomes an anonymous
+        placeholder (request data scrubbed) so the thread stays readable;
+        the others are removed. Votes are erased for every identity that
+        wrote with this email.
+        """
+        comments = self._by_email(email)
+        now = self.clock.now()
+        for comment in sorted(comments, key=lambda c: (-c.depth, -c.id)):
+            current = self.store.get_comment(comment.id)
+            if current is not None:
+                self._remove(current, now, scrub=True)
+        for key in sorted({c.author.key for c in comments}):
+            self.store.erase_votes(key)
+        return len(comments)
+
+    def _by_email(self, email: str) -> list[Comment]:
+        wanted = email.strip()
+        if not wanted or "@" not in wanted:
+            raise ValidationError(
+                "invalid_email", f"{email!r} is not an email address.", field="email"
+            )
+        if not isinstance(self.store, SiteStore):
+            raise TypeError(
+                f"{type(self.store).__name__} cannot look comments up by email;"
+                " it needs comments_by_email (threadkit.ports.SiteStore)"
+            )
+        return self.store.comments_by_email(wanted)
 
     # ------------------------------------------------------------------ helpers
 

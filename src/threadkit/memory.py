@@ -828,6 +828,16 @@ class MemoryStore:
                 count += 1
         return count
 
+    def comments_by_email(self, email: str) -> list[Comment]:
+        """Every comment whose author email is ``email`` (ignoring case), oldest first."""
+        wanted = email.strip().lower()
+        with self._lock:
+            return [
+                c
+                for _, c in sorted(self._comments.items())
+                if c.author.email is not None and c.author.email.lower() == wanted
+            ]
+
     # --- notification outbox ------------------------------------------------
 
     def claim_outbox(

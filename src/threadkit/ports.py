@@ -494,6 +494,13 @@ class SiteStore(CommentStore, Protocol):
         """Store vote rows as they are (tallies unchanged); return how many."""
         ...
 
+    def comments_by_email(self, email: str) -> list[Comment]:
+        """Every comment whose author email is ``email`` (ignoring case), oldest first.
+
+        For personal-data requests: it may scan every comment.
+        """
+        ...
+
 
 @attrs.frozen
 class AuthorizationRequest:

@@ -50,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m threadkit.importers",
         description="Import comments from a WordPress (WXR) or Disqus XML export.",
     )
-    parser.add_argument("format", choices=["wordpress", "disqus"], help="the export's format")
+    parser.add_argument(
+        "format",
+        choices=["wordpress", "disqus", "threadkit"],
+        help="the export's format (threadkit: a threadkit-export JSON Lines file)",
+    )
     parser.add_argument("file", help="path of the export file")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--store", help="store factory, as package.module:callable")
@@ -81,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         help="WordPress: comments on password-protected or private posts (default: hold)",
     )
     parser.add_argument("--no-spam", action="store_true", help="skip comments marked spam")
+    parser.add_argument(
+        "--allow-non-empty",
+        action="store_true",
+        help="threadkit: import into a store that already has threads (existing ones refused)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="threadkit: no progress output")
     parser.add_argument(
         "--keep-open", action="store_true", help="do not close threads the old site closed"
     )
@@ -115,6 +125,10 @@ def _read(args: argparse.Namespace) -> Export:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (1 when a thread failed)."""
     args = _parser().parse_args(argv)
+    if args.format == "threadkit":
+        from threadkit.exporters.cli import import_site
+
+        return import_site(args, load_store)
     try:
         export = _read(args)
     except (ThreadkitError, OSError) as error:

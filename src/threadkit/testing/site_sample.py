@@ -12,6 +12,7 @@ bulk with vote tallies but no individual votes.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import attrs
 
@@ -37,7 +38,7 @@ CARLA = Identity("form", "browser-carla", "كارلا", email="carla@example.org
 
 
 def _draft(
-    thread: str, parent: int | None, who: Identity, body: str, minutes: int, **extra: object
+    thread: str, parent: int | None, who: Identity, body: str, minutes: int, **extra: Any
 ) -> NewComment:
     draft = NewComment(
         thread_key=thread,
