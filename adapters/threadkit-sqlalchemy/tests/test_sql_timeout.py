@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, exc
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy import store as store_module
+from threadkit_sqlalchemy import _base as store_module
 
 from threadkit.errors import StorageUnavailableError
 

@@ -1,0 +1,279 @@
+"""The store's foundation: engine, transactions with retries, and shared row reads."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Engine
+
+from threadkit.errors import (
+    NotFoundError,
+    StorageUnavailableError,
+    ValidationError,
+)
+from threadkit.limits import COMMENT_MAX_BYTES
+from threadkit.models import (
+    Comment,
+    Identity,
+    Reason,
+    RequestContext,
+)
+from threadkit.storekit import (
+    reasons_json,
+)
+
+from . import _paths
+from ._checks import _chars, _text
+from ._db import (
+    DEFAULT_TIMEOUT,
+    WRITE,
+    create_engine,
+    is_retryable,
+    is_unavailable,
+)
+from ._deadline import call_deadline
+from ._rows import (
+    _C,
+    _COLUMNS,
+    _SDEPTH,
+    _SPARENT,
+    _T,
+    _comment,
+    _Row,
+)
+from ._schema import (
+    AUTHOR_KEY_LENGTH,
+    IP_LENGTH,
+    LONG_TEXT_BYTES,
+    PATH_LENGTH,
+    TEXT_BYTES,
+    comments,
+    threads,
+)
+
+T = TypeVar("T")
+DEFAULT_MAX_BODY_BYTES = COMMENT_MAX_BYTES
+"""Default limit on a comment's source text, in UTF-8 bytes: the core's comment limit."""
+_RETRIES = 8
+_log = logging.getLogger("threadkit_sqlalchemy")
+_UNAVAILABLE = "The comment database is not answering right now; please try again in a few seconds."
+_LOCKING = ("postgresql", "mysql", "mariadb")
+
+
+def _unavailable(error: exc.DBAPIError | exc.TimeoutError) -> StorageUnavailableError:
+    """Log the driver's error and return one that names no host, port or driver."""
+    cause = error.orig if isinstance(error, exc.DBAPIError) else error
+    _log.warning("comment database unavailable: %s: %s", type(cause).__name__, cause)
+    return StorageUnavailableError("storage_unavailable", _UNAVAILABLE)
+
+
+class StoreBase:
+    """The engine and the transactions every part of the store runs its work in.
+
+    One transaction per call, retried on collisions, outages mapped to
+    ``StorageUnavailableError``; plus the checks and reads every part shares.
+    See :class:`threadkit_sqlalchemy.SqlCommentStore` for the arguments.
+    """
+
+    def __init__(
+        self,
+        url: str | sa.URL | Engine,
+        *,
+        upgrade: bool = False,
+        check: bool = True,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        storage_depth_cap: int = 100,
+        synchronous: str = "FULL",
+        timeout: float = DEFAULT_TIMEOUT,
+        busy_timeout_ms: int | None = None,
+        connect_timeout: float | None = None,
+        statement_timeout: float | None = None,
+        engine_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not 0 < timeout <= 3600:
+            raise ValueError(f"timeout must be within 0..3600 seconds, not {timeout!r}")
+        if not 0 < max_body_bytes <= LONG_TEXT_BYTES:
+            raise ValueError(f"max_body_bytes must be within 1..{LONG_TEXT_BYTES}")
+        most = PATH_LENGTH // _paths.MAX_SEGMENT - 1
+        if not 1 <= storage_depth_cap <= most:
+            raise ValueError(f"storage_depth_cap must be within 1..{most}")
+        if isinstance(url, Engine):
+            self.engine = url
+            self._owns_engine = False
+        else:
+            self.engine = create_engine(
+                url,
+                timeout=timeout,
+                synchronous=synchronous,
+                busy_timeout_ms=busy_timeout_ms,
+                connect_timeout=connect_timeout,
+                statement_timeout=statement_timeout,
+                **dict(engine_options or {}),
+            )
+            self._owns_engine = True
+        self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
+        self.storage_depth_cap = storage_depth_cap
+        self._dialect = self.engine.dialect.name
+        self._locks = self._dialect in _LOCKING
+        if upgrade or check:
+            from .migrate import check_schema, upgrade_engine
+
+            try:
+                if upgrade:
+                    upgrade_engine(self.engine)
+                with call_deadline(timeout):
+                    check_schema(self.engine)
+            except BaseException as error:
+                self.close()
+                if isinstance(error, exc.DBAPIError | exc.TimeoutError) and is_unavailable(error):
+                    raise _unavailable(error) from error
+                raise
+
+    def close(self) -> None:
+        """Release the connection pool (only if this store created the engine)."""
+        if self._owns_engine:
+            self.engine.dispose()
+
+    # --- transactions ------------------------------------------------------
+
+    def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+        """Run ``work`` in one transaction, retrying collisions; map outages.
+
+        A threadkit error raised by ``work`` rolls the transaction back and
+        propagates; a deadlock or serialization failure reruns ``work`` while
+        the call has time left; an unreachable or timed-out database becomes
+        ``StorageUnavailableError``. Every wait of every attempt shares one
+        deadline, ``self.timeout`` from the start of the call.
+        """
+        with call_deadline(self.timeout) as deadline:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    with self.engine.connect() as conn:
+                        if write:
+                            conn.execution_options(**{WRITE: True})
+                        with conn.begin():
+                            return work(conn)
+                except exc.DBAPIError as error:
+                    in_time = time.monotonic() < deadline
+                    if is_retryable(error) and attempt < _RETRIES and in_time:
+                        time.sleep(random.uniform(0.001, 0.01) * attempt)
+                        continue
+                    if isinstance(error, exc.IntegrityError) and write and attempt < 3 and in_time:
+                        # A parallel writer created the same thread or vote first; look again.
+                        continue
+                    if is_unavailable(error) or is_retryable(error):
+                        raise _unavailable(error) from error
+                    if isinstance(error, exc.DataError):
+                        raise ValidationError(
+                            "invalid", f"The database refused a value: {error.orig}"
+                        ) from error
+                    raise
+                except exc.TimeoutError as error:
+                    raise _unavailable(error) from error
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        return self._run(work, write=False)
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        return self._run(work, write=True)
+
+    def _for_update(self, query: sa.Select[Any]) -> sa.Select[Any]:
+        """Lock the selected rows until commit (SQLite's BEGIN IMMEDIATE already does)."""
+        return query.with_for_update() if self._locks else query
+
+    @staticmethod
+    def _no_thread(key: str) -> NotFoundError:
+        return NotFoundError(
+            "thread_not_found",
+            f"No thread {key!r}; create it with ensure_thread first.",
+            field="thread_key",
+        )
+
+    @staticmethod
+    def _no_comment(comment_id: int) -> NotFoundError:
+        return NotFoundError("comment_not_found", f"No comment {comment_id}.", field="comment_id")
+
+    # --- comments ----------------------------------------------------------
+
+    def _check_comment_text(
+        self,
+        author: Identity,
+        body_source: str,
+        body_html: str,
+        reasons: Sequence[Reason],
+        context: RequestContext,
+    ) -> None:
+        """Refuse, before the database, any value it could not store byte-exact."""
+        _text(body_source, "body", self.max_body_bytes)
+        _text(body_html, "body", LONG_TEXT_BYTES)
+        _chars(author.key, "author", AUTHOR_KEY_LENGTH)
+        for value in (author.name, author.email, author.url, author.avatar):
+            if value is not None:
+                _text(value, "author", TEXT_BYTES)
+        _chars(context.ip, "ip", IP_LENGTH)
+        for value in (context.user_agent, context.referrer, context.language):
+            _text(value, "context", TEXT_BYTES)
+        _text(reasons_json(reasons), "reasons", TEXT_BYTES)
+
+    def _select_comments(self) -> sa.Select[Any]:
+        """Select :data:`_COLUMNS` plus the thread key (last), joined to the thread."""
+        return sa.select(*_COLUMNS, _T.key).join_from(comments, threads, _C.thread_id == _T.id)
+
+    def _fetch_comment(self, conn: Connection, comment_id: int) -> Comment | None:
+        row = conn.execute(self._select_comments().where(_C.id == comment_id)).first()
+        return None if row is None else _comment(row, row[-1])
+
+    # --- reading pages -----------------------------------------------------
+
+    def _preorder(self, rows: list[_Row]) -> list[_Row]:
+        """Put flattened runs (rows stored at the depth cap) back into depth-first order.
+
+        Rows below the cap come in path order, which is depth first already.
+        Rows at the cap under one storage parent are stored in creation order;
+        within each such run, children follow their true parent.
+        """
+        cap = self.storage_depth_cap
+        if not any(row[_SDEPTH] >= cap for row in rows):
+            return rows
+        ordered: list[_Row] = []
+        run: list[_Row] = []
+        for row in rows:
+            if row[_SDEPTH] >= cap and (not run or run[0][_SPARENT] == row[_SPARENT]):
+                run.append(row)
+                continue
+            ordered.extend(self._run_preorder(run))
+            run = [row] if row[_SDEPTH] >= cap else []
+            if not run:
+                ordered.append(row)
+        ordered.extend(self._run_preorder(run))
+        return ordered
+
+    @staticmethod
+    def _run_preorder(run: list[_Row]) -> list[_Row]:
+        """Depth-first order of one flattened run (creation order among siblings)."""
+        if len(run) < 2:
+            return run
+        present = {row[0] for row in run}
+        children: dict[int, list[_Row]] = {}
+        starts: list[_Row] = []
+        for row in run:
+            if row[1] in present:
+                children.setdefault(row[1], []).append(row)
+            else:
+                starts.append(row)
+        ordered: list[_Row] = []
+        stack = starts[::-1]
+        while stack:
+            row = stack.pop()
+            ordered.append(row)
+            stack.extend(reversed(children.get(row[0], ())))
+        return ordered

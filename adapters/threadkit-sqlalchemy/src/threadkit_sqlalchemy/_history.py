@@ -1,0 +1,108 @@
+"""History the moderation steps ask about: last post, duplicates, verified names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.models import (
+    Status,
+)
+
+from ._base import StoreBase
+from ._rows import (
+    _C,
+    _T,
+    _body_hash,
+)
+from ._schema import (
+    comments,
+    threads,
+)
+
+
+class HistoryPart(StoreBase):
+    """The :class:`~threadkit.ports.ModerationHistory` methods."""
+
+    def latest_comment_at(
+        self, *, ip: str | None = None, author_key: str | None = None
+    ) -> datetime | None:
+        """When the newest comment from this IP or author was written (any status).
+
+        With both given, a comment matching either counts; with neither, ``None``.
+        """
+        queries = []
+        if ip is not None:
+            queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == ip))
+        if author_key is not None:
+            queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.author_key == author_key))
+        if not queries:
+            return None
+
+        def work(conn: Connection) -> datetime | None:
+            found = [conn.execute(query).scalar() for query in queries]
+            # MAX() comes back untyped on some backends; normalise to aware UTC.
+            moments = [self._as_utc(value) for value in found if value is not None]
+            return max(moments, default=None)
+
+        return self._read(work)
+
+    @staticmethod
+    def _as_utc(value: datetime | str) -> datetime:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
+        """Whether this author already wrote exactly this body in this thread (any status).
+
+        Looks up the ``(author_key, body_hash)`` index only, so the cost is the
+        author's identical bodies, never the thread's or the author's size.
+        """
+        query = (
+            sa.select(_T.key, _C.body_source)
+            .join_from(comments, threads, _C.thread_id == _T.id)
+            .where(_C.author_key == author_key, _C.body_hash == _body_hash(body_source))
+        )
+
+        def work(conn: Connection) -> bool:
+            return any(
+                key == thread_key and body == body_source for key, body in conn.execute(query)
+            )
+
+        return self._read(work)
+
+    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
+        """Return the names of verified authors of comments after ``after_id``, and the last id.
+
+        Placeholders aside. A range of the primary key: ``ImpersonationGuard``
+        asks for what is new since its last look, and reads everything again
+        only now and then.
+        """
+
+        def work(conn: Connection) -> tuple[list[str], int]:
+            last = max(after_id, int(conn.execute(sa.select(sa.func.max(_C.id))).scalar() or 0))
+            names = (
+                sa.select(_C.author_name)
+                .where(
+                    _C.id > after_id,
+                    _C.id <= last,
+                    _C.author_verified == sa.true(),
+                    _C.status != Status.DELETED.value,
+                )
+                .distinct()
+            )
+            return sorted(str(name) for name in conn.execute(names).scalars()), last
+
+        return self._read(work)
+
+    def has_approved_comment(self, author_key: str) -> bool:
+        """Whether this author has at least one approved comment anywhere."""
+        query = (
+            sa.select(_C.id)
+            .where(_C.author_key == author_key, _C.status == Status.APPROVED.value)
+            .limit(1)
+        )
+        return self._read(lambda conn: conn.execute(query).first() is not None)

@@ -1,0 +1,326 @@
+"""Reading pages of a thread and subtrees (keyset scans of the path index)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.models import (
+    CommentRows,
+    SortOrder,
+    Visibility,
+)
+from threadkit.storekit import (
+    bad_cursor,
+    check_limit,
+    int_cursor,
+    split_cursor,
+)
+
+from . import _paths
+from ._base import StoreBase
+from ._rows import (
+    _C,
+    _NEG_SCORE,
+    _PATH,
+    _SELECT_ROWS,
+    _SELECT_TOPS,
+    _T,
+    _TOP_ORD,
+    _comment,
+    _listed_top,
+    _raw_rows,
+    _Row,
+    _visible,
+)
+from ._schema import (
+    comments,
+    threads,
+)
+
+
+class PagingPart(StoreBase):
+    """The :class:`~threadkit.ports.PageReader` methods."""
+
+    def _tops(
+        self,
+        conn: Connection,
+        thread_id: int,
+        sort: SortOrder,
+        visible: sa.ColumnElement[bool],
+        cursor: str | None,
+        limit: int,
+    ) -> list[_Row]:
+        """Return the next ``limit`` visible top-level rows in ``sort`` order after ``cursor``."""
+        query = _SELECT_TOPS.where(_C.thread_id == thread_id, _C.depth == 0, visible)
+        if sort is SortOrder.TOP:
+            if cursor is not None:
+                score, after = int_cursor(cursor, "t", 2)
+                query = query.where(
+                    _C.neg_score >= -score, sa.or_(_C.neg_score > -score, _C.id > after)
+                )
+            query = query.order_by(_C.neg_score, _C.id)
+        elif sort is SortOrder.NEWEST:
+            if cursor is not None:
+                query = query.where(_C.top_ord < int_cursor(cursor, "n", 1)[0])
+            query = query.order_by(_C.top_ord.desc())
+        else:
+            if cursor is not None:
+                query = query.where(_C.top_ord > int_cursor(cursor, "o", 1)[0])
+            query = query.order_by(_C.top_ord)
+        return _raw_rows(conn, query.limit(limit))
+
+    @staticmethod
+    def _top_cursor(sort: SortOrder, top: _Row) -> str:
+        if sort is SortOrder.TOP:
+            return f"t.{-top[_NEG_SCORE]}.{top[0]}"
+        return f"{'n' if sort is SortOrder.NEWEST else 'o'}.{top[_TOP_ORD]}"
+
+    def _descendants(
+        self,
+        conn: Connection,
+        thread_id: int,
+        low: str,
+        high: str,
+        visible: sa.ColumnElement[bool],
+        limit: int,
+        roots: Sequence[int] | None = None,
+        *,
+        with_low: bool = False,
+    ) -> list[_Row]:
+        """Visible rows with ``low < path < high``, in path order, at most ``limit``.
+
+        ``with_low`` includes the row at ``low`` itself (``low <= path``).
+        With ``roots``, only top-level rows and descendants of ``roots``.
+        """
+        query = _SELECT_ROWS.where(
+            _C.thread_id == thread_id,
+            _C.path >= low if with_low else _C.path > low,
+            _C.path < high,
+            visible,
+        )
+        if roots is not None:
+            query = query.where(sa.or_(_C.depth == 0, _C.root_id.in_(roots)))
+        return _raw_rows(conn, query.order_by(_C.path).limit(limit))
+
+    def page(
+        self,
+        thread_key: str,
+        *,
+        sort: SortOrder,
+        visibility: Visibility,
+        cursor: str | None = None,
+        top_limit: int,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return one page of a thread.
+
+        Same semantics as :meth:`threadkit.memory.MemoryStore.page`: the next
+        ``top_limit`` visible top-level comments in ``sort`` order, each with
+        its visible descendants depth first (siblings oldest first), at most
+        ``total_limit`` rows; a top-level comment comes with all its visible
+        descendants, except the first, which is cut at ``total_limit``.
+        """
+        check_limit(top_limit, "top_limit")
+        check_limit(total_limit, "total_limit")
+        seen = _visible(visibility)
+
+        def work(conn: Connection) -> CommentRows:
+            thread_id = conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
+            if thread_id is None:
+                return CommentRows([])
+            tops = self._tops(conn, thread_id, sort, _listed_top(visibility), cursor, top_limit + 1)
+            more = len(tops) > top_limit
+            tops = tops[:top_limit]
+            if not tops:
+                return CommentRows([])
+            # The listed tops come back whatever their status (a hidden one holds a place).
+            visible = sa.or_(seen, _C.id.in_([top[0] for top in tops]))
+            blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
+            if sort is SortOrder.OLDEST:
+                blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit)
+            else:
+
+                def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
+                    # The top-level row itself (all its columns) comes first.
+                    found = self._descendants(
+                        conn,
+                        thread_id,
+                        top[_PATH],
+                        top[_PATH] + _paths.END,
+                        visible,
+                        room + 1,
+                        with_low=True,
+                    )
+                    if not found or found[0][0] != top[0]:
+                        return [], True  # hidden since the keyset scan (concurrent change)
+                    return found, len(found) <= room
+
+            rows: list[_Row] = []
+            last: _Row | None = None
+            for index, top in enumerate(tops):
+                room = total_limit - len(rows)
+                if room <= 0:
+                    more = True
+                    break
+                block, complete = blocks(index, top, room)
+                if not block:  # gone since the keyset scan, or past the end of the read
+                    if not complete:
+                        more = True
+                        break
+                    last = top
+                    continue
+                if not complete:
+                    if last is not None:
+                        more = True
+                        break
+                    block = block[:room]
+                rows.extend(self._preorder(block))
+                last = top
+            next_cursor = self._top_cursor(sort, last) if more and last is not None else None
+            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor)
+
+        return self._read(work)
+
+    def _oldest_blocks(
+        self,
+        conn: Connection,
+        thread_id: int,
+        tops: list[_Row],
+        visible: sa.ColumnElement[bool],
+        total_limit: int,
+    ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
+        """Fetch every top of an oldest-first page, all columns, and their descendants.
+
+        One range scan: the visible top-level rows in the range are exactly
+        ``tops`` (the keyset scan's), each followed by its descendants. When
+        the scan stops at its limit, the block it stopped in and every later
+        one may be incomplete. ``total_limit + 1`` rows are enough: the
+        blocks before the one the scan stopped in hold at most
+        ``total_limit`` rows, and that block cannot fit beside them (or, when
+        it is the first, is cut at ``total_limit``).
+        """
+        limit = total_limit + 1
+        found = self._descendants(
+            conn,
+            thread_id,
+            tops[0][_PATH],
+            tops[-1][_PATH] + _paths.END,
+            visible,
+            limit,
+            roots=[top[0] for top in tops],
+            with_low=True,
+        )
+        full: dict[int, _Row] = {}
+        groups: dict[int, list[_Row]] = {}
+        for row in found:
+            if row[3] == 0:
+                full[row[0]] = row
+            else:
+                groups.setdefault(row[2], []).append(row)
+        cut_from = len(tops)
+        if len(found) >= limit:
+            # The scan stopped inside the block of the last top at or before its last row.
+            last_path = found[-1][_PATH]
+            cut_from = 0
+            for index, top in enumerate(tops):
+                if top[_PATH] > last_path:
+                    break
+                cut_from = index
+
+        def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
+            head = full.get(top[0])
+            if head is None:
+                # Hidden since the keyset scan (concurrent change), or past the cut.
+                return [], index < cut_from
+            block = [head, *groups.get(top[0], ())]
+            return block, index < cut_from and len(block) <= room
+
+        return blocks
+
+    def subtree(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return visible descendants of ``comment_id``, not the comment itself.
+
+        Depth first, siblings oldest first (parents before children), at most
+        ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
+        """
+        check_limit(total_limit, "total_limit")
+        visible = _visible(visibility)
+
+        def work(conn: Connection) -> CommentRows:
+            head = conn.execute(
+                sa.select(_C.thread_id, _C.path, _C.sdepth, _C.sparent_id, _T.key)
+                .join_from(comments, threads, _C.thread_id == _T.id)
+                .where(_C.id == comment_id)
+            ).first()
+            if head is None:
+                return CommentRows([])
+            if head.sdepth >= self.storage_depth_cap:
+                return self._flat_subtree(conn, comment_id, head, visibility, cursor, total_limit)
+            low = head.path
+            if cursor is not None:
+                root, after = split_cursor(cursor, "s", 2)
+                if root != str(comment_id) or not after.startswith(head.path):
+                    raise bad_cursor(cursor)
+                low = after
+            found = self._descendants(
+                conn, head.thread_id, low, head.path + _paths.END, visible, total_limit + 1
+            )
+            next_cursor = None
+            if len(found) > total_limit:
+                del found[total_limit:]
+                next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
+            return CommentRows(
+                [_comment(row, head.key) for row in self._preorder(found)], next_cursor
+            )
+
+        return self._read(work)
+
+    def _flat_subtree(
+        self,
+        conn: Connection,
+        comment_id: int,
+        head: _Row,
+        visibility: Visibility,
+        cursor: str | None,
+        total_limit: int,
+    ) -> CommentRows:
+        """Subtree of a comment stored at the depth cap: its replies are its storage siblings.
+
+        Reads the flattened run after the comment (its size, not the
+        thread's, bounds the cost) and keeps the true descendants.
+        """
+        holder = conn.execute(sa.select(_C.path).where(_C.id == head.sparent_id)).scalar_one()
+        run = self._descendants(
+            conn, head.thread_id, head.path, holder + _paths.END, sa.true(), 2**62
+        )
+        members = {comment_id}
+        mine: list[_Row] = []
+        for row in run:
+            if row[1] in members:
+                members.add(row[0])
+                mine.append(row)
+        ordered = [
+            row for row in self._run_preorder(mine) if visibility.can_see(_comment(row, head.key))
+        ]
+        start = 0
+        if cursor is not None:
+            root, after = int_cursor(cursor, "f", 2)
+            ids = [row[0] for row in ordered]
+            if root != comment_id or after not in ids:
+                raise bad_cursor(cursor)
+            start = ids.index(after) + 1
+        block = ordered[start : start + total_limit]
+        next_cursor = None
+        if start + total_limit < len(ordered):
+            next_cursor = f"f.{comment_id}.{block[-1][0]}"
+        return CommentRows([_comment(row, head.key) for row in block], next_cursor)

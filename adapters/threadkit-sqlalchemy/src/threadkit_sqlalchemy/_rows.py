@@ -1,0 +1,256 @@
+"""Row mapping: the columns a comment query reads, and rows to and from models."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeAlias, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from threadkit.models import (
+    Comment,
+    EventKind,
+    Identity,
+    RequestContext,
+    Status,
+    Thread,
+    Visibility,
+)
+from threadkit.storekit import reasons_from_json
+
+from . import _paths
+from ._schema import comments, threads
+
+_Row: TypeAlias = "Row[*tuple[Any, ...]]"
+
+_C = comments.c
+_T = threads.c
+_SHOWN = (Status.APPROVED.value, Status.DELETED.value)
+_HIDDEN = (Status.PENDING.value, Status.SPAM.value)
+_STATUS = {status.value: status for status in Status}
+_KIND = {kind.value: kind for kind in EventKind}
+
+# Columns every comment query reads, in the order _comment() expects them.
+_COLUMNS = (
+    _C.id,
+    _C.parent_id,
+    _C.root_id,
+    _C.depth,
+    _C.author_provider,
+    _C.author_subject,
+    _C.author_name,
+    _C.author_email,
+    _C.author_url,
+    _C.author_avatar,
+    _C.author_verified,
+    _C.body_source,
+    _C.body_html,
+    _C.status,
+    # Read as plain naive DateTime (no per-value TypeDecorator call); _comment()
+    # attaches UTC, as UTCDateTime.process_result_value would.
+    sa.type_coerce(_C.created_at, sa.DateTime()).label("created_at"),
+    sa.type_coerce(_C.edited_at, sa.DateTime()).label("edited_at"),
+    _C.upvotes,
+    _C.downvotes,
+    _C.reply_count,
+    _C.reasons,
+    _C.ctx_ip,
+    _C.ctx_user_agent,
+    _C.ctx_referrer,
+    _C.ctx_language,
+    _C.notify_replies,
+    # storage columns, not part of a Comment
+    _C.path,
+    _C.sdepth,
+    _C.sparent_id,
+    _C.top_ord,
+    _C.neg_score,
+)
+_PATH, _SDEPTH, _SPARENT, _TOP_ORD, _NEG_SCORE = range(25, 30)
+# What a page needs of a top-level row before it knows whether the row fits:
+# the tree and keyset columns; the rest are NULL, in the same positions. The
+# page reads each kept top-level row in full with its descendants (the range
+# scan starts at the row's own path), so no extra query.
+_TOP_KEEP = frozenset({0, 1, 2, 3, _PATH, _SDEPTH, _SPARENT, _TOP_ORD, _NEG_SCORE})
+_TOP_COLUMNS = tuple(
+    column if index in _TOP_KEEP else sa.null().label(f"unread_{index}")
+    for index, column in enumerate(_COLUMNS)
+)
+# Built once: a page adds its WHERE clauses to these (statements are immutable).
+_SELECT_ROWS = sa.select(*_COLUMNS)
+_SELECT_TOPS = sa.select(*_TOP_COLUMNS)
+
+
+@functools.lru_cache(maxsize=8192)
+def _identity(
+    provider: str,
+    subject: str,
+    name: str,
+    email: str | None,
+    url: str | None,
+    avatar: str | None,
+    verified: bool,
+) -> Identity:
+    """Build (or reuse: they are frozen) the author snapshot of a row."""
+    return Identity(provider, subject, name, email, url, avatar, bool(verified))
+
+
+@functools.lru_cache(maxsize=8192)
+def _context(ip: str, user_agent: str, referrer: str, language: str) -> RequestContext:
+    """Build (or reuse) the request context of a row."""
+    return RequestContext(ip, user_agent, referrer, language)
+
+
+def _utc(value: datetime | str) -> datetime:
+    """Return a stored naive UTC timestamp (or SQLite's text of one) as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
+    """Build a :class:`Comment` from a row of :data:`_COLUMNS`.
+
+    The timestamps come back naive (stored as UTC); this attaches UTC.
+    """
+    (
+        comment_id,
+        parent_id,
+        root_id,
+        depth,
+        provider,
+        subject,
+        name,
+        email,
+        url,
+        avatar,
+        verified,
+        body_source,
+        body_html,
+        status,
+        created_at,
+        edited_at,
+        upvotes,
+        downvotes,
+        reply_count,
+        reasons,
+        ip,
+        user_agent,
+        referrer,
+        language,
+        notify,
+    ) = row[:25]
+    return Comment(
+        comment_id,
+        thread_key,
+        parent_id,
+        comment_id if root_id is None else root_id,
+        depth,
+        _identity(provider, subject, name, email, url, avatar, verified),
+        body_source,
+        body_html,
+        _STATUS[status],
+        _utc(created_at),
+        None if edited_at is None else _utc(edited_at),
+        upvotes,
+        downvotes,
+        reply_count,
+        reasons_from_json(reasons) if reasons else (),
+        _context(ip, user_agent, referrer, language),
+        bool(notify),
+    )
+
+
+def _raw_rows(conn: Connection, query: sa.Select[Any]) -> list[_Row]:
+    """Run ``query`` and return the driver's own row tuples, unprocessed.
+
+    For the page path's bulk reads of :data:`_COLUMNS`: skips SQLAlchemy's
+    per-value result processing and Row objects. What the drivers return
+    differs only in the timestamps (a string on SQLite, a naive datetime
+    elsewhere) and booleans (0/1 on SQLite and MariaDB); :func:`_comment`
+    handles both.
+    """
+    result = conn.execute(query)
+    try:
+        cursor = result.cursor
+        rows = [] if cursor is None else cursor.fetchall()
+        # PyMySQL answers a tuple; callers may cut the list in place.
+        return cast("list[_Row]", rows if isinstance(rows, list) else list(rows))
+    finally:
+        result.close()
+
+
+def _thread(row: _Row) -> Thread:
+    """Build a :class:`Thread` from a row of the threads table."""
+    return Thread(
+        key=row.key,
+        created_at=row.created_at,
+        title=row.title,
+        url=row.url,
+        closed=bool(row.closed),
+        comment_count=row.comment_count,
+        top_level_count=row.top_level_count,
+    )
+
+
+def _visible(visibility: Visibility, c: Any = _C) -> sa.ColumnElement[bool]:
+    """Return SQL for "this reader may see the row" (see :meth:`Visibility.can_see`).
+
+    ``c`` is the columns of ``comments`` or of an alias of it.
+    """
+    allowed: list[sa.ColumnElement[bool]] = [c.status.in_(_SHOWN)]
+    if visibility.viewer_key is not None:
+        allowed.append(sa.and_(c.author_key == visibility.viewer_key, c.status.in_(_HIDDEN)))
+    if visibility.moderator:
+        allowed.append(c.status == Status.PENDING.value)
+    return sa.or_(*allowed)
+
+
+def _listed_top(visibility: Visibility) -> sa.ColumnElement[bool]:
+    """Return SQL for "a page lists this top-level row": the reader sees it or a descendant.
+
+    A hidden top-level comment holds the place of the replies this reader
+    may see (the engine shows it as a placeholder); the ``EXISTS`` is a
+    range probe of the ``(thread_id, path)`` index, made only for hidden rows.
+    """
+    below = comments.alias("below")
+    seen_below = sa.exists().where(
+        below.c.thread_id == _C.thread_id,
+        below.c.path > _C.path,
+        below.c.path < _C.path + _paths.END,
+        _visible(visibility, below.c),
+    )
+    return sa.or_(_visible(visibility), seen_below)
+
+
+def _body_hash(body_source: str) -> str:
+    """Return the digest that indexes a body for duplicate checks (128 bits of SHA-256)."""
+    return hashlib.sha256(body_source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _author_values(author: Identity) -> dict[str, Any]:
+    """Column values of an author snapshot."""
+    return {
+        "author_provider": author.provider,
+        "author_subject": author.subject,
+        "author_key": author.key,
+        "author_name": author.name,
+        "author_email": author.email,
+        "author_url": author.url,
+        "author_avatar": author.avatar,
+        "author_verified": author.verified,
+    }
+
+
+def _context_values(context: RequestContext) -> dict[str, Any]:
+    """Column values of a request context."""
+    return {
+        "ctx_ip": context.ip,
+        "ctx_user_agent": context.user_agent,
+        "ctx_referrer": context.referrer,
+        "ctx_language": context.language,
+    }

@@ -1,0 +1,118 @@
+"""Threads: create, read, open or close, and count."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.models import (
+    Thread,
+)
+from threadkit.storekit import (
+    aware,
+)
+
+from ._base import StoreBase
+from ._checks import _chars, _text
+from ._rows import (
+    _T,
+    _thread,
+)
+from ._schema import (
+    KEY_LENGTH,
+    TEXT_BYTES,
+    threads,
+)
+
+
+class ThreadsPart(StoreBase):
+    """The :class:`~threadkit.ports.ThreadStore` methods."""
+
+    def ensure_thread(self, key: str, *, title: str = "", url: str = "", now: datetime) -> Thread:
+        """Return the thread ``key``, creating it (open, no comments) if it is new.
+
+        An existing thread keeps its title and url unless it had none.
+        """
+        created_at = aware(now, "now")
+        _chars(key, "thread_key", KEY_LENGTH)
+        _text(title, "title", TEXT_BYTES)
+        _text(url, "url", TEXT_BYTES)
+        found = self.get_thread(key)
+        if found is not None and (found.title or not title) and (found.url or not url):
+            return found
+
+        def work(conn: Connection) -> Thread:
+            row = conn.execute(self._for_update(sa.select(threads).where(_T.key == key))).first()
+            if row is None:
+                conn.execute(
+                    sa.insert(threads).values(
+                        key=key,
+                        title=title,
+                        url=url,
+                        closed=False,
+                        created_at=created_at,
+                        comment_count=0,
+                        top_level_count=0,
+                        top_seq=0,
+                    )
+                )
+                return Thread(key, created_at, title, url)
+            thread = _thread(row)
+            changes = {}
+            if title and not thread.title:
+                changes["title"] = title
+            if url and not thread.url:
+                changes["url"] = url
+            if not changes:
+                return thread
+            conn.execute(sa.update(threads).where(_T.id == row.id).values(**changes))
+            return Thread(
+                key,
+                thread.created_at,
+                changes.get("title", thread.title),
+                changes.get("url", thread.url),
+                thread.closed,
+                thread.comment_count,
+                thread.top_level_count,
+            )
+
+        return self._write(work)
+
+    def get_thread(self, key: str) -> Thread | None:
+        """Return the thread ``key``, or ``None``."""
+
+        def work(conn: Connection) -> Thread | None:
+            row = conn.execute(sa.select(threads).where(_T.key == key)).first()
+            return None if row is None else _thread(row)
+
+        return self._read(work)
+
+    def set_thread_closed(self, key: str, closed: bool) -> Thread:
+        """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
+
+        def work(conn: Connection) -> Thread:
+            result = conn.execute(sa.update(threads).where(_T.key == key).values(closed=closed))
+            row = conn.execute(sa.select(threads).where(_T.key == key)).first()
+            if result.rowcount == 0 and row is None:
+                raise self._no_thread(key)
+            assert row is not None
+            return _thread(row)
+
+        return self._write(work)
+
+    def counts(self, keys: Sequence[str]) -> dict[str, int]:
+        """Approved-comment counts for many threads at once; unknown keys count 0."""
+        wanted = list(dict.fromkeys(keys))
+
+        def work(conn: Connection) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = sa.select(_T.key, _T.comment_count).where(_T.key.in_(chunk))
+                found.update({key: count for key, count in conn.execute(query)})
+            return {key: found.get(key, 0) for key in keys}
+
+        return self._read(work) if wanted else {}

@@ -1,0 +1,134 @@
+"""Votes: one per voter and comment, tallied on the comment row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.errors import (
+    ValidationError,
+)
+from threadkit.guards import VoteGuard
+from threadkit.models import (
+    Comment,
+)
+from threadkit.storekit import (
+    aware,
+)
+
+from . import _guards
+from ._base import StoreBase
+from ._checks import _chars
+from ._rows import (
+    _C,
+)
+from ._schema import (
+    AUTHOR_KEY_LENGTH,
+    IP_LENGTH,
+    comments,
+    votes,
+)
+
+
+class VotesPart(StoreBase):
+    """The :class:`~threadkit.ports.VoteStore` methods."""
+
+    def _tally(self, conn: Connection, comment_id: int, old: int, new: int) -> None:
+        """Move one vote on a comment from ``old`` to ``new`` in its counters."""
+        up = int(new == 1) - int(old == 1)
+        down = int(new == -1) - int(old == -1)
+        if up or down:
+            conn.execute(
+                sa.update(comments)
+                .where(_C.id == comment_id)
+                .values(
+                    upvotes=_C.upvotes + up,
+                    downvotes=_C.downvotes + down,
+                    neg_score=_C.neg_score + down - up,
+                )
+            )
+
+    def vote(
+        self,
+        comment_id: int,
+        voter_key: str,
+        value: Literal[-1, 0, 1],
+        *,
+        ip: str = "",
+        at: datetime | None = None,
+        guards: Sequence[VoteGuard] = (),
+    ) -> Comment:
+        """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
+
+        Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
+        ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
+        value other than -1, 0 or 1. A new vote is stored with ``ip`` and
+        ``at``; ``guards`` are counted and enforced before a new vote, under a
+        per-address lock, in the same transaction.
+        """
+        if value not in (-1, 0, 1) or isinstance(value, bool):
+            raise ValidationError(
+                "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
+            )
+        _chars(voter_key, "voter_key", AUTHOR_KEY_LENGTH)
+        _chars(ip, "ip", IP_LENGTH)
+        when = None if at is None else aware(at, "at")
+        if guards and when is None:
+            raise ValueError("vote guards need the vote's time: pass at=")
+        new = int(value)
+
+        def work(conn: Connection) -> Comment:
+            locked = conn.execute(
+                self._for_update(sa.select(_C.id, _C.thread_id).where(_C.id == comment_id))
+            ).first()
+            if locked is None:
+                raise self._no_comment(comment_id)
+            where = sa.and_(votes.c.comment_id == comment_id, votes.c.voter_key == voter_key)
+            old = conn.execute(sa.select(votes.c.value).where(where)).scalar() or 0
+            if new and not old:
+                if guards and when is not None:
+                    _guards.check_vote_guards(conn, guards, comment_id, locked.thread_id, when)
+                conn.execute(
+                    sa.insert(votes).values(
+                        comment_id=comment_id,
+                        voter_key=voter_key,
+                        value=new,
+                        ctx_ip=ip,
+                        created_at=when,
+                    )
+                )
+            elif new and old != new:
+                conn.execute(sa.update(votes).where(where).values(value=new))
+            elif not new and old:
+                conn.execute(sa.delete(votes).where(where))
+            self._tally(conn, comment_id, old, new)
+            comment = self._fetch_comment(conn, comment_id)
+            assert comment is not None
+            return comment
+
+        return self._write(work)
+
+    def votes_by(self, voter_key: str) -> dict[int, int]:
+        """Every vote this voter cast, as ``{comment_id: +1 or -1}``."""
+        query = sa.select(votes.c.comment_id, votes.c.value).where(votes.c.voter_key == voter_key)
+        return self._read(lambda conn: {cid: int(v) for cid, v in conn.execute(query)})
+
+    def erase_votes(self, voter_key: str) -> int:
+        """Withdraw every vote this voter cast; return how many there were."""
+
+        def work(conn: Connection) -> int:
+            cast = conn.execute(
+                sa.select(votes.c.comment_id, votes.c.value)
+                .where(votes.c.voter_key == voter_key)
+                .order_by(votes.c.comment_id)
+            ).all()
+            for comment_id, value in cast:
+                self._tally(conn, comment_id, int(value), 0)
+            conn.execute(sa.delete(votes).where(votes.c.voter_key == voter_key))
+            return len(cast)
+
+        return self._write(work)

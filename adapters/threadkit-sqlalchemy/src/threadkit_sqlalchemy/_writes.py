@@ -1,0 +1,326 @@
+"""Writing comments: post, replay, edit, remove."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.errors import (
+    ConflictError,
+    InvalidParentError,
+)
+from threadkit.guards import IdempotencyKey
+from threadkit.models import (
+    Comment,
+    NewComment,
+    Notice,
+    Status,
+)
+from threadkit.storekit import (
+    aware,
+    reasons_json,
+)
+
+from . import _guards, _paths
+from ._base import StoreBase
+from ._checks import _chars
+from ._outbox import queue_notices
+from ._rows import (
+    _C,
+    _SHOWN,
+    _T,
+    _author_values,
+    _body_hash,
+    _context_values,
+    _Row,
+)
+from ._schema import (
+    KEY_LENGTH,
+    comments,
+    threads,
+    votes,
+)
+
+
+class WritesPart(StoreBase):
+    """The :class:`~threadkit.ports.CommentWriter` methods."""
+
+    def add_comment(self, draft: NewComment, notices: Sequence[Notice] = ()) -> Comment:
+        """Store a new comment and queue ``notices`` about it, in one transaction.
+
+        The store assigns ``id``, ``root_id`` and ``depth`` from the parent,
+        updates the counters, and raises ``InvalidParentError`` if the parent
+        does not exist or lies in another thread, ``NotFoundError`` if the
+        thread does not exist.
+        """
+        created_at = aware(draft.created_at, "created_at")
+        self._check_comment_text(
+            draft.author, draft.body_source, draft.body_html, draft.reasons, draft.context
+        )
+        for notice in notices:
+            _chars(notice.channel, "channel", KEY_LENGTH)
+        cap = self.storage_depth_cap
+
+        def work(conn: Connection) -> Comment:
+            thread = conn.execute(
+                self._for_update(sa.select(_T.id, _T.top_seq).where(_T.key == draft.thread_key))
+            ).first()
+            if thread is None:
+                raise self._no_thread(draft.thread_key)
+            if draft.idempotency is not None:
+                replayed = _guards.replay(
+                    conn, draft.idempotency, created_at, self._fetch_comment, write=True
+                )
+                if replayed is not None:
+                    return replayed
+            if draft.guards:
+                # Under the thread's lock (and the guards' own): atomic with the insert below.
+                _guards.check_comment_guards(
+                    conn, draft, thread.id, _body_hash(draft.body_source), created_at
+                )
+            top_seq = thread.top_seq
+            root_id: int | None = None
+            if draft.parent_id is None:
+                top_seq += 1
+                top_ord = top_seq
+                path = _paths.segment(top_ord)
+                depth = sdepth = 0
+                sparent_id = None
+            else:
+                parent = conn.execute(
+                    self._for_update(
+                        sa.select(
+                            _C.id,
+                            _C.thread_id,
+                            _C.root_id,
+                            _C.depth,
+                            _C.sdepth,
+                            _C.sparent_id,
+                            _C.path,
+                            _C.child_seq,
+                            _C.top_ord,
+                        ).where(_C.id == draft.parent_id)
+                    )
+                ).first()
+                if parent is None or parent.thread_id != thread.id:
+                    raise InvalidParentError(
+                        "invalid_parent",
+                        f"Comment {draft.parent_id} does not exist in thread"
+                        f" {draft.thread_key!r}; reply to a comment of the same thread.",
+                        field="parent_id",
+                    )
+                root_id = parent.id if parent.root_id is None else parent.root_id
+                depth = parent.depth + 1
+                top_ord = parent.top_ord
+                holder = parent
+                if parent.sdepth >= cap:
+                    holder = conn.execute(
+                        self._for_update(
+                            sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(
+                                _C.id == parent.sparent_id
+                            )
+                        )
+                    ).one()
+                ordinal = holder.child_seq + 1
+                conn.execute(
+                    sa.update(comments).where(_C.id == holder.id).values(child_seq=ordinal)
+                )
+                sparent_id = holder.id
+                sdepth = holder.sdepth + 1
+                path = holder.path + _paths.segment(ordinal)
+            values = {
+                "thread_id": thread.id,
+                "parent_id": draft.parent_id,
+                "root_id": root_id,
+                "sparent_id": sparent_id,
+                "depth": depth,
+                "sdepth": sdepth,
+                "top_ord": top_ord,
+                "path": path,
+                "child_seq": 0,
+                **_author_values(draft.author),
+                "body_source": draft.body_source,
+                "body_html": draft.body_html,
+                "body_hash": _body_hash(draft.body_source),
+                "status": draft.status.value,
+                "created_at": created_at,
+                "edited_at": None,
+                "upvotes": 0,
+                "downvotes": 0,
+                "neg_score": 0,
+                "reply_count": 0,
+                "reasons": reasons_json(draft.reasons),
+                **_context_values(draft.context),
+                "notify_replies": draft.notify_replies,
+            }
+            inserted = conn.execute(sa.insert(comments).values(**values))
+            key = inserted.inserted_primary_key
+            assert key is not None
+            comment_id = int(key[0])
+            approved = draft.status is Status.APPROVED
+            conn.execute(
+                sa.update(threads)
+                .where(_T.id == thread.id)
+                .values(
+                    top_seq=top_seq,
+                    comment_count=_T.comment_count + int(approved),
+                    top_level_count=_T.top_level_count + int(approved and draft.parent_id is None),
+                )
+            )
+            if draft.parent_id is None:
+                conn.execute(
+                    sa.update(comments).where(_C.id == comment_id).values(root_id=comment_id)
+                )
+            elif draft.status.value in _SHOWN:
+                conn.execute(
+                    sa.update(comments)
+                    .where(_C.id == draft.parent_id)
+                    .values(reply_count=_C.reply_count + 1)
+                )
+            queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
+            if draft.idempotency is not None:
+                _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
+            return Comment(
+                id=comment_id,
+                thread_key=draft.thread_key,
+                parent_id=draft.parent_id,
+                root_id=comment_id if root_id is None else root_id,
+                depth=depth,
+                author=draft.author,
+                body_source=draft.body_source,
+                body_html=draft.body_html,
+                status=draft.status,
+                created_at=created_at,
+                reasons=draft.reasons,
+                context=draft.context,
+                notify_replies=draft.notify_replies,
+            )
+
+        return self._write(work)
+
+    def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
+        """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
+
+        Raises ``key.reused()`` if the key was stored with another
+        ``fingerprint``, and ``key.gone()`` if its comment has been removed.
+        """
+        at = aware(now, "now")
+        return self._read(
+            lambda conn: _guards.replay(conn, key, at, self._fetch_comment, write=False)
+        )
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        """Return one comment in any status, or ``None``."""
+        return self._read(lambda conn: self._fetch_comment(conn, comment_id))
+
+    def _lock_comment(self, conn: Connection, comment_id: int) -> _Row:
+        """Lock a comment's thread row, then the comment; return the comment's row."""
+        found = conn.execute(sa.select(_C.thread_id).where(_C.id == comment_id)).first()
+        if found is None:
+            raise self._no_comment(comment_id)
+        conn.execute(self._for_update(sa.select(_T.id).where(_T.id == found.thread_id)))
+        row = conn.execute(
+            self._for_update(
+                sa.select(_C.id, _C.thread_id, _C.parent_id, _C.status, _T.key)
+                .join_from(comments, threads, _C.thread_id == _T.id)
+                .where(_C.id == comment_id)
+            )
+        ).first()
+        if row is None:
+            raise self._no_comment(comment_id)
+        return row
+
+    def _recount(self, conn: Connection, row: _Row, old: str, new: str | None) -> None:
+        """Move the counters when a comment goes from status ``old`` to ``new`` (None: gone)."""
+        approved = int(new == Status.APPROVED.value) - int(old == Status.APPROVED.value)
+        if approved:
+            conn.execute(
+                sa.update(threads)
+                .where(_T.id == row.thread_id)
+                .values(
+                    comment_count=_T.comment_count + approved,
+                    top_level_count=_T.top_level_count + (approved if row.parent_id is None else 0),
+                )
+            )
+        shown = int(new in _SHOWN) - int(old in _SHOWN)
+        if shown and row.parent_id is not None:
+            conn.execute(
+                sa.update(comments)
+                .where(_C.id == row.parent_id)
+                .values(reply_count=_C.reply_count + shown)
+            )
+
+    def update_comment(
+        self, comment: Comment, notices: Sequence[Notice] = (), *, now: datetime
+    ) -> Comment:
+        """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
+
+        Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
+        ``edited_at``, ``reasons``, ``context``, ``notify_replies``; every
+        other field is ignored. Counters follow the change of status. Raises
+        ``NotFoundError`` for an unknown id.
+        """
+        at = aware(now, "now")
+        edited_at = None if comment.edited_at is None else aware(comment.edited_at, "edited_at")
+        self._check_comment_text(
+            comment.author, comment.body_source, comment.body_html, comment.reasons, comment.context
+        )
+        for notice in notices:
+            _chars(notice.channel, "channel", KEY_LENGTH)
+
+        def work(conn: Connection) -> Comment:
+            row = self._lock_comment(conn, comment.id)
+            conn.execute(
+                sa.update(comments)
+                .where(_C.id == comment.id)
+                .values(
+                    **_author_values(comment.author),
+                    body_source=comment.body_source,
+                    body_html=comment.body_html,
+                    body_hash=_body_hash(comment.body_source),
+                    status=comment.status.value,
+                    edited_at=edited_at,
+                    reasons=reasons_json(comment.reasons),
+                    **_context_values(comment.context),
+                    notify_replies=comment.notify_replies,
+                )
+            )
+            if row.status != comment.status.value:
+                self._recount(conn, row, row.status, comment.status.value)
+            queue_notices(conn, comment.id, row.key, notices, at)
+            updated = self._fetch_comment(conn, comment.id)
+            assert updated is not None
+            return updated
+
+        return self._write(work)
+
+    def remove_comment(self, comment_id: int) -> None:
+        """Delete a comment that has no replies (of any status) for good.
+
+        Raises ``ConflictError`` if it still has replies, ``NotFoundError`` if
+        it does not exist. Counters and the comment's votes go with it; queued
+        outbox messages about it stay (the notifier then gets no comment).
+        """
+
+        def work(conn: Connection) -> None:
+            row = self._lock_comment(conn, comment_id)
+            reply = conn.execute(sa.select(_C.id).where(_C.parent_id == comment_id).limit(1))
+            if reply.first() is not None:
+                raise ConflictError(
+                    "has_replies",
+                    f"Comment {comment_id} still has replies; replace it with a deleted"
+                    " placeholder instead of removing it.",
+                )
+            conn.execute(sa.delete(votes).where(votes.c.comment_id == comment_id))
+            conn.execute(sa.delete(comments).where(_C.id == comment_id))
+            self._recount(conn, row, row.status, None)
+
+        self._write(work)
+
+    def child_count(self, comment_id: int) -> int:
+        """How many direct replies ``comment_id`` has, in any status."""
+        query = sa.select(sa.func.count()).select_from(comments).where(_C.parent_id == comment_id)
+        return self._read(lambda conn: int(conn.execute(query).scalar_one()))

@@ -1,0 +1,108 @@
+"""Helpers every :class:`~threadkit.ports.CommentStore` needs, written once.
+
+The in-memory store and the SQL store (and any store you write) check their
+arguments and build their cursors the same way, so a caller gets the same
+error, with the same code and field, whichever store is behind the engine.
+This is a public core module: adapters may import it.
+
+>>> from datetime import UTC, datetime
+>>> aware(datetime(2026, 1, 1, tzinfo=UTC), "now").isoformat()
+'2026-01-01T00:00:00+00:00'
+>>> make_cursor("o", 7)
+'o.7'
+>>> int_cursor("o.7", "o", 1)
+[7]
+>>> check_limit(0, "top_limit")
+Traceback (most recent call last):
+    ...
+threadkit.errors.ValidationError: top_limit must be at least 1, not 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from .errors import ValidationError
+from .models import Reason, Status, utc
+
+__all__ = [
+    "REPLY_COUNTED",
+    "aware",
+    "bad_cursor",
+    "check_limit",
+    "int_cursor",
+    "make_cursor",
+    "reasons_from_json",
+    "reasons_json",
+    "split_cursor",
+]
+
+REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
+"""Statuses a parent's ``reply_count`` counts (and a page shows to everyone)."""
+
+
+def aware(moment: datetime, field: str) -> datetime:
+    """Return ``moment`` in UTC; refuse a naive datetime with a ``ValidationError``."""
+    try:
+        return utc(moment)
+    except ValueError as exc:
+        raise ValidationError(
+            "naive_datetime",
+            f"{field} must be a timezone-aware datetime (e.g. datetime.now(UTC)).",
+            field=field,
+        ) from exc
+
+
+def check_limit(value: int, field: str) -> None:
+    """Refuse a limit below one with ``ValidationError("invalid_limit")``."""
+    if value < 1:
+        raise ValidationError(
+            "invalid_limit", f"{field} must be at least 1, not {value}.", field=field
+        )
+
+
+def bad_cursor(cursor: str) -> ValidationError:
+    """Build the error for a cursor this store did not make for this query."""
+    return ValidationError(
+        "invalid_cursor",
+        f"Cursor {cursor!r} does not belong to this query (or the page it continues is gone);"
+        " start again without a cursor.",
+        field="cursor",
+    )
+
+
+def make_cursor(kind: str, *values: int | str) -> str:
+    """Build the opaque cursor ``"<kind>.<value>..."``."""
+    return ".".join([kind, *map(str, values)])
+
+
+def split_cursor(cursor: str, kind: str, parts: int) -> list[str]:
+    """Split ``"<kind>.<a>.<b>"`` into its parts, checking kind and arity."""
+    pieces = cursor.split(".")
+    if len(pieces) != parts + 1 or pieces[0] != kind:
+        raise bad_cursor(cursor)
+    return pieces[1:]
+
+
+def int_cursor(cursor: str, kind: str, parts: int) -> list[int]:
+    """Split a cursor whose parts are integers; refuse anything else as ``invalid_cursor``."""
+    try:
+        return [int(piece) for piece in split_cursor(cursor, kind, parts)]
+    except ValueError:
+        raise bad_cursor(cursor) from None
+
+
+def reasons_json(reasons: Sequence[Reason]) -> str:
+    """Serialize moderation reasons for a text column (empty string for none)."""
+    if not reasons:
+        return ""
+    return json.dumps([[r.step, r.code, r.message] for r in reasons], ensure_ascii=False)
+
+
+def reasons_from_json(text: str) -> tuple[Reason, ...]:
+    """Parse what :func:`reasons_json` wrote."""
+    if not text:
+        return ()
+    return tuple(Reason(step, code, message) for step, code, message in json.loads(text))
