@@ -59,6 +59,7 @@ from threadkit.ports import CommentStore
 from threadkit.testing.counts_suite import ReachableCountSuite
 from threadkit.testing.names_suite import VerifiedNamesSuite
 from threadkit.testing.race_suite import StoreRaceSuite
+from threadkit.testing.site_suite import SiteStoreSuite
 from threadkit.testing.store_kit import (
     ADA,
     BOB,
@@ -125,7 +126,7 @@ def _in_parallel(workers: int, work: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite):
+class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite, SiteStoreSuite):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
     Override the ``store`` fixture; everything else is provided. The
