@@ -47,9 +47,15 @@ def as_localhost(url: str) -> str:
 
 
 class _SiteServer(ThreadingHTTPServer):
-    """The static site's server; ``comment_server`` is where its script tags point."""
+    """The static site's server; ``comment_server`` is where its script tags point.
 
-    comment_server = EXAMPLE_SERVER
+    ``extra_pages`` maps more paths to HTML (a test's own pages, beside the example's).
+    """
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        super().__init__(address, handler)
+        self.comment_server = EXAMPLE_SERVER
+        self.extra_pages: dict[str, str] = {}
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
@@ -68,6 +74,9 @@ class _SiteHandler(SimpleHTTPRequestHandler):
         elif path == "/probe" and query.startswith("frame="):
             frame = html.escape(unquote(query[len("frame=") :]), quote=True)
             self._answer(PROBE_PAGE.format(frame=frame).encode(), {})
+        elif path in self.server.extra_pages:
+            text = self.server.extra_pages[path]
+            self._answer(text.replace(EXAMPLE_SERVER, self.server.comment_server).encode(), {})
         elif path.endswith(".html") or path.endswith("/"):
             file = Path(self.translate_path(path + ("index.html" if path.endswith("/") else "")))
             if not file.is_file():

@@ -1,93 +1,45 @@
 """The one-tag embed on a static site, in headless Chromium with third-party cookies blocked.
 
-The example site's plain HTML pages are served from one 127.0.0.1 port, the
-comment server from another (reached as ``localhost``, so the two are different
-sites and the server's cookies would be third-party ones). Screenshots go to
-``test-artifacts/`` at the repository root.
+The example site's plain HTML pages (``examples/static-site``) are served from
+one 127.0.0.1 port and ``threadkit-server`` (its real app, SQLite, the default
+moderation pipeline) from another, reached as ``localhost`` so the two are
+different sites: the server's cookies would be third-party ones in the page.
+Logins go through the local OpenID Connect test server in a popup. Screenshots
+go to ``test-artifacts/`` at the repository root.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from embed_support import as_localhost, serve_site, site_url, strict_browser
-from flask import Flask, session
-from threadkit_flask import ThreadKit
+from flask import Flask
+from threadkit_flask import get_state
+from threadkit_server import create_app, load_config
+from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 from werkzeug.serving import make_server
 
-from threadkit.engine import CommentEngine, EnginePolicy
-from threadkit.identity import AnonymousProvider, CallableSessionProvider
-from threadkit.memory import MemoryStore
-from threadkit.models import Candidate, Identity, Submission, Verdict
-from threadkit.moderation import Pipeline
+from threadkit.engine import CommentEngine
+from threadkit.models import Identity, Submission
 from threadkit.testing.http_server import serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+ADMIN_PASSWORD = "embed-test-admin"  # a test fixture, not a credential
+HELD = "Please look: [one](https://a.example) [two](https://b.example) [three](https://c.example)"
+"""Three links: the default pipeline's LinkLimit holds it for a moderator."""
 
-
-class HoldWords:
-    """A moderation step that holds comments containing HOLDME."""
-
-    name = "embed-words"
-
-    def check(self, candidate: Candidate) -> Verdict:
-        if "HOLDME" in candidate.body:
-            return Verdict.hold(self.name, "held_word", "Contains a word to review.")
-        return Verdict.accept()
-
-
-def site_user(request: object) -> Identity | None:
-    user = session.get("user")
-    return Identity("site", user, user.title(), verified=True) if isinstance(user, str) else None
-
-
-def comment_app(engine: CommentEngine, site: str, server: str) -> Flask:
-    app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY="embed test secret",
-        THREADKIT_THREAD_POLICY="any",
-        THREADKIT_CORS_ORIGINS=[site],
-        THREADKIT_BASE_URL=server,
-    )
-    ThreadKit(
-        app,
-        engine=engine,
-        providers=[CallableSessionProvider("site", site_user), AnonymousProvider()],
-        is_moderator=lambda who: who is not None and who.key == "site:mod",
-    )
-    static = Path(__file__).resolve().parents[1] / "src" / "threadkit_server" / "static"
-
-    @app.get("/comments/embed.<ext>")
-    def embed(ext: str) -> Any:
-        kind = {"js": "text/javascript", "css": "text/css"}[ext]
-        return (static / f"embed.{ext}").read_text(), 200, {"Content-Type": kind}
-
-    @app.get("/login/<user>")
-    def login(user: str) -> str:
-        session["user"] = user
-        return "ok"
-
-    return app
-
-
-@pytest.fixture(scope="module")
-def engine() -> CommentEngine:
-    engine = CommentEngine(
-        MemoryStore(),
-        pipeline=Pipeline([HoldWords()]),
-        policy=EnginePolicy(max_display_depth=3, top_limit=20, total_limit=8),
-    )
-    seeder = Identity("anonymous", "seed-embed", "Grace")
-    engine.post("second", Submission("A comment on the second post"), seeder)
-    top = engine.post("hello", Submission("Welcome to the *static* site"), seeder)
-    for number in range(10):
-        engine.post("hello", Submission(f"Answer {number}", parent_id=top.id), seeder)
-    return engine
+BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Busy</title><link rel="icon" href="data:,"></head><body><h1>Busy</h1>
+<script src="http://localhost:8080/embed.js" data-thread="busy" data-total-limit="8" async>
+</script></body></html>
+"""
+"""A page of the test's own: a thread whose first page is cut at 8 comments."""
 
 
 class _Later:
@@ -100,37 +52,126 @@ class _Later:
         return self.app(environ, start_response)
 
 
+def seed(engine: CommentEngine, prefix: str) -> None:
+    """Comments already there: 1 on "second", 3 on "hello", 11 on "busy".
+
+    Each by its own author: the default pipeline's flood control allows one
+    comment per author every 15 s.
+    """
+
+    def add(key: str, body: str, author: str, parent: int | None = None) -> int:
+        who = Identity("anonymous", author, author.title())
+        return engine.post(prefix + key, Submission(body, parent_id=parent), who).id
+
+    add("second", "A comment on the second post", "grace")
+    hello = add("hello", "Welcome, *static* site", "lin")
+    for number in range(2):
+        add("hello", f"Early answer {number}", f"early{number}", hello)
+    busy = add("busy", "Popular", "pop")
+    for number in range(10):
+        add("busy", f"Answer {number}", f"busy{number}", busy)
+
+
 @pytest.fixture(scope="module")
-def urls(engine: CommentEngine) -> Iterator[tuple[str, str]]:
+def idp() -> Iterator[IdentityServer]:
+    with IdentityServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def urls(
+    idp: IdentityServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
     """(site, comment server) base URLs: two 127.0.0.1 ports, two sites."""
     later = _Later()
-    with serve_site() as site_server, serve_in_thread(make_server("127.0.0.1", 0, later)) as wsgi:
+    db = tmp_path_factory.mktemp("embed") / "comments.db"
+    wsgi = make_server("127.0.0.1", 0, later, threaded=True)
+    with serve_site() as site_server, serve_in_thread(wsgi):
         site = site_url(site_server)
         server = f"http://localhost:{wsgi.server_port}"
-        later.app = comment_app(engine, site, server)
-        site_server.comment_server = server + "/comments"
+        argv = ["--site", site, "--db", f"sqlite:///{db}", "--upgrade", "--dev"]
+        argv += ["--public-url", server, "--admin-password", ADMIN_PASSWORD]
+        for setting in (
+            f"OIDC_DISCOVERY_URL={idp.base_url}/.well-known/openid-configuration",
+            f"OIDC_CLIENT_ID={CLIENT_ID}",
+            f"OIDC_CLIENT_SECRET={CLIENT_SECRET}",
+            "OIDC_LABEL=Test IdP",
+        ):
+            argv += ["--login", setting]
+        config = load_config(argv, environ={})
+        later.app = create_app(config)
+        seed(get_state(later.app).engine, config.sites[0].prefix)
+        site_server.comment_server = server
+        site_server.extra_pages["/posts/busy.html"] = BUSY_PAGE
         yield site, server
+
+
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+"""A 1x1 PNG: the test IdP's users have their picture on avatars.example, not reachable here."""
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with strict_browser() as context:
+        context.route(
+            "https://avatars.example/**",
+            lambda route: route.fulfill(status=200, content_type="image/png", body=PIXEL),
+        )
         yield context
 
 
+FLOOD_LOG = "Failed to load resource: the server responded with a status of 429"
+"""What Chromium logs for a 429, which post() waits out and the embed shows."""
+
+
 def watch_errors(page: Any) -> list[str]:
-    """Collect script errors and console errors reported by the page."""
+    """Collect script errors and console errors reported by the page (429 answers aside)."""
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
+
+    def console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith(FLOOD_LOG):
+            errors.append(message.text)
+
+    page.on("console", console)
     return errors
 
 
 def comment(page: Any, text: str) -> Any:
+    """The comment article with ``text`` in it."""
     return page.locator("article.tk-comment", has_text=text)
+
+
+def _is_post(response: Any) -> bool:
+    return bool(response.request.method == "POST" and "/api/" in response.url)
+
+
+def post(page: Any) -> list[str]:
+    """Click Post Comment; after a 429 wait as long as it says, then click again.
+
+    The server's default pipeline takes one comment per 15 s from an address,
+    and every test post comes from 127.0.0.1. Returns the details shown for 429s.
+    """
+    shown: list[str] = []
+    for _ in range(3):
+        with page.expect_response(_is_post) as info:
+            page.get_by_role("button", name="Post Comment").click()
+        answer = info.value
+        if answer.status != 429:
+            return shown
+        alert = page.locator(".tk-respond .tk-error")
+        alert.wait_for()
+        shown.append(alert.inner_text())
+        page.wait_for_timeout(1000 * (float(answer.json()["retry_after"]) + 0.5))
+    raise AssertionError("still refused after waiting")
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"embed-{name}.png"), full_page=True)
 
 
 def test_third_party_cookies_are_blocked() -> None:
@@ -156,43 +197,53 @@ def test_count_links_with_one_request(urls: tuple[str, str], browser: Any) -> No
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
     page.goto(f"{site}/")
-    link = page.locator("[data-threadkit-count=hello]")
     page.wait_for_function(
         "document.querySelector('[data-threadkit-count=second]').textContent !== 'Comments'"
     )
-    assert "11 comments" == link.inner_text()
+    assert "3 comments" == page.locator("[data-threadkit-count=hello]").inner_text()
     assert "1 comment" == page.locator("[data-threadkit-count=second]").inner_text()
-    assert [f"{server}/comments/api/counts?thread=hello&thread=second"] == asked
+    assert [f"{server}/api/counts?thread=hello&thread=second"] == asked
     assert [] == errors
     page.close()
 
 
-def test_thread_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> None:
-    """On a static page: the thread, "N more replies", post, reply, edit, vote, delete."""
+def test_more_replies(urls: tuple[str, str], browser: Any) -> None:
+    """A thread cut by its page size offers "N more replies", which loads the rest."""
+    site, _ = urls
+    page = browser.new_page()
+    page.goto(f"{site}/posts/busy.html")
+    comment(page, "Answer 6").wait_for()
+    assert 0 == comment(page, "Answer 7").count()
+    page.get_by_role("button", name="3 more replies").click()
+    page.get_by_role("button", name="More replies").click()  # the subtree's second page
+    comment(page, "Answer 9").wait_for()
+    assert 10 == page.locator("[data-tk-item] [data-tk-item]").count()
+    page.close()
+
+
+def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> None:
+    """On a static page: post, reply, edit, vote and delete, with no cookie of the server's."""
     site, server = urls
     page = browser.new_page()
     errors = watch_errors(page)
     page.goto(f"{site}/posts/hello.html")
-    comment(page, "Welcome to the static site").wait_for()
-    assert "11 comments" == page.locator(".tk-title").inner_text()
-    more = page.get_by_role("button", name="3 more replies")
-    more.click()
-    page.get_by_role("button", name="More replies").click()  # the subtree's second page
-    comment(page, "Answer 9").wait_for()
-    assert 10 == page.locator("[data-tk-item] [data-tk-item]").count()
+    comment(page, "Welcome, static site").wait_for()
+    assert "3 comments" == page.locator(".tk-title").inner_text()
 
     page.get_by_label("Name").fill("Ada")
     page.get_by_label("Email").fill("ada@example.org")
     page.get_by_label("Comment", exact=True).fill("Hello from a static page")
-    page.get_by_role("button", name="Post Comment").click()
+    post(page)
     posted = comment(page, "Hello from a static page")
     posted.wait_for()
     assert (posted.get_attribute("id") or "x") == page.evaluate("document.activeElement.id")
-    assert "12 comments" == page.locator(".tk-title").inner_text()
+    assert "4 comments" == page.locator(".tk-title").inner_text()
 
     posted.get_by_role("button", name="Reply to Ada").click()
     page.get_by_label("Comment", exact=True).fill("Replying to myself")
-    page.get_by_role("button", name="Post Comment").click()
+    waits = post(page)
+    assert 1 == len(waits)
+    assert "second" in waits[0]  # the 429's detail, shown as the server sent it
     reply = comment(page, "Replying to myself")
     reply.wait_for()
     assert "1" == reply.get_attribute("data-tk-depth")
@@ -202,7 +253,7 @@ def test_thread_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any)
     page.get_by_role("button", name="Save changes").click()
     comment(page, "Replying, edited").wait_for()
 
-    welcome = comment(page, "Welcome to the static site")
+    welcome = comment(page, "Welcome, static site")
     welcome.get_by_role("button", name="Vote up").click()
     page.wait_for_function(
         "document.querySelector('article[data-tk-depth=\"0\"] .tk-score').textContent === '1'"
@@ -215,14 +266,11 @@ def test_thread_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any)
     comment(page, "Replying, edited").wait_for(state="detached")
 
     page.reload()
-    comment(page, "Answer 6").wait_for()
-    # The first page is full (total_limit 8): the newer comment is on the next one.
-    assert 0 == comment(page, "Hello from a static page").count()
-    page.get_by_role("button", name="More comments").click()
     comment(page, "Hello from a static page").wait_for()
     assert 0 == comment(page, "Replying, edited").count()
-    assert "12 comments" == page.locator(".tk-title").inner_text()
+    assert "4 comments" == page.locator(".tk-title").inner_text()
     assert "Ada" == page.get_by_label("Name").input_value()
+    assert "1" == comment(page, "Welcome, static site").locator(".tk-score").inner_text()
     assert [] == errors
     assert [] == browser.cookies(server)
     page.close()
@@ -235,7 +283,7 @@ def test_problem_detail_is_shown(urls: tuple[str, str], browser: Any) -> None:
     page.goto(f"{site}/posts/second.html")
     comment(page, "A comment on the second post").wait_for()
     page.get_by_label("Comment", exact=True).fill("   ")
-    page.get_by_role("button", name="Post Comment").click()
+    post(page)
     alert = page.locator(".tk-respond .tk-error")
     alert.wait_for()
     assert "empty" in alert.inner_text().lower()
@@ -243,32 +291,33 @@ def test_problem_detail_is_shown(urls: tuple[str, str], browser: Any) -> None:
     page.close()
 
 
-def test_held_comment_approved_by_moderator(
-    urls: tuple[str, str], browser: Any, engine: CommentEngine
-) -> None:
-    """A held comment is "awaiting moderation" for its author; once approved, public."""
+def test_held_comment_approved_by_moderator(urls: tuple[str, str], browser: Any) -> None:
+    """A held comment is "awaiting moderation" for its author; approved in the queue, public."""
     site, server = urls
     page = browser.new_page()
     page.goto(f"{site}/posts/second.html")
     comment(page, "A comment on the second post").wait_for()
     page.get_by_label("Name").fill("Hal")
-    page.get_by_label("Comment", exact=True).fill("Please review HOLDME")
-    page.get_by_role("button", name="Post Comment").click()
-    held = comment(page, "Please review HOLDME")
+    page.get_by_label("Comment", exact=True).fill(HELD)
+    post(page)
+    held = comment(page, "Please look")
     held.wait_for()
     assert "Your comment is awaiting moderation." in held.inner_text()
+    shot(page, "held")
 
     moderator = browser.new_page()
-    moderator.goto(f"{server}/login/mod")
-    moderator.goto(f"{server}/comments/moderation")
-    item = moderator.locator("li", has_text="Please review HOLDME")
-    item.get_by_role("button", name="Approve").click()
-    moderator.wait_for_load_state()
+    moderator.goto(f"{server}/admin/login")
+    moderator.get_by_label("Password").fill(ADMIN_PASSWORD)
+    moderator.get_by_role("button", name="Log in").click()
+    item = moderator.locator("li", has_text="Please look")
+    with moderator.expect_navigation():
+        item.get_by_role("button", name="Approve").click()
+    assert 0 == moderator.locator("li", has_text="Please look").count()
     moderator.close()
 
     reader = browser.new_page()
     reader.goto(f"{site}/posts/second.html")
-    shown = comment(reader, "Please review HOLDME")
+    shown = comment(reader, "Please look")
     shown.wait_for()
     assert "awaiting moderation" not in shown.inner_text()
     assert "2 comments" == reader.locator(".tk-title").inner_text()
@@ -276,7 +325,31 @@ def test_held_comment_approved_by_moderator(
     page.close()
 
 
-def shot(page: Any, name: str) -> None:
-    """Save a full-page screenshot to test-artifacts/."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"embed-{name}.png"), full_page=True)
+def test_login_in_a_popup(urls: tuple[str, str], browser: Any) -> None:
+    """Log in through the OIDC server in a popup; post as that login; log out."""
+    site, _ = urls
+    page = browser.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{site}/posts/hello.html")
+    comment(page, "Welcome, static site").wait_for()
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Log in with Test IdP").click()
+    opened.value.wait_for_event("close")
+    who = page.locator(".tk-as")
+    who.wait_for()
+    assert who.inner_text().startswith("You are commenting as Ada Lovelace")
+    assert 0 == page.get_by_label("Name").count()
+
+    page.get_by_label("Comment", exact=True).fill("Logged in and commenting")
+    post(page)
+    mine = comment(page, "Logged in and commenting")
+    mine.wait_for()
+    assert "Ada Lovelace" in mine.locator(".tk-author").inner_text()
+    assert 1 == mine.locator(".tk-badge-verified").count()
+    shot(page, "logged-in")
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Name").wait_for()
+    assert 0 == page.locator(".tk-as").count()
+    assert [] == errors
+    page.close()

@@ -131,10 +131,11 @@
 
   /* ------------------------------------------------------------ the thread */
 
-  function Thread(root, key, sort) {
+  function Thread(root, key, sort, limits) {
     this.root = root;
     this.key = key;
     this.sort = sort;
+    this.limits = limits;
     this.me = null;
     this.formKey = freshKey();
   }
@@ -188,7 +189,8 @@
 
   Thread.prototype.fetchPage = function (cursor) {
     var self = this;
-    var query = "?sort=" + encodeURIComponent(self.sort) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    var query = "?sort=" + encodeURIComponent(self.sort) + self.limits.top + self.limits.total +
+      (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     return api("GET", self.path() + query).then(function (answer) {
       if (answer.ok) { return answer.data; }
       if (answer.status === 404) {
@@ -237,7 +239,7 @@
   Thread.prototype.loadReplies = function (id, list, more, cursor) {
     var self = this;
     more.disabled = true;
-    var query = cursor ? "?cursor=" + encodeURIComponent(cursor) : "";
+    var query = "?" + self.limits.total.slice(1) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
     api("GET", "/api/comments/" + id + "/replies" + query).then(function (answer) {
       if (!answer.ok) {
         more.disabled = false;
@@ -610,7 +612,13 @@
     counts();
     var key = script.getAttribute("data-thread");
     if (!key) { return; }
-    var thread = new Thread(container(), key, script.getAttribute("data-sort") || "oldest");
+    var limit = function (name, param) {
+      var value = script.getAttribute(name);
+      return value && /^[1-9][0-9]{0,4}$/.test(value) ? "&" + param + "=" + value : "";
+    };
+    var thread = new Thread(container(), key, script.getAttribute("data-sort") || "oldest", {
+      top: limit("data-limit", "limit"), total: limit("data-total-limit", "total_limit")
+    });
     window.addEventListener("message", function (event) {
       var data = event.data;
       if (event.origin !== ORIGIN || !data || data.type !== "threadkit:login" ||
