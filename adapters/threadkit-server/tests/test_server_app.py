@@ -14,6 +14,7 @@ from threadkit_server import ServerConfig, Site
 from threadkit_server.sites import moderator_check
 
 from threadkit.models import Identity
+from threadkit.testing.http_server import FakeHTTPServer, RecordedRequest, Reply
 
 
 @pytest.fixture
@@ -188,3 +189,39 @@ def test_popup_login_refuses_an_unlisted_origin(tmp_path: Path) -> None:
     refused = client.get("/auth/github/login", query_string={"embed": "https://evil.example"})
     assert (302, 403) == (allowed.status_code, refused.status_code)
     assert "--site" in refused.get_data(as_text=True)
+
+
+def test_configured_logins_are_offered_to_the_embed(tmp_path: Path) -> None:
+    """--login settings become threadkit-social providers that /api/me lists with a login URL."""
+    app = make_app(
+        tmp_path / "offer.db",
+        "--login",
+        "GITHUB_CLIENT_ID=id",
+        "--login",
+        "GITHUB_CLIENT_SECRET=secret",
+    )
+    me = app.test_client().get("/api/me", headers={"Origin": SITE_A}).get_json()
+    offered = {p["name"]: p.get("login_url") for p in me["providers"]}
+    assert {"anonymous": None, "github": "/auth/github/login"} == offered
+
+
+class FakeAkismet(FakeHTTPServer):
+    """Akismet's verify-key, answered locally: every key is valid."""
+
+    def handle(self, request: RecordedRequest) -> Reply:
+        return Reply(200, "valid")
+
+
+def test_an_akismet_key_adds_the_akismet_step(tmp_path: Path) -> None:
+    """--akismet-key puts threadkit-akismet's step in the pipeline, its key verified at start."""
+    with FakeAkismet() as akismet:
+        app = make_app(
+            tmp_path / "akismet.db",
+            "--akismet-key",
+            "k123",
+            "--akismet-endpoint",
+            akismet.base_url + "/1.1/",
+        )
+        assert ["/1.1/verify-key"] == [request.path for request in akismet.requests]
+    steps = [type(step).__name__ for step in app.extensions["threadkit"].engine.pipeline.steps]
+    assert "AkismetStep" in steps

@@ -73,13 +73,15 @@ def _akismet(config: ServerConfig, store: SqlCommentStore) -> list[ModerationSte
     if not config.akismet_key:
         return []
     try:
-        from threadkit_akismet import AkismetStep
+        from threadkit_akismet import DEFAULT_ENDPOINT, AkismetStep
     except ImportError:
         raise ConfigError(
             "an Akismet key is set but threadkit-akismet is not installed: "
             "pip install threadkit-akismet"
         ) from None
-    return [AkismetStep(config.akismet_key, config.sites[0].origin, store=store)]
+    # The key is checked with Akismet once, here (a wrong key stops the start).
+    endpoint = config.akismet_endpoint or DEFAULT_ENDPOINT
+    return [AkismetStep(config.akismet_key, config.sites[0].origin, store=store, endpoint=endpoint)]
 
 
 def _smtp(url: str) -> dict[str, Any]:

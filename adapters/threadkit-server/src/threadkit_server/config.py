@@ -200,6 +200,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("webhook_secret", "secret that signs the webhook's requests", metavar="SECRET"),
     Option("akismet_key", "Akismet API key: check every comment with Akismet; needs "
            "threadkit-akismet", metavar="KEY"),
+    Option("akismet_endpoint", "Akismet's API address (default: the real one, "
+           "https://rest.akismet.com/1.1/; another for a local test double)", metavar="URL"),
 )
 """Every option of ``threadkit-server``, in the order ``--help`` shows them."""
 
@@ -229,6 +231,7 @@ class ServerConfig:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     akismet_key: str | None = None
+    akismet_endpoint: str | None = None
     sources: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     @property
