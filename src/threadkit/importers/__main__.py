@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "format",
-        choices=["wordpress", "disqus", "threadkit"],
+        choices=["wordpress", "disqus", "threadkit", "isso"],
         help="the export's format (threadkit: a threadkit-export JSON Lines file)",
     )
     parser.add_argument("file", help="path of the export file")
@@ -129,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from threadkit.exporters.cli import import_site
 
         return import_site(args, load_store)
+    if args.format == "isso":
+        from threadkit.importers import isso
+
+        return isso.run(args, load_store)
     try:
         export = _read(args)
     except (ThreadkitError, OSError) as error:
