@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, request, url_for
 
+from threadkit.cache import LruPageCache, PageCache
 from threadkit.clock import SystemClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
@@ -69,7 +70,11 @@ class ThreadKit:
     ``(text, link)`` pairs shown under the comment form (for example a spam
     service's privacy notice). ``pipeline`` is the moderation pipeline of an
     engine built around ``store`` (default:
-    :func:`threadkit.moderation.default_pipeline`).
+    :func:`threadkit.moderation.default_pipeline`). ``page_cache`` keeps
+    encoded public pages of threads (default: an in-process
+    :class:`~threadkit.cache.LruPageCache` of 64 MiB; with several workers,
+    :class:`~threadkit_flask.redis_cache.RedisPageCache`;
+    :class:`~threadkit.cache.NoPageCache` turns it off).
     """
 
     def __init__(
@@ -83,8 +88,10 @@ class ThreadKit:
         notices: Iterable[tuple[str, str | None]] = (),
         clock: Clock | None = None,
         pipeline: Pipeline | None = None,
+        page_cache: PageCache | None = None,
     ) -> None:
         self._engine = engine
+        self._page_cache = page_cache
         self._store = store
         self._pipeline = pipeline
         self._providers = providers
@@ -105,6 +112,7 @@ class ThreadKit:
         notices: Iterable[tuple[str, str | None]] | None = None,
         clock: Clock | None = None,
         pipeline: Pipeline | None = None,
+        page_cache: PageCache | None = None,
     ) -> None:
         """Set up threadkit on ``app``: routes, template helper, headers.
 
@@ -208,6 +216,7 @@ class ThreadKit:
             sealer=Sealer(secret, app.config.get("SECRET_KEY_FALLBACKS") or ()),
             clock=clock or self._clock or getattr(engine, "clock", None) or SystemClock(),
             notices=tuple(notices if notices is not None else self._notices),
+            page_cache=_chosen_cache(page_cache, self._page_cache),
         )
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix or None)
@@ -266,6 +275,14 @@ class ThreadKit:
 
 def _template_globals() -> dict[str, Any]:
     return {"threadkit": rendering.TemplateHelper(get_state())}
+
+
+def _chosen_cache(given: PageCache | None, default: PageCache | None) -> PageCache:
+    """``given``, else the extension's, else a new in-process cache for this app alone."""
+    # Compared with None: an empty cache is falsy (it has a length).
+    if given is not None:
+        return given
+    return default if default is not None else LruPageCache()
 
 
 def _check_pipeline(engine: CommentEngine, settings: Settings) -> None:

@@ -8,6 +8,7 @@ from typing import cast
 import attrs
 from flask import Flask, current_app
 
+from threadkit.cache import LruPageCache, PageCache
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.models import Identity
 from threadkit.ports import (
@@ -36,7 +37,8 @@ class ThreadKitState:
     """Everything the routes of one app need: engine, settings, providers, signer, sealer.
 
     ``signer`` signs tokens (emailed links, thread metadata); ``sealer``
-    encrypts the personal data kept in the session.
+    encrypts the personal data kept in the session; ``page_cache`` keeps the
+    encoded public pages of threads (:mod:`threadkit_flask.page_cache`).
     """
 
     engine: CommentEngine
@@ -48,6 +50,7 @@ class ThreadKitState:
     clock: Clock
     notices: tuple[tuple[str, str | None], ...] = ()
     blueprint_name: str = "threadkit"
+    page_cache: PageCache = attrs.field(factory=LruPageCache)
 
     @property
     def policy(self) -> EnginePolicy:

@@ -31,7 +31,7 @@ from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
 from threadkit.tree import TreeNode, display_depth
 
-from . import csrf, inputs, posting, rendering, visitors
+from . import csrf, inputs, page_cache, posting, rendering, visitors
 from .state import ThreadKitState, get_state
 
 __all__ = ["register"]
@@ -328,13 +328,10 @@ def _fragment(nodes: list[TreeNode], **context: Any) -> Response:
     )
 
 
-def fragment_thread(key: str) -> Response:
-    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``)."""
+def _thread_fragment(key: str, actor: Actor, tk: rendering.TemplateHelper | None) -> Response:
     state = get_state()
-    page = state.engine.page(
-        key, visitors.actor(), sort=inputs.query_sort(), cursor=inputs.query_cursor()
-    )
-    response = _fragment(page.nodes, key=key)
+    page = state.engine.page(key, actor, sort=inputs.query_sort(), cursor=inputs.query_cursor())
+    response = _fragment(page.nodes, key=key, **({} if tk is None else {"tk": tk}))
     if page.next_cursor:
         response.headers["X-Threadkit-Next"] = url_for(
             f"{state.blueprint_name}.fragment_thread",
@@ -344,6 +341,45 @@ def fragment_thread(key: str) -> Response:
             next=_back(),
         )
     return response
+
+
+class _SlotHelper(rendering.TemplateHelper):
+    """Renders the CSRF token as a slot, filled per reader when the cached page is served."""
+
+    def csrf_token(self) -> str:
+        return page_cache.CSRF_SLOT
+
+
+def fragment_thread(key: str) -> Response:
+    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``).
+
+    Public readers get it from the page cache: the ``X-Threadkit-Next`` link
+    is kept on the first line of the cached bytes, the body after it.
+    """
+    actor = visitors.actor()
+    if not page_cache.is_public_reader(actor):
+        return _thread_fragment(key, actor, None)
+
+    def build() -> bytes:
+        built = _thread_fragment(key, actor, _SlotHelper(get_state()))
+        more = built.headers.get("X-Threadkit-Next", "").encode("utf-8")
+        return more + b"\n" + built.get_data()
+
+    params = {
+        "sort": request.args.get("sort"),
+        "cursor": request.args.get("cursor"),
+        "next": _back(),
+    }
+    tag, cached = page_cache.cached_page(
+        "html-fragment", key, params, build, tag_suffix=page_cache.csrf_tag()
+    )
+    if cached is None:
+        return page_cache.not_modified(tag.etag + page_cache.csrf_tag(), shared=False)
+    more, _, body = cached.partition(b"\n")
+    response = Response(page_cache.fill_csrf(body), mimetype="text/html")
+    if more:
+        response.headers["X-Threadkit-Next"] = more.decode("utf-8")
+    return page_cache.public_headers(response, tag.etag + page_cache.csrf_tag(), shared=False)
 
 
 def fragment_comment(comment_id: str) -> Response:

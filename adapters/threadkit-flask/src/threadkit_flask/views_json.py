@@ -23,7 +23,7 @@ from threadkit.errors import ValidationError
 from threadkit.models import Identity, Status
 from threadkit.serialization import encode_public, parse_submission, parse_vote, shape_of, shapes
 
-from . import bearer, csrf, inputs, posting, problems, visitors
+from . import bearer, csrf, inputs, page_cache, posting, problems, visitors
 from .state import get_state
 
 __all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register", "session_token"]
@@ -81,20 +81,32 @@ def _query_limit(name: str) -> int | None:
 
 
 def api_thread(key: str) -> Response:
-    """One page of a thread, as a tree."""
+    """One page of a thread, as a tree (public readers get it from the page cache)."""
     state = get_state()
     limit = _query_limit("limit")
     total_limit = _query_limit("total_limit")
+    sort = inputs.query_sort()
+    cursor = inputs.query_cursor()
     actor = visitors.actor()
-    page = state.engine.page(
-        key,
-        actor,
-        sort=inputs.query_sort(),
-        cursor=inputs.query_cursor(),
-        top_limit=limit,
-        total_limit=total_limit,
-    )
-    return json_response(encode_public(page, moderator=actor.moderator))
+
+    def build() -> bytes:
+        page = state.engine.page(
+            key, actor, sort=sort, cursor=cursor, top_limit=limit, total_limit=total_limit
+        )
+        return encode_public(page, moderator=actor.moderator)
+
+    if not page_cache.is_public_reader(actor):
+        return json_response(build())
+    params = {
+        "sort": None if sort is None else sort.value,
+        "cursor": cursor,
+        "limit": limit,
+        "total_limit": total_limit,
+    }
+    tag, body = page_cache.cached_page("json", key, params, build)
+    if body is None:
+        return page_cache.not_modified(tag.etag, shared=True)
+    return page_cache.public_headers(json_response(body), tag.etag, shared=True)
 
 
 def api_post(key: str) -> Response:
