@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlstore_backends import Databases, empty_tables
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
@@ -206,6 +207,7 @@ def _in_processes(url: str, work: str) -> list[str]:
     return got
 
 
+@pytest.mark.slow
 def test_separate_processes_posting_and_voting_at_once(shared_url: sa.URL) -> None:
     """Four processes (as under gunicorn) post one comment at once, then vote from one IP.
 

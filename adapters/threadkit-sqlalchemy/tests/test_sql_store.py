@@ -325,6 +325,7 @@ def _write_from_process(url: str, worker: int) -> list[int]:
     return made
 
 
+@pytest.mark.slow
 def test_parallel_posts_from_separate_processes_lose_nothing(kit: Kit, shared_url: sa.URL) -> None:
     """Eight processes posting into one thread: every comment kept once, counts and paths right."""
     kit.thread()

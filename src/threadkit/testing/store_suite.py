@@ -1254,6 +1254,7 @@ class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite,
         kit.add()  # a later top-level comment
         return chain
 
+    @pytest.mark.slow
     def test_deep_chain_keeps_true_parent_and_depth(self, store_kit: Kit) -> None:
         """Every comment of a 1,000-level chain reports its real parent and depth."""
         chain = self._chain(store_kit)
@@ -1262,6 +1263,7 @@ class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite,
         assert expected == [(c.parent_id, c.depth) for c in stored]
         assert {chain[0].id} == {c.root_id for c in stored}
 
+    @pytest.mark.slow
     def test_deep_chain_pages_back_every_comment_once(self, store_kit: Kit) -> None:
         """A page holding a 1,000-level chain lists each level once with its true depth."""
         chain = self._chain(store_kit)
@@ -1274,6 +1276,7 @@ class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite,
         assert chain[0].id == rows.comments[0].id
         assert_parents_first(rows.comments)
 
+    @pytest.mark.slow
     def test_deep_chain_subtree_cursor_walk_lists_every_level_once(self, store_kit: Kit) -> None:
         """Walking a 1,000-level chain's subtree in batches lists each level exactly once."""
         chain = self._chain(store_kit)
