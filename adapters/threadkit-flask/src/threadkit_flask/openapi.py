@@ -543,7 +543,9 @@ def document(
             "description": (
                 "Comments: threads, replies, votes, moderation. Errors are "
                 "application/problem+json with a stable `code`. Writes need the CSRF "
-                f"token (GET /api/me) in the {csrf_header} header."
+                f"token (GET /api/me) in the {csrf_header} header, unless they come from "
+                "a page on an allowed origin with `Authorization: Bearer <token>` (POST "
+                "/api/session) and no session cookie."
             ),
         },
         "servers": [{"url": prefix or "/"}],
