@@ -458,6 +458,12 @@ def check_command(where: str, words: list[str], cwd: Path) -> None:
     elif program == "git" and words[1:2] == ["add"]:
         for path in words[2:]:
             assert (ROOT / path).exists(), f"{where}: {path} does not exist"
+    elif program.startswith("examples/") and program.endswith(".sh"):
+        # An example's runner starts servers: check it exists and answers --help.
+        script = ROOT / program
+        assert os.access(script, os.X_OK), f"{where}: {program} is not an executable file"
+        usage = _run([str(script), "--help"], ROOT)
+        assert 0 == usage.returncode, f"{where}: {program} --help failed:\n{usage.stderr}"
     else:
         raise AssertionError(
             f"{where}: no check for {program!r}; fence it as ```text if it is not a command"
@@ -723,6 +729,7 @@ def test_an_unknown_language_and_a_bad_json_block_are_refused(tmp_path: Path) ->
         ("pip install flask-threadkit", "'flask-threadkit' is not one of"),
         ("./dev deploy", "./dev has no command 'deploy'"),
         ("make docs", "no check for 'make'"),
+        ("examples/nowhere/run.sh", "examples/nowhere/run.sh is not an executable file"),
         ('.venv/bin/pytest -m "not quick" tests/test_tree.py', "no marker ['quick']"),
         (
             ".venv/bin/pytest tests/test_nothing_here.py::test_x",
