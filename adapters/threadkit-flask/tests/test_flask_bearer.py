@@ -212,3 +212,21 @@ def test_popup_login_refuses_an_unlisted_origin(client: FlaskClient) -> None:
     answer = client.get("/comments/auth/sso/login", query_string={"embed": "https://evil.example"})
     assert 403 == answer.status_code
     assert "--site" in answer.get_data(as_text=True)
+
+
+def test_logout_with_a_token_touches_no_session(client: FlaskClient) -> None:
+    """POST /api/logout with a token needs no CSRF token and sets no cookie (the page drops it)."""
+    answer = client.post(f"{API}/logout", headers=bearer(new_token(client)))
+    assert (200, "") == (answer.status_code, answer.get_json()["csrf_token"])
+    assert "Set-Cookie" not in answer.headers
+
+
+def test_a_token_votes_as_its_own_reader(client: FlaskClient) -> None:
+    """Another reader's token votes on a comment; the author's own token may not."""
+    author, reader = new_token(client), new_token(client)
+    comment_id = post(client, author, "vote on me")
+    url = f"{API}/comments/{comment_id}/vote"
+    voted = client.put(url, json={"value": 1}, headers=bearer(reader))
+    own = client.put(url, json={"value": 1}, headers=bearer(author))
+    assert (200, 1) == (voted.status_code, voted.get_json()["upvotes"])
+    assert (403, "own_comment") == (own.status_code, own.get_json()["code"])
