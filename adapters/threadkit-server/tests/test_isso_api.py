@@ -211,6 +211,13 @@ def test_latest_and_feed(ada: FlaskClient) -> None:
     assert "newest one" in feed.get_data(as_text=True)
 
 
+def test_stylesheet_is_served_where_the_client_looks(ada: FlaskClient) -> None:
+    """GET /css/isso.css (which Isso's client loads by default) answers a stylesheet."""
+    answer = ada.get("/isso/css/isso.css")
+    assert (200, "text/css") == (answer.status_code, answer.mimetype)
+    assert "#isso-thread" in answer.get_data(as_text=True)
+
+
 def test_config_route(ada: FlaskClient) -> None:
     """GET /config answers Isso's public configuration."""
     config = ada.get("/isso/config").get_json()["config"]

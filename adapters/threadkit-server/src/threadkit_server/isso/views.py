@@ -8,6 +8,7 @@ nesting and votes is documented in ``docs/isso.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
 from threadkit_flask import get_state
@@ -410,6 +411,17 @@ def latest() -> Response:
     prefix = _prefix()
     found = state.engine.recent(min(limit, state.policy.max_recent))
     return http.answer([isso_latest(c, prefix) for c in found if c.thread_key.startswith(prefix)])
+
+
+_STYLESHEET = Path(__file__).with_name("isso.css")
+
+
+@blueprint.get("/css/isso.css")
+def stylesheet() -> Response:
+    """Answer threadkit's stylesheet for Isso's markup (the client loads one from here)."""
+    response = Response(_STYLESHEET.read_bytes(), mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 blueprint.before_request(http.check_request)
