@@ -16,7 +16,18 @@ from werkzeug.exceptions import HTTPException
 from threadkit import limits
 from threadkit.errors import ThreadkitError
 
-from . import auth, avatars, feeds, inputs, openapi, problems, rendering, views_html, views_json
+from . import (
+    auth,
+    avatars,
+    feeds,
+    inputs,
+    openapi,
+    personal_data,
+    problems,
+    rendering,
+    views_html,
+    views_json,
+)
 from .security import add_cors_headers, add_security_headers
 from .state import get_state
 
@@ -99,4 +110,5 @@ def make_blueprint(name: str = "threadkit") -> Blueprint:
     avatars.register(bp)
     feeds.register(bp)
     openapi.register(bp)
+    personal_data.register(bp)
     return bp

@@ -20,6 +20,7 @@ from threadkit import __version__
 from threadkit.guards import IDEMPOTENCY_KEY_MAX
 from threadkit.serialization import MAX_ID, shapes
 
+from .personal_data import OPENAPI_SCHEMAS as _PERSONAL_DATA_SCHEMAS
 from .posting import IDEMPOTENCY_HEADER
 from .state import get_state
 from .views_json import MAX_QUERY_LIMIT
@@ -354,6 +355,51 @@ OPERATIONS: tuple[Operation, ...] = (
         media="text/html",
         query=("cursor", "next"),
     ),
+    # A commenter's data (personal_data.py)
+    _op(
+        "/api/personal-data",
+        "get",
+        "api_personal_data",
+        "Everything written with one email (moderators).",
+        response="PersonalData",
+        query=("email",),
+        required_query=("email",),
+    ),
+    _op(
+        "/api/personal-data/erase",
+        "post",
+        "api_personal_data_erase",
+        "Erase everything written with one email (moderators).",
+        request="EmailRequest",
+        response="Erased",
+        write=True,
+    ),
+    _op(
+        "/moderation/personal-data",
+        "post",
+        "personal_data",
+        "Download (JSON) or erase one email's data (HTML form, moderators).",
+        media="text/html",
+        form=("csrf_token", "email", "action"),
+    ),
+    _op("/my-data", "get", "request_data", "Ask for your data by email.", media="text/html"),
+    _op(
+        "/my-data",
+        "post",
+        "request_data",
+        "Send a signed link to your email.",
+        media="text/html",
+        form=("csrf_token", "email"),
+    ),
+    _op("/my-data/{token}", "get", "my_data", "Your data, from a mailed link.", media="text/html"),
+    _op(
+        "/my-data/{token}",
+        "post",
+        "my_data",
+        "Download or erase your data.",
+        media="text/html",
+        form=("csrf_token", "action"),
+    ),
 )
 """Every route of the blueprint except those in :data:`UNDOCUMENTED`."""
 
@@ -372,6 +418,7 @@ def _ref(name: str) -> dict[str, str]:
 _QUERY_DOCS = {
     "sort": ("Sort order: oldest, newest or top.", _ref("SortOrder")),
     "cursor": ("next_cursor of the previous page.", {"type": "string"}),
+    "email": ("An email address.", {"type": "string"}),
     "limit": (
         "Top-level comments per page (default 20; the engine's max_top_limit, 200 by"
         " default, caps it).",
@@ -550,7 +597,7 @@ def document(
         },
         "servers": [{"url": prefix or "/"}],
         "paths": paths,
-        "components": {"schemas": {**_SCHEMAS, "ThreadKey": thread_key}},
+        "components": {"schemas": {**_SCHEMAS, **_PERSONAL_DATA_SCHEMAS, "ThreadKey": thread_key}},
     }
 
 
