@@ -42,9 +42,8 @@ from ._schema import (
     KEY_LENGTH,
     UTCDateTime,
     comments,
-    threads,
 )
-from ._threads import ThreadsPart
+from ._threads import ThreadsPart, add_to_thread
 
 
 class LoadRow(Protocol):
@@ -83,6 +82,51 @@ class LoadRow(Protocol):
 
     @property
     def downvotes(self) -> int: ...
+
+
+def _not_earlier(item: LoadRow) -> InvalidParentError:
+    """Build the error for a row that answers no earlier row of its load."""
+    return InvalidParentError(
+        "invalid_parent",
+        f"Row {item.id} answers {item.parent_id}, which is not an earlier row of this load.",
+        field="parent_id",
+    )
+
+
+def _load_values(
+    item: LoadRow, new_id: int, thread_id: int, parent_new: int | None, place: list[Any]
+) -> dict[str, Any]:
+    """Column values of one loaded row at ``place`` (reply count and child_seq come later).
+
+    ``place`` is ``[path, sdepth, sparent new id, child_seq, depth, root, top_ord]``.
+    """
+    edited = getattr(item, "edited_at", None)
+    return {
+        "id": new_id,
+        "thread_id": thread_id,
+        "parent_id": parent_new,
+        "root_id": place[5],
+        "sparent_id": place[2],
+        "depth": place[4],
+        "sdepth": place[1],
+        "top_ord": place[6],
+        "path": place[0],
+        "child_seq": 0,
+        **_author_values(item.author),
+        "body_source": item.body_source,
+        "body_html": item.body_html,
+        "body_hash": _body_hash(item.body_source),
+        "status": item.status.value,
+        "created_at": aware(item.created_at, "created_at"),
+        "edited_at": None if edited is None else aware(edited, "edited_at"),
+        "upvotes": item.upvotes,
+        "downvotes": item.downvotes,
+        "neg_score": item.downvotes - item.upvotes,
+        "reply_count": 0,
+        "reasons": reasons_json(getattr(item, "reasons", ())),
+        **_context_values(getattr(item, "context", RequestContext())),
+        "notify_replies": bool(getattr(item, "notify_replies", False)),
+    }
 
 
 class BulkPart(ThreadsPart):
@@ -168,12 +212,7 @@ class BulkPart(ThreadsPart):
                     parent_new = None
                 else:
                     if item.parent_id not in mapping:
-                        raise InvalidParentError(
-                            "invalid_parent",
-                            f"Row {item.id} answers {item.parent_id}, which is not an earlier"
-                            " row of this load.",
-                            field="parent_id",
-                        )
+                        raise _not_earlier(item)
                     parent_new = mapping[item.parent_id]
                     parent = info[parent_new]
                     holder_id = parent_new if parent[1] < cap else parent[2]
@@ -188,49 +227,13 @@ class BulkPart(ThreadsPart):
                 if item.status is Status.APPROVED:
                     approved += 1
                     top_approved += item.parent_id is None
-                edited = getattr(item, "edited_at", None)
-                batch.append(
-                    {
-                        "id": new_id,
-                        "thread_id": thread.id,
-                        "parent_id": parent_new,
-                        "root_id": place[5],
-                        "sparent_id": place[2],
-                        "depth": place[4],
-                        "sdepth": place[1],
-                        "top_ord": place[6],
-                        "path": path,
-                        "child_seq": 0,
-                        **_author_values(item.author),
-                        "body_source": item.body_source,
-                        "body_html": item.body_html,
-                        "body_hash": _body_hash(item.body_source),
-                        "status": item.status.value,
-                        "created_at": aware(item.created_at, "created_at"),
-                        "edited_at": None if edited is None else aware(edited, "edited_at"),
-                        "upvotes": item.upvotes,
-                        "downvotes": item.downvotes,
-                        "neg_score": item.downvotes - item.upvotes,
-                        "reply_count": 0,
-                        "reasons": reasons_json(getattr(item, "reasons", ())),
-                        **_context_values(getattr(item, "context", RequestContext())),
-                        "notify_replies": bool(getattr(item, "notify_replies", False)),
-                    }
-                )
+                batch.append(_load_values(item, new_id, thread.id, parent_new, place))
             for row in batch:
                 row["reply_count"] = reply_counts.get(row["id"], 0)
                 row["child_seq"] = info[row["id"]][3]
             for start in range(0, len(batch), batch_size):
                 self._insert_many(conn, batch[start : start + batch_size])
-            conn.execute(
-                sa.update(threads)
-                .where(_T.id == thread.id)
-                .values(
-                    top_seq=top_seq,
-                    comment_count=_T.comment_count + approved,
-                    top_level_count=_T.top_level_count + top_approved,
-                )
-            )
+            add_to_thread(conn, thread.id, top_seq, approved, top_approved)
             return mapping
 
         return self._write(work)

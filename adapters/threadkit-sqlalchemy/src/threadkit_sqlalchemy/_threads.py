@@ -28,6 +28,21 @@ from ._schema import (
 )
 
 
+def add_to_thread(
+    conn: Connection, thread_id: int, top_seq: int, approved: int, top_approved: int
+) -> None:
+    """Count new comments in their thread: ``approved`` of them, ``top_approved`` top-level."""
+    conn.execute(
+        sa.update(threads)
+        .where(_T.id == thread_id)
+        .values(
+            top_seq=top_seq,
+            comment_count=_T.comment_count + approved,
+            top_level_count=_T.top_level_count + top_approved,
+        )
+    )
+
+
 class ThreadsPart(StoreBase):
     """The :class:`~threadkit.ports.ThreadStore` methods."""
 

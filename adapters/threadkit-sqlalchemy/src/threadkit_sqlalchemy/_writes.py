@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -43,6 +44,24 @@ from ._schema import (
     threads,
     votes,
 )
+from ._threads import add_to_thread
+
+
+class _Place(NamedTuple):
+    """Where a new comment goes: its tree columns, and the thread's top-level sequence after it."""
+
+    top_seq: int
+    root_id: int | None
+    depth: int
+    top_ord: int
+    path: str
+    sdepth: int
+    sparent_id: int | None
+
+
+def _top_place(top_ord: int) -> _Place:
+    """Place a new top-level comment, the thread's ``top_ord``-th."""
+    return _Place(top_ord, None, 0, top_ord, _paths.segment(top_ord), 0, None)
 
 
 class WritesPart(StoreBase):
@@ -62,7 +81,6 @@ class WritesPart(StoreBase):
         )
         for notice in notices:
             _chars(notice.channel, "channel", KEY_LENGTH)
-        cap = self.storage_depth_cap
 
         def work(conn: Connection) -> Comment:
             thread = conn.execute(
@@ -81,105 +99,12 @@ class WritesPart(StoreBase):
                 _guards.check_comment_guards(
                     conn, draft, thread.id, _body_hash(draft.body_source), created_at
                 )
-            top_seq = thread.top_seq
-            root_id: int | None = None
             if draft.parent_id is None:
-                top_seq += 1
-                top_ord = top_seq
-                path = _paths.segment(top_ord)
-                depth = sdepth = 0
-                sparent_id = None
+                place = _top_place(thread.top_seq + 1)
             else:
-                parent = conn.execute(
-                    self._for_update(
-                        sa.select(
-                            _C.id,
-                            _C.thread_id,
-                            _C.root_id,
-                            _C.depth,
-                            _C.sdepth,
-                            _C.sparent_id,
-                            _C.path,
-                            _C.child_seq,
-                            _C.top_ord,
-                        ).where(_C.id == draft.parent_id)
-                    )
-                ).first()
-                if parent is None or parent.thread_id != thread.id:
-                    raise InvalidParentError(
-                        "invalid_parent",
-                        f"Comment {draft.parent_id} does not exist in thread"
-                        f" {draft.thread_key!r}; reply to a comment of the same thread.",
-                        field="parent_id",
-                    )
-                root_id = parent.id if parent.root_id is None else parent.root_id
-                depth = parent.depth + 1
-                top_ord = parent.top_ord
-                holder = parent
-                if parent.sdepth >= cap:
-                    holder = conn.execute(
-                        self._for_update(
-                            sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(
-                                _C.id == parent.sparent_id
-                            )
-                        )
-                    ).one()
-                ordinal = holder.child_seq + 1
-                conn.execute(
-                    sa.update(comments).where(_C.id == holder.id).values(child_seq=ordinal)
-                )
-                sparent_id = holder.id
-                sdepth = holder.sdepth + 1
-                path = holder.path + _paths.segment(ordinal)
-            values = {
-                "thread_id": thread.id,
-                "parent_id": draft.parent_id,
-                "root_id": root_id,
-                "sparent_id": sparent_id,
-                "depth": depth,
-                "sdepth": sdepth,
-                "top_ord": top_ord,
-                "path": path,
-                "child_seq": 0,
-                **_author_values(draft.author),
-                "body_source": draft.body_source,
-                "body_html": draft.body_html,
-                "body_hash": _body_hash(draft.body_source),
-                "status": draft.status.value,
-                "created_at": created_at,
-                "edited_at": None,
-                "upvotes": 0,
-                "downvotes": 0,
-                "neg_score": 0,
-                "reply_count": 0,
-                "reasons": reasons_json(draft.reasons),
-                **_context_values(draft.context),
-                "notify_replies": draft.notify_replies,
-            }
-            inserted = conn.execute(sa.insert(comments).values(**values))
-            key = inserted.inserted_primary_key
-            assert key is not None
-            comment_id = int(key[0])
-            approved = draft.status is Status.APPROVED
-            conn.execute(
-                sa.update(threads)
-                .where(_T.id == thread.id)
-                .values(
-                    top_seq=top_seq,
-                    comment_count=_T.comment_count + int(approved),
-                    top_level_count=_T.top_level_count + int(approved and draft.parent_id is None),
-                )
-            )
-            if draft.parent_id is None:
-                conn.execute(
-                    sa.update(comments).where(_C.id == comment_id).values(root_id=comment_id)
-                )
-            elif draft.status.value in _SHOWN:
-                conn.execute(
-                    sa.update(comments)
-                    .where(_C.id == draft.parent_id)
-                    .values(reply_count=_C.reply_count + 1)
-                )
+                place = self._reply_place(conn, draft, thread.id, thread.top_seq)
+            comment_id = self._insert_comment(conn, draft, thread.id, place, created_at)
+            self._count_new(conn, draft, thread.id, place.top_seq, comment_id)
             queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
             if draft.idempotency is not None:
                 _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
@@ -187,8 +112,8 @@ class WritesPart(StoreBase):
                 id=comment_id,
                 thread_key=draft.thread_key,
                 parent_id=draft.parent_id,
-                root_id=comment_id if root_id is None else root_id,
-                depth=depth,
+                root_id=comment_id if place.root_id is None else place.root_id,
+                depth=place.depth,
                 author=draft.author,
                 body_source=draft.body_source,
                 body_html=draft.body_html,
@@ -200,6 +125,105 @@ class WritesPart(StoreBase):
             )
 
         return self._write(work)
+
+    def _reply_place(
+        self, conn: Connection, draft: NewComment, thread_id: int, top_seq: int
+    ) -> _Place:
+        """Place a reply under its parent (or, at the depth cap, beside it), locking both."""
+        parent = conn.execute(
+            self._for_update(
+                sa.select(
+                    _C.id,
+                    _C.thread_id,
+                    _C.root_id,
+                    _C.depth,
+                    _C.sdepth,
+                    _C.sparent_id,
+                    _C.path,
+                    _C.child_seq,
+                    _C.top_ord,
+                ).where(_C.id == draft.parent_id)
+            )
+        ).first()
+        if parent is None or parent.thread_id != thread_id:
+            raise InvalidParentError(
+                "invalid_parent",
+                f"Comment {draft.parent_id} does not exist in thread"
+                f" {draft.thread_key!r}; reply to a comment of the same thread.",
+                field="parent_id",
+            )
+        holder = parent
+        if parent.sdepth >= self.storage_depth_cap:
+            holder = conn.execute(
+                self._for_update(
+                    sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(
+                        _C.id == parent.sparent_id
+                    )
+                )
+            ).one()
+        ordinal = holder.child_seq + 1
+        conn.execute(sa.update(comments).where(_C.id == holder.id).values(child_seq=ordinal))
+        return _Place(
+            top_seq=top_seq,
+            root_id=parent.id if parent.root_id is None else parent.root_id,
+            depth=parent.depth + 1,
+            top_ord=parent.top_ord,
+            path=holder.path + _paths.segment(ordinal),
+            sdepth=holder.sdepth + 1,
+            sparent_id=holder.id,
+        )
+
+    @staticmethod
+    def _insert_comment(
+        conn: Connection, draft: NewComment, thread_id: int, place: _Place, created_at: datetime
+    ) -> int:
+        """Insert the comment row at ``place``; return its new id."""
+        values = {
+            "thread_id": thread_id,
+            "parent_id": draft.parent_id,
+            "root_id": place.root_id,
+            "sparent_id": place.sparent_id,
+            "depth": place.depth,
+            "sdepth": place.sdepth,
+            "top_ord": place.top_ord,
+            "path": place.path,
+            "child_seq": 0,
+            **_author_values(draft.author),
+            "body_source": draft.body_source,
+            "body_html": draft.body_html,
+            "body_hash": _body_hash(draft.body_source),
+            "status": draft.status.value,
+            "created_at": created_at,
+            "edited_at": None,
+            "upvotes": 0,
+            "downvotes": 0,
+            "neg_score": 0,
+            "reply_count": 0,
+            "reasons": reasons_json(draft.reasons),
+            **_context_values(draft.context),
+            "notify_replies": draft.notify_replies,
+        }
+        inserted = conn.execute(sa.insert(comments).values(**values))
+        key = inserted.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    @staticmethod
+    def _count_new(
+        conn: Connection, draft: NewComment, thread_id: int, top_seq: int, comment_id: int
+    ) -> None:
+        """Move the thread's and the parent's counters for a new comment."""
+        approved = int(draft.status is Status.APPROVED)
+        top_approved = approved if draft.parent_id is None else 0
+        add_to_thread(conn, thread_id, top_seq, approved, top_approved)
+        if draft.parent_id is None:
+            conn.execute(sa.update(comments).where(_C.id == comment_id).values(root_id=comment_id))
+        elif draft.status.value in _SHOWN:
+            conn.execute(
+                sa.update(comments)
+                .where(_C.id == draft.parent_id)
+                .values(reply_count=_C.reply_count + 1)
+            )
 
     def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
         """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
