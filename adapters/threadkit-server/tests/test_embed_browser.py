@@ -353,3 +353,26 @@ def test_login_in_a_popup(urls: tuple[str, str], browser: Any) -> None:
     assert 0 == page.locator(".tk-as").count()
     assert [] == errors
     page.close()
+
+
+BACKGROUND = "getComputedStyle(document.querySelector('article.tk-comment')).backgroundColor"
+
+
+def test_colour_scheme_and_theme(urls: tuple[str, str], browser: Any) -> None:
+    """The embed follows the page's colour scheme, and a custom property set by the host wins."""
+    site, _ = urls
+    page = browser.new_page()
+    errors = watch_errors(page)
+    seen = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(f"{site}/posts/second.html")
+        comment(page, "A comment on the second post").wait_for()
+        seen[scheme] = page.evaluate(BACKGROUND)
+    shot(page, "dark")
+    assert {"light": "rgb(246, 248, 250)", "dark": "rgb(22, 27, 34)"} == seen
+    # CSSOM, not an inline <style>: the example pages' CSP allows no inline style.
+    page.evaluate("document.documentElement.style.setProperty('--tk-surface', 'rgb(1, 2, 3)')")
+    assert "rgb(1, 2, 3)" == page.evaluate(BACKGROUND)
+    assert [] == errors
+    page.close()
