@@ -39,44 +39,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 
 import attrs
 
-from threadkit.models import Comment, OutboxMessage
-from threadkit.ports import Clock, Notifier
+from threadkit.models import OutboxMessage
+from threadkit.ports import Clock, Notifier, OutboxStore
 
 __all__ = ["ExponentialBackoff", "OutboxStore", "OutboxWorker", "RunningWorker"]
 
 _log = logging.getLogger(__name__)
 
 _MAX_ERROR_LENGTH = 2000
-
-
-class OutboxStore(Protocol):
-    """The part of :class:`~threadkit.ports.CommentStore` the worker uses.
-
-    Every ``CommentStore`` is one; tests may pass anything with these methods.
-    """
-
-    def get_comment(self, comment_id: int) -> Comment | None:
-        """Return one comment in any status, or ``None``."""
-        ...
-
-    def claim_outbox(
-        self, *, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxMessage]:
-        """Take up to ``limit`` due messages and hide them for ``lease_seconds``."""
-        ...
-
-    def complete_outbox(self, message_id: int) -> None:
-        """Forget a delivered message."""
-        ...
-
-    def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
-        """Put a failed message back, due again at ``next_attempt_at``."""
-        ...
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
+from .bans import Ban, CommentSearch
 from .guards import IdempotencyKey, VoteGuard
 from .models import (
     Candidate,
@@ -33,9 +34,20 @@ from .models import (
 )
 
 __all__ = [
+    "AdminStore",
     "AuthorizationRequest",
     "Clock",
     "CommentStore",
+    "ThreadLookup",
+    "ThreadStore",
+    "CommentLookup",
+    "CommentWriter",
+    "PageReader",
+    "ModerationQueue",
+    "CommentLists",
+    "ModerationHistory",
+    "VoteStore",
+    "OutboxStore",
     "FormIdentityProvider",
     "IdentityProvider",
     "LearningStep",
@@ -199,51 +211,40 @@ class Notifier(Protocol):
 
 
 @runtime_checkable
-class CommentStore(Protocol):
-    """Where threads, comments, votes and the notification outbox live.
+class ThreadLookup(Protocol):
+    """Find a thread by key: what notifiers and spam checks need of a store.
 
-    Contract, for every method below:
+    Example::
 
-    * Each write is one transaction: the comment row, its thread's counters,
-      its parent's ``reply_count`` and any outbox messages change together or
-      not at all. Parallel writers lose nothing.
-    * ``Thread.comment_count`` counts approved comments and
-      ``Thread.top_level_count`` approved top-level ones; ``Comment.reply_count``
-      counts direct replies that are approved or deleted placeholders.
-    * Strings round-trip unchanged (4-byte emoji, ZWJ sequences, RTL text).
-    * Ids are positive integers that grow with creation order.
-    * A store that cannot be reached raises
-      :class:`threadkit.errors.StorageUnavailableError`.
-    * Cursors are opaque strings made by the store; a cursor from one query is
-      only ever passed back to the same query.
-
-    ``threadkit.testing.CommentStoreSuite`` checks all of this. A minimal
-    implementation starts like this (see ``threadkit.memory.MemoryStore`` for
-    a complete one)::
-
-        class DictStore:
-            def __init__(self) -> None:
-                self.threads: dict[str, Thread] = {}
-
-            def ensure_thread(self, key, *, title="", url="", now) -> Thread:
-                return self.threads.setdefault(key, Thread(key, now, title, url))
-
+        class OneThread:
             def get_thread(self, key: str) -> Thread | None:
-                return self.threads.get(key)
-            ...
+                return Thread(key, datetime.now(UTC)) if key == "post-1" else None
     """
 
-    # --- threads -----------------------------------------------------------
+    def get_thread(self, key: str) -> Thread | None:
+        """Return the thread ``key``, or ``None``."""
+        ...
+
+
+@runtime_checkable
+class ThreadStore(ThreadLookup, Protocol):
+    """Threads: created on first use, opened or closed, counted.
+
+    Contract: ``Thread.comment_count`` counts approved comments and
+    ``Thread.top_level_count`` approved top-level ones, kept in step with every
+    write. Example::
+
+        class DictThreads:
+            def ensure_thread(self, key, *, title="", url="", now) -> Thread:
+                return self.threads.setdefault(key, Thread(key, now, title, url))
+            ...
+    """
 
     def ensure_thread(self, key: str, *, title: str = "", url: str = "", now: datetime) -> Thread:
         """Return the thread ``key``, creating it (open, no comments) if it is new.
 
         An existing thread keeps its title and url unless it had none.
         """
-        ...
-
-    def get_thread(self, key: str) -> Thread | None:
-        """Return the thread ``key``, or ``None``."""
         ...
 
     def set_thread_closed(self, key: str, closed: bool) -> Thread:
@@ -254,7 +255,38 @@ class CommentStore(Protocol):
         """Approved-comment counts for many threads at once; unknown keys count 0."""
         ...
 
-    # --- comments ----------------------------------------------------------
+
+@runtime_checkable
+class CommentLookup(Protocol):
+    """Find one comment by id, whatever its status.
+
+    Example::
+
+        class DictComments:
+            def get_comment(self, comment_id: int) -> Comment | None:
+                return self.comments.get(comment_id)
+    """
+
+    def get_comment(self, comment_id: int) -> Comment | None:
+        """Return one comment in any status, or ``None``."""
+        ...
+
+
+@runtime_checkable
+class CommentWriter(CommentLookup, Protocol):
+    """Writing comments: post, replay an idempotent post, edit, remove.
+
+    Contract: each write is one transaction: the comment row, its thread's
+    counters, its parent's ``reply_count`` (approved replies and deleted
+    placeholders) and any outbox messages change together or not at all, and
+    parallel writers lose nothing. Strings round-trip unchanged; ids are
+    positive and grow with creation order. Example::
+
+        class DictComments:
+            def child_count(self, comment_id: int) -> int:
+                return sum(c.parent_id == comment_id for c in self.comments.values())
+            ...
+    """
 
     def add_comment(self, draft: NewComment, notices: Sequence[Notice] = ()) -> Comment:
         """Store a new comment and queue ``notices`` about it, in one transaction.
@@ -284,10 +316,6 @@ class CommentStore(Protocol):
         """
         ...
 
-    def get_comment(self, comment_id: int) -> Comment | None:
-        """Return one comment in any status, or ``None``."""
-        ...
-
     def update_comment(
         self, comment: Comment, notices: Sequence[Notice] = (), *, now: datetime
     ) -> Comment:
@@ -311,6 +339,22 @@ class CommentStore(Protocol):
     def child_count(self, comment_id: int) -> int:
         """How many direct replies ``comment_id`` has, in any status."""
         ...
+
+
+@runtime_checkable
+class PageReader(Protocol):
+    """Reading a thread a page at a time, and the replies below one comment.
+
+    Contract: cursors are opaque strings the store makes; one is only ever
+    passed back to the query that made it. A page costs what the page holds,
+    not what the thread holds. Example::
+
+        class ListPages:
+            def subtree(self, comment_id, *, visibility, cursor=None, total_limit):
+                rows = [c for c in self.below(comment_id) if visibility.can_see(c)]
+                return CommentRows(rows[:total_limit])
+            ...
+    """
 
     def page(
         self,
@@ -354,9 +398,18 @@ class CommentStore(Protocol):
         """
         ...
 
-    def recent(self, limit: int, thread_key: str | None = None) -> list[Comment]:
-        """Return the newest approved comments, newest first, optionally of one thread."""
-        ...
+
+@runtime_checkable
+class ModerationQueue(Protocol):
+    """The comments a moderator has to look at, newest first.
+
+    Example::
+
+        class ListQueue:
+            def moderation_queue(self, statuses, *, limit, cursor=None) -> CommentRows:
+                held = [c for c in reversed(self.rows) if c.status in statuses]
+                return CommentRows(held[:limit])
+    """
 
     def moderation_queue(
         self, statuses: Sequence[Status], *, limit: int, cursor: str | None = None
@@ -364,11 +417,47 @@ class CommentStore(Protocol):
         """Comments in ``statuses``, newest first, for the moderation queue."""
         ...
 
+
+@runtime_checkable
+class CommentLists(ModerationQueue, Protocol):
+    """Lists across threads: the newest comments, the queue, one author's comments.
+
+    Example::
+
+        class ListComments(ListQueue):
+            def comments_by_author(self, author_key: str) -> list[Comment]:
+                return [c for c in self.rows if c.author.key == author_key]
+            ...
+    """
+
+    def recent(self, limit: int, thread_key: str | None = None) -> list[Comment]:
+        """Return the newest approved comments, newest first, optionally of one thread."""
+        ...
+
     def comments_by_author(self, author_key: str) -> list[Comment]:
         """Every comment whose ``author.key`` is ``author_key``, oldest first."""
         ...
 
-    # --- history the moderation steps ask about ------------------------------
+
+@runtime_checkable
+class ModerationHistory(Protocol):
+    """What flood control, duplicate detection and first-time approval need to know.
+
+    Every :class:`CommentStore` has these three methods, so pass your store;
+    the narrow type only lets a test hand in a three-method fake. The answers
+    come from the store, never from process memory, so the steps hold across
+    every worker and machine that shares it. Example::
+
+        class NoHistory:
+            def latest_comment_at(self, *, ip=None, author_key=None) -> datetime | None:
+                return None
+
+            def has_duplicate(self, thread_key, author_key, body_source) -> bool:
+                return False
+
+            def has_approved_comment(self, author_key: str) -> bool:
+                return True
+    """
 
     def latest_comment_at(
         self, *, ip: str | None = None, author_key: str | None = None
@@ -384,7 +473,18 @@ class CommentStore(Protocol):
         """Whether this author has at least one approved comment anywhere."""
         ...
 
-    # --- votes ---------------------------------------------------------------
+
+@runtime_checkable
+class VoteStore(Protocol):
+    """Votes: one per voter and comment, tallied on the comment in the same transaction.
+
+    Example::
+
+        class DictVotes:
+            def votes_by(self, voter_key: str) -> dict[int, int]:
+                return {cid: v for (cid, voter), v in self.votes.items() if voter == voter_key}
+            ...
+    """
 
     def vote(
         self,
@@ -415,7 +515,20 @@ class CommentStore(Protocol):
         """Withdraw every vote this voter cast; return how many there were."""
         ...
 
-    # --- notification outbox ------------------------------------------------
+
+@runtime_checkable
+class OutboxStore(CommentLookup, Protocol):
+    """The notification outbox: what :class:`threadkit.outbox.OutboxWorker` uses.
+
+    Contract: messages are queued by the write they are about (see
+    :meth:`CommentWriter.add_comment`); delivery is at least once, so
+    completing or retrying an unknown id is ignored. Example::
+
+        class ListOutbox:
+            def complete_outbox(self, message_id: int) -> None:
+                self.messages.pop(message_id, None)
+            ...
+    """
 
     def claim_outbox(
         self, *, now: datetime, limit: int, lease_seconds: float
@@ -435,6 +548,55 @@ class CommentStore(Protocol):
     def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
         """Put a failed message back, due again at ``next_attempt_at``."""
         ...
+
+
+@runtime_checkable
+class CommentStore(
+    ThreadStore,
+    CommentWriter,
+    PageReader,
+    CommentLists,
+    ModerationHistory,
+    VoteStore,
+    OutboxStore,
+    Protocol,
+):
+    """Where threads, comments, votes and the notification outbox live: every slice above.
+
+    Contract, for every method of every slice:
+
+    * Each write is one transaction: the comment row, its thread's counters,
+      its parent's ``reply_count`` and any outbox messages change together or
+      not at all. Parallel writers lose nothing.
+    * ``Thread.comment_count`` counts approved comments and
+      ``Thread.top_level_count`` approved top-level ones; ``Comment.reply_count``
+      counts direct replies that are approved or deleted placeholders.
+    * Strings round-trip unchanged (4-byte emoji, ZWJ sequences, RTL text).
+    * Ids are positive integers that grow with creation order.
+    * A store that cannot be reached raises
+      :class:`threadkit.errors.StorageUnavailableError`.
+    * Cursors are opaque strings made by the store; a cursor from one query is
+      only ever passed back to the same query.
+
+    Code that needs only a part takes the slice (:class:`ThreadLookup`,
+    :class:`ThreadStore`, :class:`CommentLookup`, :class:`CommentWriter`,
+    :class:`PageReader`, :class:`ModerationQueue`, :class:`CommentLists`,
+    :class:`ModerationHistory`, :class:`VoteStore`, :class:`OutboxStore`), so
+    a test can hand it a small fake. ``threadkit.testing.CommentStoreSuite``
+    checks all of this. A minimal implementation starts like this (see
+    ``threadkit.memory.MemoryStore`` for a complete one)::
+
+        class DictStore:
+            def __init__(self) -> None:
+                self.threads: dict[str, Thread] = {}
+
+            def ensure_thread(self, key, *, title="", url="", now) -> Thread:
+                return self.threads.setdefault(key, Thread(key, now, title, url))
+
+            def get_thread(self, key: str) -> Thread | None:
+                return self.threads.get(key)
+            ...
+    """
 
 
 @attrs.frozen
@@ -499,6 +661,57 @@ class SiteStore(CommentStore, Protocol):
 
         For personal-data requests: it may scan every comment.
         """
+        ...
+
+
+@runtime_checkable
+class AdminStore(Protocol):
+    """What the moderation admin keeps besides comments: bans, searches, site settings.
+
+    Contract: ``add_ban`` stores a :class:`~threadkit.bans.Ban` and returns it
+    with a new positive ``id``; ``active_bans(now)`` returns every ban still in
+    force at ``now`` (``until`` unset or later), the newest first; ``lift_ban``
+    removes one for good (``NotFoundError`` if unknown). ``search_comments``
+    returns the comments a :class:`~threadkit.bans.CommentSearch` matches,
+    newest first, ``limit`` at a time with a keyset ``next_cursor``.
+    ``site_settings`` returns the string map last saved for a site (empty if
+    none); ``save_site_settings`` replaces it whole. Example::
+
+        class DictAdmin:
+            def add_ban(self, ban: Ban) -> Ban:
+                kept = attrs.evolve(ban, id=len(self.bans) + 1)
+                self.bans.append(kept)
+                return kept
+
+            def active_bans(self, now: datetime) -> list[Ban]:
+                return [b for b in reversed(self.bans) if b.active(now)]
+            ...
+    """
+
+    def add_ban(self, ban: Ban) -> Ban:
+        """Store ``ban``; return it with its new ``id``."""
+        ...
+
+    def lift_ban(self, ban_id: int) -> None:
+        """Remove a ban for good; raise ``NotFoundError`` if there is none with this id."""
+        ...
+
+    def active_bans(self, now: datetime) -> list[Ban]:
+        """Every ban in force at ``now``, newest first."""
+        ...
+
+    def search_comments(
+        self, search: CommentSearch, *, limit: int, cursor: str | None = None
+    ) -> CommentRows:
+        """Comments ``search`` matches, in any thread, newest first; ``next_cursor`` continues."""
+        ...
+
+    def site_settings(self, site: str) -> dict[str, str]:
+        """The settings last saved for ``site`` (a site id), or ``{}``."""
+        ...
+
+    def save_site_settings(self, site: str, settings: Mapping[str, str]) -> None:
+        """Replace the settings of ``site`` with ``settings``."""
         ...
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextvars
 import html
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 import attrs
 
 from threadkit.errors import ConflictError, NotFoundError
-from threadkit.models import Candidate, Comment, CommentRows, Status, Thread, Verdict
+from threadkit.models import Candidate, Comment, Status, Thread, Verdict
+from threadkit.ports import ModerationQueue, ThreadLookup
 
 from ._client import DEFAULT_ENDPOINT, AkismetClient, AkismetReply, AkismetUnavailableError
 
@@ -114,10 +115,6 @@ def _first_line(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
-class _ThreadLookup(Protocol):
-    def get_thread(self, key: str) -> Thread | None: ...
-
-
 class AkismetStep:
     """A :class:`~threadkit.ports.LearningStep` asking Akismet about each comment.
 
@@ -158,7 +155,7 @@ class AkismetStep:
         blog_charset: str = "UTF-8",
         honeypot_field_name: str = "",
         discard: Literal["spam", "reject"] = "spam",
-        store: _ThreadLookup | None = None,
+        store: ThreadLookup | None = None,
         post_modified_at: Callable[[Thread], datetime | None] | None = None,
         privacy_notice: PrivacyNotice = PrivacyNotice(),
         verify: bool = True,
@@ -332,19 +329,13 @@ class _Rechecker(Protocol):
     def recheck(self, comment_id: int) -> Comment: ...
 
 
-class _Queue(Protocol):
-    def moderation_queue(
-        self, statuses: Sequence[Status], *, limit: int, cursor: str | None = None
-    ) -> CommentRows: ...
-
-
 def _held_by(comment: Comment, step: str, codes: Collection[str]) -> bool:
     return any(r.step == step and r.code in codes for r in comment.reasons)
 
 
 def recheck_pending(
     engine: _Rechecker,
-    store: _Queue,
+    store: ModerationQueue,
     *,
     limit: int = 500,
     page_size: int = 100,

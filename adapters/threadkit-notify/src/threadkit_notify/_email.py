@@ -10,6 +10,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
 from threadkit.models import Comment, EventKind, OutboxMessage, Status, Thread
+from threadkit.ports import CommentLookup, ThreadLookup
 
 from ._links import Links
 from ._mail import Mailer
@@ -17,10 +18,8 @@ from ._mail import Mailer
 __all__ = ["EmailNotifier", "ModeratorEmailNotifier", "ReplyEmailNotifier"]
 
 
-class _Store(Protocol):
-    def get_comment(self, comment_id: int) -> Comment | None: ...
-
-    def get_thread(self, key: str) -> Thread | None: ...
+class _Store(CommentLookup, ThreadLookup, Protocol):
+    """A comment and its thread: what a mail about a comment needs."""
 
 
 def _quote(text: str) -> str:

@@ -10,12 +10,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Collection
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from threadkit import __version__
 from threadkit.clock import SystemClock
-from threadkit.models import Comment, EventKind, OutboxMessage, Thread
-from threadkit.ports import Clock
+from threadkit.models import Comment, EventKind, OutboxMessage
+from threadkit.ports import Clock, ThreadLookup
 from threadkit.serialization import to_public
 
 __all__ = [
@@ -33,10 +33,6 @@ SIGNATURE_HEADER = "X-Threadkit-Signature"
 
 class WebhookDeliveryError(Exception):
     """The receiver did not answer 2xx (or could not be reached); the outbox retries."""
-
-
-class _Threads(Protocol):
-    def get_thread(self, key: str) -> Thread | None: ...
 
 
 def sign_payload(secret: str | bytes, body: bytes, timestamp: int) -> str:
@@ -113,7 +109,7 @@ class WebhookNotifier:
         self,
         url: str,
         secret: str | bytes,
-        store: _Threads,
+        store: ThreadLookup,
         *,
         kinds: Collection[EventKind] = frozenset(
             {EventKind.POSTED, EventKind.APPROVED, EventKind.SPAM, EventKind.DELETED}
