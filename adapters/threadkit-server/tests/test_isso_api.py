@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +316,14 @@ def test_each_site_sees_only_its_own_threads(app: Flask, ada: FlaskClient) -> No
     assert [] == fetch(other)["replies"]
     assert 404 == other.post(f"/isso/id/{comment['id']}/like").status_code
     assert [0] == other.post("/isso/count", json=["/post/"]).get_json()
+
+
+def test_notifications_apply_to_isso_posts(tmp_path: Path) -> None:
+    """A post through /isso/new queues the configured webhook, like any other post."""
+    notify = ["--webhook-url", "http://127.0.0.1:9/hook", "--webhook-secret", "hook secret"]
+    app = make_app(tmp_path / "notify.db", *notify)
+    comment = new(reader(app), "tell the webhook").get_json()
+    store = app.extensions["threadkit"].engine.store
+    later = datetime.now(UTC) + timedelta(days=1)
+    queued = store.claim_outbox(now=later, limit=10, lease_seconds=1)
+    assert [comment["id"]] == [message.comment_id for message in queued]
