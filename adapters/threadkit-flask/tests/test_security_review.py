@@ -175,6 +175,7 @@ def test_the_checker_finds_script() -> None:
     assert [] == active_content('<script src="/comments/static/threadkit.js" defer></script>')
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
