@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -63,29 +64,51 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"Isso cannot be installed from PyPI here: {reason}")
 
 
+RUN_ISSO = "import sys; from isso import main; sys.exit(main())"
+"""Isso's command, run by the venv's python (the venv may have been moved into place)."""
+
+
 @pytest.fixture(scope="module")
-def isso_bin() -> Path:
-    """The ``isso`` command of a virtualenv with Isso 0.14, installed once and cached."""
+def isso_python() -> Path:
+    """The python of a virtualenv with Isso 0.14, installed once and cached.
+
+    Test workers may install at once: each builds its own copy and moves it into
+    place; the first one there is kept.
+    """
     venv = Path(
         os.environ.get("THREADKIT_ISSO_VENV") or ROOT / ".pytest_cache" / "d" / "isso-0.14" / "venv"
     )
-    command = venv / "bin" / "isso"
-    if command.exists():
-        return command
+    python = venv / "bin" / "python"
+    if (venv / "installed").exists():
+        return python
+    building = venv.with_name(f"{venv.name}-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
     uv = ROOT / ".venv" / "bin" / "uv"
     try:
         if uv.exists():
-            subprocess.run(
-                [str(uv), "venv", "-q", "--python", sys.executable, str(venv)], check=True
-            )
-            install = [str(uv), "pip", "install", "-q", "--python", str(venv / "bin" / "python")]
+            make = [str(uv), "venv", "-q", "--python", sys.executable, str(building)]
+            subprocess.run(make, check=True, capture_output=True)
+            install = [
+                str(uv),
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(building / "bin" / "python"),
+            ]
         else:
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            install = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+            subprocess.run([sys.executable, "-m", "venv", str(building)], check=True)
+            install = [str(building / "bin" / "python"), "-m", "pip", "install", "-q"]
         subprocess.run([*install, ISSO_REQUIREMENT], check=True, timeout=600, capture_output=True)
     except (subprocess.SubprocessError, OSError) as error:
+        shutil.rmtree(building, ignore_errors=True)
         _unavailable(str(error))
-    return command
+    (building / "installed").write_text(ISSO_REQUIREMENT)
+    try:
+        building.rename(venv)
+    except OSError:  # another worker got there first
+        shutil.rmtree(building, ignore_errors=True)
+    return python
 
 
 def _free_port() -> int:
@@ -116,14 +139,16 @@ class Isso:
 
 
 @contextmanager
-def running_isso(isso_bin: Path, folder: Path, db: Path, *, moderated: bool) -> Iterator[Isso]:
+def running_isso(isso_python: Path, folder: Path, db: Path, *, moderated: bool) -> Iterator[Isso]:
     """Run Isso on a free loopback port over ``db``; stop it on the way out."""
     port = _free_port()
     conf = folder / f"isso-{port}.cfg"
     conf.write_text(ISSO_CONF.format(db=db, port=port, moderated=str(moderated).lower()))
     log = (folder / f"isso-{port}.log").open("w")
     process = subprocess.Popen(
-        [str(isso_bin), "-c", str(conf), "run"], stdout=log, stderr=subprocess.STDOUT
+        [str(isso_python), "-c", RUN_ISSO, "-c", str(conf), "run"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     client = Isso(port)
     try:
@@ -150,11 +175,11 @@ def running_isso(isso_bin: Path, folder: Path, db: Path, *, moderated: bool) -> 
 
 
 @pytest.fixture(scope="module")
-def isso_db(isso_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def isso_db(isso_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An Isso database with two pages: comments, replies, votes, a deleted parent, a held one."""
     folder = tmp_path_factory.mktemp("isso")
     db = folder / "comments.db"
-    with running_isso(isso_bin, folder, db, moderated=False) as isso:
+    with running_isso(isso_python, folder, db, moderated=False) as isso:
         first = isso.new(
             "/post-1/",
             "10.1.0.1",
@@ -174,7 +199,7 @@ def isso_db(isso_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         gone = isso.new("/post-2/", "10.4.0.1", text="Soon deleted", author="Ann", title="Post two")
         isso.new("/post-2/", "10.5.0.1", text="Reply that stays", author="Dee", parent=gone["id"])
         isso.call("DELETE", f"/id/{gone['id']}", ip="10.4.0.1")
-    with running_isso(isso_bin, folder, db, moderated=True) as isso:
+    with running_isso(isso_python, folder, db, moderated=True) as isso:
         held = isso.new("/post-1/", "10.6.0.1", text="Please approve me", author="Eve")
         assert 2 == held["mode"]
     return db

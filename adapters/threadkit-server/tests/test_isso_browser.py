@@ -10,6 +10,7 @@ delete. Without network the test skips, except under ``CI=true`` where it fails.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -62,14 +63,18 @@ def _read_script(archive: Path) -> bytes | None:
 def embed_min_js() -> bytes:
     """Isso 0.14's embed.min.js, read out of the package PyPI serves (downloaded once)."""
     folder = ROOT / ".pytest_cache" / "d" / "isso-0.14" / "dist"
-    folder.mkdir(parents=True, exist_ok=True)
-    if not any(folder.glob("isso-0.14*")):
+    if not folder.is_dir():
+        # Downloaded beside, then moved into place: a test worker never sees half a file.
+        building = folder.with_name(f"dist-{os.getpid()}")
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "-q"]
-        command += ["-d", str(folder), ISSO_REQUIREMENT]
+        command += ["-d", str(building), ISSO_REQUIREMENT]
         try:
             subprocess.run(command, check=True, timeout=600, capture_output=True)
+            building.rename(folder)
         except (subprocess.SubprocessError, OSError) as error:
-            _unavailable(str(error))
+            shutil.rmtree(building, ignore_errors=True)
+            if not folder.is_dir():
+                _unavailable(str(error))
     for archive in sorted(folder.glob("isso-0.14*")):
         script = _read_script(archive)
         if script:
