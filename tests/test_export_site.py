@@ -135,6 +135,20 @@ def test_bad_files_get_a_clear_error(text: str, code: str, fragment: str) -> Non
     assert fragment in caught.value.message
 
 
+def test_a_bad_vote_writes_nothing_of_its_thread(sample: MemoryStore) -> None:
+    """A vote on a comment the thread lacks is refused before the thread is written."""
+    lines = _export(sample).splitlines(keepends=True)
+    bad = next(i for i, line in enumerate(lines) if '"type":"vote"' in line)
+    lines[bad] = json.dumps({**json.loads(lines[bad]), "comment": 9999}) + "\n"
+    key = next(
+        json.loads(line)["key"] for line in reversed(lines[:bad]) if '"type":"thread"' in line
+    )
+    copy = MemoryStore()
+    with pytest.raises(ValidationError, match="comment 9999"):
+        load_site(copy, lines)
+    assert copy.get_thread(key) is None
+
+
 def test_progress_prints_plain_lines_off_a_terminal(sample: MemoryStore) -> None:
     """Progress on a non-terminal stream writes plain lines, no carriage returns."""
     err = io.StringIO()

@@ -371,19 +371,26 @@ def _write(
             f"Thread {thread.key!r} already exists in the store; nothing of it was"
             " imported (threads before it were).",
         )
-    store.ensure_thread(thread.key, title=thread.title, url=thread.url, now=thread.created_at)
-    mapping = store.bulk_load(thread.key, pending.comments, batch_size=batch_size)
-    if thread.closed:
-        store.set_thread_closed(thread.key, True)
-    votes = []
+    # Checked before anything of the thread is written.
+    numbers = {c.id for c in pending.comments}
     for number, vote in pending.votes:
-        if number not in mapping:
+        if number not in numbers:
             raise ValidationError(
                 "invalid_backup",
                 f"a vote in thread {thread.key!r} is on comment {number}, which is not in it",
                 field="file",
             )
-        votes.append(attrs.evolve(vote, comment_id=mapping[number]))
+        if vote.value not in (-1, 1):
+            raise ValidationError(
+                "invalid_backup",
+                f"a vote in thread {thread.key!r} has value {vote.value}; a vote is -1 or 1",
+                field="file",
+            )
+    store.ensure_thread(thread.key, title=thread.title, url=thread.url, now=thread.created_at)
+    mapping = store.bulk_load(thread.key, pending.comments, batch_size=batch_size)
+    if thread.closed:
+        store.set_thread_closed(thread.key, True)
+    votes = [attrs.evolve(vote, comment_id=mapping[number]) for number, vote in pending.votes]
     counts.votes += store.load_votes(votes)
     counts.threads += 1
     counts.comments += len(pending.comments)
