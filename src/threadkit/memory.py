@@ -39,13 +39,17 @@ import bisect
 import heapq
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from itertools import chain, islice
 from typing import Literal
 
 import attrs
 
+from ._memory_history import HistoryMemoryPart
+from ._memory_outbox import OutboxMemoryPart
+from ._memory_site import SiteMemoryPart
+from ._sorted_ids import ascending, descending, discard_sorted, insert_sorted
 from .errors import ConflictError, InvalidParentError, NotFoundError, ValidationError
 from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
 from .models import (
@@ -58,87 +62,13 @@ from .models import (
     Status,
     Thread,
     Visibility,
-    utc,
 )
-from .ports import StoredVote
+from .storekit import REPLY_COUNTED, aware, bad_cursor, check_limit, int_cursor, make_cursor
 
 __all__ = ["MemoryStore"]
 
-#: Statuses a parent's ``reply_count`` counts.
-_REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
 
-
-def _aware(moment: datetime, field: str) -> datetime:
-    """Return ``moment`` in UTC; refuse a naive datetime with a ``ValidationError``."""
-    try:
-        return utc(moment)
-    except ValueError as exc:
-        raise ValidationError(
-            "naive_datetime",
-            f"{field} must be a timezone-aware datetime (e.g. datetime.now(UTC)).",
-            field=field,
-        ) from exc
-
-
-def _check_limit(value: int, field: str) -> None:
-    """Refuse a limit below one."""
-    if value < 1:
-        raise ValidationError(
-            "invalid_limit", f"{field} must be at least 1, not {value}.", field=field
-        )
-
-
-def _bad_cursor(cursor: str) -> ValidationError:
-    """Build the error for a cursor this store did not make for this query."""
-    return ValidationError(
-        "invalid_cursor",
-        f"Cursor {cursor!r} does not belong to this query (or the page it continues is gone);"
-        " start again without a cursor.",
-        field="cursor",
-    )
-
-
-def _parse_cursor(cursor: str, kind: str, parts: int) -> list[int]:
-    """Split ``"<kind>.<int>.<int>..."`` into its integers, checking kind and arity."""
-    pieces = cursor.split(".")
-    if len(pieces) != parts + 1 or pieces[0] != kind:
-        raise _bad_cursor(cursor)
-    try:
-        return [int(piece) for piece in pieces[1:]]
-    except ValueError:
-        raise _bad_cursor(cursor) from None
-
-
-def _make_cursor(kind: str, *values: int) -> str:
-    """Build the opaque cursor ``"<kind>.<int>..."``."""
-    return ".".join([kind, *map(str, values)])
-
-
-def _insert(items: list[int], item: int) -> None:
-    """Insert ``item`` into the sorted list ``items``."""
-    bisect.insort(items, item)
-
-
-def _discard(items: list[int], item: int) -> None:
-    """Remove ``item`` from the sorted list ``items`` if it is there."""
-    at = bisect.bisect_left(items, item)
-    if at < len(items) and items[at] == item:
-        del items[at]
-
-
-def _descending(items: list[int], end: int) -> Iterator[int]:
-    """Yield ``items[end - 1]``, ``items[end - 2]``, ... ``items[0]``."""
-    for at in range(end - 1, -1, -1):
-        yield items[at]
-
-
-def _ascending(items: Sequence[int], start: int) -> Iterator[int]:
-    """Yield ``items[start:]`` without copying the list."""
-    for at in range(start, len(items)):
-        yield items[at]
-
-
-class MemoryStore:
+class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart):
     """A thread-safe :class:`~threadkit.ports.CommentStore` held in memory.
 
     One lock guards everything, so each method is one atomic transaction.
@@ -189,7 +119,7 @@ class MemoryStore:
 
         An existing thread keeps its title and url unless it had none.
         """
-        created_at = _aware(now, "now")
+        created_at = aware(now, "now")
         with self._lock:
             thread = self._threads.get(key)
             if thread is None:
@@ -241,7 +171,7 @@ class MemoryStore:
         does not exist or lies in another thread, ``NotFoundError`` if the
         thread does not exist.
         """
-        created_at = _aware(draft.created_at, "created_at")
+        created_at = aware(draft.created_at, "created_at")
         with self._lock:
             self._thread(draft.thread_key)
             if draft.idempotency is not None:
@@ -301,7 +231,7 @@ class MemoryStore:
         Raises ``key.reused()`` if the key was stored with another
         ``fingerprint``, and ``key.gone()`` if its comment has been removed.
         """
-        at = _aware(now, "now")
+        at = aware(now, "now")
         with self._lock:
             return self._replay(key, at)
 
@@ -351,8 +281,8 @@ class MemoryStore:
         field of ``comment`` (votes, counters, ids) is ignored. Counters follow
         the change of status. Raises ``NotFoundError`` for an unknown id.
         """
-        at = _aware(now, "now")
-        edited_at = None if comment.edited_at is None else _aware(comment.edited_at, "edited_at")
+        at = aware(now, "now")
+        edited_at = None if comment.edited_at is None else aware(comment.edited_at, "edited_at")
         with self._lock:
             old = self._comment(comment.id)
             new = attrs.evolve(
@@ -369,14 +299,14 @@ class MemoryStore:
             if new.status is not old.status:
                 self._count(old, -1)
                 self._count(new, +1)
-                _discard(self._by_status[old.status], old.id)
-                _insert(self._by_status[new.status], new.id)
+                discard_sorted(self._by_status[old.status], old.id)
+                insert_sorted(self._by_status[new.status], new.id)
             if new.author.key != old.author.key:
                 self._unindex(self._by_author, old.author.key, old.id)
-                _insert(self._by_author.setdefault(new.author.key, []), new.id)
+                insert_sorted(self._by_author.setdefault(new.author.key, []), new.id)
             if new.context.ip != old.context.ip:
                 self._unindex(self._by_ip, old.context.ip, old.id)
-                _insert(self._by_ip.setdefault(new.context.ip, []), new.id)
+                insert_sorted(self._by_ip.setdefault(new.context.ip, []), new.id)
             self._remember(old, -1)
             self._remember(new, +1)
             self._comments[new.id] = new
@@ -404,13 +334,13 @@ class MemoryStore:
             self._bump(comment.thread_key)
             del self._comments[comment_id]
             self._children.pop(comment_id, None)
-            _discard(self._thread_ids[comment.thread_key], comment_id)
+            discard_sorted(self._thread_ids[comment.thread_key], comment_id)
             if comment.parent_id is None:
-                _discard(self._top_ids[comment.thread_key], comment_id)
+                discard_sorted(self._top_ids[comment.thread_key], comment_id)
                 self._discard_score(comment)
             else:
-                _discard(self._children[comment.parent_id], comment_id)
-            _discard(self._by_status[comment.status], comment_id)
+                discard_sorted(self._children[comment.parent_id], comment_id)
+            discard_sorted(self._by_status[comment.status], comment_id)
             self._unindex(self._by_author, comment.author.key, comment_id)
             self._unindex(self._by_ip, comment.context.ip, comment_id)
             for voter in self._voters.pop(comment_id, set()):
@@ -450,8 +380,8 @@ class MemoryStore:
         ``next_cursor`` continues after the last top-level comment returned,
         or is ``None`` when there are no more.
         """
-        _check_limit(top_limit, "top_limit")
-        _check_limit(total_limit, "total_limit")
+        check_limit(top_limit, "top_limit")
+        check_limit(total_limit, "total_limit")
         with self._lock:
             if thread_key not in self._threads:
                 return CommentRows([])
@@ -501,21 +431,21 @@ class MemoryStore:
         Depth first, siblings oldest first (parents before children), at most
         ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
         """
-        _check_limit(total_limit, "total_limit")
+        check_limit(total_limit, "total_limit")
         with self._lock:
             if comment_id not in self._comments:
                 return CommentRows([])
             stack = None
             if cursor is not None:
-                subtree_root, last_id = _parse_cursor(cursor, "s", 2)
+                subtree_root, last_id = int_cursor(cursor, "s", 2)
                 if subtree_root != comment_id:
-                    raise _bad_cursor(cursor)
+                    raise bad_cursor(cursor)
                 stack = self._resume(comment_id, last_id, cursor)
             block = list(islice(self._walk(comment_id, visibility, stack), total_limit + 1))
             if len(block) <= total_limit:
                 return CommentRows(block)
             del block[total_limit:]
-            return CommentRows(block, _make_cursor("s", comment_id, block[-1].id))
+            return CommentRows(block, make_cursor("s", comment_id, block[-1].id))
 
     def recent(self, limit: int, thread_key: str | None = None) -> list[Comment]:
         """Return the newest approved comments, newest first, optionally of one thread."""
@@ -525,99 +455,36 @@ class MemoryStore:
             if thread_key is None:
                 approved = self._by_status[Status.APPROVED]
                 return [
-                    self._comments[i] for i in islice(_descending(approved, len(approved)), limit)
+                    self._comments[i] for i in islice(descending(approved, len(approved)), limit)
                 ]
             ids = self._thread_ids.get(thread_key, [])
-            found = (self._comments[i] for i in _descending(ids, len(ids)))
+            found = (self._comments[i] for i in descending(ids, len(ids)))
             return list(islice((c for c in found if c.status is Status.APPROVED), limit))
 
     def moderation_queue(
         self, statuses: Sequence[Status], *, limit: int, cursor: str | None = None
     ) -> CommentRows:
         """Comments in ``statuses``, newest first, for the moderation queue."""
-        _check_limit(limit, "limit")
+        check_limit(limit, "limit")
         with self._lock:
-            before = None if cursor is None else _parse_cursor(cursor, "q", 1)[0]
+            before = None if cursor is None else int_cursor(cursor, "q", 1)[0]
             streams = []
             for status in set(statuses):
                 ids = self._by_status[status]
                 end = len(ids) if before is None else bisect.bisect_left(ids, before)
-                streams.append(_descending(ids, end))
+                streams.append(descending(ids, end))
             block = [
                 self._comments[i] for i in islice(heapq.merge(*streams, reverse=True), limit + 1)
             ]
             if len(block) <= limit:
                 return CommentRows(block)
             del block[limit:]
-            return CommentRows(block, _make_cursor("q", block[-1].id))
+            return CommentRows(block, make_cursor("q", block[-1].id))
 
     def comments_by_author(self, author_key: str) -> list[Comment]:
         """Every comment whose ``author.key`` is ``author_key``, oldest first."""
         with self._lock:
             return [self._comments[i] for i in self._by_author.get(author_key, [])]
-
-    # --- history the moderation steps ask about ------------------------------
-
-    def latest_comment_at(
-        self, *, ip: str | None = None, author_key: str | None = None
-    ) -> datetime | None:
-        """When the newest comment from this IP or author was written (any status).
-
-        With both given, a comment matching either counts; with neither, ``None``.
-        """
-        with self._lock:
-            times = [
-                self._latest(self._latest_by_ip, self._by_ip, ip),
-                self._latest(self._latest_by_author, self._by_author, author_key),
-            ]
-            return max((t for t in times if t is not None), default=None)
-
-    def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
-        """Whether this author already wrote exactly this body in this thread (any status)."""
-        with self._lock:
-            return self._bodies[(thread_key, author_key, body_source)] > 0
-
-    def verified_author_names(self, after_id: int = 0) -> tuple[list[str], int]:
-        """Return the names of verified authors of comments after ``after_id``, and the last id.
-
-        Placeholders aside; the cost is the number of comments after ``after_id``.
-        """
-        with self._lock:
-            names: set[str] = set()
-            for status in (Status.APPROVED, Status.PENDING, Status.SPAM):
-                ids = self._by_status[status]
-                for comment_id in _ascending(ids, bisect.bisect_right(ids, after_id)):
-                    author = self._comments[comment_id].author
-                    if author.verified:
-                        names.add(author.name)
-            return sorted(names), max(after_id, self._last_comment_id)
-
-    def has_approved_comment(self, author_key: str) -> bool:
-        """Whether this author has at least one approved comment anywhere."""
-        with self._lock:
-            return self._approved_by_author[author_key] > 0
-
-    def _latest(
-        self, cache: dict[str, datetime], index: dict[str, list[int]], key: str | None
-    ) -> datetime | None:
-        """Newest ``created_at`` among ``index[key]``, computed once and then kept up to date."""
-        if key is None or not index.get(key):
-            return None
-        if key not in cache:
-            cache[key] = max(self._comments[i].created_at for i in index[key])
-        return cache[key]
-
-    def _remember(self, comment: Comment, sign: int) -> None:
-        """Add (+1) or take back (-1) ``comment`` in the history indexes."""
-        author, ip = comment.author.key, comment.context.ip
-        self._bodies[(comment.thread_key, author, comment.body_source)] += sign
-        if comment.status is Status.APPROVED:
-            self._approved_by_author[author] += sign
-        for cache, key in ((self._latest_by_author, author), (self._latest_by_ip, ip)):
-            if sign < 0:
-                cache.pop(key, None)  # recomputed on the next question
-            elif key in cache:
-                cache[key] = max(cache[key], comment.created_at)
 
     # --- votes ---------------------------------------------------------------
 
@@ -642,7 +509,7 @@ class MemoryStore:
             raise ValidationError(
                 "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
             )
-        when = None if at is None else _aware(at, "at")
+        when = None if at is None else aware(at, "at")
         with self._lock:
             comment = self._comment(comment_id)
             mine = self._votes.get(voter_key, {})
@@ -710,184 +577,6 @@ class MemoryStore:
                 self._tally(self._comments[comment_id], value, 0)
             return len(mine)
 
-    # --- whole site (threadkit.ports.SiteStore) ------------------------------
-
-    def iter_threads(self, *, batch_size: int = 1000) -> Iterator[Thread]:
-        """Yield every thread, oldest first (a snapshot taken at the first item)."""
-        _check_limit(batch_size, "batch_size")
-        with self._lock:
-            threads = sorted(self._threads.values(), key=lambda t: (t.created_at, t.key))
-        yield from threads
-
-    def iter_thread(self, thread_key: str, *, batch_size: int = 5000) -> Iterator[Comment]:
-        """Yield every comment of a thread, any status, depth first, siblings oldest first."""
-        _check_limit(batch_size, "batch_size")
-        with self._lock:
-            found: list[Comment] = []
-            stack = list(reversed(self._top_ids.get(thread_key, ())))
-            while stack:
-                comment = self._comments[stack.pop()]
-                stack.extend(reversed(self._children.get(comment.id, ())))
-                found.append(comment)
-        yield from found
-
-    def iter_votes(self, thread_key: str, *, batch_size: int = 5000) -> Iterator[StoredVote]:
-        """Yield every standing vote on the comments of one thread."""
-        _check_limit(batch_size, "batch_size")
-        with self._lock:
-            found = [
-                StoredVote(
-                    comment_id,
-                    voter,
-                    value,
-                    self._vote_ip.get((voter, comment_id), ""),
-                    self._votes_by_ip.get(self._vote_ip.get((voter, comment_id), ""), {}).get(
-                        (voter, comment_id)
-                    ),
-                )
-                for comment_id in self._thread_ids.get(thread_key, ())
-                for voter in sorted(self._voters.get(comment_id, ()))
-                for value in (self._votes[voter][comment_id],)
-            ]
-        yield from found
-
-    def bulk_load(
-        self, thread_key: str, rows: Iterable[Comment], *, batch_size: int = 5000
-    ) -> dict[int, int]:
-        """Add many comments to one thread, keeping statuses, tallies and times.
-
-        ``rows`` come parent first; their ids are the source's (new ones are
-        assigned and returned as ``{old id: new id}``). The thread is created
-        at the first row's time if it is new. Nothing is written if a row
-        answers a comment that is not an earlier row.
-        """
-        _check_limit(batch_size, "batch_size")
-        items = list(rows)
-        seen: set[int] = set()
-        for item in items:
-            if item.parent_id is not None and item.parent_id not in seen:
-                raise InvalidParentError(
-                    "invalid_parent",
-                    f"Row {item.id} answers {item.parent_id}, which is not an earlier row"
-                    " of this load.",
-                    field="parent_id",
-                )
-            seen.add(item.id)
-        if not items:
-            return {}
-        self.ensure_thread(thread_key, now=items[0].created_at)
-        mapping: dict[int, int] = {}
-        for item in items:
-            parent = None if item.parent_id is None else mapping[item.parent_id]
-            draft = NewComment(
-                thread_key=thread_key,
-                parent_id=parent,
-                author=item.author,
-                body_source=item.body_source,
-                body_html=item.body_html,
-                status=item.status,
-                created_at=item.created_at,
-                reasons=item.reasons,
-                context=item.context,
-                notify_replies=item.notify_replies,
-            )
-            added = self.add_comment(draft)
-            with self._lock:
-                if item.upvotes or item.downvotes:
-                    self._discard_score(added)
-                updated = attrs.evolve(
-                    self._comments[added.id],
-                    upvotes=item.upvotes,
-                    downvotes=item.downvotes,
-                    edited_at=item.edited_at,
-                )
-                self._comments[added.id] = updated
-                if parent is None and (item.upvotes or item.downvotes):
-                    bisect.insort(self._top_scores[thread_key], (-updated.score, added.id))
-            mapping[item.id] = added.id
-        return mapping
-
-    def load_votes(self, votes: Iterable[StoredVote]) -> int:
-        """Store vote rows as they are (tallies unchanged); return how many."""
-        count = 0
-        with self._lock:
-            for vote in votes:
-                self._comment(vote.comment_id)
-                if vote.value not in (-1, 1):
-                    raise ValidationError(
-                        "invalid_vote",
-                        f"A stored vote is -1 or 1, not {vote.value!r}.",
-                        field="value",
-                    )
-                key = (vote.voter_key, vote.comment_id)
-                self._votes.setdefault(vote.voter_key, {})[vote.comment_id] = vote.value
-                self._voters.setdefault(vote.comment_id, set()).add(vote.voter_key)
-                if vote.ip and vote.at is not None:  # kept together, as vote() does
-                    self._vote_ip[key] = vote.ip
-                    self._votes_by_ip.setdefault(vote.ip, {})[key] = _aware(vote.at, "at")
-                count += 1
-        return count
-
-    def comments_by_email(self, email: str) -> list[Comment]:
-        """Every comment whose author email is ``email`` (ignoring case), oldest first."""
-        wanted = email.strip().lower()
-        with self._lock:
-            return [
-                c
-                for _, c in sorted(self._comments.items())
-                if c.author.email is not None and c.author.email.lower() == wanted
-            ]
-
-    # --- notification outbox ------------------------------------------------
-
-    def claim_outbox(
-        self, *, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxMessage]:
-        """Take up to ``limit`` messages due at ``now`` for delivery, oldest due first.
-
-        Claimed messages are hidden from other claimers for ``lease_seconds``
-        (so a worker that dies lets them come back). Each claim adds one to
-        ``attempts``.
-        """
-        at = _aware(now, "now")
-        if limit < 1:
-            return []
-        with self._lock:
-            due = heapq.nsmallest(
-                limit,
-                (
-                    message
-                    for message in self._outbox.values()
-                    if (message.next_attempt_at is None or message.next_attempt_at <= at)
-                    and self._leases.get(message.id, at) <= at
-                ),
-                key=lambda message: (message.next_attempt_at or message.created_at, message.id),
-            )
-            until = at + timedelta(seconds=lease_seconds)
-            claimed = []
-            for message in due:
-                message = attrs.evolve(message, attempts=message.attempts + 1)
-                self._outbox[message.id] = message
-                self._leases[message.id] = until
-                claimed.append(message)
-            return claimed
-
-    def complete_outbox(self, message_id: int) -> None:
-        """Forget a delivered message (an unknown id is ignored: delivery is at-least-once)."""
-        with self._lock:
-            self._outbox.pop(message_id, None)
-            self._leases.pop(message_id, None)
-
-    def retry_outbox(self, message_id: int, *, next_attempt_at: datetime, error: str) -> None:
-        """Put a failed message back, due again at ``next_attempt_at`` (unknown ids ignored)."""
-        due = _aware(next_attempt_at, "next_attempt_at")
-        with self._lock:
-            message = self._outbox.get(message_id)
-            if message is None:
-                return
-            self._outbox[message_id] = attrs.evolve(message, next_attempt_at=due, last_error=error)
-            self._leases.pop(message_id, None)
-
     # --- private helpers (call with the lock held) ---------------------------
 
     def _thread(self, key: str) -> Thread:
@@ -920,7 +609,7 @@ class MemoryStore:
                 comment_count=thread.comment_count + sign,
                 top_level_count=thread.top_level_count + top,
             )
-        if comment.parent_id is not None and comment.status in _REPLY_COUNTED:
+        if comment.parent_id is not None and comment.status in REPLY_COUNTED:
             parent = self._comments[comment.parent_id]
             self._comments[parent.id] = attrs.evolve(parent, reply_count=parent.reply_count + sign)
 
@@ -972,7 +661,7 @@ class MemoryStore:
         """Remove ``comment_id`` from ``index[key]``, dropping the key when empty."""
         ids = index.get(key)
         if ids is not None:
-            _discard(ids, comment_id)
+            discard_sorted(ids, comment_id)
             if not ids:
                 del index[key]
 
@@ -982,7 +671,7 @@ class MemoryStore:
             scores = self._top_scores[thread_key]
             start = 0
             if cursor is not None:
-                score, after = _parse_cursor(cursor, "t", 2)
+                score, after = int_cursor(cursor, "t", 2)
                 start = bisect.bisect_right(scores, (-score, after))
             return (scores[at][1] for at in range(start, len(scores)))
         ids = self._top_ids[thread_key]
@@ -990,18 +679,18 @@ class MemoryStore:
             end = (
                 len(ids)
                 if cursor is None
-                else bisect.bisect_left(ids, _parse_cursor(cursor, "n", 1)[0])
+                else bisect.bisect_left(ids, int_cursor(cursor, "n", 1)[0])
             )
-            return _descending(ids, end)
-        start = 0 if cursor is None else bisect.bisect_right(ids, _parse_cursor(cursor, "o", 1)[0])
-        return _ascending(ids, start)
+            return descending(ids, end)
+        start = 0 if cursor is None else bisect.bisect_right(ids, int_cursor(cursor, "o", 1)[0])
+        return ascending(ids, start)
 
     @staticmethod
     def _top_cursor(sort: SortOrder, last: Comment) -> str:
         """Build the cursor continuing ``sort`` order after the top-level comment ``last``."""
         if sort is SortOrder.TOP:
-            return _make_cursor("t", last.score, last.id)
-        return _make_cursor("n" if sort is SortOrder.NEWEST else "o", last.id)
+            return make_cursor("t", last.score, last.id)
+        return make_cursor("n" if sort is SortOrder.NEWEST else "o", last.id)
 
     def _walk(
         self, comment_id: int, visibility: Visibility, stack: list[int] | None = None
@@ -1029,7 +718,7 @@ class MemoryStore:
             path.append(node)
             node = None if node.parent_id is None else self._comments.get(node.parent_id)
         if node is None or not path:
-            raise _bad_cursor(cursor)
+            raise bad_cursor(cursor)
         stack: list[int] = []
         parent = comment_id
         for step in reversed(path):
