@@ -159,3 +159,19 @@ def test_progress_prints_plain_lines_off_a_terminal(sample: MemoryStore) -> None
     quiet = io.StringIO()
     dump_site(sample, io.StringIO(), progress=Progress("threads", stream=quiet, quiet=True))
     assert "" == quiet.getvalue()
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_a_bar_in_place_on_a_terminal(sample: MemoryStore) -> None:
+    """On a terminal the progress line redraws in place (carriage returns) with a bar."""
+    err = _Terminal()
+    dump_site(sample, io.StringIO(), progress=Progress("threads", stream=err))
+    text = err.getvalue()
+    assert 5 == text.count("\r")
+    assert "[##############################] threads: 4/4" in text
