@@ -11,6 +11,7 @@ go to ``test-artifacts/`` at the repository root.
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from embed_support import as_localhost, serve_site, site_url, strict_browser
 from flask import Flask
+from playwright.sync_api import expect
 from threadkit_flask import get_state
 from threadkit_server import create_app, load_config
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
@@ -197,9 +199,8 @@ def test_count_links_with_one_request(urls: tuple[str, str], browser: Any) -> No
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/api/" in r.url else None)
     page.goto(f"{site}/")
-    page.wait_for_function(
-        "document.querySelector('[data-threadkit-count=second]').textContent !== 'Comments'"
-    )
+    # Locator waits, not wait_for_function: the page's CSP forbids eval.
+    expect(page.locator("[data-threadkit-count=second]")).to_have_text("1 comment")
     assert "3 comments" == page.locator("[data-threadkit-count=hello]").inner_text()
     assert "1 comment" == page.locator("[data-threadkit-count=second]").inner_text()
     assert [f"{server}/api/counts?thread=hello&thread=second"] == asked
@@ -255,9 +256,7 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
 
     welcome = comment(page, "Welcome, static site")
     welcome.get_by_role("button", name="Vote up").click()
-    page.wait_for_function(
-        "document.querySelector('article[data-tk-depth=\"0\"] .tk-score').textContent === '1'"
-    )
+    expect(welcome.locator(".tk-score")).to_have_text("1")
     assert "true" == welcome.get_by_role("button", name="Vote up").get_attribute("aria-pressed")
     shot(page, "thread")
 
@@ -375,4 +374,48 @@ def test_colour_scheme_and_theme(urls: tuple[str, str], browser: Any) -> None:
     page.evaluate("document.documentElement.style.setProperty('--tk-surface', 'rgb(1, 2, 3)')")
     assert "rgb(1, 2, 3)" == page.evaluate(BACKGROUND)
     assert [] == errors
+    page.close()
+
+
+def test_a_lost_answer_is_stored_once(urls: tuple[str, str], browser: Any) -> None:
+    """A post stored but whose answer never arrived, sent again, is the same one comment."""
+    site, _ = urls
+    created: list[int] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        answer = route.fetch()
+        while answer.status == 429:  # flood control: wait as told, send the same request
+            time.sleep(float(answer.json()["retry_after"]) + 0.5)
+            answer = route.fetch()
+        if answer.status == 201 and not created:
+            created.append(answer.json()["id"])
+            route.abort()  # stored, but the page never hears of it
+        else:
+            route.fulfill(response=answer)
+
+    # route.fetch() sends the context's cookies, whatever the page's credentials mode:
+    # drop the ones the admin's and the popup's first-party visits left on the server.
+    browser.clear_cookies()
+    page = browser.new_page()
+    page.route("**/api/threads/*/comments", lose_first_answer)
+    page.goto(f"{site}/posts/second.html")
+    comment(page, "A comment on the second post").wait_for()
+    page.get_by_label("Name").fill("Retry")
+    page.get_by_label("Comment", exact=True).fill("Said once")
+    page.get_by_role("button", name="Post Comment").click()
+    alert = page.locator(".tk-respond .tk-error")
+    alert.wait_for()
+    assert "Could not reach the comment server" in alert.inner_text()
+    assert 1 == len(created)
+
+    post(page)
+    shown = comment(page, "Said once")
+    shown.wait_for()
+    assert f"tk-comment-{created[0]}" == shown.get_attribute("id")
+    page.reload()
+    comment(page, "Said once").wait_for()
+    assert 1 == comment(page, "Said once").count()
     page.close()
