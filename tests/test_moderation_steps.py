@@ -30,6 +30,7 @@ from threadkit.models import (
 )
 from threadkit.moderation import (
     AutoClose,
+    BanCheck,
     DuplicateDetection,
     FirstTimeApproval,
     FloodControl,
@@ -649,11 +650,12 @@ def test_failing_blocklist_is_logged_not_raised(caplog: pytest.LogCaptureFixture
 
 
 def test_default_pipeline_order() -> None:
-    """The defaults: size, honeypot, impersonation, flood, duplicates, links (others off)."""
+    """The defaults: size, honeypot, bans, impersonation, flood, duplicates, links (others off)."""
     store = MemoryStore()
     expected = [
         SizeLimits(),
         Honeypot(),
+        BanCheck(store),
         ImpersonationGuard(store),
         FloodControl(store),
         DuplicateDetection(store),
@@ -677,6 +679,7 @@ def test_default_pipeline_slots_can_be_filled_replaced_dropped_and_extended() ->
     expected = [
         SizeLimits(),
         AutoClose(30),
+        BanCheck(store),
         ImpersonationGuard(store),
         FloodControl(store),
         DuplicateDetection(store),

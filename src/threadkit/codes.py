@@ -138,6 +138,8 @@ _ALL = (
     ErrorCode("hold_keyword", 422, "", "A word on the hold list."),
     ErrorCode("blocked_author", 422, "", "An author moderators marked as a spammer."),
     ErrorCode("blocked_ip", 422, "", "An address moderators marked as a spammer's."),
+    ErrorCode("banned", 403, "", "The author, their email or their address is banned."),
+    ErrorCode("shadow_banned", 422, "", "A shadow ban: stored as spam only its author sees."),
     ErrorCode("invisible_name", 422, "name", "A name that shows nothing."),
     ErrorCode("name_confusable", 422, "name", "A name that looks like someone else's."),
     ErrorCode("name_reserved", 422, "name", "A name reserved for the site's people."),

@@ -46,6 +46,7 @@ from typing import Literal
 
 import attrs
 
+from ._memory_admin import AdminMemoryPart
 from ._memory_history import HistoryMemoryPart
 from ._memory_outbox import OutboxMemoryPart
 from ._memory_site import SiteMemoryPart
@@ -68,7 +69,7 @@ from .storekit import REPLY_COUNTED, aware, bad_cursor, check_limit, int_cursor,
 __all__ = ["MemoryStore"]
 
 
-class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart):
+class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemoryPart):
     """A thread-safe :class:`~threadkit.ports.CommentStore` held in memory.
 
     One lock guards everything, so each method is one atomic transaction.
@@ -111,6 +112,7 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart):
         self._idempotency: dict[str, tuple[str, int, datetime]] = {}
         self._outbox: dict[int, OutboxMessage] = {}
         self._leases: dict[int, datetime] = {}
+        self._init_admin()
 
     # --- threads -----------------------------------------------------------
 

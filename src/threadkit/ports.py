@@ -14,6 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
+from .bans import Ban, CommentSearch
 from .guards import IdempotencyKey, VoteGuard
 from .models import (
     Candidate,
@@ -33,6 +34,7 @@ from .models import (
 )
 
 __all__ = [
+    "AdminStore",
     "AuthorizationRequest",
     "Clock",
     "CommentStore",
@@ -659,6 +661,57 @@ class SiteStore(CommentStore, Protocol):
 
         For personal-data requests: it may scan every comment.
         """
+        ...
+
+
+@runtime_checkable
+class AdminStore(Protocol):
+    """What the moderation admin keeps besides comments: bans, searches, site settings.
+
+    Contract: ``add_ban`` stores a :class:`~threadkit.bans.Ban` and returns it
+    with a new positive ``id``; ``active_bans(now)`` returns every ban still in
+    force at ``now`` (``until`` unset or later), the newest first; ``lift_ban``
+    removes one for good (``NotFoundError`` if unknown). ``search_comments``
+    returns the comments a :class:`~threadkit.bans.CommentSearch` matches,
+    newest first, ``limit`` at a time with a keyset ``next_cursor``.
+    ``site_settings`` returns the string map last saved for a site (empty if
+    none); ``save_site_settings`` replaces it whole. Example::
+
+        class DictAdmin:
+            def add_ban(self, ban: Ban) -> Ban:
+                kept = attrs.evolve(ban, id=len(self.bans) + 1)
+                self.bans.append(kept)
+                return kept
+
+            def active_bans(self, now: datetime) -> list[Ban]:
+                return [b for b in reversed(self.bans) if b.active(now)]
+            ...
+    """
+
+    def add_ban(self, ban: Ban) -> Ban:
+        """Store ``ban``; return it with its new ``id``."""
+        ...
+
+    def lift_ban(self, ban_id: int) -> None:
+        """Remove a ban for good; raise ``NotFoundError`` if there is none with this id."""
+        ...
+
+    def active_bans(self, now: datetime) -> list[Ban]:
+        """Every ban in force at ``now``, newest first."""
+        ...
+
+    def search_comments(
+        self, search: CommentSearch, *, limit: int, cursor: str | None = None
+    ) -> CommentRows:
+        """Comments ``search`` matches, in any thread, newest first; ``next_cursor`` continues."""
+        ...
+
+    def site_settings(self, site: str) -> dict[str, str]:
+        """Return the settings last saved for ``site`` (a site id), or ``{}``."""
+        ...
+
+    def save_site_settings(self, site: str, settings: Mapping[str, str]) -> None:
+        """Replace the settings of ``site`` with ``settings``."""
         ...
 
 

@@ -162,6 +162,7 @@ for history, pass a ``threadkit.memory.MemoryStore``::
 """
 
 from threadkit.moderation.autoclose import AutoClose
+from threadkit.moderation.bans import BanCheck, BanLookup
 from threadkit.moderation.defaults import DEFAULT_SLOTS, default_pipeline
 from threadkit.moderation.duplicates import DuplicateDetection
 from threadkit.moderation.first_time import FirstTimeApproval
@@ -182,6 +183,8 @@ from threadkit.moderation.pipeline import Pipeline
 from threadkit.moderation.votes import VoteLimit
 
 __all__ = [
+    "BanCheck",
+    "BanLookup",
     "Pipeline",
     "default_pipeline",
     "DEFAULT_SLOTS",

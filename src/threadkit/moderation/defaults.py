@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from threadkit.moderation.bans import BanCheck, BanLookup
 from threadkit.moderation.duplicates import DuplicateDetection
 from threadkit.moderation.flood import FloodControl
 from threadkit.moderation.history import ModerationHistory
@@ -20,6 +21,7 @@ DEFAULT_SLOTS = (
     "size_limits",
     "auto_close",
     "honeypot",
+    "bans",
     "impersonation",
     "flood",
     "duplicates",
@@ -46,6 +48,8 @@ def default_pipeline(
     size_limits    ``SizeLimits()``                   reject
     auto_close     off (give ``AutoClose(days)``)     reject
     honeypot       ``Honeypot()``                     spam
+    bans           ``BanCheck(store)`` (if the store  reject, or spam (shadow)
+                   keeps bans: ``AdminStore``)
     impersonation  ``ImpersonationGuard(store)``      reject (look-alike names)
     flood          ``FloodControl(store)`` (15 s)     reject, with retry_after
     duplicates     ``DuplicateDetection(store)``      reject
@@ -86,6 +90,7 @@ def default_pipeline(
         "size_limits": SizeLimits(),
         "auto_close": None,
         "honeypot": Honeypot(),
+        "bans": BanCheck(store) if isinstance(store, BanLookup) else None,
         "impersonation": ImpersonationGuard(store),
         "flood": FloodControl(store),
         "duplicates": DuplicateDetection(store),

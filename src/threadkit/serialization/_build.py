@@ -13,6 +13,7 @@ from typing import Any
 
 from msgspec import UNSET, Struct
 
+from threadkit.bans import CODE_SHADOW_BANNED
 from threadkit.models import Comment, CommentRows, Identity, Reason, Status, Thread, utc
 from threadkit.pages import SubtreePage, ThreadPage
 from threadkit.serialization import shapes
@@ -32,6 +33,16 @@ NO_REPLIES: list[Any] = []
 """The ``replies`` of every node built here: encoders write the real replies themselves."""
 
 _DELETED = Status.DELETED
+_SPAM = Status.SPAM
+
+
+def _shown_status(comment: Comment, moderator: bool) -> Status:
+    """Show a reader a shadow-banned comment (only ever their own) as published."""
+    if moderator or comment.status is not _SPAM:
+        return comment.status
+    if any(reason.code == CODE_SHADOW_BANNED for reason in comment.reasons):
+        return Status.APPROVED
+    return comment.status
 
 
 def in_utc(moment: datetime) -> datetime:
@@ -120,7 +131,7 @@ def _maker(moderator: bool, tree: bool) -> Callable[[Any], Struct]:
             comment.parent_id,
             comment.root_id,
             comment.depth,
-            comment.status,
+            _shown_status(comment, moderator),
             shown,
             comment.body_html,
             comment.body_source,
