@@ -326,11 +326,18 @@ def test_held_comment_approved_by_moderator(urls: tuple[str, str], browser: Any)
 
 def test_login_in_a_popup(urls: tuple[str, str], browser: Any) -> None:
     """Log in through the OIDC server in a popup; post as that login; log out."""
-    site, _ = urls
+    site, server = urls
     page = browser.new_page()
     errors = watch_errors(page)
     page.goto(f"{site}/posts/hello.html")
     comment(page, "Welcome, static site").wait_for()
+    key = f"threadkit:{server}"
+    before = page.evaluate(f"localStorage.getItem({key!r})")
+    # A message from any origin but the server's is ignored (here: the page's own).
+    forged = "{type: 'threadkit:login', token: 'forged'}"
+    page.evaluate(f"window.postMessage({forged}, '*')")
+    page.wait_for_timeout(200)  # a posted message is delivered in a later task
+    assert before == page.evaluate(f"localStorage.getItem({key!r})")
     with page.expect_popup() as opened:
         page.get_by_role("button", name="Log in with Test IdP").click()
     opened.value.wait_for_event("close")
@@ -418,4 +425,22 @@ def test_a_lost_answer_is_stored_once(urls: tuple[str, str], browser: Any) -> No
     page.reload()
     comment(page, "Said once").wait_for()
     assert 1 == comment(page, "Said once").count()
+    page.close()
+
+
+def test_a_stale_token_is_replaced(urls: tuple[str, str], browser: Any) -> None:
+    """A token the server refuses (401) is swapped for a new anonymous one; the thread shows."""
+    site, server = urls
+    page = browser.new_page()
+    errors = watch_errors(page)
+    key = f"threadkit:{server}"
+    page.goto(f"{site}/posts/second.html")
+    comment(page, "A comment on the second post").wait_for()
+    page.evaluate(f"localStorage.setItem({key!r}, 'not-a-token')")
+    page.reload()
+    comment(page, "A comment on the second post").wait_for()
+    page.get_by_label("Name").wait_for()
+    token = page.evaluate(f"localStorage.getItem({key!r})")
+    assert token not in (None, "not-a-token")
+    assert all("401" in error for error in errors)  # Chromium logs the refused call
     page.close()

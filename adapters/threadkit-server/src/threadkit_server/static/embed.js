@@ -71,12 +71,17 @@
 
   /* --------------------------------------------------------------- identity */
 
-  var token = load(STORE, null);
+  // The token is kept as is (not JSON) under threadkit:<server origin>.
+  var token = (function () {
+    try { return localStorage.getItem(STORE); } catch (e) { return null; }
+  }());
 
   function setToken(value) {
     if (value !== token) { save(STORE + ":mine", null); save(STORE + ":votes", null); }
     token = value;
-    save(STORE, value);
+    try {
+      if (value === null) { localStorage.removeItem(STORE); } else { localStorage.setItem(STORE, value); }
+    } catch (e) { /* kept for this visit only */ }
   }
 
   function request(method, path, body, extra) {
