@@ -626,6 +626,14 @@ def documented_names(page: Path, package: str) -> list[str]:
     return re.findall(r"^[-*] `([A-Za-z_][A-Za-z0-9_]*)`", section[1], re.M)
 
 
+def test_every_package_has_a_documented_public_api() -> None:
+    """The core and each adapter have their page with a "Public API of" section."""
+    packages = {
+        path.parent.name for source in SOURCE_ROOTS for path in source.glob("*/__init__.py")
+    }
+    assert sorted(packages) == sorted(PUBLIC_API)
+
+
 @pytest.mark.parametrize("package", sorted(PUBLIC_API))
 def test_public_api_is_documented_once(package: str) -> None:
     """The docs list exactly the package's ``__all__``, each name once."""
