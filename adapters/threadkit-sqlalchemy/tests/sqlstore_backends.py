@@ -28,7 +28,16 @@ BACKENDS = [
     pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
 ]
 
-TABLES = ["tk_votes", "tk_outbox", "tk_idempotency", "tk_guard_locks", "tk_comments", "tk_threads"]
+TABLES = [
+    "tk_votes",
+    "tk_outbox",
+    "tk_idempotency",
+    "tk_guard_locks",
+    "tk_comments",
+    "tk_threads",
+    "tk_bans",
+    "tk_site_settings",
+]
 
 
 def _unreachable(name: str, url: str, error: Exception) -> None:

@@ -41,7 +41,7 @@ def test_threadkit_db_upgrade_adds_the_version_to_a_0002_database(databases: Dat
                 top_seq=2,
             )
         )
-    assert 0 == main(["upgrade", "--url", _url(url)])
+    assert 0 == main(["upgrade", "--url", _url(url), "--revision", "0003_thread_version"])
     with engine.connect() as conn:
         table = sa.Table("tk_threads", sa.MetaData(), autoload_with=conn)
         query = sa.select(table.c.title, table.c.comment_count, table.c.version)

@@ -29,6 +29,8 @@ __all__ = [
     "outbox",
     "guard_locks",
     "idempotency",
+    "bans",
+    "site_settings",
     "UTCDateTime",
     "id_type",
     "path_type",
@@ -263,5 +265,31 @@ idempotency = sa.Table(
     sa.Column("comment_id", id_type(), nullable=False),
     sa.Column("expires_at", UTCDateTime(), nullable=False),
     sa.Index("ix_tk_idempotency_scope", "scope", "expires_at"),
+    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+)
+
+bans = sa.Table(
+    "tk_bans",
+    metadata,
+    # Who may not comment (0004): an identity key, a lower-cased email, or an IP
+    # address or network; until a time (NULL: for good); shadow: stored as spam.
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", key_type(AUTHOR_KEY_LENGTH), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("until", UTCDateTime(), nullable=True),
+    sa.Column("shadow", sa.Boolean(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    sa.Index("ix_tk_bans_until", "until"),
+    **table_options(),
+)
+
+site_settings = sa.Table(
+    "tk_site_settings",
+    metadata,
+    # One JSON object of strings per site id (0004): the admin's per-site settings.
+    sa.Column("site", key_type(KEY_LENGTH), primary_key=True),
+    sa.Column("settings", sa.Text(), nullable=False),
     **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
 )

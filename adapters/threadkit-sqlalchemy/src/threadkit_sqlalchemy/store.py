@@ -27,6 +27,7 @@ back into depth-first order when they are read.
 
 from __future__ import annotations
 
+from ._bans import BansPart
 from ._base import DEFAULT_MAX_BODY_BYTES
 from ._bulk import BulkPart, LoadRow
 from ._db import DatabaseConfigurationError
@@ -52,6 +53,7 @@ class SqlCommentStore(
     SitePart,
     BulkPart,
     ThreadsPart,
+    BansPart,
 ):
     """A :class:`~threadkit.ports.CommentStore` on SQLite, PostgreSQL or MariaDB/MySQL.
 

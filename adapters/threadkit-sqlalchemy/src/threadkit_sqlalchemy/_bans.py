@@ -1,0 +1,147 @@
+"""The moderation admin's records: bans, comment search across threads, site settings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from threadkit.bans import Ban, BanKind, CommentSearch
+from threadkit.errors import NotFoundError, ValidationError
+from threadkit.models import CommentRows
+from threadkit.storekit import aware, check_limit, int_cursor, make_cursor
+
+from ._base import StoreBase
+from ._rows import _C, _T, _comment
+from ._schema import AUTHOR_KEY_LENGTH, KEY_LENGTH, TEXT_BYTES, bans, site_settings
+
+_B = bans.c
+_S = site_settings.c
+
+
+def _ban(row: Any) -> Ban:
+    return Ban(
+        kind=BanKind(row.kind),
+        value=row.value,
+        created_at=row.created_at,
+        until=row.until,
+        shadow=bool(row.shadow),
+        reason=row.reason,
+        created_by=row.created_by,
+        id=int(row.id),
+    )
+
+
+def _fits(value: str, field: str, limit: int, *, chars: bool = False) -> None:
+    size = len(value) if chars else len(value.encode("utf-8"))
+    if size > limit:
+        raise ValidationError("too_long", f"{field} is too long to store.", field=field)
+
+
+class BansPart(StoreBase):
+    """The :class:`~threadkit.ports.AdminStore` methods."""
+
+    def add_ban(self, ban: Ban) -> Ban:
+        """Store ``ban``; return it with its new ``id``."""
+        created = aware(ban.created_at, "created_at")
+        until = None if ban.until is None else aware(ban.until, "until")
+        _fits(ban.value, "value", AUTHOR_KEY_LENGTH, chars=True)
+        _fits(ban.reason, "reason", TEXT_BYTES)
+        _fits(ban.created_by, "created_by", TEXT_BYTES)
+        values = {
+            "kind": ban.kind.value,
+            "value": ban.value,
+            "created_at": created,
+            "until": until,
+            "shadow": ban.shadow,
+            "reason": ban.reason,
+            "created_by": ban.created_by,
+        }
+
+        def work(conn: Connection) -> Ban:
+            key = conn.execute(sa.insert(bans).values(**values)).inserted_primary_key
+            assert key is not None  # every backend reports an autoincrement id
+            return Ban(
+                ban.kind,
+                ban.value,
+                created,
+                until,
+                ban.shadow,
+                ban.reason,
+                ban.created_by,
+                id=int(key[0]),
+            )
+
+        return self._write(work)
+
+    def lift_ban(self, ban_id: int) -> None:
+        """Remove a ban for good; raise ``NotFoundError`` if there is none with this id."""
+
+        def work(conn: Connection) -> None:
+            if conn.execute(sa.delete(bans).where(_B.id == ban_id)).rowcount == 0:
+                raise NotFoundError("not_found", f"There is no ban {ban_id}.")
+
+        self._write(work)
+
+    def active_bans(self, now: datetime) -> list[Ban]:
+        """Every ban in force at ``now``, newest first."""
+        moment = aware(now, "now")
+        query = (
+            sa.select(bans)
+            .where(sa.or_(_B.until.is_(None), _B.until > moment))
+            .order_by(_B.id.desc())
+        )
+        return self._read(lambda conn: [_ban(row) for row in conn.execute(query)])
+
+    def search_comments(
+        self, search: CommentSearch, *, limit: int, cursor: str | None = None
+    ) -> CommentRows:
+        """Comments ``search`` matches, in any thread, newest first; ``next_cursor`` continues."""
+        check_limit(limit, "limit")
+        query = self._select_comments().where(
+            _C.status.in_([status.value for status in search.wanted_statuses()])
+        )
+        if cursor is not None:
+            query = query.where(_C.id < int_cursor(cursor, "s", 1)[0])
+        if search.name:
+            name = search.name.lower()
+            query = query.where(sa.func.lower(_C.author_name).contains(name, autoescape=True))
+        if search.email:
+            query = query.where(sa.func.lower(_C.author_email) == search.email.strip().lower())
+        if search.ip:
+            query = query.where(_C.ctx_ip.startswith(search.ip.strip(), autoescape=True))
+        if search.thread_prefix:
+            query = query.where(_T.key.startswith(search.thread_prefix, autoescape=True))
+        query = query.order_by(_C.id.desc()).limit(limit + 1)
+
+        def work(conn: Connection) -> CommentRows:
+            block = [_comment(row, row[-1]) for row in conn.execute(query)]
+            if len(block) <= limit:
+                return CommentRows(block)
+            del block[limit:]
+            return CommentRows(block, make_cursor("s", block[-1].id))
+
+        return self._read(work)
+
+    def site_settings(self, site: str) -> dict[str, str]:
+        """Return the settings last saved for ``site``, or ``{}``."""
+        query = sa.select(_S.settings).where(_S.site == site)
+        text = self._read(lambda conn: conn.execute(query).scalar())
+        loaded = {} if text is None else json.loads(text)
+        return {str(key): str(value) for key, value in loaded.items()}
+
+    def save_site_settings(self, site: str, settings: Mapping[str, str]) -> None:
+        """Replace the settings of ``site`` with ``settings``."""
+        _fits(site, "site", KEY_LENGTH, chars=True)
+        text = json.dumps(dict(settings), ensure_ascii=False, sort_keys=True)
+        _fits(text, "settings", TEXT_BYTES)
+
+        def work(conn: Connection) -> None:
+            conn.execute(sa.delete(site_settings).where(_S.site == site))
+            conn.execute(sa.insert(site_settings).values(site=site, settings=text))
+
+        self._write(work)
