@@ -27,6 +27,7 @@ from urllib.error import HTTPError, URLError
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 import pytest
+from threadkit_server import create_app, load_config
 from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy.isso import read_isso
 
@@ -296,3 +297,20 @@ def test_a_file_that_is_not_an_isso_database_is_refused(tmp_path: Path) -> None:
             read_isso(path)
         assert "wrong_format" == caught.value.code
     assert 2 == main(["isso", str(text), "--dry-run"])
+
+
+def test_imported_comments_are_served_by_the_isso_api(isso_db: Path, tmp_path: Path) -> None:
+    """Imported with the site's key prefix, threadkit-server's /isso/ answers the old thread."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    SqlCommentStore(url, upgrade=True).close()
+    command = ["isso", str(isso_db), "--store", "threadkit_sqlalchemy:SqlCommentStore"]
+    assert 0 == main([*command, "--store-arg", url, "--key-prefix", "blog.example:"])
+    argv = ["--site", "https://blog.example", "--db", url, "--secret-key", "test only"]
+    app = create_app(load_config(argv, environ={}))
+    page = {"Origin": "https://blog.example"}
+    thread = app.test_client().get("/isso/?uri=/post-1/", headers=page).get_json()
+    shown = [
+        (c["author"], c["likes"], c["dislikes"], [r["author"] for r in c["replies"]])
+        for c in thread["replies"]
+    ]
+    assert [("Ann", 3, 1, ["Bob"]), ("Cy", 0, 2, [])] == shown  # Eve's is still held

@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-spam", action="store_true", help="skip comments marked spam")
     parser.add_argument(
+        "--key-prefix",
+        default="",
+        help="isso: put this before every thread key (threadkit-server: the site id and a colon)",
+    )
+    parser.add_argument(
         "--allow-non-empty",
         action="store_true",
         help="threadkit: import into a store that already has threads (existing ones refused)",

@@ -215,8 +215,13 @@ def run(args: argparse.Namespace, load_store: Callable[[str, list[str]], Comment
         return 2
     store = MemoryStore() if args.dry_run else load_store(args.store, args.store_arg)
     try:
+        prefix: str = getattr(args, "key_prefix", "") or ""
         report = import_isso(
-            store, dump, close_threads=not args.keep_open, on_refused=args.on_refused
+            store,
+            dump,
+            thread_key=lambda uri: prefix + uri,
+            close_threads=not args.keep_open,
+            on_refused=args.on_refused,
         )
     finally:
         close = getattr(store, "close", None)
