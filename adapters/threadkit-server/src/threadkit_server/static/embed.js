@@ -183,6 +183,7 @@
 
   Thread.prototype.reload = function () {
     var self = this;
+    if (self.respond && self.parentId) { self.endReply(false); }  // the list is rebuilt
     Array.prototype.forEach.call(self.sortBar.children, function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === self.sort));
     });
@@ -254,8 +255,6 @@
       if (!cursor) { list.textContent = ""; }
       answer.data.comments.forEach(function (child) { list.appendChild(self.item(child)); });
       if (answer.data.next_cursor) {
-        more.disabled = false;
-        more.textContent = "More replies";
         more.replaceWith(more = button("More replies", function () {
           self.loadReplies(id, list, more, answer.data.next_cursor);
         }, { "class": "tk-more" }));
@@ -496,7 +495,8 @@
     var respond = el("section", { "class": "tk-respond" }, [
       el("div", { "class": "tk-respond-head" }, [self.formTitle, self.cancelReply]), form
     ]);
-    if (self.respond) { self.respond.replaceWith(respond); } else { self.respondHome.appendChild(respond); }
+    if (self.respond) { self.respond.remove(); }
+    self.respondHome.appendChild(respond);
     self.respond = respond;
     self.form = form;
     self.parentId = null;
