@@ -327,3 +327,9 @@ def test_notifications_apply_to_isso_posts(tmp_path: Path) -> None:
     later = datetime.now(UTC) + timedelta(days=1)
     queued = store.claim_outbox(now=later, limit=10, lease_seconds=1)
     assert [comment["id"]] == [message.comment_id for message in queued]
+
+
+def test_a_body_over_the_request_cap_is_413(ada: FlaskClient) -> None:
+    """A post over the request cap is refused whole with 413 request_too_large."""
+    answer = ada.post(NEW, json={"text": "x" * 500_000, "author": "A"})
+    assert (413, "request_too_large") == (answer.status_code, answer.get_json()["code"])

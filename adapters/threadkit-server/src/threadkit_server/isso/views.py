@@ -17,7 +17,13 @@ from threadkit_flask.posting import author_for_post
 from threadkit_flask.thread_policy import check_may_post
 from threadkit_flask.visitors import actor, is_moderator, request_context
 
-from threadkit.errors import NotFoundError, PermissionDeniedError, ThreadkitError, ValidationError
+from threadkit.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ThreadkitError,
+    ValidationError,
+)
 from threadkit.models import Actor, Comment, SortOrder, Submission
 from threadkit.tree import TreeNode
 
@@ -327,16 +333,11 @@ def _vote(comment_id: int, value: int) -> Response:
         comment = get_state().engine.vote(
             comment_id, viewer, 1 if value > 0 else -1, request_context()
         )
-    except (PermissionDeniedError, ValidationError) as refused:
-        # Isso answers a vote it does not count with the counts and why (still 200).
+    except (PermissionDeniedError, ConflictError) as refused:
+        # Isso answers a vote it does not count (one's own comment, a held one) with the
+        # counts and why, still 200; too many votes stays a 429.
         return http.answer(
             IssoVotes(likes=comment.upvotes, dislikes=comment.downvotes, message=refused.message)
-        )
-    except ThreadkitError as error:
-        if error.code != "not_votable":
-            raise
-        return http.answer(
-            IssoVotes(likes=comment.upvotes, dislikes=comment.downvotes, message=error.message)
         )
     return http.answer(IssoVotes(likes=comment.upvotes, dislikes=comment.downvotes))
 
