@@ -47,6 +47,7 @@ __all__ = [
     "NoPageCache",
     "PageCache",
     "PageKey",
+    "ThreadVersions",
     "page_key",
 ]
 
@@ -85,6 +86,24 @@ class PageCache(Protocol):
 
     def set(self, key: str, value: bytes) -> None:
         """Store ``value`` under ``key`` (a cache may drop it at any time)."""
+        ...
+
+
+@runtime_checkable
+class ThreadVersions(Protocol):
+    """An optional store capability: a thread's version alone, cheaper than the whole row.
+
+    A web adapter reads the version on every cached request; a store that has
+    this method answers from one indexed column. Example::
+
+        class DictStore:
+            def thread_version(self, key: str) -> int | None:
+                thread = self.threads.get(key)
+                return None if thread is None else thread.version
+    """
+
+    def thread_version(self, key: str) -> int | None:
+        """Return ``Thread.version`` of ``key``, or ``None`` if there is no such thread."""
         ...
 
 

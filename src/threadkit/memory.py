@@ -146,6 +146,12 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         with self._lock:
             return self._threads.get(key)
 
+    def thread_version(self, key: str) -> int | None:
+        """Return the thread's ``version`` (:class:`~threadkit.cache.ThreadVersions`), or None."""
+        with self._lock:
+            thread = self._threads.get(key)
+            return None if thread is None else thread.version
+
     def set_thread_closed(self, key: str, closed: bool) -> Thread:
         """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
         with self._lock:

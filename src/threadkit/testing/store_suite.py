@@ -71,6 +71,7 @@ from threadkit.testing.store_kit import (
     assert_parents_first,
     preorder,
 )
+from threadkit.testing.version_suite import ThreadVersionSuite
 
 __all__ = ["UNICODE_SAMPLES", "CommentStoreSuite"]
 
@@ -126,7 +127,9 @@ def _in_parallel(workers: int, work: Callable[[int], None]) -> None:
         raise errors[0]
 
 
-class CommentStoreSuite(ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite, SiteStoreSuite):
+class CommentStoreSuite(
+    ReachableCountSuite, StoreRaceSuite, VerifiedNamesSuite, SiteStoreSuite, ThreadVersionSuite
+):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
     Override the ``store`` fixture; everything else is provided. The

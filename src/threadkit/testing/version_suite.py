@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 
+from threadkit.cache import ThreadVersions
 from threadkit.clock import ManualClock
 from threadkit.models import Comment, SortOrder, Status, Visibility
 from threadkit.ports import CommentStore
@@ -102,6 +103,17 @@ class ThreadVersionSuite:
         closed = store.set_thread_closed("v1", True).version
         reopened = store.set_thread_closed("v1", False).version
         assert (True, reopened) == (reopened > closed, self._versions(store)[0])
+
+    def test_thread_version_answers_what_get_thread_says(self, store: CommentStore) -> None:
+        """A store with ``thread_version`` gives the thread's version, and None for no thread."""
+        if not isinstance(store, ThreadVersions):
+            pytest.skip("this store does not offer thread_version (optional)")
+        _, first, _ = self._setup(store)
+        store.vote(first.id, "anonymous:again", 1)
+        assert (self._versions(store)[0], None) == (
+            store.thread_version("v1"),
+            store.thread_version("no-such-thread"),
+        )
 
     def test_reads_do_not_change_the_version(self, store: CommentStore) -> None:
         """Pages, subtrees, counts, comments, recent, queue and votes read leave it alone."""

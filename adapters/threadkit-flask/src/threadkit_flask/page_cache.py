@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 
 from flask import Response, request, session
 
-from threadkit.cache import PageKey, page_key
+from threadkit.cache import PageKey, ThreadVersions, page_key
 from threadkit.models import Actor
 
 from . import csrf, visitors
@@ -77,7 +77,10 @@ def cached_page(
     before it is compared (see :func:`csrf_tag`).
     """
     state = get_state()
-    version = state.engine.get_thread(thread_key).version
+    store = state.engine.store
+    version = store.thread_version(thread_key) if isinstance(store, ThreadVersions) else None
+    if version is None:  # no such thread (the engine says so), or a store without the method
+        version = state.engine.get_thread(thread_key).version
     key = page_key(thread_key, version, variant, params)
     if request.if_none_match.contains_weak(key.etag + tag_suffix):
         return key, None

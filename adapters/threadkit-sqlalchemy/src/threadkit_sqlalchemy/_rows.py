@@ -194,6 +194,7 @@ def _thread(row: _Row) -> Thread:
         closed=bool(row.closed),
         comment_count=row.comment_count,
         top_level_count=row.top_level_count,
+        version=row.version,
     )
 
 

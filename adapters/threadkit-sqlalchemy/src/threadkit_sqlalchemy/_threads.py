@@ -31,7 +31,10 @@ from ._schema import (
 def add_to_thread(
     conn: Connection, thread_id: int, top_seq: int, approved: int, top_approved: int
 ) -> None:
-    """Count new comments in their thread: ``approved`` of them, ``top_approved`` top-level."""
+    """Count new comments in their thread: ``approved`` of them, ``top_approved`` top-level.
+
+    Raises the thread's version too: its pages changed.
+    """
     conn.execute(
         sa.update(threads)
         .where(_T.id == thread_id)
@@ -39,8 +42,18 @@ def add_to_thread(
             top_seq=top_seq,
             comment_count=_T.comment_count + approved,
             top_level_count=_T.top_level_count + top_approved,
+            version=_T.version + 1,
         )
     )
+
+
+def bump_version(conn: Connection, thread_id: int) -> None:
+    """Raise a thread's version in the caller's transaction: a page of it changed.
+
+    Caches of encoded pages are keyed by the version (:mod:`threadkit.cache`),
+    so every write that changes what a page shows calls this before it commits.
+    """
+    conn.execute(sa.update(threads).where(_T.id == thread_id).values(version=_T.version + 1))
 
 
 class ThreadsPart(StoreBase):
@@ -83,7 +96,9 @@ class ThreadsPart(StoreBase):
                 changes["url"] = url
             if not changes:
                 return thread
-            conn.execute(sa.update(threads).where(_T.id == row.id).values(**changes))
+            conn.execute(
+                sa.update(threads).where(_T.id == row.id).values(**changes, version=_T.version + 1)
+            )
             return Thread(
                 key,
                 thread.created_at,
@@ -92,6 +107,7 @@ class ThreadsPart(StoreBase):
                 thread.closed,
                 thread.comment_count,
                 thread.top_level_count,
+                thread.version + 1,
             )
 
         return self._write(work)
@@ -105,11 +121,29 @@ class ThreadsPart(StoreBase):
 
         return self._read(work)
 
+    def thread_version(self, key: str) -> int | None:
+        """Return the thread's ``version`` alone (:class:`threadkit.cache.ThreadVersions`).
+
+        ``None`` if there is no such thread. Page caches ask on every request:
+        one indexed column, no row mapping.
+        """
+        query = sa.select(_T.version).where(_T.key == key)
+
+        def work(conn: Connection) -> int | None:
+            value = conn.execute(query).scalar()
+            return None if value is None else int(value)
+
+        return self._read(work)
+
     def set_thread_closed(self, key: str, closed: bool) -> Thread:
         """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
 
         def work(conn: Connection) -> Thread:
-            result = conn.execute(sa.update(threads).where(_T.key == key).values(closed=closed))
+            result = conn.execute(
+                sa.update(threads)
+                .where(_T.key == key)
+                .values(closed=closed, version=_T.version + 1)
+            )
             row = conn.execute(sa.select(threads).where(_T.key == key)).first()
             if result.rowcount == 0 and row is None:
                 raise self._no_thread(key)

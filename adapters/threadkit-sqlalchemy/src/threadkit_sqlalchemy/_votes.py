@@ -25,6 +25,7 @@ from ._base import StoreBase
 from ._checks import _chars
 from ._rows import (
     _C,
+    _T,
 )
 from ._schema import (
     AUTHOR_KEY_LENGTH,
@@ -32,16 +33,18 @@ from ._schema import (
     comments,
     votes,
 )
+from ._threads import bump_version
 
 
 class VotesPart(StoreBase):
     """The :class:`~threadkit.ports.VoteStore` methods."""
 
-    def _tally(self, conn: Connection, comment_id: int, old: int, new: int) -> None:
-        """Move one vote on a comment from ``old`` to ``new`` in its counters."""
+    def _tally(self, conn: Connection, comment_id: int, thread_id: int, old: int, new: int) -> None:
+        """Move one vote on a comment from ``old`` to ``new`` in its counters; raise the version."""
         up = int(new == 1) - int(old == 1)
         down = int(new == -1) - int(old == -1)
         if up or down:
+            bump_version(conn, thread_id)
             conn.execute(
                 sa.update(comments)
                 .where(_C.id == comment_id)
@@ -82,6 +85,11 @@ class VotesPart(StoreBase):
         new = int(value)
 
         def work(conn: Connection) -> Comment:
+            # Thread row first, then the comment: the order every comment write locks in.
+            found = conn.execute(sa.select(_C.thread_id).where(_C.id == comment_id)).first()
+            if found is None:
+                raise self._no_comment(comment_id)
+            conn.execute(self._for_update(sa.select(_T.id).where(_T.id == found.thread_id)))
             locked = conn.execute(
                 self._for_update(sa.select(_C.id, _C.thread_id).where(_C.id == comment_id))
             ).first()
@@ -105,7 +113,7 @@ class VotesPart(StoreBase):
                 conn.execute(sa.update(votes).where(where).values(value=new))
             elif not new and old:
                 conn.execute(sa.delete(votes).where(where))
-            self._tally(conn, comment_id, old, new)
+            self._tally(conn, comment_id, locked.thread_id, old, new)
             comment = self._fetch_comment(conn, comment_id)
             assert comment is not None
             return comment
@@ -122,12 +130,17 @@ class VotesPart(StoreBase):
 
         def work(conn: Connection) -> int:
             cast = conn.execute(
-                sa.select(votes.c.comment_id, votes.c.value)
+                sa.select(votes.c.comment_id, votes.c.value, _C.thread_id)
+                .join_from(votes, comments, votes.c.comment_id == _C.id)
                 .where(votes.c.voter_key == voter_key)
                 .order_by(votes.c.comment_id)
             ).all()
-            for comment_id, value in cast:
-                self._tally(conn, comment_id, int(value), 0)
+            # Lock the threads first (in id order), as every comment write does.
+            thread_ids = sorted({thread_id for _, _, thread_id in cast})
+            if thread_ids:
+                conn.execute(self._for_update(sa.select(_T.id).where(_T.id.in_(thread_ids))))
+            for comment_id, value, thread_id in cast:
+                self._tally(conn, comment_id, thread_id, int(value), 0)
             conn.execute(sa.delete(votes).where(votes.c.voter_key == voter_key))
             return len(cast)
 

@@ -44,7 +44,7 @@ from ._schema import (
     threads,
     votes,
 )
-from ._threads import add_to_thread
+from ._threads import add_to_thread, bump_version
 
 
 class _Place(NamedTuple):
@@ -297,6 +297,7 @@ class WritesPart(StoreBase):
 
         def work(conn: Connection) -> Comment:
             row = self._lock_comment(conn, comment.id)
+            bump_version(conn, row.thread_id)
             conn.execute(
                 sa.update(comments)
                 .where(_C.id == comment.id)
@@ -341,6 +342,7 @@ class WritesPart(StoreBase):
             conn.execute(sa.delete(votes).where(votes.c.comment_id == comment_id))
             conn.execute(sa.delete(comments).where(_C.id == comment_id))
             self._recount(conn, row, row.status, None)
+            bump_version(conn, row.thread_id)
 
         self._write(work)
 
