@@ -444,3 +444,22 @@ def test_a_stale_token_is_replaced(urls: tuple[str, str], browser: Any) -> None:
     assert token not in (None, "not-a-token")
     assert all("401" in error for error in errors)  # Chromium logs the refused call
     page.close()
+
+
+def test_sort_orders(urls: tuple[str, str], browser: Any) -> None:
+    """Oldest, Newest and Top reorder the top-level comments, as the server sorts them."""
+    site, _ = urls
+    page = browser.new_page()
+    page.goto(f"{site}/posts/hello.html")
+    comment(page, "Welcome, static site").wait_for()
+    tops = page.locator("ol.tk-comments > li > article .tk-body")
+    orders = {}
+    for name in ("Oldest", "Newest", "Top"):
+        sort = page.get_by_role("button", name=name, exact=True)
+        sort.click()
+        expect(sort).to_have_attribute("aria-pressed", "true")
+        orders[name] = [text.strip() for text in tops.all_inner_texts()]
+    assert 3 <= len(orders["Oldest"])
+    assert orders["Oldest"][::-1] == orders["Newest"]
+    assert "Welcome, static site" == orders["Top"][0]  # the one comment with a vote
+    page.close()

@@ -184,12 +184,13 @@
   Thread.prototype.reload = function () {
     var self = this;
     if (self.respond && self.parentId) { self.endReply(false); }  // the list is rebuilt
-    Array.prototype.forEach.call(self.sortBar.children, function (b) {
-      b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === self.sort));
-    });
     return self.fetchPage(null).then(function (page) {
       self.list.textContent = "";
       if (page) { self.showPage(page); }
+      // Pressed once the comments are in that order, not when asked.
+      Array.prototype.forEach.call(self.sortBar.children, function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === self.sort));
+      });
     });
   };
 
