@@ -14,27 +14,40 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from backend_capabilities import CAPABILITIES
 from sqlalchemy.engine import Engine
 from sqlstore_backends import BACKENDS, Databases, Server, empty_tables, server
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``backends`` marker."""
+    """Register the ``backends`` and ``capability`` markers."""
     config.addinivalue_line(
-        "markers", "backends(*names): a capability of only these backends (others deselect it)"
+        "markers", "backends(*names): about these backends only (others deselect it)"
+    )
+    config.addinivalue_line(
+        "markers",
+        "capability(*names): needs these store capabilities (backends without deselect it)",
     )
 
 
+def _concerns(item: pytest.Item, backend: str) -> bool:
+    """Whether ``item`` is about ``backend``: named by ``backends``, able per ``capability``."""
+    named = item.get_closest_marker("backends")
+    if named is not None and backend not in named.args:
+        return False
+    needed = {name for mark in item.iter_markers("capability") for name in mark.args}
+    return needed <= CAPABILITIES[backend]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect tests marked ``backends(...)`` on the backends they do not concern."""
+    """Deselect tests marked ``backends(...)`` or ``capability(...)`` where they do not apply."""
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        marker = item.get_closest_marker("backends")
         callspec = getattr(item, "callspec", None)
         backend = None if callspec is None else callspec.params.get("databases")
-        if marker is not None and backend is not None and backend not in marker.args:
+        if backend is not None and not _concerns(item, backend):
             drop.append(item)
         else:
             keep.append(item)

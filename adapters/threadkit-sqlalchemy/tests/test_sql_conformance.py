@@ -8,6 +8,7 @@ schema is complete.
 from __future__ import annotations
 
 import pytest
+from backend_capabilities import CAPABILITIES
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.ports import CommentStore
@@ -15,6 +16,10 @@ from threadkit.testing import CommentStoreSuite
 
 
 class TestSqlCommentStore(CommentStoreSuite):
+    @pytest.fixture
+    def store_capabilities(self, backend: str) -> frozenset[str]:
+        return CAPABILITIES[backend]
+
     @pytest.fixture
     def store(self, sql_store: SqlCommentStore) -> CommentStore:
         return sql_store

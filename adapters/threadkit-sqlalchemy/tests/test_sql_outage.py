@@ -24,8 +24,9 @@ from threadkit_sqlalchemy import SqlCommentStore, create_engine
 
 from threadkit.errors import StorageUnavailableError
 from threadkit.models import Identity, NewComment, Status
+from threadkit.testing.capabilities import NETWORK_SERVER
 
-pytestmark = pytest.mark.backends("postgresql", "mariadb")
+pytestmark = pytest.mark.capability(NETWORK_SERVER)
 
 BOUND = 2.0
 """The store's timeout in these tests, in seconds."""

@@ -22,10 +22,11 @@ from test_sql_outage import BOUND, DRIVER_WORDS, T0, timed
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.engine import CommentEngine
+from threadkit.testing.capabilities import NETWORK_SERVER
 
 threadkit_flask = pytest.importorskip("threadkit_flask", reason="needs the Flask adapter")
 
-pytestmark = pytest.mark.backends("postgresql", "mariadb")
+pytestmark = pytest.mark.capability(NETWORK_SERVER)
 
 HOST_PAGE = "<main>post</main>{{ threadkit.thread(slug, title='A post', url='/posts/' + slug) }}"
 

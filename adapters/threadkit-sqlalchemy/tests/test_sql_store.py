@@ -29,6 +29,7 @@ from threadkit_sqlalchemy import (
 from threadkit.clock import ManualClock
 from threadkit.errors import InvalidParentError, StorageUnavailableError, ValidationError
 from threadkit.models import Comment, Identity, NewComment, SortOrder, Status
+from threadkit.testing.capabilities import NETWORK_SERVER, STATEMENT_TIMEOUT
 from threadkit.testing.generate import generate_thread
 from threadkit.testing.store_kit import ADA, EVERYONE, MODERATOR, T0, Kit, preorder
 
@@ -228,7 +229,7 @@ def _kill(admin: Engine, backend: str, session: int) -> None:
             conn.exec_driver_sql(f"KILL {int(session)}")
 
 
-@pytest.mark.backends("postgresql", "mariadb")
+@pytest.mark.capability(NETWORK_SERVER)
 def test_a_connection_killed_mid_post_raises_unavailable_and_writes_nothing(
     backend: str, kit: Kit, sql_store: SqlCommentStore, shared_url: sa.URL
 ) -> None:
@@ -259,7 +260,7 @@ def test_a_connection_killed_mid_post_raises_unavailable_and_writes_nothing(
     assert [kit.add().id] == kit.ids()  # the pool replaced the dead connection
 
 
-@pytest.mark.backends("postgresql", "mariadb")
+@pytest.mark.capability(STATEMENT_TIMEOUT)
 def test_a_post_stuck_behind_a_lock_past_the_statement_timeout_raises_unavailable(
     kit: Kit, shared_url: sa.URL
 ) -> None:

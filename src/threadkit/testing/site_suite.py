@@ -15,6 +15,7 @@ import io
 from threadkit.exporters.site import dump_site
 from threadkit.models import Comment, Status
 from threadkit.ports import SiteStore, StoredVote
+from threadkit.testing.capabilities import BULK_LOAD
 from threadkit.testing.site_sample import ANNA, BEN, SAMPLE_START, fill_sample_site
 
 __all__ = ["SiteStoreSuite"]
@@ -22,6 +23,8 @@ __all__ = ["SiteStoreSuite"]
 
 class SiteStoreSuite:
     """Tests of ``iter_threads``, ``iter_thread``, ``iter_votes``, ``bulk_load``, ``load_votes``."""
+
+    required_capabilities = frozenset({BULK_LOAD})
 
     def test_site_store_iterators_list_every_thread_comment_and_vote(
         self, store: SiteStore
