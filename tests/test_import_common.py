@@ -9,10 +9,14 @@ from pathlib import Path
 
 import attrs
 import pytest
+import threadkit.importers._clean
+import threadkit.importers._html
+import threadkit.importers._model
+import threadkit.importers._plan
+import threadkit.importers._write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import threadkit.importers._common
 import threadkit.models
 from threadkit.clock import ManualClock
 from threadkit.errors import StorageUnavailableError, ValidationError
@@ -524,11 +528,19 @@ def test_load_store_spec() -> None:
 
 
 def test_module_doctests_pass() -> None:
-    """The examples in threadkit.importers._common's docstrings run as written."""
+    """The examples in the docstrings of the importers' shared modules run as written."""
     import doctest
 
-    result = doctest.testmod(threadkit.importers._common)
-    assert (0, True) == (result.failed, result.attempted > 0)
+    modules = (
+        threadkit.importers._model,
+        threadkit.importers._html,
+        threadkit.importers._clean,
+        threadkit.importers._plan,
+        threadkit.importers._write,
+    )
+    results = [doctest.testmod(module) for module in modules]
+    failed = sum(result.failed for result in results)
+    assert (0, True) == (failed, sum(result.attempted for result in results) > 0)
 
 
 def test_sql_store_round_trip_and_rerun(tmp_path: Path) -> None:
