@@ -134,6 +134,7 @@ _ALL = (
     ErrorCode("honeypot_filled", 422, "", "The hidden trap field was filled in."),
     ErrorCode("too_many_links", 422, "body", "More links than LinkLimit allows."),
     ErrorCode("first_comment", 422, "", "A first comment, held for approval."),
+    ErrorCode("held_by_site", 422, "", "The site holds every comment for review."),
     ErrorCode("spam_keyword", 422, "", "A word on the spam list."),
     ErrorCode("hold_keyword", 422, "", "A word on the hold list."),
     ErrorCode("blocked_author", 422, "", "An author moderators marked as a spammer."),

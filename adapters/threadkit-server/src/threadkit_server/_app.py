@@ -19,7 +19,7 @@ from threadkit.outbox import OutboxWorker
 from threadkit.ports import IdentityProvider, ModerationStep, Notifier
 from threadkit.signing import TokenSigner
 
-from . import admin, embed, isso, sites
+from . import admin, console, embed, isso, sites
 from .config import ConfigError, ServerConfig
 
 __all__ = ["build_notifiers", "build_worker", "create_app_from", "server_csp"]
@@ -153,7 +153,9 @@ def create_app_from(config: ServerConfig) -> Flask:
         )
     secret = _secret(config)
     store = _store(config)
-    pipeline = default_pipeline(store, extra=_akismet(config, store))
+    # The link limit is a per-site setting (SiteRules reads it from the store on each post).
+    site_rules = console.SiteRules(store)
+    pipeline = default_pipeline(store, links=None, extra=[site_rules, *_akismet(config, store)])
     engine = CommentEngine(
         store, pipeline=pipeline, notifiers=build_notifiers(config, store, secret)
     )
@@ -180,5 +182,6 @@ def create_app_from(config: ServerConfig) -> Flask:
     sites.install(app, config)
     embed.install(app)
     admin.install(app, config)
+    console.install(app, config)
     isso.install(app)
     return app

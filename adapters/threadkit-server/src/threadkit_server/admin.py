@@ -44,6 +44,12 @@ def _queue_url() -> str:
     return url_for("threadkit.queue")
 
 
+def _next_url() -> str | None:
+    """Return the admin page the login was asked for (``next=/admin/...``), never off-site."""
+    wanted = request.form.get("next", "")
+    return wanted if wanted.startswith("/admin/") and "//" not in wanted else None
+
+
 def install(app: Flask, config: ServerConfig) -> None:
     """Add ``/``, ``/admin/login`` and ``/admin/logout``."""
 
@@ -64,7 +70,7 @@ def install(app: Flask, config: ServerConfig) -> None:
             return page, 403
         session.clear()  # a new login: no value from before it survives
         session[SESSION_KEY] = True
-        return redirect(_queue_url(), code=303)
+        return redirect(_next_url() or _queue_url(), code=303)
 
     def logout() -> Response:
         csrf.check_form()
