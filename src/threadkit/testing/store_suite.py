@@ -40,6 +40,7 @@ import pytest
 
 from threadkit.clock import ManualClock
 from threadkit.ports import CommentStore
+from threadkit.testing.admin_suite import AdminStoreSuite
 from threadkit.testing.capabilities import needed_by
 from threadkit.testing.concurrency_suite import ConcurrencySuite
 from threadkit.testing.counts_suite import ReachableCountSuite
@@ -58,6 +59,7 @@ from threadkit.testing.store_kit import (
 from threadkit.testing.suite_support import UNICODE_SAMPLES
 from threadkit.testing.text_suite import TextAndTimeSuite
 from threadkit.testing.threads_suite import ThreadSuite
+from threadkit.testing.version_suite import ThreadVersionSuite
 from threadkit.testing.votes_suite import VoteSuite
 
 __all__ = ["UNICODE_SAMPLES", "CommentStoreSuite"]
@@ -73,10 +75,12 @@ class CommentStoreSuite(
     OutboxSuite,
     ConcurrencySuite,
     TextAndTimeSuite,
+    AdminStoreSuite,
     ReachableCountSuite,
     StoreRaceSuite,
     VerifiedNamesSuite,
     SiteStoreSuite,
+    ThreadVersionSuite,
 ):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 
