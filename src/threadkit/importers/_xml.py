@@ -21,7 +21,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
-from ._common import ImportFormatError, Source
+from ._model import ImportFormatError, Source
 
 __all__ = ["records"]
 
@@ -85,30 +85,10 @@ def records(
         else:
             element.text = (element.text or "") + text
 
-    def doctype(*_: object) -> None:
-        raise _Refused(
-            "doctype_refused",
-            f"The file declares a document type (<!DOCTYPE ...>); {what} never does, and"
-            " DTDs can hide entity-expansion attacks, so it is refused.",
-        )
-
-    def entity(*_: object) -> None:
-        raise _Refused(
-            "doctype_refused",
-            "The file declares an XML entity; entity declarations are refused"
-            " (they can expand into gigabytes).",
-        )
-
-    def external(*_: object) -> int:
-        raise _Refused("doctype_refused", "The file refers to an external entity; refused.")
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = data
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = entity
-    parser.ExternalEntityRefHandler = external
+    _refuse_declarations(parser, what)
 
     def feed(chunk: bytes, final: bool) -> None:
         try:
@@ -134,6 +114,32 @@ def records(
     finally:
         if close:
             stream.close()
+
+
+def _refuse_declarations(parser: expat.XMLParserType, what: str) -> None:
+    """Make ``parser`` refuse DOCTYPEs and entity declarations (entity-expansion attacks)."""
+
+    def doctype(*_: object) -> None:
+        raise _Refused(
+            "doctype_refused",
+            f"The file declares a document type (<!DOCTYPE ...>); {what} never does, and"
+            " DTDs can hide entity-expansion attacks, so it is refused.",
+        )
+
+    def entity(*_: object) -> None:
+        raise _Refused(
+            "doctype_refused",
+            "The file declares an XML entity; entity declarations are refused"
+            " (they can expand into gigabytes).",
+        )
+
+    def external(*_: object) -> int:
+        raise _Refused("doctype_refused", "The file refers to an external entity; refused.")
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external
 
 
 def _open(source: Source) -> tuple[BinaryIO, bool]:

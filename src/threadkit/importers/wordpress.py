@@ -179,31 +179,41 @@ def read_wordpress(
             if read is None:
                 continue
             comment, kind = read
-            if kind not in wanted:
-                comment = attrs.evolve(
-                    comment,
-                    skip=kind,
-                    skip_message=f"A {kind}; imported types: {', '.join(sorted(wanted))}.",
-                )
-            elif comment.status is Status.SPAM and not include_spam:
-                comment = attrs.evolve(
-                    comment, skip="spam", skip_message="Spam; include_spam is off."
-                )
-            elif hidden and protected == "skip":
-                comment = attrs.evolve(
-                    comment,
-                    skip="protected",
-                    skip_message="On a password-protected or private post (protected='skip').",
-                )
-            elif hidden and protected == "hold" and comment.status is Status.APPROVED:
-                comment = attrs.evolve(comment, status=Status.PENDING)
-            comments.append(comment)
+            comments.append(_as_wanted(comment, kind, wanted, include_spam, hidden, protected))
         if hidden and protected == "hold":
             warnings.append(
                 f"post {source_id} ({post.title!r}) is password-protected or private;"
                 " its approved comments are imported as pending"
             )
     return Export("wordpress", tuple(threads), tuple(comments), tuple(skipped), tuple(warnings))
+
+
+def _as_wanted(
+    comment: ExportComment,
+    kind: str,
+    wanted: Collection[str],
+    include_spam: bool,
+    hidden: bool,
+    protected: str,
+) -> ExportComment:
+    """Mark ``comment`` skipped (other type, unwanted spam, protected post) or hold it."""
+    if kind not in wanted:
+        return attrs.evolve(
+            comment,
+            skip=kind,
+            skip_message=f"A {kind}; imported types: {', '.join(sorted(wanted))}.",
+        )
+    if comment.status is Status.SPAM and not include_spam:
+        return attrs.evolve(comment, skip="spam", skip_message="Spam; include_spam is off.")
+    if hidden and protected == "skip":
+        return attrs.evolve(
+            comment,
+            skip="protected",
+            skip_message="On a password-protected or private post (protected='skip').",
+        )
+    if hidden and protected == "hold" and comment.status is Status.APPROVED:
+        return attrs.evolve(comment, status=Status.PENDING)
+    return comment
 
 
 def _comment(
