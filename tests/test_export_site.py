@@ -12,7 +12,7 @@ from threadkit.errors import ConflictError, ValidationError
 from threadkit.exporters import Progress, dump_site, load_site
 from threadkit.memory import MemoryStore
 from threadkit.models import SortOrder, Status, Thread, Visibility
-from threadkit.testing.site_sample import fill_sample_site
+from threadkit.testing.site_sample import SAMPLE_START, fill_sample_site
 
 
 def _export(store: MemoryStore) -> str:
@@ -44,9 +44,10 @@ def test_round_trip_is_byte_identical(sample: MemoryStore) -> None:
 
 
 def test_export_starts_with_the_header_and_orders_threads_by_key(sample: MemoryStore) -> None:
-    """Line 1 names the format and version; threads follow in code point order of key."""
+    """Line 1 names the format and version, then bans; threads in code point order of key."""
     records = [json.loads(line) for line in _export(sample).splitlines()]
     assert {"format": "threadkit-site", "version": 1} == records[0]
+    assert ["ban", "ban", "thread"] == [r["type"] for r in records[1:4]]
     keys = [r["key"] for r in records if r.get("type") == "thread"]
     assert sorted(keys) == keys
     assert ["generated/big", "posts/empty", "posts/hello", "posts/ünïcødé-日本"] == keys
@@ -56,7 +57,10 @@ def test_every_status_votes_and_fields_survive(sample: MemoryStore) -> None:
     """Statuses, placeholders, tallies, individual votes, context and counters come back."""
     copy = MemoryStore()
     counts = load_site(copy, io.StringIO(_export(sample)))
-    assert (4, 4) == (counts.threads, counts.votes)
+    assert (4, 4, 2) == (counts.threads, counts.votes, counts.bans)
+    assert sorted(b.value for b in sample.active_bans(SAMPLE_START)) == sorted(
+        b.value for b in copy.active_bans(SAMPLE_START)
+    )
     for key in ("posts/hello", "posts/ünïcødé-日本", "generated/big", "posts/empty"):
         assert _content(sample.get_thread(key)) == _content(copy.get_thread(key))
         before = list(sample.iter_thread(key))

@@ -52,6 +52,7 @@ def test_export_is_byte_identical_after_sqlite_postgresql_mariadb(
     load_site(stores["mariadb"], io.StringIO(second), batch_size=7)
     assert first == _export(stores["mariadb"])
     assert 4 == sum(1 for line in first.splitlines() if line.startswith('{"type":"vote"'))
+    assert 2 == sum(1 for line in first.splitlines() if line.startswith('{"type":"ban"'))
 
 
 def _site(store: SqlCommentStore, threads: int, per_thread: int = 500) -> None:

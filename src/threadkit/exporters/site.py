@@ -5,6 +5,8 @@ One JSON object per line, keys always in the order documented in
 ``docs/importing.md``:
 
 * line 1, the header: ``{"format": "threadkit-site", "version": 1}``;
+* the bans in force (a store with ``add_ban`` / ``active_bans``), in a
+  stable order; their ids are not kept either;
 * per thread, ordered by key (code point order): a ``thread`` record, then
   its ``comment`` records depth first with siblings oldest first (a parent
   always before its replies), then its ``vote`` records ordered by comment
@@ -28,17 +30,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 import attrs
 
+from threadkit.bans import Ban, BanKind
+from threadkit.clock import SystemClock
 from threadkit.errors import ConflictError, ValidationError
 from threadkit.models import Comment, Identity, Reason, RequestContext, Status, Thread
 from threadkit.ports import SiteStore, StoredVote
 
 from .progress import Progress
 
-__all__ = ["FORMAT", "VERSION", "SiteCounts", "dump_site", "load_site"]
+__all__ = ["FORMAT", "VERSION", "BanList", "SiteCounts", "dump_site", "load_site"]
 
 FORMAT = "threadkit-site"
 """The ``format`` of the header line."""
@@ -47,17 +51,34 @@ VERSION = 1
 """The format version this module writes and reads."""
 
 
+@runtime_checkable
+class BanList(Protocol):
+    """The part of :class:`threadkit.ports.AdminStore` an export reads and an import writes."""
+
+    def add_ban(self, ban: Ban) -> Ban:
+        """Store ``ban``; return it with its new ``id``."""
+        ...
+
+    def active_bans(self, now: datetime) -> list[Ban]:
+        """Every ban in force at ``now``."""
+        ...
+
+
 @attrs.define
 class SiteCounts:
-    """How many threads, comments and votes an export or import handled."""
+    """How many threads, comments, votes and bans an export or import handled."""
 
     threads: int = 0
     comments: int = 0
     votes: int = 0
+    bans: int = 0
 
     def summary(self) -> str:
-        """One line for people: ``"3 threads, 120 comments, 40 votes"``."""
-        return f"{self.threads} threads, {self.comments} comments, {self.votes} votes"
+        """One line for people: ``"3 threads, 120 comments, 40 votes, 1 bans"``."""
+        return (
+            f"{self.threads} threads, {self.comments} comments, {self.votes} votes,"
+            f" {self.bans} bans"
+        )
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -125,12 +146,43 @@ def _vote_record(vote: StoredVote, number: int) -> dict[str, Any]:
     }
 
 
+def _ban_record(ban: Ban) -> dict[str, Any]:
+    return {
+        "type": "ban",
+        "kind": ban.kind.value,
+        "value": ban.value,
+        "created_at": _time(ban.created_at),
+        "until": _time(ban.until),
+        "shadow": ban.shadow,
+        "reason": ban.reason,
+        "created_by": ban.created_by,
+    }
+
+
 def dump_site(
-    store: SiteStore, out: TextIO, *, progress: Progress | None = None, batch_size: int = 5000
+    store: SiteStore,
+    out: TextIO,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = 5000,
+    now: datetime | None = None,
 ) -> SiteCounts:
-    """Write every thread, comment and vote of ``store`` to ``out`` as JSON Lines."""
+    """Write every thread, comment and vote of ``store`` to ``out`` as JSON Lines.
+
+    A store that keeps bans (:class:`BanList`) also gets the bans in force at
+    ``now`` (default: the system clock's time) written, after the header.
+    """
     counts = SiteCounts()
     out.write(_line({"format": FORMAT, "version": VERSION}))
+    if isinstance(store, BanList):
+        moment = SystemClock().now() if now is None else now
+        records = sorted(
+            (_ban_record(ban) for ban in store.active_bans(moment)),
+            key=lambda r: json.dumps(r, ensure_ascii=False),
+        )
+        for record in records:
+            out.write(_line(record))
+        counts.bans = len(records)
     threads = sorted(store.iter_threads(), key=lambda t: t.key)
     if progress is not None:
         progress.total = len(threads)
@@ -325,7 +377,10 @@ def load_site(
     for line, record in records:
         f = _Fields(record, line)
         kind = record.get("type")
-        if kind == "thread":
+        if kind == "ban":
+            _load_ban(store, f)
+            counts.bans += 1
+        elif kind == "thread":
             if pending is not None:
                 _write(store, pending, counts, progress, batch_size)
             pending = _Pending(
@@ -349,12 +404,36 @@ def load_site(
             vote = StoredVote(0, f.get("voter", str), value, f.get("ip", str), f.maybe_time("at"))
             pending.votes.append((f.get("comment", int), vote))
         else:
-            raise _bad(line, f"unknown record type {kind!r} (thread, comment or vote)")
+            raise _bad(line, f"unknown record type {kind!r} (ban, thread, comment or vote)")
     if pending is not None:
         _write(store, pending, counts, progress, batch_size)
     if progress is not None:
         progress.finish()
     return counts
+
+
+def _load_ban(store: SiteStore, f: _Fields) -> None:
+    if not isinstance(store, BanList):
+        raise ValidationError(
+            "invalid_backup",
+            f"line {f.line}: the file holds bans and this store keeps none (it has no add_ban)",
+            field="file",
+        )
+    try:
+        kind = BanKind(f.get("kind", str))
+    except ValueError:
+        raise _bad(f.line, f"unknown ban kind {f.record['kind']!r}") from None
+    store.add_ban(
+        Ban(
+            kind=kind,
+            value=f.get("value", str),
+            created_at=f.time("created_at"),
+            until=f.maybe_time("until"),
+            shadow=f.get("shadow", bool),
+            reason=f.get("reason", str),
+            created_by=f.get("created_by", str),
+        )
+    )
 
 
 def _write(

@@ -5,8 +5,9 @@ methods only, so the same content lands in every backend: threads open,
 closed and empty (one with a non-ASCII key), comments approved, pending,
 spam, edited and deleted (a placeholder with a reply), authors with and
 without email, request context, moderation reasons, reply notifications,
-votes with and without address and time, and a generated thread loaded in
-bulk with vote tallies but no individual votes.
+votes with and without address and time, two bans (when the store keeps
+bans), and a generated thread loaded in bulk with vote tallies but no
+individual votes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 import attrs
 
+from threadkit.bans import Ban, BanKind
+from threadkit.exporters.site import BanList
 from threadkit.models import (
     DELETED_AUTHOR,
     Identity,
@@ -109,6 +112,11 @@ def fill_sample_site(store: SiteStore, *, generated: int = 300) -> None:
     store.vote(first.id, BEN.key, -1, ip="198.51.100.2", at=at + timedelta(minutes=9))
     store.vote(reply.id, CARLA.key, 1)
     store.vote(edited.id, ANNA.key, 1, ip="198.51.100.1", at=at + timedelta(minutes=10))
+    if isinstance(store, BanList):
+        store.add_ban(Ban(BanKind.EMAIL, "spammer@example.net", at, reason="Spam", created_by="m"))
+        store.add_ban(
+            Ban(BanKind.IP, "198.51.100.0/24", at, until=at + timedelta(days=3650), shadow=True)
+        )
     if generated:
         rows = generate_thread(generated, seed=11)
         store.bulk_load("generated/big", rows)
