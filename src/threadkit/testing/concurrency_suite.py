@@ -1,30 +1,13 @@
-"""Conformance: parallel writers and claimers lose nothing and share nothing.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: parallel writers and claimers lose nothing and share nothing."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from threadkit.models import (
-    Comment,
-    EventKind,
-    Identity,
-    NewComment,
-    Notice,
-    Status,
-)
+from threadkit.models import Comment, EventKind, Identity, NewComment, Notice, Status
 from threadkit.testing.capabilities import CONCURRENT_WRITERS
-from threadkit.testing.store_kit import (
-    T0,
-    Kit,
-    assert_parents_first,
-)
-from threadkit.testing.suite_support import (
-    in_parallel,
-)
+from threadkit.testing.store_kit import T0, Kit, assert_parents_first
+from threadkit.testing.suite_support import in_parallel
 
 __all__ = ["ConcurrencySuite"]
 

@@ -1,8 +1,4 @@
-"""Conformance: editing and deleting: mutable fields, status changes and their counters, removal.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: editing and deleting: mutable fields, status changes and their counters, removal."""
 
 from __future__ import annotations
 
@@ -12,19 +8,9 @@ import attrs
 import pytest
 
 from threadkit.errors import ConflictError, NotFoundError
-from threadkit.models import (
-    Identity,
-    Reason,
-    RequestContext,
-    Status,
-)
+from threadkit.models import Identity, Reason, RequestContext, Status
 from threadkit.ports import CommentStore
-from threadkit.testing.store_kit import (
-    ADA,
-    BOB,
-    T0,
-    Kit,
-)
+from threadkit.testing.store_kit import ADA, BOB, T0, Kit
 
 __all__ = ["EditingSuite"]
 

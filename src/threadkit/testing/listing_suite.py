@@ -1,21 +1,9 @@
-"""Conformance: lists across threads, and the history moderation steps ask about.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: lists across threads, and the history moderation steps ask about."""
 
 from __future__ import annotations
 
-from threadkit.models import (
-    Comment,
-    Status,
-)
-from threadkit.testing.store_kit import (
-    ADA,
-    BOB,
-    CY,
-    Kit,
-)
+from threadkit.models import Comment, Status
+from threadkit.testing.store_kit import ADA, BOB, CY, Kit
 
 __all__ = ["ListingSuite"]
 

@@ -1,8 +1,4 @@
-"""Conformance: the notification outbox: queued with the write, claimed under a lease, retried.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: the notification outbox: queued with the write, claimed under a lease, retried."""
 
 from __future__ import annotations
 
@@ -10,15 +6,8 @@ from datetime import timedelta
 
 import attrs
 
-from threadkit.models import (
-    EventKind,
-    Notice,
-    Status,
-)
-from threadkit.testing.store_kit import (
-    T0,
-    Kit,
-)
+from threadkit.models import EventKind, Notice, Status
+from threadkit.testing.store_kit import T0, Kit
 
 __all__ = ["OutboxSuite"]
 
@@ -80,11 +69,7 @@ class OutboxSuite:
         after = store_kit.store.claim_outbox(
             now=now + timedelta(seconds=31), limit=10, lease_seconds=30
         )
-        assert ([1], [], [2]) == (
-            [m.attempts for m in first],
-            during,
-            [m.attempts for m in after],
-        )
+        assert ([1], [], [2]) == ([m.attempts for m in first], during, [m.attempts for m in after])
         assert [m.id for m in first] == [m.id for m in after]
 
     def test_claim_respects_limit(self, store_kit: Kit) -> None:

@@ -1,19 +1,10 @@
-"""Conformance: pages and subtrees: order, limits, cursors, visibility, and 1,000-level chains.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: pages and subtrees: order, limits, cursors, visibility, and 1,000-level chains."""
 
 from __future__ import annotations
 
 import pytest
 
-from threadkit.models import (
-    Comment,
-    SortOrder,
-    Status,
-    Visibility,
-)
+from threadkit.models import Comment, SortOrder, Status, Visibility
 from threadkit.testing.store_kit import (
     ADA,
     BOB,

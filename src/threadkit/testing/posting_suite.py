@@ -1,8 +1,4 @@
-"""Conformance: posting: every field stored, ids, parents, and the counters a post moves.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: posting: every field stored, ids, parents, and the counters a post moves."""
 
 from __future__ import annotations
 
@@ -10,24 +6,10 @@ import attrs
 import pytest
 
 from threadkit.errors import InvalidParentError, NotFoundError
-from threadkit.models import (
-    Comment,
-    NewComment,
-    Reason,
-    RequestContext,
-    Status,
-)
+from threadkit.models import Comment, NewComment, Reason, RequestContext, Status
 from threadkit.ports import CommentStore
-from threadkit.testing.store_kit import (
-    CY,
-    T0,
-    Kit,
-)
-from threadkit.testing.suite_support import (
-    ALL_STATUS_PAIRS,
-    approved_count,
-    counted_reply,
-)
+from threadkit.testing.store_kit import CY, T0, Kit
+from threadkit.testing.suite_support import ALL_STATUS_PAIRS, approved_count, counted_reply
 
 __all__ = ["PostingSuite"]
 

@@ -1,8 +1,4 @@
-"""Conformance: text and time round-trip: Unicode byte for byte, aware UTC with microseconds.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: text and time round-trip: Unicode byte for byte, aware UTC with microseconds."""
 
 from __future__ import annotations
 
@@ -11,23 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import attrs
 import pytest
 
-from threadkit.models import (
-    EventKind,
-    Identity,
-    NewComment,
-    Notice,
-    Status,
-)
+from threadkit.models import EventKind, Identity, NewComment, Notice, Status
 from threadkit.ports import CommentStore
-from threadkit.testing.store_kit import (
-    ADA,
-    T0,
-    Kit,
-)
-from threadkit.testing.suite_support import (
-    SAMPLE_IDS,
-    UNICODE_SAMPLES,
-)
+from threadkit.testing.store_kit import ADA, T0, Kit
+from threadkit.testing.suite_support import SAMPLE_IDS, UNICODE_SAMPLES
 
 __all__ = ["TextAndTimeSuite"]
 

@@ -1,8 +1,4 @@
-"""Conformance: threads: created on first use, kept, filled in, closed and counted.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: threads: created on first use, kept, filled in, closed and counted."""
 
 from __future__ import annotations
 
@@ -11,14 +7,9 @@ from datetime import timedelta
 import pytest
 
 from threadkit.errors import NotFoundError
-from threadkit.models import (
-    Status,
-)
+from threadkit.models import Status
 from threadkit.ports import CommentStore
-from threadkit.testing.store_kit import (
-    T0,
-    Kit,
-)
+from threadkit.testing.store_kit import T0, Kit
 
 __all__ = ["ThreadSuite"]
 

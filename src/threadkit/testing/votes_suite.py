@@ -1,21 +1,13 @@
-"""Conformance: votes: one per voter, changed, withdrawn, listed, erased, and the top sort.
-
-Part of :class:`threadkit.testing.CommentStoreSuite`; uses its ``store``,
-``store_clock`` and ``store_kit`` fixtures.
-"""
+"""Conformance: votes: one per voter, changed, withdrawn, listed, erased, and the top sort."""
 
 from __future__ import annotations
 
 import pytest
 
 from threadkit.errors import NotFoundError
-from threadkit.models import (
-    SortOrder,
-)
+from threadkit.models import SortOrder
 from threadkit.ports import CommentStore
-from threadkit.testing.store_kit import (
-    Kit,
-)
+from threadkit.testing.store_kit import Kit
 
 __all__ = ["VoteSuite"]
 

@@ -12,41 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
 
-from threadkit.errors import (
-    NotFoundError,
-    StorageUnavailableError,
-    ValidationError,
-)
+from threadkit.errors import NotFoundError, StorageUnavailableError, ValidationError
 from threadkit.limits import COMMENT_MAX_BYTES
-from threadkit.models import (
-    Comment,
-    Identity,
-    Reason,
-    RequestContext,
-)
-from threadkit.storekit import (
-    reasons_json,
-)
+from threadkit.models import Comment, Identity, Reason, RequestContext
+from threadkit.storekit import reasons_json
 
 from . import _paths
 from ._checks import _chars, _text
-from ._db import (
-    DEFAULT_TIMEOUT,
-    WRITE,
-    create_engine,
-    is_retryable,
-    is_unavailable,
-)
+from ._db import DEFAULT_TIMEOUT, WRITE, create_engine, is_retryable, is_unavailable
 from ._deadline import call_deadline
-from ._rows import (
-    _C,
-    _COLUMNS,
-    _SDEPTH,
-    _SPARENT,
-    _T,
-    _comment,
-    _Row,
-)
+from ._rows import _C, _COLUMNS, _SDEPTH, _SPARENT, _T, _comment, _Row
 from ._schema import (
     AUTHOR_KEY_LENGTH,
     IP_LENGTH,

@@ -9,20 +9,9 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.errors import (
-    InvalidParentError,
-)
-from threadkit.models import (
-    Comment,
-    Identity,
-    RequestContext,
-    Status,
-)
-from threadkit.storekit import (
-    aware,
-    check_limit,
-    reasons_json,
-)
+from threadkit.errors import InvalidParentError
+from threadkit.models import Comment, Identity, RequestContext, Status
+from threadkit.storekit import aware, check_limit, reasons_json
 
 from . import _paths
 from ._checks import _chars
@@ -38,11 +27,7 @@ from ._rows import (
     _context_values,
     _Row,
 )
-from ._schema import (
-    KEY_LENGTH,
-    UTCDateTime,
-    comments,
-)
+from ._schema import KEY_LENGTH, UTCDateTime, comments
 from ._threads import ThreadsPart, add_to_thread
 
 

@@ -7,20 +7,11 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import (
-    Status,
-)
+from threadkit.models import Status
 
 from ._base import StoreBase
-from ._rows import (
-    _C,
-    _T,
-    _body_hash,
-)
-from ._schema import (
-    comments,
-    threads,
-)
+from ._rows import _C, _T, _body_hash
+from ._schema import comments, threads
 
 
 class HistoryPart(StoreBase):

@@ -7,23 +7,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import (
-    Comment,
-    CommentRows,
-    Status,
-)
-from threadkit.storekit import (
-    check_limit,
-    int_cursor,
-)
+from threadkit.models import Comment, CommentRows, Status
+from threadkit.storekit import check_limit, int_cursor
 
 from ._base import StoreBase
-from ._rows import (
-    _C,
-    _T,
-    _comment,
-    _Row,
-)
+from ._rows import _C, _T, _comment, _Row
 
 
 class ListingPart(StoreBase):

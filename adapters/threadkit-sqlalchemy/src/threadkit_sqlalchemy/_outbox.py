@@ -8,23 +8,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import (
-    Notice,
-    OutboxMessage,
-)
-from threadkit.storekit import (
-    aware,
-)
+from threadkit.models import Notice, OutboxMessage
+from threadkit.storekit import aware
 
 from ._base import StoreBase
 from ._checks import _text
-from ._rows import (
-    _KIND,
-)
-from ._schema import (
-    TEXT_BYTES,
-    outbox,
-)
+from ._rows import _KIND
+from ._schema import TEXT_BYTES, outbox
 
 
 def queue_notices(

@@ -7,17 +7,8 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import (
-    CommentRows,
-    SortOrder,
-    Visibility,
-)
-from threadkit.storekit import (
-    bad_cursor,
-    check_limit,
-    int_cursor,
-    split_cursor,
-)
+from threadkit.models import CommentRows, SortOrder, Visibility
+from threadkit.storekit import bad_cursor, check_limit, int_cursor, split_cursor
 
 from . import _paths
 from ._base import StoreBase
@@ -35,10 +26,7 @@ from ._rows import (
     _Row,
     _visible,
 )
-from ._schema import (
-    comments,
-    threads,
-)
+from ._schema import comments, threads
 
 
 class PagingPart(StoreBase):

@@ -8,24 +8,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import (
-    Thread,
-)
-from threadkit.storekit import (
-    aware,
-)
+from threadkit.models import Thread
+from threadkit.storekit import aware
 
 from ._base import StoreBase
 from ._checks import _chars, _text
-from ._rows import (
-    _T,
-    _thread,
-)
-from ._schema import (
-    KEY_LENGTH,
-    TEXT_BYTES,
-    threads,
-)
+from ._rows import _T, _thread
+from ._schema import KEY_LENGTH, TEXT_BYTES, threads
 
 
 def add_to_thread(

@@ -9,30 +9,16 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.errors import (
-    ValidationError,
-)
+from threadkit.errors import ValidationError
 from threadkit.guards import VoteGuard
-from threadkit.models import (
-    Comment,
-)
-from threadkit.storekit import (
-    aware,
-)
+from threadkit.models import Comment
+from threadkit.storekit import aware
 
 from . import _guards
 from ._base import StoreBase
 from ._checks import _chars
-from ._rows import (
-    _C,
-    _T,
-)
-from ._schema import (
-    AUTHOR_KEY_LENGTH,
-    IP_LENGTH,
-    comments,
-    votes,
-)
+from ._rows import _C, _T
+from ._schema import AUTHOR_KEY_LENGTH, IP_LENGTH, comments, votes
 from ._threads import bump_version
 
 

@@ -9,41 +9,17 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.errors import (
-    ConflictError,
-    InvalidParentError,
-)
+from threadkit.errors import ConflictError, InvalidParentError
 from threadkit.guards import IdempotencyKey
-from threadkit.models import (
-    Comment,
-    NewComment,
-    Notice,
-    Status,
-)
-from threadkit.storekit import (
-    aware,
-    reasons_json,
-)
+from threadkit.models import Comment, NewComment, Notice, Status
+from threadkit.storekit import aware, reasons_json
 
 from . import _guards, _paths
 from ._base import StoreBase
 from ._checks import _chars
 from ._outbox import queue_notices
-from ._rows import (
-    _C,
-    _SHOWN,
-    _T,
-    _author_values,
-    _body_hash,
-    _context_values,
-    _Row,
-)
-from ._schema import (
-    KEY_LENGTH,
-    comments,
-    threads,
-    votes,
-)
+from ._rows import _C, _SHOWN, _T, _author_values, _body_hash, _context_values, _Row
+from ._schema import KEY_LENGTH, comments, threads, votes
 from ._threads import add_to_thread, bump_version
 
 
