@@ -21,7 +21,7 @@ from threadkit.moderation import Pipeline, default_pipeline
 from threadkit.ports import Clock, CommentStore, IdentityProvider
 from threadkit.signing import TokenSigner
 
-from . import rendering
+from . import i18n, rendering
 from .blueprint import make_blueprint
 from .config import DEFAULTS, Settings, read_settings
 from .external import external_url_for
@@ -113,8 +113,13 @@ class ThreadKit:
         clock: Clock | None = None,
         pipeline: Pipeline | None = None,
         page_cache: PageCache | None = None,
+        locale: i18n.LocaleSetting = None,
     ) -> None:
         """Set up threadkit on ``app``: routes, template helper, headers.
+
+        ``locale`` is the readers' language: a tag (``"de"``) or a callable
+        asked on each request, returning a tag or ``None`` (then the
+        ``Accept-Language`` header decides; see :mod:`threadkit_flask.i18n`).
 
         Given a ``store`` (and no ``engine``), the engine it builds runs
         ``pipeline``, by default :func:`~threadkit.moderation.default_pipeline`
@@ -174,6 +179,9 @@ class ThreadKit:
             Names (``["Demo Moderator", "Admin"]``) that an unverified
             commenter may not post under, nor anything that reads like them;
             given to the pipeline's ``ImpersonationGuard``.
+        ``THREADKIT_LOCALE`` (None)
+            The readers' language when ``locale`` is not given: a tag or a
+            callable, as ``locale``. Unset: ``Accept-Language``, else English.
         """
         if EXTENSION_KEY in app.extensions:
             raise RuntimeError("threadkit is already set up on this app")
@@ -221,6 +229,7 @@ class ThreadKit:
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix or None)
         app.context_processor(_template_globals)
+        i18n.install(app, locale)
         if settings.harden_session_cookie and type(app.session_interface) in (
             SESSION_INTERFACE_TYPES
         ):

@@ -24,7 +24,7 @@ from threadkit.pages import ThreadPage
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_cursor
 
-from . import avatars, csrf, visitors
+from . import avatars, csrf, i18n, visitors
 from .state import ThreadKitState
 
 __all__ = [
@@ -280,6 +280,7 @@ class TemplateHelper:
         self._urls: dict[tuple[Any, ...], tuple[str, str] | None] = {}
         self._avatars: dict[str, str | None] = {}
         self._months: dict[int, str] = {}
+        self._language: str | None = None
 
     @property
     def state(self) -> ThreadKitState:
@@ -401,7 +402,7 @@ class TemplateHelper:
         can_vote = viewer.can_vote(comment)
         created = comment.created_at
         return CommentView(
-            name=author.name or "Anonymous",
+            name=author.name or self.anonymous(),
             href=http_url(author.url),
             picture=self.avatar(author),
             iso=created.isoformat(),
@@ -423,8 +424,9 @@ class TemplateHelper:
         if author is None or not author.verified:
             return None
         if self._state.is_moderator(author):
-            return Badge("moderator", "Moderator")
-        return Badge("verified", f"Verified · {self.provider_label(author.provider)}")
+            return Badge("moderator", i18n.gettext("Moderator"))
+        text = i18n.gettext("Verified · %(provider)s")
+        return Badge("verified", text % {"provider": self.provider_label(author.provider)})
 
     def link(self, value: str | None) -> str | None:
         """``value`` if it is safe to put in an ``href`` (http or https), else ``None``."""
@@ -454,7 +456,9 @@ class TemplateHelper:
             return url
 
     def when(self, moment: datetime) -> str:
-        """Return a readable UTC timestamp for ``moment``."""
+        """Return a readable UTC timestamp for ``moment``, in the reader's language."""
+        if self.language != i18n.DEFAULT_LANGUAGE:
+            return i18n.format_when(moment, self.language)
         year = moment.year
         if year < 1000:  # how strftime writes short years differs between platforms
             return f"{moment:%B} {moment.day}, {moment:%Y} at {moment:%H:%M} UTC"
@@ -462,6 +466,37 @@ class TemplateHelper:
         if month is None:  # strftime is slow; a render asks for the same months again and again
             month = self._months[moment.month] = f"{moment:%B}"
         return f"{month} {moment.day}, {year} at {moment.hour:02d}:{moment.minute:02d} UTC"
+
+    @property
+    def language(self) -> str:
+        """The reader's language (a Babel locale identifier such as ``"pt_BR"``)."""
+        if self._language is None:
+            self._language = i18n.current_locale()
+        return self._language
+
+    def lang(self) -> str:
+        """Return the reader's language as an HTML ``lang`` value (``"pt-BR"``)."""
+        return i18n.html_lang(self.language)
+
+    def dir(self) -> str:
+        """Return the writing direction of the reader's language: ``"ltr"`` or ``"rtl"``."""
+        return i18n.direction(self.language)
+
+    def number(self, value: int) -> str:
+        """Return ``value`` written for the reader's language (``"1,200"``)."""
+        return i18n.format_number(value)
+
+    def error_message(self, error: ThreadkitError) -> str:
+        """Return the message of ``error`` in the reader's language (by its code), else English."""
+        return i18n.error_message(error)
+
+    def js_catalog(self) -> str:
+        """Return the JSON catalog of the reader's language for threadkit.js (``data-tk-i18n``)."""
+        return i18n.js_catalog(self.language)
+
+    def anonymous(self) -> str:
+        """Return what an author without a name is called, in the reader's language."""
+        return i18n.gettext("Anonymous")
 
     def provider_label(self, name: str) -> str:
         """Return the human name of an identity provider."""
