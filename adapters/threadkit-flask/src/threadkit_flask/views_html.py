@@ -31,7 +31,7 @@ from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
 from threadkit.tree import TreeNode, display_depth
 
-from . import csrf, inputs, page_cache, posting, rendering, visitors
+from . import csrf, i18n, inputs, page_cache, posting, rendering, visitors
 from .state import ThreadKitState, get_state
 
 __all__ = ["register"]
@@ -369,6 +369,10 @@ def fragment_thread(key: str) -> Response:
         "sort": request.args.get("sort"),
         "cursor": request.args.get("cursor"),
         "next": _back(),
+        # The language it is rendered in: the host's choice, else Accept-Language.
+        "locale": i18n.current_locale(),
+        # The fragment's words may follow the reader's language.
+        "lang": request.headers.get("Accept-Language", ""),
     }
     tag, cached = page_cache.cached_page(
         "html-fragment", key, params, build, tag_suffix=page_cache.csrf_tag()
