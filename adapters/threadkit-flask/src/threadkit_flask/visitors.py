@@ -19,6 +19,8 @@ those values never sit in it in clear. The browser id and CSRF token are random.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -69,9 +71,24 @@ def browser_id(*, create: bool = False) -> str | None:
         return value
     if not create:
         return None
-    value = secrets.token_urlsafe(18)
+    value = _first_browser_id()
     session[BROWSER_KEY] = value
     return value
+
+
+def _first_browser_id() -> str:
+    """Return a new browser id: derived from the session's CSRF token when it has one.
+
+    A first post whose answer (and the cookie naming its new author) was lost
+    is retried with the cookie from before: the same token gives the same id,
+    so the retry is the same author and its idempotency key and the duplicate
+    check still apply. The hash does not reveal the token.
+    """
+    token = session.get(csrf.SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        return secrets.token_urlsafe(18)
+    digest = hashlib.sha256(f"threadkit browser id\0{token}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
 
 
 def _identity_to_session(identity: Identity) -> dict[str, Any]:
