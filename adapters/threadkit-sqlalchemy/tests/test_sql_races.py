@@ -24,6 +24,7 @@ from threadkit.engine import CommentEngine
 from threadkit.errors import ThreadkitError
 from threadkit.models import Actor, Comment, NewComment, RequestContext, Status
 from threadkit.moderation import VoteLimit, default_pipeline
+from threadkit.testing.capabilities import SEPARATE_PROCESSES
 
 ROUNDS = 3
 
@@ -208,6 +209,7 @@ def _in_processes(url: str, work: str) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.capability(SEPARATE_PROCESSES)
 def test_separate_processes_posting_and_voting_at_once(shared_url: sa.URL) -> None:
     """Four processes (as under gunicorn) post one comment at once, then vote from one IP.
 
