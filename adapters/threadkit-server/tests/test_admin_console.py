@@ -301,3 +301,19 @@ def test_a_bad_setting_is_refused_with_its_field(admin: FlaskClient) -> None:
     assert "close after days must be a whole number from 0 to 36500." in answer.get_data(
         as_text=True
     )
+
+
+def test_hold_first_holds_only_an_authors_first_comment(
+    admin: FlaskClient, reader: FlaskClient, app: Flask
+) -> None:
+    """hold-first: a new author's first comment waits; once approved, the next is published."""
+    save_settings(admin, "a.example", moderation="hold-first")
+    _, first, key = post(reader, "my first")
+    assert "pending" == first["status"]
+    csrf = form_token(admin, "/admin/comments")
+    admin.post(
+        "/admin/comments/bulk",
+        data={"csrf_token": csrf, "action": "approve", "ids": str(first["id"])},
+    )
+    later(app, seconds=60)
+    assert "approved" == post(reader, "my second", key=key)[1]["status"]
