@@ -22,9 +22,10 @@ def _extracted() -> set[str | tuple[str, str]]:
     method_map = [
         ("src/threadkit_flask/**.py", "python"),
         ("src/threadkit_flask/templates/**.html", "jinja2"),
+        ("src/threadkit_flask/static/threadkit.js", "javascript"),
     ]
     options = {"src/threadkit_flask/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, **i18n.JS_KEYWORDS}
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ADAPTER), method_map, options, keywords=keywords

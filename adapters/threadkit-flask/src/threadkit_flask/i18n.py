@@ -25,6 +25,7 @@ from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -228,24 +229,26 @@ def _babel_locale(language: str) -> Locale:
     return Locale.parse(language)
 
 
-# Strings threadkit.js shows; the server hands the reader's translations to it.
-JS_MESSAGES: tuple[str, ...] = (
-    N_("Something went wrong; please try again."),
-    N_("Reply to %(name)s"),
-    N_("this comment"),
-    N_("Leave a Reply"),
-    N_("No comments yet"),
-    N_("Your comment was posted."),
-    N_("Your comment is awaiting moderation."),
-    N_("Your comment was updated."),
-    N_("Delete this comment?"),
-    N_("Could not delete."),
-    N_("Your comment was deleted."),
-    N_("Vote not counted."),
-    N_("Vote counted."),
-    N_("More replies"),
-)
-JS_PLURALS: tuple[tuple[str, str], ...] = (("One comment", "%(count)s comments"),)
+JS_KEYWORDS: dict[str, tuple[int, ...]] = {"t": (2,), "tn": (2, 3)}
+"""threadkit.js's gettext calls: ``t(el, text, values)``, ``tn(el, singular, plural, n, …)``."""
+
+
+@functools.cache
+def js_strings() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Return the strings threadkit.js translates (plain ones, plural pairs), read from the file.
+
+    The same Babel extractor that fills the catalogs reads them, so the list
+    the browser gets can never differ from what translators saw.
+    """
+    plain: list[str] = []
+    plural: list[tuple[str, str]] = []
+    with (Path(__file__).parent / "static" / "threadkit.js").open("rb") as handle:
+        for _line, message, _comments, _context in extract("javascript", handle, JS_KEYWORDS):
+            if isinstance(message, str):
+                plain.append(message)
+            else:
+                plural.append((str(message[0]), str(message[1])))
+    return tuple(dict.fromkeys(plain)), tuple(dict.fromkeys(plural))
 
 
 def js_catalog(language: str | None = None) -> str:
@@ -259,10 +262,9 @@ def js_catalog(language: str | None = None) -> str:
     lang = language or current_locale()
     catalog = translations(lang)
     data: dict[str, Any] = {"lang": html_lang(lang)}
-    messages = {text: catalog.gettext(text) for text in JS_MESSAGES}
-    plurals = {
-        singular: _plural_categories(lang, singular, plural) for singular, plural in JS_PLURALS
-    }
+    plain, pairs = js_strings()
+    messages = {text: catalog.gettext(text) for text in plain}
+    plurals = {singular: _plural_categories(lang, singular, plural) for singular, plural in pairs}
     data["messages"] = messages
     data["plurals"] = plurals
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -24,6 +24,77 @@
     };
   }
 
+  /* ---------------------------------------------------------------- language */
+
+  // data-tk-i18n on the thread: {"lang", "messages": {English: translated},
+  // "plurals": {English singular: {CLDR category: form}}}, from the server's catalogs.
+  var catalogs = new WeakMap();
+
+  function catalog(el) {
+    var root = el.closest("[data-tk-i18n]");
+    if (!root) { return { lang: document.documentElement.lang || "en", messages: {}, plurals: {} }; }
+    if (!catalogs.has(root)) {
+      var parsed;
+      try { parsed = JSON.parse(root.getAttribute("data-tk-i18n")); } catch (e) { parsed = {}; }
+      catalogs.set(root, {
+        lang: parsed.lang || "en", messages: parsed.messages || {}, plurals: parsed.plurals || {}
+      });
+    }
+    return catalogs.get(root);
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    }).replace(/&ldquo;/g, "\u201c").replace(/&rdquo;/g, "\u201d");
+  }
+
+  function t(el, text, values) {
+    var messages = catalog(el).messages;
+    return fill(Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text, values);
+  }
+
+  function tn(el, singular, plural, n, values) {
+    var cat = catalog(el);
+    var forms = cat.plurals[singular];
+    var text = n === 1 ? singular : plural;
+    if (forms && window.Intl && Intl.PluralRules) {
+      text = forms[new Intl.PluralRules(cat.lang).select(n)] || forms.other || text;
+    }
+    return fill(text, values);
+  }
+
+  function formatNumber(el, n) {
+    return window.Intl ? new Intl.NumberFormat(catalog(el).lang).format(n) : String(n);
+  }
+
+  // <time datetime> is written in UTC by the server; the browser knows the reader's zone:
+  // show how long ago, with the exact local time on hover.
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60]];
+
+  function localTimes(scope) {
+    if (!window.Intl || !Intl.RelativeTimeFormat) { return; }
+    Array.prototype.forEach.call(scope.querySelectorAll(".tk-thread time[datetime], .tk-item time[datetime]"), function (el) {
+      if (el.hasAttribute("data-tk-local")) { return; }
+      var when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) { return; }
+      var lang = catalog(el).lang;
+      el.title = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" }).format(when);
+      var seconds = (when.getTime() - Date.now()) / 1000;
+      var relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
+      var text = relative.format(Math.round(seconds), "second");
+      for (var i = 0; i < UNITS.length; i++) {
+        if (Math.abs(seconds) >= UNITS[i][1]) {
+          text = relative.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);
+          break;
+        }
+      }
+      el.textContent = text;
+      el.setAttribute("data-tk-local", "");
+    });
+  }
+
   function announce(cfg, text) {
     var live = cfg.root.querySelector("[data-tk-live]");
     if (live) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); }
@@ -64,7 +135,7 @@
   }
 
   function showError(box, problem, form) {
-    var detail = (problem && problem.detail) || "Something went wrong; please try again.";
+    var detail = (problem && problem.detail) || t(box, "Something went wrong; please try again.");
     box.textContent = "";
     var p = document.createElement("p");
     p.textContent = detail;
@@ -104,8 +175,9 @@
     var article = item.querySelector("article");
     article.parentNode.insertBefore(respond, article.nextSibling);
     respond.querySelector("[data-tk-parent]").value = link.getAttribute("data-tk-reply");
+    var author = link.getAttribute("data-tk-author") || t(link, "this comment");
     respond.querySelector("[data-tk-respond-label]").textContent =
-      "Reply to " + (link.getAttribute("data-tk-author") || "this comment");
+      t(link, "Reply to %(name)s", { name: author });
     var cancel = respond.querySelector("[data-tk-cancel]");
     cancel.hidden = false;
     respond.setAttribute("data-tk-from", link.getAttribute("data-tk-reply"));
@@ -118,7 +190,7 @@
     var from = respond.getAttribute("data-tk-from");
     if (marker) { marker.parentNode.insertBefore(respond, marker.nextSibling); }
     respond.querySelector("[data-tk-parent]").value = "";
-    respond.querySelector("[data-tk-respond-label]").textContent = "Leave a Reply";
+    respond.querySelector("[data-tk-respond-label]").textContent = t(respond, "Leave a Reply");
     respond.querySelector("[data-tk-cancel]").hidden = true;
     respond.removeAttribute("data-tk-from");
     if (focusBack && from) {
@@ -167,10 +239,12 @@
     if (!heading) { return; }
     var count = Math.max(0, parseInt(heading.getAttribute("data-tk-count") || "0", 10) + delta);
     var title = heading.getAttribute("data-tk-title") || "";
-    var on = title ? " on \u201c" + title + "\u201d" : "";
+    var values = { count: formatNumber(heading, count), title: title };
     heading.setAttribute("data-tk-count", String(count));
-    heading.textContent = count === 0 ? "No comments yet"
-      : (count === 1 ? "One comment" : count + " comments") + on;
+    heading.textContent = count === 0 ? t(heading, "No comments yet")
+      : title ? tn(heading, "One comment on &ldquo;%(title)s&rdquo;",
+        "%(count)s comments on &ldquo;%(title)s&rdquo;", count, values)
+        : tn(heading, "One comment", "%(count)s comments", count, values);
   }
 
   function freshKey() {
@@ -216,8 +290,8 @@
           var item = insertComment(cfg, got.nodes, comment.parent_id);
           form.elements.namedItem("body").value = "";
           if (comment.status === "approved") { bumpCount(cfg, 1); }
-          announce(cfg, comment.status === "approved" ? "Your comment was posted."
-            : "Your comment is awaiting moderation.");
+          announce(cfg, comment.status === "approved" ? t(cfg.root, "Your comment was posted.")
+            : t(cfg.root, "Your comment is awaiting moderation."));
           if (item) { item.querySelector("article").focus(); }
         });
       })
@@ -269,7 +343,7 @@
       .then(function (result) {
         if (!result.ok) { showError(box, result.data, form); return null; }
         return replaceArticle(cfg, id).then(function (fresh) {
-          announce(cfg, "Your comment was updated.");
+          announce(cfg, t(cfg.root, "Your comment was updated."));
           if (fresh) { fresh.focus(); }
         });
       })
@@ -288,12 +362,12 @@
   function deleteComment(link) {
     var cfg = settings(link);
     var id = link.getAttribute("data-tk-delete");
-    if (!cfg || !window.confirm("Delete this comment?")) { return; }
+    if (!cfg || !window.confirm(t(cfg.root, "Delete this comment?"))) { return; }
     api(cfg, "DELETE", "/api/comments/" + id).then(function (result) {
-      if (!result.ok) { window.alert((result.data && result.data.detail) || "Could not delete."); return null; }
+      if (!result.ok) { window.alert((result.data && result.data.detail) || t(cfg.root, "Could not delete.")); return null; }
       var gone = cfg.root.querySelector("#comment-" + id);
       if (gone && gone.classList.contains("tk-status-approved")) { bumpCount(cfg, -1); }
-      announce(cfg, "Your comment was deleted.");
+      announce(cfg, t(cfg.root, "Your comment was deleted."));
       if (result.data && result.data.comment) {
         return replaceArticle(cfg, id).then(function (fresh) { if (fresh) { fresh.focus(); } });
       }
@@ -313,10 +387,10 @@
     var id = form.getAttribute("data-tk-vote");
     var value = parseInt(submitter ? submitter.value : "0", 10);
     api(cfg, "PUT", "/api/comments/" + id + "/vote", { value: value }).then(function (result) {
-      if (!result.ok) { announce(cfg, (result.data && result.data.detail) || "Vote not counted."); return; }
+      if (!result.ok) { announce(cfg, (result.data && result.data.detail) || t(cfg.root, "Vote not counted.")); return; }
       form.querySelector("[data-tk-up]").textContent = result.data.upvotes;
       form.querySelector("[data-tk-down]").textContent = result.data.downvotes;
-      announce(cfg, "Vote counted.");
+      announce(cfg, t(cfg.root, "Vote counted."));
     });
   }
 
@@ -353,7 +427,7 @@
       if (got.next) {
         link.setAttribute("data-tk-more-replies", got.next);
         link.setAttribute("data-tk-continued", "");
-        link.textContent = "More replies";
+        link.textContent = t(link, "More replies");
       } else {
         var p = link.closest(".tk-more");
         p.parentNode.removeChild(p);
@@ -392,6 +466,18 @@
     }
     else if (form.hasAttribute("data-tk-vote")) { event.preventDefault(); vote(form, event.submitter); }
   });
+
+  localTimes(document);
+  // Comments loaded later (older pages, more replies, a new post) get local times too.
+  if (window.MutationObserver) {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        Array.prototype.forEach.call(change.addedNodes, function (node) {
+          if (node instanceof Element) { localTimes(node.parentNode || node); }
+        });
+      });
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
 
   document.documentElement.classList.add("tk-js");
 }());
