@@ -70,6 +70,9 @@ _IGNORABLE = (
 )
 #: What a name needs at least one of to be seen: a letter, digit, punctuation or symbol.
 _VISIBLE_CATEGORIES = frozenset("LNPS")
+#: Symbols by category that fonts draw as nothing (the usual "invisible name" characters):
+#: read as spaces, so they neither make a name visible nor disguise a reserved one.
+_BLANK_SYMBOLS = frozenset("\u2800\U0001d159")
 # The data marks right-to-left characters with U+200E for display; not part of them.
 _LRM = "\u200e"
 
@@ -83,7 +86,9 @@ def is_default_ignorable(char: str) -> bool:
 def has_visible_character(name: str) -> bool:
     """Whether ``name`` has a letter, digit, punctuation mark or symbol a reader can see."""
     return any(
-        unicodedata.category(char)[0] in _VISIBLE_CATEGORIES and not is_default_ignorable(char)
+        unicodedata.category(char)[0] in _VISIBLE_CATEGORIES
+        and not is_default_ignorable(char)
+        and char not in _BLANK_SYMBOLS
         for char in name
     )
 
@@ -160,5 +165,6 @@ def name_key(name: str) -> str:
     """
     text = unicodedata.normalize("NFKC", name)
     text = "".join(char for char in text if not is_default_ignorable(char))
+    text = "".join(" " if char in _BLANK_SYMBOLS else char for char in text)
     text = skeleton(skeleton(text).casefold())
     return " ".join(text.split())
