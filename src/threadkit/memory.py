@@ -51,7 +51,7 @@ from ._memory_history import HistoryMemoryPart
 from ._memory_outbox import OutboxMemoryPart
 from ._memory_site import SiteMemoryPart
 from ._sorted_ids import ascending, descending, discard_sorted, insert_sorted
-from .errors import ConflictError, InvalidParentError, NotFoundError, ValidationError
+from .errors import ConflictError, InvalidParentError, NotFoundError
 from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
 from .models import (
     Comment,
@@ -64,7 +64,15 @@ from .models import (
     Thread,
     Visibility,
 )
-from .storekit import REPLY_COUNTED, aware, bad_cursor, check_limit, int_cursor, make_cursor
+from .storekit import (
+    REPLY_COUNTED,
+    aware,
+    bad_cursor,
+    check_limit,
+    check_vote,
+    int_cursor,
+    make_cursor,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -513,10 +521,7 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         value other than -1, 0 or 1. A new vote is kept with ``ip`` and
         ``at``; ``guards`` are checked before a new vote (see the port).
         """
-        if int(value) not in {-1, 0, 1}:
-            raise ValidationError(
-                "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
-            )
+        check_vote(value)
         when = None if at is None else aware(at, "at")
         with self._lock:
             comment = self._comment(comment_id)

@@ -32,6 +32,7 @@ __all__ = [
     "aware",
     "bad_cursor",
     "check_limit",
+    "check_vote",
     "int_cursor",
     "make_cursor",
     "reasons_from_json",
@@ -92,6 +93,18 @@ def int_cursor(cursor: str, kind: str, parts: int) -> list[int]:
         return [int(piece) for piece in split_cursor(cursor, kind, parts)]
     except ValueError:
         raise bad_cursor(cursor) from None
+
+
+def check_vote(value: object) -> int:
+    """Return a vote's value; refuse anything but the int -1, 0 or 1 (``invalid_vote``).
+
+    ``True``, ``1.0`` and ``"1"`` are refused too: both stores once let some through.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value not in (-1, 0, 1):
+        raise ValidationError(
+            "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
+        )
+    return value
 
 
 def reasons_json(reasons: Sequence[Reason]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from threadkit.errors import NotFoundError
+from threadkit.errors import NotFoundError, ValidationError
 from threadkit.models import SortOrder
 from threadkit.ports import CommentStore
 from threadkit.testing.store_kit import Kit
@@ -43,6 +43,23 @@ class VoteSuite:
         store_kit.store.vote(comment.id, "ada", 0)
         result = store_kit.store.vote(comment.id, "ada", 0)
         assert (0, 0, {}) == (result.upvotes, result.downvotes, store_kit.store.votes_by("ada"))
+
+    @pytest.mark.parametrize("value", [True, 2, "1", 1.0], ids=["bool", "two", "text", "float"])
+    def test_vote_refuses_anything_but_minus_one_zero_or_one(
+        self, store_kit: Kit, value: object
+    ) -> None:
+        """A vote that is not the int -1, 0 or 1 is refused (invalid_vote) and nothing counts."""
+        store_kit.thread()
+        comment = store_kit.add()
+        with pytest.raises(ValidationError) as refused:
+            store_kit.store.vote(comment.id, "ada", value)  # type: ignore[arg-type]
+        after = store_kit.store.get_comment(comment.id)
+        assert after is not None
+        assert ("invalid_vote", 0, {}) == (
+            refused.value.code,
+            after.upvotes,
+            store_kit.store.votes_by("ada"),
+        )
 
     def test_vote_on_unknown_comment_raises_not_found(self, store: CommentStore) -> None:
         """Voting on a comment that does not exist raises NotFoundError."""

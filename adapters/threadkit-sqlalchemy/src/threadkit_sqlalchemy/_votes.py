@@ -9,10 +9,9 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.errors import ValidationError
 from threadkit.guards import VoteGuard
 from threadkit.models import Comment
-from threadkit.storekit import aware
+from threadkit.storekit import aware, check_vote
 
 from . import _guards
 from ._base import StoreBase
@@ -59,16 +58,12 @@ class VotesPart(StoreBase):
         ``at``; ``guards`` are counted and enforced before a new vote, under a
         per-address lock, in the same transaction.
         """
-        if value not in (-1, 0, 1) or isinstance(value, bool):
-            raise ValidationError(
-                "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
-            )
+        new = check_vote(value)
         _chars(voter_key, "voter_key", AUTHOR_KEY_LENGTH)
         _chars(ip, "ip", IP_LENGTH)
         when = None if at is None else aware(at, "at")
         if guards and when is None:
             raise ValueError("vote guards need the vote's time: pass at=")
-        new = int(value)
 
         def work(conn: Connection) -> Comment:
             # Thread row first, then the comment: the order every comment write locks in.
