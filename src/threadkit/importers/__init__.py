@@ -15,8 +15,8 @@ and :func:`threadkit.importers.disqus.read_disqus`. From a shell:
 (see ``python -m threadkit.importers --help`` and ``docs/importing.md``).
 """
 
-from ._common import (
-    IMPORT_TAGS,
+from ._html import IMPORT_TAGS, autop, safe_html
+from ._model import (
     Export,
     ExportComment,
     ExportThread,
@@ -24,10 +24,8 @@ from ._common import (
     ImportReport,
     Skipped,
     Source,
-    autop,
-    import_into,
-    safe_html,
 )
+from ._write import import_into
 
 __all__ = [
     "import_into",

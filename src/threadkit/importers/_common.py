@@ -1,35 +1,13 @@
-"""What every importer shares: the neutral export model, the report, ``import_into``.
+"""The two names ``python -m threadkit.importers`` takes from the shared import code.
 
-A source parser (:mod:`threadkit.importers.wordpress`,
-:mod:`threadkit.importers.disqus`) reads a file into an :class:`Export`
-without touching any store; :func:`import_into` then writes an export into
-any :class:`~threadkit.ports.CommentStore`. See ``docs/importing.md``.
+The shared code itself is split by job: :mod:`._model` (the export model and
+the report), :mod:`._html`, :mod:`._clean`, :mod:`._plan` and :mod:`._write`
+(``import_into``); :mod:`threadkit.importers` re-exports the public names.
 """
 
 from __future__ import annotations
 
-from ._html import IMPORT_TAGS, autop, safe_html
-from ._model import (
-    Export,
-    ExportComment,
-    ExportThread,
-    ImportFormatError,
-    ImportReport,
-    Skipped,
-    Source,
-)
+from ._model import Export
 from ._write import import_into
 
-__all__ = [
-    "IMPORT_TAGS",
-    "Export",
-    "ExportComment",
-    "ExportThread",
-    "ImportFormatError",
-    "ImportReport",
-    "Skipped",
-    "Source",
-    "autop",
-    "import_into",
-    "safe_html",
-]
+__all__ = ["Export", "import_into"]

@@ -43,7 +43,7 @@ import attrs
 
 from threadkit.models import Status
 
-from ._common import Export, ExportComment, ExportThread, Skipped, Source
+from ._model import Export, ExportComment, ExportThread, Skipped, Source
 from ._xml import records
 
 __all__ = ["DisqusThread", "identifier_key", "link_path_key", "read_disqus"]

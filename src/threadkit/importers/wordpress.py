@@ -48,7 +48,7 @@ import attrs
 
 from threadkit.models import Status
 
-from ._common import Export, ExportComment, ExportThread, Skipped, Source
+from ._model import Export, ExportComment, ExportThread, Skipped, Source
 from ._xml import records
 
 __all__ = ["WordPressPost", "path_key", "read_wordpress", "slug_key"]
