@@ -74,7 +74,8 @@ class ThreadKit:
     encoded public pages of threads (default: an in-process
     :class:`~threadkit.cache.LruPageCache` of 64 MiB; with several workers,
     :class:`~threadkit_flask.redis_cache.RedisPageCache`;
-    :class:`~threadkit.cache.NoPageCache` turns it off).
+    :class:`~threadkit.cache.NoPageCache` turns it off). ``locale`` is the
+    readers' language (see :meth:`init_app` and :mod:`threadkit_flask.i18n`).
     """
 
     def __init__(
@@ -89,8 +90,10 @@ class ThreadKit:
         clock: Clock | None = None,
         pipeline: Pipeline | None = None,
         page_cache: PageCache | None = None,
+        locale: i18n.LocaleSetting = None,
     ) -> None:
         self._engine = engine
+        self._locale = locale
         self._page_cache = page_cache
         self._store = store
         self._pipeline = pipeline
@@ -229,7 +232,7 @@ class ThreadKit:
         app.extensions[EXTENSION_KEY] = state
         app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix or None)
         app.context_processor(_template_globals)
-        i18n.install(app, locale)
+        i18n.install(app, locale if locale is not None else self._locale)
         if settings.harden_session_cookie and type(app.session_interface) in (
             SESSION_INTERFACE_TYPES
         ):
