@@ -191,3 +191,16 @@ def test_a_german_reader_never_gets_the_english_cached_fragment(engine: CommentE
         re.search(r'class="tk-reply-link"[^>]*>([^<]+)<', first)[1],  # type: ignore[index]
         re.search(r'class="tk-reply-link"[^>]*>([^<]+)<', second)[1],  # type: ignore[index]
     )
+
+
+def test_threadkits_own_pages_speak_the_readers_language(client: FlaskClient) -> None:
+    """The edit page of a missing comment is a German error page with lang="de" on <html>."""
+    response = client.get(
+        "/comments/comments/999999/edit?next=/posts/post-1", headers={"Accept-Language": "de"}
+    )
+    html = unescape(response.get_data(as_text=True))
+    assert (404, True, True) == (
+        response.status_code,
+        '<html lang="de" dir="ltr">' in html,
+        "Das hat leider nicht geklappt" in html,
+    )
