@@ -17,10 +17,11 @@ What it does, all in one temporary folder that it deletes at the end:
    parent becomes its top-level ancestor, as Isso does itself: the same
    comments, not the same shapes. Statuses map to Isso's modes (approved 1,
    pending and spam 2, deleted placeholder 4);
-3. starts three servers, each in its own process with werkzeug's threaded
-   server on a random port: threadkit (Flask adapter, ``default_pipeline``),
-   Isso with its guard off and Isso with its guard on (``[guard]`` defaults;
-   a copy of the same database). Posts carry ``X-Forwarded-For`` with a new
+3. starts three servers, each under gunicorn with one sync worker on a random
+   127.0.0.1 port: threadkit (Flask adapter, ``default_pipeline``, its default
+   in-process page cache), Isso with its guard off and Isso with its guard on
+   (``[guard]`` defaults; a copy of the same database), both ``isso.run``.
+   Posts carry ``X-Forwarded-For`` with a new
    address per post, trusted by both (Isso's ``trusted-proxies``, werkzeug's
    ``ProxyFix`` for threadkit), so rate limits keyed by address do not trip
    but are still checked. threadkit's flood control stays on at 15 s; its
@@ -30,7 +31,10 @@ What it does, all in one temporary folder that it deletes at the end:
    ``GET /?uri=``; threadkit: every page, ``limit=200&total_limit=2000``, plus any
    ``/replies`` pages), the first page (Isso: ``limit=20&nested_limit=5``;
    threadkit: the default page, up to 20 top-level comments and 500 in all),
-   and posting (half replies), in comments per second;
+   and posting (half replies), in comments per second. Reads are *cold* (the
+   first read after a write: each round's posts, or the bulk load before round
+   one, changed the thread) and *warm* (the same read again at once); Isso has no
+   cache, so its two are the same work;
 5. prints a Markdown table of the times and ratios (threadkit's speed-up).
 
 Posted comments land in the measured threads, so later rounds read a few
@@ -203,22 +207,27 @@ def ip_for(serial: int) -> str:
 # ----------------------------------------------------------------------------- setup
 
 
+ISSO_REQUIREMENTS = ("isso>=0.14,<0.15", "gunicorn>=23")
+
+
 def install_isso(folder: Path) -> tuple[Path, str]:
-    """Install the latest Isso into a new virtualenv under ``folder``; return (python, version)."""
+    """Install Isso 0.14 and gunicorn into a new virtualenv under ``folder``; (python, version)."""
     venv = folder / "isso-venv"
     uv = ROOT / ".venv" / "bin" / "uv"
     if uv.exists():
         subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(venv)], check=True)
         python = venv / "bin" / "python"
         subprocess.run(
-            [str(uv), "pip", "install", "-q", "--python", str(python), "isso"],
+            [str(uv), "pip", "install", "-q", "--python", str(python), *ISSO_REQUIREMENTS],
             check=True,
             timeout=600,
         )
     else:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "isso"], check=True, timeout=600)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", *ISSO_REQUIREMENTS], check=True, timeout=600
+        )
     version = subprocess.run(
         [str(python), "-c", "import importlib.metadata as m; print(m.version('isso'))"],
         check=True,
@@ -364,12 +373,20 @@ def start_servers(folder: Path, isso_python: Path, tk_db: Path, isso_db: Path) -
     servers: list[Server] = []
     guarded_db = folder / "isso-guarded.db"
     shutil.copyfile(isso_db, guarded_db)
-    plans: list[tuple[str, list[str], str]] = []
+    plans: list[tuple[str, int, list[str], dict[str, str], str]] = []
     tk_port = free_port()
     plans.append(
         (
             "threadkit",
-            [sys.executable, __file__, "_serve-threadkit", str(tk_db), str(tk_port)],
+            tk_port,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                *gunicorn_options(tk_port),
+                "--chdir",
+                str(Path(__file__).resolve().parent),
+                "isso_compare:threadkit_app()",
+            ],
+            {"ISSO_COMPARE_TK_DB": str(tk_db)},
             "/comments/api/counts?thread=x",
         )
     )
@@ -377,14 +394,16 @@ def start_servers(folder: Path, isso_python: Path, tk_db: Path, isso_db: Path) -
         port = free_port()
         conf = folder / f"{name}.cfg"
         conf.write_text(ISSO_CONF.format(db=db, port=port, guard=guard))
-        isso = isso_python.parent / "isso"
-        plans.append((name, [str(isso), "-c", str(conf), "run"], "/?uri=/nothing/"))
+        gunicorn = isso_python.parent / "gunicorn"
+        command = [str(gunicorn), *gunicorn_options(port), "isso.run"]
+        plans.append((name, port, command, {"ISSO_SETTINGS": str(conf)}, "/?uri=/nothing/"))
     try:
-        for name, command, probe in plans:
+        for name, port, command, env, probe in plans:
             log = folder / f"{name}.log"
             with log.open("wb") as out:
-                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-            port = int(command[-1]) if name == "threadkit" else _port_of(folder / f"{name}.cfg")
+                process = subprocess.Popen(
+                    command, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env}
+                )
             server = Server(name, port, process)
             servers.append(server)
             wait_until_up(server, probe, log)
@@ -395,29 +414,26 @@ def start_servers(folder: Path, isso_python: Path, tk_db: Path, isso_db: Path) -
     return servers
 
 
-def _port_of(conf: Path) -> int:
-    for line in conf.read_text().splitlines():
-        if line.startswith("listen = "):
-            return int(line.rsplit(":", 1)[1])
-    raise ValueError(f"no listen line in {conf}")
+def gunicorn_options(port: int) -> list[str]:
+    """One sync worker on 127.0.0.1:``port``; a long timeout (Isso's whole 100k thread)."""
+    return ["-w", "1", "-k", "sync", "-b", f"127.0.0.1:{port}", "--timeout", "900"]
 
 
 # ----------------------------------------------------------------------------- threadkit server
 
 
-def serve_threadkit(db: str, port: int) -> None:
-    """Serve threadkit's Flask app on 127.0.0.1:``port`` (runs in the child process)."""
+def threadkit_app() -> Any:
+    """Build threadkit's Flask app on ``$ISSO_COMPARE_TK_DB`` (gunicorn's app factory)."""
     from flask import Flask
     from threadkit_flask import ThreadKit
     from threadkit_sqlalchemy import SqlCommentStore
     from werkzeug.middleware.proxy_fix import ProxyFix
-    from werkzeug.serving import make_server
 
     from threadkit.clock import ManualClock
     from threadkit.engine import CommentEngine
     from threadkit.moderation import default_pipeline
 
-    store = SqlCommentStore(f"sqlite:///{db}", upgrade=True)
+    store = SqlCommentStore(f"sqlite:///{os.environ['ISSO_COMPARE_TK_DB']}", upgrade=True)
     # Moves 16 s per reading, so flood control (15 s) asks the store but never trips.
     clock = ManualClock(datetime.now(UTC), step=timedelta(seconds=16))
     engine = CommentEngine(store, pipeline=default_pipeline(store), clock=clock)
@@ -427,7 +443,7 @@ def serve_threadkit(db: str, port: int) -> None:
     app.config["THREADKIT_THREAD_POLICY"] = "any"
     ThreadKit(app, engine=engine)
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # type: ignore[method-assign]
-    make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+    return app
 
 
 # ----------------------------------------------------------------------------- measurements
@@ -557,27 +573,31 @@ def measure(
     """Measure one thread size in alternating rounds; return the table rows."""
     tk, isso = servers["threadkit"], servers["isso"]
     key, uri = key_of(size), uri_of(size)
-    whole: dict[str, float] = {"tk": float("inf"), "isso": float("inf")}
-    first: dict[str, float] = {"tk": float("inf"), "isso": float("inf")}
+    inf = float("inf")
+    whole: dict[str, float] = {"tk": inf, "tk warm": inf, "isso": inf, "isso warm": inf}
+    first: dict[str, float] = {"tk": inf, "tk warm": inf, "isso": inf, "isso warm": inf}
     rate: dict[str, float] = {"tk": 0.0, "isso": 0.0, "isso-guard": 0.0}
     counts: dict[str, int] = {}
     poster = Posters(servers, ids)
     poster.tk_sessions(20)
     for number in range(rounds):
-        seconds, count = timed(lambda: get_json(isso.port, f"/?uri={uri}"))
-        whole["isso"] = min(whole["isso"], seconds)
-        counts["isso whole"] = isso_count(count)
-        seconds, count = timed(lambda: tk_every_comment(tk.port, key))
-        whole["tk"] = min(whole["tk"], seconds)
-        counts["tk whole"] = count
-        for _ in range(3):
+        # Cold: the thread changed since the last read (posts, or the bulk load).
+        for label in ("", " warm"):
+            seconds, count = timed(lambda: get_json(isso.port, f"/?uri={uri}"))
+            whole["isso" + label] = min(whole["isso" + label], seconds)
+            counts["isso whole"] = isso_count(count)
+            seconds, count = timed(lambda: tk_every_comment(tk.port, key))
+            whole["tk" + label] = min(whole["tk" + label], seconds)
+            counts["tk whole"] = count
+        for attempt in range(3):
+            label = "" if attempt == 0 else " warm"
             seconds, page = timed(
                 lambda: get_json(isso.port, f"/?uri={uri}&limit=20&nested_limit=5")
             )
-            first["isso"] = min(first["isso"], seconds)
+            first["isso" + label] = min(first["isso" + label], seconds)
             counts["isso page"] = isso_count(page)
             seconds, page = timed(lambda: get_json(tk.port, f"/comments/api/threads/{key}"))
-            first["tk"] = min(first["tk"], seconds)
+            first["tk" + label] = min(first["tk" + label], seconds)
             counts["tk page"] = tk_count(page)
         plan = poster.plan(posts, targets, SEED + number)
         rate["isso"] = max(rate["isso"], poster.post("isso", key, uri, plan))
@@ -587,36 +607,44 @@ def measure(
             f"  {size:,} round {number + 1}: whole {whole}, first {first}, posts/s {rate}",
             flush=True,
         )
-    return [
+    return (
         [
-            f"{size:,}",
-            "every comment as JSON",
-            f"{whole['isso'] * 1000:,.0f} ms (1 request, {counts['isso whole']:,} comments)",
-            f"{whole['tk'] * 1000:,.0f} ms (all pages, {counts['tk whole']:,} comments)",
-            f"{whole['isso'] / whole['tk']:,.1f}x faster",
-        ],
-        [
-            f"{size:,}",
-            "first page as JSON",
-            f"{first['isso'] * 1000:,.1f} ms ({counts['isso page']} comments)",
-            f"{first['tk'] * 1000:,.1f} ms ({counts['tk page']} comments)",
-            f"{first['isso'] / first['tk']:,.1f}x faster",
-        ],
-        [
-            f"{size:,}",
-            "posting, Isso guard off",
-            f"{rate['isso']:,.0f} posts/s",
-            f"{rate['tk']:,.0f} posts/s (full pipeline)",
-            f"{rate['tk'] / rate['isso']:,.2f}x",
-        ],
-        [
-            f"{size:,}",
-            "posting, Isso guard on",
-            f"{rate['isso-guard']:,.0f} posts/s",
-            f"{rate['tk']:,.0f} posts/s (full pipeline)",
-            f"{rate['tk'] / rate['isso-guard']:,.2f}x",
-        ],
-    ]
+            [
+                f"{size:,}",
+                f"every comment as JSON, {label.strip() or 'cold'}",
+                f"{whole['isso' + label] * 1000:,.0f} ms (1 request, {counts['isso whole']:,})",
+                f"{whole['tk' + label] * 1000:,.1f} ms (all pages, {counts['tk whole']:,})",
+                f"{whole['isso' + label] / whole['tk' + label]:,.1f}x faster",
+            ]
+            for label in ("", " warm")
+        ]
+        + [
+            [
+                f"{size:,}",
+                f"first page as JSON, {label.strip() or 'cold'}",
+                f"{first['isso' + label] * 1000:,.1f} ms ({counts['isso page']} comments)",
+                f"{first['tk' + label] * 1000:,.2f} ms ({counts['tk page']} comments)",
+                f"{first['isso' + label] / first['tk' + label]:,.1f}x faster",
+            ]
+            for label in ("", " warm")
+        ]
+        + [
+            [
+                f"{size:,}",
+                "posting, Isso guard off",
+                f"{rate['isso']:,.0f} posts/s",
+                f"{rate['tk']:,.0f} posts/s (full pipeline)",
+                f"{rate['tk'] / rate['isso']:,.2f}x",
+            ],
+            [
+                f"{size:,}",
+                "posting, Isso guard on",
+                f"{rate['isso-guard']:,.0f} posts/s",
+                f"{rate['tk']:,.0f} posts/s (full pipeline)",
+                f"{rate['tk'] / rate['isso-guard']:,.2f}x",
+            ],
+        ]
+    )
 
 
 def table(rows: list[list[str]]) -> str:
@@ -675,7 +703,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "_serve-threadkit":
-        serve_threadkit(sys.argv[2], int(sys.argv[3]))
-    else:
-        sys.exit(main())
+    sys.exit(main())

@@ -31,6 +31,7 @@ import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 
+from threadkit.cache import NoPageCache
 from threadkit.engine import CommentEngine
 from threadkit.testing.generate import generate_rows
 
@@ -58,7 +59,9 @@ def make_app(store: Any) -> Flask:
     app.secret_key = "benchmark-secret"
     # Reads only: the engine's empty moderation pipeline is a deliberate choice here.
     app.config["THREADKIT_ALLOW_EMPTY_PIPELINE"] = True
-    threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
+    # Uncached on purpose: these benchmarks measure building a page (test_cache_bench.py
+    # measures the page cache).
+    threadkit_flask.ThreadKit(app, engine=CommentEngine(store), page_cache=NoPageCache())
 
     @app.get("/posts/<key>")
     def blog_post(key: str) -> str:

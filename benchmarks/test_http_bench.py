@@ -32,6 +32,7 @@ from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from threadkit.cache import NoPageCache
 from threadkit.engine import CommentEngine
 from threadkit.testing.generate import generate_rows
 from threadkit.testing.http_server import serve_in_thread
@@ -68,7 +69,9 @@ def make_app(store: Any) -> Flask:
     app.secret_key = "benchmark-secret"
     # Reads only: the engine's empty moderation pipeline is a deliberate choice here.
     app.config["THREADKIT_ALLOW_EMPTY_PIPELINE"] = True
-    threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
+    # Uncached on purpose: these benchmarks measure building a page (test_cache_bench.py
+    # measures the page cache).
+    threadkit_flask.ThreadKit(app, engine=CommentEngine(store), page_cache=NoPageCache())
 
     @app.get("/posts/<key>")
     def blog_post(key: str) -> str:

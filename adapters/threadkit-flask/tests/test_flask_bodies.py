@@ -381,7 +381,10 @@ def _gunicorn_bodies(port: int, key: str) -> list[str]:
         page = json.loads(response.read())
     finally:
         connection.close()
-    return [] if response.status == 404 else [c["body_source"] for c in page["comments"]]
+    if response.status == 404:
+        return []
+    # A public page carries no Markdown source (#12): read the text of the HTML.
+    return [re.sub(r"<[^>]+>", "", c["body_html"]).strip() for c in page["comments"]]
 
 
 def test_gunicorn_chunked_json_over_the_cap_is_413_and_stores_nothing(gunicorn_port: int) -> None:

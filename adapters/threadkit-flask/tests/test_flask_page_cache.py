@@ -187,6 +187,63 @@ def test_every_acknowledged_write_shows_in_the_next_public_read(
     )
 
 
+def test_a_public_page_leaves_out_the_markdown_source_an_authors_page_has_it(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Readers who cannot edit get no body_source; the author (who may edit) gets it."""
+    new_comment(client, body="*mine*")
+    public = _reader(app).get(THREAD).get_json()["comments"][0]
+    mine = client.get(THREAD).get_json()["comments"][0]
+    assert (False, "*mine*", "<p><em>mine</em></p>") == (
+        "body_source" in public,
+        mine["body_source"],
+        public["body_html"].strip(),
+    )
+
+
+def test_the_fragment_is_cached_per_language(client: FlaskClient, app: Flask) -> None:
+    """Two Accept-Language values: two cached fragments, two ETags, Vary names the header."""
+    new_comment(client, body="hello")
+    reader = app.test_client()
+    german = reader.get(FRAGMENT, headers={"Accept-Language": "de"})
+    english = reader.get(FRAGMENT, headers={"Accept-Language": "en"})
+    assert (True, True) == (
+        german.headers["ETag"] != english.headers["ETag"],
+        "Accept-Language" in german.headers["Vary"],
+    )
+
+
+def test_the_replies_route_is_cached_and_fresh_after_a_reply(
+    client: FlaskClient, app: Flask, cache: Recording
+) -> None:
+    """A public read of a comment's replies is cached (304 on its ETag) and shows a new reply."""
+    top = new_comment(client, body="top")
+    new_comment(client, body="one", parent_id=top["id"])
+    reader = _reader(app)
+    path = f"/comments/api/comments/{top['id']}/replies"
+    first = reader.get(path)
+    same = reader.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    second = new_comment(client, body="two", parent_id=top["id"])
+    after = reader.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert (304, 200, True, "public, no-cache", 1) == (
+        same.status_code,
+        after.status_code,
+        second["id"] in _ids(after.get_json()),
+        first.headers["Cache-Control"],
+        len([k for k in cache.sets[:1] if ":json-replies:" in k]),
+    )
+
+
+def test_replies_of_a_hidden_comment_stay_hidden_from_public_readers(
+    client: FlaskClient, app: Flask
+) -> None:
+    """A held comment's replies route is 404 for a public reader, cached or not."""
+    held = new_comment(client, body="HOLDME top")
+    path = f"/comments/api/comments/{held['id']}/replies"
+    answers = [_reader(app).get(path).status_code for _ in range(2)]
+    assert [404, 404] == answers
+
+
 def test_an_old_etag_after_a_write_gets_the_new_page(client: FlaskClient, app: Flask) -> None:
     """If-None-Match with the ETag from before a post is a 200 with the post in it."""
     new_comment(client, body="one")

@@ -106,12 +106,16 @@ __all__ = [
 ]
 
 
-def encode_public(obj: object, *, moderator: bool = False) -> bytes:
-    """Encode ``obj``'s public shape to JSON bytes, using the fast path for pages and trees."""
+def encode_public(obj: object, *, moderator: bool = False, source: bool = True) -> bytes:
+    """Encode ``obj``'s public shape to JSON bytes, using the fast path for pages and trees.
+
+    ``source=False`` leaves ``body_source`` out of a page's comments: the lean
+    shape for readers who cannot edit (and the one a shared cache keeps).
+    """
     if isinstance(obj, msgspec.Struct):  # already a shape
         return msgspec.json.encode(obj)
     if isinstance(obj, ThreadPage | SubtreePage):
-        return encode_page(obj, moderator=moderator)
+        return encode_page(obj, moderator=moderator, source=source)
     if isinstance(obj, list) and obj and all(isinstance(node, TreeNode) for node in obj):
         return encode_nodes(obj, moderator=moderator)
     if isinstance(obj, TreeNode):

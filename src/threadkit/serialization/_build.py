@@ -70,8 +70,11 @@ def _reason(reason: Reason) -> shapes.Reason:
     return shapes.Reason(reason.step, reason.code, reason.message)
 
 
-def _maker(moderator: bool, tree: bool) -> Callable[[Any], Struct]:
+def _maker(moderator: bool, tree: bool, source: bool = True) -> Callable[[Any], Struct]:
     """Make the function that builds the shape of a comment (``tree``: of a ``TreeNode``).
+
+    ``source=False`` leaves ``body_source`` out (a reader who cannot edit needs
+    only the HTML).
 
     The shape is the reader's or the moderator's ``Comment`` (``Node``), and a
     tree node's ``replies`` are left empty for the encoders to fill. Values are
@@ -134,7 +137,7 @@ def _maker(moderator: bool, tree: bool) -> Callable[[Any], Struct]:
             _shown_status(comment, moderator),
             shown,
             comment.body_html,
-            comment.body_source,
+            comment.body_source if source else UNSET,
             created,
             edited,
             upvotes,
@@ -162,12 +165,13 @@ def comment(value: Comment, moderator: bool = False) -> Struct:
     return _maker(moderator, tree=False)(value)
 
 
-def node_maker(moderator: bool = False) -> Callable[[TreeNode], Struct]:
+def node_maker(moderator: bool = False, *, source: bool = True) -> Callable[[TreeNode], Struct]:
     """Make the function that builds a tree node's shape with empty ``replies``.
 
-    One maker serves one page, so each author is built once.
+    One maker serves one page, so each author is built once. ``source=False``
+    leaves out every ``body_source``.
     """
-    return _maker(moderator, tree=True)
+    return _maker(moderator, tree=True, source=source)
 
 
 def thread(value: Thread) -> shapes.Thread:

@@ -27,13 +27,15 @@ _COMMA = ord(",")
 _CLOSE_ARRAY = ord("]")
 
 
-def _write_nodes(buf: bytearray, nodes: Sequence[TreeNode], moderator: bool) -> None:
+def _write_nodes(
+    buf: bytearray, nodes: Sequence[TreeNode], moderator: bool, source: bool = True
+) -> None:
     """Append ``nodes`` (a JSON array of node shapes) to ``buf``, depth-first, no recursion.
 
     Every node is written with a trailing comma; closing an array turns the
     last comma into ``]`` (an empty array can only be the outermost one).
     """
-    make = node_maker(moderator)
+    make = node_maker(moderator, source=source)
     encode_into = _ENCODER.encode_into
     buf += b"["
     stack = [iter(nodes)]  # one iterator per array being written
@@ -67,15 +69,18 @@ def encode_nodes(nodes: Sequence[TreeNode], *, moderator: bool = False) -> bytes
     return bytes(buf)
 
 
-def encode_page(page: ThreadPage | SubtreePage, *, moderator: bool = False) -> bytes:
+def encode_page(
+    page: ThreadPage | SubtreePage, *, moderator: bool = False, source: bool = True
+) -> bytes:
     """Encode a page of a thread, or of a subtree, to JSON bytes.
 
     Same result as ``msgspec.json.encode(to_public(page, moderator=...))``,
-    several times faster and at any depth.
+    several times faster and at any depth. ``source=False`` leaves every
+    comment's ``body_source`` out (a page for readers who cannot edit).
     """
     buf = bytearray()
     _ENCODER.encode_into(page_head(page, moderator), buf, -1)
     del buf[-len(_EMPTY_REPLIES_END) :]  # the head ends with "comments":[]}
-    _write_nodes(buf, page.nodes, moderator)
+    _write_nodes(buf, page.nodes, moderator, source)
     buf += b"}"
     return bytes(buf)

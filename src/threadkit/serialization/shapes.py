@@ -139,7 +139,16 @@ class _CommentFields(_Shape, Generic[AuthorT]):
     status: Status
     author: AuthorT | None
     body_html: Annotated[str, msgspec.Meta(description="Sanitized HTML.")]
-    body_source: Annotated[str, msgspec.Meta(description="The Markdown source, for editing.")]
+    body_source: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="The Markdown source, for editing; left out of the pages served"
+                " to readers who cannot edit (public, cached pages)."
+            ),
+        ]
+        | UnsetType
+    )
     created_at: Time
     edited_at: Time | UnsetType | None
     upvotes: NonNegative | UnsetType

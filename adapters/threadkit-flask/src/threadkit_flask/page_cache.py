@@ -22,7 +22,8 @@ Headers:
   page without the comment they have just posted.
 - HTML fragment: the same ETag scheme, but ``Cache-Control: private,
   no-cache``: its vote forms carry the reader's own CSRF token (cached as a
-  slot and filled in per request), so no shared cache may keep it.
+  slot and filled in per request), so no shared cache may keep it. Its key
+  also holds the ``Accept-Language`` header, and it varies on it.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def public_headers(response: Response, etag: str, *, shared: bool) -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, no-cache" if shared else "private, no-cache"
     response.vary.update(("Cookie", "Authorization"))
+    if not shared:
+        response.vary.add("Accept-Language")  # the fragment's words follow the reader's
     return response
 
 

@@ -371,8 +371,6 @@ def fragment_thread(key: str) -> Response:
         "next": _back(),
         # The language it is rendered in: the host's choice, else Accept-Language.
         "locale": i18n.current_locale(),
-        # The fragment's words may follow the reader's language.
-        "lang": request.headers.get("Accept-Language", ""),
     }
     tag, cached = page_cache.cached_page(
         "html-fragment", key, params, build, tag_suffix=page_cache.csrf_tag()

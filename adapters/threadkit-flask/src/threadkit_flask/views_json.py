@@ -88,14 +88,16 @@ def api_thread(key: str) -> Response:
     sort = inputs.query_sort()
     cursor = inputs.query_cursor()
     actor = visitors.actor()
+    public = page_cache.is_public_reader(actor)
 
     def build() -> bytes:
         page = state.engine.page(
             key, actor, sort=sort, cursor=cursor, top_limit=limit, total_limit=total_limit
         )
-        return encode_public(page, moderator=actor.moderator)
+        # A public reader can edit nothing: the Markdown source stays home.
+        return encode_public(page, moderator=actor.moderator, source=not public)
 
-    if not page_cache.is_public_reader(actor):
+    if not public:
         return json_response(build())
     params = {
         "sort": None if sort is None else sort.value,
@@ -132,16 +134,30 @@ def api_comment(comment_id: str) -> Response:
 
 
 def api_replies(comment_id: str) -> Response:
-    """Return the replies under one comment ("N more replies"), as a tree."""
+    """Return the replies under one comment ("N more replies"), as a tree.
+
+    Public readers get it from the page cache, keyed by the thread's version.
+    """
     total_limit = _query_limit("total_limit")
+    cid = inputs.comment_id(comment_id)
+    cursor = inputs.query_cursor()
     actor = visitors.actor()
-    page = get_state().engine.subtree(
-        inputs.comment_id(comment_id),
-        actor,
-        cursor=inputs.query_cursor(),
-        total_limit=total_limit,
-    )
-    return json_response(encode_public(page, moderator=actor.moderator))
+    public = page_cache.is_public_reader(actor)
+    state = get_state()
+
+    def build() -> bytes:
+        page = state.engine.subtree(cid, actor, cursor=cursor, total_limit=total_limit)
+        return encode_public(page, moderator=actor.moderator, source=not public)
+
+    # A comment never changes threads, so its thread's version keys its replies.
+    found = state.engine.store.get_comment(cid) if public else None
+    if found is None:  # not public, or no such comment (the engine answers 404)
+        return json_response(build())
+    params = {"comment": cid, "cursor": cursor, "total_limit": total_limit}
+    tag, body = page_cache.cached_page("json-replies", found.thread_key, params, build)
+    if body is None:
+        return page_cache.not_modified(tag.etag, shared=True)
+    return page_cache.public_headers(json_response(body), tag.etag, shared=True)
 
 
 def api_reply(comment_id: str) -> Response:

@@ -1,0 +1,225 @@
+"""Guards of issue 12: cached reads against cold ones, a post against a bare INSERT.
+
+Both compare two things measured in the same run, on one SQLite file:
+
+- **warm / cold read**: every page of a 10,000-comment thread through the JSON API
+  (Flask test client, ``limit=200``, following ``next_cursor``), as a public reader.
+  *Cold* is the first read after a write (the write raises the thread's version,
+  so every page is built and encoded again); *warm* is the same read again, served
+  from the page cache. Guard: warm is at least ``WARM_SPEEDUP`` times faster.
+- **post / bare INSERT**: one comment posted through ``CommentEngine.post`` with the
+  default pipeline on ``SqlCommentStore`` (SQLite, ``synchronous=FULL``), against
+  one ``INSERT`` of a similar row plus ``COMMIT`` through the standard ``sqlite3``
+  module into a table of its own in the same file, same pragmas.
+
+A guard measures up to ``ATTEMPTS`` times and passes as soon as one attempt is
+within its limit (a busy machine slows one attempt, not all of them); a failure
+names every ratio it saw.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from threadkit.clock import ManualClock
+from threadkit.engine import CommentEngine
+from threadkit.models import Identity, RequestContext, Status, Submission
+from threadkit.moderation import default_pipeline
+from threadkit.testing.generate import generate_rows
+
+threadkit_flask = pytest.importorskip("threadkit_flask")
+threadkit_sqlalchemy = pytest.importorskip("threadkit_sqlalchemy")
+
+ATTEMPTS = 3
+ROUNDS = 3  # best of this many rounds per attempt and side
+WARM_SPEEDUP = 20.0
+THREAD = "cache-10k"
+SIZE = 10_000
+POST_RATIO_LIMIT = 4.0
+POSTS = 20
+
+
+def _attempts(measure: Callable[[], float], ok: Callable[[float], bool]) -> list[float]:
+    """Measure up to ``ATTEMPTS`` ratios, stopping at the first one ``ok`` accepts."""
+    seen: list[float] = []
+    for _ in range(ATTEMPTS):
+        seen.append(measure())  # a busy machine slows one attempt; a real regression all
+        if ok(seen[-1]):
+            break
+    return seen
+
+
+# ---------------------------------------------------------------- warm / cold read
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, FlaskClient]]:
+    """A 10k-comment thread in SQLite behind the Flask adapter with its default page cache."""
+    path = tmp_path_factory.mktemp("cache") / "comments.db"
+    store = threadkit_sqlalchemy.SqlCommentStore(f"sqlite:///{path}", upgrade=True)
+    store.bulk_load(THREAD, generate_rows(SIZE, seed=12))
+    app = Flask(__name__)
+    app.secret_key = "benchmark-secret"
+    app.config["THREADKIT_ALLOW_EMPTY_PIPELINE"] = True  # reads only
+    threadkit_flask.ThreadKit(app, engine=CommentEngine(store))
+    yield store, app.test_client(use_cookies=False)
+    store.close()
+
+
+def read_whole_thread(client: FlaskClient) -> tuple[float, int]:
+    """GET every page of the thread as a public reader; return the seconds and the comments.
+
+    Only the requests are timed: parsing the JSON (to find the next cursor and
+    count) is the client's work, not the server's.
+    """
+    seconds = 0.0
+    count = 0
+    cursor = ""
+    while True:
+        query = f"?limit=200&total_limit=2000{'&cursor=' + cursor if cursor else ''}"
+        began = time.perf_counter()
+        response = client.get(f"/comments/api/threads/{THREAD}{query}")
+        seconds += time.perf_counter() - began
+        assert 200 == response.status_code, response.data[:300]
+        page = msgspec.json.decode(response.data)
+        stack = list(page["comments"])
+        while stack:
+            node = stack.pop()
+            count += 1
+            stack.extend(node["replies"])
+        cursor = page["next_cursor"] or ""
+        if not cursor:
+            return seconds, count
+
+
+def cold_and_warm(store: Any, client: FlaskClient) -> tuple[float, float]:
+    """Best-of-ROUNDS times of a cold read (right after a write) and of a warm one."""
+    cold = warm = float("inf")
+    for _ in range(ROUNDS):
+        store.set_thread_closed(THREAD, False)  # a write: raises the version
+        cold = min(cold, read_whole_thread(client)[0])
+        warm = min(warm, read_whole_thread(client)[0])
+    return cold, warm
+
+
+def test_a_warm_read_of_a_10k_thread_is_20x_faster_than_a_cold_one(
+    reading: tuple[Any, FlaskClient],
+) -> None:
+    """Guard: every page of a 10k thread, from the cache, at least 20x faster than built."""
+    store, client = reading
+    approved = store.get_thread(THREAD).comment_count
+    # The read reaches every approved comment (and the placeholders above hidden ones).
+    assert approved <= read_whole_thread(client)[1]
+    timings: list[tuple[float, float]] = []
+
+    def measure() -> float:
+        cold, warm = cold_and_warm(store, client)
+        timings.append((cold, warm))
+        return cold / warm
+
+    seen = _attempts(measure, lambda ratio: ratio >= WARM_SPEEDUP)
+    line = "cold / warm read of 10k: " + ", ".join(
+        f"{c * 1000:.1f} ms / {w * 1000:.2f} ms = {r:.1f}x"
+        for (c, w), r in zip(timings, seen, strict=True)
+    )
+    print(line)
+    assert max(seen) >= WARM_SPEEDUP, f"{line} (need >= {WARM_SPEEDUP}x)"
+
+
+# ---------------------------------------------------------------- post / bare INSERT
+
+_BODY = "A comment of ordinary length, with a [link](https://example.org/) and *emphasis*."
+
+
+def bare_insert_seconds(path: Path, count: int) -> float:
+    """Seconds per ``INSERT`` + ``COMMIT`` of one comment-sized row, via plain sqlite3."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, thread TEXT,"
+            " author TEXT, body_source TEXT, body_html TEXT, created_at TEXT)"
+        )
+        began = time.perf_counter()
+        for n in range(count):
+            db.execute("BEGIN")
+            db.execute(
+                "INSERT INTO bench_bare (thread, author, body_source, body_html, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                ("t", f"anonymous:b{n}", _BODY, f"<p>{_BODY}</p>", "2026-12-02T08:00:00"),
+            )
+            db.execute("COMMIT")
+        return (time.perf_counter() - began) / count
+    finally:
+        db.close()
+
+
+class Posting:
+    """Posts through the full default pipeline, one new anonymous author at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.store = threadkit_sqlalchemy.SqlCommentStore(f"sqlite:///{path}", upgrade=True)
+        clock = ManualClock(datetime(2026, 12, 2, tzinfo=UTC), step=timedelta(seconds=16))
+        self.engine = CommentEngine(self.store, pipeline=default_pipeline(self.store), clock=clock)
+        self.engine.thread("post", title="A post")
+        self.serial = 0
+
+    def seconds(self, count: int) -> float:
+        """Seconds per post of ``count`` posts."""
+        began = time.perf_counter()
+        for _ in range(count):
+            self.serial += 1
+            comment = self.engine.post(
+                "post",
+                Submission(f"{_BODY} ({self.serial})"),
+                Identity("anonymous", f"p{self.serial}", f"Poster {self.serial}"),
+                RequestContext(ip=f"198.51.100.{self.serial % 250}"),
+            )
+            assert comment.status is Status.APPROVED
+        return (time.perf_counter() - began) / count
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="not met yet: a post costs 23x-70x a bare INSERT + COMMIT on this machine"
+    " (2026-12-02: 14 ms wall / 6.4 ms CPU per post, 6 commits, against 0.6 ms; under"
+    " load 41-61 ms against 0.6-1.3 ms); the lean write path of issue 12 (statements"
+    " built once, one write transaction per post) is not built",
+)
+def test_a_post_costs_at_most_4x_a_bare_insert_and_commit(tmp_path: Path) -> None:
+    """Guard: one post through the default pipeline costs at most 4x a bare INSERT + COMMIT."""
+    path = tmp_path / "post.db"
+    posting = Posting(path)
+    posting.seconds(5)  # warm up: statement caches, the thread row
+    bare_insert_seconds(path, 5)
+    pairs: list[tuple[float, float]] = []
+
+    def measure() -> float:
+        post = bare = float("inf")
+        for _ in range(ROUNDS):
+            post = min(post, posting.seconds(POSTS))
+            bare = min(bare, bare_insert_seconds(path, POSTS))
+        pairs.append((post, bare))
+        return post / bare
+
+    try:
+        seen = _attempts(measure, lambda ratio: ratio <= POST_RATIO_LIMIT)
+    finally:
+        posting.store.close()
+    line = "post / bare INSERT+COMMIT: " + ", ".join(
+        f"{p * 1000:.2f} ms / {b * 1000:.2f} ms = {r:.1f}x"
+        for (p, b), r in zip(pairs, seen, strict=True)
+    )
+    print(line)
+    assert min(seen) <= POST_RATIO_LIMIT, f"{line} (limit {POST_RATIO_LIMIT}x)"
