@@ -30,6 +30,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from threadkit.errors import ThreadkitError
 
@@ -128,7 +130,9 @@ def install(app: Flask, locale: LocaleSetting = None) -> None:
     app.extensions[_EXTENSION_KEY] = locale if locale is not None else app.config.get(_CONFIG_KEY)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     # newstyle: "%(name)s" placeholders are filled and autoescaped by Jinja itself.
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        _template_gettext, _template_ngettext, newstyle=True
+    )
 
 
 def current_locale() -> str:
@@ -189,6 +193,26 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, count: int) -> str:
     """Translate the form of ``singular`` / ``plural`` that ``count`` takes in this language."""
     return translations(current_locale()).ngettext(singular, plural, count)
+
+
+def _context_catalog(context: Context) -> gettext_module.NullTranslations:
+    """Return the catalog of a template's reader: its ``tk`` helper's, else the request's."""
+    # A page calls _() several times per comment; the helper has the catalog at hand,
+    # where the request's would cost a look-up through Flask's context proxies each time.
+    found = getattr(context.get("tk"), "translations", None)
+    if isinstance(found, gettext_module.NullTranslations):
+        return found
+    return translations(current_locale())
+
+
+@pass_context
+def _template_gettext(context: Context, message: str) -> str:
+    return _context_catalog(context).gettext(message)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return _context_catalog(context).ngettext(singular, plural, count)
 
 
 def error_message(error: ThreadkitError) -> str:

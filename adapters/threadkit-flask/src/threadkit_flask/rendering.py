@@ -8,6 +8,7 @@ templates under ``threadkit/``. ``threadkit.count(key)`` and
 
 from __future__ import annotations
 
+import gettext
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -281,6 +282,7 @@ class TemplateHelper:
         self._avatars: dict[str, str | None] = {}
         self._months: dict[int, str] = {}
         self._language: str | None = None
+        self._translations: gettext.NullTranslations | None = None
 
     @property
     def state(self) -> ThreadKitState:
@@ -474,6 +476,13 @@ class TemplateHelper:
             self._language = i18n.current_locale()
         return self._language
 
+    @property
+    def translations(self) -> gettext.NullTranslations:
+        """The catalog of the reader's language (templates' ``_()`` read it from here)."""
+        if self._translations is None:
+            self._translations = i18n.translations(self.language)
+        return self._translations
+
     def lang(self) -> str:
         """Return the reader's language as an HTML ``lang`` value (``"pt-BR"``)."""
         return i18n.html_lang(self.language)
@@ -496,7 +505,7 @@ class TemplateHelper:
 
     def anonymous(self) -> str:
         """Return what an author without a name is called, in the reader's language."""
-        return i18n.gettext("Anonymous")
+        return self.translations.gettext(i18n.N_("Anonymous"))
 
     def provider_label(self, name: str) -> str:
         """Return the human name of an identity provider."""
