@@ -301,6 +301,17 @@ def _file_sites(tables: Any, path: Path) -> list[Site]:
     return sites
 
 
+def _origin_of(option: Option, source: str, path: Path) -> str:
+    """Name where a value came from: the flag, the variable or the file and its key."""
+    if source == "flag":
+        return option.flag
+    if source == "env":
+        return option.env
+    if source == "file":
+        return f"{path}: {option.name}"
+    return f"the default of {option.flag}"
+
+
 def load_config(
     argv: Sequence[str] | None = None,
     *,
@@ -363,7 +374,10 @@ def load_config(
         elif raw is None:
             values[option.name] = None
         else:
-            values[option.name] = option.parse(raw)
+            try:
+                values[option.name] = option.parse(raw)
+            except ConfigError as error:  # say which setting to fix, not only the value
+                raise ConfigError(f"{_origin_of(option, source, path)}: {error}") from None
     ids = [site.id for site in values["sites"]]
     if len(set(ids)) != len(ids):
         raise ConfigError(f"two sites have the same id ({', '.join(ids)}); give one an id")
