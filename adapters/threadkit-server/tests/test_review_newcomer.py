@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
-from threadkit_server import ConfigError, load_config
+from threadkit_server import ConfigError, create_app, load_config
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -44,3 +45,24 @@ def test_the_readme_static_site_path_says_how_to_set_up_first() -> None:
     section = readme.split("## Comments on a static site", 1)[1].split("\n## ", 1)[0]
     before_command = section.split(".venv/bin/threadkit-server", 1)[0]
     assert "./dev setup" in before_command
+
+
+def _front_page_tag(argv: list[str]) -> str:
+    base = ["--dev", "--upgrade", "--db", "sqlite://", "--site", "https://blog.example"]
+    config = load_config([*base, *argv], environ={})
+    page = create_app(config).test_client().get("/").text
+    found = re.search(r"&lt;script (.*?)&gt;", page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_the_front_page_tag_works_when_pasted_on_another_site() -> None:
+    """The tag the front page shows to copy names the server by its public URL, not '/embed.js'."""
+    tag = _front_page_tag(["--public-url", "https://comments.example"])
+    assert 'src="https://comments.example/embed.js" data-thread="post-42" async' == tag
+
+
+def test_the_front_page_tag_carries_the_url_prefix() -> None:
+    """With --url-prefix the tag to copy says data-prefix, which embed.js needs to find the API."""
+    tag = _front_page_tag(["--public-url", "https://comments.example", "--url-prefix", "/comments"])
+    assert 'data-prefix="/comments"' in tag
