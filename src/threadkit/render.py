@@ -179,11 +179,12 @@ class MarkdownRenderer:
 
 # C0 controls other than tab, line feed and carriage return: invisible on a page,
 # and not allowed in XML at all, so one of them in a comment would break the Atom feed.
-_C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# DEL and the C1 controls (U+009B is an 8-bit terminal escape) are no text either.
+_C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _scalar_values(text: str) -> str:
-    r"""Drop C0 controls but tab and newlines; join surrogate pairs, lone ones become U+FFFD.
+    r"""Drop control characters but tab and newlines; join surrogate pairs, lone ones become U+FFFD.
 
     A JSON body can carry a lone surrogate escape; no HTML (and no UTF-8) can hold it.
 
