@@ -192,7 +192,7 @@ class Posting:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="not met yet: a post costs 23x-70x a bare INSERT + COMMIT on this machine"
+    reason="not met yet: a post costs 23x-113x a bare INSERT + COMMIT on this machine"
     " (2026-12-02: 14 ms wall / 6.4 ms CPU per post, 6 commits, against 0.6 ms; under"
     " load 41-61 ms against 0.6-1.3 ms); the lean write path of issue 12 (statements"
     " built once, one write transaction per post) is not built",
