@@ -78,14 +78,15 @@ def check_comment_guards(
     lock(conn, [g.lock_name for g in guards if isinstance(g, MinInterval)])
     for guard in guards:
         if isinstance(guard, NoDuplicate):
-            bodies = conn.execute(
-                sa.select(_C.body_source).where(
-                    _C.author_key == draft.author.key,
-                    _C.body_hash == body_hash,
-                    _C.thread_id == thread_id,
+            # Filter by thread in Python, as has_duplicate does: with thread_id in the
+            # WHERE clause SQLite may walk the thread's index (every comment of a big
+            # thread) instead of the (author_key, body_hash) one.
+            rows = conn.execute(
+                sa.select(_C.thread_id, _C.body_source).where(
+                    _C.author_key == draft.author.key, _C.body_hash == body_hash
                 )
-            ).scalars()
-            if any(body == draft.body_source for body in bodies):
+            )
+            if any(tid == thread_id and body == draft.body_source for tid, body in rows):
                 raise guard.error()
         else:
             column = _C.ctx_ip if guard.scope == "ip" else _C.author_key
