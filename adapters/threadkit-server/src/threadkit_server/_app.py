@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,7 @@ from threadkit_flask import ThreadKit
 from threadkit_flask.config import DEFAULT_CSP
 from threadkit_sqlalchemy import DatabaseConfigurationError, SqlCommentStore
 
+from threadkit.cache import PageCache
 from threadkit.clock import SystemClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
@@ -51,6 +53,28 @@ def _store(config: ServerConfig) -> SqlCommentStore:
         return SqlCommentStore(config.db, upgrade=config.upgrade)
     except DatabaseConfigurationError as error:
         raise ConfigError(f"{error} (or start once with --upgrade)") from None
+
+
+def _page_cache(config: ServerConfig) -> PageCache | None:
+    """Redis for the encoded public pages when ``--redis`` is given (else each worker's LRU).
+
+    The key prefix names the database, so two servers sharing one Redis with
+    different databases never serve each other's pages.
+    """
+    if not config.redis:
+        return None
+    try:
+        from threadkit_flask.redis_cache import RedisPageCache
+    except ImportError:
+        raise ConfigError(
+            "--redis is set but the redis package is not installed: "
+            "pip install 'threadkit-flask[redis]'"
+        ) from None
+    database = hashlib.sha256(config.db.encode("utf-8")).hexdigest()[:12]
+    try:
+        return RedisPageCache.from_url(config.redis, prefix=f"threadkit:{database}:")
+    except ValueError as error:
+        raise ConfigError(f"--redis: {error}") from None
 
 
 def _social(config: ServerConfig) -> list[IdentityProvider]:
@@ -178,7 +202,13 @@ def create_app_from(config: ServerConfig) -> Flask:
     if config.admin_password:
         providers.append(admin.provider())
     providers.extend(_social(config))
-    ThreadKit(app, engine=engine, providers=providers, is_moderator=sites.moderator_check(config))
+    ThreadKit(
+        app,
+        engine=engine,
+        providers=providers,
+        is_moderator=sites.moderator_check(config),
+        page_cache=_page_cache(config),
+    )
     sites.install(app, config)
     embed.install(app)
     admin.install(app, config)

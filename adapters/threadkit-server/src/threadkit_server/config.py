@@ -179,8 +179,8 @@ OPTIONS: tuple[Option, ...] = (
            default=False, parse=_bool, flag_only=True),
     Option("admin_password", "password of the local admin login at /admin/login, which "
            "moderates every site", metavar="PASSWORD"),
-    Option("redis", "redis://host:6379/0, for several workers (kept in the app config as "
-           "THREADKIT_REDIS_URL; the shared cache that uses it is not built yet)",
+    Option("redis", "redis://host:6379/0: several workers share the cache of encoded "
+           "public pages there (needs threadkit-flask[redis]); default: each worker's own",
            metavar="URL"),
     Option("url_prefix", "where the comment routes live (the JSON API is under PREFIX/api); "
            "default: the root, where embed.js looks (else give the script data-prefix)",
