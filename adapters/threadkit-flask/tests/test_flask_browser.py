@@ -223,7 +223,7 @@ def test_moderator_approves_held_comment(server: str, browser: Any) -> None:
 
 
 def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any) -> None:
-    """With JS, "Older comments" and "N more replies" load into the page without navigating."""
+    """With JS, "Newer comments" (oldest first) and "N more replies" load in place."""
     context = browser.new_context()
     page = context.new_page()
     errors = watch_errors(page)
@@ -232,10 +232,10 @@ def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     assert 5 == page.locator("article.tk-comment").count()
-    page.get_by_role("link", name="Older comments").click()
+    page.get_by_role("link", name="Newer comments").click()
     page.locator("article.tk-comment", has_text="Old comment 7").wait_for()
     assert 8 == page.locator("article.tk-comment").count()
-    assert 0 == page.get_by_role("link", name="Older comments").count()
+    assert 0 == page.get_by_role("link", name="Newer comments").count()
     assert "Old comment 5" in page.evaluate("document.activeElement.textContent")
     shot(page, "js-older-loaded")
 

@@ -204,3 +204,34 @@ def test_threadkits_own_pages_speak_the_readers_language(client: FlaskClient) ->
         '<html lang="de" dir="ltr">' in html,
         "Das hat leider nicht geklappt" in html,
     )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("oldest", "Newer comments"), ("newest", "Older comments"), ("top", "More comments")],
+)
+def test_the_next_page_link_is_named_by_where_it_leads(
+    client: FlaskClient, sort: str, expected: str
+) -> None:
+    """Oldest first pages on to newer comments, newest first to older ones, top to more."""
+    for number in range(5):
+        new_comment(client, body=f"number {number}")
+    html = _get(client, f"{PAGE}?tk_sort={sort}")
+    found = re.search(r'class="tk-older"[^>]*>([^<]+)</a>', html)
+    assert found is not None
+    assert expected == found[1]
+
+
+def test_a_later_page_links_back_to_the_first(client: FlaskClient) -> None:
+    """Without JS, page 2 has a link to page 1 (the page without a cursor); page 1 has none."""
+    for number in range(5):
+        new_comment(client, body=f"number {number}")
+    first = _get(client)
+    later_href = re.search(r'class="tk-older" href="([^"]+)"', first)[1]  # type: ignore[index]
+    later = _get(client, unescape(later_href))
+    back = re.search(r'class="tk-first" href="([^"]+)"', later)
+    assert (None, "/posts/post-1#comments-1") == (
+        re.search(r'class="tk-first"', first),
+        back[1] if back else None,
+    )
+    assert "number 0" in _get(client, unescape(back[1]).split("#")[0])  # type: ignore[index]

@@ -256,6 +256,8 @@ def page_context(
         "form": form,
         "meta_token": thread_meta_token(state, key, title, url),
         "older_url": older_url,
+        # A later page (no JS) links back to the first one.
+        "first_url": (back.split("#", 1)[0] + f"#comments-{number}") if cursor else None,
         "reply_base": back.split("#", 1)[0] + ("&" if "?" in back.split("#", 1)[0] else "?"),
         "older_fragment_url": (
             url_for(
