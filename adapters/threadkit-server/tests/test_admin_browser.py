@@ -70,7 +70,10 @@ def test_keyboard_only_bulk_approve_and_ban(admin_url: tuple[str, list[int]]) ->
     with launch_chromium() as browser:
         page = browser.new_page()
         page.goto(f"{base}/admin/login?next=/admin/comments")
-        page.keyboard.type(ADMIN_PASSWORD)  # the password field has the focus
+        # autofocus puts the caret in the password field; on a busy machine that can come
+        # a moment after the load event, and typing before it would type into nothing.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'password'")
+        page.keyboard.type(ADMIN_PASSWORD)
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url.endswith("/admin/comments")

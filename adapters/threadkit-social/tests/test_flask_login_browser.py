@@ -110,7 +110,8 @@ def test_social_login_round_trip_post_and_log_out(
     page.get_by_role("button", name="Post Comment").click()
     posted = page.locator("article.tk-comment", has_text="Logged in through the identity server")
     posted.wait_for()
-    assert "Ada Lovelace" == posted.locator(".tk-author").inner_text()
+    # A verified login shows its badge beside the name (#11, impersonation).
+    assert "Ada Lovelace Verified · Test IdP" == posted.locator(".tk-author").inner_text()
     picture = posted.locator("img.tk-avatar")
     expect(picture).to_have_attribute("src", "https://avatars.example/ada.png")
     page.wait_for_function(
@@ -126,7 +127,7 @@ def test_social_login_round_trip_post_and_log_out(
     page.wait_for_url(f"{blog}/posts/hello#respond-tk1")
     expect(page.locator(".tk-logged-in")).to_have_count(0)
     expect(form.get_by_role("link", name="Log in with Test IdP")).to_be_visible()
-    assert "Ada Lovelace" == posted.locator(".tk-author").inner_text()
+    assert "Ada Lovelace Verified · Test IdP" == posted.locator(".tk-author").inner_text()
     assert [] == errors
     context.close()
 
