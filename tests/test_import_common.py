@@ -9,14 +9,14 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import threadkit.importers._clean
 import threadkit.importers._html
 import threadkit.importers._model
 import threadkit.importers._plan
 import threadkit.importers._write
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import threadkit.models
 from threadkit.clock import ManualClock
 from threadkit.errors import StorageUnavailableError, ValidationError

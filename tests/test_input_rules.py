@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from threadkit.importers._clean import _strip_controls
 
 from threadkit import Identity, Submission
 from threadkit.engine import CommentEngine
 from threadkit.errors import ValidationError
 from threadkit.identity import AnonymousProvider
+from threadkit.importers._clean import _strip_controls
 from threadkit.memory import MemoryStore
 from threadkit.render import MarkdownRenderer, PlainTextRenderer
 from threadkit.text import clean_email, clean_name, clean_url, is_refused_character
