@@ -246,7 +246,9 @@ def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any
     more = page.locator("a.tk-more-replies")
     assert f"{16 - shown} more replies" == more.inner_text()
     more.click()
-    page.locator("a.tk-more-replies", has_text="More replies").wait_for()
+    # Wait for the exact link text: has_text is a case-insensitive substring, so
+    # "More replies" also matched the "N more replies" link still on the page.
+    page.locator("a.tk-more-replies", has_text=re.compile("^More replies$")).wait_for()
     assert 13 == page.locator("article.tk-comment").count()
     page.locator("a.tk-more-replies").click()
     page.locator("article.tk-comment", has_text="Answer 14").wait_for()
