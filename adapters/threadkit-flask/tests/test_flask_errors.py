@@ -205,6 +205,15 @@ def test_storage_down_is_503_and_page_still_renders() -> None:
     assert "Comments cannot be loaded right now" in page.get_data(as_text=True)
 
 
+def test_storage_down_heading_does_not_claim_an_empty_thread() -> None:
+    """While the store is down the heading says "Comments", never "No comments yet"."""
+    app = create_app(CommentEngine(DownStore()), config={"THREADKIT_ALLOW_EMPTY_PIPELINE": True})
+    html = app.test_client().get("/posts/post-1").get_data(as_text=True)
+    heading = re.search(r'<h2 class="tk-title"[^>]*>(.*?)</h2>', html, re.S)
+    assert heading is not None
+    assert "Comments" == heading.group(1).strip()
+
+
 def _route_urls(app: Flask) -> list[tuple[str, str]]:
     urls = []
     for rule in app.url_map.iter_rules():
