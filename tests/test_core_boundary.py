@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "src" / "threadkit"
 AKISMET = ROOT / "adapters" / "threadkit-akismet" / "src" / "threadkit_akismet"
+WEB = ROOT / "adapters" / "threadkit-web" / "src" / "threadkit_web"
 CORE_RULE = "core-imports-no-adapter-framework-or-driver"
 
 
@@ -43,7 +44,7 @@ def test_the_tree_keeps_every_contract() -> None:
     """The real code keeps all five layering contracts."""
     result = lint_imports()
     assert 0 == result.returncode, result.stdout + result.stderr
-    assert "5 kept, 0 broken" in result.stdout
+    assert "6 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.slow
@@ -59,9 +60,12 @@ def test_the_tree_keeps_every_contract() -> None:
         (AKISMET, "import threadkit_server\n", "nothing-imports-the-server"),
         (AKISMET, "from threadkit import _rules\n", "private-modules-stay-private"),
         (AKISMET, "from threadkit.testing import _kit\n", "private-modules-stay-private"),
+        (WEB, "import flask\n", "the-web-layer-is-framework-neutral"),
+        (WEB, "import threadkit_flask\n", "the-web-layer-is-framework-neutral"),
     ],
     ids=["core-flask", "core-sqlite3", "core-adapter", "core-urlopen", "core-http-client",
-         "adapter-adapter", "adapter-server", "adapter-private", "adapter-private-testing"],
+         "adapter-adapter", "adapter-server", "adapter-private", "adapter-private-testing",
+         "web-flask", "web-adapter"],
 )
 def test_a_bad_import_breaks_its_contract(
     tmp_path: Path, package: Path, bad_module: str, contract: str

@@ -613,6 +613,7 @@ PUBLIC_API = {
     "threadkit_akismet": "docs/akismet.md",
     "threadkit_notify": "docs/notifications.md",
     "threadkit_server": "docs/server.md",
+    "threadkit_web": "docs/web.md",
 }
 
 

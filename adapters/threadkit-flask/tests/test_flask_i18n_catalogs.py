@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from threadkit_flask import i18n
 
-ADAPTER = Path(__file__).resolve().parents[1]
+ADAPTERS = Path(__file__).resolve().parents[2]
 TRANSLATED = [language for language in i18n.LANGUAGES if language != i18n.DEFAULT_LANGUAGE]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -20,15 +20,17 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def _extracted() -> set[str | tuple[str, str]]:
     """Every msgid Babel extracts from the sources with babel.cfg (as ``pybabel extract``)."""
     method_map = [
-        ("src/threadkit_flask/**.py", "python"),
-        ("src/threadkit_flask/templates/**.html", "jinja2"),
-        ("src/threadkit_flask/static/threadkit.js", "javascript"),
+        ("threadkit-web/src/threadkit_web/**.py", "python"),
+        ("threadkit-flask/src/threadkit_flask/**.py", "python"),
+        ("threadkit-web/src/threadkit_web/templates/**.html", "jinja2"),
+        ("threadkit-web/src/threadkit_web/static/threadkit.js", "javascript"),
     ]
-    options = {"src/threadkit_flask/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    templates = "threadkit-web/src/threadkit_web/templates/**.html"
+    options = {templates: {"extensions": "jinja2.ext.i18n"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, **i18n.JS_KEYWORDS}
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ADAPTER), method_map, options, keywords=keywords
+        str(ADAPTERS), method_map, options, keywords=keywords
     ):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found

@@ -8,9 +8,8 @@ rest), security headers and CORS.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Response, render_template, request
+from threadkit_web import assets
 from werkzeug.exceptions import HTTPException
 
 from threadkit import limits
@@ -32,9 +31,6 @@ from .security import add_cors_headers, add_security_headers
 from .state import get_state
 
 __all__ = ["is_api_request", "make_blueprint", "request_cap"]
-
-_HERE = Path(__file__).parent
-
 
 def is_api_request() -> bool:
     """Whether the current request is for a JSON API route (answered with problem+json)."""
@@ -96,8 +92,8 @@ def make_blueprint(name: str = "threadkit") -> Blueprint:
     bp = Blueprint(
         name,
         __name__,
-        template_folder=str(_HERE / "templates"),
-        static_folder=str(_HERE / "static"),
+        template_folder=str(assets.TEMPLATES),
+        static_folder=str(assets.STATIC),
         static_url_path="/static",
     )
     bp.before_request(_read_body)

@@ -20,7 +20,6 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 from babel.core import Locale
@@ -32,6 +31,7 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from threadkit_web import assets
 
 from threadkit.errors import ThreadkitError
 
@@ -67,7 +67,7 @@ LANGUAGES: tuple[str, ...] = (
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
 """Languages written right to left: their sections get ``dir="rtl"``."""
 
-CATALOGS = Path(__file__).parent / "translations"
+CATALOGS = assets.CATALOGS
 
 LocaleSetting = str | Callable[[], str | None] | None
 """A language tag, or a callable the current request asks (``None``: no opinion)."""
@@ -266,7 +266,7 @@ def js_strings() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     """
     plain: list[str] = []
     plural: list[tuple[str, str]] = []
-    with (Path(__file__).parent / "static" / "threadkit.js").open("rb") as handle:
+    with (assets.STATIC / "threadkit.js").open("rb") as handle:
         for _line, message, _comments, _context in extract("javascript", handle, JS_KEYWORDS):
             if isinstance(message, str):
                 plain.append(message)
