@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextvars
 import html
 import logging
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal, Protocol
 
 import attrs
@@ -16,6 +15,7 @@ from threadkit.models import Candidate, Comment, Status, Thread, Verdict
 from threadkit.ports import ModerationQueue, ThreadLookup
 
 from ._client import DEFAULT_ENDPOINT, AkismetClient, AkismetReply, AkismetUnavailableError
+from ._fields import RECHECKING, CallFields, thread_created_at
 
 __all__ = [
     "CODE_DISCARD",
@@ -51,36 +51,6 @@ PRIVACY_LINK_TEXT = "Learn how your comment data is processed."
 PRIVACY_URL = "https://akismet.com/privacy/"
 """Where :data:`PRIVACY_LINK_TEXT` points."""
 
-# The standard comment-check fields: a honeypot field may not reuse their names.
-_STANDARD_FIELDS = frozenset(
-    {
-        "api_key",
-        "blog",
-        "user_ip",
-        "user_agent",
-        "referrer",
-        "permalink",
-        "comment_type",
-        "comment_author",
-        "comment_author_email",
-        "comment_author_url",
-        "comment_content",
-        "comment_date_gmt",
-        "comment_post_modified_gmt",
-        "blog_lang",
-        "blog_charset",
-        "user_role",
-        "is_test",
-        "recheck_reason",
-        "honeypot_field_name",
-    }
-)
-
-# Set by recheck_pending while it re-checks one comment: (recheck reason, original date).
-_RECHECKING: contextvars.ContextVar[tuple[str, datetime] | None] = contextvars.ContextVar(
-    "threadkit_akismet_rechecking", default=None
-)
-
 
 @attrs.frozen
 class PrivacyNotice:
@@ -105,10 +75,6 @@ rel="noopener" target="_blank">Learn how your comment data is processed.</a>
             f'{html.escape(self.text)} <a href="{html.escape(self.url)}" rel="noopener"'
             f' target="_blank">{html.escape(self.link_text)}</a>'
         )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -162,16 +128,16 @@ class AkismetStep:
     ) -> None:
         if discard not in ("spam", "reject"):
             raise ValueError("discard must be 'spam' or 'reject'")
-        if honeypot_field_name in _STANDARD_FIELDS:
-            raise ValueError(f"honeypot_field_name {honeypot_field_name!r} is an Akismet field")
+        self.fields = CallFields(
+            is_test,
+            blog_lang,
+            blog_charset,
+            honeypot_field_name,
+            store,
+            post_modified_at or thread_created_at,
+        )
         self.client = AkismetClient(api_key, blog, endpoint=endpoint, timeout=timeout)
-        self.is_test = is_test
-        self.blog_lang = blog_lang
-        self.blog_charset = blog_charset
-        self.honeypot_field_name = honeypot_field_name
         self.discard = discard
-        self.store = store
-        self.post_modified_at = post_modified_at or (lambda thread: thread.created_at)
         self.privacy_notice = privacy_notice
         if verify:
             try:
@@ -179,73 +145,13 @@ class AkismetStep:
             except AkismetUnavailableError as err:
                 _log.warning("could not verify the Akismet key at start-up: %s", err)
 
-    # ------------------------------------------------------------------ fields
-
-    def _common(self) -> dict[str, str]:
-        fields = {"blog_charset": self.blog_charset}
-        if self.blog_lang:
-            fields["blog_lang"] = self.blog_lang
-        if self.is_test:
-            fields["is_test"] = "1"
-        return fields
-
     def fields_for_candidate(self, candidate: Candidate) -> dict[str, str]:
         """Return the ``comment-check`` form fields for ``candidate`` (without key and blog)."""
-        author, context, thread = candidate.author, candidate.context, candidate.thread
-        fields = {
-            "user_ip": context.ip,
-            "user_agent": context.user_agent,
-            "referrer": context.referrer,
-            "permalink": thread.url,
-            "comment_type": "reply" if candidate.parent is not None else "comment",
-            "comment_author": author.name,
-            "comment_author_email": author.email or "",
-            "comment_author_url": author.url or "",
-            "comment_content": candidate.body,
-            "comment_date_gmt": _iso(candidate.now),
-            **self._common(),
-        }
-        modified = self.post_modified_at(thread)
-        if modified is not None:
-            fields["comment_post_modified_gmt"] = _iso(modified)
-        if candidate.moderator:
-            fields["user_role"] = "administrator"
-        if self.honeypot_field_name:
-            fields["honeypot_field_name"] = self.honeypot_field_name
-            fields[self.honeypot_field_name] = candidate.honeypot
-        if candidate.comment_id is not None:
-            rechecking = _RECHECKING.get()
-            if rechecking is None:
-                fields["recheck_reason"] = "edit"
-            else:
-                fields["recheck_reason"], written = rechecking
-                fields["comment_date_gmt"] = _iso(written)
-        # An empty honeypot is news too (a human left it alone): always send it.
-        keep = {"user_ip", self.honeypot_field_name}
-        return {k: v for k, v in fields.items() if v or k in keep}
+        return self.fields.for_candidate(candidate)
 
     def fields_for_comment(self, comment: Comment) -> dict[str, str]:
         """Return the ``submit-spam`` / ``submit-ham`` fields for a stored comment."""
-        author, context = comment.author, comment.context
-        thread = self.store.get_thread(comment.thread_key) if self.store is not None else None
-        fields = {
-            "user_ip": context.ip,
-            "user_agent": context.user_agent,
-            "referrer": context.referrer,
-            "permalink": thread.url if thread is not None else "",
-            "comment_type": "reply" if comment.parent_id is not None else "comment",
-            "comment_author": author.name,
-            "comment_author_email": author.email or "",
-            "comment_author_url": author.url or "",
-            "comment_content": comment.body_source,
-            "comment_date_gmt": _iso(comment.created_at),
-            **self._common(),
-        }
-        if thread is not None:
-            modified = self.post_modified_at(thread)
-            if modified is not None:
-                fields["comment_post_modified_gmt"] = _iso(modified)
-        return {k: v for k, v in fields.items() if v or k == "user_ip"}
+        return self.fields.for_comment(comment)
 
     # ------------------------------------------------------------------ checking
 
@@ -367,13 +273,13 @@ def recheck_pending(
     todo = sorted(found[:limit], key=lambda c: c.id)
     rechecked: list[Comment] = []
     for comment in todo:
-        token = _RECHECKING.set(("recheck_queue", comment.created_at))
+        token = RECHECKING.set(("recheck_queue", comment.created_at))
         try:
             result = engine.recheck(comment.id)
         except (NotFoundError, ConflictError):
             continue  # deleted or moderated since it was listed
         finally:
-            _RECHECKING.reset(token)
+            RECHECKING.reset(token)
         rechecked.append(result)
         if stop_while_unavailable and _held_by(result, step_name, {CODE_UNAVAILABLE}):
             _log.info("Akismet still unavailable; re-check stopped at comment %s", result.id)
