@@ -27,6 +27,8 @@ import hmac
 from collections.abc import Callable, Mapping
 from typing import Literal
 
+import attrs
+
 from .errors import ValidationError
 from .limits import NAME_MAX_CHARS
 from .models import Identity
@@ -57,6 +59,8 @@ def avatar_seed(email: str | None, browser_id: str, *, secret: bytes) -> str:
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+# eq=False: a provider is compared by identity, as before, and stays hashable.
+@attrs.define(kw_only=True, eq=False)
 class AnonymousProvider:
     """Identifies a commenter from the name / email / website they type in.
 
@@ -81,24 +85,14 @@ class AnonymousProvider:
     value is not a URL: templates must not put it into ``<img src>`` as is.
     """
 
-    kind: Literal["form"] = "form"
-
-    def __init__(
-        self,
-        *,
-        name: str = "anonymous",
-        require_name: bool = True,
-        require_email: bool = False,
-        max_name_chars: int = NAME_MAX_CHARS,
-        anonymous_name: str = "Anonymous",
-        avatar_secret: bytes | None = None,
-    ) -> None:
-        self.name = name
-        self.require_name = require_name
-        self.require_email = require_email
-        self.max_name_chars = max_name_chars
-        self.anonymous_name = anonymous_name
-        self.avatar_secret = avatar_secret
+    name: str = "anonymous"
+    require_name: bool = True
+    require_email: bool = False
+    max_name_chars: int = NAME_MAX_CHARS
+    anonymous_name: str = "Anonymous"
+    # Kept out of repr so a logged provider does not leak the key.
+    avatar_secret: bytes | None = attrs.field(default=None, repr=False)
+    kind: Literal["form"] = attrs.field(default="form", init=False)
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -81,12 +81,12 @@ class ExponentialBackoff:
         return min(delay, self.maximum)
 
 
+@attrs.define(eq=False)
 class RunningWorker:
     """A worker running in a background thread; :meth:`stop` ends it."""
 
-    def __init__(self, thread: threading.Thread, stop_event: threading.Event) -> None:
-        self.thread = thread
-        self.stop_event = stop_event
+    thread: threading.Thread
+    stop_event: threading.Event
 
     def stop(self, timeout: float | None = 30.0) -> None:
         """Ask the worker to stop after the message in hand, and wait for it."""
@@ -94,6 +94,30 @@ class RunningWorker:
         self.thread.join(timeout)
 
 
+def _by_channel(notifiers: Sequence[Notifier]) -> dict[str, Notifier]:
+    """Index ``notifiers`` by their channel; refuse two that share one."""
+    found: dict[str, Notifier] = {}
+    for notifier in notifiers:
+        if notifier.channel in found:
+            raise ValueError(f"two notifiers share the channel {notifier.channel!r}")
+        found[notifier.channel] = notifier
+    return found
+
+
+def _at_least_one(_: object, field: attrs.Attribute[int], value: int) -> None:
+    """Refuse a count below one, naming the argument."""
+    if value < 1:
+        raise ValueError(f"{field.name} must be at least 1")
+
+
+def _positive(_: object, field: attrs.Attribute[float], value: float) -> None:
+    """Refuse a duration that is zero or negative, naming the argument."""
+    if value <= 0:
+        raise ValueError(f"{field.name} must be positive")
+
+
+# eq=False: workers compare by identity, as before, and stay hashable.
+@attrs.define(eq=False)
 class OutboxWorker:
     """Deliver queued notifications through the notifiers, with retries.
 
@@ -110,36 +134,16 @@ class OutboxWorker:
     (another worker, or the next deployment, may serve it).
     """
 
-    def __init__(
-        self,
-        store: OutboxStore,
-        notifiers: Sequence[Notifier],
-        *,
-        clock: Clock,
-        batch: int = 50,
-        lease_seconds: float = 60.0,
-        max_attempts: int = 12,
-        backoff: Callable[[int], timedelta] = ExponentialBackoff(),
-        park_for: timedelta = timedelta(days=3650),
-    ) -> None:
-        if batch < 1:
-            raise ValueError("batch must be at least 1")
-        if lease_seconds <= 0:
-            raise ValueError("lease_seconds must be positive")
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        self.store = store
-        self.notifiers: dict[str, Notifier] = {}
-        for notifier in notifiers:
-            if notifier.channel in self.notifiers:
-                raise ValueError(f"two notifiers share the channel {notifier.channel!r}")
-            self.notifiers[notifier.channel] = notifier
-        self.clock = clock
-        self.batch = batch
-        self.lease_seconds = lease_seconds
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.park_for = park_for
+    store: OutboxStore
+    notifiers: dict[str, Notifier] = attrs.field(converter=_by_channel)
+    clock: Clock = attrs.field(kw_only=True)
+    batch: int = attrs.field(default=50, kw_only=True, validator=_at_least_one)
+    lease_seconds: float = attrs.field(default=60.0, kw_only=True, validator=_positive)
+    max_attempts: int = attrs.field(default=12, kw_only=True, validator=_at_least_one)
+    backoff: Callable[[int], timedelta] = attrs.field(
+        factory=ExponentialBackoff, kw_only=True
+    )
+    park_for: timedelta = attrs.field(default=timedelta(days=3650), kw_only=True)
 
     def run_once(self) -> int:
         """Claim one batch of due messages and try each; return how many were claimed.
