@@ -1,0 +1,17 @@
+"""threadkit for Django: the comment section, JSON API and moderation as a Django app.
+
+Add ``"threadkit_django"`` to ``INSTALLED_APPS``, include ``threadkit_django.urls``,
+then in any template::
+
+    {% load threadkit %}
+    {% threadkit_thread post.slug title=post.title %}
+
+Settings live in one dict, ``settings.THREADKIT`` (see :mod:`threadkit_django.conf`).
+The store is any :class:`threadkit.ports.CommentStore`, named by import path, so
+this adapter imports no other adapter.
+"""
+
+# Lockstep with the core: one version for every threadkit distribution.
+from threadkit import __version__ as __version__
+
+__all__ = ["__version__"]
