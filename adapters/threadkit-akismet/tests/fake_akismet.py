@@ -13,7 +13,7 @@ a garbage body, ``X-akismet-error``, ``X-akismet-pro-tip: discard`` and
 from __future__ import annotations
 
 import threading
-from types import TracebackType
+from typing import Any
 
 import attrs
 
@@ -99,11 +99,6 @@ class FakeAkismet(FakeHTTPServer):
         """The forms of every request to ``method``, in order."""
         return [r.form for r in self.calls_made if r.method == method]
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         self._release.set()  # let a "slow" answer finish, so shutdown does not wait for it
-        super().__exit__(exc_type, exc, tb)
+        super().__exit__(*exc_info)

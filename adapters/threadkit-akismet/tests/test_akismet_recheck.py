@@ -62,6 +62,12 @@ def fake() -> Iterator[FakeAkismet]:
         yield server
 
 
+def mini_engine(fake: FakeAkismet, store: MemoryStore, now: datetime) -> MiniEngine:
+    """A MiniEngine over ``store`` whose Akismet step asks ``fake`` (no verify-key call)."""
+    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
+    return MiniEngine(store, step, now)
+
+
 def held(store: MemoryStore, author: Identity, code: str, minutes: int, step: str = "akismet"
          ) -> Comment:
     store.ensure_thread("post-1", url="https://blog.example/p1", now=START)
@@ -80,8 +86,7 @@ def test_rechecks_only_comments_held_for_akismet_oldest_first(fake: FakeAkismet)
     held(store, ADA, "first_comment", 2, step="first-time")  # another step's hold: left alone
     held(store, ADA, "", 3)  # approved: left alone
     second = held(store, ADA, CODE_RECHECK, 4)
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
-    engine = MiniEngine(store, step, START + timedelta(hours=1))
+    engine = mini_engine(fake, store, START + timedelta(hours=1))
     recheck_pending(engine, store)
     expected = [first.id, second.id]
     assert expected == engine.calls
@@ -92,8 +97,7 @@ def test_recovered_service_applies_new_verdicts(fake: FakeAkismet) -> None:
     store = MemoryStore()
     ham = held(store, ADA, CODE_UNAVAILABLE, 1)
     spam = held(store, SPAMMER, CODE_UNAVAILABLE, 2)
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
-    results = recheck_pending(MiniEngine(store, step, START), store)
+    results = recheck_pending(mini_engine(fake, store, START), store)
     expected = [(ham.id, Status.APPROVED), (spam.id, Status.SPAM)]
     assert expected == [(c.id, c.status) for c in results]
 
@@ -102,8 +106,7 @@ def test_recheck_sends_reason_and_original_date(fake: FakeAkismet) -> None:
     """A queue re-check says recheck_reason=recheck_queue and gives the comment's own date."""
     store = MemoryStore()
     held(store, ADA, CODE_UNAVAILABLE, 5)
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
-    recheck_pending(MiniEngine(store, step, START + timedelta(days=1)), store)
+    recheck_pending(mini_engine(fake, store, START + timedelta(days=1)), store)
     form = fake.calls("comment-check")[0]
     expected = ("recheck_queue", "2026-05-04T12:05:00Z")
     assert expected == (form["recheck_reason"], form["comment_date_gmt"])
@@ -114,9 +117,8 @@ def test_stops_while_still_unavailable(fake: FakeAkismet) -> None:
     store = MemoryStore()
     first = held(store, ADA, CODE_UNAVAILABLE, 1)
     held(store, ADA, CODE_UNAVAILABLE, 2)
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
     fake.fault = "500"
-    engine = MiniEngine(store, step, START)
+    engine = mini_engine(fake, store, START)
     results = recheck_pending(engine, store)
     expected = ([first.id], [(first.id, Status.PENDING)])
     assert expected == (engine.calls, [(c.id, c.status) for c in results])
@@ -126,9 +128,8 @@ def test_can_keep_going_while_unavailable(fake: FakeAkismet) -> None:
     """stop_while_unavailable=False tries every selected comment regardless."""
     store = MemoryStore()
     ids = [held(store, ADA, CODE_UNAVAILABLE, n).id for n in range(3)]
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
     fake.fault = "500"
-    engine = MiniEngine(store, step, START)
+    engine = mini_engine(fake, store, START)
     recheck_pending(engine, store, stop_while_unavailable=False)
     assert ids == engine.calls
 
@@ -138,8 +139,7 @@ def test_skips_comments_moderated_meanwhile(fake: FakeAkismet) -> None:
     store = MemoryStore()
     gone = held(store, ADA, CODE_UNAVAILABLE, 1)
     kept = held(store, ADA, CODE_UNAVAILABLE, 2)
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
-    engine = MiniEngine(store, step, START)
+    engine = mini_engine(fake, store, START)
     engine.moderated_meanwhile.add(gone.id)
     results = recheck_pending(engine, store)
     expected = [kept.id]
@@ -150,8 +150,7 @@ def test_limit_and_paging(fake: FakeAkismet) -> None:
     """Selection pages through the queue and re-checks at most `limit`, oldest first."""
     store = MemoryStore()
     ids = [held(store, ADA, CODE_UNAVAILABLE, n).id for n in range(7)]
-    step = AkismetStep("test-key", BLOG, endpoint=fake.endpoint, verify=False)
-    engine = MiniEngine(store, step, START)
+    engine = mini_engine(fake, store, START)
     recheck_pending(engine, store, limit=5, page_size=2)
     # The queue is read newest first, so the five newest are picked, then re-checked oldest first.
     assert ids[2:] == engine.calls

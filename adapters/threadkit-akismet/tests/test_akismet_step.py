@@ -7,15 +7,13 @@ from typing import Any
 
 import attrs
 import pytest
+import threadkit_akismet
 from fake_akismet import GUARANTEED_SPAM, FakeAkismet
 from threadkit_akismet import (
     CODE_DISCARD,
     CODE_RECHECK,
     CODE_SPAM,
     CODE_UNAVAILABLE,
-    PRIVACY_LINK_TEXT,
-    PRIVACY_NOTICE,
-    PRIVACY_URL,
     AkismetConfigurationError,
     AkismetStep,
     PrivacyNotice,
@@ -37,6 +35,7 @@ from threadkit.models import (
 BLOG = "https://blog.example"
 NOW = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
 THREAD = Thread("post-1", NOW - timedelta(days=3), "Hello", "https://blog.example/hello/")
+HOUR = timedelta(hours=1)
 ZOE = Identity("anonymous", "b1", "Zoë 🙂", "zoe@example.org", "https://zoe.example")
 CONTEXT = RequestContext("203.0.113.9", "Mozilla/5.0 (X11)", "https://blog.example/", "fr")
 
@@ -56,6 +55,26 @@ def make_step(fake: FakeAkismet, **options: object) -> AkismetStep:
     settings: dict[str, object] = {"endpoint": fake.endpoint, "timeout": 2.0}
     settings.update(options)
     return AkismetStep("test-key", BLOG, **settings)  # type: ignore[arg-type]
+
+
+def zoe_reply_form(**fields: str) -> dict[str, str]:
+    """The form Akismet gets about Zoë's reply from CONTEXT in test mode, plus ``fields``."""
+    return {
+        "api_key": "test-key",
+        "blog": BLOG,
+        "user_ip": "203.0.113.9",
+        "user_agent": "Mozilla/5.0 (X11)",
+        "referrer": "https://blog.example/",
+        "permalink": "https://blog.example/hello/",
+        "comment_type": "reply",
+        "comment_author": "Zoë 🙂",
+        "comment_author_email": "zoe@example.org",
+        "comment_author_url": "https://zoe.example",
+        "comment_post_modified_gmt": "2026-05-01T03:02:01Z",
+        "blog_charset": "UTF-8",
+        "is_test": "1",
+        **fields,
+    }
 
 
 def reason_codes(verdict: Verdict) -> list[str]:
@@ -111,26 +130,13 @@ def test_sends_every_field_for_a_reply(fake: FakeAkismet) -> None:
     )
     step.check(candidate(parent=parent, honeypot=""))
     expected = [
-        {
-            "api_key": "test-key",
-            "blog": BLOG,
-            "user_ip": "203.0.113.9",
-            "user_agent": "Mozilla/5.0 (X11)",
-            "referrer": "https://blog.example/",
-            "permalink": "https://blog.example/hello/",
-            "comment_type": "reply",
-            "comment_author": "Zoë 🙂",
-            "comment_author_email": "zoe@example.org",
-            "comment_author_url": "https://zoe.example",
-            "comment_content": "Très bien écrit ✨",
-            "comment_date_gmt": "2026-05-04T03:02:01Z",
-            "comment_post_modified_gmt": "2026-05-01T03:02:01Z",
-            "blog_lang": "en, fr_ca",
-            "blog_charset": "UTF-8",
-            "honeypot_field_name": "website2",
-            "website2": "",
-            "is_test": "1",
-        }
+        zoe_reply_form(
+            comment_content="Très bien écrit ✨",
+            comment_date_gmt="2026-05-04T03:02:01Z",
+            blog_lang="en, fr_ca",
+            honeypot_field_name="website2",
+            website2="",
+        )
     ]
     assert expected == fake.calls("comment-check")
 
@@ -308,17 +314,9 @@ class Threads:
 
 
 def stored(**changes: Any) -> Comment:
+    # Comment(id, thread, parent, root, depth, author, source, html, status, created_at)
     base = Comment(
-        id=5,
-        thread_key="post-1",
-        parent_id=2,
-        root_id=2,
-        depth=1,
-        author=ZOE,
-        body_source="Buy now",
-        body_html="<p>Buy now</p>",
-        status=Status.SPAM,
-        created_at=NOW - timedelta(hours=1),
+        5, "post-1", 2, 2, 1, ZOE, "Buy now", "<p>Buy now</p>", Status.SPAM, NOW - HOUR,
         context=CONTEXT,
     )
     return attrs.evolve(base, **changes)
@@ -328,25 +326,7 @@ def test_learn_spam_submits_spam_with_stored_context(fake: FakeAkismet) -> None:
     """A moderator's 'spam' sends submit-spam with the comment's own ip, agent and referrer."""
     step = make_step(fake, store=Threads(), is_test=True)
     step.learn(stored(), is_spam=True)
-    expected = [
-        {
-            "api_key": "test-key",
-            "blog": BLOG,
-            "user_ip": "203.0.113.9",
-            "user_agent": "Mozilla/5.0 (X11)",
-            "referrer": "https://blog.example/",
-            "permalink": "https://blog.example/hello/",
-            "comment_type": "reply",
-            "comment_author": "Zoë 🙂",
-            "comment_author_email": "zoe@example.org",
-            "comment_author_url": "https://zoe.example",
-            "comment_content": "Buy now",
-            "comment_date_gmt": "2026-05-04T02:02:01Z",
-            "comment_post_modified_gmt": "2026-05-01T03:02:01Z",
-            "blog_charset": "UTF-8",
-            "is_test": "1",
-        }
-    ]
+    expected = [zoe_reply_form(comment_content="Buy now", comment_date_gmt="2026-05-04T02:02:01Z")]
     assert expected == fake.calls("submit-spam")
 
 
@@ -388,7 +368,8 @@ def test_privacy_notice_constants() -> None:
         "Learn how your comment data is processed.",
         "https://akismet.com/privacy/",
     )
-    assert expected == (PRIVACY_NOTICE, PRIVACY_LINK_TEXT, PRIVACY_URL)
+    notice = threadkit_akismet
+    assert expected == (notice.PRIVACY_NOTICE, notice.PRIVACY_LINK_TEXT, notice.PRIVACY_URL)
 
 
 def test_privacy_notice_on_the_step_is_configurable_and_escaped() -> None:
