@@ -40,6 +40,13 @@ class ThreadkitError(Exception):
     http_status = 400
     default_code = "bad_request"
 
+    def __init_subclass__(cls) -> None:
+        """Take the class's status from its ``default_code`` in the table of codes."""
+        super().__init_subclass__()
+        # One definition: the table says what status a code has; a class whose
+        # default code is not listed keeps the status it inherits.
+        cls.http_status = http_status(cls.default_code, cls.http_status)
+
     def __init__(self, code: str | None = None, message: str = "", *, field: str | None = None):
         self.code = code or self.default_code
         self.message = message or self.code.replace("_", " ")
@@ -51,7 +58,6 @@ class ThreadkitError(Exception):
 class ValidationError(ThreadkitError):
     """An input is malformed or out of range (HTTP 422)."""
 
-    http_status = 422
     default_code = "invalid"
 
 
@@ -64,28 +70,24 @@ class InvalidParentError(ValidationError):
 class AuthenticationRequiredError(ThreadkitError):
     """The action needs an identity and the reader has none (HTTP 401)."""
 
-    http_status = 401
     default_code = "authentication_required"
 
 
 class PermissionDeniedError(ThreadkitError):
     """The reader is known but may not do this (HTTP 403)."""
 
-    http_status = 403
     default_code = "forbidden"
 
 
 class NotFoundError(ThreadkitError):
     """An unknown thread or comment, or one this reader may not see (HTTP 404)."""
 
-    http_status = 404
     default_code = "not_found"
 
 
 class ConflictError(ThreadkitError):
     """The action clashes with the current state, e.g. the edit window is over (HTTP 409)."""
 
-    http_status = 409
     default_code = "conflict"
 
 
@@ -98,7 +100,6 @@ class ThreadClosedError(ConflictError):
 class RejectedError(ThreadkitError):
     """The moderation pipeline refused the comment; ``reasons`` say why (HTTP 422)."""
 
-    http_status = 422
     default_code = "rejected"
 
     def __init__(
@@ -116,7 +117,6 @@ class RejectedError(ThreadkitError):
 class RateLimitedError(RejectedError):
     """Too many posts too quickly; try again after ``retry_after`` seconds (HTTP 429)."""
 
-    http_status = 429
     default_code = "rate_limited"
 
     def __init__(
@@ -135,5 +135,4 @@ class RateLimitedError(RejectedError):
 class StorageUnavailableError(ThreadkitError):
     """The store cannot be reached or timed out; nothing was written (HTTP 503)."""
 
-    http_status = 503
     default_code = "storage_unavailable"
