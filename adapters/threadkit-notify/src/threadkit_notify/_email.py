@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from typing import Protocol
+from typing import Protocol, Required, TypedDict, Unpack
 
 from threadkit.models import Comment, EventKind, OutboxMessage, Status, Thread
 from threadkit.ports import CommentLookup, ThreadLookup
@@ -20,6 +20,14 @@ __all__ = ["EmailNotifier", "ModeratorEmailNotifier", "ReplyEmailNotifier"]
 
 class _Store(CommentLookup, ThreadLookup, Protocol):
     """A comment and its thread: what a mail about a comment needs."""
+
+
+class EmailOptions(TypedDict, total=False):
+    """The keyword settings every email notifier takes (see :class:`EmailNotifier`)."""
+
+    sender: Required[str]
+    site_name: str
+    channel: str | None
 
 
 def _quote(text: str) -> str:
@@ -130,13 +138,11 @@ class ModeratorEmailNotifier(EmailNotifier):
         store: _Store,
         links: Links,
         *,
-        sender: str,
         moderators: Sequence[str],
         kinds: Collection[EventKind] = frozenset({EventKind.HELD}),
-        site_name: str = "",
-        channel: str | None = None,
+        **options: Unpack[EmailOptions],
     ) -> None:
-        super().__init__(mailer, store, links, sender=sender, site_name=site_name, channel=channel)
+        super().__init__(mailer, store, links, **options)
         self.moderators = [Address(addr_spec=address) for address in moderators]
         self.kinds = frozenset(kinds)
 
