@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from threadkit_web.reasons import reason_sentence
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.engine import Decision
@@ -242,6 +243,7 @@ def queue() -> Response:
         rows=rows,
         shown=shown,
         threads={c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments},
+        reason_text=lambda reason: reason_sentence(reason, i18n.gettext),
     )
 
 
