@@ -382,15 +382,25 @@
 
   /* ---------------------------------------------------------------- votes */
 
+  // The buttons are toggles once the reader has voted here: aria-pressed says which
+  // vote is theirs, pressing it again withdraws it, and each name carries its count.
   function vote(form, submitter) {
     var cfg = settings(form);
     var id = form.getAttribute("data-tk-vote");
     var value = parseInt(submitter ? submitter.value : "0", 10);
+    if (submitter && submitter.getAttribute("aria-pressed") === "true") { value = 0; }
     api(cfg, "PUT", "/api/comments/" + id + "/vote", { value: value }).then(function (result) {
       if (!result.ok) { announce(cfg, (result.data && result.data.detail) || t(cfg.root, "Vote not counted.")); return; }
+      var up = form.querySelector(".tk-up");
+      var down = form.querySelector(".tk-down");
       form.querySelector("[data-tk-up]").textContent = result.data.upvotes;
       form.querySelector("[data-tk-down]").textContent = result.data.downvotes;
-      announce(cfg, t(cfg.root, "Vote counted."));
+      up.setAttribute("aria-label", t(up, "Upvote: %(count)s", { count: result.data.upvotes }));
+      down.setAttribute("aria-label", t(down, "Downvote: %(count)s", { count: result.data.downvotes }));
+      up.setAttribute("aria-pressed", String(value === 1));
+      down.setAttribute("aria-pressed", String(value === -1));
+      var mine = value === 1 ? up : value === -1 ? down : null;
+      announce(cfg, t(cfg.root, "Vote counted.") + (mine ? " " + mine.getAttribute("aria-label") : ""));
     });
   }
 
