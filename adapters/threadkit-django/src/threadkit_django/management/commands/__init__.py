@@ -1,0 +1,1 @@
+"""The ``threadkit`` management command."""

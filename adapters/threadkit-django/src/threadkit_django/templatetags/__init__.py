@@ -1,0 +1,1 @@
+"""The ``{% load threadkit %}`` template tag library."""

@@ -1,0 +1,116 @@
+"""Who is asking, per request: the Django user, else this browser's anonymous identity.
+
+A logged-in Django user (or another session provider) comments as themselves.
+A visitor who posts through the anonymous form gets a random browser id kept
+in Django's session, so they may edit and delete their own comments within
+the edit window and nobody else can. What they typed (name, email, website)
+is remembered in the session to fill the form in next time: Django's default
+session backend keeps it on the server, never in the cookie.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+
+from django.http import HttpRequest
+
+from threadkit.models import Actor, Identity, RequestContext
+
+from .identity import user_moderates
+from .state import get_state
+
+__all__ = [
+    "AUTHOR_KEY",
+    "BROWSER_KEY",
+    "actor",
+    "anonymous_identity",
+    "browser_id",
+    "is_moderator",
+    "logged_in_identity",
+    "remember_author",
+    "remembered_author",
+    "request_context",
+]
+
+BROWSER_KEY = "threadkit_browser"
+"""Session key of the random browser id."""
+
+AUTHOR_KEY = "threadkit_author"
+"""Session key of the name / email / website an anonymous commenter last typed."""
+
+_FIELDS = ("name", "email", "url")
+
+
+def browser_id(request: HttpRequest, *, create: bool = False) -> str | None:
+    """Return this browser's random id, creating it in the session if asked."""
+    value = request.session.get(BROWSER_KEY)
+    if isinstance(value, str) and value:
+        return value
+    if not create:
+        return None
+    value = secrets.token_urlsafe(18)
+    request.session[BROWSER_KEY] = value
+    return value
+
+
+def logged_in_identity(request: HttpRequest) -> Identity | None:
+    """Return the identity of the logged-in user (the first session provider that knows one)."""
+    for provider in get_state().session_providers():
+        found = provider.current(request)
+        if found is not None:
+            return found
+    return None
+
+
+def remembered_author(request: HttpRequest) -> dict[str, str]:
+    """Return the name / email / website this browser last typed (the form's initial values)."""
+    value = request.session.get(AUTHOR_KEY)
+    if not isinstance(value, Mapping):
+        return {}
+    return {k: v for k, v in value.items() if k in _FIELDS and isinstance(v, str)}
+
+
+def remember_author(request: HttpRequest, fields: Mapping[str, str]) -> None:
+    """Remember an anonymous commenter's cleaned details (written only when they changed)."""
+    value = {key: fields[key] for key in _FIELDS if fields.get(key)}
+    if remembered_author(request) != value:
+        request.session[AUTHOR_KEY] = value
+
+
+def anonymous_identity(request: HttpRequest, *, create: bool = False) -> Identity | None:
+    """Return this browser's anonymous identity (its comments' author key), if it has one."""
+    forms = get_state().form_providers()
+    if not forms:
+        return None
+    bid = browser_id(request, create=create)
+    if bid is None:
+        return None
+    return Identity(forms[0].name, bid, remembered_author(request).get("name", ""))
+
+
+def is_moderator(request: HttpRequest) -> bool:
+    """Whether the reader moderates: the Django permission, or staff (see the settings)."""
+    settings = get_state().settings
+    return user_moderates(
+        getattr(request, "user", None),
+        settings.moderate_permission,
+        staff=settings.staff_moderate,
+    )
+
+
+def actor(request: HttpRequest, *, create: bool = False) -> Actor:
+    """Return the :class:`~threadkit.models.Actor` of this request, moderator flag included."""
+    identity = logged_in_identity(request) or anonymous_identity(request, create=create)
+    return Actor(identity=identity, moderator=is_moderator(request))
+
+
+def request_context(request: HttpRequest) -> RequestContext:
+    """Return what the request says about the submitter, for the moderation pipeline."""
+    headers = request.headers
+    return RequestContext(
+        ip=str(request.META.get("REMOTE_ADDR") or ""),
+        user_agent=headers.get("User-Agent", "")[:500],
+        referrer=headers.get("Referer", "")[:2000],
+        language=headers.get("Accept-Language", "")[:200],
+    )

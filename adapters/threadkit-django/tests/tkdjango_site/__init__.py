@@ -1,0 +1,1 @@
+"""A tiny host site for the adapter's tests: one post page using the template tag."""
