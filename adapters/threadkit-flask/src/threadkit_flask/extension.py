@@ -21,7 +21,7 @@ from threadkit.moderation import Pipeline, default_pipeline
 from threadkit.ports import Clock, CommentStore, IdentityProvider
 from threadkit.signing import TokenSigner
 
-from . import i18n, rendering
+from . import fast_reads, i18n, rendering
 from .blueprint import make_blueprint
 from .config import DEFAULTS, Settings, read_settings
 from .external import external_url_for
@@ -239,6 +239,7 @@ class ThreadKit:
             app.session_interface = HardenedSessionInterface()
         app.after_request(_app_headers)
         app.before_request(_check_api_origin)
+        fast_reads.install(app)  # repeated public page reads skip Flask (see fast_reads)
 
     # -------------------------------------------------------------- helpers
 

@@ -37,6 +37,7 @@ from threadkit.cache import PageKey, ThreadVersions, page_key
 from threadkit.models import Actor
 
 from . import csrf, visitors
+from .fast_reads import PAGE_MARK, SHARED_MARK
 from .state import get_state
 
 __all__ = [
@@ -83,6 +84,8 @@ def cached_page(
     if version is None:  # no such thread (the engine says so), or a store without the method
         version = state.engine.get_thread(thread_key).version
     key = page_key(thread_key, version, variant, params)
+    # What the fast lane (fast_reads) needs to answer this same request again by itself.
+    request.environ[PAGE_MARK] = (thread_key, variant, dict(params))
     if request.if_none_match.contains_weak(key.etag + tag_suffix):
         return key, None
     body = state.page_cache.get(key.cache_key)
@@ -95,6 +98,8 @@ def cached_page(
 def public_headers(response: Response, etag: str, *, shared: bool) -> Response:
     """Set the validator and caching headers of a public page (``shared``: a CDN may keep it)."""
     response.set_etag(etag)
+    if shared:
+        request.environ[SHARED_MARK] = True
     response.headers["Cache-Control"] = "public, no-cache" if shared else "private, no-cache"
     response.vary.update(("Cookie", "Authorization"))
     if not shared:
