@@ -25,6 +25,7 @@ from threadkit import __version__ as __version__
 from ._email import EmailNotifier, ModeratorEmailNotifier, ReplyEmailNotifier
 from ._links import Links
 from ._mail import Mailer, SmtpMailer
+from ._run import drain, run_until_stopped
 from ._webhook import (
     SIGNATURE_HEADER,
     WebhookDeliveryError,
@@ -45,5 +46,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "sign_payload",
     "verify_signature",
+    "drain",
+    "run_until_stopped",
     "__version__",
 ]

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from types import FrameType
 
 from threadkit.outbox import OutboxWorker
+
+from ._run import drain, run_until_stopped
 
 __all__ = ["load_worker", "main"]
 
@@ -52,24 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     worker = load_worker(args.factory)
     if args.once:
-        total = 0
-        while True:
-            claimed = worker.run_once()
-            total += claimed
-            if claimed < worker.batch:
-                break
-        print(f"threadkit-outbox: handled {total} message(s)", file=sys.stderr)
+        print(f"threadkit-outbox: handled {drain(worker)} message(s)", file=sys.stderr)
         return 0
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    worker.run_forever(stop, args.idle_sleep)
+    run_until_stopped(worker, args.idle_sleep)
     return 0
-
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

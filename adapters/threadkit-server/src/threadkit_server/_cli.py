@@ -109,23 +109,13 @@ def _work(config: ServerConfig, once: bool) -> int:
             "threadkit-server worker: no notifications are configured "
             "(set --smtp-url with --mail-from, or --webhook-url with --webhook-secret)"
         )
+    # Only now: a worker exists only when threadkit-notify (an optional extra) is installed.
+    import threadkit_notify as notify
+
     if once:
-        total = 0
-        while True:
-            claimed = worker.run_once()
-            total += claimed
-            if claimed < worker.batch:
-                break
-        print(f"threadkit-server worker: handled {total} message(s)", flush=True)
+        print(f"threadkit-server worker: handled {notify.drain(worker)} message(s)", flush=True)
         return 0
-    stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    worker.run_forever(stop, 5.0)
+    notify.run_until_stopped(worker, 5.0)
     return 0
 
 
