@@ -6,75 +6,16 @@ Adapters (``threadkit_flask``, ``threadkit_sqlalchemy``, ``threadkit_social``,
 :mod:`threadkit.ports`.
 """
 
+from . import errors, models
 from .engine import CommentEngine, Decision, EnginePolicy
-from .errors import (
-    AuthenticationRequiredError,
-    ConflictError,
-    InvalidParentError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    RejectedError,
-    StorageUnavailableError,
-    ThreadClosedError,
-    ThreadkitError,
-    ValidationError,
-)
-from .models import (
-    Action,
-    Actor,
-    Candidate,
-    Comment,
-    CommentRows,
-    EventKind,
-    Identity,
-    NewComment,
-    Notice,
-    OutboxMessage,
-    Reason,
-    RequestContext,
-    SortOrder,
-    Status,
-    Submission,
-    Thread,
-    Verdict,
-    Visibility,
-)
+
+# The top-level package re-exports every error and model class: their modules'
+# ``__all__`` is the one list, so a new model is public here without a second edit.
+from .errors import *  # noqa: F403  (re-export; names listed in errors.__all__)
+from .models import *  # noqa: F403  (re-export; names listed in models.__all__)
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Action",
-    "Actor",
-    "AuthenticationRequiredError",
-    "Candidate",
-    "Comment",
-    "CommentEngine",
-    "CommentRows",
-    "ConflictError",
-    "Decision",
-    "EnginePolicy",
-    "EventKind",
-    "Identity",
-    "InvalidParentError",
-    "NewComment",
-    "NotFoundError",
-    "Notice",
-    "OutboxMessage",
-    "PermissionDeniedError",
-    "RateLimitedError",
-    "Reason",
-    "RejectedError",
-    "RequestContext",
-    "SortOrder",
-    "Status",
-    "StorageUnavailableError",
-    "Submission",
-    "Thread",
-    "ThreadClosedError",
-    "ThreadkitError",
-    "ValidationError",
-    "Verdict",
-    "Visibility",
-    "__version__",
-]
+__all__ = ["CommentEngine", "Decision", "EnginePolicy", "__version__"]
+__all__ += errors.__all__
+__all__ += models.__all__
