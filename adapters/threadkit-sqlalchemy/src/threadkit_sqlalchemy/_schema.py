@@ -37,6 +37,7 @@ __all__ = [
     "key_type",
     "long_text_type",
     "table_options",
+    "reference",
 ]
 
 KEY_LENGTH = 255
@@ -92,14 +93,25 @@ def long_text_type() -> sa.types.TypeEngine[str]:
     )
 
 
-def table_options() -> dict[str, Any]:
-    """Return the per-table options: InnoDB, utf8mb4 and binary collation on MariaDB."""
-    return {
+def table_options(autoincrement: bool = True) -> dict[str, Any]:
+    """Return the per-table options: InnoDB, utf8mb4 and binary collation on MariaDB.
+
+    ``autoincrement`` adds SQLite's ``AUTOINCREMENT`` (ids never reused), for
+    tables whose primary key is a generated id.
+    """
+    options: dict[str, Any] = {
         "mysql_engine": "InnoDB",
         "mysql_charset": "utf8mb4",
         "mysql_collate": "utf8mb4_bin",
-        "sqlite_autoincrement": True,
     }
+    if autoincrement:
+        options["sqlite_autoincrement"] = True
+    return options
+
+
+def reference(name: str, target: str, constraint: str, **column: Any) -> sa.Column[int]:
+    """Return an id column ``name`` with a foreign key named ``constraint`` to ``target``."""
+    return sa.Column(name, id_type(), sa.ForeignKey(target, name=constraint), **column)
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
@@ -154,18 +166,8 @@ comments = sa.Table(
     "tk_comments",
     metadata,
     sa.Column("id", id_type(), primary_key=True, autoincrement=True),
-    sa.Column(
-        "thread_id",
-        id_type(),
-        sa.ForeignKey("tk_threads.id", name="fk_tk_comments_thread"),
-        nullable=False,
-    ),
-    sa.Column(
-        "parent_id",
-        id_type(),
-        sa.ForeignKey("tk_comments.id", name="fk_tk_comments_parent"),
-        nullable=True,
-    ),
+    reference("thread_id", "tk_threads.id", "fk_tk_comments_thread", nullable=False),
+    reference("parent_id", "tk_comments.id", "fk_tk_comments_parent", nullable=True),
     sa.Column("root_id", id_type(), nullable=True),
     sa.Column("sparent_id", id_type(), nullable=True),
     sa.Column("depth", sa.Integer(), nullable=False),
@@ -213,12 +215,7 @@ comments = sa.Table(
 votes = sa.Table(
     "tk_votes",
     metadata,
-    sa.Column(
-        "comment_id",
-        id_type(),
-        sa.ForeignKey("tk_comments.id", name="fk_tk_votes_comment"),
-        primary_key=True,
-    ),
+    reference("comment_id", "tk_comments.id", "fk_tk_votes_comment", primary_key=True),
     sa.Column("voter_key", key_type(AUTHOR_KEY_LENGTH), primary_key=True),
     sa.Column("value", sa.SmallInteger(), nullable=False),
     # Who cast a standing vote from where, and when (0002): the vote limit counts them.
@@ -226,7 +223,7 @@ votes = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=True),
     sa.Index("ix_tk_votes_voter", "voter_key"),
     sa.Index("ix_tk_votes_ip", "ctx_ip", "created_at"),
-    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+    **table_options(autoincrement=False),
 )
 
 outbox = sa.Table(
@@ -252,7 +249,7 @@ guard_locks = sa.Table(
     # SHA-256 hex of a guard's lock name ("ip:203.0.113.5", "author:...", "vote:..."):
     # one row per name, locked FOR UPDATE while a write re-checks its guard (0002).
     sa.Column("name", sa.String(64), primary_key=True),
-    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+    **table_options(autoincrement=False),
 )
 
 idempotency = sa.Table(
@@ -265,7 +262,7 @@ idempotency = sa.Table(
     sa.Column("comment_id", id_type(), nullable=False),
     sa.Column("expires_at", UTCDateTime(), nullable=False),
     sa.Index("ix_tk_idempotency_scope", "scope", "expires_at"),
-    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+    **table_options(autoincrement=False),
 )
 
 bans = sa.Table(
@@ -291,5 +288,5 @@ site_settings = sa.Table(
     # One JSON object of strings per site id (0004): the admin's per-site settings.
     sa.Column("site", key_type(KEY_LENGTH), primary_key=True),
     sa.Column("settings", sa.Text(), nullable=False),
-    **{k: v for k, v in table_options().items() if k != "sqlite_autoincrement"},
+    **table_options(autoincrement=False),
 )

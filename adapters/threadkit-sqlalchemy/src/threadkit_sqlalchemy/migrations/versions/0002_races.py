@@ -14,11 +14,11 @@ they never count against the new vote limit. Nothing is rewritten.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import mysql, postgresql
+
+from threadkit_sqlalchemy.migrations._types import id_type, key, options, when
 
 revision: str = "0002_races"
 down_revision: str | None = "0001_initial"
@@ -26,50 +26,25 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _id() -> Any:
-    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def _key(length: int) -> Any:
-    return (
-        sa.String(length)
-        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
-        .with_variant(
-            mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
-        )
-    )
-
-
-def _when() -> Any:
-    return sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-
-
-_OPTIONS: dict[str, Any] = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_bin",
-}
-
-
 def upgrade() -> None:
     """Add the two tables and the vote columns."""
     op.create_table(
         "tk_guard_locks",
         sa.Column("name", sa.String(64), primary_key=True),
-        **_OPTIONS,
+        **options(autoincrement=False),
     )
     op.create_table(
         "tk_idempotency",
         sa.Column("digest", sa.String(64), primary_key=True),
-        sa.Column("scope", _key(512), nullable=False),
+        sa.Column("scope", key(512), nullable=False),
         sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.Column("comment_id", _id(), nullable=False),
-        sa.Column("expires_at", _when(), nullable=False),
-        **_OPTIONS,
+        sa.Column("comment_id", id_type(), nullable=False),
+        sa.Column("expires_at", when(), nullable=False),
+        **options(autoincrement=False),
     )
     op.create_index("ix_tk_idempotency_scope", "tk_idempotency", ["scope", "expires_at"])
-    op.add_column("tk_votes", sa.Column("ctx_ip", _key(64), nullable=False, server_default=""))
-    op.add_column("tk_votes", sa.Column("created_at", _when(), nullable=True))
+    op.add_column("tk_votes", sa.Column("ctx_ip", key(64), nullable=False, server_default=""))
+    op.add_column("tk_votes", sa.Column("created_at", when(), nullable=True))
     op.create_index("ix_tk_votes_ip", "tk_votes", ["ctx_ip", "created_at"])
 
 
