@@ -45,4 +45,4 @@ TEMPLATES = [
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-THREADKIT = {"STORE": "threadkit.memory:MemoryStore"}
+THREADKIT = {"STORE": "threadkit.memory:MemoryStore", "ENGINE": "tkdjango_site.engines:plain"}

@@ -1,0 +1,100 @@
+"""What every threadkit view shares: CSRF, errors as problems or pages, and safe headers.
+
+:func:`threadkit_view` wraps a view: the global CSRF middleware skips it and
+the view's own check (:mod:`threadkit_django.csrf`) runs on writes; a
+:class:`~threadkit.errors.ThreadkitError` becomes ``application/problem+json``
+on the JSON API and threadkit's error page elsewhere, with its status
+(``Retry-After`` when waiting helps); every answer is ``no-store`` unless the
+view says otherwise, and ``nosniff``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from threadkit_web import problems
+
+from threadkit.errors import ThreadkitError
+
+from . import csrf
+from .state import get_state
+from .web import visit_of
+
+__all__ = ["JSON_TYPE", "html", "json_response", "problem_response", "threadkit_view"]
+
+JSON_TYPE = "application/json; charset=utf-8"
+"""Content-Type of every JSON answer that is not a problem."""
+
+_SAFE = ("GET", "HEAD", "OPTIONS")
+
+View = Callable[..., HttpResponse]
+
+
+def json_response(
+    payload: bytes | Any, status: int = 200, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    """Wrap JSON bytes (or plain JSON values) in a UTF-8 JSON response."""
+    if not isinstance(payload, bytes):
+        payload = json.dumps(payload).encode("utf-8")
+    response = HttpResponse(payload, status=status, content_type=JSON_TYPE)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def problem_response(problem: problems.Problem) -> HttpResponse:
+    """Answer with one ``application/problem+json`` problem."""
+    response = HttpResponse(
+        problem.content(), status=problem.status, content_type=problem.content_type
+    )
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def html(body: str, status: int = 200) -> HttpResponse:
+    """Answer with an HTML page."""
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+
+def _error_page(request: HttpRequest, error: ThreadkitError) -> HttpResponse:
+    from ._context import TemplateHelper
+
+    visit = visit_of(request)
+    tk = TemplateHelper(get_state(), visit)
+    response = html(visit.render("threadkit/error.html", error=error, tk=tk), error.http_status)
+    for name, value in problems.from_error(error).headers.items():
+        response[name] = value
+    return response
+
+
+def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None) -> Callable[
+    [View], View
+]:
+    """Wrap a view: CSRF on writes (``check``), errors as problems (``api``) or pages."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                if check is not None and request.method not in _SAFE:
+                    header = get_state().settings.csrf_header
+                    csrf.check(request, header=header, form=check == "form")
+                response = view(request, *args, **kwargs)
+            except ThreadkitError as error:
+                if api:
+                    response = problem_response(problems.from_error(error))
+                else:
+                    response = _error_page(request, error)
+            response.headers.setdefault("Cache-Control", "no-store")
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+
+        return csrf_exempt(wrapped)
+
+    return decorate

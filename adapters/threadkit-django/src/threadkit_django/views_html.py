@@ -1,0 +1,320 @@
+"""Server-rendered routes: the no-JS form posts, the moderation queue and HTML fragments.
+
+Form posts check Django's CSRF token and answer with a redirect back to the
+page they came from (``next``, checked by :func:`threadkit.redirects.safe_next`)
+at ``#comment-<id>``; a failed post shows the form again with the error and
+what was typed. Pages are the shared Jinja templates of ``threadkit_web``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from threadkit_web import inputs
+from threadkit_web.reasons import reason_sentence
+
+from threadkit.engine import Decision
+from threadkit.errors import (
+    AuthenticationRequiredError,
+    ConflictError,
+    PermissionDeniedError,
+    ThreadkitError,
+    ValidationError,
+)
+from threadkit.models import Comment, Status
+from threadkit.redirects import safe_next
+from threadkit.serialization import dumps, parse_form_submission, parse_vote
+from threadkit.text import clean_email
+from threadkit.tree import TreeNode, display_depth
+
+from . import posting, visitors
+from ._context import FormState, TemplateHelper, page_context, thread_meta, viewer_of
+from .http import JSON_TYPE, html, threadkit_view
+from .state import get_state
+from .web import visit_of
+
+__all__ = [
+    "comment_page",
+    "delete",
+    "edit",
+    "fragment_comment",
+    "fragment_replies",
+    "logout",
+    "moderate",
+    "personal_data",
+    "post",
+    "queue",
+    "vote",
+]
+
+
+def _back(request: HttpRequest, fallback: str = "/") -> str:
+    """Where to go after a form post: the form's ``next``, if it is on this site."""
+    target = safe_next(request.POST.get("next", "") or request.GET.get("next", ""), fallback)
+    return target.split("#", 1)[0]
+
+
+def _to_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    return HttpResponseRedirect(f"{_back(request)}#comment-{comment_id}", status=303)
+
+
+def _page(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
+    visit = visit_of(request)
+    state = get_state()
+    context.setdefault("tk", TemplateHelper(state, visit))
+    context.setdefault("viewer", viewer_of(state, visit))
+    context.setdefault("reply_to", None)
+    context.setdefault("closed", False)
+    return html(visit.render(template, **context), status)
+
+
+@threadkit_view(api=False, check="form")
+def post(request: HttpRequest, key: str) -> HttpResponse:
+    """Post a comment (or reply) from the HTML form; redirect to it, or show the error."""
+    form: dict[str, str] = {k: str(v) for k, v in request.POST.items()}
+    fields = {name: inputs.form_text(form, name) for name in ("name", "email", "url")}
+    raw_parent = form.get("parent_id", "")
+    meta = form.get("thread_meta") or None
+    try:
+        submission = parse_form_submission(
+            {
+                "body": form.get("body", ""),
+                "parent_id": raw_parent,
+                "notify_replies": form.get("notify_replies", ""),
+                "honeypot": form.get(inputs.HONEYPOT_FIELD, ""),
+            }
+        )
+        comment = posting.post_comment(
+            request, key, submission, fields, meta, form.get(posting.IDEMPOTENCY_FIELD) or None
+        )
+    except ThreadkitError as error:
+        state = get_state()
+        digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
+        parent_id = int(raw_parent) if digits else None
+        title, url = thread_meta(state, key, meta)
+        context = page_context(
+            state,
+            visit_of(request),
+            key,
+            title=title,
+            url=url,
+            next_url=_back(request, url or "/"),
+            reply_to=parent_id,
+            form=FormState(
+                values=dict(fields, body=form.get("body", "")), parent_id=parent_id, error=error
+            ),
+        )
+        context["meta_token"] = meta or context["meta_token"]
+        body = visit_of(request).render("threadkit/post_error.html", **context)
+        return html(body, error.http_status)
+    return _to_comment(request, comment.id)
+
+
+@threadkit_view(api=False, check="form")
+def vote(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Vote from the HTML buttons and go back to the comment."""
+    value = parse_vote(request.POST.get("value", ""))
+    cid = inputs.comment_id(comment_id)
+    actor = visitors.actor(request, create=True)
+    get_state().engine.vote(cid, actor, value, visitors.request_context(request))
+    return _to_comment(request, cid)
+
+
+def _changeable(request: HttpRequest, comment_id: str) -> Comment:
+    """Return the comment the reader may change now; else raise the error saying why not."""
+    state = get_state()
+    viewer = viewer_of(state, visit_of(request))
+    comment = state.engine.get_comment(inputs.comment_id(comment_id), viewer.actor)
+    if not viewer.can_change(comment):
+        if comment.status is Status.DELETED:
+            raise ConflictError("comment_deleted", "This comment is deleted.")
+        if viewer.owns(comment):
+            raise ConflictError("edit_window_closed", "The time to change this comment is over.")
+        raise PermissionDeniedError("not_author", "You can only change your own comments.")
+    return comment
+
+
+@threadkit_view(api=False, check="form")
+def edit(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Show the edit form (GET) or save the new text (POST) and go back to the comment."""
+    comment = _changeable(request, comment_id)
+    error: ThreadkitError | None = None
+    body = comment.body_source
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            get_state().engine.edit(comment.id, body, visitors.actor(request))
+        except ThreadkitError as failure:
+            error = failure
+        else:
+            return _to_comment(request, comment.id)
+    template = "threadkit/_edit_form.html" if request.GET.get("fragment") else "threadkit/edit.html"
+    status = error.http_status if error else 200
+    return _page(
+        request, template, status, comment=comment, body=body, error=error, next_url=_back(request)
+    )
+
+
+@threadkit_view(api=False, check="form")
+def delete(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Ask to confirm (GET) or delete (POST) and go back to the thread."""
+    comment = _changeable(request, comment_id)
+    if request.method != "POST":
+        return _page(request, "threadkit/delete.html", comment=comment, next_url=_back(request))
+    left = get_state().engine.delete(comment.id, visitors.actor(request))
+    target = comment.id if left is not None else comment.parent_id
+    if target is None:
+        return HttpResponseRedirect(f"{_back(request)}#comments", status=303)
+    return _to_comment(request, target)
+
+
+def _require_moderator(request: HttpRequest) -> None:
+    if visitors.is_moderator(request):
+        return
+    if visitors.logged_in_identity(request) is None:
+        raise AuthenticationRequiredError("login_required", "Log in as a moderator first.")
+    raise PermissionDeniedError("not_moderator", "Only moderators may see this page.")
+
+
+@threadkit_view(api=False)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Show the moderation queue: pending or spam comments, with why each was held."""
+    _require_moderator(request)
+    state = get_state()
+    shown = request.GET.get("status", "pending")
+    if shown not in ("pending", "spam"):
+        raise ValidationError(
+            "invalid_status", 'status must be "pending" or "spam".', field="status"
+        )
+    rows = state.engine.queue(
+        visitors.actor(request),
+        (Status(shown),),
+        limit=state.settings.queue_page_size,
+        cursor=inputs.query_cursor(visit_of(request).request),
+    )
+    threads = {c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments}
+    tk = TemplateHelper(state, visit_of(request))
+    return _page(
+        request,
+        "threadkit/queue.html",
+        tk=tk,
+        rows=rows,
+        shown=shown,
+        threads=threads,
+        reason_text=lambda reason: reason_sentence(reason, tk.translations.gettext),
+    )
+
+
+@threadkit_view(api=False, check="form")
+def moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Apply a moderator's decision (approve, spam, ham, delete) and go back."""
+    try:
+        decision = Decision(request.POST.get("decision", ""))
+    except ValueError:
+        raise ValidationError(
+            "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
+        ) from None
+    cid = inputs.comment_id(comment_id)
+    get_state().engine.moderate(cid, decision, visitors.actor(request))
+    fallback = visit_of(request).urls.url("queue")
+    return HttpResponseRedirect(safe_next(request.POST.get("next", ""), fallback), status=303)
+
+
+@threadkit_view(api=False, check="form")
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Handle the queue page's form: download (``action=export``) or erase one email's data."""
+    _require_moderator(request)
+    email = clean_email(request.POST.get("email", ""))
+    action = request.POST.get("action", "")
+    engine = get_state().engine
+    if action == "export":
+        response = HttpResponse(dumps(engine.export_email(email)), content_type=JSON_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="comments-data.json"'
+        return response
+    if action != "erase":
+        raise ValidationError("invalid", 'action must be "export" or "erase".', field="action")
+    erased = engine.erase_email(email)
+    return _page(
+        request, "threadkit/personal_data.html", stage="erased", email=email, erased=erased
+    )
+
+
+@threadkit_view(api=False, check="form")
+def logout(request: HttpRequest) -> HttpResponse:
+    """Forget what this browser typed into the anonymous form (Django's own logout logs out)."""
+    request.session.pop(visitors.AUTHOR_KEY, None)
+    return HttpResponseRedirect(_back(request), status=303)
+
+
+def _display_depth(comment_depth: int) -> int:
+    policy = get_state().policy
+    return display_depth(comment_depth, policy.max_display_depth, policy.overflow)
+
+
+def _fragment(request: HttpRequest, nodes: list[TreeNode], key: str) -> HttpResponse:
+    back = _back(request)
+    return _page(
+        request,
+        "threadkit/_fragment.html",
+        nodes=nodes,
+        key=key,
+        uid="tkf",
+        number=0,
+        next_url=back,
+        reply_base=back + ("&" if "?" in back else "?"),
+    )
+
+
+@threadkit_view(api=False)
+def fragment_comment(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """One comment as an ``<li>`` item (the script inserts it after posting)."""
+    state = get_state()
+    comment = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor(request))
+    node = TreeNode(comment, _display_depth(comment.depth))
+    return _fragment(request, [node], comment.thread_key)
+
+
+@threadkit_view(api=False)
+def fragment_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Every reply under one comment as ``<li>`` items ("N more replies" with JS)."""
+    cid = inputs.comment_id(comment_id)
+    cursor = inputs.query_cursor(visit_of(request).request)
+    subtree = get_state().engine.subtree(cid, visitors.actor(request), cursor=cursor)
+    response = _fragment(request, subtree.nodes, subtree.parent.thread_key)
+    if subtree.next_cursor:
+        urls = visit_of(request).urls
+        response["X-Threadkit-Next"] = urls.url(
+            "fragment_replies", comment_id=cid, cursor=subtree.next_cursor, next=_back(request)
+        )
+    return response
+
+
+@threadkit_view(api=False)
+def comment_page(request: HttpRequest, comment_id: str) -> HttpResponse:
+    """Show a comment and its replies on a page of their own ("N more replies" without JS)."""
+    state = get_state()
+    actor = visitors.actor(request)
+    cid = inputs.comment_id(comment_id)
+    comment = state.engine.get_comment(cid, actor)
+    cursor = inputs.query_cursor(visit_of(request).request)
+    subtree = state.engine.subtree(cid, actor, cursor=cursor)
+    node = TreeNode(comment, _display_depth(comment.depth))
+    node.children = subtree.nodes
+    more_url = None
+    if subtree.next_cursor:
+        more_url = visit_of(request).urls.url(
+            "comment_page", comment_id=cid, cursor=subtree.next_cursor, next=_back(request)
+        )
+    return _page(
+        request,
+        "threadkit/comment_page.html",
+        comment=comment,
+        nodes=[node],
+        next_url=_back(request),
+        more_url=more_url,
+        key=comment.thread_key,
+        reply_base=None,
+        number=0,
+        uid="tkp",
+    )

@@ -1,0 +1,18 @@
+"""Engines the tests name by import path (THREADKIT["ENGINE"])."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from threadkit.engine import CommentEngine
+from threadkit.moderation import FirstTimeApproval, Pipeline
+
+
+def holding(store: Any) -> CommentEngine:
+    """An engine that holds every first comment of an author for review."""
+    return CommentEngine(store, pipeline=Pipeline([FirstTimeApproval(store)]))
+
+
+def plain(store: Any) -> CommentEngine:
+    """An engine with no moderation steps (tests post several comments within seconds)."""
+    return CommentEngine(store)
