@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from threadkit.cli import STORE_ERRORS, add_store_options, closing, fail, load_store
 from threadkit.errors import ThreadkitError
-from threadkit.importers.__main__ import load_store
 from threadkit.ports import SiteStore
 
 from .progress import Progress
@@ -38,13 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="threadkit-export",
         description="Write every thread, comment and vote of a store to a file.",
     )
-    parser.add_argument("--store", required=True, help="store factory, as package.module:callable")
-    parser.add_argument(
-        "--store-arg",
-        action="append",
-        default=[],
-        help="argument for the store factory (repeatable), e.g. a database URL",
-    )
+    add_store_options(parser)
     parser.add_argument(
         "--format",
         choices=["jsonl", "wxr"],
@@ -79,29 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         store: object = load_store(args.store, args.store_arg)
-    except (ValueError, ImportError, AttributeError, ThreadkitError) as error:
-        print(f"error: --store {args.store}: {error}", file=sys.stderr)
-        return 2
-    if not isinstance(store, SiteStore):
-        print(
-            f"error: {args.store} made a store that cannot list a whole site"
-            " (it needs iter_threads, iter_thread, iter_votes, bulk_load, load_votes)",
-            file=sys.stderr,
-        )
-        return 2
-    progress = Progress("threads", quiet=args.quiet)
-    try:
-        if args.output:
-            counts = _to_file(store, args.format, Path(args.output), progress)
-        else:
-            counts = _dump(store, args.format, sys.stdout, progress)
-    except (ThreadkitError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
+    except STORE_ERRORS as error:
+        return fail(f"--store {args.store}: {error}")
+    with closing(store):
+        if not isinstance(store, SiteStore):
+            return fail(
+                f"{args.store} made a store that cannot list a whole site"
+                " (it needs iter_threads, iter_thread, iter_votes, bulk_load, load_votes)"
+            )
+        progress = Progress("threads", quiet=args.quiet)
+        try:
+            if args.output:
+                counts = _to_file(store, args.format, Path(args.output), progress)
+            else:
+                counts = _dump(store, args.format, sys.stdout, progress)
+        except (ThreadkitError, OSError) as error:
+            return fail(str(error))
     if not args.quiet:
         print(f"exported {counts.summary()}", file=sys.stderr)
     return 0

@@ -21,9 +21,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from threadkit.cli import STORE_ERRORS, add_store_options, closing, fail, load_store
 from threadkit.engine import CommentEngine, PersonalData
 from threadkit.errors import ThreadkitError
-from threadkit.importers.__main__ import load_store
 from threadkit.serialization import dumps
 
 __all__ = ["main"]
@@ -37,10 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--email", help="every comment written with this email address")
     who.add_argument("--identity", help="one identity key, provider:subject")
-    parser.add_argument("--store", required=True, help="store factory, as package.module:callable")
-    parser.add_argument(
-        "--store-arg", action="append", default=[], help="argument for the store factory"
-    )
+    add_store_options(parser)
     parser.add_argument("-o", "--output", help="export: file to write (default: standard output)")
     parser.add_argument("--yes", action="store_true", help="erase: really erase (required)")
     return parser
@@ -52,40 +49,36 @@ def _export(engine: CommentEngine, args: argparse.Namespace) -> PersonalData:
     return engine.export(args.identity)
 
 
+def _act(engine: CommentEngine, args: argparse.Namespace) -> None:
+    if args.action == "export":
+        data = dumps(_export(engine, args)).decode("utf-8") + "\n"
+        if args.output:
+            Path(args.output).write_text(data, encoding="utf-8")
+        else:
+            sys.stdout.write(data)
+        return
+    if args.email is not None:
+        erased = engine.erase_email(args.email)
+    else:
+        erased = engine.erase(args.identity)
+    print(f"erased {erased} comments and the votes of {args.email or args.identity}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (2 on a usage, store or file error)."""
     args = _parser().parse_args(argv)
     if args.action == "erase" and not args.yes:
-        print("error: erase deletes data for good; add --yes to confirm", file=sys.stderr)
-        return 2
+        return fail("erase deletes data for good; add --yes to confirm")
     try:
         store = load_store(args.store, args.store_arg)
-    except (ValueError, ImportError, AttributeError, ThreadkitError) as error:
-        print(f"error: --store {args.store}: {error}", file=sys.stderr)
-        return 2
-    engine = CommentEngine(store)
-    try:
-        if args.action == "export":
-            data = dumps(_export(engine, args)).decode("utf-8") + "\n"
-            if args.output:
-                Path(args.output).write_text(data, encoding="utf-8")
-            else:
-                sys.stdout.write(data)
-        else:
-            if args.email is not None:
-                erased = engine.erase_email(args.email)
-            else:
-                erased = engine.erase(args.identity)
-            print(f"erased {erased} comments and the votes of {args.email or args.identity}")
-    except (ThreadkitError, OSError, TypeError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
+    except STORE_ERRORS as error:
+        return fail(f"--store {args.store}: {error}")
+    with closing(store):
+        try:
+            _act(CommentEngine(store), args)
+        except (ThreadkitError, OSError, TypeError) as error:
+            return fail(str(error))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,33 +16,24 @@ instead, to see the report without writing anything.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
-from typing import cast
 
+from threadkit.cli import (
+    add_store_options,
+    closing,
+    fail,
+    finish_import,
+    load_store,
+    open_import_store,
+)
 from threadkit.errors import ThreadkitError
-from threadkit.memory import MemoryStore
-from threadkit.ports import CommentStore
 
 from ._common import Export, import_into
 from .disqus import link_path_key, read_disqus
 from .wordpress import path_key, read_wordpress
 
 __all__ = ["load_store", "main"]
-
-
-def load_store(spec: str, args: Sequence[str] = ()) -> CommentStore:
-    """Import ``package.module:attribute`` and call it with ``args`` to get a store."""
-    module_name, colon, attribute = spec.partition(":")
-    if not colon or not module_name or not attribute:
-        raise ValueError(f"--store must look like package.module:factory, not {spec!r}")
-    target: object = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        target = getattr(target, part)
-    if not callable(target):
-        raise ValueError(f"{spec} is not callable")
-    return cast(CommentStore, target(*args))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,17 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the export's format (threadkit: a threadkit-export JSON Lines file)",
     )
     parser.add_argument("file", help="path of the export file")
-    where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--store", help="store factory, as package.module:callable")
-    where.add_argument(
-        "--dry-run", action="store_true", help="import into a throw-away memory store"
-    )
-    parser.add_argument(
-        "--store-arg",
-        action="append",
-        default=[],
-        help="argument for the store factory (repeatable), e.g. a database URL",
-    )
+    add_store_options(parser, dry_run=True)
     parser.add_argument(
         "--key",
         choices=["default", "path"],
@@ -133,29 +114,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.format == "threadkit":
         from threadkit.exporters.cli import import_site
 
-        return import_site(args, load_store)
+        return import_site(args)
     if args.format == "isso":
         from threadkit.importers import isso
 
-        return isso.run(args, load_store)
+        return isso.run(args)
     try:
         export = _read(args)
     except (ThreadkitError, OSError) as error:
-        print(f"error: {args.file}: {error}", file=sys.stderr)
-        return 2
-    store = MemoryStore() if args.dry_run else load_store(args.store, args.store_arg)
-    try:
+        return fail(f"{args.file}: {error}")
+    store = open_import_store(args)
+    with closing(store):
         report = import_into(
             store, export, close_threads=not args.keep_open, on_refused=args.on_refused
         )
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
-    if args.dry_run:
-        print("dry run: nothing was written")
-    print(report.summary())
-    return 1 if report.failed_threads else 0
+    return finish_import(args.dry_run, report.summary(), failed=bool(report.failed_threads))
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ module turns those rows into threadkit's terms and writes them:
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
@@ -41,6 +40,7 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from threadkit.cli import closing, fail, finish_import, open_import_store
 from threadkit.errors import ThreadkitError
 from threadkit.importers import (
     Export,
@@ -50,7 +50,6 @@ from threadkit.importers import (
     ImportReport,
     import_into,
 )
-from threadkit.memory import MemoryStore
 from threadkit.models import Status
 from threadkit.ports import Clock, CommentStore
 from threadkit.render import MarkdownRenderer
@@ -206,15 +205,14 @@ def read_isso_file(path: str) -> IssoDump:
     return reader(path)
 
 
-def run(args: argparse.Namespace, load_store: Callable[[str, list[str]], CommentStore]) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``threadkit-import isso FILE`` with the parsed command line; return the exit status."""
     try:
         dump = read_isso_file(args.file)
     except (ThreadkitError, OSError) as error:
-        print(f"error: {args.file}: {error}", file=sys.stderr)
-        return 2
-    store = MemoryStore() if args.dry_run else load_store(args.store, args.store_arg)
-    try:
+        return fail(f"{args.file}: {error}")
+    store = open_import_store(args)
+    with closing(store):
         prefix: str = getattr(args, "key_prefix", "") or ""
         report = import_isso(
             store,
@@ -223,11 +221,4 @@ def run(args: argparse.Namespace, load_store: Callable[[str, list[str]], Comment
             close_threads=not args.keep_open,
             on_refused=args.on_refused,
         )
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
-    if args.dry_run:
-        print("dry run: nothing was written")
-    print(report.summary())
-    return 1 if report.failed_threads else 0
+    return finish_import(args.dry_run, report.summary(), failed=bool(report.failed_threads))
