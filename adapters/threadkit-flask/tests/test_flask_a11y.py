@@ -1,0 +1,165 @@
+"""axe-core at WCAG 2.2 AA over the Flask adapter's pages, in light and dark, with and without JS.
+
+axe-core is the npm package pinned in ``tools/a11y`` (see ``tools/a11y/axe.py``);
+every page must have zero violations, no rule turned off. "Without JS" is the
+page with threadkit.js refused by the browser, so axe itself can still run.
+The phone layout is measured here too: a depth-5 reply keeps a readable width.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from threadkit_flask.testing import launch_chromium, serve
+from tkflask_support import HoldWords, create_app
+
+from threadkit.engine import CommentEngine
+from threadkit.memory import MemoryStore
+from threadkit.models import Identity, Submission
+from threadkit.moderation import Pipeline
+from tools.a11y.axe import add_axe, describe, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+SCHEMES = ("light", "dark")
+DEEP = "A reply five levels down, long enough to wrap over several lines on a phone screen."
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    engine = CommentEngine(MemoryStore(), pipeline=Pipeline([HoldWords()]))
+    seeder = Identity("anonymous", "seed-a11y", "Seeder")
+    parent = None
+    for depth in range(6):
+        body = DEEP if depth == 5 else f"A comment at depth {depth}, with [a link](https://example.org)."
+        parent = engine.post("deep", Submission(body, parent_id=parent), seeder).id
+    app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
+    with serve(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def open_page(browser: Any, url: str, *, scheme: str, js: bool, **options: Any) -> Any:
+    """A new page of a fresh context with axe loaded, threadkit.js refused when ``js`` is off."""
+    context = browser.new_context(color_scheme=scheme, **options)
+    add_axe(context)
+    if not js:
+        context.route("**/threadkit.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url)
+    if js:
+        page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    return page
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_thread_page(server: str, browser: Any, scheme: str, js: bool) -> None:
+    """A thread with nested replies, its sort links and the reply form: no violations."""
+    page = open_page(browser, f"{server}/posts/deep", scheme=scheme, js=js)
+    page.locator("article.tk-comment", has_text=DEEP).wait_for()
+    violations = run_axe(page)
+    shot(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
+    page.context.close()
+    assert [] == violations, describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_reply_form_in_an_error_state(server: str, browser: Any, scheme: str, js: bool) -> None:
+    """A refused post (the form shows its error, the field marked invalid): no violations."""
+    page = open_page(browser, f"{server}/posts/errors-{scheme}-{js}", scheme=scheme, js=js)
+    page.get_by_label("Name").fill("Ada")
+    page.locator("textarea[name=body]").first.fill("FLOOD of words")
+    page.get_by_role("button", name="Post Comment").click()
+    error = page.locator(".tk-error:not([hidden])").first
+    error.wait_for()
+    violations = run_axe(page)
+    shot(page, f"error-{scheme}-{'js' if js else 'nojs'}")
+    text = error.inner_text()
+    page.context.close()
+    assert ("Slow down." in text, []) == (True, violations), describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_moderation_queue(server: str, browser: Any, scheme: str) -> None:
+    """The queue a moderator sees, with a held comment: no violations, and ways back to the site."""
+    slug = f"held-{scheme}"
+    page = open_page(browser, f"{server}/posts/{slug}", scheme=scheme, js=True)
+    page.get_by_label("Name").fill("Grace")
+    page.locator("textarea[name=body]").first.fill(f"HOLDME for a moderator ({scheme})")
+    page.get_by_role("button", name="Post Comment").click()
+    page.locator("article.tk-comment", has_text=f"HOLDME for a moderator ({scheme})").wait_for()
+    page.goto(f"{server}/login/mod")
+    page.goto(f"{server}/comments/moderation")
+    held = page.locator("article.tk-comment", has_text=f"HOLDME for a moderator ({scheme})")
+    held.wait_for()
+    violations = run_axe(page)
+    shot(page, f"queue-{scheme}")
+    links = (
+        page.get_by_role("link", name="Back to the site").get_attribute("href"),
+        (held.get_by_role("link", name=f"Post {slug}").get_attribute("href") or "").split("#")[0],
+    )
+    page.context.close()
+    assert (("http://localhost/", f"/posts/{slug}"), []) == (links, violations), describe(
+        violations
+    )
+
+
+BACKGROUND = "getComputedStyle(document.querySelector('.tk-thread')).backgroundColor"
+TEXT = "getComputedStyle(document.querySelector('.tk-thread')).color"
+
+
+@pytest.mark.parametrize(("system", "forced"), [("light", "dark"), ("dark", "light")])
+def test_a_forced_scheme_wins_over_the_system(
+    server: str, browser: Any, system: str, forced: str
+) -> None:
+    """data-tk-theme on <html> picks the scheme whatever the system prefers, still AA."""
+    page = open_page(browser, f"{server}/posts/deep", scheme=system, js=True)
+    page.evaluate(f"document.documentElement.setAttribute('data-tk-theme', '{forced}')")
+    seen = (page.evaluate(BACKGROUND), page.evaluate(TEXT))
+    violations = run_axe(page)
+    shot(page, f"forced-{forced}")
+    page.context.close()
+    expected = {
+        "dark": ("rgb(13, 17, 23)", "rgb(230, 237, 243)"),
+        "light": ("rgba(0, 0, 0, 0)", "rgb(31, 35, 40)"),
+    }[forced]
+    assert (expected, []) == (seen, violations), describe(violations)
+
+
+WIDTHS = """() => Array.from(document.querySelectorAll('article.tk-comment'), a =>
+  [Number(a.dataset.tkDepth), a.querySelector('.tk-body').getBoundingClientRect().width])"""
+
+
+def test_deep_replies_keep_a_readable_width_on_a_phone(server: str, browser: Any) -> None:
+    """At 390 px a depth-5 reply's text is still at least 250 px wide (it was ~150)."""
+    page = open_page(
+        browser,
+        f"{server}/posts/deep",
+        scheme="light",
+        js=True,
+        viewport={"width": 390, "height": 844},
+    )
+    widths = dict(page.evaluate(WIDTHS))
+    shot(page, "phone-390")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    page.context.close()
+    assert (True, True, 390) == (5 in widths, widths[5] >= 250, scroll), widths
