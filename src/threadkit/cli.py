@@ -26,7 +26,7 @@ from typing import cast
 
 from .errors import ThreadkitError
 from .memory import MemoryStore
-from .ports import CommentStore
+from .ports import CommentStore, SiteStore
 
 __all__ = [
     "STORE_ERRORS",
@@ -37,6 +37,7 @@ __all__ = [
     "load_object",
     "load_store",
     "open_import_store",
+    "site_store",
 ]
 
 STORE_ERRORS = (ValueError, ImportError, AttributeError, ThreadkitError)
@@ -70,6 +71,16 @@ def open_import_store(args: argparse.Namespace) -> CommentStore:
     if args.dry_run:
         return MemoryStore()
     return load_store(args.store, args.store_arg)
+
+
+def site_store(store: object, spec: str | None) -> SiteStore:
+    """Return ``store`` if it can list and load a whole site; else raise ``TypeError``."""
+    if not isinstance(store, SiteStore):
+        raise TypeError(
+            f"{spec} made a store that cannot move a whole site (it needs iter_threads,"
+            " iter_thread, iter_votes, bulk_load and load_votes)"
+        )
+    return store
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, dry_run: bool = False) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from ._unique import index_unique
+
 __all__ = ["CODES", "ErrorCode", "http_status", "markdown_table"]
 
 
@@ -162,16 +164,9 @@ _ALL = (
 )
 
 
-def _index(codes: tuple[ErrorCode, ...]) -> Mapping[str, ErrorCode]:
-    table: dict[str, ErrorCode] = {}
-    for entry in codes:
-        if entry.code in table:
-            raise ValueError(f"error code {entry.code!r} is listed twice")
-        table[entry.code] = entry
-    return table
-
-
-CODES: Mapping[str, ErrorCode] = _index(_ALL)
+CODES: Mapping[str, ErrorCode] = index_unique(
+    _ALL, lambda entry: entry.code, lambda code: f"error code {code!r} is listed twice"
+)
 """Every code, by name."""
 
 

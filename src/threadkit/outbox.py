@@ -43,6 +43,7 @@ from datetime import timedelta
 
 import attrs
 
+from threadkit._unique import index_unique
 from threadkit.models import OutboxMessage
 from threadkit.ports import Clock, Notifier, OutboxStore
 
@@ -96,12 +97,11 @@ class RunningWorker:
 
 def _by_channel(notifiers: Sequence[Notifier]) -> dict[str, Notifier]:
     """Index ``notifiers`` by their channel; refuse two that share one."""
-    found: dict[str, Notifier] = {}
-    for notifier in notifiers:
-        if notifier.channel in found:
-            raise ValueError(f"two notifiers share the channel {notifier.channel!r}")
-        found[notifier.channel] = notifier
-    return found
+    return index_unique(
+        notifiers,
+        lambda notifier: notifier.channel,
+        lambda channel: f"two notifiers share the channel {channel!r}",
+    )
 
 
 def _at_least_one(_: object, field: attrs.Attribute[int], value: int) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from threadkit.cli import STORE_ERRORS, add_store_options, closing, fail, load_store
+from threadkit.cli import STORE_ERRORS, add_store_options, closing, fail, load_store, site_store
 from threadkit.errors import ThreadkitError
 from threadkit.ports import SiteStore
 
@@ -76,18 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except STORE_ERRORS as error:
         return fail(f"--store {args.store}: {error}")
     with closing(store):
-        if not isinstance(store, SiteStore):
-            return fail(
-                f"{args.store} made a store that cannot list a whole site"
-                " (it needs iter_threads, iter_thread, iter_votes, bulk_load, load_votes)"
-            )
-        progress = Progress("threads", quiet=args.quiet)
         try:
+            site = site_store(store, args.store)
+            progress = Progress("threads", quiet=args.quiet)
             if args.output:
-                counts = _to_file(store, args.format, Path(args.output), progress)
+                counts = _to_file(site, args.format, Path(args.output), progress)
             else:
-                counts = _dump(store, args.format, sys.stdout, progress)
-        except (ThreadkitError, OSError) as error:
+                counts = _dump(site, args.format, sys.stdout, progress)
+        except (TypeError, ThreadkitError, OSError) as error:
             return fail(str(error))
     if not args.quiet:
         print(f"exported {counts.summary()}", file=sys.stderr)
