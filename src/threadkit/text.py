@@ -35,7 +35,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 import idna
 
@@ -202,6 +202,28 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
     >>> clean_url("faß.de")
     'https://xn--fa-hia.de'
     """
+    parts = _split_web_url(_url_text(value, field), field)
+    normalized = urlunsplit(
+        (
+            parts.scheme,
+            parts.netloc,
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE),
+            quote(parts.fragment, safe=_URL_SAFE),
+        )
+    )
+    if len(normalized) > max_chars:
+        raise ValidationError(
+            "too_long",
+            f"The website address is {len(normalized)} characters long; please keep it to "
+            f"{max_chars}.",
+            field=field,
+        )
+    return normalized
+
+
+def _url_text(value: object, field: str) -> str:
+    """Return the typed address, NFC and stripped, with ``https://`` added when it has no scheme."""
     if not isinstance(value, str):
         raise ValidationError("invalid", "The website address must be text.", field=field)
     text = unicodedata.normalize("NFC", value).strip()
@@ -220,9 +242,14 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
             field=field,
         )
     if text.startswith("//"):
-        text = "https:" + text
-    elif not _SCHEME.match(text) or _HOST_PORT.match(text):
-        text = "https://" + text
+        return "https:" + text
+    if not _SCHEME.match(text) or _HOST_PORT.match(text):
+        return "https://" + text
+    return text
+
+
+def _split_web_url(text: str, field: str) -> SplitResult:
+    """Split an ``http(s)`` address, its scheme lowercased and its host and port checked."""
     try:
         parts = urlsplit(text)
     except ValueError:  # unbalanced IPv6 brackets
@@ -242,6 +269,11 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
             "The website address must not contain a user name or password (the part before @).",
             field=field,
         )
+    return parts._replace(scheme=scheme, netloc=_url_netloc(parts, field))
+
+
+def _url_netloc(parts: SplitResult, field: str) -> str:
+    """Return the host (an IP address, or an IDNA 2008 domain) and port, normalized."""
     host = parts.hostname or ""
     try:
         port = parts.port
@@ -259,21 +291,4 @@ def clean_url(value: object, *, max_chars: int = MAX_URL_CHARS, field: str = "ur
         netloc_host = f"[{address.compressed}]" if address.version == 6 else address.compressed
     else:
         netloc_host = _clean_domain(host, field, "website address")[1]
-    netloc = netloc_host if port is None else f"{netloc_host}:{port}"
-    normalized = urlunsplit(
-        (
-            scheme,
-            netloc,
-            quote(parts.path, safe=_URL_SAFE),
-            quote(parts.query, safe=_URL_SAFE),
-            quote(parts.fragment, safe=_URL_SAFE),
-        )
-    )
-    if len(normalized) > max_chars:
-        raise ValidationError(
-            "too_long",
-            f"The website address is {len(normalized)} characters long; please keep it to "
-            f"{max_chars}.",
-            field=field,
-        )
-    return normalized
+    return netloc_host if port is None else f"{netloc_host}:{port}"
