@@ -10,6 +10,8 @@ SECRET_KEY = "threadkit-django-tests-only"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 USE_TZ = True
+STATIC_URL = "/static/"
+MEDIA_URL = "/media/"
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

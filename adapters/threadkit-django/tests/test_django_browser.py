@@ -1,0 +1,153 @@
+"""Post, reply and moderate in headless Chromium, with and without JavaScript, on SQL stores.
+
+pytest-django's ``live_server`` runs the test site (a Django page with
+``{% threadkit_thread %}``) on 127.0.0.1; the store is threadkit's SQL store,
+upgraded by ``manage.py threadkit migrate``, on SQLite and on PostgreSQL.
+Screenshots go to ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+from threadkit_django import state
+from tkdjango_site.browser import chromium as launch_chromium
+from tkdjango_site.stores import database
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+STORE = "threadkit_sqlalchemy:SqlCommentStore"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test
+    # makes here are still plain synchronous ones (Django's docs name this switch for it).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with launch_chromium() as chromium:
+            yield chromium
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated SQL store; the site's engine holds first comments of authors for review."""
+    with database(request.param, tmp_path) as url:
+        settings = {"STORE": STORE, "STORE_ARGS": [url], "ENGINE": "tkdjango_site.engines:holding"}
+        with override_settings(THREADKIT=settings):
+            call_command("threadkit", "migrate", verbosity=0)
+            state.reset_state()
+            yield url
+            state.reset_state()
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"django-{name}.png"), full_page=True)
+
+
+def logged_in(browser: Any, live_server: Any, user: Any, **options: Any) -> Any:
+    """A browser context with ``user``'s Django session cookie."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(**options)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    return context
+
+
+def test_post_reply_and_moderate_without_javascript(
+    store_url: str, browser: Any, live_server: Any, django_user_model: Any
+) -> None:
+    """No JS: a visitor's comment is held, staff approve it, a user replies as themselves."""
+    boss = django_user_model.objects.create_user("boss", "", "pw", is_staff=True,
+                                                 first_name="Moderator", last_name="Boss")
+    ada = django_user_model.objects.create_user("ada", "ada@example.org", "pw",
+                                                first_name="Ada", last_name="Lovelace")
+    visitor = browser.new_context(java_script_enabled=False)
+    page = visitor.new_page()
+    page.goto(f"{live_server.url}/posts/nojs/")
+    page.get_by_label("Name").fill("Visitor")
+    page.locator("textarea[name=body]").fill("Held until approved")
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**/posts/nojs/#comment-*")
+    assert "awaiting moderation" in page.locator(".tk-notice").inner_text()
+    shot(page, "nojs-held")
+
+    moderator = logged_in(browser, live_server, boss, java_script_enabled=False)
+    queue = moderator.new_page()
+    queue.goto(f"{live_server.url}/comments/moderation")
+    held = queue.locator("article.tk-comment", has_text="Held until approved")
+    assert "first" in held.inner_text().lower()
+    shot(queue, "nojs-queue")
+    held.get_by_role("button", name="Approve").click()
+    queue.wait_for_url("**/comments/moderation?status=pending")
+    assert 0 == queue.locator("article.tk-comment", has_text="Held until approved").count()
+
+    reader = logged_in(browser, live_server, ada, java_script_enabled=False)
+    page = reader.new_page()
+    page.goto(f"{live_server.url}/posts/nojs/")
+    assert "You are commenting as Ada Lovelace" in page.locator(".tk-logged-in").inner_text()
+    top = page.locator("article.tk-comment", has_text="Held until approved")
+    top.get_by_role("link", name="Reply").click()
+    page.wait_for_url(re.compile(r"tk_reply=\d+"))
+    page.locator("textarea[name=body]").fill("A reply by a Django user")
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**/posts/nojs/#comment-*")
+    reply = page.locator("article.tk-comment", has_text="A reply by a Django user")
+    assert "1" == reply.get_attribute("data-tk-depth")
+    assert "Ada Lovelace" in reply.locator(".tk-author").inner_text()
+    shot(page, "nojs-replied")
+    for context in (visitor, moderator, reader):
+        context.close()
+
+
+def test_post_and_reply_with_javascript(
+    store_url: str, browser: Any, live_server: Any, django_user_model: Any
+) -> None:
+    """With JS: a user posts and replies without a page load; the moderator badge shows."""
+    boss = django_user_model.objects.create_user("boss", "", "pw", is_staff=True,
+                                                 first_name="Moderator", last_name="Boss")
+    context = logged_in(browser, live_server, boss)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server.url}/posts/js/")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.locator("textarea[name=body]").first.fill("Posted with JavaScript")
+    page.get_by_role("button", name="Post Comment").click()
+    top = page.locator("article.tk-comment", has_text="Posted with JavaScript")
+    top.wait_for()
+    top.get_by_role("link", name="Reply").click()
+    page.locator("textarea[name=body]").first.fill("Replied with JavaScript")
+    page.get_by_role("button", name="Post Comment").click()
+    reply = page.locator("article.tk-comment", has_text="Replied with JavaScript")
+    reply.wait_for()
+    assert "1" == reply.get_attribute("data-tk-depth")
+    assert "Moderator" in reply.locator(".tk-badge").inner_text()
+    shot(page, "js-replied")
+    assert [] == navigations
+    assert [] == errors
+    page.reload()
+    assert "2 comments on \u201cPost js\u201d" == page.locator("h2.tk-title").inner_text()
+    context.close()
