@@ -228,61 +228,71 @@ class CommentEngine:
         thread = self.store.ensure_thread(thread_key, title=title, url=url, now=now)
         if thread.closed and not moderator:
             raise ThreadClosedError("thread_closed", "This thread is closed to new comments.")
-        parent = self._parent_for(thread_key, submission.parent_id)
         candidate = Candidate(
             thread=thread,
             author=author,
             body=body,
             context=context,
             now=now,
-            parent=parent,
+            parent=self._parent_for(thread_key, submission.parent_id),
             honeypot=submission.honeypot,
             moderator=moderator,
         )
         verdict = self.pipeline.check(candidate)
-        try:
-            self._raise_if_rejected(verdict)
-        except RejectedError:
+        if verdict.action is Action.REJECT:
             # A parallel request with this key may have stored it since the replay
             # check above: its comment is what tripped flood control or duplicates.
             if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
                 return replayed
-            raise
-        status = _rules.status_for(verdict)
-        draft = NewComment(
-            thread_key=thread_key,
+            self._raise_if_rejected(verdict)
+        draft = self._draft(candidate, verdict, submission.notify_replies, key)
+        return self.store.add_comment(draft, self._new_notices(draft, candidate.parent))
+
+    def _draft(
+        self,
+        candidate: Candidate,
+        verdict: Verdict,
+        notify_replies: bool,
+        key: IdempotencyKey | None,
+    ) -> NewComment:
+        """Build the comment to store for an accepted ``candidate``: rendered once, with guards."""
+        parent = candidate.parent
+        return NewComment(
+            thread_key=candidate.thread.key,
             parent_id=parent.id if parent else None,
-            author=author,
-            body_source=body,
-            body_html=self.renderer.render(body),
-            status=status,
-            created_at=now,
+            author=candidate.author,
+            body_source=candidate.body,
+            body_html=self.renderer.render(candidate.body),
+            status=_rules.status_for(verdict),
+            created_at=candidate.now,
             reasons=verdict.reasons,
-            context=context,
-            notify_replies=submission.notify_replies,
+            context=candidate.context,
+            notify_replies=notify_replies,
             guards=tuple(g for g in verdict.guards if isinstance(g, NoDuplicate | MinInterval)),
             idempotency=key,
         )
-        notices: list[Notice] = []
-        if self.notifiers:
-            # What notifiers are asked about: the comment as it will be stored, id still unknown.
-            preview = Comment(
-                id=0,
-                thread_key=thread_key,
-                parent_id=draft.parent_id,
-                root_id=parent.root_id if parent else 0,
-                depth=parent.depth + 1 if parent else 0,
-                author=author,
-                body_source=body,
-                body_html=draft.body_html,
-                status=status,
-                created_at=now,
-                reasons=verdict.reasons,
-                context=context,
-                notify_replies=submission.notify_replies,
-            )
-            notices = self._notices(_EVENT_FOR_NEW[status], preview)
-        return self.store.add_comment(draft, notices)
+
+    def _new_notices(self, draft: NewComment, parent: Comment | None) -> list[Notice]:
+        """Return the notices a new comment makes (no notifiers: no preview is built)."""
+        if not self.notifiers:
+            return []
+        # What notifiers are asked about: the comment as it will be stored, id still unknown.
+        preview = Comment(
+            id=0,
+            thread_key=draft.thread_key,
+            parent_id=draft.parent_id,
+            root_id=parent.root_id if parent else 0,
+            depth=parent.depth + 1 if parent else 0,
+            author=draft.author,
+            body_source=draft.body_source,
+            body_html=draft.body_html,
+            status=draft.status,
+            created_at=draft.created_at,
+            reasons=draft.reasons,
+            context=draft.context,
+            notify_replies=draft.notify_replies,
+        )
+        return self._notices(_EVENT_FOR_NEW[draft.status], preview)
 
     def edit(self, comment_id: int, body: str, actor: Actor) -> Comment:
         """Change a comment's body: its author within the edit window, or a moderator.
@@ -290,13 +300,9 @@ class CommentEngine:
         An author's edit goes through the moderation pipeline again, so an
         approved comment cannot be edited into spam.
         """
-        comment = _rules.require_visible(self.store.get_comment(comment_id), actor, comment_id)
-        now = self.clock.now()
-        _rules.require_author_in_window(
-            comment, actor, now=now, window=self.policy.edit_window, verb="edit"
+        comment, now = self._own_live(
+            comment_id, actor, verb="edit", deleted="A deleted comment cannot be edited."
         )
-        if comment.status is Status.DELETED:
-            raise ConflictError("comment_deleted", "A deleted comment cannot be edited.")
         body = _rules.check_body(body, max_bytes=self.policy.max_body_bytes)
         status: Status = comment.status
         reasons = comment.reasons
@@ -326,14 +332,27 @@ class CommentEngine:
         place (returned); a comment without replies disappears (``None``), and
         so does any placeholder above it that has no replies left.
         """
+        comment, now = self._own_live(
+            comment_id, actor, verb="delete", deleted="This comment is already deleted."
+        )
+        return self._remove(comment, now)
+
+    def _own_live(
+        self, comment_id: int, actor: Actor, *, verb: str, deleted: str
+    ) -> tuple[Comment, datetime]:
+        """Return the comment ``actor`` may ``verb`` now (its author in the window, or a moderator).
+
+        Returns it with the moment of the check; a deleted placeholder is a
+        ``ConflictError`` whose message is ``deleted``.
+        """
         comment = _rules.require_visible(self.store.get_comment(comment_id), actor, comment_id)
         now = self.clock.now()
         _rules.require_author_in_window(
-            comment, actor, now=now, window=self.policy.edit_window, verb="delete"
+            comment, actor, now=now, window=self.policy.edit_window, verb=verb
         )
         if comment.status is Status.DELETED:
-            raise ConflictError("comment_deleted", "This comment is already deleted.")
-        return self._remove(comment, now)
+            raise ConflictError("comment_deleted", deleted)
+        return comment, now
 
     def moderate(self, comment_id: int, decision: Decision, actor: Actor) -> Comment | None:
         """Apply a moderator's decision; returns the comment, or ``None`` if it is gone.
