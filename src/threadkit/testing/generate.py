@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, Protocol, TypeVar
 
-from threadkit.models import Comment, Identity, Status
+from threadkit.models import DELETED_AUTHOR, Comment, Identity, Status
 
 __all__ = [
     "DELETED_AUTHOR",
@@ -58,8 +58,6 @@ __all__ = [
 #: The first generated comment's timestamp.
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
-#: The author of a generated deleted placeholder (the engine uses the same one).
-DELETED_AUTHOR = Identity(provider="deleted", subject="", name="")
 
 _TOP_SHARE = 0.03
 _RECENT_WINDOW = 40
@@ -211,72 +209,15 @@ def _gc_paused() -> Iterator[None]:
 
 def _generate_rows(n: int, seed: int, first_id: int) -> list[ThreadRow]:
     """Do the work of :func:`generate_rows`."""
+    # One generator drawn in a fixed order (shape, then statuses, then rows):
+    # that order is what makes a seed give the same thread every time.
     rng = random.Random(seed)
     pool = _sentence_pool()
     escaped = [html.escape(sentence) for sentence in pool]
     authors = _authors(max(8, int(n**0.6)))
-    parent: list[int] = []  # index of the parent, -1 at top level
-    depth: list[int] = []
-    root: list[int] = []
-    tops: list[int] = []
-    debate_count = n // _DEBATE_EVERY + 1 if n >= _DEBATE_FROM else 0
-    starts = sorted(rng.randrange(n // 20, n * 3 // 4) for _ in range(debate_count))
-    debates: list[list[int]] = []  # [tip index, replies left]
-    for i in range(n):
-        r = rng.random()
-        target = -1
-        if starts and starts[0] <= i:
-            starts.pop(0)
-            debates.append([i, rng.randint(50, 110)])
-        elif debates and r < _DEBATE_SHARE:
-            debate = debates[rng.randrange(len(debates))]
-            target = debate[0]
-            debate[0] = i
-            debate[1] -= 1
-            if debate[1] == 0:
-                debates.remove(debate)
-        elif i and rng.random() >= _TOP_SHARE:
-            pick = rng.random()
-            if pick < _RECENT_SHARE:
-                target = rng.randrange(max(0, i - _RECENT_WINDOW), i)
-            elif pick < _RECENT_SHARE + (1 - _RECENT_SHARE) * _ANY_SHARE:
-                target = rng.randrange(i)
-            else:
-                target = tops[rng.randrange(len(tops))]
-            want = 0
-            while want < _CLIMB_CAP and rng.random() < _CLIMB_ON:
-                want += 1
-            while depth[target] > want:
-                target = parent[target]
-        parent.append(target)
-        if target < 0:
-            depth.append(0)
-            root.append(i)
-            tops.append(i)
-        else:
-            depth.append(depth[target] + 1)
-            root.append(root[target])
-
-    replies = [0] * n
-    for p in parent:
-        if p >= 0:
-            replies[p] += 1
+    parent, depth, root = _shape(rng, n)
+    statuses, counted = _statuses(rng, parent)
     rows: list[ThreadRow] = []
-    counted = [0] * n  # replies that are approved or placeholders
-    statuses: list[Status] = []
-    for i in range(n):
-        s = rng.random()
-        if replies[i]:
-            status = Status.DELETED if s < _DELETED_SHARE else Status.APPROVED
-        elif s < _PENDING_SHARE:
-            status = Status.PENDING
-        elif s < _PENDING_SHARE + _SPAM_SHARE:
-            status = Status.SPAM
-        else:
-            status = Status.APPROVED
-        statuses.append(status)
-        if parent[i] >= 0 and status in (Status.APPROVED, Status.DELETED):
-            counted[parent[i]] += 1
     seconds = 0.0
     author_count = len(authors)
     for i in range(n):
@@ -305,6 +246,85 @@ def _generate_rows(n: int, seed: int, first_id: int) -> list[ThreadRow]:
             )
         )
     return rows
+
+
+def _shape(rng: random.Random, n: int) -> tuple[list[int], list[int], list[int]]:
+    """Draw who replies to whom: each comment's parent, depth and root, as indexes (-1: none)."""
+    parent: list[int] = []
+    depth: list[int] = []
+    root: list[int] = []
+    tops: list[int] = []
+    debate_count = n // _DEBATE_EVERY + 1 if n >= _DEBATE_FROM else 0
+    starts = sorted(rng.randrange(n // 20, n * 3 // 4) for _ in range(debate_count))
+    debates: list[list[int]] = []  # [tip index, replies left]
+    for i in range(n):
+        r = rng.random()
+        target = -1
+        if starts and starts[0] <= i:
+            starts.pop(0)
+            debates.append([i, rng.randint(50, 110)])
+        elif debates and r < _DEBATE_SHARE:
+            debate = debates[rng.randrange(len(debates))]
+            target = debate[0]
+            debate[0] = i
+            debate[1] -= 1
+            if debate[1] == 0:
+                debates.remove(debate)
+        elif i and rng.random() >= _TOP_SHARE:
+            target = _reply_target(rng, i, tops, parent, depth)
+        parent.append(target)
+        if target < 0:
+            depth.append(0)
+            root.append(i)
+            tops.append(i)
+        else:
+            depth.append(depth[target] + 1)
+            root.append(root[target])
+    return parent, depth, root
+
+
+def _reply_target(
+    rng: random.Random, i: int, tops: list[int], parent: list[int], depth: list[int]
+) -> int:
+    """Pick the comment the ``i``-th one answers: recent, any or top level, then climb up."""
+    pick = rng.random()
+    if pick < _RECENT_SHARE:
+        target = rng.randrange(max(0, i - _RECENT_WINDOW), i)
+    elif pick < _RECENT_SHARE + (1 - _RECENT_SHARE) * _ANY_SHARE:
+        target = rng.randrange(i)
+    else:
+        target = tops[rng.randrange(len(tops))]
+    want = 0
+    while want < _CLIMB_CAP and rng.random() < _CLIMB_ON:
+        want += 1
+    while depth[target] > want:
+        target = parent[target]
+    return target
+
+
+def _statuses(rng: random.Random, parent: list[int]) -> tuple[list[Status], list[int]]:
+    """Draw each comment's status; count each one's approved replies and placeholders."""
+    n = len(parent)
+    replies = [0] * n
+    for p in parent:
+        if p >= 0:
+            replies[p] += 1
+    counted = [0] * n  # replies that are approved or placeholders
+    statuses: list[Status] = []
+    for i in range(n):
+        s = rng.random()
+        if replies[i]:
+            status = Status.DELETED if s < _DELETED_SHARE else Status.APPROVED
+        elif s < _PENDING_SHARE:
+            status = Status.PENDING
+        elif s < _PENDING_SHARE + _SPAM_SHARE:
+            status = Status.SPAM
+        else:
+            status = Status.APPROVED
+        statuses.append(status)
+        if parent[i] >= 0 and status in (Status.APPROVED, Status.DELETED):
+            counted[parent[i]] += 1
+    return statuses, counted
 
 
 def to_comment(row: ThreadRow, thread_key: str) -> Comment:
