@@ -1,0 +1,118 @@
+"""Keyboard only, in headless Chromium: reach, reply, cancel, post and vote with Tab, Enter, Space.
+
+No mouse event is sent: every step is a key press, and the test follows
+``document.activeElement`` to check where focus goes after each action.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from threadkit_flask.testing import launch_chromium, serve
+from tkflask_support import HoldWords, create_app
+
+from threadkit.engine import CommentEngine
+from threadkit.memory import MemoryStore
+from threadkit.models import Identity, Submission
+from threadkit.moderation import Pipeline
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    engine = CommentEngine(MemoryStore(), pipeline=Pipeline([HoldWords()]))
+    engine.post("keys", Submission("The first comment"), Identity("anonymous", "kb", "Lin"))
+    app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
+    with serve(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def focused(page: Any, selector: str) -> bool:
+    """Whether the focused element matches ``selector``."""
+    found: bool = page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
+    return found
+
+
+def tab_to(page: Any, selector: str, *, back: bool = False, limit: int = 40) -> int:
+    """Press Tab (Shift+Tab when ``back``) until ``selector`` has focus; return the presses."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if focused(page, selector):
+            return presses
+    raise AssertionError(f"{selector} not reached with {limit} presses of Tab")
+
+
+LIVE = "[data-tk-live]"
+REPLY = "[data-tk-reply='1']"
+"""The Reply link of the seeded comment (the store's first id)."""
+
+
+def test_reply_cancel_post_and_vote_without_a_mouse(server: str, browser: Any) -> None:
+    """Every step by keys; focus lands on the form, back on Reply, then on the new comment."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server}/posts/keys")
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+
+    tab_to(page, REPLY)
+    page.keyboard.press("Enter")
+    after_reply = focused(page, "textarea[name=body]")
+    label = page.locator("[data-tk-respond-label]").inner_text()
+
+    # Cancel sits in the form's heading, before the fields.
+    tab_to(page, "[data-tk-cancel]", back=True)
+    page.keyboard.press("Enter")
+    after_cancel = focused(page, REPLY)
+    after_cancel_label = page.locator("[data-tk-respond-label]").inner_text()
+
+    page.keyboard.press("Enter")
+    page.keyboard.type("A reply typed on a keyboard")
+    tab_to(page, "input[name=name]", back=True)
+    page.keyboard.type("Kay")
+    tab_to(page, "[data-tk-submit]")
+    page.keyboard.press("Enter")
+    new = page.locator("article.tk-comment", has_text="A reply typed on a keyboard")
+    new.wait_for()
+    expect(page.locator(LIVE)).not_to_have_text("")
+    after_post = (
+        page.evaluate("document.activeElement.id") == new.get_attribute("id"),
+        page.locator(LIVE).inner_text(),
+    )
+
+    # One's own comment has no vote buttons: vote on the first one, above.
+    first = page.locator("#comment-1")
+    up = first.locator(".tk-up")
+    tab_to(page, "#comment-1 .tk-up", back=True)
+    page.keyboard.press("Space")
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(LIVE)).to_contain_text("Vote")
+    down = first.locator(".tk-down")
+    voted = (up.get_attribute("aria-label"), down.get_attribute("aria-pressed"))
+    voted_live = page.locator(LIVE).inner_text()
+    page.keyboard.press("Enter")  # pressed again: the vote is withdrawn
+    expect(up).to_have_attribute("aria-pressed", "false")
+    withdrawn = up.get_attribute("aria-label")
+    context.close()
+
+    assert (True, "Reply to Lin") == (after_reply, label)
+    assert (True, "Leave a Reply") == (after_cancel, after_cancel_label)
+    assert (True, "Your comment was posted.") == after_post
+    assert (("Upvote: 1", "false"), "Vote counted. Upvote: 1") == (voted, voted_live)
+    assert "Upvote: 0" == withdrawn
+    assert [] == errors
