@@ -37,7 +37,11 @@ def server() -> Iterator[str]:
     seeder = Identity("anonymous", "seed-a11y", "Seeder")
     parent = None
     for depth in range(6):
-        body = DEEP if depth == 5 else f"A comment at depth {depth}, with [a link](https://example.org)."
+        body = (
+            DEEP
+            if depth == 5
+            else f"A comment at depth {depth}, with [a link](https://example.org)."
+        )
         parent = engine.post("deep", Submission(body, parent_id=parent), seeder).id
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
     with serve(app) as base_url:
