@@ -69,9 +69,10 @@ from .storekit import (
     aware,
     bad_cursor,
     check_limit,
-    check_vote,
+    check_vote_call,
     int_cursor,
     make_cursor,
+    vote_delta,
 )
 
 __all__ = ["MemoryStore"]
@@ -180,13 +181,7 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
     # --- comments ----------------------------------------------------------
 
     def add_comment(self, draft: NewComment, notices: Sequence[Notice] = ()) -> Comment:
-        """Store a new comment and queue ``notices`` about it, in one transaction.
-
-        The store assigns ``id``, ``root_id`` and ``depth`` from the parent,
-        updates the counters, and raises ``InvalidParentError`` if the parent
-        does not exist or lies in another thread, ``NotFoundError`` if the
-        thread does not exist.
-        """
+        """Store a comment as :meth:`~threadkit.ports.CommentWriter.add_comment` says."""
         created_at = aware(draft.created_at, "created_at")
         with self._lock:
             self._thread(draft.thread_key)
@@ -380,22 +375,7 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         top_limit: int,
         total_limit: int,
     ) -> CommentRows:
-        """Return one page of a thread.
-
-        The page holds the next ``top_limit`` visible top-level comments in
-        ``sort`` order (oldest: id ascending; newest: id descending; top: score
-        descending, then id ascending), each followed by its visible
-        descendants depth first, siblings oldest first, at most ``total_limit``
-        comments in all. A top-level comment is only included with all its
-        visible descendants, except the first, which is cut at ``total_limit``
-        (fetch the rest with :meth:`subtree`). A hidden comment's visible
-        descendants are still returned. A hidden top-level comment is listed,
-        first in its block, when it has descendants this reader may see (the
-        engine shows it as a placeholder), and is skipped otherwise.
-
-        ``next_cursor`` continues after the last top-level comment returned,
-        or is ``None`` when there are no more.
-        """
+        """Return one page of a thread, as :meth:`threadkit.ports.PageReader.page` says."""
         check_limit(top_limit, "top_limit")
         check_limit(total_limit, "total_limit")
         with self._lock:
@@ -442,11 +422,7 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         cursor: str | None = None,
         total_limit: int,
     ) -> CommentRows:
-        """Return visible descendants of ``comment_id``, not the comment itself.
-
-        Depth first, siblings oldest first (parents before children), at most
-        ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
-        """
+        """Return replies below a comment, as :meth:`~threadkit.ports.PageReader.subtree` says."""
         check_limit(total_limit, "total_limit")
         with self._lock:
             if comment_id not in self._comments:
@@ -514,26 +490,19 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         at: datetime | None = None,
         guards: Sequence[VoteGuard] = (),
     ) -> Comment:
-        """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
-
-        Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
-        ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
-        value other than -1, 0 or 1. A new vote is kept with ``ip`` and
-        ``at``; ``guards`` are checked before a new vote (see the port).
-        """
-        check_vote(value)
-        when = None if at is None else aware(at, "at")
+        """Cast, change or withdraw a vote as :meth:`threadkit.ports.VoteStore.vote` says."""
+        new, when = check_vote_call(value, at, guards)
         with self._lock:
             comment = self._comment(comment_id)
             mine = self._votes.get(voter_key, {})
             old = mine.get(comment_id, 0)
-            if value and not old:
+            if new and not old:
                 self._check_vote_guards(comment, guards, when)
                 if ip and when is not None:
                     self._votes_by_ip.setdefault(ip, {})[(voter_key, comment_id)] = when
                     self._vote_ip[(voter_key, comment_id)] = ip
-            if value:
-                self._votes.setdefault(voter_key, mine)[comment_id] = value
+            if new:
+                self._votes.setdefault(voter_key, mine)[comment_id] = new
                 self._voters.setdefault(comment_id, set()).add(voter_key)
             elif old:
                 del mine[comment_id]
@@ -541,15 +510,14 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
                     del self._votes[voter_key]
                 self._voters[comment_id].discard(voter_key)
                 self._forget_vote_ip(voter_key, comment_id)
-            return self._tally(comment, old, value)
+            return self._tally(comment, old, new)
 
     def _check_vote_guards(
         self, comment: Comment, guards: Sequence[VoteGuard], at: datetime | None
     ) -> None:
         """Raise the error of the first vote guard that trips; call with the lock held."""
         for guard in guards:
-            if at is None:
-                raise ValueError("vote guards need the vote's time: pass at=")
+            assert at is not None  # check_vote_call refused guards without a time
             since = guard.since(at)
             cast = [
                 when
@@ -649,10 +617,9 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
         """Move one vote on ``comment`` from ``old`` to ``new``; store and return it."""
         if old == new:
             return comment
+        up, down = vote_delta(old, new)
         updated = attrs.evolve(
-            comment,
-            upvotes=comment.upvotes - (old == 1) + (new == 1),
-            downvotes=comment.downvotes - (old == -1) + (new == -1),
+            comment, upvotes=comment.upvotes + up, downvotes=comment.downvotes + down
         )
         self._comments[comment.id] = updated
         self._bump(comment.thread_key)

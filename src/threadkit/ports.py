@@ -375,13 +375,17 @@ class PageReader(Protocol):
         """Return one page of a thread.
 
         The page holds the next ``top_limit`` top-level comments in ``sort``
-        order, each followed by its visible descendants in pre-order
-        depth-first order with siblings oldest first (the order of a
-        materialized path; below a store's depth cap, creation order), at most
-        ``total_limit`` comments in all. A top-level comment this reader may
-        not see is listed (with its visible descendants) only when it has
-        some, so their place is kept (the engine shows it as a placeholder);
-        otherwise it is skipped.
+        order (oldest: id ascending; newest: id descending; top: score
+        descending, then id ascending), each followed by its visible
+        descendants in pre-order depth-first order with siblings oldest first
+        (the order of a materialized path; below a store's depth cap, creation
+        order), at most ``total_limit`` comments in all. A top-level comment
+        comes only with all its visible descendants, except the first, which
+        is cut at ``total_limit`` (fetch the rest with :meth:`subtree`). A
+        hidden comment's visible descendants are still returned. A top-level
+        comment this reader may not see is listed (with its visible
+        descendants) only when it has some, so their place is kept (the engine
+        shows it as a placeholder); otherwise it is skipped.
 
         ``next_cursor`` continues after the last top-level comment returned,
         or is ``None`` when there are no more. Cost must depend on the page,
@@ -399,8 +403,9 @@ class PageReader(Protocol):
     ) -> CommentRows:
         """Return visible descendants of ``comment_id``, not the comment itself.
 
-        Same order as :meth:`page` (depth-first, siblings oldest first), at
-        most ``total_limit``; ``next_cursor`` continues.
+        Same order as :meth:`page` (depth-first, siblings oldest first,
+        parents before children), at most ``total_limit``; ``next_cursor``
+        continues. An unknown id gives no rows.
         """
         ...
 
@@ -504,8 +509,11 @@ class VoteStore(Protocol):
     ) -> Comment:
         """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
 
-        Returns the comment with updated ``upvotes`` / ``downvotes``. A new
-        vote is stored with the voter's ``ip`` and its time ``at``; before a
+        Returns the comment with updated ``upvotes`` / ``downvotes``; raises
+        ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
+        value other than -1, 0 or 1 (:func:`threadkit.storekit.check_vote_call`
+        checks the arguments; :func:`threadkit.storekit.vote_delta` is the
+        tally). A new vote is stored with the voter's ``ip`` and its time ``at``; before a
         *new* vote (none standing from this voter) the same transaction
         counts, under the lock ``guard.lock_name``, the standing votes from
         ``guard.ip`` cast after ``guard.since(at)`` on the comment or

@@ -12,6 +12,8 @@ This is a public core module: adapters may import it.
 'o.7'
 >>> int_cursor("o.7", "o", 1)
 [7]
+>>> vote_delta(old=1, new=-1)
+(-1, 1)
 >>> check_limit(0, "top_limit")
 Traceback (most recent call last):
     ...
@@ -21,7 +23,7 @@ threadkit.errors.ValidationError: top_limit must be at least 1, not 0.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from .errors import ValidationError
@@ -33,11 +35,13 @@ __all__ = [
     "bad_cursor",
     "check_limit",
     "check_vote",
+    "check_vote_call",
     "int_cursor",
     "make_cursor",
     "reasons_from_json",
     "reasons_json",
     "split_cursor",
+    "vote_delta",
 ]
 
 REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
@@ -105,6 +109,31 @@ def check_vote(value: object) -> int:
             "invalid_vote", f"A vote is -1, 0 or 1, not {value!r}.", field="value"
         )
     return value
+
+
+def check_vote_call(
+    value: object, at: datetime | None, guards: Collection[object]
+) -> tuple[int, datetime | None]:
+    """Check the arguments of :meth:`~threadkit.ports.VoteStore.vote`; return value and time.
+
+    The value is checked by :func:`check_vote`, the time made UTC by
+    :func:`aware` (``None`` stays ``None``); guards without a time are a
+    programming error (``ValueError``), since a guard counts back from it.
+    """
+    vote = check_vote(value)
+    when = None if at is None else aware(at, "at")
+    if guards and when is None:
+        raise ValueError("vote guards need the vote's time: pass at=")
+    return vote, when
+
+
+def vote_delta(old: int, new: int) -> tuple[int, int]:
+    """Return how moving one vote from ``old`` to ``new`` changes ``(upvotes, downvotes)``.
+
+    0 is no vote: a first vote, a change of mind and a withdrawal all follow
+    from the same rule, on every store.
+    """
+    return int(new == 1) - int(old == 1), int(new == -1) - int(old == -1)
 
 
 def reasons_json(reasons: Sequence[Reason]) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from threadkit.guards import VoteGuard
 from threadkit.models import Comment
-from threadkit.storekit import aware, check_vote
+from threadkit.storekit import check_vote_call, vote_delta
 
 from . import _guards
 from ._base import StoreBase
@@ -26,8 +26,7 @@ class VotesPart(StoreBase):
 
     def _tally(self, conn: Connection, comment_id: int, thread_id: int, old: int, new: int) -> None:
         """Move one vote on a comment from ``old`` to ``new`` in its counters; raise the version."""
-        up = int(new == 1) - int(old == 1)
-        down = int(new == -1) - int(old == -1)
+        up, down = vote_delta(old, new)
         if up or down:
             bump_version(conn, thread_id)
             conn.execute(
@@ -50,20 +49,13 @@ class VotesPart(StoreBase):
         at: datetime | None = None,
         guards: Sequence[VoteGuard] = (),
     ) -> Comment:
-        """Set ``voter_key``'s vote on a comment (0 withdraws it); one vote per voter.
+        """Cast, change or withdraw a vote as :meth:`threadkit.ports.VoteStore.vote` says.
 
-        Returns the comment with updated ``upvotes`` / ``downvotes``. Raises
-        ``NotFoundError`` for an unknown comment and ``ValidationError`` for a
-        value other than -1, 0 or 1. A new vote is stored with ``ip`` and
-        ``at``; ``guards`` are counted and enforced before a new vote, under a
-        per-address lock, in the same transaction.
+        Guards are counted under a per-address lock, in the vote's transaction.
         """
-        new = check_vote(value)
+        new, when = check_vote_call(value, at, guards)
         _chars(voter_key, "voter_key", AUTHOR_KEY_LENGTH)
         _chars(ip, "ip", IP_LENGTH)
-        when = None if at is None else aware(at, "at")
-        if guards and when is None:
-            raise ValueError("vote guards need the vote's time: pass at=")
 
         def work(conn: Connection) -> Comment:
             # Thread row first, then the comment: the order every comment write locks in.
