@@ -24,16 +24,11 @@ _S = site_settings.c
 
 
 def _ban(row: Any) -> Ban:
+    # Positional, in Ban's field order: kind, value, created_at, until, shadow, reason, by, id.
     return Ban(
-        kind=BanKind(row.kind),
-        value=row.value,
-        created_at=row.created_at,
-        until=row.until,
-        shadow=bool(row.shadow),
-        reason=row.reason,
-        created_by=row.created_by,
-        id=int(row.id),
-    )
+        BanKind(row.kind), row.value, row.created_at, row.until, bool(row.shadow),
+        row.reason, row.created_by, int(row.id),
+    )  # fmt: skip
 
 
 def _fits(value: str, field: str, limit: int, *, chars: bool = False) -> None:

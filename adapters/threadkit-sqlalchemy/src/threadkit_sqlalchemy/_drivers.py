@@ -91,6 +91,21 @@ def bounded_postgresql_connect(timeout: float) -> Callable[..., Any]:
     return connect
 
 
+def _shrinking(slot: str, timeout: float) -> property:
+    """Return a timeout property worth what is left of the call's time (kept in ``slot``).
+
+    Setting it (PyMySQL does, once, in ``__init__``) caps it at ``timeout``.
+    """
+
+    def get(self: Any) -> float:
+        return max(_MIN_WAIT, seconds_left(getattr(self, slot)))
+
+    def put(self: Any, value: float | None) -> None:
+        setattr(self, slot, timeout if value is None else min(value, timeout))
+
+    return property(get, put)
+
+
 def bounded_mysql_connect(timeout: float) -> Callable[..., Any]:
     """Return a PyMySQL ``connect`` whose waits never outlast ``timeout`` or the call."""
     import pymysql  # type: ignore[import-untyped]  # PyMySQL ships no type hints
@@ -104,21 +119,8 @@ def bounded_mysql_connect(timeout: float) -> Callable[..., Any]:
         # PyMySQL reads these two attributes before every socket read or write
         # (and sets them once in __init__); if a release renames them, the
         # fixed read_timeout/write_timeout given to connect still apply.
-        @property
-        def _read_timeout(self) -> float:
-            return max(_MIN_WAIT, seconds_left(self._tk_read))
-
-        @_read_timeout.setter
-        def _read_timeout(self, value: float | None) -> None:
-            self._tk_read = timeout if value is None else min(value, timeout)
-
-        @property
-        def _write_timeout(self) -> float:
-            return max(_MIN_WAIT, seconds_left(self._tk_write))
-
-        @_write_timeout.setter
-        def _write_timeout(self, value: float | None) -> None:
-            self._tk_write = timeout if value is None else min(value, timeout)
+        _read_timeout = _shrinking("_tk_read", timeout)
+        _write_timeout = _shrinking("_tk_write", timeout)
 
     def connect(*cargs: Any, **cparams: Any) -> Any:
         left = seconds_left(timeout)
