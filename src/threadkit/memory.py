@@ -72,6 +72,7 @@ from .storekit import (
     check_vote_call,
     int_cursor,
     make_cursor,
+    stored_comment,
     vote_delta,
 )
 
@@ -202,20 +203,12 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
                     )
             self._last_comment_id += 1
             comment_id = self._last_comment_id
-            comment = Comment(
-                id=comment_id,
-                thread_key=draft.thread_key,
-                parent_id=draft.parent_id,
+            comment = stored_comment(
+                draft,
+                comment_id,
                 root_id=comment_id if parent is None else parent.root_id,
                 depth=0 if parent is None else parent.depth + 1,
-                author=draft.author,
-                body_source=draft.body_source,
-                body_html=draft.body_html,
-                status=draft.status,
                 created_at=created_at,
-                reasons=draft.reasons,
-                context=draft.context,
-                notify_replies=draft.notify_replies,
             )
             self._comments[comment_id] = comment
             self._thread_ids[comment.thread_key].append(comment_id)

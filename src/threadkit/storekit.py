@@ -27,7 +27,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from .errors import ValidationError
-from .models import Reason, Status, utc
+from .models import Comment, NewComment, Reason, Status, utc
 
 __all__ = [
     "REPLY_COUNTED",
@@ -41,6 +41,7 @@ __all__ = [
     "reasons_from_json",
     "reasons_json",
     "split_cursor",
+    "stored_comment",
     "vote_delta",
 ]
 
@@ -134,6 +135,31 @@ def vote_delta(old: int, new: int) -> tuple[int, int]:
     from the same rule, on every store.
     """
     return int(new == 1) - int(old == 1), int(new == -1) - int(old == -1)
+
+
+def stored_comment(
+    draft: NewComment, comment_id: int, *, root_id: int, depth: int, created_at: datetime
+) -> Comment:
+    """Return the comment ``draft`` becomes once the store has given it an id and a place.
+
+    Votes and reply counts start at zero; the store's guards and idempotency
+    key are not part of the comment.
+    """
+    return Comment(
+        id=comment_id,
+        thread_key=draft.thread_key,
+        parent_id=draft.parent_id,
+        root_id=root_id,
+        depth=depth,
+        author=draft.author,
+        body_source=draft.body_source,
+        body_html=draft.body_html,
+        status=draft.status,
+        created_at=created_at,
+        reasons=draft.reasons,
+        context=draft.context,
+        notify_replies=draft.notify_replies,
+    )
 
 
 def reasons_json(reasons: Sequence[Reason]) -> str:
