@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TypedDict, Unpack
 
 import attrs
 
@@ -40,6 +41,7 @@ __all__ = [
     "EVERYONE",
     "MAX_PAGES",
     "MODERATOR",
+    "PageQuery",
     "T0",
     "Kit",
     "assert_parents_first",
@@ -58,6 +60,19 @@ MODERATOR = Visibility(moderator=True)
 
 #: Guard against a store whose cursors never end.
 MAX_PAGES = 10_000
+
+
+class PageQuery(TypedDict, total=False):
+    """How :meth:`Kit.pages` reads a thread: the store's ``page`` arguments but the cursor.
+
+    Unset keys read everything in oldest-first order, as everyone sees it:
+    ``sort=OLDEST``, ``visibility=EVERYONE``, ``top_limit=100``, ``total_limit=2000``.
+    """
+
+    sort: SortOrder
+    visibility: Visibility
+    top_limit: int
+    total_limit: int
 
 
 class Kit:
@@ -116,26 +131,18 @@ class Kit:
             attrs.evolve(current, status=status), now=self.clock.tick()
         )
 
-    def pages(
-        self,
-        key: str = "t1",
-        *,
-        sort: SortOrder = SortOrder.OLDEST,
-        visibility: Visibility = EVERYONE,
-        top_limit: int = 100,
-        total_limit: int = 2000,
-    ) -> list[CommentRows]:
+    def pages(self, key: str = "t1", **query: Unpack[PageQuery]) -> list[CommentRows]:
         """Read every page of a thread, following cursors to the end."""
         pages: list[CommentRows] = []
         cursor: str | None = None
         for _ in range(MAX_PAGES):
             rows = self.store.page(
                 key,
-                sort=sort,
-                visibility=visibility,
+                sort=query.get("sort", SortOrder.OLDEST),
+                visibility=query.get("visibility", EVERYONE),
                 cursor=cursor,
-                top_limit=top_limit,
-                total_limit=total_limit,
+                top_limit=query.get("top_limit", 100),
+                total_limit=query.get("total_limit", 2000),
             )
             pages.append(rows)
             cursor = rows.next_cursor
@@ -143,20 +150,9 @@ class Kit:
                 return pages
         raise AssertionError(f"page cursors of {key!r} did not end after {MAX_PAGES} pages")
 
-    def ids(
-        self,
-        key: str = "t1",
-        *,
-        sort: SortOrder = SortOrder.OLDEST,
-        visibility: Visibility = EVERYONE,
-        top_limit: int = 100,
-        total_limit: int = 2000,
-    ) -> list[int]:
+    def ids(self, key: str = "t1", **query: Unpack[PageQuery]) -> list[int]:
         """Return the ids of every page of a thread, in page order (see ``pages``)."""
-        pages = self.pages(
-            key, sort=sort, visibility=visibility, top_limit=top_limit, total_limit=total_limit
-        )
-        return [comment.id for rows in pages for comment in rows.comments]
+        return [comment.id for rows in self.pages(key, **query) for comment in rows.comments]
 
     def subtree_pages(
         self, comment_id: int, *, visibility: Visibility = EVERYONE, total_limit: int = 2000
