@@ -1,0 +1,1 @@
+"""The Django example blog: posts with threadkit's comment section under each."""
