@@ -1,0 +1,117 @@
+"""axe-core at WCAG 2.2 AA over threadkit-server's pages: the embed on a static page, the login.
+
+The example static site (``examples/static-site``) is served as it ships, its
+script tag pointed at a real ``threadkit-server`` (SQLite); axe-core is the npm
+package pinned in ``tools/a11y``. Light and dark: zero violations, no rule off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from embed_support import serve_site, site_url
+from flask import Flask
+from threadkit_flask import get_state
+from threadkit_flask.testing import launch_chromium
+from threadkit_server import create_app, load_config
+from werkzeug.serving import make_server
+
+from threadkit.models import Identity, Submission
+from threadkit.testing.http_server import serve_in_thread
+from tools.a11y.axe import add_axe, describe, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+ADMIN_PASSWORD = "a11y-test-admin"  # a test fixture, not a credential
+SCHEMES = ("light", "dark")
+
+
+@pytest.fixture(scope="module")
+def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(static site, comment server) base URLs, the server reached as localhost."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    built: list[Flask] = []
+    wsgi = make_server("127.0.0.1", 0, lambda env, start: built[0](env, start), threaded=True)
+    db = tmp_path_factory.mktemp("a11y") / "comments.db"
+    with serve_site() as site_server, serve_in_thread(wsgi):
+        site = site_url(site_server)
+        server = f"http://localhost:{wsgi.server_port}"
+        argv = ["--site", site, "--db", f"sqlite:///{db}", "--upgrade", "--dev"]
+        argv += ["--public-url", server, "--admin-password", ADMIN_PASSWORD]
+        config = load_config(argv, environ={})
+        built.append(create_app(config))
+        engine = get_state(built[0]).engine
+        prefix = config.sites[0].prefix
+        top = engine.post(
+            prefix + "hello",
+            Submission("Welcome, *static* site, with [a link](https://example.org)"),
+            Identity("anonymous", "a11y-lin", "Lin"),
+        ).id
+        engine.post(
+            prefix + "hello",
+            Submission("An answer", parent_id=top),
+            Identity("anonymous", "a11y-kay", "Kay"),
+        )
+        site_server.comment_server = server
+        yield site, server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+def checked(browser: Any, url: str, scheme: str, name: str, ready: str) -> list[dict[str, Any]]:
+    """Open ``url`` in ``scheme`` with axe loaded, wait for ``ready``; return the violations."""
+    context = browser.new_context(color_scheme=scheme)
+    add_axe(context)
+    page = context.new_page()
+    page.goto(url)
+    page.locator(ready).first.wait_for()
+    violations = run_axe(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-server-{name}-{scheme}.png"), full_page=True)
+    context.close()
+    return violations
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_embed(urls: tuple[str, str], browser: Any, scheme: str) -> None:
+    """The embed on a static page, comments loaded and the form shown: no violations."""
+    site, _ = urls
+    ready = "article.tk-comment >> text=An answer"
+    violations = checked(browser, f"{site}/posts/hello.html", scheme, "embed", ready)
+    assert [] == violations, describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_login_page(urls: tuple[str, str], browser: Any, scheme: str) -> None:
+    """The admin login page: no violations."""
+    _, server = urls
+    violations = checked(browser, f"{server}/admin/login", scheme, "login", "input#password")
+    assert [] == violations, describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_admin_console_queue(urls: tuple[str, str], browser: Any, scheme: str) -> None:
+    """The admin console's comment list, after logging in: no violations."""
+    _, server = urls
+    context = browser.new_context(color_scheme=scheme)
+    add_axe(context)
+    page = context.new_page()
+    page.goto(f"{server}/admin/login?next=/admin/comments")
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator("table, .tk-admin-main").first.wait_for()
+    violations = run_axe(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-server-admin-{scheme}.png"), full_page=True)
+    url = page.url
+    context.close()
+    assert (True, []) == (url.endswith("/admin/comments"), violations), describe(violations)
