@@ -167,3 +167,17 @@ def test_deep_replies_keep_a_readable_width_on_a_phone(server: str, browser: Any
     scroll = page.evaluate("document.documentElement.scrollWidth")
     page.context.close()
     assert (True, True, 390) == (5 in widths, widths[5] >= 250, scroll), widths
+
+
+def test_axe_can_fail(browser: Any) -> None:
+    """The check is not vacuous: a nameless button and an image without alt are reported."""
+    context = browser.new_context()
+    add_axe(context)
+    page = context.new_page()
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Broken</title></head>'
+        '<body><main><button></button><img src="data:,"></main></body></html>'
+    )
+    found = sorted(violation["id"] for violation in run_axe(page))
+    context.close()
+    assert ["button-name", "image-alt"] == found
