@@ -328,20 +328,17 @@ def _header(records: Iterator[tuple[int, dict[str, Any]]]) -> None:
     if first is None:
         raise _bad(1, "the file is empty; expected a threadkit-export header")
     _, record = first
-    if record.get("format") != FORMAT:
-        raise ValidationError(
-            "wrong_format",
-            f"line 1: not a threadkit site export (format {record.get('format')!r},"
-            f" expected {FORMAT!r}); for WordPress or Disqus files use that importer",
-            field="file",
+    found, version = record.get("format"), record.get("version")
+    if found != FORMAT:
+        problem = (
+            f"not a threadkit site export (format {found!r}, expected {FORMAT!r});"
+            " for WordPress or Disqus files use that importer"
         )
-    if record.get("version") != VERSION:
-        raise ValidationError(
-            "wrong_format",
-            f"line 1: export format version {record.get('version')!r}; this threadkit reads"
-            f" version {VERSION}",
-            field="file",
-        )
+    elif version != VERSION:
+        problem = f"export format version {version!r}; this threadkit reads version {VERSION}"
+    else:
+        return
+    raise ValidationError("wrong_format", f"line 1: {problem}", field="file")
 
 
 def _is_empty(store: SiteStore) -> bool:

@@ -57,23 +57,19 @@ class _Cleaner:
                 name = self.anonymous_name
             elif comment.author_name.strip():
                 self.warnings.append(f"{where}: author name cleaned to {name!r}")
-        email: str | None = None
-        if comment.author_email.strip():
-            try:
-                email = clean_email(comment.author_email)
-            except ValidationError as error:
-                self.warnings.append(
-                    f"{where}: email {comment.author_email!r} dropped ({error.code})"
-                )
-        url: str | None = None
-        if comment.author_url.strip():
-            try:
-                url = clean_url(comment.author_url)
-            except ValidationError as error:
-                self.warnings.append(
-                    f"{where}: website {comment.author_url!r} dropped ({error.code})"
-                )
+        email = self._optional(clean_email, comment.author_email, f"{where}: email")
+        url = self._optional(clean_url, comment.author_url, f"{where}: website")
         return Identity(self.provider, _subject(comment, email, name), name, email=email, url=url)
+
+    def _optional(self, clean: Callable[[str], str], value: str, what: str) -> str | None:
+        """Return ``clean(value)``: ``None`` if blank, dropped with a warning if invalid."""
+        if not value.strip():
+            return None
+        try:
+            return clean(value)
+        except ValidationError as error:
+            self.warnings.append(f"{what} {value!r} dropped ({error.code})")
+            return None
 
     def context(self, comment: ExportComment) -> RequestContext:
         """Return the private request data kept with the comment (IP, user agent)."""
