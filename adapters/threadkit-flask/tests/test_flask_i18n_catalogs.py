@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from threadkit_flask import i18n
 
@@ -19,14 +20,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 def _extracted() -> set[str | tuple[str, str]]:
     """Every msgid Babel extracts from the sources with babel.cfg (as ``pybabel extract``)."""
-    method_map = [
-        ("threadkit-web/src/threadkit_web/**.py", "python"),
-        ("threadkit-flask/src/threadkit_flask/**.py", "python"),
-        ("threadkit-web/src/threadkit_web/templates/**.html", "jinja2"),
-        ("threadkit-web/src/threadkit_web/static/threadkit.js", "javascript"),
-    ]
-    templates = "threadkit-web/src/threadkit_web/templates/**.html"
-    options = {templates: {"extensions": "jinja2.ext.i18n"}}
+    # The map is babel.cfg itself, so a source added there is checked here too.
+    with (ADAPTERS / "threadkit-web" / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options = parse_mapping_cfg(handle)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, **i18n.JS_KEYWORDS}
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(

@@ -26,7 +26,7 @@ from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentitySe
 from werkzeug.serving import make_server
 
 from threadkit.engine import CommentEngine
-from threadkit.models import Identity, Submission
+from threadkit.models import Actor, Identity, Submission
 from threadkit.testing.http_server import serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,6 +43,12 @@ BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 """
 """A page of the test's own: a thread whose first page is cut at 8 comments."""
 
+POLISH_PAGE = BUSY_PAGE.replace('lang="en"', 'lang="pl"')
+"""The same thread on a page written in Polish: the embed speaks the page's language."""
+
+SORTS_PAGE = BUSY_PAGE.replace('data-thread="busy" data-total-limit="8"', 'data-thread="sorts"')
+"""A thread of its own for the sort test: three top-level comments, the middle one voted up."""
+
 
 class _Later:
     """A WSGI app built once its server's port is known (the app's settings name it)."""
@@ -55,7 +61,7 @@ class _Later:
 
 
 def seed(engine: CommentEngine, prefix: str) -> None:
-    """Comments already there: 1 on "second", 3 on "hello", 11 on "busy".
+    """Comments already there: 1 on "second", 3 on "hello", 11 on "busy", 3 on "sorts".
 
     Each by its own author: the default pipeline's flood control allows one
     comment per author every 15 s.
@@ -72,6 +78,9 @@ def seed(engine: CommentEngine, prefix: str) -> None:
     busy = add("busy", "Popular", "pop")
     for number in range(10):
         add("busy", f"Answer {number}", f"busy{number}", busy)
+    # The sort test's own thread, so it needs no other test's posts or votes.
+    liked = [add("sorts", f"Sorted {number}", f"sort{number}") for number in range(3)][1]
+    engine.vote(liked, Actor(identity=Identity("anonymous", "fan", "Fan")), 1)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +114,8 @@ def urls(
         seed(get_state(later.app).engine, config.sites[0].prefix)
         site_server.comment_server = server
         site_server.extra_pages["/posts/busy.html"] = BUSY_PAGE
+        site_server.extra_pages["/posts/polski.html"] = POLISH_PAGE
+        site_server.extra_pages["/posts/sorts.html"] = SORTS_PAGE
         yield site, server
 
 
@@ -219,6 +230,31 @@ def test_more_replies(urls: tuple[str, str], browser: Any) -> None:
     page.get_by_role("button", name="More replies").click()  # the subtree's second page
     comment(page, "Answer 9").wait_for()
     assert 10 == page.locator("[data-tk-item] [data-tk-item]").count()
+    page.close()
+
+
+def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> None:
+    """On a page with lang="pl", the heading, buttons and form are Polish, plurals included."""
+    site, _ = urls
+    page = browser.new_page()
+    errors = watch_errors(page)
+    page.goto(f"{site}/posts/polski.html")
+    expect(page.locator(".tk-title")).to_have_text("11 komentarzy")
+    assert [
+        "Najstarsze",
+        "jeszcze 3 odpowiedzi",
+        "Dodaj komentarz",
+        "Opublikuj komentarz",
+        "pl",
+        [],
+    ] == [
+        page.locator("[data-tk-sort=oldest]").inner_text(),
+        page.locator(".tk-item .tk-more").first.inner_text(),
+        page.locator(".tk-respond-title").inner_text(),
+        page.locator(".tk-submit").inner_text(),
+        page.locator(".tk-embed").get_attribute("lang"),
+        errors,
+    ]
     page.close()
 
 
@@ -450,8 +486,8 @@ def test_sort_orders(urls: tuple[str, str], browser: Any) -> None:
     """Oldest, Newest and Top reorder the top-level comments, as the server sorts them."""
     site, _ = urls
     page = browser.new_page()
-    page.goto(f"{site}/posts/hello.html")
-    comment(page, "Welcome, static site").wait_for()
+    page.goto(f"{site}/posts/sorts.html")
+    comment(page, "Sorted 0").wait_for()
     tops = page.locator("ol.tk-comments > li > article .tk-body")
     orders = {}
     for name in ("Oldest", "Newest", "Top"):
@@ -459,7 +495,7 @@ def test_sort_orders(urls: tuple[str, str], browser: Any) -> None:
         sort.click()
         expect(sort).to_have_attribute("aria-pressed", "true")
         orders[name] = [text.strip() for text in tops.all_inner_texts()]
-    assert 3 <= len(orders["Oldest"])
+    assert ["Sorted 0", "Sorted 1", "Sorted 2"] == orders["Oldest"]
     assert orders["Oldest"][::-1] == orders["Newest"]
-    assert "Welcome, static site" == orders["Top"][0]  # the one comment with a vote
+    assert "Sorted 1" == orders["Top"][0]  # the one comment with a vote
     page.close()

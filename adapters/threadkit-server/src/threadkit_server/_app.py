@@ -21,7 +21,7 @@ from threadkit.outbox import OutboxWorker
 from threadkit.ports import IdentityProvider, ModerationStep, Notifier
 from threadkit.signing import TokenSigner
 
-from . import admin, console, embed, isso, sites
+from . import admin, console, embed, embed_i18n, isso, page_i18n, sites
 from .config import ConfigError, ServerConfig
 
 __all__ = ["build_notifiers", "build_worker", "create_app_from", "server_csp"]
@@ -211,6 +211,8 @@ def create_app_from(config: ServerConfig) -> Flask:
     )
     sites.install(app, config)
     embed.install(app)
+    embed_i18n.install(app)
+    page_i18n.install(app)
     admin.install(app, config)
     console.install(app, config)
     isso.install(app)

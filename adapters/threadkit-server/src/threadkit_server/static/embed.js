@@ -21,7 +21,55 @@
   var BASE = ORIGIN + (script.getAttribute("data-prefix") ||
     src.pathname.replace(/\/[^\/]*$/, ""));
   var STORE = "threadkit:" + ORIGIN;
-  var SORTS = [["oldest", "Oldest"], ["newest", "Newest"], ["top", "Top"]];
+
+  /* --------------------------------------------------------------- language */
+
+  // The host page's language: data-lang on this tag, else <html lang>, else the
+  // browser's. The server sends its catalog for that language (GET /embed/i18n):
+  // {"lang", "messages": {English: translated}, "plurals": {singular: {CLDR category: form}}}.
+  var LANG = script.getAttribute("data-lang") || document.documentElement.lang ||
+    navigator.language || "en";
+  var CATALOG = { lang: "en", messages: {}, plurals: {} };
+
+  function loadCatalog() {
+    if (/^en(-|$)/i.test(LANG)) { return Promise.resolve(); }
+    // A simple GET (no preflight), public and cacheable; English stays if it fails.
+    return fetch(BASE + "/embed/i18n?lang=" + encodeURIComponent(LANG), { credentials: "omit", mode: "cors" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.messages) { CATALOG = data; }
+      }, function () { /* English, then */ });
+  }
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    }).replace(/&ldquo;/g, "\u201c").replace(/&rdquo;/g, "\u201d");
+  }
+
+  // _() and ngettext() are the names Babel's JavaScript extractor reads into the catalogs.
+  function _(text, values) {
+    var messages = CATALOG.messages;
+    return fill(Object.prototype.hasOwnProperty.call(messages, text) ? messages[text] : text, values);
+  }
+
+  function ngettext(singular, pluralForm, n, values) {
+    var forms = CATALOG.plurals[singular];
+    var text = n === 1 ? singular : pluralForm;
+    if (forms && window.Intl && Intl.PluralRules) {
+      text = forms[new Intl.PluralRules(CATALOG.lang).select(n)] || forms.other || text;
+    }
+    return fill(text, Object.assign({ num: number(n), count: number(n) }, values || {}));
+  }
+
+  // Called once the catalog is in: the labels are read when the bar is built.
+  function sorts() {
+    return [["oldest", _("Oldest")], ["newest", _("Newest")], ["top", _("Top")]];
+  }
+
+  function number(n) {
+    return window.Intl ? new Intl.NumberFormat(CATALOG.lang).format(n) : String(n);
+  }
 
   /* ------------------------------------------------------------ small tools */
 
@@ -66,7 +114,7 @@
   }
 
   function plural(count) {
-    return count === 0 ? "No comments" : count === 1 ? "1 comment" : count + " comments";
+    return count === 0 ? _("No comments yet") : ngettext("%(count)s comment", "%(count)s comments", count);
   }
 
   /* --------------------------------------------------------------- identity */
@@ -101,7 +149,7 @@
       });
     }, function () {
       return { ok: false, status: 0, data: {
-        detail: "Could not reach the comment server. Nothing was lost: please try again."
+        detail: _("Could not reach the comment server. Nothing was lost: please try again.")
       } };
     });
   }
@@ -153,14 +201,17 @@
     var self = this;
     self.root.textContent = "";
     self.root.classList.add("tk-embed");
-    self.heading = el("h2", { "class": "tk-title", tabindex: "-1", text: "Comments" });
-    self.sortBar = el("div", { "class": "tk-sort", role: "group", "aria-label": "Sort comments" });
+    // The section reads right in its own language even inside a page in another.
+    self.root.setAttribute("lang", CATALOG.lang);
+    self.root.setAttribute("dir", CATALOG.dir || "ltr");
+    self.heading = el("h2", { "class": "tk-title", tabindex: "-1", text: _("Comments") });
+    self.sortBar = el("div", { "class": "tk-sort", role: "group", "aria-label": _("Sort comments") });
     self.live = el("p", { "class": "tk-visually-hidden", "aria-live": "polite" });
     self.list = el("ol", { "class": "tk-comments" });
     self.more = el("div", { "class": "tk-more-top" });
     self.respondHome = el("div", { "class": "tk-respond-home" });
     self.root.append(self.heading, self.sortBar, self.live, self.list, self.more, self.respondHome);
-    SORTS.forEach(function (pair) {
+    sorts().forEach(function (pair) {
       self.sortBar.appendChild(button(pair[1], function () { self.sort = pair[0]; self.reload(); },
         { "data-tk-sort": pair[0] }));
     });
@@ -212,7 +263,7 @@
 
   Thread.prototype.setCount = function (count) {
     this.count = count;
-    this.heading.textContent = count === 0 ? "No comments yet" : plural(count);
+    this.heading.textContent = plural(count);
   };
 
   Thread.prototype.showPage = function (page) {
@@ -221,7 +272,7 @@
     page.comments.forEach(function (node) { self.list.appendChild(self.item(node)); });
     self.more.textContent = "";
     if (page.next_cursor) {
-      self.more.appendChild(button("More comments", function () {
+      self.more.appendChild(button(_("More comments"), function () {
         self.fetchPage(page.next_cursor).then(function (next) { if (next) { self.showPage(next); } });
       }, { "class": "tk-more" }));
     }
@@ -235,7 +286,7 @@
     (node.replies || []).forEach(function (child) { replies.appendChild(self.item(child)); });
     li.appendChild(replies);
     if (node.more_replies > 0) {
-      var label = node.more_replies === 1 ? "1 more reply" : node.more_replies + " more replies";
+      var label = ngettext("%(num)s more reply", "%(num)s more replies", node.more_replies);
       var more = button(label, function () { self.loadReplies(node.id, replies, more, null); },
         { "class": "tk-more" });
       li.appendChild(more);
@@ -256,19 +307,19 @@
       if (!cursor) { list.textContent = ""; }
       answer.data.comments.forEach(function (child) { list.appendChild(self.item(child)); });
       if (answer.data.next_cursor) {
-        more.replaceWith(more = button("More replies", function () {
+        more.replaceWith(more = button(_("More replies"), function () {
           self.loadReplies(id, list, more, answer.data.next_cursor);
         }, { "class": "tk-more" }));
       } else {
         more.remove();
       }
-      self.announce("Replies loaded.");
+      self.announce(_("Replies loaded."));
     });
   };
 
   function when(iso) {
     var date = new Date(iso);
-    return el("time", { "class": "tk-when", datetime: iso, text: date.toLocaleString() });
+    return el("time", { "class": "tk-when", datetime: iso, text: date.toLocaleString(CATALOG.lang) });
   }
 
   Thread.prototype.article = function (c) {
@@ -278,7 +329,7 @@
       tabindex: "-1", "data-tk-depth": c.depth
     });
     if (c.status === "deleted" || !c.author) {
-      article.appendChild(el("p", { "class": "tk-deleted", text: "This comment was deleted." }));
+      article.appendChild(el("p", { "class": "tk-deleted", text: _("This comment was deleted.") }));
       return article;
     }
     var name = c.author.url
@@ -287,13 +338,13 @@
     var header = el("header", { "class": "tk-meta" }, [
       c.author.avatar ? el("img", { "class": "tk-avatar", src: c.author.avatar, alt: "" }) : null,
       el("h3", { "class": "tk-author" }, [name, c.author.verified
-        ? el("span", { "class": "tk-badge tk-badge-verified", text: "verified" }) : null]),
+        ? el("span", { "class": "tk-badge tk-badge-verified", text: _("verified") }) : null]),
       when(c.created_at),
-      c.edited_at ? el("span", { "class": "tk-when", text: "(edited)" }) : null
+      c.edited_at ? el("span", { "class": "tk-when", text: _("(edited)") }) : null
     ]);
     article.appendChild(header);
     if (c.status === "pending") {
-      article.appendChild(el("p", { "class": "tk-notice", text: "Your comment is awaiting moderation." }));
+      article.appendChild(el("p", { "class": "tk-notice", text: _("Your comment is awaiting moderation.") }));
     }
     var body = el("div", { "class": "tk-body" });
     body.innerHTML = c.body_html;  // sanitized by the server: the only HTML the embed inserts
@@ -301,15 +352,15 @@
     var actions = el("div", { "class": "tk-actions" });
     if (c.status === "approved") {
       actions.appendChild(self.votes(c));
-      actions.appendChild(button("Reply", function () { self.startReply(c, article); },
-        { "class": "tk-link-button", "aria-label": "Reply to " + c.author.name }));
+      actions.appendChild(button(_("Reply"), function () { self.startReply(c, article); },
+        { "class": "tk-link-button", "aria-label": _("Reply to %(name)s", { name: c.author.name }) }));
     }
     var own = mine()[c.id];
     var seconds = (self.me && self.me.edit_window_seconds) || 900;
     if (own && Date.now() - new Date(c.created_at).getTime() < seconds * 1000) {
-      actions.appendChild(button("Edit", function () { self.startEdit(c, article, body); },
+      actions.appendChild(button(_("Edit"), function () { self.startEdit(c, article, body); },
         { "class": "tk-link-button" }));
-      actions.appendChild(button("Delete", function () { self.remove(c, article); },
+      actions.appendChild(button(_("Delete"), function () { self.remove(c, article); },
         { "class": "tk-link-button" }));
     }
     article.appendChild(actions);
@@ -319,8 +370,8 @@
   Thread.prototype.votes = function (c) {
     var self = this;
     var votes = load(STORE + ":votes", {});
-    var score = el("span", { "class": "tk-score", text: String(c.score || 0), "aria-label": "Score" });
-    var group = el("span", { "class": "tk-vote", role: "group", "aria-label": "Vote" });
+    var score = el("span", { "class": "tk-score", text: String(c.score || 0), "aria-label": _("Score") });
+    var group = el("span", { "class": "tk-vote", role: "group", "aria-label": _("Vote") });
     function vote(value) {
       var current = load(STORE + ":votes", {})[c.id] || 0;
       var wanted = current === value ? 0 : value;
@@ -332,19 +383,20 @@
         score.textContent = String(answer.data.score || 0);
         up.setAttribute("aria-pressed", String(wanted === 1));
         down.setAttribute("aria-pressed", String(wanted === -1));
-        self.announce("Vote saved.");
+        self.announce(_("Vote counted."));
       });
     }
     var up = button("\u25B2", function () { vote(1); },
-      { "aria-label": "Vote up", "aria-pressed": String(votes[c.id] === 1) });
+      { "aria-label": _("Vote up"), "aria-pressed": String(votes[c.id] === 1) });
     var down = button("\u25BC", function () { vote(-1); },
-      { "aria-label": "Vote down", "aria-pressed": String(votes[c.id] === -1) });
+      { "aria-label": _("Vote down"), "aria-pressed": String(votes[c.id] === -1) });
     group.append(up, score, down);
     return group;
   };
 
   function detail(answer) {
-    return (answer.data && answer.data.detail) || "Something went wrong (HTTP " + answer.status + "); please try again.";
+    return (answer.data && answer.data.detail) ||
+      _("Something went wrong (HTTP %(status)s); please try again.", { status: answer.status });
   }
 
   function errorBox(answer) {
@@ -361,10 +413,10 @@
     area.value = c.body_source;
     var box = el("div", { "class": "tk-error", role: "alert", hidden: true });
     var form = el("form", { "class": "tk-edit-form" }, [
-      el("label", { "for": id, text: "Edit your comment" }), area, box,
+      el("label", { "for": id, text: _("Edit your comment") }), area, box,
       el("div", { "class": "tk-buttons" }, [
-        el("button", { type: "submit", text: "Save changes" }),
-        button("Cancel", function () { form.remove(); body.hidden = false; })
+        el("button", { type: "submit", text: _("Save changes") }),
+        button(_("Cancel"), function () { form.remove(); body.hidden = false; })
       ])
     ]);
     form.addEventListener("submit", function (event) {
@@ -374,7 +426,7 @@
         var fresh = self.article(answer.data);
         article.replaceWith(fresh);
         fresh.focus();
-        self.announce("Comment saved.");
+        self.announce(_("Your comment was updated."));
       });
     });
     body.hidden = true;
@@ -384,13 +436,13 @@
 
   Thread.prototype.remove = function (c, article) {
     var self = this;
-    if (!window.confirm("Delete this comment?")) { return; }
+    if (!window.confirm(_("Delete this comment?"))) { return; }
     api("DELETE", "/api/comments/" + c.id).then(function (answer) {
       if (!answer.ok) { article.appendChild(errorBox(answer)); return; }
       // Deleting can also remove placeholders above it: show what the server now has.
       self.reload().then(function () {
         self.heading.focus();
-        self.announce("Comment deleted.");
+        self.announce(_("Your comment was deleted."));
       });
     });
   };
@@ -424,7 +476,7 @@
     var list = el("ul", { "class": "tk-logins" });
     (self.me.providers || []).forEach(function (p) {
       if (p.kind !== "redirect" || !p.login_url) { return; }
-      list.appendChild(el("li", {}, [button("Log in with " + (p.label || p.name), function () {
+      list.appendChild(el("li", {}, [button(_("Log in with %(provider)s", { provider: p.label || p.name }), function () {
         self.login(p);
       }, { "class": "tk-login", "data-tk-provider": p.name })]));
     });
@@ -443,7 +495,7 @@
       setToken(null);
       return self.refreshMe();
     }).then(function () { return self.reload(); }).then(function () {
-      self.announce("You are logged out.");
+      self.announce(_("You are logged out."));
     });
   };
 
@@ -454,16 +506,18 @@
     var bodyId = "tk-body-" + Math.random().toString(36).slice(2, 8);
     var area = el("textarea", { id: bodyId, name: "body", rows: "6", required: true });
     var box = el("div", { "class": "tk-error", role: "alert", tabindex: "-1", hidden: true });
-    self.formTitle = el("h3", { "class": "tk-respond-title", text: "Leave a Reply" });
-    self.cancelReply = button("Cancel reply", function () { self.endReply(true); },
+    self.formTitle = el("h3", { "class": "tk-respond-title", text: _("Leave a Reply") });
+    self.cancelReply = button(_("Cancel reply"), function () { self.endReply(true); },
       { "class": "tk-link-button tk-cancel-reply", hidden: true });
     var who;
     if (me.logged_in && me.identity) {
+      // The translated sentence around the name, split where the name goes.
+      var asWho = _("You are commenting as %(name)s", { name: "\u0000" }).split("\u0000");
       var choices = el("div", { "class": "tk-change", hidden: true }, [self.logins()]);
       who = el("p", { "class": "tk-as" }, [
-        "You are commenting as ", el("strong", { text: me.identity.name }), " (",
-        button("Log out", function () { self.logout(); }, { "class": "tk-link-button" }), " / ",
-        button("Change", function () {
+        asWho[0], el("strong", { text: me.identity.name }), asWho[1] + " (",
+        button(_("Log out"), function () { self.logout(); }, { "class": "tk-link-button" }), " / ",
+        button(_("Change"), function () {
           choices.hidden = !choices.hidden;
           var first = choices.querySelector("button");
           if (first) { first.focus(); }
@@ -473,20 +527,20 @@
       var forms = (me.providers || []).some(function (p) { return p.kind === "form"; });
       var logins = self.logins();
       who = el("div", { "class": "tk-who" }, [
-        logins ? el("p", { "class": "tk-login-intro", text: "Log in to comment, or fill in your details:" }) : null,
+        logins ? el("p", { "class": "tk-login-intro", text: _("Log in to comment, or fill in your details below:") }) : null,
         logins,
         forms ? el("fieldset", { "class": "tk-identity" }, [
-          el("legend", { text: "Your details" }),
-          field("name", "Name", "text", author.name),
-          field("email", "Email", "email", author.email, "Never shown."),
-          field("url", "Website", "url", author.url)
+          el("legend", { text: _("Your details") }),
+          field("name", _("Name"), "text", author.name),
+          field("email", _("Email"), "email", author.email, _("Never shown.")),
+          field("url", _("Website"), "url", author.url)
         ]) : null
       ]);
     }
     var form = el("form", { "class": "tk-respond-form", novalidate: true }, [
-      el("p", { "class": "tk-field" }, [el("label", { "for": bodyId, text: "Comment" }), area]),
+      el("p", { "class": "tk-field" }, [el("label", { "for": bodyId, text: _("Comment") }), area]),
       who, box,
-      el("div", { "class": "tk-buttons" }, [el("button", { type: "submit", "class": "tk-submit", text: "Post Comment" })])
+      el("div", { "class": "tk-buttons" }, [el("button", { type: "submit", "class": "tk-submit", text: _("Post Comment") })])
     ]);
     area.addEventListener("input", function () { self.formKey = freshKey(); });
     form.addEventListener("submit", function (event) {
@@ -505,7 +559,7 @@
 
   Thread.prototype.startReply = function (c, article) {
     this.parentId = c.id;
-    this.formTitle.textContent = "Reply to " + c.author.name;
+    this.formTitle.textContent = _("Reply to %(name)s", { name: c.author.name });
     this.cancelReply.hidden = false;
     article.after(this.respond);
     this.form.elements.namedItem("body").focus();
@@ -513,7 +567,7 @@
 
   Thread.prototype.endReply = function (focusHome) {
     this.parentId = null;
-    this.formTitle.textContent = "Leave a Reply";
+    this.formTitle.textContent = _("Leave a Reply");
     this.cancelReply.hidden = true;
     this.respondHome.appendChild(this.respond);
     if (focusHome) { this.form.elements.namedItem("body").focus(); }
@@ -569,7 +623,7 @@
     if (comment.status === "approved") { this.setCount((this.count || 0) + 1); }
     var article = item.querySelector("article");
     article.focus();
-    this.announce(comment.status === "pending" ? "Your comment is awaiting moderation." : "Comment posted.");
+    this.announce(comment.status === "pending" ? _("Your comment is awaiting moderation.") : _("Your comment was posted."));
   };
 
   /* -------------------------------------------------------- count widget */
@@ -615,6 +669,10 @@
 
   function start() {
     stylesheet();
+    loadCatalog().then(begin);
+  }
+
+  function begin() {
     counts();
     var key = script.getAttribute("data-thread");
     if (!key) { return; }
@@ -631,7 +689,7 @@
           typeof data.token !== "string") { return; }
       setToken(data.token);
       thread.refreshMe().then(function () { return thread.reload(); }).then(function () {
-        thread.announce("You are logged in.");
+        thread.announce(_("You are logged in."));
         thread.form.elements.namedItem("body").focus();
       });
     });
