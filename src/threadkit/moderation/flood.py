@@ -8,15 +8,14 @@ import attrs
 
 from threadkit.guards import MinInterval, too_fast_message
 from threadkit.models import Action, Candidate, Verdict
+from threadkit.moderation._settings import optional_not_negative
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["FloodControl"]
 
 
 def _seconds(value: float | None) -> float | None:
-    if value is not None and value < 0:
-        raise ValueError(f"a flood interval must be 0 or more (or None), not {value}")
-    return value
+    return optional_not_negative(value, "a flood interval")
 
 
 @attrs.define

@@ -6,15 +6,14 @@ import attrs
 
 from threadkit import limits
 from threadkit.models import Action, Candidate, Reason, Verdict
+from threadkit.moderation._settings import optional_not_negative
 from threadkit.moderation._text import is_blank, utf8_size
 
 __all__ = ["SizeLimits"]
 
 
 def _limit(value: int | None) -> int | None:
-    if value is not None and value < 0:
-        raise ValueError(f"a size limit must be 0 or more (or None for no limit), not {value}")
-    return value
+    return optional_not_negative(value, "a size limit")
 
 
 @attrs.frozen
