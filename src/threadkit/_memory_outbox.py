@@ -26,12 +26,7 @@ class OutboxMemoryPart:
     def claim_outbox(
         self, *, now: datetime, limit: int, lease_seconds: float
     ) -> list[OutboxMessage]:
-        """Take up to ``limit`` messages due at ``now`` for delivery, oldest due first.
-
-        Claimed messages are hidden from other claimers for ``lease_seconds``
-        (so a worker that dies lets them come back). Each claim adds one to
-        ``attempts``.
-        """
+        """Claim due messages (oldest due first) as the port's ``claim_outbox`` says."""
         at = aware(now, "now")
         if limit < 1:
             return []
