@@ -57,6 +57,11 @@ def too_fast_message(wait: float) -> str:
     return f"You are posting too quickly; please wait {math.ceil(wait)} seconds."
 
 
+def _too_many(step: str, code: str, message: str, wait: float) -> RateLimitedError:
+    """Return a rate-limit refusal that keeps its reason, as a moderation step's would."""
+    return RateLimitedError(code, message, retry_after=wait, reasons=(Reason(step, code, message),))
+
+
 @attrs.frozen
 class NoDuplicate:
     """Store nothing if the author already wrote exactly this body in this thread.
@@ -103,9 +108,7 @@ class MinInterval:
         wait = min(self.seconds, max(0.0, self.seconds - elapsed))
         if wait <= 0:
             return None
-        message = too_fast_message(wait)
-        reason = Reason(self.step, self.code, message)
-        return RateLimitedError(self.code, message, retry_after=wait, reasons=(reason,))
+        return _too_many(self.step, self.code, too_fast_message(wait), wait)
 
 
 @attrs.frozen
@@ -146,8 +149,7 @@ class VoteQuota:
         message = (
             f"Too many votes on {where} from your network; please wait {math.ceil(wait)} seconds."
         )
-        reason = Reason(self.step, self.code, message)
-        return RateLimitedError(self.code, message, retry_after=wait, reasons=(reason,))
+        return _too_many(self.step, self.code, message, wait)
 
 
 CommentGuard = NoDuplicate | MinInterval
