@@ -5,7 +5,7 @@ server's cookie: Safari and Firefox block third-party cookies. It asks
 ``POST <prefix>/api/session`` for a token instead, keeps it in its own
 ``localStorage`` and sends it as ``Authorization: Bearer <token>``.
 
-A token is sealed with the app's :class:`~threadkit_flask.sealing.Sealer`
+A token is sealed with the app's :class:`~threadkit_web.sealing.Sealer`
 (encrypted and signed with the secret key, so nobody can read or forge one). It
 holds the origin it was issued for, a random browser id (an anonymous author's
 key, so they may edit within the window), the identity of a redirect login if
@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 from flask import current_app, request
+from threadkit_web.identities import identity_from_dict, identity_to_dict
 
 from threadkit.models import Identity
 
@@ -44,7 +45,6 @@ __all__ = [
 
 _VERSION = 1
 _CACHE_KEY = "threadkit.bearer"
-_IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "verified")
 
 
 @attrs.frozen
@@ -82,7 +82,7 @@ def issue_token(
         "exp": now + ttl,
     }
     if identity is not None:
-        payload["i"] = {name: getattr(identity, name) for name in _IDENTITY_FIELDS}
+        payload["i"] = identity_to_dict(identity)
     return state.sealer.seal(payload)
 
 
@@ -108,31 +108,6 @@ def _refuse(detail: str) -> HTTPProblem:
     return HTTPProblem(401, "invalid_bearer_token", detail, field="Authorization")
 
 
-def _identity(value: object, state: ThreadKitState) -> Identity | None:
-    if not isinstance(value, Mapping):
-        return None
-    provider, subject, name = value.get("provider"), value.get("subject"), value.get("name")
-    if not (isinstance(provider, str) and isinstance(subject, str) and isinstance(name, str)):
-        return None
-    known = state.providers.get(provider)
-    if known is None or known.kind != "redirect":
-        return None  # the provider was removed from the configuration since
-
-    def text(key: str) -> str | None:
-        item = value.get(key)
-        return item if isinstance(item, str) else None
-
-    return Identity(
-        provider,
-        subject,
-        name,
-        email=text("email"),
-        url=text("url"),
-        avatar=text("avatar"),
-        verified=value.get("verified") is True,
-    )
-
-
 def _open(raw: str, state: ThreadKitState) -> BearerClaims:
     value = state.sealer.open(raw)
     if not isinstance(value, Mapping) or value.get("v") != _VERSION:
@@ -154,7 +129,8 @@ def _open(raw: str, state: ThreadKitState) -> BearerClaims:
             "This sign-in token was issued for another site; "
             "ask POST /api/session from this page for a new one."
         )
-    return BearerClaims(origin, browser, _identity(value.get("i"), state), issued, expires)
+    identity = identity_from_dict(value.get("i"), state.providers)
+    return BearerClaims(origin, browser, identity, issued, expires)
 
 
 def bearer_claims() -> BearerClaims | None:

@@ -11,35 +11,57 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 from flask import Flask, Response, request, url_for
+from threadkit_web.state import ModeratorCheck, build_state
 
-from threadkit.cache import LruPageCache, PageCache
-from threadkit.clock import SystemClock
+from threadkit.cache import PageCache
 from threadkit.engine import CommentEngine
-from threadkit.identity import AnonymousProvider
-from threadkit.moderation import Pipeline, default_pipeline
+from threadkit.moderation import Pipeline
 from threadkit.ports import Clock, CommentStore, IdentityProvider
-from threadkit.signing import TokenSigner
 
 from . import fast_reads, i18n, rendering
 from .blueprint import make_blueprint
-from .config import DEFAULTS, Settings, read_settings
+from .config import DEFAULTS
 from .external import external_url_for
-from .names import reserve_names
-from .sealing import Sealer
 from .security import (
     SESSION_INTERFACE_TYPES,
     HardenedSessionInterface,
     add_security_headers,
     check_origin,
 )
-from .state import EXTENSION_KEY, ModeratorCheck, ThreadKitState, get_state
+from .state import EXTENSION_KEY, get_state
 
 __all__ = ["ThreadKit"]
 
 
-def _nobody_moderates(identity: object) -> bool:
-    return False
+@attrs.frozen
+class _Options:
+    """What ``ThreadKit(...)`` or ``init_app(...)`` was given; ``None``: not given."""
+
+    engine: CommentEngine | None = None
+    store: CommentStore | None = None
+    providers: Sequence[IdentityProvider] | None = None
+    is_moderator: ModeratorCheck | None = None
+    notices: Iterable[tuple[str, str | None]] | None = None
+    clock: Clock | None = None
+    pipeline: Pipeline | None = None
+    page_cache: PageCache | None = None
+    locale: i18n.LocaleSetting = None
+
+    def over(self, defaults: _Options) -> _Options:
+        """Return these options, each one not given taken from ``defaults``."""
+        # Compared with None: an empty cache or provider list is falsy but given.
+        return _Options(
+            *(
+                mine if mine is not None else default
+                for mine, default in zip(
+                    attrs.astuple(self, recurse=False),
+                    attrs.astuple(defaults, recurse=False),
+                    strict=True,
+                )
+            )
+        )
 
 
 class ThreadKit:
@@ -92,15 +114,11 @@ class ThreadKit:
         page_cache: PageCache | None = None,
         locale: i18n.LocaleSetting = None,
     ) -> None:
-        self._engine = engine
-        self._locale = locale
-        self._page_cache = page_cache
-        self._store = store
-        self._pipeline = pipeline
-        self._providers = providers
-        self._is_moderator = is_moderator
-        self._notices = tuple(notices)
-        self._clock = clock
+        # Defaults for every init_app call, in one frozen record (never a reference to an app).
+        self._defaults = _Options(
+            engine, store, providers, is_moderator, tuple(notices), clock, pipeline, page_cache,
+            locale,
+        )  # fmt: skip
         if app is not None:
             self.init_app(app)
 
@@ -175,7 +193,7 @@ class ThreadKit:
         ``THREADKIT_THREAD_POLICY`` (``"rendered"``)
             Which threads take comments: ``"rendered"`` (existing ones, or
             one a page rendered), ``"existing"``, ``"any"`` or a callable
-            ``key -> bool``. See :mod:`threadkit_flask.thread_policy`.
+            ``key -> bool``. See :mod:`threadkit_web.thread_policy`.
         ``THREADKIT_ALLOW_EMPTY_PIPELINE`` (False)
             Run an engine whose moderation pipeline has no steps.
         ``THREADKIT_RESERVED_NAMES`` (empty)
@@ -190,50 +208,28 @@ class ThreadKit:
             raise RuntimeError("threadkit is already set up on this app")
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
-        settings = read_settings(app.config)
-        engine = engine or self._engine
-        store = store or self._store
-        if engine is None:
-            if store is None:
-                raise TypeError("ThreadKit needs an engine (or a store to build one around)")
-            chosen_pipeline = pipeline if pipeline is not None else self._pipeline
-            if chosen_pipeline is None:
-                chosen_pipeline = default_pipeline(store)
-            engine = CommentEngine(store, pipeline=chosen_pipeline)
-        _check_pipeline(engine, settings)
-        reserve_names(engine, settings.reserved_names)
-        chosen = list(providers if providers is not None else self._providers or ())
-        if providers is None and self._providers is None:
-            chosen = [AnonymousProvider()]
-        by_name: dict[str, IdentityProvider] = {}
-        for provider in chosen:
-            if provider.kind not in ("form", "session", "redirect"):
-                raise TypeError(f"provider {provider!r} has unknown kind {provider.kind!r}")
-            if provider.name in by_name:
-                raise ValueError(f"two identity providers are named {provider.name!r}")
-            by_name[provider.name] = provider
-        secret = settings.secret_key or app.config.get("SECRET_KEY") or app.secret_key
-        if not secret:
-            raise RuntimeError(
-                "threadkit needs app.secret_key (or THREADKIT_SECRET_KEY): it signs the "
-                "session that remembers commenters and the links sent by email"
-            )
-        state = ThreadKitState(
-            engine=engine,
-            settings=settings,
-            providers=by_name,
-            is_moderator=is_moderator or self._is_moderator or _nobody_moderates,
-            signer=TokenSigner(secret),
-            sealer=Sealer(secret, app.config.get("SECRET_KEY_FALLBACKS") or ()),
-            clock=clock or self._clock or getattr(engine, "clock", None) or SystemClock(),
-            notices=tuple(notices if notices is not None else self._notices),
-            page_cache=_chosen_cache(page_cache, self._page_cache),
+        given = _Options(
+            engine, store, providers, is_moderator, notices, clock, pipeline, page_cache, locale
+        )
+        chosen = given.over(self._defaults)
+        state = build_state(
+            app.config,
+            secret=app.config.get("SECRET_KEY") or app.secret_key,
+            fallback_secrets=app.config.get("SECRET_KEY_FALLBACKS") or (),
+            engine=chosen.engine,
+            store=chosen.store,
+            pipeline=chosen.pipeline,
+            providers=chosen.providers,
+            is_moderator=chosen.is_moderator,
+            notices=chosen.notices or (),
+            clock=chosen.clock,
+            page_cache=chosen.page_cache,
         )
         app.extensions[EXTENSION_KEY] = state
-        app.register_blueprint(make_blueprint(), url_prefix=settings.url_prefix or None)
+        app.register_blueprint(make_blueprint(), url_prefix=state.settings.url_prefix or None)
         app.context_processor(_template_globals)
-        i18n.install(app, locale if locale is not None else self._locale)
-        if settings.harden_session_cookie and type(app.session_interface) in (
+        i18n.install(app, chosen.locale)
+        if state.settings.harden_session_cookie and type(app.session_interface) in (
             SESSION_INTERFACE_TYPES
         ):
             app.session_interface = HardenedSessionInterface()
@@ -288,26 +284,6 @@ class ThreadKit:
 
 def _template_globals() -> dict[str, Any]:
     return {"threadkit": rendering.TemplateHelper(get_state())}
-
-
-def _chosen_cache(given: PageCache | None, default: PageCache | None) -> PageCache:
-    """``given``, else the extension's, else a new in-process cache for this app alone."""
-    # Compared with None: an empty cache is falsy (it has a length).
-    if given is not None:
-        return given
-    return default if default is not None else LruPageCache()
-
-
-def _check_pipeline(engine: CommentEngine, settings: Settings) -> None:
-    pipeline = getattr(engine, "pipeline", None)
-    if settings.allow_empty_pipeline or getattr(pipeline, "steps", True):
-        return
-    raise RuntimeError(
-        "the engine given to threadkit has no moderation steps, so nothing would stop "
-        "floods, duplicates or spam: build it with pipeline=default_pipeline(store) "
-        "(threadkit.moderation), pass store= instead of engine=, or set "
-        "THREADKIT_ALLOW_EMPTY_PIPELINE = True to run without moderation on purpose"
-    )
 
 
 def _check_api_origin() -> None:

@@ -1,25 +1,29 @@
-"""Reading untrusted request input: ids in URLs, JSON bodies, form fields, query values.
+"""Reading untrusted request input in Flask: the body under its cap, then the shared parsers.
 
-Everything here either returns a clean value or raises a
-:class:`~threadkit.errors.ThreadkitError` that becomes a 4xx response; no
-input reaches the engine unchecked and none produces a 500.
+Parsing (JSON objects, form encodings, ids, query values) is the shared web
+layer's (:mod:`threadkit_web.inputs`); this module reads Flask's request into
+it. Everything either returns a clean value or raises a
+:class:`~threadkit.errors.ThreadkitError` that becomes a 4xx response.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
-from urllib.parse import unquote_to_bytes
 
 from flask import request
-from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+from threadkit_web import inputs as web_inputs
+from threadkit_web.inputs import (
+    HONEYPOT_FIELD,
+    author_fields,
+    comment_id,
+    text_field,
+    too_large,
+)
 
-from threadkit.errors import NotFoundError, ValidationError
 from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.models import SortOrder
-from threadkit.serialization import MAX_ID, parse_cursor, parse_json_object, parse_sort
 
-from .problems import HTTPProblem
+from .web import current_request
 
 __all__ = [
     "HONEYPOT_FIELD",
@@ -30,16 +34,11 @@ __all__ = [
     "query_cursor",
     "query_sort",
     "read_body",
-    "too_large",
     "text_field",
+    "too_large",
 ]
 
-HONEYPOT_FIELD = "homepage"
-"""The comment form's trap field: hidden from people, filled in by bots."""
-
-
 _READ_SIZE = 64 * 1024
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
@@ -70,8 +69,10 @@ def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
         # The length is now known: Werkzeug must not treat the body as a stream any more.
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ.pop("wsgi.input_terminated", None)
-    if request.mimetype in _FORM_TYPES:
-        _check_form_encoding(request.get_data(cache=True))
+    if request.mimetype in web_inputs.FORM_TYPES:
+        web_inputs.check_form_encoding(
+            request.get_data(cache=True), request.mimetype, request.mimetype_params
+        )
 
 
 def _read_at_most(stream: io.RawIOBase, most: int) -> bytes:
@@ -86,136 +87,23 @@ def _read_at_most(stream: io.RawIOBase, most: int) -> bytes:
     return b"".join(parts)
 
 
-def too_large(cap: int, comment_max_bytes: int) -> HTTPProblem:
-    """Return the 413 problem for a request over ``cap``, saying what the limit is."""
-    return HTTPProblem(
-        413,
-        "request_too_large",
-        f"The request is larger than {cap:,} bytes, the most this site reads. That is room "
-        f"for a comment of {comment_max_bytes:,} bytes (UTF-8) with its name, email and "
-        "website; shorten the comment and send it again.",
-    )
-
-
-def _check_form_encoding(data: bytes) -> None:
-    """Refuse form fields that are not UTF-8 (Werkzeug would keep them as ``%C0%80`` or U+FFFD)."""
-    for name, value in _raw_form_fields(data):
-        try:
-            value.decode("utf-8")
-            continue
-        except UnicodeDecodeError:
-            field = name.decode("utf-8", "replace")
-        raise HTTPProblem(
-            400,
-            "invalid_utf8",
-            f'The form field "{field}" is not valid UTF-8 text. Send the form again '
-            "from the page (browsers always send UTF-8).",
-            field=field,
-        )
-
-
-def _raw_form_fields(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """Yield each form field as raw bytes: ``(name, value)``, files left out."""
-    if request.mimetype == "multipart/form-data":
-        boundary = request.mimetype_params.get("boundary", "")
-        yield from _multipart_fields(data, boundary.encode("latin-1", "replace"))
-        return
-    for pair in data.split(b"&"):
-        name, _, value = pair.partition(b"=")
-        yield (
-            unquote_to_bytes(name.replace(b"+", b" ")),
-            unquote_to_bytes(value.replace(b"+", b" ")),
-        )
-
-
-def _multipart_fields(data: bytes, boundary: bytes) -> Iterator[tuple[bytes, bytes]]:
-    if not boundary:
-        return
-    decoder = MultipartDecoder(boundary, max_form_memory_size=len(data) + 1)
-    decoder.receive_data(data)
-    decoder.receive_data(None)
-    name: bytes | None = None
-    parts: list[bytes] = []
-    try:
-        event = decoder.next_event()
-        while not isinstance(event, Epilogue | NeedData):
-            if isinstance(event, Field):
-                name, parts = event.name.encode("utf-8", "surrogateescape"), []
-            elif isinstance(event, File):
-                name = None
-            elif isinstance(event, Data) and name is not None:
-                parts.append(event.data)
-                if not event.more_data:
-                    yield name, b"".join(parts)
-            event = decoder.next_event()
-    except ValueError:
-        return  # malformed: Werkzeug's own parser refuses it with 400
-
-
-def comment_id(raw: str) -> int:
-    """Parse a comment id from a URL segment; anything else is an unknown comment (404)."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= 19:
-        value = int(raw)
-        if 1 <= value <= MAX_ID:
-            return value
-    raise NotFoundError("comment_not_found", "There is no such comment.", field="comment_id")
-
-
 def json_body() -> dict[str, object]:
-    """Return the request's JSON object, refusing other media types (415) and bad JSON (400).
-
-    The body is read only up to the per-request limit; a larger one is 413.
-    """
-    if request.mimetype != "application/json":
-        raise HTTPProblem(
-            415,
-            "unsupported_media_type",
-            "Send the request body as application/json.",
-            field="Content-Type",
-        )
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
-    if charset not in ("utf-8", "utf8"):
-        raise HTTPProblem(
-            415, "unsupported_charset", "Send JSON encoded as UTF-8.", field="Content-Type"
-        )
-    # A malformed body's codes (invalid_json, invalid_utf8, ...) are 400 in threadkit.codes.
-    return parse_json_object(request.get_data(cache=False))
-
-
-def text_field(data: Mapping[str, object], name: str, *, required: bool = False) -> str:
-    """Return ``data[name]`` as a string (``""`` if absent), refusing other JSON types (422)."""
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise ValidationError("required", f'"{name}" is required.', field=name)
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError("wrong_type", f'"{name}" must be a string.', field=name)
-    if "\x00" in value:
-        raise ValidationError(
-            "invalid_character", f'"{name}" contains a NUL character.', field=name
-        )
-    return value
-
-
-def author_fields(data: Mapping[str, object]) -> dict[str, str]:
-    """Return the name / email / website fields a form identity provider reads."""
-    return {name: text_field(data, name) for name in ("name", "email", "url")}
+    """Return the request's JSON object, refusing other media types (415) and bad JSON (400)."""
+    return web_inputs.json_object(
+        request.get_data(cache=False), request.mimetype, request.mimetype_params
+    )
 
 
 def form_text(name: str) -> str:
     """One form field as text (``""`` if absent); NUL characters are refused (422)."""
-    value = request.form.get(name, "")
-    if "\x00" in value:
-        raise ValidationError("invalid_character", "Remove the NUL character.", field=name)
-    return value
+    return web_inputs.form_text(request.form, name)
 
 
 def query_sort() -> SortOrder | None:
     """Return the ``sort`` query parameter (422 if it is not a sort order)."""
-    return parse_sort(request.args.get("sort"))
+    return web_inputs.query_sort(current_request())
 
 
 def query_cursor() -> str | None:
     """Return the ``cursor`` query parameter (422 if no store could have made it)."""
-    return parse_cursor(request.args.get("cursor"))
+    return web_inputs.query_cursor(current_request())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from threadkit_web.inputs import IDEMPOTENCY_FIELD, IDEMPOTENCY_HEADER
+
 from threadkit.errors import AuthenticationRequiredError
 from threadkit.models import Comment, Identity, Submission
 
@@ -18,11 +20,6 @@ from .state import ThreadKitState
 
 __all__ = ["IDEMPOTENCY_FIELD", "IDEMPOTENCY_HEADER", "author_for_post", "post_comment"]
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-"""The JSON API's request header that makes a post safe to retry."""
-
-IDEMPOTENCY_FIELD = "idempotency_key"
-"""The comment form's hidden field with the same job."""
 
 
 def author_for_post(state: ThreadKitState, fields: Mapping[str, str]) -> Identity:

@@ -1,74 +1,19 @@
-"""The per-app state kept in ``app.extensions["threadkit"]``."""
+"""The per-app state in ``app.extensions["threadkit"]``, built by :mod:`threadkit_web.state`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import cast
 
-import attrs
 from flask import Flask, current_app
-
-from threadkit.cache import LruPageCache, PageCache
-from threadkit.engine import CommentEngine, EnginePolicy
-from threadkit.models import Identity
-from threadkit.ports import (
-    Clock,
-    FormIdentityProvider,
-    IdentityProvider,
-    RedirectIdentityProvider,
-    SessionIdentityProvider,
-)
-from threadkit.signing import TokenSigner
-
-from .config import Settings
-from .sealing import Sealer
+from threadkit_web.state import ModeratorCheck, WebState
 
 __all__ = ["EXTENSION_KEY", "ModeratorCheck", "ThreadKitState", "get_state"]
 
 EXTENSION_KEY = "threadkit"
 """The key of this extension in ``app.extensions``."""
 
-ModeratorCheck = Callable[[Identity | None], bool]
-"""The host's rule for who moderates: called with the reader's identity (or ``None``)."""
-
-
-@attrs.frozen
-class ThreadKitState:
-    """Everything the routes of one app need: engine, settings, providers, signer, sealer.
-
-    ``signer`` signs tokens (emailed links, thread metadata); ``sealer``
-    encrypts the personal data kept in the session; ``page_cache`` keeps the
-    encoded public pages of threads (:mod:`threadkit_flask.page_cache`).
-    """
-
-    engine: CommentEngine
-    settings: Settings
-    providers: Mapping[str, IdentityProvider]
-    is_moderator: ModeratorCheck
-    signer: TokenSigner
-    sealer: Sealer
-    clock: Clock
-    notices: tuple[tuple[str, str | None], ...] = ()
-    blueprint_name: str = "threadkit"
-    page_cache: PageCache = attrs.field(factory=LruPageCache)
-
-    @property
-    def policy(self) -> EnginePolicy:
-        """The engine's rules (edit window, depth limit), or the defaults."""
-        policy = getattr(self.engine, "policy", None)
-        return policy if isinstance(policy, EnginePolicy) else EnginePolicy()
-
-    def form_providers(self) -> list[FormIdentityProvider]:
-        """Return providers that identify readers from form fields (name / email / website)."""
-        return [p for p in self.providers.values() if p.kind == "form"]
-
-    def session_providers(self) -> list[SessionIdentityProvider]:
-        """Return providers backed by the host application's own login."""
-        return [p for p in self.providers.values() if p.kind == "session"]
-
-    def redirect_providers(self) -> list[RedirectIdentityProvider]:
-        """Return providers that log readers in elsewhere (OAuth 2 / OpenID Connect)."""
-        return [p for p in self.providers.values() if p.kind == "redirect"]
+ThreadKitState = WebState
+"""The state of one app: the shared web layer's :class:`~threadkit_web.state.WebState`."""
 
 
 def get_state(app: Flask | None = None) -> ThreadKitState:

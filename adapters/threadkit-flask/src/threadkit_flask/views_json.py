@@ -16,15 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request, url_for
+from threadkit_web import inputs as web_inputs
+from threadkit_web.inputs import MAX_QUERY_LIMIT
 from werkzeug.exceptions import HTTPException
 
 from threadkit.engine import Decision
 from threadkit.errors import ValidationError
-from threadkit.models import Identity, Status
+from threadkit.models import Identity
 from threadkit.serialization import encode_public, parse_submission, parse_vote, shape_of, shapes
 
 from . import bearer, csrf, inputs, page_cache, posting, problems, visitors
 from .state import get_state
+from .web import current_request
 
 __all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register", "session_token"]
 
@@ -56,28 +59,8 @@ def _comment_location(comment_id: int) -> str:
     return url_for(f"{get_state().blueprint_name}.api_comment", comment_id=str(comment_id))
 
 
-MAX_QUERY_LIMIT = 99_999
-"""The largest ``limit`` or ``total_limit`` a query may name (the engine then caps it lower)."""
-
-
 def _query_limit(name: str) -> int | None:
-    """Return a whole-number query parameter from 1 to ``MAX_QUERY_LIMIT``, or ``None`` when absent.
-
-    The engine clamps it to its policy's maximum (``max_top_limit`` for
-    ``limit``, ``max_total_limit`` for ``total_limit``).
-    """
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not (
-        1 <= int(raw) <= MAX_QUERY_LIMIT
-    ):
-        raise ValidationError(
-            "invalid_limit",
-            f"{name} must be a whole number from 1 to {MAX_QUERY_LIMIT}.",
-            field=name,
-        )
-    return int(raw)
+    return web_inputs.query_limit(current_request(), name)
 
 
 def api_thread(key: str) -> Response:
@@ -232,17 +215,9 @@ def api_moderate(comment_id: str) -> Response:
 def api_queue() -> Response:
     """Return the moderation queue (pending and spam comments by default), newest first."""
     state = get_state()
-    wanted = request.args.getlist("status") or ["pending", "spam"]
-    statuses: list[Status] = []
-    for raw in wanted:
-        if raw not in ("pending", "spam"):
-            raise ValidationError(
-                "invalid_status", 'status must be "pending" or "spam".', field="status"
-            )
-        statuses.append(Status(raw))
     rows = state.engine.queue(
         visitors.actor(),
-        tuple(dict.fromkeys(statuses)),
+        web_inputs.query_statuses(current_request()),
         limit=state.settings.queue_page_size,
         cursor=inputs.query_cursor(),
     )

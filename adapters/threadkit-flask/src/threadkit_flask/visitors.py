@@ -13,7 +13,7 @@ identity or its anonymous browser id; the session is neither read nor written
 
 What the session holds about a person (a redirect login's identity, the name /
 email / website an anonymous commenter typed) is encrypted with the state's
-:class:`~threadkit_flask.sealing.Sealer`: the cookie is signed but readable, so
+:class:`~threadkit_web.sealing.Sealer`: the cookie is signed but readable, so
 those values never sit in it in clear. The browser id and CSRF token are random.
 """
 
@@ -23,9 +23,9 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Mapping
-from typing import Any
 
 from flask import request, session
+from threadkit_web.identities import identity_from_dict, identity_to_dict
 
 from threadkit.models import Actor, Identity, RequestContext
 
@@ -58,7 +58,6 @@ AUTHOR_KEY = "threadkit_author"
 
 _CACHE_KEY = "threadkit.identity"
 _AUTHOR_CACHE_KEY = "threadkit.author"
-_IDENTITY_FIELDS = ("provider", "subject", "name", "email", "url", "avatar", "verified")
 
 
 def browser_id(*, create: bool = False) -> str | None:
@@ -91,43 +90,13 @@ def _first_browser_id() -> str:
     return base64.urlsafe_b64encode(digest[:18]).decode("ascii")
 
 
-def _identity_to_session(identity: Identity) -> dict[str, Any]:
-    return {name: getattr(identity, name) for name in _IDENTITY_FIELDS}
-
-
-def _identity_from_session(sealed: object) -> Identity | None:
-    value = get_state().sealer.open(sealed)
-    if not isinstance(value, Mapping):
-        return None
-    provider, subject, name = value.get("provider"), value.get("subject"), value.get("name")
-    if not (isinstance(provider, str) and isinstance(subject, str) and isinstance(name, str)):
-        return None
-    state = get_state()
-    if state.providers.get(provider) is None or state.providers[provider].kind != "redirect":
-        return None  # the provider was removed from the configuration since
-
-    def text(key: str) -> str | None:
-        item = value.get(key)
-        return item if isinstance(item, str) else None
-
-    return Identity(
-        provider,
-        subject,
-        name,
-        email=text("email"),
-        url=text("url"),
-        avatar=text("avatar"),
-        verified=value.get("verified") is True,
-    )
-
-
 def remember_login(identity: Identity) -> None:
     """Keep a redirect login's identity in the session (a new login replaces the old).
 
     The CSRF token is renewed too, so a token known before the login (planted
     with a cookie, say) cannot act as the logged-in reader.
     """
-    session[LOGIN_KEY] = get_state().sealer.seal(_identity_to_session(identity))
+    session[LOGIN_KEY] = get_state().sealer.seal(identity_to_dict(identity))
     # A new login gets a new CSRF token: one planted or seen before it is worthless.
     session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
@@ -195,7 +164,7 @@ def logged_in_identity() -> Identity | None:
         if found is not None:
             break
     if found is None:
-        found = _identity_from_session(session.get(LOGIN_KEY))
+        found = identity_from_dict(state.sealer.open(session.get(LOGIN_KEY)), state.providers)
     request.environ[_CACHE_KEY] = found
     return found
 

@@ -42,10 +42,25 @@ class WebRequest(Protocol):
     ``scratch`` is a dict that lives as long as the request (caches, counters).
     """
 
-    method: str
-    path: str
-    mimetype: str
-    remote_addr: str
+    @property
+    def method(self) -> str:
+        """The HTTP method, upper case."""
+        ...
+
+    @property
+    def path(self) -> str:
+        """The path, without the query string."""
+        ...
+
+    @property
+    def mimetype(self) -> str:
+        """The body's media type without parameters (``""`` if none)."""
+        ...
+
+    @property
+    def remote_addr(self) -> str:
+        """The client's address as the server sees it (``""`` if unknown)."""
+        ...
 
     @property
     def mimetype_params(self) -> Mapping[str, str]:

@@ -1,7 +1,8 @@
 """Encrypted session values: personal data (name, email, website) never sits in clear in a cookie.
 
-Flask's default session is signed, not encrypted: anyone holding the cookie
-(a shared computer, a log line, a proxy) can read it. What threadkit keeps
+A signed-cookie session (Flask's default, Django's ``signed_cookies``) is not
+encrypted: anyone holding the cookie (a shared computer, a log line, a proxy) can
+read it. What threadkit keeps
 about a person there (an anonymous commenter's name / email / website, a
 social login's identity) is sealed with Fernet (AES-128-CBC with an
 HMAC-SHA256), under a key derived from the secret that signs the session.

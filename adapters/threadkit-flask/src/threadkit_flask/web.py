@@ -1,0 +1,105 @@
+"""Flask's side of the shared web layer's contract: the request, URLs and visit it asks for.
+
+:mod:`threadkit_web` never sees a Flask object; it reads a request through
+:class:`~threadkit_web.request.WebRequest` and builds links through
+:class:`~threadkit_web.request.Urls`. This module fits Flask's ``request`` and
+``url_for`` to them, once per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from flask import Request, request, url_for
+
+__all__ = ["FlaskRequest", "FlaskUrls", "current_request"]
+
+_CACHE_KEY = "threadkit.web_request"
+
+
+class FlaskRequest:
+    """A Flask request as a :class:`~threadkit_web.request.WebRequest`."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, flask_request: Request) -> None:
+        self._request = flask_request
+
+    @property
+    def method(self) -> str:
+        """Return the HTTP method."""
+        return self._request.method
+
+    @property
+    def path(self) -> str:
+        """Return the path, without the query string."""
+        return self._request.path
+
+    @property
+    def mimetype(self) -> str:
+        """Return the body's media type without parameters."""
+        return self._request.mimetype
+
+    @property
+    def remote_addr(self) -> str:
+        """Return the client's address (``""`` if unknown)."""
+        return self._request.remote_addr or ""
+
+    @property
+    def mimetype_params(self) -> Mapping[str, str]:
+        """Return the parameters of the Content-Type."""
+        return self._request.mimetype_params
+
+    @property
+    def scratch(self) -> MutableMapping[str, Any]:
+        """Return the WSGI environ: it lives exactly as long as the request."""
+        return self._request.environ
+
+    def arg(self, name: str) -> str | None:
+        """Return the first value of a query parameter."""
+        return self._request.args.get(name)
+
+    def arg_list(self, name: str) -> list[str]:
+        """Return every value of a query parameter."""
+        return self._request.args.getlist(name)
+
+    def arg_items(self) -> list[tuple[str, str]]:
+        """Return every query pair, in order."""
+        return list(self._request.args.items(multi=True))
+
+    def header(self, name: str) -> str | None:
+        """Return a header's value (case-insensitive)."""
+        return self._request.headers.get(name)
+
+    def cookie(self, name: str) -> str | None:
+        """Return a cookie's value."""
+        return self._request.cookies.get(name)
+
+    def body(self) -> bytes:
+        """Return the body (already capped by :func:`threadkit_flask.inputs.read_body`)."""
+        return self._request.get_data(cache=True)
+
+
+class FlaskUrls:
+    """``url_for`` on one blueprint's endpoints, as :class:`~threadkit_web.request.Urls`."""
+
+    __slots__ = ("_blueprint",)
+
+    def __init__(self, blueprint: str) -> None:
+        self._blueprint = blueprint
+
+    def url(self, name: str, /, **values: Any) -> str:
+        """Return the URL of route ``name`` (a blueprint endpoint) with ``values``."""
+        return url_for(f"{self._blueprint}.{name}", **values)
+
+
+def current_request() -> FlaskRequest:
+    """Return the current Flask request as a :class:`FlaskRequest` (one per request)."""
+    found = request.environ.get(_CACHE_KEY)
+    if isinstance(found, FlaskRequest):
+        return found
+    # The proxy's object itself: the wrapper outlives no request, and skips the proxy.
+    real = request._get_current_object()  # type: ignore[attr-defined]
+    made = request.environ[_CACHE_KEY] = FlaskRequest(real)
+    return made
