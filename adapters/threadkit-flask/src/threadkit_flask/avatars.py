@@ -8,40 +8,17 @@ sets ``Identity.avatar`` to ``"identicon:<seed>"``; templates turn that into
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response
+from threadkit_web.context import AVATAR_SEED
 
 from threadkit.errors import NotFoundError
 from threadkit.identicon import identicon_svg
 
-from .state import get_state
-
-__all__ = ["IDENTICON_PREFIX", "avatar_url", "register"]
-
-IDENTICON_PREFIX = "identicon:"
-"""How an identity's ``avatar`` says "draw an identicon from this seed"."""
-
-_SEED = re.compile(r"[0-9a-f]{8,64}")
-
-
-def avatar_url(avatar: str | None) -> str | None:
-    """Return the image URL for an identity's ``avatar`` value, or ``None`` for no picture."""
-    if not avatar:
-        return None
-    if avatar.startswith(IDENTICON_PREFIX):
-        seed = avatar[len(IDENTICON_PREFIX) :]
-        if not _SEED.fullmatch(seed):
-            return None
-        return url_for(f"{get_state().blueprint_name}.avatar", seed=seed)
-    if avatar.startswith("https://") and '"' not in avatar:
-        return avatar
-    return None
-
+__all__ = ["register"]
 
 def avatar(seed: str) -> Response:
     """Serve the identicon of ``seed`` as SVG (cached: the same seed draws the same picture)."""
-    if not _SEED.fullmatch(seed):
+    if not AVATAR_SEED.fullmatch(seed):
         raise NotFoundError("avatar_not_found", "There is no such avatar.", field="seed")
     response = Response(identicon_svg(seed, size=48))
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"

@@ -28,18 +28,18 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from threadkit_web.context import require_moderator
+from threadkit_web.openapi import PERSONAL_DATA_SCHEMAS
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.errors import (
-    AuthenticationRequiredError,
     NotFoundError,
-    PermissionDeniedError,
     ValidationError,
 )
 from threadkit.serialization import dumps
 from threadkit.text import clean_email
 
-from . import csrf, inputs, rendering, visitors
+from . import csrf, inputs, rendering
 from .external import external_url_for
 from .state import get_state
 
@@ -54,29 +54,7 @@ DEFAULTS: dict[str, Any] = {
 
 _PURPOSE = "personal-data"
 
-OPENAPI_SCHEMAS: dict[str, Any] = {
-    "PersonalData": {
-        "type": "object",
-        "description": "Every comment written with one email (full, private fields included)"
-        " and the votes of the identities that wrote them, {comment id: +1 or -1}.",
-        "required": ["identity_key", "comments", "votes"],
-        "properties": {
-            "identity_key": {"type": "string"},
-            "comments": {"type": "array", "items": {"type": "object"}},
-            "votes": {"type": "object", "additionalProperties": {"type": "integer"}},
-        },
-    },
-    "EmailRequest": {
-        "type": "object",
-        "required": ["email"],
-        "properties": {"email": {"type": "string"}},
-    },
-    "Erased": {
-        "type": "object",
-        "required": ["email", "erased"],
-        "properties": {"email": {"type": "string"}, "erased": {"type": "integer"}},
-    },
-}
+OPENAPI_SCHEMAS = PERSONAL_DATA_SCHEMAS
 """The JSON shapes of the moderator API, for the OpenAPI document."""
 
 
@@ -93,11 +71,7 @@ def _config(key: str) -> Any:
 
 
 def _require_moderator() -> None:
-    if visitors.actor().moderator:
-        return
-    if visitors.logged_in_identity() is None:
-        raise AuthenticationRequiredError("login_required", "Log in as a moderator first.")
-    raise PermissionDeniedError("not_moderator", "Only moderators may do this.")
+    require_moderator(rendering.FlaskVisit(get_state()))
 
 
 def _download(email: str) -> Response:

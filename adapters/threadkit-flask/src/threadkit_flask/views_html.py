@@ -14,12 +14,12 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from threadkit_web.context import page_context, require_moderator
 from threadkit_web.reasons import reason_sentence
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.engine import Decision
 from threadkit.errors import (
-    AuthenticationRequiredError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
@@ -100,8 +100,9 @@ def post(key: str) -> BaseResponse:
         digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
         parent_id = int(raw_parent) if digits else None
         title, url = rendering.thread_meta(state, key, request.form.get("thread_meta"))
-        context = rendering.page_context(
+        context = page_context(
             state,
+            rendering.FlaskVisit(state),
             key,
             title=title,
             url=url,
@@ -216,11 +217,7 @@ def vote(comment_id: str) -> BaseResponse:
 
 
 def _require_moderator() -> None:
-    if visitors.actor().moderator:
-        return
-    if visitors.logged_in_identity() is None:
-        raise AuthenticationRequiredError("login_required", "Log in as a moderator first.")
-    raise PermissionDeniedError("not_moderator", "Only moderators may see this page.")
+    require_moderator(rendering.FlaskVisit(get_state()))
 
 
 def queue() -> Response:
