@@ -13,7 +13,7 @@ import attrs
 from .errors import InvalidParentError, ValidationError
 from .models import Comment, NewComment, Notice, Thread
 from .ports import StoredVote
-from .storekit import aware, check_limit
+from .storekit import aware, check_limit, draft_of
 
 __all__ = ["SiteMemoryPart"]
 
@@ -114,19 +114,7 @@ class SiteMemoryPart:
         mapping: dict[int, int] = {}
         for item in items:
             parent = None if item.parent_id is None else mapping[item.parent_id]
-            draft = NewComment(
-                thread_key=thread_key,
-                parent_id=parent,
-                author=item.author,
-                body_source=item.body_source,
-                body_html=item.body_html,
-                status=item.status,
-                created_at=item.created_at,
-                reasons=item.reasons,
-                context=item.context,
-                notify_replies=item.notify_replies,
-            )
-            added = self.add_comment(draft)
+            added = self.add_comment(draft_of(item, thread_key=thread_key, parent_id=parent))
             with self._lock:
                 if item.upvotes or item.downvotes:
                     self._discard_score(added)

@@ -74,6 +74,7 @@ from .storekit import (
     make_cursor,
     stored_comment,
     vote_delta,
+    with_edits,
 )
 
 __all__ = ["MemoryStore"]
@@ -278,28 +279,12 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
     def update_comment(
         self, comment: Comment, notices: Sequence[Notice] = (), *, now: datetime
     ) -> Comment:
-        """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
-
-        Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
-        ``edited_at``, ``reasons``, ``context``, ``notify_replies``; every other
-        field of ``comment`` (votes, counters, ids) is ignored. Counters follow
-        the change of status. Raises ``NotFoundError`` for an unknown id.
-        """
+        """Write an edit as :meth:`~threadkit.ports.CommentWriter.update_comment` says."""
         at = aware(now, "now")
         edited_at = None if comment.edited_at is None else aware(comment.edited_at, "edited_at")
         with self._lock:
             old = self._comment(comment.id)
-            new = attrs.evolve(
-                old,
-                author=comment.author,
-                body_source=comment.body_source,
-                body_html=comment.body_html,
-                status=comment.status,
-                edited_at=edited_at,
-                reasons=comment.reasons,
-                context=comment.context,
-                notify_replies=comment.notify_replies,
-            )
+            new = with_edits(old, comment, edited_at=edited_at)
             if new.status is not old.status:
                 self._count(old, -1)
                 self._count(new, +1)

@@ -327,10 +327,11 @@ class CommentWriter(CommentLookup, Protocol):
     ) -> Comment:
         """Write the mutable fields of ``comment`` and queue ``notices``, in one transaction.
 
-        Mutable fields: ``author``, ``body_source``, ``body_html``, ``status``,
-        ``edited_at``, ``reasons``, ``context`` (erasure scrubs it),
-        ``notify_replies``. Counters follow the change of status. Raises
-        ``NotFoundError`` for an unknown id.
+        The mutable fields are :data:`threadkit.storekit.EDITABLE` (the
+        author, both bodies, status, ``edited_at``, reasons, ``context``,
+        which erasure scrubs, and ``notify_replies``); every other field of
+        ``comment`` (votes, counters, ids) is ignored. Counters follow the
+        change of status. Raises ``NotFoundError`` for an unknown id.
         """
         ...
 

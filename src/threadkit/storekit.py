@@ -25,17 +25,23 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
+
+import attrs
 
 from .errors import ValidationError
 from .models import Comment, NewComment, Reason, Status, utc
 
 __all__ = [
+    "DRAFTED",
+    "EDITABLE",
     "REPLY_COUNTED",
     "aware",
     "bad_cursor",
     "check_limit",
     "check_vote",
     "check_vote_call",
+    "draft_of",
     "int_cursor",
     "make_cursor",
     "reasons_from_json",
@@ -43,6 +49,7 @@ __all__ = [
     "split_cursor",
     "stored_comment",
     "vote_delta",
+    "with_edits",
 ]
 
 REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
@@ -137,6 +144,23 @@ def vote_delta(old: int, new: int) -> tuple[int, int]:
     return int(new == 1) - int(old == 1), int(new == -1) - int(old == -1)
 
 
+_COMMENT_FIELDS = attrs.fields_dict(Comment)
+DRAFTED = tuple(name for name in attrs.fields_dict(NewComment) if name in _COMMENT_FIELDS)
+"""The fields a :class:`~threadkit.models.NewComment` hands to the comment it becomes."""
+
+EDITABLE = (
+    "author",
+    "body_source",
+    "body_html",
+    "status",
+    "edited_at",
+    "reasons",
+    "context",
+    "notify_replies",
+)
+"""The fields :meth:`~threadkit.ports.CommentWriter.update_comment` writes; it ignores the rest."""
+
+
 def stored_comment(
     draft: NewComment, comment_id: int, *, root_id: int, depth: int, created_at: datetime
 ) -> Comment:
@@ -145,21 +169,23 @@ def stored_comment(
     Votes and reply counts start at zero; the store's guards and idempotency
     key are not part of the comment.
     """
-    return Comment(
-        id=comment_id,
-        thread_key=draft.thread_key,
-        parent_id=draft.parent_id,
-        root_id=root_id,
-        depth=depth,
-        author=draft.author,
-        body_source=draft.body_source,
-        body_html=draft.body_html,
-        status=draft.status,
-        created_at=created_at,
-        reasons=draft.reasons,
-        context=draft.context,
-        notify_replies=draft.notify_replies,
-    )
+    values: dict[str, Any] = {name: getattr(draft, name) for name in DRAFTED}
+    values["created_at"] = created_at
+    return Comment(id=comment_id, root_id=root_id, depth=depth, **values)
+
+
+def draft_of(comment: Comment, *, thread_key: str, parent_id: int | None) -> NewComment:
+    """Return the draft that adds ``comment`` again, to ``thread_key`` under ``parent_id``."""
+    values: dict[str, Any] = {name: getattr(comment, name) for name in DRAFTED}
+    values.update(thread_key=thread_key, parent_id=parent_id)
+    return NewComment(**values)
+
+
+def with_edits(stored: Comment, update: Comment, *, edited_at: datetime | None) -> Comment:
+    """Return ``stored`` with the :data:`EDITABLE` fields of ``update`` (``edited_at`` given)."""
+    values: dict[str, Any] = {name: getattr(update, name) for name in EDITABLE}
+    values["edited_at"] = edited_at
+    return attrs.evolve(stored, **values)
 
 
 def reasons_json(reasons: Sequence[Reason]) -> str:
