@@ -240,6 +240,18 @@ def _query(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
 
 
+def _refused(
+    provider: RedirectIdentityProvider,
+    redirect_uri: str,
+    params: Mapping[str, str],
+    saved: Mapping[str, str],
+) -> AuthenticationRequiredError:
+    """Complete a login that must be refused; return the refusal."""
+    with pytest.raises(AuthenticationRequiredError) as caught:
+        provider.complete(redirect_uri, params, saved)
+    return caught.value
+
+
 class RedirectProviderSuite:
     """The contract of a :class:`~threadkit.ports.RedirectIdentityProvider`.
 
@@ -338,8 +350,7 @@ class RedirectProviderSuite:
         """A callback whose state differs from the saved one is refused."""
         request = provider.begin(redirect_uri)
         params = {**login(request.url), "state": request.saved["state"][:-2] + "xx"}
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, params, request.saved)
+        _refused(provider, redirect_uri, params, request.saved)
 
     def test_a_missing_state_is_refused(
         self, provider: RedirectIdentityProvider, redirect_uri: str, login: LoginHarness
@@ -347,8 +358,7 @@ class RedirectProviderSuite:
         """A callback without state is refused."""
         request = provider.begin(redirect_uri)
         params = {k: v for k, v in login(request.url).items() if k != "state"}
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, params, request.saved)
+        _refused(provider, redirect_uri, params, request.saved)
 
     def test_a_callback_from_another_login_is_refused(
         self, provider: RedirectIdentityProvider, redirect_uri: str, login: LoginHarness
@@ -356,16 +366,14 @@ class RedirectProviderSuite:
         """Login CSRF: the attacker's callback does not complete the victim's login."""
         attacker = provider.begin(redirect_uri)
         victim = provider.begin(redirect_uri)
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, login(attacker.url), victim.saved)
+        _refused(provider, redirect_uri, login(attacker.url), victim.saved)
 
     def test_a_lost_session_is_refused(
         self, provider: RedirectIdentityProvider, redirect_uri: str, login: LoginHarness
     ) -> None:
         """A callback arriving with no saved values (expired session) is refused."""
         request = provider.begin(redirect_uri)
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, login(request.url), {})
+        _refused(provider, redirect_uri, login(request.url), {})
 
     def test_a_replayed_callback_is_refused(
         self, provider: RedirectIdentityProvider, redirect_uri: str, login: LoginHarness
@@ -374,8 +382,7 @@ class RedirectProviderSuite:
         request = provider.begin(redirect_uri)
         params = login(request.url)
         provider.complete(redirect_uri, params, request.saved)
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, params, request.saved)
+        _refused(provider, redirect_uri, params, request.saved)
 
     def test_a_forged_code_is_refused(
         self, provider: RedirectIdentityProvider, redirect_uri: str
@@ -383,8 +390,7 @@ class RedirectProviderSuite:
         """A made-up authorization code with the right state is refused, not crashed on."""
         request = provider.begin(redirect_uri)
         params = {"code": "forged-code", "state": request.saved["state"]}
-        with pytest.raises(AuthenticationRequiredError):
-            provider.complete(redirect_uri, params, request.saved)
+        _refused(provider, redirect_uri, params, request.saved)
 
     def test_declined_consent_is_refused_with_access_denied(
         self, provider: RedirectIdentityProvider, redirect_uri: str
@@ -392,7 +398,6 @@ class RedirectProviderSuite:
         """The user saying no (error=access_denied) gives a clear access_denied error."""
         request = provider.begin(redirect_uri)
         params = {"error": "access_denied", "state": request.saved["state"]}
-        with pytest.raises(AuthenticationRequiredError) as caught:
-            provider.complete(redirect_uri, params, request.saved)
-        assert "access_denied" == caught.value.code
-        assert caught.value.message != "access denied"
+        refusal = _refused(provider, redirect_uri, params, request.saved)
+        assert "access_denied" == refusal.code
+        assert refusal.message != "access denied"
