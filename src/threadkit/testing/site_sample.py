@@ -29,6 +29,7 @@ from threadkit.models import (
 )
 from threadkit.ports import SiteStore
 from threadkit.testing.generate import generate_thread
+from threadkit.testing.store_kit import plain_draft
 
 __all__ = ["SAMPLE_START", "fill_sample_site"]
 
@@ -43,15 +44,7 @@ CARLA = Identity("form", "browser-carla", "كارلا", email="carla@example.org
 def _draft(
     thread: str, parent: int | None, who: Identity, body: str, minutes: int, **extra: Any
 ) -> NewComment:
-    draft = NewComment(
-        thread_key=thread,
-        parent_id=parent,
-        author=who,
-        body_source=body,
-        body_html=f"<p>{body}</p>",
-        status=Status.APPROVED,
-        created_at=SAMPLE_START + timedelta(minutes=minutes),
-    )
+    draft = plain_draft(thread, parent, who, body, SAMPLE_START + timedelta(minutes=minutes))
     return attrs.evolve(draft, **extra)
 
 

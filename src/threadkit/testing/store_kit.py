@@ -45,6 +45,7 @@ __all__ = [
     "T0",
     "Kit",
     "assert_parents_first",
+    "plain_draft",
     "preorder",
 ]
 
@@ -60,6 +61,31 @@ MODERATOR = Visibility(moderator=True)
 
 #: Guard against a store whose cursors never end.
 MAX_PAGES = 10_000
+
+
+def plain_draft(
+    thread_key: str,
+    parent_id: int | None,
+    author: Identity,
+    body: str,
+    created_at: datetime,
+    *,
+    status: Status = Status.APPROVED,
+    context: RequestContext = RequestContext(),
+    notify_replies: bool = False,
+) -> NewComment:
+    """Return a draft whose HTML is its text in one paragraph, as suites write them."""
+    return NewComment(
+        thread_key=thread_key,
+        parent_id=parent_id,
+        author=author,
+        body_source=body,
+        body_html=f"<p>{body}</p>",
+        status=status,
+        created_at=created_at,
+        context=context,
+        notify_replies=notify_replies,
+    )
 
 
 class PageQuery(TypedDict, total=False):
@@ -99,15 +125,9 @@ class Kit:
     ) -> Comment:
         """Add one comment a tick after the previous one (a reply when ``parent`` is set)."""
         parent_id = parent.id if isinstance(parent, Comment) else parent
-        draft = NewComment(
-            thread_key=thread_key,
-            parent_id=parent_id,
-            author=author,
-            body_source=body,
-            body_html=f"<p>{body}</p>",
-            status=status,
-            created_at=self.clock.tick(),
-            context=RequestContext(ip=ip, user_agent="suite/1.0"),
+        context = RequestContext(ip=ip, user_agent="suite/1.0")
+        draft = plain_draft(
+            thread_key, parent_id, author, body, self.clock.tick(), status=status, context=context
         )
         return self.store.add_comment(draft, notices)
 
