@@ -57,6 +57,11 @@ def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
             Submission("An answer", parent_id=top),
             Identity("anonymous", "a11y-kay", "Kay"),
         )
+        parent = None
+        for depth in range(6):  # each by its own author: flood control allows one a while
+            who = Identity("anonymous", f"a11y-deep{depth}", f"Deep {depth}")
+            body = f"Depth {depth}: a reply long enough to wrap over a few lines on a phone."
+            parent = engine.post(prefix + "second", Submission(body, parent_id=parent), who).id
         site_server.comment_server = server
         yield site, server
 
@@ -115,3 +120,25 @@ def test_the_admin_console_queue(urls: tuple[str, str], browser: Any, scheme: st
     url = page.url
     context.close()
     assert (True, []) == (url.endswith("/admin/comments"), violations), describe(violations)
+
+
+SURFACE = "getComputedStyle(document.querySelector('article.tk-comment')).backgroundColor"
+WIDTHS = """() => Array.from(document.querySelectorAll('.tk-embed article.tk-comment'),
+  a => a.querySelector('.tk-body').getBoundingClientRect().width)"""
+
+
+def test_a_forced_scheme_and_the_phone_layout(urls: tuple[str, str], browser: Any) -> None:
+    """data-tk-theme="dark" wins over a light system; at 390 px depth 5 keeps >= 250 px."""
+    site, _ = urls
+    context = browser.new_context(color_scheme="light", viewport={"width": 390, "height": 844})
+    add_axe(context)
+    page = context.new_page()
+    page.goto(f"{site}/posts/second.html")
+    page.locator("article.tk-comment", has_text="Depth 5").wait_for()
+    widths = page.evaluate(WIDTHS)
+    page.evaluate("document.documentElement.setAttribute('data-tk-theme', 'dark')")
+    surface = page.evaluate(SURFACE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a11y-server-embed-phone-dark.png"), full_page=True)
+    context.close()
+    assert ("rgb(22, 27, 34)", 6, True) == (surface, len(widths), min(widths) >= 250), widths
