@@ -94,9 +94,8 @@ def api_thread(key: str) -> Response:
     return page_cache.public_headers(json_response(body), tag.etag, shared=True)
 
 
-def api_post(key: str) -> Response:
-    """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
-    data = _check_write()
+def _post(key: str, data: dict[str, object]) -> Response:
+    """Post the comment in ``data`` to thread ``key``; answer 201 with it and its Location."""
     submission = parse_submission(data)
     meta = inputs.text_field(data, "thread_meta") or None
     comment = posting.post_comment(
@@ -108,6 +107,11 @@ def api_post(key: str) -> Response:
         request.headers.get(posting.IDEMPOTENCY_HEADER),
     )
     return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
+
+
+def api_post(key: str) -> Response:
+    """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
+    return _post(key, _check_write())
 
 
 def api_comment(comment_id: str) -> Response:
@@ -146,20 +150,9 @@ def api_replies(comment_id: str) -> Response:
 def api_reply(comment_id: str) -> Response:
     """Reply to one comment (its thread is the parent's)."""
     data = _check_write()
-    state = get_state()
-    parent = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
+    parent = get_state().engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
     data["parent_id"] = parent.id
-    submission = parse_submission(data)
-    meta = inputs.text_field(data, "thread_meta") or None
-    comment = posting.post_comment(
-        state,
-        parent.thread_key,
-        submission,
-        inputs.author_fields(data),
-        meta,
-        request.headers.get(posting.IDEMPOTENCY_HEADER),
-    )
-    return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
+    return _post(parent.thread_key, data)
 
 
 def api_edit(comment_id: str) -> Response:

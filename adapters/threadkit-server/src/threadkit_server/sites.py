@@ -19,9 +19,11 @@ from threadkit_flask.bearer import request_origin
 from threadkit_flask.inputs import comment_id, query_cursor
 from threadkit_flask.views_json import json_response
 from threadkit_flask.visitors import actor
+from threadkit_flask.web import current_request
+from threadkit_web.inputs import query_statuses
 
 from threadkit.errors import NotFoundError, ValidationError
-from threadkit.models import Identity, Status
+from threadkit.models import Identity
 from threadkit.serialization import encode_public, shapes
 
 from .config import ServerConfig, Site
@@ -104,17 +106,9 @@ def api_counts() -> Response:
 def api_queue() -> Response:
     """Return this site's moderation queue (pending and spam by default), newest first."""
     state = get_state()
-    wanted = request.args.getlist("status") or ["pending", "spam"]
-    statuses: list[Status] = []
-    for raw in wanted:
-        if raw not in ("pending", "spam"):
-            raise ValidationError(
-                "invalid_status", 'status must be "pending" or "spam".', field="status"
-            )
-        statuses.append(Status(raw))
     rows = state.engine.queue(
         actor(),
-        tuple(dict.fromkeys(statuses)),
+        query_statuses(current_request()),
         limit=state.settings.queue_page_size,
         cursor=query_cursor(),
     )

@@ -2,8 +2,66 @@
 
 :func:`read_settings` turns any mapping of settings (Flask's ``app.config``,
 Django's ``django.conf.settings`` read into a dict) into a frozen
-:class:`Settings`; the table in ``docs/flask.md`` and the docstring of
-:meth:`threadkit_flask.ThreadKit.init_app` list the same keys.
+:class:`Settings`; the table in ``docs/flask.md`` lists the same keys.
+
+The keys (all optional), with their defaults:
+
+``THREADKIT_URL_PREFIX`` (``"/comments"``)
+    Where every route lives; the JSON API is under ``<prefix>/api``.
+``THREADKIT_MAX_BODY_BYTES`` (``None``: derived)
+    Largest request body any threadkit route reads; bigger gets 413,
+    chunked or not. By default ``threadkit.limits.request_cap`` of the
+    engine's ``max_body_bytes``: room for any comment within the limit.
+``THREADKIT_CSRF_HEADER`` (``"X-Threadkit-CSRF"``)
+    Header that JSON writes carry the CSRF token in.
+``THREADKIT_CORS_ORIGINS`` (empty)
+    Origins (``"https://example.org"``) allowed to call the JSON API
+    from the browser; empty turns CORS off. When set, an API request
+    from a page on any other origin (but the app's own) gets 403
+    ``origin_not_allowed``, and these origins may ask
+    ``POST <prefix>/api/session`` for bearer tokens.
+``THREADKIT_ORIGIN_SETTING`` (``"THREADKIT_CORS_ORIGINS"``)
+    The setting that 403 tells the site owner to change.
+``THREADKIT_TOKEN_TTL`` (30 days)
+    How long a bearer token lives (timedelta or seconds).
+``THREADKIT_CSP`` (:data:`DEFAULT_CSP`)
+    Content-Security-Policy of threadkit's own responses (``""``: none).
+``THREADKIT_EMBED_SECURITY_HEADERS`` (True)
+    Also send that CSP and ``X-Content-Type-Options: nosniff`` with
+    every host page that renders a thread and has none of its own.
+``THREADKIT_APP_SECURITY_HEADERS`` (False)
+    Send them with every response of the app that has none.
+``THREADKIT_HARDEN_SESSION_COOKIE`` (True)
+    With Flask's default session, make the cookie ``SameSite=Lax``
+    when ``SESSION_COOKIE_SAMESITE`` is unset and ``Secure`` when the
+    request came over https.
+``THREADKIT_SECRET_KEY`` (the app's ``SECRET_KEY``)
+    Signs moderation and unsubscribe links.
+``THREADKIT_MODERATE_LINK_TTL`` (7 days), ``THREADKIT_UNSUBSCRIBE_LINK_TTL`` (365)
+    How long emailed links stay valid (timedelta or seconds).
+``THREADKIT_FEED_LIMIT`` (50) / ``THREADKIT_QUEUE_PAGE_SIZE`` (50)
+    Entries per Atom feed and per moderation queue page.
+``THREADKIT_INCLUDE_ASSETS`` (True)
+    ``threadkit.thread()`` includes the stylesheet and script tags;
+    set False and call ``threadkit.assets()`` in your ``<head>``.
+``THREADKIT_BASE_URL`` (None: ``SERVER_NAME``)
+    The site's origin (``"https://blog.example.org"``) that login
+    callbacks, feed links and emailed links are built on; never
+    taken from the request's ``Host`` header.
+``THREADKIT_THREAD_POLICY`` (``"rendered"``)
+    Which threads take comments: ``"rendered"`` (existing ones, or
+    one a page rendered), ``"existing"``, ``"any"`` or a callable
+    ``key -> bool``. See :mod:`threadkit_web.thread_policy`.
+``THREADKIT_ALLOW_EMPTY_PIPELINE`` (False)
+    Run an engine whose moderation pipeline has no steps.
+``THREADKIT_RESERVED_NAMES`` (empty)
+    Names (``["Demo Moderator", "Admin"]``) that an unverified
+    commenter may not post under, nor anything that reads like them;
+    given to the pipeline's ``ImpersonationGuard``.
+``THREADKIT_LOCALE`` (None)
+    The readers' language: a tag or a callable returning one (or
+    ``None``). Unset: ``Accept-Language``, else English. The adapter reads
+    it (the choice is per request), so it is not part of :class:`Settings`.
 
 >>> read_settings({"THREADKIT_URL_PREFIX": "/c/", "THREADKIT_FEED_LIMIT": 20}).url_prefix
 '/c'
