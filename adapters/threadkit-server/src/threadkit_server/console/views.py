@@ -88,6 +88,13 @@ def _back(default: str) -> str:
 
 def install(app: Flask, config: ServerConfig) -> None:
     """Add the admin's pages under ``/admin/`` (see docs/server.md)."""
+    _install_comments(app, config)
+    _install_bans(app, config)
+    _install_sites(app, config)
+
+
+def _install_comments(app: Flask, config: ServerConfig) -> None:
+    """Add the comment lists and search, and bulk decisions on the selected comments."""
 
     def home() -> Response:
         admin_actor(config)
@@ -143,35 +150,20 @@ def install(app: Flask, config: ServerConfig) -> None:
             _note(text)
         return redirect(_back(url_for("admin_comments")), code=303)
 
+    app.add_url_rule("/admin/", "admin_home", home, methods=["GET"])
+    app.add_url_rule("/admin/comments", "admin_comments", comments, methods=["GET"])
+    app.add_url_rule("/admin/comments/bulk", "admin_bulk", bulk, methods=["POST"])
+
+
+def _install_bans(app: Flask, config: ServerConfig) -> None:
+    """Add the bans page: list, add and lift bans."""
+
     def bans() -> Response | str:
         actor, sites = admin_actor(config)
         if request.method == "POST":
             csrf.check_form()
-            kind_raw = request.form.get("kind", "")
-            try:
-                kind = BanKind(kind_raw)
-            except ValueError:
-                raise ValidationError(
-                    "invalid", "Ban by identity, email or ip.", field="kind"
-                ) from None
-            duration = request.form.get("duration", "")
-            if duration not in DURATIONS:
-                raise ValidationError(
-                    "invalid", f"duration must be one of {', '.join(DURATIONS)}.", field="duration"
-                )
-            now = get_state().engine.clock.now()
-            length = DURATIONS[duration][1]
-            ban = _store().add_ban(
-                Ban(
-                    kind,
-                    check_ban_value(kind, request.form.get("value", "")),
-                    now,
-                    until=None if length is None else now + length,
-                    shadow=request.form.get("shadow") == "on",
-                    reason=request.form.get("reason", "").strip()[:500],
-                    created_by=actor.key or "",
-                )
-            )
+            ban, duration = _ban_from_form(actor)
+            ban = _store().add_ban(ban)
             _note(f"Banned {ban.kind.value} {ban.value} ({DURATIONS[duration][0].lower()}).")
             return redirect(url_for("admin_bans"), code=303)
         now = get_state().engine.clock.now()
@@ -191,6 +183,13 @@ def install(app: Flask, config: ServerConfig) -> None:
         _store().lift_ban(ban_id)
         _note(f"Lifted ban {ban_id}.")
         return redirect(url_for("admin_bans"), code=303)
+
+    app.add_url_rule("/admin/bans", "admin_bans", bans, methods=["GET", "POST"])
+    app.add_url_rule("/admin/bans/<int:ban_id>/lift", "admin_lift", lift, methods=["POST"])
+
+
+def _install_sites(app: Flask, config: ServerConfig) -> None:
+    """Add the per-site pages (close or reopen threads, settings) and the stylesheet."""
 
     def threads() -> Response | str:
         actor, sites = admin_actor(config)
@@ -221,14 +220,34 @@ def install(app: Flask, config: ServerConfig) -> None:
     def stylesheet() -> Response:
         return send_from_directory(_STATIC, "admin.css", max_age=3600)
 
-    app.add_url_rule("/admin/", "admin_home", home, methods=["GET"])
-    app.add_url_rule("/admin/comments", "admin_comments", comments, methods=["GET"])
-    app.add_url_rule("/admin/comments/bulk", "admin_bulk", bulk, methods=["POST"])
-    app.add_url_rule("/admin/bans", "admin_bans", bans, methods=["GET", "POST"])
-    app.add_url_rule("/admin/bans/<int:ban_id>/lift", "admin_lift", lift, methods=["POST"])
     app.add_url_rule("/admin/threads", "admin_threads", threads, methods=["GET", "POST"])
     app.add_url_rule("/admin/settings", "admin_settings", settings, methods=["GET", "POST"])
     app.add_url_rule("/admin/static/admin.css", "admin_css", stylesheet, methods=["GET"])
+
+
+def _ban_from_form(actor: Actor) -> tuple[Ban, str]:
+    """Read the ban form: the ban to add and the chosen duration's key."""
+    try:
+        kind = BanKind(request.form.get("kind", ""))
+    except ValueError:
+        raise ValidationError("invalid", "Ban by identity, email or ip.", field="kind") from None
+    duration = request.form.get("duration", "")
+    if duration not in DURATIONS:
+        raise ValidationError(
+            "invalid", f"duration must be one of {', '.join(DURATIONS)}.", field="duration"
+        )
+    now = get_state().engine.clock.now()
+    length = DURATIONS[duration][1]
+    ban = Ban(
+        kind,
+        check_ban_value(kind, request.form.get("value", "")),
+        now,
+        until=None if length is None else now + length,
+        shadow=request.form.get("shadow") == "on",
+        reason=request.form.get("reason", "").strip()[:500],
+        created_by=actor.key or "",
+    )
+    return ban, duration
 
 
 def _decide(
