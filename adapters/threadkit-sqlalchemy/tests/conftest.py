@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 from backend_capabilities import CAPABILITIES
+from netproxy import TcpProxy
 from sqlalchemy.engine import Engine
 from sqlstore_backends import BACKENDS, Databases, Server, empty_tables, server
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
@@ -92,6 +93,15 @@ def shared_engine(shared_url: sa.URL) -> Iterator[Engine]:
     engine = create_engine(shared_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def proxy(shared_url: sa.URL) -> Iterator[TcpProxy]:
+    """A TCP proxy to the backend's shared test database, which a test can cut."""
+    assert shared_url.host is not None
+    assert shared_url.port is not None
+    with TcpProxy(shared_url.host, shared_url.port) as made:
+        yield made
 
 
 @pytest.fixture

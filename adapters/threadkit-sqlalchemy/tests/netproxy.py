@@ -36,7 +36,6 @@ import select
 import socket
 import struct
 import threading
-from types import TracebackType
 from typing import Literal, Self
 
 __all__ = ["Mode", "TcpProxy"]
@@ -123,12 +122,7 @@ class TcpProxy:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # --- threads -----------------------------------------------------------

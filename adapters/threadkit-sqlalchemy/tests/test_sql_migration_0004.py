@@ -6,17 +6,14 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import command
+from migration_steps import OLD_THREADS, insert_old_thread, upgrade
 from sqlstore_backends import Databases
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy.migrate import alembic_config, current_revision, main
+from threadkit_sqlalchemy.migrate import alembic_config, current_revision
 
 from threadkit.bans import Ban, BanKind
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-
-
-def _url(url: sa.URL) -> str:
-    return url.render_as_string(hide_password=False)
 
 
 def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
@@ -24,27 +21,10 @@ def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
 ) -> None:
     """0003 -> 0004 keeps threads and makes bans work; 0004 -> 0003 drops only the new tables."""
     url = databases.empty()
-    assert 0 == main(["upgrade", "--url", _url(url), "--revision", "0003_thread_version"])
+    upgrade(url, "0003_thread_version")
     engine = create_engine(url)
-    threads = sa.table(
-        "tk_threads",
-        *(sa.column(name) for name in ("key", "title", "url", "closed", "created_at")),
-        *(sa.column(name) for name in ("comment_count", "top_level_count", "top_seq")),
-    )
-    with engine.begin() as conn:
-        conn.execute(
-            sa.insert(threads).values(
-                key="old",
-                title="Kept",
-                url="",
-                closed=False,
-                created_at=sa.func.current_timestamp(),
-                comment_count=0,
-                top_level_count=0,
-                top_seq=0,
-            )
-        )
-    assert 0 == main(["upgrade", "--url", _url(url), "--revision", "0004_bans"])
+    insert_old_thread(engine)
+    upgrade(url, "0004_bans")
     store = SqlCommentStore(engine)
     kept = store.add_ban(Ban(BanKind.IP, "203.0.113.0/24", NOW, shadow=True, reason="spam"))
     store.save_site_settings("blog.example", {"moderation": "hold-all"})
@@ -60,7 +40,8 @@ def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
     tables = set(sa.inspect(engine).get_table_names())
     revision = current_revision(engine)
     with engine.connect() as conn:
-        title = conn.execute(sa.select(threads.c.title).where(threads.c.key == "old")).scalar()
+        old = OLD_THREADS.c
+        title = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
     engine.dispose()
     assert ("0003_thread_version", set()) == (revision, {"tk_bans", "tk_site_settings"} & tables)
     assert "Kept" == title

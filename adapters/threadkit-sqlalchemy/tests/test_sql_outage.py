@@ -74,13 +74,17 @@ def timed(call: Callable[[], Any]) -> tuple[float, BaseException | None]:
     return outcome["seconds"], outcome.get("error")
 
 
-@pytest.fixture
-def proxy(shared_url: sa.URL) -> Iterator[TcpProxy]:
-    """A proxy to the backend's shared test database."""
-    assert shared_url.host is not None
-    assert shared_url.port is not None
-    with TcpProxy(shared_url.host, shared_url.port) as made:
-        yield made
+def store_through(
+    proxy: TcpProxy, shared_url: sa.URL, shared_engine: sa.Engine, thread: str
+) -> SqlCommentStore:
+    """A store with a 2 s timeout reaching the emptied shared database through ``proxy``.
+
+    It holds ``thread``, so its pool holds a live connection when the test cuts it.
+    """
+    empty_tables(shared_engine)
+    made = SqlCommentStore(shared_url.set(host=proxy.host, port=proxy.port), timeout=BOUND)
+    made.ensure_thread(thread, now=T0)
+    return made
 
 
 @pytest.fixture
@@ -88,9 +92,7 @@ def store(
     shared_url: sa.URL, proxy: TcpProxy, shared_engine: sa.Engine
 ) -> Iterator[SqlCommentStore]:
     """A store with a 2 s timeout that reaches its (emptied) database through ``proxy``."""
-    empty_tables(shared_engine)
-    made = SqlCommentStore(shared_url.set(host=proxy.host, port=proxy.port), timeout=BOUND)
-    made.ensure_thread("t1", now=T0)  # the pool now holds a live connection
+    made = store_through(proxy, shared_url, shared_engine, "t1")
     yield made
     made.close()
 

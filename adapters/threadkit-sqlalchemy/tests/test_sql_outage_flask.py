@@ -17,9 +17,7 @@ import sqlalchemy as sa
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from netproxy import TcpProxy
-from sqlstore_backends import empty_tables
-from test_sql_outage import BOUND, DRIVER_WORDS, T0, timed
-from threadkit_sqlalchemy import SqlCommentStore
+from test_sql_outage import DRIVER_WORDS, store_through, timed
 
 from threadkit.engine import CommentEngine
 from threadkit.testing.capabilities import NETWORK_SERVER
@@ -32,22 +30,11 @@ HOST_PAGE = "<main>post</main>{{ threadkit.thread(slug, title='A post', url='/po
 
 
 @pytest.fixture
-def proxy(shared_url: sa.URL) -> Iterator[TcpProxy]:
-    """A proxy to the backend's shared test database."""
-    assert shared_url.host is not None
-    assert shared_url.port is not None
-    with TcpProxy(shared_url.host, shared_url.port) as made:
-        yield made
-
-
-@pytest.fixture
 def client(
     shared_url: sa.URL, proxy: TcpProxy, shared_engine: sa.Engine
 ) -> Iterator[FlaskClient]:
     """A Flask app whose store (timeout 2 s) reaches the emptied database through ``proxy``."""
-    empty_tables(shared_engine)
-    store = SqlCommentStore(shared_url.set(host=proxy.host, port=proxy.port), timeout=BOUND)
-    store.ensure_thread("post-1", now=T0)
+    store = store_through(proxy, shared_url, shared_engine, "post-1")
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY="outage tests",

@@ -8,7 +8,6 @@ comments out of 10 before the guards, see docs/sqlalchemy.md).
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,27 +24,22 @@ from threadkit.errors import ThreadkitError
 from threadkit.models import Actor, Comment, NewComment, RequestContext, Status
 from threadkit.moderation import VoteLimit, default_pipeline
 from threadkit.testing.capabilities import SEPARATE_PROCESSES
+from threadkit.testing.suite_support import in_parallel
 
 ROUNDS = 3
 
 
 def together(workers: int, work: Callable[[int], Comment]) -> list[Comment | str]:
     """Run ``work(0..workers-1)`` in threads released at once; comments or error codes."""
-    barrier = threading.Barrier(workers)
     results: list[Comment | str] = ["not run"] * workers
 
     def run(index: int) -> None:
-        barrier.wait()
         try:
             results[index] = work(index)
         except ThreadkitError as error:
             results[index] = error.code
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(workers, run)
     return results
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
 from threadkit.moderation import default_pipeline
+from threadkit.testing.suite_support import in_parallel
 
 
 class Browser:
@@ -62,18 +62,12 @@ class Browser:
 
 def at_once(workers: int, work: Callable[[int], tuple[int, Any]]) -> list[tuple[int, Any]]:
     """Run ``work(0..workers-1)`` in threads released together; their answers, in order."""
-    barrier = threading.Barrier(workers)
     answers: list[tuple[int, Any]] = [(0, None)] * workers
 
     def run(index: int) -> None:
-        barrier.wait()
         answers[index] = work(index)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(workers, run)
     return answers
 
 

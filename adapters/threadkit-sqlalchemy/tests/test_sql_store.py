@@ -109,13 +109,19 @@ def _flattened_tree(kit: Kit) -> list[Comment]:
     return made
 
 
-def test_replies_below_the_storage_cap_keep_true_parent_and_depth(
-    shared_engine: Engine, kit: Kit
-) -> None:
-    """Comments stored flattened at the cap still report their real parent and depth."""
+@pytest.fixture
+def capped(shared_engine: Engine, kit: Kit) -> tuple[SqlCommentStore, list[Comment]]:
+    """A store flattening replies below depth 3, and the tree ``_flattened_tree`` made in it."""
     store = SqlCommentStore(shared_engine, storage_depth_cap=3)
     kit.store = store
-    made = _flattened_tree(kit)
+    return store, _flattened_tree(kit)
+
+
+def test_replies_below_the_storage_cap_keep_true_parent_and_depth(
+    capped: tuple[SqlCommentStore, list[Comment]]
+) -> None:
+    """Comments stored flattened at the cap still report their real parent and depth."""
+    store, made = capped
     stored = {
         c.id: (c.parent_id, c.depth)
         for c in map(store.get_comment, [c.id for c in made])
@@ -126,12 +132,10 @@ def test_replies_below_the_storage_cap_keep_true_parent_and_depth(
 
 
 def test_replies_below_the_storage_cap_page_back_depth_first(
-    shared_engine: Engine, kit: Kit
+    capped: tuple[SqlCommentStore, list[Comment]]
 ) -> None:
     """A page over a flattened subtree lists it in exact depth-first order."""
-    store = SqlCommentStore(shared_engine, storage_depth_cap=3)
-    kit.store = store
-    made = _flattened_tree(kit)
+    store, made = capped
     for sort in SortOrder:
         rows = store.page("t1", sort=sort, visibility=EVERYONE, top_limit=1, total_limit=100)
         tops = [made[0]] if sort is not SortOrder.NEWEST else [made[-1]]
@@ -139,12 +143,10 @@ def test_replies_below_the_storage_cap_page_back_depth_first(
 
 
 def test_subtree_of_a_comment_stored_at_the_cap_lists_its_true_descendants(
-    shared_engine: Engine, kit: Kit
+    capped: tuple[SqlCommentStore, list[Comment]], kit: Kit
 ) -> None:
     """subtree() of a flattened comment finds its replies among its storage siblings, in batches."""
-    store = SqlCommentStore(shared_engine, storage_depth_cap=3)
-    kit.store = store
-    made = _flattened_tree(kit)
+    _, made = capped
     deep = made[4]  # true depth 4, stored at the cap
     expected = preorder(made, EVERYONE)
     expected = [i for i in expected if i in _descendant_ids(made, deep.id)]

@@ -1,0 +1,41 @@
+"""Steps the migration tests share: upgrade to a revision, and put a thread in an old schema."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from threadkit_sqlalchemy.migrate import main
+
+#: ``tk_threads`` as every revision since 0001 has it (no ``version``: that came in 0003).
+OLD_THREADS = sa.table(
+    "tk_threads",
+    *(sa.column(name) for name in ("key", "title", "url", "closed", "created_at")),
+    *(sa.column(name) for name in ("comment_count", "top_level_count", "top_seq")),
+)
+
+
+def url_text(url: sa.URL) -> str:
+    """Return ``url`` as the command line takes it, password included."""
+    return url.render_as_string(hide_password=False)
+
+
+def upgrade(url: sa.URL, revision: str) -> None:
+    """Run ``threadkit-db upgrade --revision <revision>`` and check it succeeds."""
+    assert 0 == main(["upgrade", "--url", url_text(url), "--revision", revision])
+
+
+def insert_old_thread(engine: Engine, comments: int = 0, top_level: int = 0) -> None:
+    """Insert thread ``old`` titled ``Kept`` through the columns the old schema has."""
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(OLD_THREADS).values(
+                key="old",
+                title="Kept",
+                url="",
+                closed=False,
+                created_at=sa.func.current_timestamp(),
+                comment_count=comments,
+                top_level_count=top_level,
+                top_seq=top_level,
+            )
+        )
