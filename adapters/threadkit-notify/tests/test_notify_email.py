@@ -160,7 +160,9 @@ def test_held_comment_emails_moderators_with_reasons_and_links(
         "IP address: 203.0.113.5\n"
         "\n"
         "Why it was held:\n"
-        "- First comment from this author. (first-time: first_comment)\n"
+        # The reason by its code, as a sentence (the step's own message is English only).
+        "- It is the author's first comment: first comments wait for approval."
+        " (first-time: first_comment)\n"
         "\n"
         "Comment:\n"
         "> Cheap pills? hold me\n"

@@ -9,9 +9,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import Protocol, Required, TypedDict, Unpack
 
+from threadkit_web.i18n import N_
+from threadkit_web.reasons import reason_sentence
+
 from threadkit.models import Comment, EventKind, OutboxMessage, Status, Thread
 from threadkit.ports import CommentLookup, ThreadLookup
 
+from ._i18n import Texts, recipient_language
 from ._links import Links
 from ._mail import Mailer
 
@@ -28,6 +32,7 @@ class EmailOptions(TypedDict, total=False):
     sender: Required[str]
     site_name: str
     channel: str | None
+    language: str
 
 
 def _quote(text: str) -> str:
@@ -53,6 +58,8 @@ class EmailNotifier:
     ``deliver`` sends what ``compose`` made and lets failures raise, so the
     outbox worker retries. ``sender`` is a From header such as
     ``"Blog <noreply@blog.example>"``; ``site_name`` prefixes subjects.
+    ``language`` is the site's (``"de"``): moderators' emails are written in
+    it, and a commenter's when their browser asked for no shipped language.
     """
 
     channel = "email"
@@ -66,6 +73,7 @@ class EmailNotifier:
         sender: str,
         site_name: str = "",
         channel: str | None = None,
+        language: str = "en",
     ) -> None:
         if "@" not in parseaddr(sender)[1]:
             raise ValueError(f"sender must contain an email address, got {sender!r}")
@@ -74,6 +82,7 @@ class EmailNotifier:
         self.links = links
         self.sender = sender
         self.site_name = site_name
+        self.language = language
         if channel is not None:
             self.channel = channel
 
@@ -158,50 +167,46 @@ class ModeratorEmailNotifier(EmailNotifier):
         if held and comment.status is not Status.PENDING:
             return None
         thread = self.store.get_thread(comment.thread_key)
+        _ = Texts(self.language)
         title = _title(thread, comment.thread_key)
-        subject = f'Please moderate: "{title}"' if held else f'New comment on "{title}"'
-        author = comment.author
-        lines = [
-            (
-                f'A new comment on "{title}" is waiting for your approval.'
-                if held
-                else f'A new comment was posted on "{title}".'
-            ),
-            _permalink(thread, comment.id) or (thread.url if thread is not None else ""),
-            "",
-            f"Author: {author.name}",
-        ]
-        lines += [f"Email: {author.email}"] if author.email else []
-        lines += [f"URL: {author.url}"] if author.url else []
-        lines += [f"IP address: {comment.context.ip}"] if comment.context.ip else []
-        if comment.reasons:
-            lines += ["", "Why it was held:" if held else "Notes from moderation:"]
-            lines += [f"- {r.message} ({r.step}: {r.code})" for r in comment.reasons]
-        lines += ["", "Comment:", _quote(comment.body_source), ""]
-        actions: list[tuple[str, str]] = []
-        if comment.status is not Status.APPROVED:
-            actions.append(("Approve it", self.links.moderate(comment.id, "approve")))
-        if comment.status is not Status.SPAM:
-            actions.append(("Mark it as spam", self.links.moderate(comment.id, "spam")))
-        lines += [f"{label}: {url}" for label, url in actions]
+        subject = (
+            _('Please moderate: "%(title)s"', title=title)
+            if held
+            else _('New comment on "%(title)s"', title=title)
+        )
+        intro = (
+            N_('A new comment on "%(title)s" is waiting for your approval.')
+            if held
+            else N_('A new comment was posted on "%(title)s".')
+        )
+        link = _permalink(thread, comment.id) or (thread.url if thread is not None else "")
+        who = self._who(_, comment)
+        reasons = [f"{reason_sentence(r, _.gettext)} ({r.step}: {r.code})" for r in comment.reasons]
+        actions = self._actions(_, comment)
         days = self.links.moderate_ttl.days
-        lines += ["", f"These links work for {days} days." if days else "These links expire soon."]
+        expiry = (
+            _.ngettext(
+                "These links work for %(num)s day.", "These links work for %(num)s days.", days
+            )
+            if days
+            else _("These links expire soon.")
+        )
+        lines = [_(intro, title=title), link, "", *who]
+        if reasons:
+            lines += ["", _("Why it was held:") if held else _("Notes from moderation:")]
+            lines += [f"- {reason}" for reason in reasons]
+        lines += ["", _("Comment:"), _quote(comment.body_source), ""]
+        lines += [f"{label}: {url}" for label, url in actions]
+        lines += ["", expiry]
         email = self._new_email(message, subject, self.moderators)
         email.set_content("\n".join(lines) + "\n")
         esc = html.escape
-        paragraphs = [f"<p>{esc(lines[0])}</p>"]
-        if lines[1]:
-            paragraphs.append(f'<p><a href="{esc(lines[1])}">{esc(lines[1])}</a></p>')
-        who = [f"Author: {esc(author.name)}"]
-        who += [f"Email: {esc(author.email)}"] if author.email else []
-        who += [f"URL: {esc(author.url)}"] if author.url else []
-        who += [f"IP address: {esc(comment.context.ip)}"] if comment.context.ip else []
-        paragraphs.append("<p>" + "<br>".join(who) + "</p>")
-        if comment.reasons:
-            items = "".join(
-                f"<li>{esc(r.message)} ({esc(r.step)}: {esc(r.code)})</li>" for r in comment.reasons
-            )
-            paragraphs.append(f"<ul>{items}</ul>")
+        paragraphs = [f"<p>{_.html(intro, title=title)}</p>"]
+        if link:
+            paragraphs.append(f'<p><a href="{esc(link)}">{esc(link)}</a></p>')
+        paragraphs.append("<p>" + "<br>".join(esc(line) for line in who) + "</p>")
+        if reasons:
+            paragraphs.append("<ul>" + "".join(f"<li>{esc(r)}</li>" for r in reasons) + "</ul>")
         paragraphs.append(f"<blockquote>{comment.body_html}</blockquote>")
         paragraphs.append(
             "<p>"
@@ -210,6 +215,26 @@ class ModeratorEmailNotifier(EmailNotifier):
         )
         email.add_alternative(self._html(paragraphs), subtype="html")
         return email
+
+    @staticmethod
+    def _who(_: Texts, comment: Comment) -> list[str]:
+        """Return the author's details a moderator needs, one line each."""
+        author = comment.author
+        lines = [_("Author: %(name)s", name=author.name)]
+        lines += [_("Email: %(email)s", email=author.email)] if author.email else []
+        lines += [_("URL: %(url)s", url=author.url)] if author.url else []
+        ip = comment.context.ip
+        lines += [_("IP address: %(ip)s", ip=ip)] if ip else []
+        return lines
+
+    def _actions(self, _: Texts, comment: Comment) -> list[tuple[str, str]]:
+        """Return the one-click decisions (label, signed link) that still change something."""
+        actions: list[tuple[str, str]] = []
+        if comment.status is not Status.APPROVED:
+            actions.append((_("Approve it"), self.links.moderate(comment.id, "approve")))
+        if comment.status is not Status.SPAM:
+            actions.append((_("Mark it as spam"), self.links.moderate(comment.id, "spam")))
+        return actions
 
 
 class ReplyEmailNotifier(EmailNotifier):
@@ -256,40 +281,43 @@ class ReplyEmailNotifier(EmailNotifier):
         if parent is None or parent.author.email is None:
             return None
         thread = self.store.get_thread(comment.thread_key)
+        # The language the parent's author browsed in when they asked for replies.
+        _ = Texts(recipient_language(parent.context.language, self.language))
         title = _title(thread, comment.thread_key)
         link = _permalink(thread, comment.id)
         unsubscribe = self.links.unsubscribe(parent.id)
         to = Address(display_name=parent.author.name, addr_spec=parent.author.email)
-        email = self._new_email(message, f'New reply to your comment on "{title}"', [to])
+        subject = _('New reply to your comment on "%(title)s"', title=title)
+        email = self._new_email(message, subject, [to])
         email["List-Unsubscribe"] = f"<{unsubscribe}>"
         if unsubscribe.startswith("https://"):
             email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # Marked here, translated below: the plain and the HTML part share them.
+        hello = N_("Hello %(name)s,")
+        replied = N_('%(name)s replied to your comment on "%(title)s":')
+        why = N_("You get this email because you asked to be notified of replies to your comment.")
+        read, stop = _("Read the conversation"), _("Stop these emails")
         lines = [
-            f"Hello {parent.author.name},",
+            _(hello, name=parent.author.name),
             "",
-            f'{comment.author.name} replied to your comment on "{title}":',
+            _(replied, name=comment.author.name, title=title),
             "",
             _quote(comment.body_source),
             "",
         ]
-        lines += [f"Read the conversation: {link}", ""] if link else []
-        lines += [
-            "You get this email because you asked to be notified of replies to your comment.",
-            f"Stop these emails: {unsubscribe}",
-        ]
+        lines += [f"{read}: {link}", ""] if link else []
+        lines += [_(why), f"{stop}: {unsubscribe}"]
         email.set_content("\n".join(lines) + "\n")
         esc = html.escape
         paragraphs = [
-            f"<p>Hello {esc(parent.author.name)},</p>",
-            f"<p>{esc(comment.author.name)} replied to your comment on "
-            f"&ldquo;{esc(title)}&rdquo;:</p>",
+            f"<p>{_.html(hello, name=parent.author.name)}</p>",
+            f"<p>{_.html(replied, name=comment.author.name, title=title)}</p>",
             f"<blockquote>{comment.body_html}</blockquote>",
         ]
         if link:
-            paragraphs.append(f'<p><a href="{esc(link)}">Read the conversation</a></p>')
+            paragraphs.append(f'<p><a href="{esc(link)}">{esc(read)}</a></p>')
         paragraphs.append(
-            "<p><small>You get this email because you asked to be notified of replies to "
-            f'your comment. <a href="{esc(unsubscribe)}">Stop these emails</a>.</small></p>'
+            f'<p><small>{esc(_(why))} <a href="{esc(unsubscribe)}">{esc(stop)}</a>.</small></p>'
         )
         email.add_alternative(self._html(paragraphs), subtype="html")
         return email
