@@ -12,14 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from threadkit.models import Reason
+from threadkit_web.i18n import N_
 
 __all__ = ["REASON_SENTENCES", "reason_sentence"]
-
-
-def N_(message: str) -> str:  # the marker name Babel extracts (babel.cfg: -k N_)
-    """Mark ``message`` for the catalogs; it is translated where it is shown."""
-    return message
-
 
 REASON_SENTENCES: dict[str, str] = {
     "hold_keyword": N_("It contains a word on the site's hold list."),
