@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from server_support import SITE_A, SITE_B, bearer, make_app, token
+from werkzeug.test import TestResponse
 
 ADMIN_PASSWORD = "console test"  # a test fixture, not a credential
 
@@ -69,6 +70,12 @@ def post(
 def text(comment: dict[str, str]) -> str:
     """A comment's text as readers see it (its HTML without tags)."""
     return re.sub(r"<[^>]+>", "", comment["body_html"]).strip()
+
+
+def add_ban(admin: FlaskClient, *, follow: bool = False, **fields: str) -> TestResponse:
+    """Submit the admin's ban form with ``fields`` (the CSRF token read from its page)."""
+    data = {"csrf_token": form_token(admin, "/admin/bans"), **fields}
+    return admin.post("/admin/bans", data=data, follow_redirects=follow)
 
 
 def save_settings(admin: FlaskClient, site: str, **fields: str) -> None:
@@ -160,17 +167,8 @@ def test_a_ban_from_the_admin_refuses_the_next_post(
     admin: FlaskClient, reader: FlaskClient
 ) -> None:
     """A ban by IP set in the admin: the next post from there is a 403 problem ``banned``."""
-    csrf = form_token(admin, "/admin/bans")
-    answer = admin.post(
-        "/admin/bans",
-        data={
-            "csrf_token": csrf,
-            "kind": "ip",
-            "value": "203.0.113.0/24",
-            "duration": "1d",
-            "reason": "flood",
-        },
-        follow_redirects=True,
+    answer = add_ban(
+        admin, follow=True, kind="ip", value="203.0.113.0/24", duration="1d", reason="flood"
     )
     assert "Banned ip 203.0.113.0/24 (1 day)." in answer.get_data(as_text=True)
     status, problem, _ = post(reader, "let me in", ip="203.0.113.9")
@@ -186,17 +184,7 @@ def test_a_shadow_ban_shows_comments_to_their_author_only(
     _, first, key = post(reader, "first")
     identity = _author_key(app, int(str(first["id"])))
     later(app, seconds=60)  # past the flood limit of the author's next post
-    csrf = form_token(admin, "/admin/bans")
-    admin.post(
-        "/admin/bans",
-        data={
-            "csrf_token": csrf,
-            "kind": "identity",
-            "value": identity,
-            "duration": "forever",
-            "shadow": "on",
-        },
-    )
+    add_ban(admin, kind="identity", value=identity, duration="forever", shadow="on")
     status, second, _ = post(reader, "second", key=key)
     assert (201, "approved") == (status, second["status"])
     own = reader.get("/api/threads/post-42", headers=bearer(key, SITE_A)).get_json()
@@ -228,12 +216,9 @@ def _author_key(app: Flask, comment_id: int) -> str:
 
 def test_lifting_a_ban_lets_the_author_post(admin: FlaskClient, reader: FlaskClient) -> None:
     """The Lift button removes the ban; the author posts again."""
-    csrf = form_token(admin, "/admin/bans")
-    admin.post(
-        "/admin/bans",
-        data={"csrf_token": csrf, "kind": "ip", "value": "10.9.9.9", "duration": "forever"},
-    )
+    add_ban(admin, kind="ip", value="10.9.9.9", duration="forever")
     page = admin.get("/admin/bans").get_data(as_text=True)
+    csrf = form_token(admin, "/admin/bans")
     found = re.search(r'action="/admin/bans/(\d+)/lift"', page)
     assert found is not None
     assert (
@@ -245,10 +230,7 @@ def test_lifting_a_ban_lets_the_author_post(admin: FlaskClient, reader: FlaskCli
 
 def test_a_bad_ban_value_is_a_422_that_says_what_to_fix(admin: FlaskClient) -> None:
     """An IP that is not one is refused with a message giving the right form."""
-    csrf = form_token(admin, "/admin/bans")
-    answer = admin.post(
-        "/admin/bans", data={"csrf_token": csrf, "kind": "ip", "value": "10.1", "duration": "1d"}
-    )
+    answer = add_ban(admin, kind="ip", value="10.1", duration="1d")
     assert 422 == answer.status_code
     assert "is not an IP address or network" in answer.get_data(as_text=True)
 

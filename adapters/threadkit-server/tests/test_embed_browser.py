@@ -157,6 +157,20 @@ def comment(page: Any, text: str) -> Any:
     return page.locator("article.tk-comment", has_text=text)
 
 
+def open_post(page: Any, url: str, first: str) -> None:
+    """Open the post page at ``url`` and wait until the embed shows the comment ``first``."""
+    page.goto(url)
+    comment(page, first).wait_for()
+
+
+def write(page: Any, body: str, *, name: str, email: str = "") -> None:
+    """Fill the comment form as a guest: name, email when given, and the comment."""
+    page.get_by_label("Name").fill(name)
+    if email:
+        page.get_by_label("Email").fill(email)
+    page.get_by_label("Comment", exact=True).fill(body)
+
+
 def _is_post(response: Any) -> bool:
     return bool(response.request.method == "POST" and "/api/" in response.url)
 
@@ -223,8 +237,7 @@ def test_more_replies(urls: tuple[str, str], browser: Any) -> None:
     """A thread cut by its page size offers "N more replies", which loads the rest."""
     site, _ = urls
     page = browser.new_page()
-    page.goto(f"{site}/posts/busy.html")
-    comment(page, "Answer 6").wait_for()
+    open_post(page, f"{site}/posts/busy.html", "Answer 6")
     assert 0 == comment(page, "Answer 7").count()
     page.get_by_role("button", name="3 more replies").click()
     page.get_by_role("button", name="More replies").click()  # the subtree's second page
@@ -263,13 +276,10 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     site, server = urls
     page = browser.new_page()
     errors = watch_errors(page)
-    page.goto(f"{site}/posts/hello.html")
-    comment(page, "Welcome, static site").wait_for()
+    open_post(page, f"{site}/posts/hello.html", "Welcome, static site")
     assert "3 comments" == page.locator(".tk-title").inner_text()
 
-    page.get_by_label("Name").fill("Ada")
-    page.get_by_label("Email").fill("ada@example.org")
-    page.get_by_label("Comment", exact=True).fill("Hello from a static page")
+    write(page, "Hello from a static page", name="Ada", email="ada@example.org")
     post(page)
     posted = comment(page, "Hello from a static page")
     posted.wait_for()
@@ -315,8 +325,7 @@ def test_problem_detail_is_shown(urls: tuple[str, str], browser: Any) -> None:
     """A refused post shows the server's problem+json detail and marks the field."""
     site, _ = urls
     page = browser.new_page()
-    page.goto(f"{site}/posts/second.html")
-    comment(page, "A comment on the second post").wait_for()
+    open_post(page, f"{site}/posts/second.html", "A comment on the second post")
     page.get_by_label("Comment", exact=True).fill("   ")
     post(page)
     alert = page.locator(".tk-respond .tk-error")
@@ -330,10 +339,8 @@ def test_held_comment_approved_by_moderator(urls: tuple[str, str], browser: Any)
     """A held comment is "awaiting moderation" for its author; approved in the queue, public."""
     site, server = urls
     page = browser.new_page()
-    page.goto(f"{site}/posts/second.html")
-    comment(page, "A comment on the second post").wait_for()
-    page.get_by_label("Name").fill("Hal")
-    page.get_by_label("Comment", exact=True).fill(HELD)
+    open_post(page, f"{site}/posts/second.html", "A comment on the second post")
+    write(page, HELD, name="Hal")
     post(page)
     held = comment(page, "Please look")
     held.wait_for()
@@ -365,8 +372,7 @@ def test_login_in_a_popup(urls: tuple[str, str], browser: Any) -> None:
     site, server = urls
     page = browser.new_page()
     errors = watch_errors(page)
-    page.goto(f"{site}/posts/hello.html")
-    comment(page, "Welcome, static site").wait_for()
+    open_post(page, f"{site}/posts/hello.html", "Welcome, static site")
     key = f"threadkit:{server}"
     before = page.evaluate(f"localStorage.getItem({key!r})")
     # A message from any origin but the server's is ignored (here: the page's own).
@@ -408,8 +414,7 @@ def test_colour_scheme_and_theme(urls: tuple[str, str], browser: Any) -> None:
     seen = {}
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        page.goto(f"{site}/posts/second.html")
-        comment(page, "A comment on the second post").wait_for()
+        open_post(page, f"{site}/posts/second.html", "A comment on the second post")
         seen[scheme] = page.evaluate(BACKGROUND)
     shot(page, "dark")
     assert {"light": "rgb(246, 248, 250)", "dark": "rgb(22, 27, 34)"} == seen
@@ -444,10 +449,8 @@ def test_a_lost_answer_is_stored_once(urls: tuple[str, str], browser: Any) -> No
     browser.clear_cookies()
     page = browser.new_page()
     page.route("**/api/threads/*/comments", lose_first_answer)
-    page.goto(f"{site}/posts/second.html")
-    comment(page, "A comment on the second post").wait_for()
-    page.get_by_label("Name").fill("Retry")
-    page.get_by_label("Comment", exact=True).fill("Said once")
+    open_post(page, f"{site}/posts/second.html", "A comment on the second post")
+    write(page, "Said once", name="Retry")
     page.get_by_role("button", name="Post Comment").click()
     alert = page.locator(".tk-respond .tk-error")
     alert.wait_for()
@@ -470,8 +473,7 @@ def test_a_stale_token_is_replaced(urls: tuple[str, str], browser: Any) -> None:
     page = browser.new_page()
     errors = watch_errors(page)
     key = f"threadkit:{server}"
-    page.goto(f"{site}/posts/second.html")
-    comment(page, "A comment on the second post").wait_for()
+    open_post(page, f"{site}/posts/second.html", "A comment on the second post")
     page.evaluate(f"localStorage.setItem({key!r}, 'not-a-token')")
     page.reload()
     comment(page, "A comment on the second post").wait_for()
@@ -486,8 +488,7 @@ def test_sort_orders(urls: tuple[str, str], browser: Any) -> None:
     """Oldest, Newest and Top reorder the top-level comments, as the server sorts them."""
     site, _ = urls
     page = browser.new_page()
-    page.goto(f"{site}/posts/sorts.html")
-    comment(page, "Sorted 0").wait_for()
+    open_post(page, f"{site}/posts/sorts.html", "Sorted 0")
     tops = page.locator("ol.tk-comments > li > article .tk-body")
     orders = {}
     for name in ("Oldest", "Newest", "Top"):

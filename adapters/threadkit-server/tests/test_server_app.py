@@ -176,15 +176,13 @@ def test_the_queue_page_needs_the_admin(client: FlaskClient) -> None:
     assert client.get("/moderation").status_code in (401, 403)
 
 
+#: The --login flags that configure a GitHub login.
+GITHUB_LOGIN = ("--login", "GITHUB_CLIENT_ID=id", "--login", "GITHUB_CLIENT_SECRET=secret")
+
+
 def test_popup_login_refuses_an_unlisted_origin(tmp_path: Path) -> None:
     """A login popup for an origin that is not a site is a 403 page naming --site."""
-    app = make_app(
-        tmp_path / "login.db",
-        "--login",
-        "GITHUB_CLIENT_ID=id",
-        "--login",
-        "GITHUB_CLIENT_SECRET=secret",
-    )
+    app = make_app(tmp_path / "login.db", *GITHUB_LOGIN)
     client = app.test_client()
     allowed = client.get("/auth/github/login", query_string={"embed": SITE_A})
     refused = client.get("/auth/github/login", query_string={"embed": "https://evil.example"})
@@ -194,13 +192,7 @@ def test_popup_login_refuses_an_unlisted_origin(tmp_path: Path) -> None:
 
 def test_configured_logins_are_offered_to_the_embed(tmp_path: Path) -> None:
     """--login settings become threadkit-social providers that /api/me lists with a login URL."""
-    app = make_app(
-        tmp_path / "offer.db",
-        "--login",
-        "GITHUB_CLIENT_ID=id",
-        "--login",
-        "GITHUB_CLIENT_SECRET=secret",
-    )
+    app = make_app(tmp_path / "offer.db", *GITHUB_LOGIN)
     me = app.test_client().get("/api/me", headers={"Origin": SITE_A}).get_json()
     offered = {p["name"]: p.get("login_url") for p in me["providers"]}
     assert {"anonymous": None, "github": "/auth/github/login"} == offered
