@@ -7,7 +7,6 @@ import email.policy
 import socket
 import ssl
 from email.message import EmailMessage
-from types import TracebackType
 from typing import Any
 
 import attrs
@@ -114,12 +113,7 @@ class SmtpSink:
         self._controller.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._controller.stop()
 
 

@@ -37,7 +37,7 @@ def test_service_mode_stops_on_sigterm(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("no_colon_here", "expected module:factory"),
+        ("no_colon_here", "the factory must look like package.module:factory"),
         ("notify_cli_factory:not_a_worker", "gave str, not OutboxWorker"),
     ],
 )

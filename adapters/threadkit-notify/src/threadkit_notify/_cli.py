@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
+from threadkit.cli import load_object
 from threadkit.outbox import OutboxWorker
 
 from ._run import drain, run_until_stopped
@@ -17,12 +17,10 @@ __all__ = ["load_worker", "main"]
 
 def load_worker(spec: str) -> OutboxWorker:
     """Import ``"package.module:factory"`` and call it; it must return an OutboxWorker."""
-    module_name, colon, attribute = spec.partition(":")
-    if not colon or not module_name or not attribute:
-        raise SystemExit(f"threadkit-outbox: expected module:factory, got {spec!r}")
-    target: object = importlib.import_module(module_name)
-    for part in attribute.split("."):
-        target = getattr(target, part)
+    try:
+        target = load_object(spec, option="the factory")
+    except ValueError as error:
+        raise SystemExit(f"threadkit-outbox: {error}") from None
     worker = target() if callable(target) and not isinstance(target, OutboxWorker) else target
     if not isinstance(worker, OutboxWorker):
         raise SystemExit(f"threadkit-outbox: {spec} gave {type(worker).__name__}, not OutboxWorker")
