@@ -42,7 +42,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import chain, islice
-from typing import Literal
 
 import attrs
 
@@ -66,10 +65,11 @@ from .models import (
 )
 from .storekit import (
     REPLY_COUNTED,
+    CastVote,
+    VoteEntry,
     aware,
     bad_cursor,
     check_limit,
-    check_vote_call,
     int_cursor,
     make_cursor,
     stored_comment,
@@ -80,7 +80,9 @@ from .storekit import (
 __all__ = ["MemoryStore"]
 
 
-class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemoryPart):
+class MemoryStore(
+    VoteEntry, SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemoryPart
+):
     """A thread-safe :class:`~threadkit.ports.CommentStore` held in memory.
 
     One lock guards everything, so each method is one atomic transaction.
@@ -458,24 +460,16 @@ class MemoryStore(SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemo
 
     # --- votes ---------------------------------------------------------------
 
-    def vote(
-        self,
-        comment_id: int,
-        voter_key: str,
-        value: Literal[-1, 0, 1],
-        *,
-        ip: str = "",
-        at: datetime | None = None,
-        guards: Sequence[VoteGuard] = (),
-    ) -> Comment:
-        """Cast, change or withdraw a vote as :meth:`threadkit.ports.VoteStore.vote` says."""
-        new, when = check_vote_call(value, at, guards)
+    def _cast_vote(self, vote: CastVote) -> Comment:
+        """Store a checked vote (see :class:`~threadkit.storekit.VoteEntry`)."""
+        comment_id, voter_key, new = vote.comment_id, vote.voter_key, vote.value
+        ip, when = vote.ip, vote.at
         with self._lock:
             comment = self._comment(comment_id)
             mine = self._votes.get(voter_key, {})
             old = mine.get(comment_id, 0)
             if new and not old:
-                self._check_vote_guards(comment, guards, when)
+                self._check_vote_guards(comment, vote.guards, when)
                 if ip and when is not None:
                     self._votes_by_ip.setdefault(ip, {})[(voter_key, comment_id)] = when
                     self._vote_ip[(voter_key, comment_id)] = ip

@@ -25,17 +25,20 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from .errors import ValidationError
+from .guards import VoteGuard
 from .models import Comment, NewComment, Reason, Status, utc
 
 __all__ = [
+    "CastVote",
     "DRAFTED",
     "EDITABLE",
     "REPLY_COUNTED",
+    "VoteEntry",
     "aware",
     "bad_cursor",
     "check_limit",
@@ -133,6 +136,48 @@ def check_vote_call(
     if guards and when is None:
         raise ValueError("vote guards need the vote's time: pass at=")
     return vote, when
+
+
+@attrs.frozen
+class CastVote:
+    """A vote whose arguments :class:`VoteEntry` has checked: what a store writes.
+
+    ``value`` is -1, 0 (withdraw) or 1; ``at`` is UTC, or ``None`` when the
+    caller gave no time (then ``guards`` is empty).
+    """
+
+    comment_id: int
+    voter_key: str
+    value: int
+    ip: str
+    at: datetime | None
+    guards: tuple[VoteGuard, ...]
+
+
+class VoteEntry:
+    """The public ``vote`` every store shares: check the call, then :meth:`_cast_vote`.
+
+    A store inherits this and implements only ``_cast_vote``, so each store
+    refuses a bad vote with the same error and takes the same arguments.
+    """
+
+    def vote(
+        self,
+        comment_id: int,
+        voter_key: str,
+        value: Literal[-1, 0, 1],
+        *,
+        ip: str = "",
+        at: datetime | None = None,
+        guards: Sequence[VoteGuard] = (),
+    ) -> Comment:
+        """Cast, change or withdraw a vote as :meth:`threadkit.ports.VoteStore.vote` says."""
+        new, when = check_vote_call(value, at, guards)
+        return self._cast_vote(CastVote(comment_id, voter_key, new, ip, when, tuple(guards)))
+
+    def _cast_vote(self, vote: CastVote) -> Comment:
+        """Store a checked vote in one transaction and return the comment, re-tallied."""
+        raise NotImplementedError
 
 
 def vote_delta(old: int, new: int) -> tuple[int, int]:

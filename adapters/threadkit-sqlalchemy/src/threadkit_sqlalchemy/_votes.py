@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Literal
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.guards import VoteGuard
 from threadkit.models import Comment
-from threadkit.storekit import check_vote_call, vote_delta
+from threadkit.storekit import CastVote, VoteEntry, vote_delta
 
 from . import _guards
 from ._base import StoreBase
@@ -21,7 +16,7 @@ from ._schema import AUTHOR_KEY_LENGTH, IP_LENGTH, comments, votes
 from ._threads import bump_version
 
 
-class VotesPart(StoreBase):
+class VotesPart(VoteEntry, StoreBase):
     """The :class:`~threadkit.ports.VoteStore` methods."""
 
     def _tally(self, conn: Connection, comment_id: int, thread_id: int, old: int, new: int) -> None:
@@ -39,21 +34,10 @@ class VotesPart(StoreBase):
                 )
             )
 
-    def vote(
-        self,
-        comment_id: int,
-        voter_key: str,
-        value: Literal[-1, 0, 1],
-        *,
-        ip: str = "",
-        at: datetime | None = None,
-        guards: Sequence[VoteGuard] = (),
-    ) -> Comment:
-        """Cast, change or withdraw a vote as :meth:`threadkit.ports.VoteStore.vote` says.
-
-        Guards are counted under a per-address lock, in the vote's transaction.
-        """
-        new, when = check_vote_call(value, at, guards)
+    def _cast_vote(self, vote: CastVote) -> Comment:
+        """Store a checked vote; guards are counted under a per-address lock, in its transaction."""
+        comment_id, voter_key, new = vote.comment_id, vote.voter_key, vote.value
+        ip, when, guards = vote.ip, vote.at, vote.guards
         _chars(voter_key, "voter_key", AUTHOR_KEY_LENGTH)
         _chars(ip, "ip", IP_LENGTH)
 
