@@ -410,16 +410,35 @@ def ca() -> trustme.CA:
     return trustme.CA()
 
 
-def test_starttls_and_login(ca: trustme.CA) -> None:
-    """STARTTLS upgrades the connection (certificate checked) and the mailer logs in."""
+@pytest.fixture
+def tls(ca: trustme.CA) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context with a certificate for 127.0.0.1, and a client that trusts it."""
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(server_context)
     client_context = ssl.create_default_context()
     ca.configure_trust(client_context)
-    with SmtpSink(tls_context=server_context, credentials=("blog", "pa55")) as smtp:
+    return server_context, client_context
+
+
+def tls_sink(security: str, server_context: ssl.SSLContext) -> SmtpSink:
+    """An SMTP sink wanting login ``blog`` / ``pa55``, over STARTTLS or implicit TLS."""
+    if security == "ssl":
+        return SmtpSink(implicit_tls=server_context, credentials=("blog", "pa55"))
+    return SmtpSink(tls_context=server_context, credentials=("blog", "pa55"))
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_login(tls: tuple[ssl.SSLContext, ssl.SSLContext], security: str) -> None:
+    """The mailer logs in over TLS with the certificate checked, by STARTTLS or implicit TLS.
+
+    ``starttls`` upgrades a plain connection; ``ssl`` speaks TLS from the first
+    byte (port 465 style).
+    """
+    server_context, client_context = tls
+    with tls_sink(security, server_context) as smtp:
         world = World(
             smtp.port,
-            security="starttls",
+            security=security,
             username="blog",
             password="pa55",
             ssl_context=client_context,
@@ -430,33 +449,10 @@ def test_starttls_and_login(ca: trustme.CA) -> None:
         assert expected == (smtp.logins, len(smtp.received))
 
 
-def test_implicit_tls_and_login(ca: trustme.CA) -> None:
-    """security='ssl' speaks TLS from the first byte (port 465 style) and logs in."""
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    ca.configure_trust(client_context)
-    with SmtpSink(implicit_tls=server_context, credentials=("blog", "pa55")) as smtp:
-        world = World(
-            smtp.port,
-            security="ssl",
-            username="blog",
-            password="pa55",
-            ssl_context=client_context,
-        )
-        world.post(BOB, "hold me")
-        world.worker.run_once()
-        expected = (["blog"], 1)
-        assert expected == (smtp.logins, len(smtp.received))
-
-
-def test_wrong_password_raises_for_retry(ca: trustme.CA) -> None:
+def test_wrong_password_raises_for_retry(tls: tuple[ssl.SSLContext, ssl.SSLContext]) -> None:
     """A refused login raises from deliver, so the message stays queued for a retry."""
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(server_context)
-    client_context = ssl.create_default_context()
-    ca.configure_trust(client_context)
-    with SmtpSink(tls_context=server_context, credentials=("blog", "pa55")) as smtp:
+    server_context, client_context = tls
+    with tls_sink("starttls", server_context) as smtp:
         world = World(
             smtp.port,
             security="starttls",
