@@ -28,7 +28,14 @@ from werkzeug.serving import make_server
 
 from threadkit.testing.http_server import serve_in_thread
 
-__all__ = ["CHROMIUM_ARGS", "chromium_path", "launch_chromium", "require_chromium", "serve"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "chromium_path",
+    "launch_chromium",
+    "require_chromium",
+    "serve",
+    "watch_errors",
+]
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -87,3 +94,18 @@ def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` with werkzeug on 127.0.0.1 at a free port; yield its base URL."""
     with serve_in_thread(make_server("127.0.0.1", 0, app, threaded=True)) as server:
         yield f"http://127.0.0.1:{server.server_port}"
+
+
+def watch_errors(page: Any) -> list[str]:
+    """Return a list that collects the script errors and console errors ``page`` reports.
+
+    Console errors include Content-Security-Policy violations, so a test that
+    ends with ``assert [] == errors`` also proves the page broke no CSP rule.
+    """
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: errors.append(message.text) if message.type == "error" else None,
+    )
+    return errors
