@@ -62,6 +62,7 @@ from .models import (
     VoteCandidate,
 )
 from .moderation import Pipeline
+from .moderation.history import reading_together
 from .moderation.votes import VoteLimit
 from .pages import SubtreePage, ThreadPage
 from .ports import Clock, CommentStore, Notifier, Renderer, SiteStore, VoteStep
@@ -221,24 +222,25 @@ class CommentEngine:
                 body=body,
                 expires_at=now + policy.idempotency_ttl,
             )
+        # The reads before the write (the checks' early answers) share one transaction.
+        with reading_together(self.store):
             # A replay answers before any check: the first attempt passed them.
-            replayed = self.store.find_idempotent(key, now=now)
-            if replayed is not None:
+            if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
                 return replayed
-        thread = self.store.ensure_thread(thread_key, title=title, url=url, now=now)
-        if thread.closed and not moderator:
-            raise ThreadClosedError("thread_closed", "This thread is closed to new comments.")
-        candidate = Candidate(
-            thread=thread,
-            author=author,
-            body=body,
-            context=context,
-            now=now,
-            parent=self._parent_for(thread_key, submission.parent_id),
-            honeypot=submission.honeypot,
-            moderator=moderator,
-        )
-        verdict = self.pipeline.check(candidate)
+            thread = self.store.ensure_thread(thread_key, title=title, url=url, now=now)
+            if thread.closed and not moderator:
+                raise ThreadClosedError("thread_closed", "This thread is closed to new comments.")
+            candidate = Candidate(
+                thread=thread,
+                author=author,
+                body=body,
+                context=context,
+                now=now,
+                parent=self._parent_for(thread_key, submission.parent_id),
+                honeypot=submission.honeypot,
+                moderator=moderator,
+            )
+            verdict = self.pipeline.check(candidate)
         if verdict.action is Action.REJECT:
             # A parallel request with this key may have stored it since the replay
             # check above: its comment is what tripped flood control or duplicates.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from threadkit.models import Candidate, Verdict
-from threadkit.moderation._text import count_links
+from threadkit.moderation._text import count_links, links_at_most
 
 __all__ = ["LinkLimit"]
 
@@ -38,6 +38,9 @@ class LinkLimit:
 
     def check(self, candidate: Candidate) -> Verdict:
         """Hold ``candidate`` if it has more than ``max_links`` links."""
+        # The renderer parses the body anyway; parse it here only if it may hold too many.
+        if links_at_most(candidate.body) <= self.max_links:
+            return Verdict.accept()
         links = count_links(candidate.body)
         if links <= self.max_links:
             return Verdict.accept()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 
 from threadkit.errors import NotFoundError, StorageUnavailableError, ValidationError
 from threadkit.limits import COMMENT_MAX_BYTES
@@ -46,6 +49,14 @@ def _unavailable(error: exc.DBAPIError | exc.TimeoutError) -> StorageUnavailable
     cause = error.orig if isinstance(error, exc.DBAPIError) else error
     _log.warning("comment database unavailable: %s: %s", type(cause).__name__, cause)
     return StorageUnavailableError("storage_unavailable", _UNAVAILABLE)
+
+
+# Built once: a reply's parent and every write's returned comment are read with it.
+_ONE_COMMENT = (
+    sa.select(*_COLUMNS, _T.key)
+    .join_from(comments, threads, _C.thread_id == _T.id)
+    .where(_C.id == sa.bindparam("b_id"))
+)
 
 
 class StoreBase:
@@ -97,6 +108,11 @@ class StoreBase:
         self.storage_depth_cap = storage_depth_cap
         self._dialect = self.engine.dialect.name
         self._locks = self._dialect in _LOCKING
+        # One connection for every caller (in-memory SQLite) cannot hold a read open
+        # beside a write; on SQLite only the WAL journal lets a writer pass a reader.
+        self._can_pin = not isinstance(self.engine.pool, StaticPool | SingletonThreadPool)
+        self._wal: bool | None = None if self._dialect == "sqlite" else True
+        self._pinned: ContextVar[Connection | None] = ContextVar("tk_pinned_read", default=None)
         if upgrade or check:
             from .migrate import check_schema, upgrade_engine
 
@@ -127,6 +143,14 @@ class StoreBase:
         ``StorageUnavailableError``. Every wait of every attempt shares one
         deadline, ``self.timeout`` from the start of the call.
         """
+        if not write and (pinned := self._pinned.get()) is not None:
+            try:
+                with call_deadline(self.timeout):
+                    return work(pinned)
+            except exc.DBAPIError:
+                # The shared transaction may be broken: this read and the block's
+                # later ones run on their own, with the retries and errors below.
+                self._pinned.set(None)
         with call_deadline(self.timeout) as deadline:
             attempt = 0
             while True:
@@ -154,6 +178,59 @@ class StoreBase:
                     raise
                 except exc.TimeoutError as error:
                     raise _unavailable(error) from error
+
+    @contextmanager
+    def reads_together(self) -> Iterator[None]:
+        """Answer every read of the block from one transaction on one connection.
+
+        Before a post, the engine and its moderation steps ask the store four
+        or five questions (the thread, bans, the author's and the IP's last
+        comment, duplicates); each on its own would be a pool checkout, a
+        ``BEGIN`` and a ``COMMIT`` (issue 12). Their answers only decide early:
+        the write's own transaction checks the guards again. Writes inside the
+        block run in their own transactions as always; reads see one snapshot
+        (SQLite) or the latest commit (PostgreSQL, MariaDB: ``READ COMMITTED``).
+        A nested block joins the outer one. On an in-memory SQLite database
+        (one connection for everything) each read keeps its own transaction.
+        """
+        conn = self._pin_connection()
+        if conn is None:
+            yield
+            return
+        token = self._pinned.set(conn)
+        try:
+            yield
+        finally:
+            self._pinned.reset(token)
+            try:
+                conn.close()  # rolls the read transaction back: it wrote nothing
+            except exc.DBAPIError as error:
+                _log.warning("closing a shared read connection failed: %s", error)
+
+    def _pin_connection(self) -> Connection | None:
+        """Return a connection for :meth:`reads_together`, or ``None``: reads go on their own.
+
+        ``None`` inside a block already pinned, with one connection for all, on
+        a SQLite file without WAL, and when the database does not answer (each
+        read then reports the outage itself, with its retries).
+        """
+        if not self._can_pin or self._pinned.get() is not None or self._wal is False:
+            return None
+        try:
+            with call_deadline(self.timeout):
+                conn = self.engine.connect()
+        except (exc.DBAPIError, exc.TimeoutError):
+            return None
+        try:
+            if self._wal is None:
+                mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+                self._wal = str(mode).lower() == "wal"
+        except exc.DBAPIError:
+            pass
+        if not self._wal:
+            conn.close()
+            return None
+        return conn
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=False)
@@ -204,7 +281,7 @@ class StoreBase:
         return sa.select(*_COLUMNS, _T.key).join_from(comments, threads, _C.thread_id == _T.id)
 
     def _fetch_comment(self, conn: Connection, comment_id: int) -> Comment | None:
-        row = conn.execute(self._select_comments().where(_C.id == comment_id)).first()
+        row = conn.execute(_ONE_COMMENT, {"b_id": comment_id}).first()
         return None if row is None else _comment(row, row[-1])
 
     # --- reading pages -----------------------------------------------------

@@ -20,9 +20,11 @@ at a time, so the checks need no row lock there.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -48,6 +50,43 @@ def _utc(value: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Built once and executed with bound values (issue 12: a post runs them every time).
+_LOCK_ROW = (
+    sa.select(guard_locks.c.name)
+    .where(guard_locks.c.name == sa.bindparam("b_name"))
+    .with_for_update()
+)
+_CREATE_LOCK = {
+    "postgresql": postgresql.insert(guard_locks).on_conflict_do_nothing(),
+    "mysql": sa.insert(guard_locks).prefix_with("IGNORE"),
+}
+_SAME_BODY = sa.select(_C.thread_id, _C.body_source).where(
+    _C.author_key == sa.bindparam("b_author"), _C.body_hash == sa.bindparam("b_hash")
+)
+_SCOPE_COLUMN = {"ip": _C.ctx_ip, "author": _C.author_key}
+_KEY_ROW = sa.select(_K.fingerprint, _K.comment_id, _K.expires_at).where(
+    _K.digest == sa.bindparam("b_digest")
+)
+_DROP_KEY = sa.delete(idempotency).where(_K.digest == sa.bindparam("b_digest"))
+_DROP_EXPIRED_KEYS = sa.delete(idempotency).where(
+    _K.scope == sa.bindparam("b_scope"), _K.expires_at <= sa.bindparam("b_now")
+)
+_INSERT_KEY = sa.insert(idempotency)
+
+
+@functools.cache
+def _latest_of(scopes: tuple[str, ...]) -> sa.Select[Any]:
+    """One statement: the newest ``created_at`` per scope (``ip`` / ``author``), bound ``b_<n>``."""
+    return sa.select(
+        *(
+            sa.select(sa.func.max(_C.created_at))
+            .where(_SCOPE_COLUMN[scope] == sa.bindparam(f"b_{n}"))
+            .scalar_subquery()
+            for n, scope in enumerate(scopes)
+        )
+    )
+
+
 def lock(conn: Connection, names: Iterable[str]) -> None:
     """Hold the guard locks ``names`` until the transaction ends."""
     dialect = conn.dialect.name
@@ -56,18 +95,12 @@ def lock(conn: Connection, names: Iterable[str]) -> None:
     digests = sorted(
         {hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest() for name in names}
     )
+    create = _CREATE_LOCK["postgresql" if dialect == "postgresql" else "mysql"]
     for digest in digests:
-        query = sa.select(guard_locks.c.name).where(guard_locks.c.name == digest).with_for_update()
-        if conn.execute(query).first() is not None:
+        if conn.execute(_LOCK_ROW, {"b_name": digest}).first() is not None:
             continue
-        if dialect == "postgresql":
-            create: sa.Executable = (
-                postgresql.insert(guard_locks).values(name=digest).on_conflict_do_nothing()
-            )
-        else:
-            create = sa.insert(guard_locks).values(name=digest).prefix_with("IGNORE")
-        conn.execute(create)
-        conn.execute(query).one()
+        conn.execute(create, {"name": digest})
+        conn.execute(_LOCK_ROW, {"b_name": digest}).one()
 
 
 def check_comment_guards(
@@ -75,24 +108,26 @@ def check_comment_guards(
 ) -> None:
     """Raise the error of the first guard of ``draft`` that trips (the thread is locked)."""
     guards: Sequence[CommentGuard] = draft.guards
-    lock(conn, [g.lock_name for g in guards if isinstance(g, MinInterval)])
+    intervals = [g for g in guards if isinstance(g, MinInterval)]
+    lock(conn, [g.lock_name for g in intervals])
+    # Every interval's newest comment in one statement, read before any guard is judged.
+    latest: dict[MinInterval, datetime | str | None] = {}
+    if intervals:
+        row = conn.execute(
+            _latest_of(tuple(g.scope for g in intervals)),
+            {f"b_{n}": g.value for n, g in enumerate(intervals)},
+        ).one()
+        latest = dict(zip(intervals, row, strict=True))
     for guard in guards:
         if isinstance(guard, NoDuplicate):
             # Filter by thread in Python, as has_duplicate does: with thread_id in the
             # WHERE clause SQLite may walk the thread's index (every comment of a big
             # thread) instead of the (author_key, body_hash) one.
-            rows = conn.execute(
-                sa.select(_C.thread_id, _C.body_source).where(
-                    _C.author_key == draft.author.key, _C.body_hash == body_hash
-                )
-            )
+            rows = conn.execute(_SAME_BODY, {"b_author": draft.author.key, "b_hash": body_hash})
             if any(tid == thread_id and body == draft.body_source for tid, body in rows):
                 raise guard.error()
         else:
-            column = _C.ctx_ip if guard.scope == "ip" else _C.author_key
-            found = conn.execute(
-                sa.select(sa.func.max(_C.created_at)).where(column == guard.value)
-            ).scalar()
+            found = latest[guard]
             error = guard.error(None if found is None else _utc(found), now)
             if error is not None:
                 raise error
@@ -110,14 +145,12 @@ def replay(
 
     With ``write``, an expired row of this key is deleted so the key can be used again.
     """
-    row = conn.execute(
-        sa.select(_K.fingerprint, _K.comment_id, _K.expires_at).where(_K.digest == key.digest)
-    ).first()
+    row = conn.execute(_KEY_ROW, {"b_digest": key.digest}).first()
     if row is None:
         return None
     if _utc(row.expires_at) <= now:
         if write:
-            conn.execute(sa.delete(idempotency).where(_K.digest == key.digest))
+            conn.execute(_DROP_KEY, {"b_digest": key.digest})
         return None
     if row.fingerprint != key.fingerprint:
         raise key.reused()
@@ -129,15 +162,16 @@ def replay(
 
 def remember_key(conn: Connection, key: IdempotencyKey, comment_id: int, now: datetime) -> None:
     """Store ``key`` for ``comment_id``, dropping this author's expired keys first."""
-    conn.execute(sa.delete(idempotency).where(_K.scope == key.scope, _K.expires_at <= now))
+    conn.execute(_DROP_EXPIRED_KEYS, {"b_scope": key.scope, "b_now": now})
     conn.execute(
-        sa.insert(idempotency).values(
-            digest=key.digest,
-            scope=key.scope,
-            fingerprint=key.fingerprint,
-            comment_id=comment_id,
-            expires_at=key.expires_at,
-        )
+        _INSERT_KEY,
+        {
+            "digest": key.digest,
+            "scope": key.scope,
+            "fingerprint": key.fingerprint,
+            "comment_id": comment_id,
+            "expires_at": key.expires_at,
+        },
     )
 
 

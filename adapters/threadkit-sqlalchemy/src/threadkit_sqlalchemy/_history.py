@@ -13,6 +13,17 @@ from ._base import StoreBase
 from ._rows import _C, _T, _body_hash
 from ._schema import comments, threads
 
+# Built once: flood control and duplicate detection ask before every post (issue 12).
+_LATEST_BY_IP = sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == sa.bindparam("b_value"))
+_LATEST_BY_AUTHOR = sa.select(sa.func.max(_C.created_at)).where(
+    _C.author_key == sa.bindparam("b_value")
+)
+_SAME_BODY = (
+    sa.select(_T.key, _C.body_source)
+    .join_from(comments, threads, _C.thread_id == _T.id)
+    .where(_C.author_key == sa.bindparam("b_author"), _C.body_hash == sa.bindparam("b_hash"))
+)
+
 
 class HistoryPart(StoreBase):
     """The :class:`~threadkit.ports.ModerationHistory` methods."""
@@ -24,16 +35,13 @@ class HistoryPart(StoreBase):
 
         With both given, a comment matching either counts; with neither, ``None``.
         """
-        queries = []
-        if ip is not None:
-            queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == ip))
-        if author_key is not None:
-            queries.append(sa.select(sa.func.max(_C.created_at)).where(_C.author_key == author_key))
+        asked = [(_LATEST_BY_IP, ip), (_LATEST_BY_AUTHOR, author_key)]
+        queries = [(query, {"b_value": value}) for query, value in asked if value is not None]
         if not queries:
             return None
 
         def work(conn: Connection) -> datetime | None:
-            found = [conn.execute(query).scalar() for query in queries]
+            found = [conn.execute(query, bound).scalar() for query, bound in queries]
             # MAX() comes back untyped on some backends; normalise to aware UTC.
             moments = [self._as_utc(value) for value in found if value is not None]
             return max(moments, default=None)
@@ -52,16 +60,11 @@ class HistoryPart(StoreBase):
         Looks up the ``(author_key, body_hash)`` index only, so the cost is the
         author's identical bodies, never the thread's or the author's size.
         """
-        query = (
-            sa.select(_T.key, _C.body_source)
-            .join_from(comments, threads, _C.thread_id == _T.id)
-            .where(_C.author_key == author_key, _C.body_hash == _body_hash(body_source))
-        )
+        bound = {"b_author": author_key, "b_hash": _body_hash(body_source)}
 
         def work(conn: Connection) -> bool:
-            return any(
-                key == thread_key and body == body_source for key, body in conn.execute(query)
-            )
+            rows = conn.execute(_SAME_BODY, bound)
+            return any(key == thread_key and body == body_source for key, body in rows)
 
         return self._read(work)
 

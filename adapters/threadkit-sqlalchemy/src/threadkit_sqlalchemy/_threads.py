@@ -16,6 +16,23 @@ from ._checks import _chars, _text
 from ._rows import _T, _thread
 from ._schema import KEY_LENGTH, TEXT_BYTES, threads
 
+# Built once: every post runs these (issue 12's lean write path).
+_COUNT_NEW = (
+    sa.update(threads)
+    .where(_T.id == sa.bindparam("b_id"))
+    .values(
+        top_seq=sa.bindparam("b_top_seq", type_=sa.BigInteger()),
+        comment_count=_T.comment_count + sa.bindparam("b_approved", type_=sa.Integer()),
+        top_level_count=_T.top_level_count + sa.bindparam("b_top", type_=sa.Integer()),
+        version=_T.version + 1,
+    )
+)
+_BUMP_VERSION = (
+    sa.update(threads).where(_T.id == sa.bindparam("b_id")).values(version=_T.version + 1)
+)
+_THREAD_BY_KEY = sa.select(threads).where(_T.key == sa.bindparam("b_key"))
+_VERSION_BY_KEY = sa.select(_T.version).where(_T.key == sa.bindparam("b_key"))
+
 
 def add_to_thread(
     conn: Connection, thread_id: int, top_seq: int, approved: int, top_approved: int
@@ -25,14 +42,8 @@ def add_to_thread(
     Raises the thread's version too: its pages changed.
     """
     conn.execute(
-        sa.update(threads)
-        .where(_T.id == thread_id)
-        .values(
-            top_seq=top_seq,
-            comment_count=_T.comment_count + approved,
-            top_level_count=_T.top_level_count + top_approved,
-            version=_T.version + 1,
-        )
+        _COUNT_NEW,
+        {"b_id": thread_id, "b_top_seq": top_seq, "b_approved": approved, "b_top": top_approved},
     )
 
 
@@ -42,7 +53,7 @@ def bump_version(conn: Connection, thread_id: int) -> None:
     Caches of encoded pages are keyed by the version (:mod:`threadkit.cache`),
     so every write that changes what a page shows calls this before it commits.
     """
-    conn.execute(sa.update(threads).where(_T.id == thread_id).values(version=_T.version + 1))
+    conn.execute(_BUMP_VERSION, {"b_id": thread_id})
 
 
 class ThreadsPart(StoreBase):
@@ -105,7 +116,7 @@ class ThreadsPart(StoreBase):
         """Return the thread ``key``, or ``None``."""
 
         def work(conn: Connection) -> Thread | None:
-            row = conn.execute(sa.select(threads).where(_T.key == key)).first()
+            row = conn.execute(_THREAD_BY_KEY, {"b_key": key}).first()
             return None if row is None else _thread(row)
 
         return self._read(work)
@@ -116,10 +127,9 @@ class ThreadsPart(StoreBase):
         ``None`` if there is no such thread. Page caches ask on every request:
         one indexed column, no row mapping.
         """
-        query = sa.select(_T.version).where(_T.key == key)
 
         def work(conn: Connection) -> int | None:
-            value = conn.execute(query).scalar()
+            value = conn.execute(_VERSION_BY_KEY, {"b_key": key}).scalar()
             return None if value is None else int(value)
 
         return self._read(work)

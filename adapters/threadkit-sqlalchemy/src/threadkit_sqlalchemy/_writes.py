@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -21,6 +21,42 @@ from ._outbox import queue_notices
 from ._rows import _C, _SHOWN, _T, _author_values, _body_hash, _context_values, _Row
 from ._schema import KEY_LENGTH, comments, threads, votes
 from ._threads import add_to_thread, bump_version
+
+
+def _locking(query: sa.Select[Any]) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """Return ``query`` as it is and ``FOR UPDATE``: index with ``StoreBase._locks``."""
+    return query, query.with_for_update()
+
+
+# Built once, executed with bound values: building a statement costs more than
+# SQLite running it, and a post runs these on every call (issue 12).
+_THREAD_FOR_POST = _locking(sa.select(_T.id, _T.top_seq).where(_T.key == sa.bindparam("b_key")))
+_PARENT_PLACE = _locking(
+    sa.select(
+        _C.id,
+        _C.thread_id,
+        _C.root_id,
+        _C.depth,
+        _C.sdepth,
+        _C.sparent_id,
+        _C.path,
+        _C.child_seq,
+        _C.top_ord,
+    ).where(_C.id == sa.bindparam("b_id"))
+)
+_HOLDER_PLACE = _locking(
+    sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(_C.id == sa.bindparam("b_id"))
+)
+_SET_CHILD_SEQ = (
+    sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(child_seq=sa.bindparam("b_seq"))
+)
+_INSERT_COMMENT = sa.insert(comments)
+_SET_OWN_ROOT = (
+    sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(root_id=sa.bindparam("b_id"))
+)
+_ONE_MORE_REPLY = (
+    sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(reply_count=_C.reply_count + 1)
+)
 
 
 class _Place(NamedTuple):
@@ -60,7 +96,7 @@ class WritesPart(StoreBase):
 
         def work(conn: Connection) -> Comment:
             thread = conn.execute(
-                self._for_update(sa.select(_T.id, _T.top_seq).where(_T.key == draft.thread_key))
+                _THREAD_FOR_POST[self._locks], {"b_key": draft.thread_key}
             ).first()
             if thread is None:
                 raise self._no_thread(draft.thread_key)
@@ -106,21 +142,7 @@ class WritesPart(StoreBase):
         self, conn: Connection, draft: NewComment, thread_id: int, top_seq: int
     ) -> _Place:
         """Place a reply under its parent (or, at the depth cap, beside it), locking both."""
-        parent = conn.execute(
-            self._for_update(
-                sa.select(
-                    _C.id,
-                    _C.thread_id,
-                    _C.root_id,
-                    _C.depth,
-                    _C.sdepth,
-                    _C.sparent_id,
-                    _C.path,
-                    _C.child_seq,
-                    _C.top_ord,
-                ).where(_C.id == draft.parent_id)
-            )
-        ).first()
+        parent = conn.execute(_PARENT_PLACE[self._locks], {"b_id": draft.parent_id}).first()
         if parent is None or parent.thread_id != thread_id:
             raise InvalidParentError(
                 "invalid_parent",
@@ -130,15 +152,9 @@ class WritesPart(StoreBase):
             )
         holder = parent
         if parent.sdepth >= self.storage_depth_cap:
-            holder = conn.execute(
-                self._for_update(
-                    sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(
-                        _C.id == parent.sparent_id
-                    )
-                )
-            ).one()
+            holder = conn.execute(_HOLDER_PLACE[self._locks], {"b_id": parent.sparent_id}).one()
         ordinal = holder.child_seq + 1
-        conn.execute(sa.update(comments).where(_C.id == holder.id).values(child_seq=ordinal))
+        conn.execute(_SET_CHILD_SEQ, {"b_id": holder.id, "b_seq": ordinal})
         return _Place(
             top_seq=top_seq,
             root_id=parent.id if parent.root_id is None else parent.root_id,
@@ -179,7 +195,7 @@ class WritesPart(StoreBase):
             **_context_values(draft.context),
             "notify_replies": draft.notify_replies,
         }
-        inserted = conn.execute(sa.insert(comments).values(**values))
+        inserted = conn.execute(_INSERT_COMMENT, values)
         key = inserted.inserted_primary_key
         assert key is not None
         return int(key[0])
@@ -193,13 +209,9 @@ class WritesPart(StoreBase):
         top_approved = approved if draft.parent_id is None else 0
         add_to_thread(conn, thread_id, top_seq, approved, top_approved)
         if draft.parent_id is None:
-            conn.execute(sa.update(comments).where(_C.id == comment_id).values(root_id=comment_id))
+            conn.execute(_SET_OWN_ROOT, {"b_id": comment_id})
         elif draft.status.value in _SHOWN:
-            conn.execute(
-                sa.update(comments)
-                .where(_C.id == draft.parent_id)
-                .values(reply_count=_C.reply_count + 1)
-            )
+            conn.execute(_ONE_MORE_REPLY, {"b_id": draft.parent_id})
 
     def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
         """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.
