@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 import jinja2
-from threadkit_web import jinja
+from threadkit_web import jinja, posting
 from threadkit_web.openapi import OPERATIONS
 from threadkit_web.state import WebState
 
@@ -86,13 +86,26 @@ class PlainVisit:
     env: jinja2.Environment | None = None
 
     def actor(self, *, create: bool = False) -> Actor:
-        return Actor(self.identity, moderator=self.state.is_moderator(self.identity))
+        anonymous = posting.anonymous_identity(self.state, self, create=create)
+        who = self.identity or anonymous
+        return Actor(who, moderator=self.state.is_moderator(self.identity))
 
     def logged_in(self) -> Identity | None:
         return self.identity
 
+    browser: str | None = None
+    author: dict[str, str] = attrs.field(factory=dict)
+
     def remembered_author(self) -> dict[str, str]:
-        return {}
+        return dict(self.author)
+
+    def remember_author(self, fields: Mapping[str, str]) -> None:
+        self.author = {key: value for key, value in fields.items() if value}
+
+    def browser_id(self, *, create: bool = False) -> str | None:
+        if self.browser is None and create:
+            self.browser = "browser-1"
+        return self.browser
 
     def csrf_token(self) -> str:
         return "csrf-123"

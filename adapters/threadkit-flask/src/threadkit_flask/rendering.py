@@ -12,6 +12,7 @@ session and templates through :class:`FlaskVisit`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import render_template
@@ -75,6 +76,14 @@ class FlaskVisit:
     def remembered_author(self) -> dict[str, str]:
         """Return what this browser typed in the form last."""
         return visitors.remembered_author()
+
+    def remember_author(self, fields: Mapping[str, str]) -> None:
+        """Remember what an anonymous commenter typed."""
+        visitors.remember_author(fields)
+
+    def browser_id(self, *, create: bool = False) -> str | None:
+        """Return this browser's id (from the session or a bearer token)."""
+        return visitors.browser_id(create=create)
 
     def csrf_token(self) -> str:
         """Return the session's CSRF token."""

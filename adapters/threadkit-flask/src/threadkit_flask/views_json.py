@@ -13,30 +13,31 @@ Bearer <token>`` instead of a cookie and a CSRF token (:mod:`.bearer`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, Response, current_app, json, request, url_for
+from flask import Blueprint, Response, current_app, json, request
+from threadkit_web import api
 from threadkit_web import inputs as web_inputs
 from threadkit_web.inputs import MAX_QUERY_LIMIT
 from werkzeug.exceptions import HTTPException
 
-from threadkit.engine import Decision
-from threadkit.errors import ValidationError
 from threadkit.models import Identity
-from threadkit.serialization import encode_public, parse_submission, parse_vote, shape_of, shapes
+from threadkit.serialization import encode_public, shapes
 
 from . import bearer, csrf, inputs, page_cache, posting, problems, visitors
+from .rendering import FlaskVisit
 from .state import get_state
 from .web import current_request
 
 __all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register", "session_token"]
 
-JSON_TYPE = "application/json; charset=utf-8"
+JSON_TYPE = api.JSON_TYPE
 """Content-Type of every JSON API response that is not a problem."""
 
 
 def json_response(
-    payload: bytes | Any, status: int = 200, headers: dict[str, str] | None = None
+    payload: bytes | Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:
     """Wrap JSON bytes (or plain JSON values) in a UTF-8 JSON response."""
     if not isinstance(payload, bytes):
@@ -49,75 +50,52 @@ def json_response(
     return response
 
 
+def _answer(answer: api.Answer) -> Response:
+    return json_response(answer.body, answer.status, answer.headers)
+
+
 def _check_write(*, has_body: bool = True) -> dict[str, object]:
     """CSRF header check, then the JSON body (``{}`` for body-less writes)."""
     csrf.check_header(get_state().settings.csrf_header)
     return inputs.json_body() if has_body else {}
 
 
-def _comment_location(comment_id: int) -> str:
-    return url_for(f"{get_state().blueprint_name}.api_comment", comment_id=str(comment_id))
+def _visit() -> FlaskVisit:
+    return FlaskVisit(get_state())
 
 
-def _query_limit(name: str) -> int | None:
-    return web_inputs.query_limit(current_request(), name)
+def _idempotency_key() -> str | None:
+    return request.headers.get(posting.IDEMPOTENCY_HEADER)
 
 
 def api_thread(key: str) -> Response:
     """One page of a thread, as a tree (public readers get it from the page cache)."""
     state = get_state()
-    limit = _query_limit("limit")
-    total_limit = _query_limit("total_limit")
-    sort = inputs.query_sort()
-    cursor = inputs.query_cursor()
+    query = api.ThreadQuery.read(current_request())
     actor = visitors.actor()
     public = page_cache.is_public_reader(actor)
 
     def build() -> bytes:
-        page = state.engine.page(
-            key, actor, sort=sort, cursor=cursor, top_limit=limit, total_limit=total_limit
-        )
         # A public reader can edit nothing: the Markdown source stays home.
-        return encode_public(page, moderator=actor.moderator, source=not public)
+        return api.thread_page(state, actor, key, query, source=not public)
 
     if not public:
         return json_response(build())
-    params = {
-        "sort": None if sort is None else sort.value,
-        "cursor": cursor,
-        "limit": limit,
-        "total_limit": total_limit,
-    }
-    tag, body = page_cache.cached_page("json", key, params, build)
+    tag, body = page_cache.cached_page("json", key, query.params(), build)
     if body is None:
         return page_cache.not_modified(tag.etag, shared=True)
     return page_cache.public_headers(json_response(body), tag.etag, shared=True)
 
 
-def _post(key: str, data: dict[str, object]) -> Response:
-    """Post the comment in ``data`` to thread ``key``; answer 201 with it and its Location."""
-    submission = parse_submission(data)
-    meta = inputs.text_field(data, "thread_meta") or None
-    comment = posting.post_comment(
-        get_state(),
-        key,
-        submission,
-        inputs.author_fields(data),
-        meta,
-        request.headers.get(posting.IDEMPOTENCY_HEADER),
-    )
-    return json_response(encode_public(comment), 201, {"Location": _comment_location(comment.id)})
-
-
 def api_post(key: str) -> Response:
     """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
-    return _post(key, _check_write())
+    data = _check_write()
+    return _answer(api.post(get_state(), _visit(), key, data, _idempotency_key()))
 
 
 def api_comment(comment_id: str) -> Response:
     """One comment the reader may see."""
-    comment = get_state().engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
-    return json_response(encode_public(comment, moderator=visitors.actor().moderator))
+    return _answer(api.comment(get_state(), _visit(), comment_id))
 
 
 def api_replies(comment_id: str) -> Response:
@@ -125,7 +103,7 @@ def api_replies(comment_id: str) -> Response:
 
     Public readers get it from the page cache, keyed by the thread's version.
     """
-    total_limit = _query_limit("total_limit")
+    total_limit = web_inputs.query_limit(current_request(), "total_limit")
     cid = inputs.comment_id(comment_id)
     cursor = inputs.query_cursor()
     actor = visitors.actor()
@@ -133,8 +111,7 @@ def api_replies(comment_id: str) -> Response:
     state = get_state()
 
     def build() -> bytes:
-        page = state.engine.subtree(cid, actor, cursor=cursor, total_limit=total_limit)
-        return encode_public(page, moderator=actor.moderator, source=not public)
+        return api.replies_page(state, actor, cid, cursor, total_limit, source=not public)
 
     # A comment never changes threads, so its thread's version keys its replies.
     found = state.engine.store.get_comment(cid) if public else None
@@ -150,79 +127,41 @@ def api_replies(comment_id: str) -> Response:
 def api_reply(comment_id: str) -> Response:
     """Reply to one comment (its thread is the parent's)."""
     data = _check_write()
-    parent = get_state().engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
-    data["parent_id"] = parent.id
-    return _post(parent.thread_key, data)
+    return _answer(api.reply(get_state(), _visit(), comment_id, data, _idempotency_key()))
 
 
 def api_edit(comment_id: str) -> Response:
     """Change a comment's text (author within the edit window, or a moderator)."""
     data = _check_write()
-    body = inputs.text_field(data, "body", required=True)
-    actor = visitors.actor()
-    comment = get_state().engine.edit(inputs.comment_id(comment_id), body, actor)
-    return json_response(encode_public(comment, moderator=actor.moderator))
+    return _answer(api.edit(get_state(), _visit(), comment_id, data))
 
 
 def api_delete(comment_id: str) -> Response:
     """Delete a comment; the answer holds the placeholder left for its replies, or null."""
     _check_write(has_body=False)
-    actor = visitors.actor()
-    left = get_state().engine.delete(inputs.comment_id(comment_id), actor)
-    answer = shapes.ModeratorDeleted if actor.moderator else shapes.Deleted
-    shown = None if left is None else shape_of(left, moderator=actor.moderator)
-    return json_response(encode_public(answer(shown)))
+    return _answer(api.delete(get_state(), _visit(), comment_id))
 
 
 def api_vote(comment_id: str) -> Response:
     """Vote a comment up (1), down (-1) or withdraw the vote (0)."""
     data = _check_write()
-    if "value" not in data:
-        raise ValidationError("required", '"value" is required.', field="value")
-    value = parse_vote(data["value"])
-    comment = get_state().engine.vote(
-        inputs.comment_id(comment_id),
-        visitors.actor(create=True),
-        value,
-        visitors.request_context(),
-    )
-    return json_response(encode_public(comment))
+    return _answer(api.vote(get_state(), _visit(), comment_id, data))
 
 
 def api_moderate(comment_id: str) -> Response:
     """Apply a moderator's decision: approve, spam, ham (not spam) or delete."""
     data = _check_write()
-    raw = inputs.text_field(data, "decision", required=True)
-    try:
-        decision = Decision(raw)
-    except ValueError:
-        choices = ", ".join(d.value for d in Decision)
-        raise ValidationError(
-            "invalid_decision", f"decision must be one of {choices}.", field="decision"
-        ) from None
-    result = get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
-    shown = None if result is None else shape_of(result, moderator=True)
-    return json_response(encode_public(shapes.ModeratorDeleted(shown)))
+    return _answer(api.moderate(get_state(), _visit(), comment_id, data))
 
 
 def api_queue() -> Response:
     """Return the moderation queue (pending and spam comments by default), newest first."""
-    state = get_state()
-    rows = state.engine.queue(
-        visitors.actor(),
-        web_inputs.query_statuses(current_request()),
-        limit=state.settings.queue_page_size,
-        cursor=inputs.query_cursor(),
-    )
-    return json_response(encode_public(rows, moderator=True))
+    return _answer(api.queue(get_state(), _visit()))
 
 
 def api_counts() -> Response:
     """Published-comment counts for many threads at once: ``?thread=a&thread=b``."""
-    keys = request.args.getlist("thread")
-    if not keys:
-        raise ValidationError("required", "Name at least one thread.", field="thread")
-    return json_response(encode_public(shapes.Counts(get_state().engine.counts(keys))))
+    return _answer(api.counts(get_state(), current_request()))
 
 
 def _csrf_token() -> str:
@@ -230,42 +169,9 @@ def _csrf_token() -> str:
     return "" if bearer.has_bearer() else csrf.token()
 
 
-def _me(
-    logged_in: Identity | None, identity: Identity | None, moderator: bool, csrf_token: str
-) -> shapes.Me:
-    state = get_state()
-    shown = None
-    if identity is not None and (logged_in is not None or identity.name):
-        shown = shape_of(identity)
-    providers = []
-    for provider in state.providers.values():
-        if provider.kind == "redirect":
-            entry = shapes.Provider(
-                provider.name,
-                provider.kind,
-                getattr(provider, "label", provider.name),
-                url_for(f"{state.blueprint_name}.auth_login", name=provider.name),
-            )
-        else:
-            entry = shapes.Provider(provider.name, provider.kind)
-        providers.append(entry)
-    return shapes.Me(
-        shown,
-        logged_in is not None,
-        moderator,
-        csrf_token,
-        state.settings.csrf_header,
-        providers,
-    )
-
-
 def api_me() -> Response:
     """Who the reader is, whether they moderate, their CSRF token and the login choices."""
-    actor = visitors.actor()
-    logged_in = visitors.logged_in_identity()
-    identity = logged_in or visitors.anonymous_identity()
-    me = _me(logged_in, identity, actor.moderator, _csrf_token())
-    return json_response(encode_public(me))
+    return _answer(api.me(get_state(), _visit(), _csrf_token()))
 
 
 def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
@@ -273,8 +179,7 @@ def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
 
     Its ``csrf_token`` is empty: a bearer-token request needs none.
     """
-    moderator = bool(get_state().is_moderator(identity))
-    return shapes.SessionToken(token, _me(identity, identity, moderator, ""))
+    return shapes.SessionToken(token, api.me_shape(get_state(), _visit(), identity, identity, ""))
 
 
 def api_session() -> Response:

@@ -26,11 +26,13 @@ from collections.abc import Mapping
 
 from flask import request, session
 from threadkit_web.identities import identity_from_dict, identity_to_dict
+from threadkit_web.request import request_context as web_request_context
 
 from threadkit.models import Actor, Identity, RequestContext
 
 from . import bearer, csrf
 from .state import get_state
+from .web import current_request
 
 __all__ = [
     "AUTHOR_KEY",
@@ -197,9 +199,4 @@ def actor(*, create: bool = False) -> Actor:
 
 def request_context() -> RequestContext:
     """Return what the request says about the submitter, for the moderation pipeline."""
-    return RequestContext(
-        ip=request.remote_addr or "",
-        user_agent=request.headers.get("User-Agent", "")[:500],
-        referrer=request.headers.get("Referer", "")[:2000],
-        language=request.headers.get("Accept-Language", "")[:200],
-    )
+    return web_request_context(current_request())

@@ -28,9 +28,9 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from typing import Any, Protocol, runtime_checkable
 
-from threadkit.models import Actor, Identity
+from threadkit.models import Actor, Identity, RequestContext
 
-__all__ = ["Session", "Urls", "Visit", "WebRequest"]
+__all__ = ["Session", "Urls", "Visit", "WebRequest", "request_context"]
 
 
 @runtime_checkable
@@ -155,6 +155,14 @@ class Visit(Protocol):
         """Return the name / email / url this browser typed last (form defaults)."""
         ...
 
+    def remember_author(self, fields: Mapping[str, str]) -> None:
+        """Remember what an anonymous commenter typed (cleaned), for the form next time."""
+        ...
+
+    def browser_id(self, *, create: bool = False) -> str | None:
+        """Return this browser's random id (an anonymous author's key), made now if asked."""
+        ...
+
     def csrf_token(self) -> str:
         """Return the CSRF token forms of this session carry."""
         ...
@@ -166,3 +174,13 @@ class Visit(Protocol):
     def render(self, template: str, /, **context: Any) -> str:
         """Render one of the shared templates (``"threadkit/thread.html"``) to HTML."""
         ...
+
+
+def request_context(request: WebRequest) -> RequestContext:
+    """Return what ``request`` says about a submitter, for the moderation pipeline (bounded)."""
+    return RequestContext(
+        ip=request.remote_addr,
+        user_agent=(request.header("User-Agent") or "")[:500],
+        referrer=(request.header("Referer") or "")[:2000],
+        language=(request.header("Accept-Language") or "")[:200],
+    )
