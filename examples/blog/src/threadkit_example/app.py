@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
-from flask import Flask, abort, render_template
+from babel.dates import format_date
+from flask import Flask, Response, abort, render_template
 from threadkit_akismet import PRIVACY_LINK_TEXT, PRIVACY_NOTICE, PRIVACY_URL, AkismetStep
-from threadkit_flask import ThreadKit
+from threadkit_flask import ThreadKit, i18n
 from threadkit_flask.visitors import current_identity
 from threadkit_notify import Links, ModeratorEmailNotifier, ReplyEmailNotifier, SmtpMailer
 from threadkit_social import providers_from_config
@@ -29,6 +32,7 @@ from .settings import Settings, load_settings
 __all__ = ["create_app"]
 
 SITE_NAME = "Crumb & Spoke"
+_FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 
 comments = ThreadKit()
 
@@ -158,6 +162,20 @@ def create_app(
     @app.context_processor
     def site() -> dict[str, Any]:
         return {"site_name": SITE_NAME, "is_moderator": _is_moderator(current_identity())}
+
+    @app.template_filter("long_date")
+    def long_date(value: str) -> str:
+        # Written like the comments' dates (the long date of the reader's language),
+        # so a page never shows "2026-11-02" beside "November 3, 2026".
+        return format_date(date.fromisoformat(value), "long", locale=i18n.current_locale())
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        # Browsers ask for /favicon.ico on every page without a <link rel="icon">
+        # (threadkit's own pages too): answer with the blog's icon, not a 404.
+        response = Response(_FAVICON.read_bytes(), mimetype="image/svg+xml")
+        response.cache_control.max_age = 86400
+        return response
 
     @app.get("/")
     def index() -> str:

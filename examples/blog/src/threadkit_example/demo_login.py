@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, abort, redirect, render_template, request, session
+from flask import Flask, abort, has_request_context, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from threadkit import AuthenticationRequiredError, Identity, ValidationError
@@ -60,9 +60,11 @@ class DemoLoginProvider:
     def begin(self, redirect_uri: str) -> AuthorizationRequest:
         """Send the browser to the demo login page, remembering a fresh state."""
         state = secrets.token_urlsafe(24)
-        ticket = self._signer.dumps(
-            "demo-begin", {"state": state, "redirect_uri": redirect_uri}, now=_now(), ttl=_TTL
-        )
+        # The page the reader started from (threadkit's login route got it as ?next=):
+        # the login page's Cancel goes back there, not to the front page.
+        back = safe_next(request.args.get("next", ""), "/") if has_request_context() else "/"
+        data = {"state": state, "redirect_uri": redirect_uri, "back": back}
+        ticket = self._signer.dumps("demo-begin", data, now=_now(), ttl=_TTL)
         return AuthorizationRequest(
             f"{self._login_path}?{urlencode({'ticket': ticket})}", {"state": state}
         )
@@ -101,6 +103,14 @@ class DemoLoginProvider:
         data = self._signer.loads("demo-begin", ticket, now=_now())
         return str(data["state"]), str(data["redirect_uri"])
 
+    def page_of(self, ticket: str) -> str:
+        """Return the page the reader began the login on (a same-site path), else ``/``."""
+        try:
+            data = self._signer.loads("demo-begin", ticket, now=_now())
+        except ValidationError:
+            return "/"
+        return safe_next(str(data.get("back", "")), "/")
+
     def make_code(self, state: str, name: str, moderator: bool) -> str:
         """Return the signed code the login page hands back to the callback."""
         return self._signer.dumps(
@@ -137,7 +147,7 @@ def register_demo_login_views(app: Flask, provider: DemoLoginProvider) -> None:
             "demo_login.html",
             state=request.args["ticket"],
             csrf=csrf,
-            cancel="/",
+            cancel=provider.page_of(request.args["ticket"]),
             offer_moderator=_from_this_machine(),
         )
 

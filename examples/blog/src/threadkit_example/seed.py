@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import attrs
 
 from threadkit import Identity, Status, Submission
+from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 
 from .posts import POSTS
@@ -64,6 +65,12 @@ SOURDOUGH: tuple[tuple[str, Identity, str, str | None], ...] = (
     ("l1", LUIS, "Nine hours of bulk sounds wild, but the flavour point is so true.", None),
 )
 
+# Minutes after the one before, for each SOURDOUGH comment: a discussion that runs
+# over three weeks (quick replies, next-day answers), not eleven comments in one second.
+SOURDOUGH_GAPS = (0, 185, 47, 1310, 2890, 96, 12, 8650, 1475, 2205, 11040)
+SOURDOUGH_SPAN = timedelta(minutes=sum(SOURDOUGH_GAPS) + 4 * 60)
+"""From the first seeded comment to the moment of seeding (the last one is 4 hours old)."""
+
 DEBATE_VOICES = (DAVID, PRIYA, TOMASZ, AIKO, LUIS)
 DEBATE_LINES = (
     "I ride Harbour Road every day and a protected lane would change everything.",
@@ -102,10 +109,16 @@ def seed(engine: CommentEngine, *, long_thread_size: int = 1200, seed_value: int
         return False
     for post in POSTS:
         engine.thread(post.slug, title=post.title, url=f"/posts/{post.slug}")
+    # The same rules on a clock that walks through the discussion's three weeks.
+    clock = ManualClock(engine.clock.now() - SOURDOUGH_SPAN)
+    timed = CommentEngine(
+        engine.store, pipeline=engine.pipeline, renderer=engine.renderer, clock=clock
+    )
     made: dict[str, int] = {}
-    for key, author, body, parent in SOURDOUGH:
+    for (key, author, body, parent), gap in zip(SOURDOUGH, SOURDOUGH_GAPS, strict=True):
+        clock.advance(minutes=gap)
         parent_id = made[parent] if parent else None
-        comment = engine.post(first.slug, Submission(body, parent_id=parent_id), author)
+        comment = timed.post(first.slug, Submission(body, parent_id=parent_id), author)
         made[key] = comment.id
     rows = debate_rows(engine, long_thread_size, random.Random(seed_value))
     bulk_load = getattr(engine.store, "bulk_load", None)
