@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from threadkit_flask.testing import launch_chromium
 from tkflask_support import HoldWords, create_app
 
 from threadkit.clock import ManualClock
@@ -44,3 +46,10 @@ def app(engine: CommentEngine) -> Flask:
 def client(app: Flask) -> Iterator[FlaskClient]:
     with app.test_client() as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, one per test module (skipped without Chromium, failed under CI)."""
+    with launch_chromium() as chromium:
+        yield chromium

@@ -5,43 +5,21 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from tkflask_support import create_app
+from tkflask_support import FakeSSO, create_app
 
 from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
-from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider
-from threadkit.models import Identity
-from threadkit.ports import AuthorizationRequest
 
 SITE_A = "https://a.example"
 SITE_B = "https://b.example"
 API = "/comments/api"
-
-
-class FakeSSO:
-    """A redirect provider that accepts ?code=ok&state=<the saved state>."""
-
-    name = "sso"
-    label = "Team SSO"
-    kind: Literal["redirect"] = "redirect"
-
-    def begin(self, redirect_uri: str) -> AuthorizationRequest:
-        return AuthorizationRequest("https://sso.example/authorize?state=s1", {"state": "s1"})
-
-    def complete(
-        self, redirect_uri: str, params: Mapping[str, str], saved: Mapping[str, str]
-    ) -> Identity:
-        if params.get("state") != saved.get("state") or params.get("code") != "ok":
-            raise AuthenticationRequiredError("bad_state", "Login failed; please try again.")
-        return Identity(self.name, "u-7", "Grace SSO", verified=True)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from threadkit_flask.blueprint import request_cap
 from threadkit_flask.testing import serve
 from tkflask_support import api_headers, csrf_token
+from werkzeug.test import TestResponse
 
 from threadkit.limits import COMMENT_MAX_BYTES, REQUEST_MAX_BYTES
 from threadkit.limits import request_cap as core_cap
@@ -95,6 +96,15 @@ def form_payload(client: FlaskClient, body: str, **extra: str) -> bytes:
     """An urlencoded comment form, CSRF token first (so a truncated body would still pass it)."""
     fields = {"csrf_token": csrf_token(client), "name": "Ada", **extra, "body": body}
     return urlencode(fields).encode()
+
+
+def post_form(client: FlaskClient, key: str, body: str) -> TestResponse:
+    """POST the comment form (urlencoded, see :func:`form_payload`) to thread ``key``."""
+    return client.post(
+        FORM.format(key=key),
+        data=form_payload(client, body),
+        content_type="application/x-www-form-urlencoded",
+    )
 
 
 # ---------------------------------------------------------------- the numbers
@@ -193,11 +203,7 @@ def test_form_comment_at_the_limit_with_every_byte_percent_encoded_is_accepted(
 ) -> None:
     """A 65,535-byte comment of two-byte letters, urlencoded to three times its size, fits."""
     body = "a" + "é" * ((COMMENT_MAX_BYTES - 1) // 2)
-    response = client.post(
-        FORM.format(key="encoded"),
-        data=form_payload(client, body),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = post_form(client, "encoded", body)
     assert 303 == response.status_code
     assert [body] == stored_bodies(store, "encoded")
 
@@ -207,11 +213,7 @@ def test_form_comment_over_the_limit_shows_the_form_again_with_the_text(
 ) -> None:
     """One byte over the comment limit: 422, the form page, the error and the typed text."""
     body = "x" * (COMMENT_MAX_BYTES + 1)
-    response = client.post(
-        FORM.format(key="long"),
-        data=form_payload(client, body),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = post_form(client, "long", body)
     page = response.get_data(as_text=True)
     assert 422 == response.status_code
     assert f"the limit is {COMMENT_MAX_BYTES:,} bytes" in page
@@ -225,11 +227,7 @@ def test_form_over_the_cap_with_a_length_is_threadkits_413_page(
     client: FlaskClient, store: MemoryStore
 ) -> None:
     """A form with a Content-Length over the cap: threadkit's styled 413 page, never Werkzeug's."""
-    response = client.post(
-        FORM.format(key="huge"),
-        data=form_payload(client, "x" * REQUEST_MAX_BYTES),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = post_form(client, "huge", "x" * REQUEST_MAX_BYTES)
     page = response.get_data(as_text=True)
     assert (413, "text/html") == (response.status_code, response.mimetype)
     assert f"{REQUEST_MAX_BYTES:,} bytes" in page
@@ -312,11 +310,7 @@ def test_multipart_form_with_invalid_utf8_is_refused(
 def test_valid_utf8_form_fields_pass(client: FlaskClient, store: MemoryStore) -> None:
     """Percent-encoded UTF-8 (and a literal %C0%80 typed by someone) is stored as sent."""
     body = "Zoë 🙂 typed %C0%80 on purpose"
-    response = client.post(
-        FORM.format(key="fine"),
-        data=form_payload(client, body),
-        content_type="application/x-www-form-urlencoded",
-    )
+    response = post_form(client, "fine", body)
     assert 303 == response.status_code
     assert [body] == stored_bodies(store, "fine")
 

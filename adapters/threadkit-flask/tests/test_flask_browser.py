@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from threadkit_flask.testing import launch_chromium, serve
+from threadkit_flask.testing import serve, watch_errors
 from tkflask_support import HoldWords, create_app
 
 from threadkit.engine import CommentEngine, EnginePolicy
@@ -45,12 +45,6 @@ def server() -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
-
-
 SHOWN_UNDER = """el => {
   const host = el.parentElement.parentElement.closest('[data-tk-item]');
   return host ? host.querySelector('article').textContent.trim() : '';
@@ -67,17 +61,6 @@ def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot to test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"flask-{name}.png"), full_page=True)
-
-
-def watch_errors(page: Any) -> list[str]:
-    """Collect script errors and CSP violations reported by the page."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    return errors
 
 
 def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> None:

@@ -17,6 +17,18 @@ def page(client: FlaskClient, path: str = "/posts/post-1") -> str:
     return response.get_data(as_text=True)
 
 
+def top_with_three_replies(engine: Any, app: Any) -> tuple[FlaskClient, dict[str, Any]]:
+    """With pages of two comments, post a top-level comment and three replies ``r0``-``r2``."""
+    import attrs
+
+    engine.policy = attrs.evolve(engine.policy, total_limit=2)
+    client = app.test_client()
+    top = new_comment(client, body="top")
+    for i in range(3):
+        post_json(client, f"/api/comments/{top['id']}/replies", {"body": f"r{i}", "name": "B"})
+    return client, top
+
+
 def form_post(client: FlaskClient, path: str, data: dict[str, str], **kwargs: Any) -> Any:
     """POST a form with the CSRF token taken from the post page."""
     token = form_token(page(client))
@@ -115,13 +127,7 @@ def test_older_comments_link_pages_without_javascript(client: FlaskClient) -> No
 
 def test_more_replies_link_when_page_is_full(engine, app) -> None:
     """Replies beyond the page's total limit are reachable through "N more replies"."""
-    import attrs
-
-    engine.policy = attrs.evolve(engine.policy, total_limit=2)
-    client = app.test_client()
-    top = new_comment(client, body="top")
-    for i in range(3):
-        post_json(client, f"/api/comments/{top['id']}/replies", {"body": f"r{i}", "name": "B"})
+    client, _ = top_with_three_replies(engine, app)
     html = page(client)
     more = re.search(r'class="tk-more-replies" href="([^"]+)"', html)
     assert more is not None
@@ -346,13 +352,7 @@ def test_no_avatar_without_a_picture(client: FlaskClient) -> None:
 
 def test_replies_fragment_continues_with_header(engine, app) -> None:
     """The replies fragment lists replies and points at the next batch in X-Threadkit-Next."""
-    import attrs
-
-    engine.policy = attrs.evolve(engine.policy, total_limit=2)
-    client = app.test_client()
-    top = new_comment(client, body="top")
-    for i in range(3):
-        post_json(client, f"/api/comments/{top['id']}/replies", {"body": f"r{i}", "name": "B"})
+    client, top = top_with_three_replies(engine, app)
     first = client.get(f"/comments/fragments/comments/{top['id']}/replies?next=/posts/post-1")
     assert ["<p>r0</p>", "<p>r1</p>"] == re.findall(r"<p>r\d</p>", first.get_data(as_text=True))
     rest = client.get(first.headers["X-Threadkit-Next"])

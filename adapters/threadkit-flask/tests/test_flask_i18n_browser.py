@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from threadkit_flask.testing import launch_chromium, serve
+from threadkit_flask.testing import serve
 from tkflask_support import create_app
 
 from threadkit.clock import ManualClock
@@ -41,12 +41,6 @@ def server() -> Iterator[str]:
     )
     with serve(app) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def _boxes(browser: Any, server: str, locale: str) -> dict[str, float]:

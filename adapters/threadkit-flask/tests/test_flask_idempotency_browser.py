@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from threadkit_flask.testing import launch_chromium, serve
+from threadkit_flask.testing import serve
 from tkflask_support import create_app
 
 from threadkit.engine import CommentEngine
@@ -26,12 +26,6 @@ def site() -> Iterator[tuple[str, MemoryStore]]:
     )
     with serve(app) as base_url:
         yield base_url, store
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def test_the_script_sends_a_new_key_with_each_post(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from threadkit_flask.testing import launch_chromium, serve
+from threadkit_flask.testing import serve
 from tkflask_support import HoldWords, create_app
 
 from threadkit.engine import CommentEngine
@@ -31,12 +31,6 @@ def server() -> Iterator[str]:
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
     with serve(app) as base_url:
         yield base_url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def focused(page: Any, selector: str) -> bool:

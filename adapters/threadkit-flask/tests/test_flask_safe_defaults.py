@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,13 +18,11 @@ from flask import Flask, render_template_string
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 from threadkit_flask import ThreadKit, get_state
-from tkflask_support import POST_PAGE, api_headers, form_token
+from tkflask_support import POST_PAGE, FakeSSO, api_headers, form_token
 
 from threadkit.engine import CommentEngine
-from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider
 from threadkit.memory import MemoryStore
-from threadkit.models import Identity
 from threadkit.moderation import (
     DuplicateDetection,
     FloodControl,
@@ -33,38 +31,13 @@ from threadkit.moderation import (
     Pipeline,
     SizeLimits,
 )
-from threadkit.ports import AuthorizationRequest
 
 SITE = "https://blog.example.org"
 EVIL = "evil.example"
 
 
-class FakeSSO:
-    """A redirect provider that accepts ?code=ok&state=<the saved state>."""
-
-    name = "sso"
-    label = "Team SSO"
-    kind: Literal["redirect"] = "redirect"
-
-    def begin(self, redirect_uri: str) -> AuthorizationRequest:
-        return AuthorizationRequest(
-            f"https://sso.example/authorize?state=s1&redirect_uri={redirect_uri}",
-            {"state": "s1"},
-        )
-
-    def complete(
-        self, redirect_uri: str, params: Mapping[str, str], saved: Mapping[str, str]
-    ) -> Identity:
-        if params.get("state") != saved.get("state") or params.get("code") != "ok":
-            raise AuthenticationRequiredError("bad_state", "Login failed; please try again.")
-        return Identity(
-            self.name,
-            "u-7",
-            "Grace Hopper",
-            email="grace@sso.example",
-            url="https://grace.example/home",
-            verified=True,
-        )
+#: Team SSO logging in Grace Hopper, with her email and home page.
+GRACE_SSO = FakeSSO("Grace Hopper", email="grace@sso.example", url="https://grace.example/home")
 
 
 def plain_app(config: Mapping[str, Any] | None = None, **init: Any) -> Flask:
@@ -218,7 +191,7 @@ def test_a_host_page_keeps_its_own_policy() -> None:
 
 
 def _sso_app(config: Mapping[str, Any]) -> Flask:
-    return plain_app(config, providers=[AnonymousProvider(), FakeSSO()])
+    return plain_app(config, providers=[AnonymousProvider(), GRACE_SSO])
 
 
 def _login_redirect_uri(client: FlaskClient, host: str) -> str:

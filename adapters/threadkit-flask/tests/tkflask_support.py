@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, render_template_string, session
 from flask.testing import FlaskClient
 from threadkit_flask import ThreadKit
 
 from threadkit.engine import CommentEngine
+from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider, CallableSessionProvider
 from threadkit.models import Candidate, Identity, Verdict
-from threadkit.ports import IdentityProvider
+from threadkit.ports import AuthorizationRequest, IdentityProvider
 
 POST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -49,6 +50,34 @@ class HoldWords:
         if "HOLDME" in candidate.body:
             return Verdict.hold(self.name, "held_word", "Contains a word to review.")
         return Verdict.accept()
+
+
+class FakeSSO:
+    """A redirect provider that accepts ?code=ok&state=<the saved state>.
+
+    It logs in subject ``u-7`` with the display ``name`` and ``details``
+    (``email``, ``url``) given.
+    """
+
+    name = "sso"
+    label = "Team SSO"
+    kind: Literal["redirect"] = "redirect"
+
+    def __init__(self, display_name: str = "Grace SSO", **details: str) -> None:
+        self.identity = Identity(self.name, "u-7", display_name, verified=True, **details)
+
+    def begin(self, redirect_uri: str) -> AuthorizationRequest:
+        return AuthorizationRequest(
+            f"https://sso.example/authorize?state=s1&redirect_uri={redirect_uri}",
+            {"state": "s1"},
+        )
+
+    def complete(
+        self, redirect_uri: str, params: Mapping[str, str], saved: Mapping[str, str]
+    ) -> Identity:
+        if params.get("state") != saved.get("state") or params.get("code") != "ok":
+            raise AuthenticationRequiredError("bad_state", "Login failed; please try again.")
+        return self.identity
 
 
 def site_user(request: object) -> Identity | None:

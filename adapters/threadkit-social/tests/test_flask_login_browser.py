@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask_login_support import OIDC_NAME, create_site, social_providers
-from threadkit_flask.testing import launch_chromium, serve
+from threadkit_flask.testing import launch_chromium, serve, watch_errors
 from threadkit_social import GitHubProvider
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 
@@ -53,17 +53,6 @@ def blog(idp: IdentityServer, engine: CommentEngine) -> Iterator[str]:
         # Login callbacks are built on the configured origin, known once the port is.
         app.config["SERVER_NAME"] = urlsplit(base_url).netloc
         yield base_url
-
-
-def watch_errors(page: Any) -> list[str]:
-    """Collect script errors and CSP violations the page reports."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda message: errors.append(message.text) if message.type == "error" else None,
-    )
-    return errors
 
 
 def shot(page: Any, name: str) -> None:
