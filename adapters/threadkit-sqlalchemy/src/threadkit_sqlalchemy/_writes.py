@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from threadkit.errors import ConflictError, InvalidParentError
 from threadkit.guards import IdempotencyKey
 from threadkit.models import Comment, NewComment, Notice, Status
-from threadkit.storekit import aware, reasons_json
+from threadkit.storekit import aware, reasons_json, stored_comment
 
 from . import _guards, _paths
 from ._base import StoreBase
@@ -120,20 +120,9 @@ class WritesPart(StoreBase):
             queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
             if draft.idempotency is not None:
                 _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
-            return Comment(
-                id=comment_id,
-                thread_key=draft.thread_key,
-                parent_id=draft.parent_id,
-                root_id=comment_id if place.root_id is None else place.root_id,
-                depth=place.depth,
-                author=draft.author,
-                body_source=draft.body_source,
-                body_html=draft.body_html,
-                status=draft.status,
-                created_at=created_at,
-                reasons=draft.reasons,
-                context=draft.context,
-                notify_replies=draft.notify_replies,
+            root_id = comment_id if place.root_id is None else place.root_id
+            return stored_comment(
+                draft, comment_id, root_id=root_id, depth=place.depth, created_at=created_at
             )
 
         return self._write(work)
