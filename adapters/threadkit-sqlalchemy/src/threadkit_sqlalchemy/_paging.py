@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import CommentRows, SortOrder, Visibility
+from threadkit.models import Comment, CommentRows, SortOrder, Visibility
 from threadkit.storekit import bad_cursor, check_limit, int_cursor, split_cursor
 
 from . import _paths
@@ -16,21 +17,46 @@ from ._rows import (
     _C,
     _NEG_SCORE,
     _PATH,
+    _SELECT_PUBLIC_ROWS,
     _SELECT_ROWS,
     _SELECT_TOPS,
     _T,
     _TOP_ORD,
     _comment,
     _listed_top,
+    _public_comment,
     _raw_rows,
     _Row,
     _visible,
 )
 from ._schema import comments, threads
 
+_PUBLIC = Visibility()
+_RowMaker = Callable[[Any, str], Comment]
+
 
 class PagingPart(StoreBase):
-    """The :class:`~threadkit.ports.PageReader` methods."""
+    """The :class:`~threadkit.ports.PageReader` methods.
+
+    With ``lean_public_reads`` set (``store.lean_public_reads = True``), pages
+    and subtrees for a reader who is nobody (``Visibility()``: no identity, no
+    moderator) take the lean read: only the public columns
+    (:data:`._rows._PUBLIC_COLUMNS`), and their comments carry no email,
+    Markdown source (``""``), reasons, request data or reply subscription.
+    Off by default: :class:`~threadkit.ports.PageReader` promises whole
+    comments (the conformance suite compares them with ``get_comment``'s);
+    a site whose public-visibility reads all end in public pages (the web
+    adapters' readers) may turn it on. ``benchmarks/test_read_path_bench.py``
+    compares both paths.
+    """
+
+    lean_public_reads = False
+
+    def _reading(self, visibility: Visibility) -> tuple[sa.Select[Any], _RowMaker]:
+        """Return the row query and row-to-comment function for ``visibility``'s pages."""
+        if self.lean_public_reads and visibility == _PUBLIC:
+            return _SELECT_PUBLIC_ROWS, _public_comment
+        return _SELECT_ROWS, _comment
 
     def _tops(
         self,
@@ -77,13 +103,15 @@ class PagingPart(StoreBase):
         roots: Sequence[int] | None = None,
         *,
         with_low: bool = False,
+        select: sa.Select[Any] = _SELECT_ROWS,
     ) -> list[_Row]:
         """Visible rows with ``low < path < high``, in path order, at most ``limit``.
 
         ``with_low`` includes the row at ``low`` itself (``low <= path``).
         With ``roots``, only top-level rows and descendants of ``roots``.
+        ``select`` is the columns' query (all of them, or the public ones).
         """
-        query = _SELECT_ROWS.where(
+        query = select.where(
             _C.thread_id == thread_id,
             _C.path >= low if with_low else _C.path > low,
             _C.path < high,
@@ -114,6 +142,7 @@ class PagingPart(StoreBase):
         check_limit(top_limit, "top_limit")
         check_limit(total_limit, "total_limit")
         seen = _visible(visibility)
+        select, make = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
             thread_id = conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
@@ -128,7 +157,7 @@ class PagingPart(StoreBase):
             visible = sa.or_(seen, _C.id.in_([top[0] for top in tops]))
             blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
             if sort is SortOrder.OLDEST:
-                blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit)
+                blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit, select)
             else:
 
                 def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
@@ -141,6 +170,7 @@ class PagingPart(StoreBase):
                         visible,
                         room + 1,
                         with_low=True,
+                        select=select,
                     )
                     if not found or found[0][0] != top[0]:
                         return [], True  # hidden since the keyset scan (concurrent change)
@@ -168,7 +198,7 @@ class PagingPart(StoreBase):
                 rows.extend(self._preorder(block))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
-            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor)
+            return CommentRows([make(row, thread_key) for row in rows], next_cursor)
 
         return self._read(work)
 
@@ -179,6 +209,7 @@ class PagingPart(StoreBase):
         tops: list[_Row],
         visible: sa.ColumnElement[bool],
         total_limit: int,
+        select: sa.Select[Any],
     ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
         """Fetch every top of an oldest-first page, all columns, and their descendants.
 
@@ -200,6 +231,7 @@ class PagingPart(StoreBase):
             limit,
             roots=[top[0] for top in tops],
             with_low=True,
+            select=select,
         )
         full: dict[int, _Row] = {}
         groups: dict[int, list[_Row]] = {}
@@ -243,6 +275,7 @@ class PagingPart(StoreBase):
         """
         check_limit(total_limit, "total_limit")
         visible = _visible(visibility)
+        select, make = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
             head = conn.execute(
@@ -261,15 +294,19 @@ class PagingPart(StoreBase):
                     raise bad_cursor(cursor)
                 low = after
             found = self._descendants(
-                conn, head.thread_id, low, head.path + _paths.END, visible, total_limit + 1
+                conn,
+                head.thread_id,
+                low,
+                head.path + _paths.END,
+                visible,
+                total_limit + 1,
+                select=select,
             )
             next_cursor = None
             if len(found) > total_limit:
                 del found[total_limit:]
                 next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
-            return CommentRows(
-                [_comment(row, head.key) for row in self._preorder(found)], next_cursor
-            )
+            return CommentRows([make(row, head.key) for row in self._preorder(found)], next_cursor)
 
         return self._read(work)
 
