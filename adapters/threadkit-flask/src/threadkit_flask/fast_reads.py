@@ -24,7 +24,10 @@ Only requests that cannot carry a reader's identity take the fast lane: a
 and no ``before_request`` or URL-value hook but threadkit's own on these
 routes (a host's hook may refuse a reader; the fast lane would not ask it).
 Everything else, and every write, goes through Flask untouched. A
-``Set-Cookie`` answer is never remembered.
+``Set-Cookie`` answer is never remembered. Headers a host's ``after_request``
+hook adds are replayed as first sent: a header that must differ per request
+(a request id) needs that hook to be a ``before_request`` one, which turns
+the lane off.
 """
 
 from __future__ import annotations
