@@ -23,7 +23,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from threadkit_flask.blueprint import request_cap
-from threadkit_flask.testing import serve
+from threadkit_flask.testing import free_port, serve
 from tkflask_support import api_headers, csrf_token
 from werkzeug.test import TestResponse
 
@@ -318,13 +318,6 @@ def test_valid_utf8_form_fields_pass(client: FlaskClient, store: MemoryStore) ->
 # ---------------------------------------------------------------- gunicorn
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture(scope="module")
 def gunicorn_port() -> Iterator[int]:
     """tests/gunicorn_app.py served by gunicorn (one worker) on 127.0.0.1; yields the port."""
@@ -334,7 +327,7 @@ def gunicorn_port() -> Iterator[int]:
             pytest.fail("gunicorn is missing; CI installs it from requirements-dev.txt")
         pytest.skip("gunicorn is not installed (pip install -r requirements-dev.txt)")
     tests = Path(__file__).parent
-    port = _free_port()
+    port = free_port()
     command = [str(executable), "--bind", f"127.0.0.1:{port}", "--workers", "1"]
     command += ["--pythonpath", str(tests), "--chdir", str(tests), "gunicorn_app:app"]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

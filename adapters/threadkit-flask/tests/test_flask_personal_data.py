@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -14,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
+from threadkit_flask.testing import free_port
 from tkflask_support import create_app, form_token, new_comment, post_json
 
 from threadkit.clock import ManualClock
@@ -46,18 +46,11 @@ class _SmtpMailer:
             smtp.send_message(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def sink() -> Iterator[tuple[_Sink, int]]:
     """An SMTP server on 127.0.0.1 that keeps what it receives."""
     handler = _Sink()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from threadkit.testing.http_server import serve_in_thread
 __all__ = [
     "CHROMIUM_ARGS",
     "chromium_path",
+    "free_port",
     "launch_chromium",
     "require_chromium",
     "serve",
@@ -109,3 +111,16 @@ def watch_errors(page: Any) -> list[str]:
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     return errors
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now.
+
+    For servers that must be told their port up front (gunicorn, aiosmtpd);
+    another process may take it before they bind, so prefer port 0 where a
+    server can report the port it got (as :func:`serve` does).
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
