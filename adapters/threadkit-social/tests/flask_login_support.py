@@ -20,11 +20,13 @@ from urllib.parse import parse_qsl, urlsplit
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from threadkit_flask import ThreadKit
-from threadkit_social.testing_server import IdentityServer
+from threadkit_social import GitHubProvider
+from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 from werkzeug.test import TestResponse
 
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
+from threadkit.models import Identity
 from threadkit.ports import IdentityProvider
 
 PREFIX = "/comments"
@@ -138,6 +140,34 @@ def _unescape(value: str) -> str:
     for entity, char in (("&#34;", '"'), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")):
         value = value.replace(entity, char)
     return value.replace("&amp;", "&")
+
+
+def ada_by_oidc(provider: str, idp: IdentityServer) -> Identity:
+    """The identity an OIDC login of the test IdP's default user (Ada) maps to.
+
+    Keyed by issuer and subject; name, verified email and picture carried over.
+    """
+    return Identity(
+        provider=provider,
+        subject=f"{idp.issuer}#248289761001",
+        name="Ada Lovelace",
+        email="ada@example.org",
+        url=None,
+        avatar="https://avatars.example/ada.png",
+        verified=True,
+    )
+
+
+def github_at(base_url: str) -> GitHubProvider:
+    """A GitHub provider whose every endpoint is at ``base_url`` (5 s timeout)."""
+    return GitHubProvider(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        authorize_url=f"{base_url}/authorize",
+        token_url=f"{base_url}/token",
+        api_url=base_url,
+        timeout=5,
+    )
 
 
 def free_port_url() -> str:

@@ -24,10 +24,12 @@ from flask_login_support import (
     OIDC_NAME,
     PREFIX,
     HungServer,
+    ada_by_oidc,
     authorize,
     callback,
     create_site,
     free_port_url,
+    github_at,
     hidden_fields,
     log_in,
     login_url,
@@ -37,13 +39,12 @@ from flask_login_support import (
     social_providers,
 )
 from threadkit_flask.auth import SAVED_PREFIX
-from threadkit_social import GitHubProvider, OIDCProvider
+from threadkit_social import OIDCProvider
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 from werkzeug.test import TestResponse
 
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
-from threadkit.models import Identity
 
 KINDS = [OIDC_NAME, "github"]
 LABELS = {OIDC_NAME: OIDC_LABEL, "github": "GitHub"}
@@ -184,15 +185,7 @@ def test_oidc_comment_records_the_verified_social_identity(
     response = client.post(fields.pop("action"), data={**fields, "body": "Hello from the IdP"})
     assert 303 == response.status_code, response.get_data(as_text=True)
     comment_id = int(response.headers["Location"].rsplit("#comment-", 1)[1])
-    expected = Identity(
-        provider=OIDC_NAME,
-        subject=f"{idp.issuer}#248289761001",
-        name="Ada Lovelace",
-        email="ada@example.org",
-        url=None,
-        avatar="https://avatars.example/ada.png",
-        verified=True,
-    )
+    expected = ada_by_oidc(OIDC_NAME, idp)
     assert expected == engine.get_comment(comment_id).author
 
 
@@ -552,14 +545,7 @@ def test_unreachable_oidc_provider_gives_a_clear_page_at_login(engine: CommentEn
 def test_unreachable_github_token_endpoint_gives_a_clear_page(engine: CommentEngine) -> None:
     """GitHub's token endpoint on a closed port: the callback is a clear page, not a 500."""
     dead = free_port_url()
-    provider = GitHubProvider(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        authorize_url=f"{dead}/authorize",
-        token_url=f"{dead}/token",
-        api_url=dead,
-        timeout=5,
-    )
+    provider = github_at(dead)
     with create_site(engine, [provider]).test_client() as client:
         state = query(login_url(client, "github"))["state"]
         response = callback(client, "github", {"code": "abc", "state": state})

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from flask_login_support import ada_by_oidc
 from threadkit_social import GoogleProvider, OIDCProvider
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 
@@ -40,15 +41,7 @@ def test_login_keys_the_account_by_issuer_and_subject(
     idp: IdentityServer, provider: OIDCProvider
 ) -> None:
     """The identity's subject is "<issuer>#<sub>"; name, verified email and picture are mapped."""
-    expected = Identity(
-        provider="testidp",
-        subject=f"{idp.issuer}#248289761001",
-        name="Ada Lovelace",
-        email="ada@example.org",
-        url=None,
-        avatar="https://avatars.example/ada.png",
-        verified=True,
-    )
+    expected = ada_by_oidc("testidp", idp)
     actual = log_in(idp, provider)
     assert expected == actual
 

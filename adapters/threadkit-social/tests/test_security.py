@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask_login_support import github_at
 from threadkit_social import GitHubProvider, OIDCProvider
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 
@@ -121,14 +122,7 @@ def test_unreachable_oidc_provider_gives_provider_unavailable_at_begin(dead_url:
 
 def test_unreachable_token_endpoint_gives_provider_unavailable(dead_url: str) -> None:
     """A token endpoint that refuses connections gives provider_unavailable, not a raw error."""
-    provider = GitHubProvider(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        authorize_url=f"{dead_url}/authorize",
-        token_url=f"{dead_url}/token",
-        api_url=dead_url,
-        timeout=5,
-    )
+    provider = github_at(dead_url)
     request = provider.begin("http://127.0.0.1:5000/auth/github/callback")
     params = {"code": "abc", "state": request.saved["state"]}
     assert "provider_unavailable" == refused(provider, params, request.saved)
