@@ -435,6 +435,8 @@ class IdentityServer:
             XProvider,
         )
 
+        from .providers import _ApiProvider
+
         base = self.base_url
         discovery = f"{base}/.well-known/openid-configuration"
         common: dict[str, Any] = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
@@ -444,32 +446,19 @@ class IdentityServer:
             return OIDCProvider(discovery_url=discovery, **common)
         if kind == "google":
             return GoogleProvider(discovery_url=discovery, **common)
-        if kind == "github":
-            return GitHubProvider(
+        # The API providers, and the path under which this server fakes each one's API.
+        apis: dict[str, tuple[type[_ApiProvider], str]] = {
+            "github": (GitHubProvider, "github"),
+            "facebook": (FacebookProvider, "facebook"),
+            "x": (XProvider, "x"),
+            "wordpress": (WordPressComProvider, "wpcom"),
+        }
+        if kind in apis:
+            provider_class, api_path = apis[kind]
+            return provider_class(
                 authorize_url=f"{base}/authorize",
                 token_url=f"{base}/token",
-                api_url=f"{base}/github",
-                **common,
-            )
-        if kind == "facebook":
-            return FacebookProvider(
-                authorize_url=f"{base}/authorize",
-                token_url=f"{base}/token",
-                api_url=f"{base}/facebook",
-                **common,
-            )
-        if kind == "x":
-            return XProvider(
-                authorize_url=f"{base}/authorize",
-                token_url=f"{base}/token",
-                api_url=f"{base}/x",
-                **common,
-            )
-        if kind == "wordpress":
-            return WordPressComProvider(
-                authorize_url=f"{base}/authorize",
-                token_url=f"{base}/token",
-                api_url=f"{base}/wpcom",
+                api_url=f"{base}/{api_path}",
                 **common,
             )
         raise ValueError(f"unknown provider kind {kind!r}")
