@@ -15,8 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
 
-from .migrations._types import options as migration_options
-
 __all__ = [
     "KEY_LENGTH",
     "PATH_LENGTH",
@@ -99,10 +97,16 @@ def table_options(autoincrement: bool = True) -> dict[str, Any]:
     """Return the per-table options: InnoDB, utf8mb4 and binary collation on MariaDB.
 
     ``autoincrement`` adds SQLite's ``AUTOINCREMENT`` (ids never reused), for
-    tables whose primary key is a generated id. The migrations create every
-    table with these same options, so they are defined once, there.
+    tables whose primary key is a generated id.
     """
-    return migration_options(autoincrement)
+    options: dict[str, Any] = {
+        "mysql_engine": "InnoDB",
+        "mysql_charset": "utf8mb4",
+        "mysql_collate": "utf8mb4_bin",
+    }
+    if autoincrement:
+        options["sqlite_autoincrement"] = True
+    return options
 
 
 def reference(name: str, target: str, constraint: str, **column: Any) -> sa.Column[int]:
