@@ -6,24 +6,10 @@ import json
 
 import pytest
 from threadkit_web import api
-from threadkit_web.state import WebState, build_state
-from web_support import PlainRequest, PlainVisit
+from threadkit_web.state import WebState
+from web_support import ALICE, PlainRequest, PlainVisit
 
 from threadkit.errors import ThreadkitError
-from threadkit.memory import MemoryStore
-from threadkit.models import Identity
-
-ALICE = Identity("github", "1", "Alice", verified=True)
-
-
-@pytest.fixture
-def state() -> WebState:
-    return build_state(
-        {"THREADKIT_THREAD_POLICY": "any"},
-        store=MemoryStore(),
-        secret="test secret",
-        is_moderator=lambda who: who is not None and who.subject == "1",
-    )
 
 
 def test_an_anonymous_post_is_201_with_its_location_and_remembers_the_author(

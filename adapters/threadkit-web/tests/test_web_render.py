@@ -6,26 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from threadkit_web import context
 from threadkit_web.request import WebRequest
-from threadkit_web.state import WebState, build_state
-from web_support import PlainRequest, PlainVisit
+from threadkit_web.state import WebState
+from web_support import ALICE, PlainRequest, PlainVisit
 
-from threadkit.memory import MemoryStore
 from threadkit.models import Identity, RequestContext, Submission
-
-ALICE = Identity("github", "1", "Alice", verified=True)
-
-
-@pytest.fixture
-def state() -> WebState:
-    return build_state(
-        {"THREADKIT_THREAD_POLICY": "any"},
-        store=MemoryStore(),
-        secret="test secret",
-        is_moderator=lambda who: who is not None and who.subject == "1",
-    )
 
 
 def _post(state: WebState, body: str, author: Identity = ALICE) -> int:

@@ -19,6 +19,9 @@ from threadkit_web.state import WebState
 
 from threadkit.models import Actor, Identity
 
+ALICE = Identity("github", "1", "Alice", verified=True)
+"""A verified login; the tests' state makes her a moderator."""
+
 
 @attrs.define
 class PlainRequest:

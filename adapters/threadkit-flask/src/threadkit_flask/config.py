@@ -1,22 +1,8 @@
-"""Every ``THREADKIT_*`` configuration key: the shared web layer's :mod:`threadkit_web.settings`.
+"""The ``THREADKIT_*`` settings: the shared web layer's :mod:`threadkit_web.settings`.
 
-Kept under this name for code that imports it from here.
+Kept under this name for code that imports them from here.
 """
 
-from threadkit_web.settings import (
-    DEFAULT_CSP,
-    DEFAULTS,
-    THREAD_POLICIES,
-    Settings,
-    ThreadPolicy,
-    read_settings,
-)
+from threadkit_web.settings import DEFAULT_CSP, DEFAULTS
 
-__all__ = [
-    "DEFAULT_CSP",
-    "DEFAULTS",
-    "THREAD_POLICIES",
-    "Settings",
-    "ThreadPolicy",
-    "read_settings",
-]
+__all__ = ["DEFAULT_CSP", "DEFAULTS"]

@@ -13,28 +13,14 @@ from collections.abc import Mapping
 from threadkit_web import posting
 from threadkit_web.inputs import IDEMPOTENCY_FIELD, IDEMPOTENCY_HEADER
 
-from threadkit.models import Comment, Identity, Submission
+from threadkit.models import Identity
 
 from .rendering import FlaskVisit
 from .state import ThreadKitState
 
-__all__ = ["IDEMPOTENCY_FIELD", "IDEMPOTENCY_HEADER", "author_for_post", "post_comment"]
+__all__ = ["IDEMPOTENCY_FIELD", "IDEMPOTENCY_HEADER", "author_for_post"]
 
 
 def author_for_post(state: ThreadKitState, fields: Mapping[str, str]) -> Identity:
     """Who is posting: the logged-in identity, else the form provider's reading of ``fields``."""
     return posting.author_for_post(state, FlaskVisit(state), fields)
-
-
-def post_comment(
-    state: ThreadKitState,
-    key: str,
-    submission: Submission,
-    fields: Mapping[str, str],
-    meta_token: str | None,
-    idempotency_key: str | None = None,
-) -> Comment:
-    """Post ``submission`` to thread ``key`` as whoever is asking; return the stored comment."""
-    return posting.post_comment(
-        state, FlaskVisit(state), key, submission, fields, meta_token, idempotency_key
-    )

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from threadkit_web import posting as web_posting
 from threadkit_web.context import page_context, require_moderator
 from threadkit_web.reasons import reason_sentence
 from werkzeug.wrappers import Response as BaseResponse
@@ -88,8 +89,9 @@ def post(key: str) -> BaseResponse:
                 "honeypot": request.form.get(inputs.HONEYPOT_FIELD, ""),
             }
         )
-        comment = posting.post_comment(
+        comment = web_posting.post_comment(
             state,
+            rendering.FlaskVisit(state),
             key,
             submission,
             fields,
