@@ -284,6 +284,7 @@
         if (!result.ok) { showError(box, result.data, form); return null; }
         var comment = result.data;
         if (keyField) { keyField.value = freshKey(); }  // the next comment is a new post
+        rememberAuthor(form);
         return fragment(commentFragmentUrl(cfg, comment.id)).then(function (got) {
           var respond = form.closest("[data-tk-respond]");
           if (respond.hasAttribute("data-tk-from")) { cancelReply(respond, false); }
@@ -297,6 +298,48 @@
       })
       .catch(function () { showError(box, null, form); })
       .then(function () { if (button) { button.disabled = false; } });
+  }
+
+  /* ---------------------------------------------------------------- remember me */
+
+  // "Save my name, email, and website in this browser": off unless ticked (as in
+  // WordPress). Kept in this site's localStorage only while ticked; unticking forgets
+  // it at once. The box is hidden without JavaScript, which is what keeps it.
+  var AUTHOR_KEY = "threadkit:author";
+
+  function storedAuthor() {
+    try { return JSON.parse(localStorage.getItem(AUTHOR_KEY) || "null"); } catch (e) { return null; }
+  }
+
+  function forgetAuthor() {
+    try { localStorage.removeItem(AUTHOR_KEY); } catch (e) { /* nothing was kept */ }
+  }
+
+  function rememberAuthor(form) {
+    var box = form.querySelector("[data-tk-remember]");
+    if (!box) { return; }
+    if (!box.checked) { forgetAuthor(); return; }
+    var author = {};
+    ["name", "email", "url"].forEach(function (name) {
+      var input = form.elements.namedItem(name);
+      if (input) { author[name] = input.value; }
+    });
+    try { localStorage.setItem(AUTHOR_KEY, JSON.stringify(author)); } catch (e) { /* storage refused */ }
+  }
+
+  function offerRemember(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-tk-remember]"), function (box) {
+      box.closest("[data-tk-remember-box]").hidden = false;
+      var saved = storedAuthor();
+      if (saved) {
+        box.checked = true;
+        ["name", "email", "url"].forEach(function (name) {
+          var input = box.form.elements.namedItem(name);
+          if (input && !input.value && typeof saved[name] === "string") { input.value = saved[name]; }
+        });
+      }
+      box.addEventListener("change", function () { if (!box.checked) { forgetAuthor(); } });
+    });
   }
 
   /* ---------------------------------------------------------------- edit / delete */
@@ -478,6 +521,7 @@
   });
 
   localTimes(document);
+  offerRemember(document);
   // Comments loaded later (older pages, more replies, a new post) get local times too.
   if (window.MutationObserver) {
     new MutationObserver(function (changes) {
