@@ -42,8 +42,7 @@ def _post(page: Any, body: str, *, remember: bool) -> None:
 
 
 def test_details_are_kept_only_when_the_box_is_ticked(server: str, browser: Any) -> None:
-    """Unticked (the default): nothing kept. Ticked: kept and filled in on the next visit.
-    Unticked again: forgotten at once."""
+    """Unticked (the default): nothing kept; ticked: refilled next visit; unticked: forgotten."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{server}/posts/remember")
@@ -55,7 +54,8 @@ def test_details_are_kept_only_when_the_box_is_ticked(server: str, browser: Any)
     _post(page, "Second, remembered", remember=True)
     page.reload()
     form = page.locator("form[data-tk-form]")
-    refilled = (form.get_by_role("textbox", name="Name", exact=True).input_value(), box.is_checked())
+    name = form.get_by_role("textbox", name="Name", exact=True)
+    refilled = (name.input_value(), box.is_checked())
     box.uncheck()
     after_untick = page.evaluate(KEPT)
     context.close()
