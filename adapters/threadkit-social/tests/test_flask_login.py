@@ -614,13 +614,18 @@ def test_provider_failing_after_consent_gives_a_clear_page(
 # ------------------------------------------------------------------ logout
 
 
+def log_out(client: FlaskClient) -> tuple[TestResponse, str]:
+    """Press the post page's Log out button; return the answer and the CSRF token it sent."""
+    fields = hidden_fields(page(client), "tk-logout")
+    return client.post(fields.pop("action"), data=fields), fields["csrf_token"]
+
+
 def test_logout_with_the_csrf_token_forgets_the_login(
     idp: IdentityServer, client: FlaskClient
 ) -> None:
     """The form's Log out button (POST with the CSRF token) logs out and returns to the post."""
     log_in(client, idp, "github")
-    fields = hidden_fields(page(client), "tk-logout")
-    response = client.post(fields.pop("action"), data=fields)
+    response, _ = log_out(client)
     assert (303, "/posts/1#respond-tk1") == (response.status_code, response.headers["Location"])
     assert False is me(client)["logged_in"]
     html = page(client)
@@ -633,12 +638,11 @@ def test_csrf_token_from_before_logout_stops_working(
 ) -> None:
     """After logging out, the logged-in page's CSRF token cannot post in that browser's name."""
     log_in(client, idp, "github")
-    fields = hidden_fields(page(client), "tk-logout")
-    client.post(fields.pop("action"), data=fields)
+    _, token = log_out(client)
     response = client.post(
         f"{PREFIX}/api/threads/post-1/comments",
         json={"body": "Posted with the token from before the logout", "name": "Guest"},
-        headers={"X-Threadkit-CSRF": fields["csrf_token"]},
+        headers={"X-Threadkit-CSRF": token},
     )
     assert 403 == response.status_code
 
