@@ -569,6 +569,8 @@ def _module_names() -> list[str]:
             parts = path.relative_to(source).with_suffix("").parts
             if "migrations" in parts:  # Alembic scripts run only inside Alembic
                 continue
+            if parts[0] == "threadkit_django" and parts[-1] in ("models", "admin"):
+                continue  # Django models import only inside a configured project
             names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
 
@@ -614,6 +616,7 @@ PUBLIC_API = {
     "threadkit_notify": "docs/notifications.md",
     "threadkit_server": "docs/server.md",
     "threadkit_web": "docs/web.md",
+    "threadkit_django": "docs/django.md",
 }
 
 

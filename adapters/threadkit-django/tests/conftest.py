@@ -1,13 +1,13 @@
 """pytest-django set-up: the test project in ``django_settings`` (this folder on sys.path).
 
-Django is set up here rather than with ``--ds`` in the root pytest settings, so
-the rest of the suite runs without it; pytest-django's ``client``, ``db`` and
-``django_user_model`` fixtures then work as usual.
+Django is configured here with ``settings.configure`` (no ``DJANGO_SETTINGS_MODULE``:
+xdist workers would inherit it and import it before this folder is on their path),
+so the rest of the suite runs without Django; pytest-django's ``client``, ``db``,
+``live_server`` and ``django_user_model`` fixtures then work as usual.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -19,8 +19,14 @@ if str(HERE) not in sys.path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Point Django at the test project and set it up."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "django_settings")
+    """Configure Django from the test project's settings and set it up."""
     import django
+    from django.conf import settings
 
+    if not settings.configured:
+        import django_settings
+
+        settings.configure(
+            **{name: value for name, value in vars(django_settings).items() if name.isupper()}
+        )
     django.setup()

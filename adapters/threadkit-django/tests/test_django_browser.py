@@ -130,6 +130,7 @@ def test_post_and_reply_with_javascript(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{live_server.url}/posts/js/")
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
     navigations: list[str] = []

@@ -63,7 +63,7 @@ def test_default_store_is_the_sql_store_on_the_project_database() -> None:
     ("raw", "message"),
     [
         ({"STOR": "x"}, "unknown THREADKIT key"),
-        ({"QUEUE_PAGE_SIZE": "50"}, "QUEUE_PAGE_SIZE'] must be a int"),
+        ({"STAFF_MODERATE": "yes"}, "STAFF_MODERATE'] must be a bool"),
         ({"STORE": "nosuchmodule:Store"}, "cannot be imported"),
         ({"STORE": "threadkit.memory.MemoryStore"}, "must be 'module:attribute'"),
         ({"STORE": "threadkit.models:Actor"}, "not a threadkit.ports.CommentStore"),
@@ -82,9 +82,8 @@ def test_store_and_engine_come_from_import_paths() -> None:
     with override_settings(THREADKIT={"STORE": "threadkit.memory:MemoryStore",
                                       "ENGINE": "threadkit.engine:CommentEngine"}):
         built = state.get_state()
-    assert isinstance(built.store, MemoryStore)
-    assert built.store is built.engine.store
-    assert {"django", "anonymous"} == set(built.providers)
+    assert isinstance(built.engine.store, MemoryStore)
+    assert {"django", "anonymous"} == set(built.web.providers)
 
 
 class TestDjangoUserProvider(SessionProviderSuite):

@@ -14,4 +14,8 @@ this adapter imports no other adapter.
 # Lockstep with the core: one version for every threadkit distribution.
 from threadkit import __version__ as __version__
 
-__all__ = ["__version__"]
+from .conf import database_url
+from .identity import DjangoUserProvider
+from .state import get_state, reset_state
+
+__all__ = ["DjangoUserProvider", "__version__", "database_url", "get_state", "reset_state"]

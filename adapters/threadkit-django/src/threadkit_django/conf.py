@@ -22,10 +22,12 @@ Every key is optional::
         "MIGRATE": "threadkit_sqlalchemy.migrate:upgrade",
         # manage.py threadkit outbox: "module:callable" returning an OutboxWorker.
         "OUTBOX": None,
-        "CSRF_HEADER": "X-Threadkit-CSRF",
-        "QUEUE_PAGE_SIZE": 50,
-        "INCLUDE_ASSETS": True,
     }
+
+The settings every web adapter shares (``THREADKIT_CSRF_HEADER``,
+``THREADKIT_QUEUE_PAGE_SIZE``, ``THREADKIT_THREAD_POLICY``, ``THREADKIT_LOCALE``...)
+are top-level Django settings with the same names as Flask's config keys
+(:mod:`threadkit_web.settings`).
 
 A wrong value raises :class:`django.core.exceptions.ImproperlyConfigured` naming
 the key, so the fix is in the message.
@@ -39,7 +41,9 @@ from typing import Any
 from urllib.parse import quote
 
 import attrs
-from django.conf import settings as django_settings
+
+# The module, not its lazy `settings` object: doctest tools probe module globals.
+import django.conf
 from django.core.exceptions import ImproperlyConfigured
 
 __all__ = ["SQL_STORE", "Settings", "database_url", "load_object", "read_settings"]
@@ -57,9 +61,6 @@ _KNOWN = {
     "STAFF_MODERATE",
     "MIGRATE",
     "OUTBOX",
-    "CSRF_HEADER",
-    "QUEUE_PAGE_SIZE",
-    "INCLUDE_ASSETS",
 }
 
 # Django's database backends and the SQLAlchemy dialect+driver threadkit's SQL store uses.
@@ -83,9 +84,6 @@ class Settings:
     staff_moderate: bool = True
     migrate: object = "threadkit_sqlalchemy.migrate:upgrade"
     outbox: object = None
-    csrf_header: str = "X-Threadkit-CSRF"
-    queue_page_size: int = 50
-    include_assets: bool = True
 
 
 def database_url(database: Mapping[str, Any]) -> str:
@@ -152,7 +150,7 @@ def _typed(raw: Mapping[str, Any], key: str, kind: Any, default: object) -> Any:
 
 def read_settings() -> Settings:
     """Read and check ``settings.THREADKIT`` (missing keys take their defaults)."""
-    raw = getattr(django_settings, "THREADKIT", {}) or {}
+    raw = getattr(django.conf.settings, "THREADKIT", {}) or {}
     if not isinstance(raw, Mapping):
         raise ImproperlyConfigured("settings.THREADKIT must be a dict")
     unknown = sorted(set(raw) - _KNOWN)
@@ -165,13 +163,10 @@ def read_settings() -> Settings:
     if "STORE_ARGS" in raw:
         args = tuple(_typed(raw, "STORE_ARGS", list | tuple, ()))
     elif store == SQL_STORE:
-        args = (database_url(django_settings.DATABASES["default"]),)
+        args = (database_url(django.conf.settings.DATABASES["default"]),)
     else:
         args = ()
     providers = _typed(raw, "PROVIDERS", list | tuple, defaults.providers)
-    size = _typed(raw, "QUEUE_PAGE_SIZE", int, defaults.queue_page_size)
-    if not 1 <= size <= 500:
-        raise ImproperlyConfigured("THREADKIT['QUEUE_PAGE_SIZE'] must be from 1 to 500")
     return Settings(
         store=store,
         store_args=args,
@@ -184,7 +179,4 @@ def read_settings() -> Settings:
         staff_moderate=_typed(raw, "STAFF_MODERATE", bool, defaults.staff_moderate),
         migrate=raw.get("MIGRATE", defaults.migrate),
         outbox=raw.get("OUTBOX"),
-        csrf_header=_typed(raw, "CSRF_HEADER", str, defaults.csrf_header),
-        queue_page_size=size,
-        include_assets=_typed(raw, "INCLUDE_ASSETS", bool, defaults.include_assets),
     )

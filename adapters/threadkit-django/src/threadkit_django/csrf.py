@@ -12,7 +12,8 @@ what to do.
 
 from __future__ import annotations
 
-from django.conf import settings as django_settings
+# The module, not its lazy `settings` object: doctest tools probe module globals.
+import django.conf
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
@@ -32,7 +33,7 @@ def check(request: HttpRequest, *, header: str, form: bool) -> None:
     ``form``: the token is in the posted ``csrf_token`` field; otherwise in ``header``.
     """
     token = request.POST.get(FIELD, "") if form else request.headers.get(header, "")
-    request.META[django_settings.CSRF_HEADER_NAME] = token or ""
+    request.META[django.conf.settings.CSRF_HEADER_NAME] = token or ""
     refused = _MIDDLEWARE.process_view(request, lambda r: HttpResponse(), (), {})
     if refused is not None:
         raise PermissionDeniedError(

@@ -1,35 +1,29 @@
-"""The adapter's per-process state: the engine, providers and signer built from settings.
+"""The adapter's per-process state: the shared ``WebState`` built from Django's settings.
 
-Built on first use from ``settings.THREADKIT`` (:mod:`threadkit_django.conf`)
-and rebuilt when a test changes that setting (``override_settings``), so
-nothing is built at import time and a misconfiguration shows on the first
-request or management command, with the key to fix.
+Built on first use (never at import time) from ``settings.THREADKIT`` (the
+store, engine and providers, :mod:`threadkit_django.conf`) and the shared
+``THREADKIT_*`` settings every web adapter reads (:mod:`threadkit_web.settings`),
+with :func:`threadkit_web.state.build_state`, so the same checks apply as in
+Flask. Rebuilt when a test changes those settings (``override_settings``); a
+misconfiguration shows on the first request or command, naming what to fix.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings as django_settings
+# The module, not its lazy `settings` object: doctest tools probe module globals.
+import django.conf
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, reverse
+from threadkit_web.state import WebState, build_state
 
-from threadkit.clock import SystemClock
-from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.engine import CommentEngine
 from threadkit.models import Identity
 from threadkit.moderation import default_pipeline
-from threadkit.ports import (
-    Clock,
-    CommentStore,
-    FormIdentityProvider,
-    IdentityProvider,
-    RedirectIdentityProvider,
-    SessionIdentityProvider,
-)
-from threadkit.signing import TokenSigner
+from threadkit.ports import CommentStore, IdentityProvider
 
 from .conf import Settings, load_object, read_settings
 from .identity import DjangoUserProvider
@@ -41,72 +35,67 @@ URL_NAMESPACE = "threadkit"
 
 
 class DjangoState:
-    """Everything the views and the template tag need, shared by every request."""
+    """The shared :class:`WebState` (``web``) plus what only Django needs (``settings``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = _build_store(settings)
-        self.engine = _build_engine(settings, self.store)
-        self.clock: Clock = getattr(self.engine, "clock", None) or SystemClock()
         self.users = DjangoUserProvider()
-        providers: dict[str, IdentityProvider] = {self.users.name: self.users}
-        for entry in settings.providers:
-            provider: Any = load_object(entry, "PROVIDERS")
-            if isinstance(provider, type):
-                provider = provider()
-            name = getattr(provider, "name", None)
-            if not isinstance(name, str) or getattr(provider, "kind", None) not in (
-                "form",
-                "session",
-                "redirect",
-            ):
-                raise ImproperlyConfigured(
-                    f"THREADKIT['PROVIDERS'] entry {entry!r} is not an identity provider "
-                    "(it needs a name and a kind: form, session or redirect)"
-                )
-            providers[name] = provider
-        self.providers: Mapping[str, IdentityProvider] = providers
-        self.signer = TokenSigner(django_settings.SECRET_KEY)
-        self.notices: tuple[tuple[str, str | None], ...] = ()
-        self._prefix: str | None = None
+        store = _build_store(settings)
+        self.web: WebState = build_state(
+            _web_config(),
+            secret=django.conf.settings.SECRET_KEY,
+            engine=_build_engine(settings, store),
+            providers=[self.users, *_providers(settings)],
+            is_moderator=self.is_moderator,
+        )
 
     @property
-    def policy(self) -> EnginePolicy:
-        """The engine's rules (edit window, depth limit)."""
-        return self.engine.policy
-
-    @property
-    def url_prefix(self) -> str:
-        """Where the project included ``threadkit_django.urls`` (``""`` at the root)."""
-        if self._prefix is None:
-            try:
-                self._prefix = reverse(f"{URL_NAMESPACE}:api_counts").removesuffix("/api/counts")
-            except NoReverseMatch:
-                raise ImproperlyConfigured(
-                    "threadkit's URLs are not included: add "
-                    'path("comments/", include("threadkit_django.urls")) to your urlpatterns'
-                ) from None
-        return self._prefix
+    def engine(self) -> CommentEngine:
+        """The comment engine."""
+        return self.web.engine
 
     def is_moderator(self, identity: Identity | None) -> bool:
-        """Whether ``identity`` (a comment's author) is a Django user who moderates."""
+        """Whether ``identity`` (a reader or a comment's author) is a Django user who moderates."""
         if identity is None:
             return False
         return self.users.moderates(
             identity, self.settings.moderate_permission, staff=self.settings.staff_moderate
         )
 
-    def form_providers(self) -> list[FormIdentityProvider]:
-        """Return providers that identify readers from form fields (name / email / website)."""
-        return [p for p in self.providers.values() if p.kind == "form"]
 
-    def session_providers(self) -> list[SessionIdentityProvider]:
-        """Return providers backed by the host application's own login."""
-        return [p for p in self.providers.values() if p.kind == "session"]
+def _web_config() -> dict[str, Any]:
+    """Return the ``THREADKIT_*`` settings, with the prefix the project included the URLs at."""
+    settings = django.conf.settings
+    config = {name: getattr(settings, name) for name in dir(settings) if name[:10] == "THREADKIT_"}
+    try:
+        prefix = reverse(f"{URL_NAMESPACE}:api_counts").removesuffix("/api/counts")
+    except NoReverseMatch:
+        raise ImproperlyConfigured(
+            "threadkit's URLs are not included: add "
+            'path("comments/", include("threadkit_django.urls")) to your urlpatterns'
+        ) from None
+    config["THREADKIT_URL_PREFIX"] = prefix
+    return config
 
-    def redirect_providers(self) -> list[RedirectIdentityProvider]:
-        """Return providers that log readers in elsewhere (none are routed by this adapter)."""
-        return [p for p in self.providers.values() if p.kind == "redirect"]
+
+def _providers(settings: Settings) -> list[IdentityProvider]:
+    found: list[IdentityProvider] = []
+    for entry in settings.providers:
+        provider: Any = load_object(entry, "PROVIDERS")
+        if isinstance(provider, type):
+            provider = provider()
+        kind = getattr(provider, "kind", None)
+        if not isinstance(getattr(provider, "name", None), str) or kind not in (
+            "form",
+            "session",
+            "redirect",
+        ):
+            raise ImproperlyConfigured(
+                f"THREADKIT['PROVIDERS'] entry {entry!r} is not an identity provider "
+                "(it needs a name and a kind: form, session or redirect)"
+            )
+        found.append(provider)
+    return found
 
 
 def _build_store(settings: Settings) -> CommentStore:
@@ -158,7 +147,7 @@ def reset_state() -> None:
 
 
 def _on_setting_changed(*, setting: str, **_: object) -> None:
-    if setting in ("THREADKIT", "SECRET_KEY", "DATABASES"):
+    if setting.startswith("THREADKIT") or setting in ("SECRET_KEY", "DATABASES", "ROOT_URLCONF"):
         reset_state()
 
 

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from threadkit_web import STATIC
 
 __all__ = ["static"]
 
 
-def static(request: HttpRequest, filename: str) -> FileResponse:
+def static(request: HttpRequest, filename: str) -> HttpResponse:
     """Return one file of the static folder (404 for anything outside it)."""
     root = STATIC.resolve()
     path = (root / filename).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise Http404("no such threadkit static file")
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = FileResponse(path.open("rb"), content_type=kind)
+    # A few small files: read whole, so no open file outlives a response nobody read.
+    response = HttpResponse(path.read_bytes(), content_type=kind)
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

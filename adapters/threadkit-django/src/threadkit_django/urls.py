@@ -1,50 +1,74 @@
 """threadkit's URLs: ``path("comments/", include("threadkit_django.urls"))``.
 
-The paths and names are the Flask adapter's, so the shared JavaScript and the
-JSON API's clients work unchanged; the shared templates build links by these names.
+Paths and names come from :data:`threadkit_web.openapi.OPERATIONS`, the one list
+every adapter routes, so the shared templates, the script and API clients find
+the same routes as on Flask (``reverse("threadkit:queue")``). Several names on
+one path (``api_comment``, ``api_edit``, ``api_delete``) share one view that
+dispatches by method. Routes this adapter does not serve yet are left out.
 """
 
 from __future__ import annotations
 
+import re
+
 from django.urls import URLPattern, path
+from threadkit_web.openapi import OPERATIONS
 
 from . import static, views_html, views_json
+from .responses import View
 
 app_name = "threadkit"
 
+_VIEWS: dict[str, View] = {
+    "api_thread": views_json.api_thread,
+    "api_post": views_json.api_thread,
+    "api_comment": views_json.api_comment,
+    "api_edit": views_json.api_comment,
+    "api_delete": views_json.api_comment,
+    "api_replies": views_json.api_replies,
+    "api_reply": views_json.api_replies,
+    "api_vote": views_json.api_vote,
+    "api_moderate": views_json.api_moderate,
+    "api_queue": views_json.api_queue,
+    "api_counts": views_json.api_counts,
+    "api_me": views_json.api_me,
+    "openapi": views_json.openapi_document,
+    "auth_logout": views_html.logout,
+    "post": views_html.post,
+    "comment_page": views_html.comment_page,
+    "edit": views_html.edit,
+    "delete": views_html.delete,
+    "vote": views_html.vote,
+    "queue": views_html.queue,
+    "moderate": views_html.moderate,
+    "personal_data": views_html.personal_data,
+    "fragment_thread": views_html.fragment_thread,
+    "fragment_comment": views_html.fragment_comment,
+    "fragment_replies": views_html.fragment_replies,
+}
+
+
+def _django_path(template: str) -> str:
+    """``/api/comments/{comment_id}`` as Django writes it: ``api/comments/<str:comment_id>``."""
+    return re.sub(r"\{(\w+)\}", r"<str:\1>", template.lstrip("/"))
+
+
+def _patterns() -> list[URLPattern]:
+    found: list[URLPattern] = []
+    named: set[str] = set()
+    # Literal paths first, so "moderation/personal-data" is not taken for a comment id.
+    for op in sorted(OPERATIONS, key=lambda op: "{" in op.path):
+        view = _VIEWS.get(op.endpoint)
+        if view is None or op.endpoint in named:
+            continue
+        named.add(op.endpoint)
+        found.append(path(_django_path(op.path), view, name=op.endpoint))
+    return found
+
+
 urlpatterns: list[URLPattern] = [
-    path("threads/<str:key>/comments", views_html.post, name="post"),
-    path("comments/<str:comment_id>", views_html.comment_page, name="comment_page"),
-    path("comments/<str:comment_id>/edit", views_html.edit, name="edit"),
-    path("comments/<str:comment_id>/delete", views_html.delete, name="delete"),
-    path("comments/<str:comment_id>/vote", views_html.vote, name="vote"),
-    path("moderation", views_html.queue, name="queue"),
-    path("moderation/<str:comment_id>", views_html.moderate, name="moderate"),
-    path("logout", views_html.logout, name="auth_logout"),
-    path("personal-data", views_html.personal_data, name="personal_data"),
-    path(
-        "fragments/comments/<str:comment_id>",
-        views_html.fragment_comment,
-        name="fragment_comment",
-    ),
-    path(
-        "fragments/comments/<str:comment_id>/replies",
-        views_html.fragment_replies,
-        name="fragment_replies",
-    ),
+    *_patterns(),
     path("static/<path:filename>", static.static, name="static"),
-    path("api/threads/<str:key>", views_json.api_thread, name="api_thread"),
-    path("api/threads/<str:key>/comments", views_json.api_thread, name="api_post"),
-    path("api/comments/<str:comment_id>", views_json.api_comment, name="api_comment"),
-    path("api/comments/<str:comment_id>/replies", views_json.api_replies, name="api_replies"),
-    path("api/comments/<str:comment_id>/vote", views_json.api_vote, name="api_vote"),
-    path(
-        "api/comments/<str:comment_id>/moderation",
-        views_json.api_moderate,
-        name="api_moderate",
-    ),
-    path("api/moderation/queue", views_json.api_queue, name="api_queue"),
-    path("api/counts", views_json.api_counts, name="api_counts"),
-    path("api/me", views_json.api_me, name="api_me"),
+    # Last: any other path under the API is a problem, never an HTML page.
     path("api/<path:rest>", views_json.api_unknown, name="api_unknown"),
 ]

@@ -11,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from threadkit_web import inputs
+from threadkit_web import inputs, posting
+from threadkit_web.context import (
+    FormState,
+    TemplateHelper,
+    page_context,
+    require_moderator,
+    thread_meta,
+    viewer_of,
+)
 from threadkit_web.reasons import reason_sentence
+from threadkit_web.request import request_context
 
 from threadkit.engine import Decision
 from threadkit.errors import (
-    AuthenticationRequiredError,
     ConflictError,
     PermissionDeniedError,
     ThreadkitError,
@@ -28,9 +36,8 @@ from threadkit.serialization import dumps, parse_form_submission, parse_vote
 from threadkit.text import clean_email
 from threadkit.tree import TreeNode, display_depth
 
-from . import posting, visitors
-from ._context import FormState, TemplateHelper, page_context, thread_meta, viewer_of
-from .http import JSON_TYPE, html, threadkit_view
+from . import visitors
+from .responses import JSON_TYPE, html, threadkit_view
 from .state import get_state
 from .web import visit_of
 
@@ -39,6 +46,7 @@ __all__ = [
     "delete",
     "edit",
     "fragment_comment",
+    "fragment_thread",
     "fragment_replies",
     "logout",
     "moderate",
@@ -62,8 +70,8 @@ def _to_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def _page(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
     visit = visit_of(request)
     state = get_state()
-    context.setdefault("tk", TemplateHelper(state, visit))
-    context.setdefault("viewer", viewer_of(state, visit))
+    context.setdefault("tk", TemplateHelper(state.web, visit))
+    context.setdefault("viewer", viewer_of(state.web, visit))
     context.setdefault("reply_to", None)
     context.setdefault("closed", False)
     return html(visit.render(template, **context), status)
@@ -86,15 +94,21 @@ def post(request: HttpRequest, key: str) -> HttpResponse:
             }
         )
         comment = posting.post_comment(
-            request, key, submission, fields, meta, form.get(posting.IDEMPOTENCY_FIELD) or None
+            get_state().web,
+            visit_of(request),
+            key,
+            submission,
+            fields,
+            meta,
+            form.get(inputs.IDEMPOTENCY_FIELD) or None,
         )
     except ThreadkitError as error:
         state = get_state()
         digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
         parent_id = int(raw_parent) if digits else None
-        title, url = thread_meta(state, key, meta)
+        title, url = thread_meta(state.web, key, meta)
         context = page_context(
-            state,
+            state.web,
             visit_of(request),
             key,
             title=title,
@@ -116,15 +130,15 @@ def vote(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Vote from the HTML buttons and go back to the comment."""
     value = parse_vote(request.POST.get("value", ""))
     cid = inputs.comment_id(comment_id)
-    actor = visitors.actor(request, create=True)
-    get_state().engine.vote(cid, actor, value, visitors.request_context(request))
+    visit = visit_of(request)
+    get_state().engine.vote(cid, visit.actor(create=True), value, request_context(visit.request))
     return _to_comment(request, cid)
 
 
 def _changeable(request: HttpRequest, comment_id: str) -> Comment:
     """Return the comment the reader may change now; else raise the error saying why not."""
     state = get_state()
-    viewer = viewer_of(state, visit_of(request))
+    viewer = viewer_of(state.web, visit_of(request))
     comment = state.engine.get_comment(inputs.comment_id(comment_id), viewer.actor)
     if not viewer.can_change(comment):
         if comment.status is Status.DELETED:
@@ -144,7 +158,7 @@ def edit(request: HttpRequest, comment_id: str) -> HttpResponse:
     if request.method == "POST":
         body = request.POST.get("body", "")
         try:
-            get_state().engine.edit(comment.id, body, visitors.actor(request))
+            get_state().engine.edit(comment.id, body, visit_of(request).actor())
         except ThreadkitError as failure:
             error = failure
         else:
@@ -162,25 +176,17 @@ def delete(request: HttpRequest, comment_id: str) -> HttpResponse:
     comment = _changeable(request, comment_id)
     if request.method != "POST":
         return _page(request, "threadkit/delete.html", comment=comment, next_url=_back(request))
-    left = get_state().engine.delete(comment.id, visitors.actor(request))
+    left = get_state().engine.delete(comment.id, visit_of(request).actor())
     target = comment.id if left is not None else comment.parent_id
     if target is None:
         return HttpResponseRedirect(f"{_back(request)}#comments", status=303)
     return _to_comment(request, target)
 
 
-def _require_moderator(request: HttpRequest) -> None:
-    if visitors.is_moderator(request):
-        return
-    if visitors.logged_in_identity(request) is None:
-        raise AuthenticationRequiredError("login_required", "Log in as a moderator first.")
-    raise PermissionDeniedError("not_moderator", "Only moderators may see this page.")
-
-
 @threadkit_view(api=False)
 def queue(request: HttpRequest) -> HttpResponse:
     """Show the moderation queue: pending or spam comments, with why each was held."""
-    _require_moderator(request)
+    require_moderator(visit_of(request))
     state = get_state()
     shown = request.GET.get("status", "pending")
     if shown not in ("pending", "spam"):
@@ -188,13 +194,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             "invalid_status", 'status must be "pending" or "spam".', field="status"
         )
     rows = state.engine.queue(
-        visitors.actor(request),
+        visit_of(request).actor(),
         (Status(shown),),
-        limit=state.settings.queue_page_size,
+        limit=state.web.settings.queue_page_size,
         cursor=inputs.query_cursor(visit_of(request).request),
     )
     threads = {c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments}
-    tk = TemplateHelper(state, visit_of(request))
+    tk = TemplateHelper(state.web, visit_of(request))
     return _page(
         request,
         "threadkit/queue.html",
@@ -216,7 +222,7 @@ def moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
             "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
         ) from None
     cid = inputs.comment_id(comment_id)
-    get_state().engine.moderate(cid, decision, visitors.actor(request))
+    get_state().engine.moderate(cid, decision, visit_of(request).actor())
     fallback = visit_of(request).urls.url("queue")
     return HttpResponseRedirect(safe_next(request.POST.get("next", ""), fallback), status=303)
 
@@ -224,7 +230,7 @@ def moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
 @threadkit_view(api=False, check="form")
 def personal_data(request: HttpRequest) -> HttpResponse:
     """Handle the queue page's form: download (``action=export``) or erase one email's data."""
-    _require_moderator(request)
+    require_moderator(visit_of(request))
     email = clean_email(request.POST.get("email", ""))
     action = request.POST.get("action", "")
     engine = get_state().engine
@@ -248,7 +254,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def _display_depth(comment_depth: int) -> int:
-    policy = get_state().policy
+    policy = get_state().web.policy
     return display_depth(comment_depth, policy.max_display_depth, policy.overflow)
 
 
@@ -267,10 +273,28 @@ def _fragment(request: HttpRequest, nodes: list[TreeNode], key: str) -> HttpResp
 
 
 @threadkit_view(api=False)
+def fragment_thread(request: HttpRequest, key: str) -> HttpResponse:
+    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``)."""
+    visit = visit_of(request)
+    sort, cursor = inputs.query_sort(visit.request), inputs.query_cursor(visit.request)
+    page = get_state().engine.page(key, visit.actor(), sort=sort, cursor=cursor)
+    response = _fragment(request, page.nodes, key)
+    if page.next_cursor:
+        response["X-Threadkit-Next"] = visit.urls.url(
+            "fragment_thread",
+            key=key,
+            cursor=page.next_cursor,
+            sort=page.sort.value,
+            next=_back(request),
+        )
+    return response
+
+
+@threadkit_view(api=False)
 def fragment_comment(request: HttpRequest, comment_id: str) -> HttpResponse:
     """One comment as an ``<li>`` item (the script inserts it after posting)."""
     state = get_state()
-    comment = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor(request))
+    comment = state.engine.get_comment(inputs.comment_id(comment_id), visit_of(request).actor())
     node = TreeNode(comment, _display_depth(comment.depth))
     return _fragment(request, [node], comment.thread_key)
 
@@ -280,7 +304,7 @@ def fragment_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Every reply under one comment as ``<li>`` items ("N more replies" with JS)."""
     cid = inputs.comment_id(comment_id)
     cursor = inputs.query_cursor(visit_of(request).request)
-    subtree = get_state().engine.subtree(cid, visitors.actor(request), cursor=cursor)
+    subtree = get_state().engine.subtree(cid, visit_of(request).actor(), cursor=cursor)
     response = _fragment(request, subtree.nodes, subtree.parent.thread_key)
     if subtree.next_cursor:
         urls = visit_of(request).urls
@@ -294,7 +318,7 @@ def fragment_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
 def comment_page(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Show a comment and its replies on a page of their own ("N more replies" without JS)."""
     state = get_state()
-    actor = visitors.actor(request)
+    actor = visit_of(request).actor()
     cid = inputs.comment_id(comment_id)
     comment = state.engine.get_comment(cid, actor)
     cursor = inputs.query_cursor(visit_of(request).request)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from django.http import HttpRequest
 
-from threadkit.models import Actor, Identity, RequestContext
+from threadkit.models import Identity
 
 from .identity import user_moderates
 from .state import get_state
@@ -23,14 +23,11 @@ from .state import get_state
 __all__ = [
     "AUTHOR_KEY",
     "BROWSER_KEY",
-    "actor",
-    "anonymous_identity",
     "browser_id",
     "is_moderator",
     "logged_in_identity",
     "remember_author",
     "remembered_author",
-    "request_context",
 ]
 
 BROWSER_KEY = "threadkit_browser"
@@ -56,7 +53,7 @@ def browser_id(request: HttpRequest, *, create: bool = False) -> str | None:
 
 def logged_in_identity(request: HttpRequest) -> Identity | None:
     """Return the identity of the logged-in user (the first session provider that knows one)."""
-    for provider in get_state().session_providers():
+    for provider in get_state().web.session_providers():
         found = provider.current(request)
         if found is not None:
             return found
@@ -78,17 +75,6 @@ def remember_author(request: HttpRequest, fields: Mapping[str, str]) -> None:
         request.session[AUTHOR_KEY] = value
 
 
-def anonymous_identity(request: HttpRequest, *, create: bool = False) -> Identity | None:
-    """Return this browser's anonymous identity (its comments' author key), if it has one."""
-    forms = get_state().form_providers()
-    if not forms:
-        return None
-    bid = browser_id(request, create=create)
-    if bid is None:
-        return None
-    return Identity(forms[0].name, bid, remembered_author(request).get("name", ""))
-
-
 def is_moderator(request: HttpRequest) -> bool:
     """Whether the reader moderates: the Django permission, or staff (see the settings)."""
     settings = get_state().settings
@@ -99,18 +85,3 @@ def is_moderator(request: HttpRequest) -> bool:
     )
 
 
-def actor(request: HttpRequest, *, create: bool = False) -> Actor:
-    """Return the :class:`~threadkit.models.Actor` of this request, moderator flag included."""
-    identity = logged_in_identity(request) or anonymous_identity(request, create=create)
-    return Actor(identity=identity, moderator=is_moderator(request))
-
-
-def request_context(request: HttpRequest) -> RequestContext:
-    """Return what the request says about the submitter, for the moderation pipeline."""
-    headers = request.headers
-    return RequestContext(
-        ip=str(request.META.get("REMOTE_ADDR") or ""),
-        user_agent=headers.get("User-Agent", "")[:500],
-        referrer=headers.get("Referer", "")[:2000],
-        language=headers.get("Accept-Language", "")[:200],
-    )

@@ -16,18 +16,20 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlencode
 
+# The module, not its lazy `settings` object: doctest tools probe module globals.
+import django.conf
 import jinja2
-from django.conf import settings as django_settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from threadkit_web import i18n
 from threadkit_web.jinja import environment
+from threadkit_web.posting import anonymous_identity
 
 from threadkit.models import Actor, Identity
 
 from . import visitors
-from .state import URL_NAMESPACE
+from .state import URL_NAMESPACE, get_state
 
 __all__ = ["DjangoRequest", "DjangoUrls", "DjangoVisit", "jinja_environment", "visit_of"]
 
@@ -110,7 +112,9 @@ class DjangoUrls:
 
 
 def _language_of(request: HttpRequest) -> str:
-    host = getattr(django_settings, "THREADKIT_LOCALE", None)
+    host = getattr(django.conf.settings, "THREADKIT_LOCALE", None)
+    if callable(host):  # as in Flask: a function of nothing that picks the language
+        host = host()
     accepted = i18n.accept_language_tags(request.headers.get("Accept-Language"))
     chosen = getattr(request, "LANGUAGE_CODE", None)  # Django's LocaleMiddleware, if used
     return i18n.choose_language(host, [chosen, *accepted] if chosen else accepted)
@@ -126,8 +130,9 @@ class DjangoVisit:
         self._language: str | None = None
 
     def actor(self, *, create: bool = False) -> Actor:
-        """Return who acts (``create``: give an anonymous browser an id now)."""
-        return visitors.actor(self.django, create=create)
+        """Return who acts: the Django user, else this browser (``create``: give it an id now)."""
+        identity = self.logged_in() or anonymous_identity(get_state().web, self, create=create)
+        return Actor(identity=identity, moderator=visitors.is_moderator(self.django))
 
     def logged_in(self) -> Identity | None:
         """Return the Django user's identity (or another session provider's), else ``None``."""
@@ -136,6 +141,14 @@ class DjangoVisit:
     def remembered_author(self) -> dict[str, str]:
         """Return the name / email / url this browser typed last."""
         return visitors.remembered_author(self.django)
+
+    def remember_author(self, fields: Mapping[str, str]) -> None:
+        """Remember what an anonymous commenter typed (cleaned), in the session."""
+        visitors.remember_author(self.django, fields)
+
+    def browser_id(self, *, create: bool = False) -> str | None:
+        """Return this browser's random id, kept in the session (made now if asked)."""
+        return visitors.browser_id(self.django, create=create)
 
     def csrf_token(self) -> str:
         """Return Django's CSRF token (forms carry it as ``csrf_token``)."""
@@ -158,7 +171,7 @@ def jinja_environment() -> jinja2.Environment:
 
     A ``threadkit/*.html`` in a folder of ``TEMPLATES[...]["DIRS"]`` replaces the shipped one.
     """
-    dirs = [str(d) for entry in django_settings.TEMPLATES for d in entry.get("DIRS", ())]
+    dirs = [str(d) for entry in django.conf.settings.TEMPLATES for d in entry.get("DIRS", ())]
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(dirs)] if dirs else []
     return environment(lambda: i18n.DEFAULT_LANGUAGE, loaders=loaders)
 

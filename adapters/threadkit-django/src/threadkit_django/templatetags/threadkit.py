@@ -14,8 +14,8 @@ from django import template
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+from threadkit_web.context import TemplateHelper
 
-from threadkit_django._context import TemplateHelper
 from threadkit_django.state import get_state
 from threadkit_django.web import visit_of
 
@@ -32,7 +32,7 @@ def _helper(context: template.Context) -> TemplateHelper:
             '"django.template.context_processors.request" to TEMPLATES OPTIONS '
             "context_processors, and render with render(request, ...)"
         )
-    return TemplateHelper(get_state(), visit_of(request))
+    return TemplateHelper(get_state().web, visit_of(request))
 
 
 @register.simple_tag(takes_context=True)

@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from threadkit_web import problems
+from threadkit_web import api, problems
+from threadkit_web.context import TemplateHelper
 
 from threadkit.errors import ThreadkitError
 
@@ -25,9 +26,9 @@ from . import csrf
 from .state import get_state
 from .web import visit_of
 
-__all__ = ["JSON_TYPE", "html", "json_response", "problem_response", "threadkit_view"]
+__all__ = ["JSON_TYPE", "answer", "html", "json_response", "problem_response", "threadkit_view"]
 
-JSON_TYPE = "application/json; charset=utf-8"
+JSON_TYPE = api.JSON_TYPE
 """Content-Type of every JSON answer that is not a problem."""
 
 _SAFE = ("GET", "HEAD", "OPTIONS")
@@ -47,6 +48,11 @@ def json_response(
     return response
 
 
+def answer(result: api.Answer) -> HttpResponse:
+    """Wrap one of :mod:`threadkit_web.api`'s answers in a JSON response."""
+    return json_response(result.body, result.status, dict(result.headers))
+
+
 def problem_response(problem: problems.Problem) -> HttpResponse:
     """Answer with one ``application/problem+json`` problem."""
     response = HttpResponse(
@@ -63,10 +69,8 @@ def html(body: str, status: int = 200) -> HttpResponse:
 
 
 def _error_page(request: HttpRequest, error: ThreadkitError) -> HttpResponse:
-    from ._context import TemplateHelper
-
     visit = visit_of(request)
-    tk = TemplateHelper(get_state(), visit)
+    tk = TemplateHelper(get_state().web, visit)
     response = html(visit.render("threadkit/error.html", error=error, tk=tk), error.http_status)
     for name, value in problems.from_error(error).headers.items():
         response[name] = value
@@ -83,7 +87,7 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 if check is not None and request.method not in _SAFE:
-                    header = get_state().settings.csrf_header
+                    header = get_state().web.settings.csrf_header
                     csrf.check(request, header=header, form=check == "form")
                 response = view(request, *args, **kwargs)
             except ThreadkitError as error:
