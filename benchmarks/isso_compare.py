@@ -74,7 +74,7 @@ from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261125
-TIMEOUT = 900.0  # seconds for one HTTP request (Isso's whole 100k thread is slow)
+TIMEOUT = 900.0  # seconds for one HTTP request by default (Isso's whole 100k thread is slow)
 POST_BUDGET = 30.0  # seconds per posting round at most
 _SENTENCES = (
     "I *really* liked the part about indexes; it matches what we saw in production.",
@@ -169,7 +169,8 @@ def request(
     headers: dict[str, str] | None = None,
 ) -> tuple[int, bytes, http.client.HTTPResponse]:
     """Send one request on a new connection; return (status, body, response)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    timeout = float(os.environ.get("ISSO_COMPARE_TIMEOUT", TIMEOUT))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
@@ -427,7 +428,17 @@ def start_servers(folder: Path, isso_python: Path, tk_db: Path, isso_db: Path) -
 
 def gunicorn_options(port: int) -> list[str]:
     """One sync worker on 127.0.0.1:``port``; a long timeout (Isso's whole 100k thread)."""
-    return ["-w", "1", "-k", "sync", "-b", f"127.0.0.1:{port}", "--timeout", "900"]
+    timeout = os.environ.get("ISSO_COMPARE_TIMEOUT", str(TIMEOUT))
+    return [
+        "-w",
+        "1",
+        "-k",
+        "sync",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        f"{float(timeout):.0f}",
+    ]
 
 
 # ----------------------------------------------------------------------------- threadkit server
@@ -708,12 +719,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT,
+        help="seconds one request may take (and gunicorn's worker timeout); on a busy"
+        " machine Isso's whole 100k thread took longer than the default",
+    )
+    parser.add_argument(
         "--analyze",
         action="store_true",
         help="run ANALYZE on threadkit's SQLite file after filling (a what-if: table"
         " statistics change the plan of the duplicate check)",
     )
     args = parser.parse_args(argv)
+    os.environ["ISSO_COMPARE_TIMEOUT"] = str(args.timeout)
     sizes = [int(part) for part in args.sizes.split(",") if part]
     if args.with_100k and 100_000 not in sizes:
         sizes.append(100_000)
