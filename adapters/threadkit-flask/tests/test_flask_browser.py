@@ -63,15 +63,30 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"flask-{name}.png"), full_page=True)
 
 
-def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> None:
-    """With JS: post, reply, reply past the depth limit, edit and delete, all without reloads."""
+def open_with_js(browser: Any, url: str) -> tuple[Any, Any, list[str]]:
+    """Open ``url`` in a new browser context once its script has run (``tk-js`` on <html>).
+
+    Returns the context, the page and the list collecting the page's errors.
+    """
     context = browser.new_context()
     page = context.new_page()
     errors = watch_errors(page)
-    page.goto(f"{server}/posts/js-post")
+    page.goto(url)
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    return context, page, errors
+
+
+def watch_navigations(page: Any) -> list[str]:
+    """Return a list that collects every URL ``page`` navigates to from now on."""
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    return navigations
+
+
+def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> None:
+    """With JS: post, reply, reply past the depth limit, edit and delete, all without reloads."""
+    context, page, errors = open_with_js(browser, f"{server}/posts/js-post")
+    navigations = watch_navigations(page)
 
     page.get_by_label("Name").fill("Ada")
     page.locator("textarea[name=body]").first.fill("A top-level comment")
@@ -207,13 +222,8 @@ def test_moderator_approves_held_comment(server: str, browser: Any) -> None:
 
 def test_load_older_comments_and_more_replies_in_place(server: str, browser: Any) -> None:
     """With JS, "Newer comments" (oldest first) and "N more replies" load in place."""
-    context = browser.new_context()
-    page = context.new_page()
-    errors = watch_errors(page)
-    page.goto(f"{server}/posts/older-post")
-    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
-    navigations: list[str] = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    context, page, errors = open_with_js(browser, f"{server}/posts/older-post")
+    navigations = watch_navigations(page)
     assert 5 == page.locator("article.tk-comment").count()
     page.get_by_role("link", name="Newer comments").click()
     page.locator("article.tk-comment", has_text="Old comment 7").wait_for()
@@ -254,11 +264,7 @@ def _tab_to(page: Any, predicate: str, limit: int = 80) -> None:
 
 def test_keyboard_only_reply(server: str, browser: Any) -> None:
     """Keyboard only: tab to Reply, land in the moved form, post; focus goes to the reply."""
-    context = browser.new_context()
-    page = context.new_page()
-    errors = watch_errors(page)
-    page.goto(f"{server}/posts/older-post")
-    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    context, page, errors = open_with_js(browser, f"{server}/posts/older-post")
     _tab_to(page, "el => el.matches('a.tk-reply-link')")
     replied_to = page.evaluate("document.activeElement.getAttribute('data-tk-reply')")
     page.keyboard.press("Enter")

@@ -163,6 +163,14 @@ def open_post(page: Any, url: str, first: str) -> None:
     comment(page, first).wait_for()
 
 
+def open_watched(browser: Any, url: str, first: str) -> tuple[Any, list[str]]:
+    """:func:`open_post` in a new page whose errors are collected; the page and its errors."""
+    page = browser.new_page()
+    errors = watch_errors(page)
+    open_post(page, url, first)
+    return page, errors
+
+
 def write(page: Any, body: str, *, name: str, email: str = "") -> None:
     """Fill the comment form as a guest: name, email when given, and the comment."""
     page.get_by_label("Name").fill(name)
@@ -274,9 +282,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
 def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> None:
     """On a static page: post, reply, edit, vote and delete, with no cookie of the server's."""
     site, server = urls
-    page = browser.new_page()
-    errors = watch_errors(page)
-    open_post(page, f"{site}/posts/hello.html", "Welcome, static site")
+    page, errors = open_watched(browser, f"{site}/posts/hello.html", "Welcome, static site")
     assert "3 comments" == page.locator(".tk-title").inner_text()
 
     write(page, "Hello from a static page", name="Ada", email="ada@example.org")
@@ -370,9 +376,7 @@ def test_held_comment_approved_by_moderator(urls: tuple[str, str], browser: Any)
 def test_login_in_a_popup(urls: tuple[str, str], browser: Any) -> None:
     """Log in through the OIDC server in a popup; post as that login; log out."""
     site, server = urls
-    page = browser.new_page()
-    errors = watch_errors(page)
-    open_post(page, f"{site}/posts/hello.html", "Welcome, static site")
+    page, errors = open_watched(browser, f"{site}/posts/hello.html", "Welcome, static site")
     key = f"threadkit:{server}"
     before = page.evaluate(f"localStorage.getItem({key!r})")
     # A message from any origin but the server's is ignored (here: the page's own).
