@@ -21,9 +21,10 @@ from __future__ import annotations
 import functools
 import gettext as gettext_module
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from babel.core import Locale
@@ -46,6 +47,7 @@ __all__ = [
     "LANGUAGES",
     "RTL_LANGUAGES",
     "N_",
+    "ScriptStrings",
     "accept_language_tags",
     "choose_language",
     "direction",
@@ -56,6 +58,8 @@ __all__ = [
     "js_catalog",
     "js_strings",
     "match_language",
+    "script_catalog",
+    "script_strings",
     "translations",
 ]
 
@@ -221,17 +225,20 @@ JS_KEYWORDS: dict[str, tuple[int, ...]] = {"t": (2,), "tn": (2, 3)}
 """threadkit.js's gettext calls: ``t(el, text, values)``, ``tn(el, singular, plural, n, …)``."""
 
 
-@functools.cache
-def js_strings() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """Return the strings threadkit.js translates (plain ones, plural pairs), read from the file.
+ScriptStrings = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+"""What a script translates: its plain strings and its (singular, plural) pairs."""
 
-    The same Babel extractor that fills the catalogs reads them, so the list
-    the browser gets can never differ from what translators saw.
+
+def script_strings(path: Path, keywords: Mapping[str, Any]) -> ScriptStrings:
+    """Return the strings the script at ``path`` marks with ``keywords``, as Babel extracts them.
+
+    The same extractor fills the catalogs, so the list a browser gets can
+    never differ from what translators saw (threadkit.js, the server's embed).
     """
     plain: list[str] = []
     plural: list[tuple[str, str]] = []
-    with (assets.STATIC / "threadkit.js").open("rb") as handle:
-        for _line, message, _comments, _context in extract("javascript", handle, JS_KEYWORDS):
+    with path.open("rb") as handle:
+        for _line, message, _comments, _context in extract("javascript", handle, keywords):
             if isinstance(message, str):
                 plain.append(message)
             else:
@@ -239,21 +246,37 @@ def js_strings() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     return tuple(dict.fromkeys(plain)), tuple(dict.fromkeys(plural))
 
 
-def js_catalog(language: str) -> str:
-    """Return the JSON catalog threadkit.js reads from ``data-tk-i18n`` for ``language``.
+@functools.cache
+def js_strings() -> ScriptStrings:
+    """Return the strings threadkit.js translates (plain ones, plural pairs), read from the file."""
+    return script_strings(assets.STATIC / "threadkit.js", JS_KEYWORDS)
+
+
+def script_catalog(language: str, strings: ScriptStrings) -> dict[str, Any]:
+    """Return a script's catalog for ``language``: ``{"lang", "messages", "plurals"}``.
 
     ``messages`` maps each English string to its translation; ``plurals`` maps
     a singular string to its form in each CLDR plural category of the
     language (``{"one": ..., "few": ..., "other": ...}``), which the browser
-    picks with ``Intl.PluralRules``. The template escapes it into the attribute.
+    picks with ``Intl.PluralRules``.
     """
     catalog = translations(language)
-    data: dict[str, Any] = {"lang": html_lang(language)}
-    plain, pairs = js_strings()
-    data["messages"] = {text: catalog.gettext(text) for text in plain}
-    data["plurals"] = {
-        singular: _plural_categories(language, singular, plural) for singular, plural in pairs
+    plain, pairs = strings
+    return {
+        "lang": html_lang(language),
+        "messages": {text: catalog.gettext(text) for text in plain},
+        "plurals": {
+            singular: _plural_categories(language, singular, plural) for singular, plural in pairs
+        },
     }
+
+
+def js_catalog(language: str) -> str:
+    """Return the JSON catalog threadkit.js reads from ``data-tk-i18n`` for ``language``.
+
+    See :func:`script_catalog`; the template escapes it into the attribute.
+    """
+    data = script_catalog(language, js_strings())
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
