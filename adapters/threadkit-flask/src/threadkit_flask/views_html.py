@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from threadkit_web import pages
 from threadkit_web import posting as web_posting
 from threadkit_web.context import page_context, require_moderator
 from threadkit_web.reasons import reason_sentence
@@ -21,9 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.engine import Decision
 from threadkit.errors import (
-    ConflictError,
     NotFoundError,
-    PermissionDeniedError,
     RateLimitedError,
     ThreadkitError,
     ValidationError,
@@ -31,10 +30,10 @@ from threadkit.errors import (
 from threadkit.models import Actor, Comment, Status
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
-from threadkit.tree import TreeNode, display_depth
+from threadkit.tree import TreeNode
 
 from . import csrf, i18n, inputs, page_cache, posting, rendering, visitors
-from .state import ThreadKitState, get_state
+from .state import get_state
 
 __all__ = ["register"]
 
@@ -55,10 +54,6 @@ def _back(fallback: str = "/") -> str:
 
 def _to_comment(comment_id: int, fallback: str = "/") -> BaseResponse:
     return redirect(f"{_back(fallback)}#comment-{comment_id}", code=303)
-
-
-def _display_depth(state: ThreadKitState, comment: Comment) -> int:
-    return display_depth(comment.depth, state.policy.max_display_depth, state.policy.overflow)
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
@@ -123,31 +118,8 @@ def post(key: str) -> BaseResponse:
 def comment_page(comment_id: str) -> Response:
     """Return a comment and its replies on a page of their own (permalink, "N more replies")."""
     state = get_state()
-    actor = visitors.actor()
-    cid = inputs.comment_id(comment_id)
-    comment = state.engine.get_comment(cid, actor)
-    subtree = state.engine.subtree(cid, actor, cursor=inputs.query_cursor())
-    node = TreeNode(comment, _display_depth(state, comment))
-    node.children = subtree.nodes
-    more_url = None
-    if subtree.next_cursor:
-        more_url = url_for(
-            f"{state.blueprint_name}.comment_page",
-            comment_id=str(cid),
-            cursor=subtree.next_cursor,
-            next=_back(),
-        )
-    return _page(
-        "threadkit/comment_page.html",
-        comment=comment,
-        nodes=[node],
-        next_url=_back(),
-        more_url=more_url,
-        key=comment.thread_key,
-        reply_base=None,
-        number=0,
-        uid="tkp",
-    )
+    context = pages.comment_page_context(state, rendering.FlaskVisit(state), comment_id, _back())
+    return _page("threadkit/comment_page.html", **context)
 
 
 # ---------------------------------------------------------------- edit / delete / vote
@@ -155,15 +127,7 @@ def comment_page(comment_id: str) -> Response:
 
 def _changeable(comment_id: str) -> Comment:
     state = get_state()
-    viewer = rendering.current_viewer(state)
-    comment = state.engine.get_comment(inputs.comment_id(comment_id), viewer.actor)
-    if not viewer.can_change(comment):
-        if comment.status is Status.DELETED:
-            raise ConflictError("comment_deleted", "This comment is deleted.")
-        if viewer.owns(comment):
-            raise ConflictError("edit_window_closed", "The time to change this comment is over.")
-        raise PermissionDeniedError("not_author", "You can only change your own comments.")
-    return comment
+    return pages.changeable(state, rendering.FlaskVisit(state), comment_id)
 
 
 def edit(comment_id: str) -> BaseResponse:
@@ -389,7 +353,8 @@ def fragment_comment(comment_id: str) -> Response:
     """One comment as an ``<li>`` item, without its replies (after posting or editing)."""
     state = get_state()
     comment = state.engine.get_comment(inputs.comment_id(comment_id), visitors.actor())
-    return _fragment([TreeNode(comment, _display_depth(state, comment))], key=comment.thread_key)
+    node = TreeNode(comment, pages.comment_depth(state, comment))
+    return _fragment([node], key=comment.thread_key)
 
 
 def fragment_replies(comment_id: str) -> Response:
