@@ -6,7 +6,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Required, TypedDict
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
@@ -16,13 +16,27 @@ from threadkit.models import Identity
 from threadkit.ports import AuthorizationRequest
 from threadkit.text import clean_email, clean_name, clean_url
 
-__all__ = ["OAuth2Provider", "ProfileError"]
+__all__ = ["OAuth2Options", "OAuth2Provider", "ProfileError"]
 
 log = logging.getLogger("threadkit_social")
 
 
 class ProfileError(Exception):
     """The provider answered, but not with what its API documents."""
+
+
+class OAuth2Options(TypedDict, total=False):
+    """The keyword arguments every provider takes (see :class:`OAuth2Provider`)."""
+
+    client_id: Required[str]
+    client_secret: Required[str]
+    name: str | None
+    label: str | None
+    scope: str | None
+    authorize_url: str | None
+    token_url: str | None
+    use_pkce: bool
+    timeout: float
 
 
 class OAuth2Provider:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 import threading
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 import requests
 from authlib.common.security import is_secure_transport
@@ -19,7 +19,7 @@ from joserfc.jws import extract_compact
 
 from threadkit.errors import AuthenticationRequiredError
 from threadkit.models import Identity
-from threadkit_social._base import OAuth2Provider, ProfileError
+from threadkit_social._base import OAuth2Options, OAuth2Provider, ProfileError
 
 __all__ = ["GoogleProvider", "OIDCProvider"]
 
@@ -67,32 +67,14 @@ class OIDCProvider(OAuth2Provider):
     def __init__(
         self,
         *,
-        client_id: str,
-        client_secret: str,
         discovery_url: str | None = None,
         issuer: str | None = None,
-        name: str | None = None,
-        label: str | None = None,
-        scope: str | None = None,
-        authorize_url: str | None = None,
-        token_url: str | None = None,
         userinfo_url: str | None = None,
         jwks_url: str | None = None,
-        use_pkce: bool = True,
-        timeout: float = 10.0,
         leeway: int = 60,
+        **options: Unpack[OAuth2Options],
     ) -> None:
-        super().__init__(
-            client_id=client_id,
-            client_secret=client_secret,
-            name=name,
-            label=label,
-            scope=scope,
-            authorize_url=authorize_url,
-            token_url=token_url,
-            use_pkce=use_pkce,
-            timeout=timeout,
-        )
+        super().__init__(**options)
         self.discovery_url = discovery_url or self.default_discovery_url
         if not self.discovery_url:
             raise ValueError("OIDCProvider needs the issuer's discovery_url")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
 from authlib.integrations.requests_client import OAuth2Session
 
 from threadkit.models import Identity
-from threadkit_social._base import OAuth2Provider, ProfileError
+from threadkit_social._base import OAuth2Options, OAuth2Provider, ProfileError
 
 __all__ = ["FacebookProvider", "GitHubProvider", "WordPressComProvider", "XProvider"]
 
@@ -32,7 +32,7 @@ class _ApiProvider(OAuth2Provider):
 
     default_api_url: ClassVar[str] = ""
 
-    def __init__(self, *, api_url: str | None = None, **options: Any) -> None:
+    def __init__(self, *, api_url: str | None = None, **options: Unpack[OAuth2Options]) -> None:
         super().__init__(**options)
         self.api_url = (api_url or self.default_api_url).rstrip("/")
 
