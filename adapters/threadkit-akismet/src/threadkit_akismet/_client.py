@@ -7,6 +7,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from typing import TypedDict
 
 import attrs
 
@@ -19,6 +20,7 @@ __all__ = [
     "AkismetError",
     "AkismetReply",
     "AkismetUnavailableError",
+    "ClientOptions",
 ]
 
 DEFAULT_ENDPOINT = "https://rest.akismet.com/1.1/"
@@ -50,6 +52,14 @@ class AkismetReply:
     def header(self, name: str) -> str:
         """Return the header ``name`` (any case), or ``""`` when it is absent."""
         return self.headers.get(name.lower(), "")
+
+
+class ClientOptions(TypedDict, total=False):
+    """How to reach Akismet: the optional keyword arguments of :class:`AkismetClient`."""
+
+    endpoint: str
+    timeout: float
+    user_agent: str
 
 
 class AkismetClient:

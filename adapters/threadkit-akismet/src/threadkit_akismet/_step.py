@@ -6,7 +6,7 @@ import html
 import logging
 from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, Unpack
 
 import attrs
 
@@ -14,7 +14,7 @@ from threadkit.errors import ConflictError, NotFoundError
 from threadkit.models import Candidate, Comment, Status, Thread, Verdict
 from threadkit.ports import ModerationQueue, ThreadLookup
 
-from ._client import DEFAULT_ENDPOINT, AkismetClient, AkismetReply, AkismetUnavailableError
+from ._client import AkismetClient, AkismetReply, AkismetUnavailableError, ClientOptions
 from ._fields import RECHECKING, CallFields, thread_created_at
 
 __all__ = [
@@ -104,7 +104,8 @@ class AkismetStep:
     publication time for ``comment_post_modified_gmt`` (default: when the
     thread was created). ``honeypot_field_name`` is the hidden form field's
     name, sent with its value as Akismet asks. ``is_test=True`` marks every
-    call as a test, so Akismet does not learn from it.
+    call as a test, so Akismet does not learn from it. ``endpoint``,
+    ``timeout`` (2 s) and ``user_agent`` go to the :class:`AkismetClient`.
     """
 
     name = "akismet"
@@ -114,8 +115,6 @@ class AkismetStep:
         api_key: str,
         blog: str,
         *,
-        endpoint: str = DEFAULT_ENDPOINT,
-        timeout: float = 2.0,
         is_test: bool = False,
         blog_lang: str = "",
         blog_charset: str = "UTF-8",
@@ -125,6 +124,7 @@ class AkismetStep:
         post_modified_at: Callable[[Thread], datetime | None] | None = None,
         privacy_notice: PrivacyNotice = PrivacyNotice(),
         verify: bool = True,
+        **client: Unpack[ClientOptions],
     ) -> None:
         if discard not in ("spam", "reject"):
             raise ValueError("discard must be 'spam' or 'reject'")
@@ -136,7 +136,7 @@ class AkismetStep:
             store,
             post_modified_at or thread_created_at,
         )
-        self.client = AkismetClient(api_key, blog, endpoint=endpoint, timeout=timeout)
+        self.client = AkismetClient(api_key, blog, **client)
         self.discard = discard
         self.privacy_notice = privacy_notice
         if verify:
