@@ -204,3 +204,27 @@ def test_static_files_are_served_and_contained() -> None:
     assert 200 == js.status_code
     assert "javascript" in js["Content-Type"]
     assert 404 == client.get("/comments/static/../__init__.py").status_code
+
+
+def test_author_edits_and_deletes_without_js() -> None:
+    """The author's browser edits and deletes through the form pages; another browser may not."""
+    client = _browser()
+    page = client.get("/posts/hello/").content.decode()
+    posted = client.post("/comments/threads/hello/comments",
+                         dict(_form(page), name="Ada", body="Typo hree"))
+    cid = int(posted["Location"].rsplit("#comment-", 1)[1])
+    edit_page = client.get(f"/comments/comments/{cid}/edit?next=/posts/hello/")
+    assert 200 == edit_page.status_code
+    token = re.search(r'name="csrf_token" value="([^"]+)"', edit_page.content.decode())
+    assert token is not None
+    fields = {"csrf_token": token.group(1), "body": "Typo here", "next": "/posts/hello/"}
+    saved = client.post(f"/comments/comments/{cid}/edit", fields)
+    assert (303, f"/posts/hello/#comment-{cid}") == (saved.status_code, saved["Location"])
+    assert "Typo here" in client.get(f"/comments/comments/{cid}").content.decode()
+    stranger = _browser()
+    stranger.get("/posts/hello/")
+    assert 403 == stranger.get(f"/comments/comments/{cid}/delete").status_code
+    gone = client.post(f"/comments/comments/{cid}/delete",
+                       {"csrf_token": token.group(1), "next": "/posts/hello/"})
+    assert 303 == gone.status_code
+    assert "Typo here" not in client.get("/posts/hello/").content.decode()

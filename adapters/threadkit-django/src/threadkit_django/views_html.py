@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from threadkit_web import inputs, posting
+from threadkit_web import inputs, pages, posting
 from threadkit_web.context import (
     FormState,
     TemplateHelper,
@@ -25,16 +25,14 @@ from threadkit_web.request import request_context
 
 from threadkit.engine import Decision
 from threadkit.errors import (
-    ConflictError,
-    PermissionDeniedError,
     ThreadkitError,
     ValidationError,
 )
-from threadkit.models import Comment, Status
+from threadkit.models import Status
 from threadkit.redirects import safe_next
 from threadkit.serialization import dumps, parse_form_submission, parse_vote
 from threadkit.text import clean_email
-from threadkit.tree import TreeNode, display_depth
+from threadkit.tree import TreeNode
 
 from . import visitors
 from .responses import JSON_TYPE, html, threadkit_view
@@ -135,24 +133,10 @@ def vote(request: HttpRequest, comment_id: str) -> HttpResponse:
     return _to_comment(request, cid)
 
 
-def _changeable(request: HttpRequest, comment_id: str) -> Comment:
-    """Return the comment the reader may change now; else raise the error saying why not."""
-    state = get_state()
-    viewer = viewer_of(state.web, visit_of(request))
-    comment = state.engine.get_comment(inputs.comment_id(comment_id), viewer.actor)
-    if not viewer.can_change(comment):
-        if comment.status is Status.DELETED:
-            raise ConflictError("comment_deleted", "This comment is deleted.")
-        if viewer.owns(comment):
-            raise ConflictError("edit_window_closed", "The time to change this comment is over.")
-        raise PermissionDeniedError("not_author", "You can only change your own comments.")
-    return comment
-
-
 @threadkit_view(api=False, check="form")
 def edit(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Show the edit form (GET) or save the new text (POST) and go back to the comment."""
-    comment = _changeable(request, comment_id)
+    comment = pages.changeable(get_state().web, visit_of(request), comment_id)
     error: ThreadkitError | None = None
     body = comment.body_source
     if request.method == "POST":
@@ -173,7 +157,7 @@ def edit(request: HttpRequest, comment_id: str) -> HttpResponse:
 @threadkit_view(api=False, check="form")
 def delete(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Ask to confirm (GET) or delete (POST) and go back to the thread."""
-    comment = _changeable(request, comment_id)
+    comment = pages.changeable(get_state().web, visit_of(request), comment_id)
     if request.method != "POST":
         return _page(request, "threadkit/delete.html", comment=comment, next_url=_back(request))
     left = get_state().engine.delete(comment.id, visit_of(request).actor())
@@ -253,11 +237,6 @@ def logout(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(_back(request), status=303)
 
 
-def _display_depth(comment_depth: int) -> int:
-    policy = get_state().web.policy
-    return display_depth(comment_depth, policy.max_display_depth, policy.overflow)
-
-
 def _fragment(request: HttpRequest, nodes: list[TreeNode], key: str) -> HttpResponse:
     back = _back(request)
     return _page(
@@ -295,7 +274,7 @@ def fragment_comment(request: HttpRequest, comment_id: str) -> HttpResponse:
     """One comment as an ``<li>`` item (the script inserts it after posting)."""
     state = get_state()
     comment = state.engine.get_comment(inputs.comment_id(comment_id), visit_of(request).actor())
-    node = TreeNode(comment, _display_depth(comment.depth))
+    node = TreeNode(comment, pages.comment_depth(get_state().web, comment))
     return _fragment(request, [node], comment.thread_key)
 
 
@@ -317,28 +296,7 @@ def fragment_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
 @threadkit_view(api=False)
 def comment_page(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Show a comment and its replies on a page of their own ("N more replies" without JS)."""
-    state = get_state()
-    actor = visit_of(request).actor()
-    cid = inputs.comment_id(comment_id)
-    comment = state.engine.get_comment(cid, actor)
-    cursor = inputs.query_cursor(visit_of(request).request)
-    subtree = state.engine.subtree(cid, actor, cursor=cursor)
-    node = TreeNode(comment, _display_depth(comment.depth))
-    node.children = subtree.nodes
-    more_url = None
-    if subtree.next_cursor:
-        more_url = visit_of(request).urls.url(
-            "comment_page", comment_id=cid, cursor=subtree.next_cursor, next=_back(request)
-        )
-    return _page(
-        request,
-        "threadkit/comment_page.html",
-        comment=comment,
-        nodes=[node],
-        next_url=_back(request),
-        more_url=more_url,
-        key=comment.thread_key,
-        reply_base=None,
-        number=0,
-        uid="tkp",
+    context = pages.comment_page_context(
+        get_state().web, visit_of(request), comment_id, _back(request)
     )
+    return _page(request, "threadkit/comment_page.html", **context)
