@@ -140,3 +140,12 @@ def test_reader_language_from_accept_language() -> None:
     text = page.content.decode()
     assert 'lang="de"' in text
     assert "Noch keine Kommentare" in text
+
+
+def test_a_body_over_the_cap_is_refused_before_it_is_read() -> None:
+    """A body larger than any comment could need is a 413 problem that names the limit."""
+    client = Client(enforce_csrf_checks=True)
+    headers, meta = _session(client)
+    huge = _post(client, headers, meta, "x" * 2_000_000)
+    assert (413, "request_too_large") == (huge.status_code, huge.json()["code"])
+    assert "shorten the comment" in huge.json()["detail"]

@@ -17,9 +17,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from threadkit_web import api, problems
+from threadkit_web import api, inputs, problems
 from threadkit_web.context import TemplateHelper
 
+from threadkit import limits
 from threadkit.errors import ThreadkitError
 
 from . import csrf
@@ -77,6 +78,22 @@ def _error_page(request: HttpRequest, error: ThreadkitError) -> HttpResponse:
     return response
 
 
+def _check_size(request: HttpRequest) -> None:
+    """Refuse (413) a body over the cap before anything reads it, as every adapter does.
+
+    The cap is ``THREADKIT_MAX_BODY_BYTES``, else derived from the engine's comment
+    limit so that any comment within it fits, however it is escaped.
+    """
+    raw = str(request.META.get("CONTENT_LENGTH") or "")
+    if not raw.isdigit():
+        return  # no declared length: Django's DATA_UPLOAD_MAX_MEMORY_SIZE still caps it
+    state = get_state().web
+    comment_max = state.policy.max_body_bytes
+    cap = state.settings.max_body_bytes or limits.request_cap(comment_max)
+    if int(raw) > cap:
+        raise inputs.too_large(cap, comment_max)
+
+
 def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None) -> Callable[
     [View], View
 ]:
@@ -86,6 +103,7 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
+                _check_size(request)
                 if check is not None and request.method not in _SAFE:
                     header = get_state().web.settings.csrf_header
                     csrf.check(request, header=header, form=check == "form")
