@@ -8,6 +8,8 @@ import ssl
 from email.message import EmailMessage
 from typing import Literal, Protocol, runtime_checkable
 
+import attrs
+
 __all__ = ["Mailer", "SmtpMailer"]
 
 _log = logging.getLogger("threadkit_notify")
@@ -35,6 +37,17 @@ class Mailer(Protocol):
 _DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 
+def _port_or_default(port: int | None) -> int:
+    # 0 stands for "the security mode's port", filled in once security is known.
+    return 0 if port is None else port
+
+
+def _known_security(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in _DEFAULT_PORTS:
+        raise ValueError("security must be 'starttls', 'ssl' or 'none'")
+
+
+@attrs.define
 class SmtpMailer:
     """Send email through an SMTP server, one connection per message.
 
@@ -47,30 +60,22 @@ class SmtpMailer:
     :class:`smtplib.SMTPException`), so the outbox worker retries later.
     """
 
-    def __init__(
-        self,
-        host: str,
-        port: int | None = None,
-        *,
-        security: Literal["starttls", "ssl", "none"] = "starttls",
-        username: str | None = None,
-        password: str | None = None,
-        timeout: float = 10.0,
-        ssl_context: ssl.SSLContext | None = None,
-        local_hostname: str | None = None,
-    ) -> None:
-        if security not in _DEFAULT_PORTS:
-            raise ValueError("security must be 'starttls', 'ssl' or 'none'")
-        if (username is None) != (password is None):
+    host: str
+    port: int = attrs.field(default=None, converter=_port_or_default)
+    security: Literal["starttls", "ssl", "none"] = attrs.field(
+        default="starttls", kw_only=True, validator=_known_security
+    )
+    username: str | None = attrs.field(default=None, kw_only=True)
+    password: str | None = attrs.field(default=None, kw_only=True, repr=False)
+    timeout: float = attrs.field(default=10.0, kw_only=True)
+    ssl_context: ssl.SSLContext | None = attrs.field(default=None, kw_only=True)
+    local_hostname: str | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.username is None) != (self.password is None):
             raise ValueError("give both username and password, or neither")
-        self.host = host
-        self.port = port if port is not None else _DEFAULT_PORTS[security]
-        self.security = security
-        self.username = username
-        self.password = password
-        self.timeout = timeout
-        self.ssl_context = ssl_context
-        self.local_hostname = local_hostname
+        if not self.port:
+            self.port = _DEFAULT_PORTS[self.security]
 
     def _connect(self) -> smtplib.SMTP:
         context = self.ssl_context or ssl.create_default_context()
