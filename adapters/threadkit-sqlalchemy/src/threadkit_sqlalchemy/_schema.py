@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Dialect
 
+from .migrations import frozen
+
 __all__ = [
     "KEY_LENGTH",
     "PATH_LENGTH",
@@ -97,16 +99,10 @@ def table_options(autoincrement: bool = True) -> dict[str, Any]:
     """Return the per-table options: InnoDB, utf8mb4 and binary collation on MariaDB.
 
     ``autoincrement`` adds SQLite's ``AUTOINCREMENT`` (ids never reused), for
-    tables whose primary key is a generated id.
+    tables whose primary key is a generated id. These are the options the
+    migrations create every table with, so they are defined once, there.
     """
-    options: dict[str, Any] = {
-        "mysql_engine": "InnoDB",
-        "mysql_charset": "utf8mb4",
-        "mysql_collate": "utf8mb4_bin",
-    }
-    if autoincrement:
-        options["sqlite_autoincrement"] = True
-    return options
+    return frozen.options(autoincrement)
 
 
 def reference(name: str, target: str, constraint: str, **column: Any) -> sa.Column[int]:

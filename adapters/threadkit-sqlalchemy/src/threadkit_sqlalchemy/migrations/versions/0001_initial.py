@@ -4,7 +4,7 @@ Revision ID: 0001_initial
 Revises:
 Create Date: 2026-11-25
 
-Types come from the frozen ``migrations/_types.py`` (not from the live schema)
+Types come from the frozen ``migrations/frozen.py`` (not from the live schema)
 so this migration keeps creating exactly the same tables in every later release.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from threadkit_sqlalchemy.migrations._types import (
+from threadkit_sqlalchemy.migrations.frozen import (
     id_type,
     key,
     long_text,

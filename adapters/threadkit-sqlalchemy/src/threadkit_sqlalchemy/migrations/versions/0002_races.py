@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from threadkit_sqlalchemy.migrations._types import id_type, key, options, when
+from threadkit_sqlalchemy.migrations.frozen import id_type, key, options, when
 
 revision: str = "0002_races"
 down_revision: str | None = "0001_initial"

@@ -8,7 +8,7 @@ Adds ``tk_bans`` (one row per ban: kind, value, since, until or NULL for good,
 shadow, reason, who set it) and ``tk_site_settings`` (one JSON object of
 strings per site id). Nothing existing is touched; a downgrade drops both
 tables, and the bans and settings with them. Types come from the frozen
-``migrations/_types.py``, as in 0001, so this migration keeps creating the same
+``migrations/frozen.py``, as in 0001, so this migration keeps creating the same
 tables in later releases.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from threadkit_sqlalchemy.migrations._types import id_type, key, options, when
+from threadkit_sqlalchemy.migrations.frozen import id_type, key, options, when
 
 revision: str = "0004_bans"
 down_revision: str | None = "0003_thread_version"

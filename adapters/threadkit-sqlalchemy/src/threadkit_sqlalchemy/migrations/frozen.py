@@ -3,7 +3,8 @@
 Every migration must keep creating exactly the same tables in every later
 release, so the migrations do not use the live schema (``_schema.py``, which
 may change); they use these builders. Never change one: a migration that
-needs a new type adds a new function here.
+needs a new type adds a new function here. The live schema takes its table
+options from :func:`options` too, as every table is created with them.
 """
 
 from __future__ import annotations
