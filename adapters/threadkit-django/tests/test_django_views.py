@@ -228,3 +228,21 @@ def test_author_edits_and_deletes_without_js() -> None:
                        {"csrf_token": token.group(1), "next": "/posts/hello/"})
     assert 303 == gone.status_code
     assert "Typo here" not in client.get("/posts/hello/").content.decode()
+
+
+def test_identicon_avatars_are_drawn_by_the_app() -> None:
+    """With avatars on, an anonymous comment shows an identicon served by the app itself."""
+    from threadkit.identity import AnonymousProvider
+
+    settings = {"STORE": "threadkit.memory:MemoryStore", "ENGINE": "tkdjango_site.engines:plain",
+                "PROVIDERS": [AnonymousProvider(avatar_secret=b"test secret")]}
+    with override_settings(THREADKIT=settings):
+        client = _browser()
+        page = client.get("/posts/hello/").content.decode()
+        client.post("/comments/threads/hello/comments", dict(_form(page), name="Ada", body="Hi"))
+        page = client.get("/posts/hello/").content.decode()
+        found = re.search(r'class="tk-avatar" src="(/comments/avatars/[0-9a-f]+\.svg)"', page)
+        assert found is not None
+        svg = client.get(found.group(1))
+        assert (200, "image/svg+xml") == (svg.status_code, svg["Content-Type"])
+        assert 404 == client.get("/comments/avatars/not-a-seed.svg").status_code

@@ -33,6 +33,7 @@ _VIEWS: dict[str, View] = {
     "api_counts": views_json.api_counts,
     "api_me": views_json.api_me,
     "openapi": views_json.openapi_document,
+    "avatar": static.avatar,
     "auth_logout": views_html.logout,
     "post": views_html.post,
     "comment_page": views_html.comment_page,
