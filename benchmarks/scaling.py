@@ -38,13 +38,11 @@ The numbers say how the set-up behaves on this machine, not on a real one.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import multiprocessing
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -52,6 +50,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# A sibling script: its folder is on sys.path when run (and under gunicorn's --chdir).
+from isso_compare import (  # type: ignore[import-not-found]
+    free_port,
+    uptime,
+)
+from isso_compare import request as call
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get(
@@ -96,38 +101,9 @@ def make_app() -> Any:
 # ----------------------------------------------------------------------------- helpers
 
 
-def uptime() -> str:
-    """Return the machine's load line (shared machine: every number carries it)."""
-    try:
-        out = subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "load average: {:.2f}, {:.2f}, {:.2f}".format(*os.getloadavg())
-    return out.strip().split("load average:", 1)[-1].strip()
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def call(
-    port: int,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, bytes, http.client.HTTPResponse]:
-    """One HTTP request on a new connection; return status, body and the response."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.read(), response
-    finally:
-        conn.close()
+def load() -> str:
+    """Return the load averages of ``uptime`` (shared machine: every number carries them)."""
+    return str(uptime()).split("load average:", 1)[-1].strip()
 
 
 @contextmanager
@@ -293,12 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             for index, (label, cache, kind) in enumerate(measures):
                 with server(url, workers, cache) as port:
-                    before = uptime()
+                    before = load()
                     per_second = rate(kind, port, args.clients, args.seconds, targets)
-                    load = f"{before} -> {uptime()}"
-                rows.append((workers, index, label, per_second, load))
+                    seen = f"{before} -> {load()}"
+                rows.append((workers, index, label, per_second, seen))
                 print(
-                    f"  {workers} worker(s), {label}: {per_second:,.1f}/s (load {load})", flush=True
+                    f"  {workers} worker(s), {label}: {per_second:,.1f}/s (load {seen})", flush=True
                 )
     print(
         f"\nPostgreSQL + gunicorn (sync workers), {args.size:,}-comment thread,"
@@ -311,8 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("|---:|---|---:|---:|---|")
     base = {index: value for workers, index, _, value, _ in rows if workers == counts[0]}
-    for workers, index, label, value, load in rows:
-        print(f"| {workers} | {label} | {value:,.1f} | {value / base[index]:.2f}x | {load} |")
+    for workers, index, label, value, seen in rows:
+        print(f"| {workers} | {label} | {value:,.1f} | {value / base[index]:.2f}x | {seen} |")
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import Comment, CommentRows, SortOrder, Visibility
+from threadkit.models import CommentRows, SortOrder, Visibility
 from threadkit.storekit import bad_cursor, check_limit, int_cursor, split_cursor
 
 from . import _paths
@@ -24,7 +24,6 @@ from ._rows import (
     _TOP_ORD,
     _comment,
     _listed_top,
-    _public_comment,
     _raw_rows,
     _Row,
     _visible,
@@ -32,7 +31,6 @@ from ._rows import (
 from ._schema import comments, threads
 
 _PUBLIC = Visibility()
-_RowMaker = Callable[[Any, str], Comment]
 
 
 class PagingPart(StoreBase):
@@ -52,11 +50,11 @@ class PagingPart(StoreBase):
 
     lean_public_reads = False
 
-    def _reading(self, visibility: Visibility) -> tuple[sa.Select[Any], _RowMaker]:
-        """Return the row query and row-to-comment function for ``visibility``'s pages."""
+    def _reading(self, visibility: Visibility) -> sa.Select[Any]:
+        """Return the row query of ``visibility``'s pages (all columns, or the public ones)."""
         if self.lean_public_reads and visibility == _PUBLIC:
-            return _SELECT_PUBLIC_ROWS, _public_comment
-        return _SELECT_ROWS, _comment
+            return _SELECT_PUBLIC_ROWS
+        return _SELECT_ROWS
 
     def _tops(
         self,
@@ -142,7 +140,7 @@ class PagingPart(StoreBase):
         check_limit(top_limit, "top_limit")
         check_limit(total_limit, "total_limit")
         seen = _visible(visibility)
-        select, make = self._reading(visibility)
+        select = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
             thread_id = conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
@@ -198,7 +196,7 @@ class PagingPart(StoreBase):
                 rows.extend(self._preorder(block))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
-            return CommentRows([make(row, thread_key) for row in rows], next_cursor)
+            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor)
 
         return self._read(work)
 
@@ -275,7 +273,7 @@ class PagingPart(StoreBase):
         """
         check_limit(total_limit, "total_limit")
         visible = _visible(visibility)
-        select, make = self._reading(visibility)
+        select = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
             head = conn.execute(
@@ -306,7 +304,9 @@ class PagingPart(StoreBase):
             if len(found) > total_limit:
                 del found[total_limit:]
                 next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
-            return CommentRows([make(row, head.key) for row in self._preorder(found)], next_cursor)
+            return CommentRows(
+                [_comment(row, head.key) for row in self._preorder(found)], next_cursor
+            )
 
         return self._read(work)
 

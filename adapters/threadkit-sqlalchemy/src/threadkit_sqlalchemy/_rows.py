@@ -123,9 +123,12 @@ def _utc(value: datetime | str) -> datetime:
 
 
 def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
-    """Build a :class:`Comment` from a row of :data:`_COLUMNS`.
+    """Build a :class:`Comment` from a row of :data:`_COLUMNS` (or :data:`_PUBLIC_COLUMNS`).
 
-    The timestamps come back naive (stored as UTC); this attaches UTC.
+    The timestamps come back naive (stored as UTC); this attaches UTC. The
+    private columns are never NULL in a stored row; NULL there means a public
+    read left them out: the comment gets empty values (``""`` source, no
+    email, reasons or request data, no subscription).
     """
     (
         comment_id,
@@ -161,7 +164,7 @@ def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
         comment_id if root_id is None else root_id,
         depth,
         _identity(provider, subject, name, email, url, avatar, verified),
-        body_source,
+        "" if body_source is None else body_source,
         body_html,
         _STATUS[status],
         _utc(created_at),
@@ -170,56 +173,8 @@ def _comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
         downvotes,
         reply_count,
         reasons_from_json(reasons) if reasons else (),
-        _context(ip, user_agent, referrer, language),
+        _NO_CONTEXT if ip is None else _context(ip, user_agent, referrer, language),
         bool(notify),
-    )
-
-
-def _public_comment(row: _Row | Sequence[Any], thread_key: str) -> Comment:
-    """Build a :class:`Comment` from a row of :data:`_PUBLIC_COLUMNS`: public fields only.
-
-    ``body_source`` is ``""``, the author has no email, and there are no
-    reasons, request data or reply subscription: what a public page never shows.
-    """
-    (
-        comment_id,
-        parent_id,
-        root_id,
-        depth,
-        provider,
-        subject,
-        name,
-        _email,
-        url,
-        avatar,
-        verified,
-        _source,
-        body_html,
-        status,
-        created_at,
-        edited_at,
-        upvotes,
-        downvotes,
-        reply_count,
-    ) = row[:19]
-    return Comment(
-        comment_id,
-        thread_key,
-        parent_id,
-        comment_id if root_id is None else root_id,
-        depth,
-        _identity(provider, subject, name, None, url, avatar, verified),
-        "",
-        body_html,
-        _STATUS[status],
-        _utc(created_at),
-        None if edited_at is None else _utc(edited_at),
-        upvotes,
-        downvotes,
-        reply_count,
-        (),
-        _NO_CONTEXT,
-        False,
     )
 
 
