@@ -12,8 +12,8 @@ Both produce the same bytes (checked). Time is CPU time of this process
 neighbour disturbs least), best of ``ROUNDS``, the two paths alternating.
 
 Guard: the lean path costs at most ``LEAN_LIMIT`` times the full one (it must
-not be slower; measured 0.75x-0.85x). Up to ``ATTEMPTS`` tries; a failure names
-every ratio it saw.
+not be slower; measured 0.91x-0.93x on 2026-12-02 under load 21-34). Up to
+``ATTEMPTS`` tries; a failure names every ratio it saw.
 """
 
 from __future__ import annotations
