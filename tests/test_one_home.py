@@ -25,24 +25,17 @@ from threadkit.storekit import (
     vote_delta,
     with_edits,
 )
+from threadkit.testing.store_kit import plain_draft
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 ADA = Identity("anonymous", "ada", "Ada")
 
 
 def _draft() -> NewComment:
-    return NewComment(
-        thread_key="t1",
-        parent_id=4,
-        author=ADA,
-        body_source="*hi*",
-        body_html="<p><em>hi</em></p>",
-        status=Status.PENDING,
-        created_at=T0,
-        reasons=(Reason("links", "too_many_links", "Three links."),),
-        context=RequestContext("192.0.2.1", "agent"),
-        notify_replies=True,
-    )
+    context = RequestContext("192.0.2.1", "agent")
+    draft = plain_draft("t1", 4, ADA, "hi", T0, status=Status.PENDING, context=context)
+    reasons = (Reason("links", "too_many_links", "Three links."),)
+    return attrs.evolve(draft, reasons=reasons, notify_replies=True)
 
 
 @pytest.mark.parametrize("old", [-1, 0, 1])
