@@ -135,6 +135,8 @@ def test_moderation_queue_is_for_moderators_only(django_user_model: Any) -> None
         boss.login(username="boss", password="pw")
         queue = boss.get("/comments/moderation")
         assert 200 == queue.status_code
+        assert "default-src 'self'" in queue["Content-Security-Policy"]
+        assert "nosniff" == queue["X-Content-Type-Options"]
         text = queue.content.decode()
         assert "Buy now" in text
         token = re.search(r'name="csrf_token" value="([^"]+)"', text)

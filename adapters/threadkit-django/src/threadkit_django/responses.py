@@ -5,7 +5,7 @@ the view's own check (:mod:`threadkit_django.csrf`) runs on writes; a
 :class:`~threadkit.errors.ThreadkitError` becomes ``application/problem+json``
 on the JSON API and threadkit's error page elsewhere, with its status
 (``Retry-After`` when waiting helps); every answer is ``no-store`` unless the
-view says otherwise, and ``nosniff``.
+view says otherwise, ``nosniff``, and carries ``THREADKIT_CSP``.
 """
 
 from __future__ import annotations
@@ -94,6 +94,15 @@ def _check_size(request: HttpRequest) -> None:
         raise inputs.too_large(cap, comment_max)
 
 
+def _secure(response: HttpResponse) -> None:
+    """Add nosniff, the CSP and a referrer policy, as on the Flask adapter's own routes."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    csp = get_state().web.settings.csp
+    if csp:
+        response.headers.setdefault("Content-Security-Policy", csp)
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+
+
 def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None) -> Callable[
     [View], View
 ]:
@@ -114,7 +123,7 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
                 else:
                     response = _error_page(request, error)
             response.headers.setdefault("Cache-Control", "no-store")
-            response["X-Content-Type-Options"] = "nosniff"
+            _secure(response)
             return response
 
         return csrf_exempt(wrapped)
