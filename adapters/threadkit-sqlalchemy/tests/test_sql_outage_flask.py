@@ -18,6 +18,7 @@ from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from netproxy import TcpProxy
 from test_sql_outage import DRIVER_WORDS, store_through, timed
+from werkzeug.test import TestResponse
 
 from threadkit.engine import CommentEngine
 from threadkit.testing.capabilities import NETWORK_SERVER
@@ -54,6 +55,14 @@ def client(
     store.close()
 
 
+def get_in_time(client: FlaskClient, path: str) -> TestResponse:
+    """GET ``path`` in a watchdog thread; fail if it outlasts the bound or raises."""
+    answers: list[TestResponse] = []
+    _, error = timed(lambda: answers.append(client.get(path)))
+    assert error is None
+    return answers[0]
+
+
 def _driver_words(text: str) -> list[str]:
     return [word for word in DRIVER_WORDS if word in text.lower()]
 
@@ -64,11 +73,8 @@ def test_the_json_api_answers_503_problem_within_the_timeout(
 ) -> None:
     """A cut database: 503 problem+json, Retry-After, no driver text; the log has the cause."""
     getattr(proxy, cut)()
-    responses = []
     with caplog.at_level(logging.WARNING, logger="threadkit_sqlalchemy"):
-        _, error = timed(lambda: responses.append(client.get("/comments/api/threads/post-1")))
-    assert error is None
-    response = responses[0]
+        response = get_in_time(client, "/comments/api/threads/post-1")
     problem = response.get_json()
     detail_words = _driver_words(problem["detail"])
     actual = (response.status_code, response.mimetype, problem["code"], detail_words)
@@ -85,12 +91,8 @@ def test_html_routes_answer_a_503_page_and_a_host_page_still_renders(
 ) -> None:
     """A comment's own page is a 503 page; a host page shows its notice instead of comments."""
     getattr(proxy, cut)()
-    pages = []
-    _, error = timed(lambda: pages.append(client.get("/comments/comments/1")))
-    assert error is None
-    _, error = timed(lambda: pages.append(client.get("/posts/post-1")))
-    assert error is None
-    own, host = pages
+    own = get_in_time(client, "/comments/comments/1")
+    host = get_in_time(client, "/posts/post-1")
     assert (503, "text/html") == (own.status_code, own.mimetype)
     assert [] == _driver_words(own.get_data(as_text=True))
     assert 200 == host.status_code
@@ -103,8 +105,7 @@ def test_the_app_recovers_by_itself_when_the_database_returns(
 ) -> None:
     """The first request after the outage succeeds, with nothing restarted."""
     getattr(proxy, cut)()
-    failed = []
-    timed(lambda: failed.append(client.get("/comments/api/threads/post-1").status_code))
+    failed = get_in_time(client, "/comments/api/threads/post-1")
     proxy.pass_through()
     response = client.get("/comments/api/threads/post-1")
-    assert ([503], 200) == (failed, response.status_code)
+    assert ([503], 200) == ([failed.status_code], response.status_code)
