@@ -267,6 +267,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         "Dodaj komentarz",
         "Opublikuj komentarz",
         "pl",
+        False,
         [],
     ] == [
         page.locator("[data-tk-sort=oldest]").inner_text(),
@@ -274,6 +275,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         page.locator(".tk-respond-title").inner_text(),
         page.locator(".tk-submit").inner_text(),
         page.locator(".tk-embed").get_attribute("lang"),
+        page.locator("[data-tk-remember]").is_checked(),  # opt-in: off until ticked
         errors,
     ]
     page.close()
@@ -286,6 +288,8 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     assert "3 comments" == page.locator(".tk-title").inner_text()
 
     write(page, "Hello from a static page", name="Ada", email="ada@example.org")
+    # Opt-in (off by default): only a ticked box keeps the details for the next visit.
+    page.get_by_label("Remember my details in this browser").check()
     post(page)
     posted = comment(page, "Hello from a static page")
     posted.wait_for()
@@ -321,6 +325,7 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     assert 0 == comment(page, "Replying, edited").count()
     assert "4 comments" == page.locator(".tk-title").inner_text()
     assert "Ada" == page.get_by_label("Name").input_value()
+    assert page.get_by_label("Remember my details in this browser").is_checked()
     assert "1" == comment(page, "Welcome, static site").locator(".tk-score").inner_text()
     assert [] == errors
     assert [] == browser.cookies(server)

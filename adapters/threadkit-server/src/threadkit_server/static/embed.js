@@ -503,6 +503,7 @@
     var self = this;
     var me = self.me || {};
     var author = load(STORE + ":author", {});
+    self.rememberId = "tk-remember-" + Math.random().toString(36).slice(2, 8);
     var bodyId = "tk-body-" + Math.random().toString(36).slice(2, 8);
     var area = el("textarea", { id: bodyId, name: "body", rows: "6", required: true });
     var box = el("div", { "class": "tk-error", role: "alert", tabindex: "-1", hidden: true });
@@ -533,7 +534,16 @@
           el("legend", { text: _("Your details") }),
           field("name", _("Name"), "text", author.name),
           field("email", _("Email"), "email", author.email, _("Never shown.")),
-          field("url", _("Website"), "url", author.url)
+          field("url", _("Website"), "url", author.url),
+          // Off by default (as in WordPress): the details are kept only while ticked.
+          el("p", { "class": "tk-field tk-field-notify tk-remember" }, [
+            el("input", { id: self.rememberId, type: "checkbox", "data-tk-remember": true,
+              checked: author.name !== undefined, on: { change: function (event) {
+                if (!event.target.checked) { save(STORE + ":author", null); }
+              } } }),
+            el("label", { "for": self.rememberId,
+              text: _("Remember my details in this browser for next time") })
+          ])
         ]) : null
       ]);
     }
@@ -600,7 +610,10 @@
       }
       self.formKey = freshKey();
       box.hidden = true;
-      if ("name" in data) { save(STORE + ":author", { name: data.name, email: data.email, url: data.url }); }
+      var remember = form.querySelector("[data-tk-remember]");
+      if ("name" in data) {
+        save(STORE + ":author", remember && remember.checked ? { name: data.name, email: data.email, url: data.url } : null);
+      }
       rememberMine(answer.data);
       form.elements.namedItem("body").value = "";
       var parentId = self.parentId;
