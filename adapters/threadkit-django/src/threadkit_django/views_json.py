@@ -8,6 +8,8 @@ hands the token out). ``<prefix>/openapi.json`` is the shared OpenAPI document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from threadkit_web import api, inputs, openapi, problems
 
@@ -40,15 +42,27 @@ def _not_allowed(allowed: str) -> HttpResponse:
     return response
 
 
+def _post_unless_get(
+    request: HttpRequest, post: Callable[[dict[str, object], str | None], api.Answer]
+) -> HttpResponse | None:
+    """Answer a POST with ``post`` (the JSON body, the idempotency key), another non-GET with 405.
+
+    ``None`` for a GET: the caller answers it.
+    """
+    if request.method == "POST":
+        return answer(post(_body(request), request.headers.get(inputs.IDEMPOTENCY_HEADER)))
+    if request.method != "GET":
+        return _not_allowed("GET, POST")
+    return None
+
+
 @threadkit_view(api=True, check="header")
 def api_thread(request: HttpRequest, key: str) -> HttpResponse:
     """GET one page of a thread as a tree; POST a comment (a reply with ``parent_id``)."""
     state, visit = get_state().web, visit_of(request)
-    if request.method == "POST":
-        idempotency = request.headers.get(inputs.IDEMPOTENCY_HEADER)
-        return answer(api.post(state, visit, key, _body(request), idempotency))
-    if request.method != "GET":
-        return _not_allowed("GET, POST")
+    posted = _post_unless_get(request, lambda data, idem: api.post(state, visit, key, data, idem))
+    if posted is not None:
+        return posted
     query = api.ThreadQuery.read(visit.request)
     return json_response(api.thread_page(state, visit.actor(), key, query))
 
@@ -70,11 +84,11 @@ def api_comment(request: HttpRequest, comment_id: str) -> HttpResponse:
 def api_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
     """GET the replies under a comment; POST a reply to it."""
     state, visit = get_state().web, visit_of(request)
-    if request.method == "POST":
-        idempotency = request.headers.get(inputs.IDEMPOTENCY_HEADER)
-        return answer(api.reply(state, visit, comment_id, _body(request), idempotency))
-    if request.method != "GET":
-        return _not_allowed("GET, POST")
+    posted = _post_unless_get(
+        request, lambda data, idem: api.reply(state, visit, comment_id, data, idem)
+    )
+    if posted is not None:
+        return posted
     cid = inputs.comment_id(comment_id)
     cursor = inputs.query_cursor(visit.request)
     total = inputs.query_limit(visit.request, "total_limit")
