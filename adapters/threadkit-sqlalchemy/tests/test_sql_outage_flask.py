@@ -55,6 +55,14 @@ def client(
     store.close()
 
 
+@pytest.fixture(params=["blackhole", "refuse"])
+def cut(request: pytest.FixtureRequest, client: FlaskClient, proxy: TcpProxy) -> str:
+    """Cut the database once the app is up: bytes vanish (blackhole) or connections reset."""
+    how: str = request.param
+    getattr(proxy, how)()
+    return how
+
+
 def get_in_time(client: FlaskClient, path: str) -> TestResponse:
     """GET ``path`` in a watchdog thread; fail if it outlasts the bound or raises."""
     answers: list[TestResponse] = []
@@ -67,12 +75,10 @@ def _driver_words(text: str) -> list[str]:
     return [word for word in DRIVER_WORDS if word in text.lower()]
 
 
-@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
 def test_the_json_api_answers_503_problem_within_the_timeout(
     client: FlaskClient, proxy: TcpProxy, cut: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A cut database: 503 problem+json, Retry-After, no driver text; the log has the cause."""
-    getattr(proxy, cut)()
     with caplog.at_level(logging.WARNING, logger="threadkit_sqlalchemy"):
         response = get_in_time(client, "/comments/api/threads/post-1")
     problem = response.get_json()
@@ -85,12 +91,10 @@ def test_the_json_api_answers_503_problem_within_the_timeout(
     assert "OperationalError: " in logged  # the driver's own error, kept server-side
 
 
-@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
 def test_html_routes_answer_a_503_page_and_a_host_page_still_renders(
     client: FlaskClient, proxy: TcpProxy, cut: str
 ) -> None:
     """A comment's own page is a 503 page; a host page shows its notice instead of comments."""
-    getattr(proxy, cut)()
     own = get_in_time(client, "/comments/comments/1")
     host = get_in_time(client, "/posts/post-1")
     assert (503, "text/html") == (own.status_code, own.mimetype)
@@ -99,12 +103,10 @@ def test_html_routes_answer_a_503_page_and_a_host_page_still_renders(
     assert "Comments cannot be loaded right now" in host.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("cut", ["blackhole", "refuse"])
 def test_the_app_recovers_by_itself_when_the_database_returns(
     client: FlaskClient, proxy: TcpProxy, cut: str
 ) -> None:
     """The first request after the outage succeeds, with nothing restarted."""
-    getattr(proxy, cut)()
     failed = get_in_time(client, "/comments/api/threads/post-1")
     proxy.pass_through()
     response = client.get("/comments/api/threads/post-1")
