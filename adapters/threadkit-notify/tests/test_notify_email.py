@@ -317,19 +317,17 @@ def test_reply_html_part_holds_the_rendered_reply(world: World, smtp: SmtpSink) 
     assert expected == ("<em>great</em>" in page, f'href="{BASE}/unsubscribe/' in page)
 
 
-def test_no_email_to_the_replier_themselves(world: World, smtp: SmtpSink) -> None:
-    """Replying to your own comment never emails you."""
-    parent = world.post(ZOE, "Première", notify=True)
-    world.post(ZOE, "Et aussi…", parent=parent)
-    world.worker.run_once()
-    expected: tuple[list[object], list[tuple[str, str, int]]] = ([], [])
-    assert expected == (smtp.received, world.queued())
-
-
-def test_no_email_without_opt_in(world: World, smtp: SmtpSink) -> None:
-    """A commenter who did not tick 'notify me' gets nothing."""
-    parent = world.post(ZOE, "Première", notify=False)
-    world.post(BOB, "Merci", parent=parent)
+@pytest.mark.parametrize(
+    ("notify", "replier", "reply"),
+    [(True, ZOE, "Et aussi…"), (False, BOB, "Merci")],
+    ids=["replying-to-yourself", "without-opt-in"],
+)
+def test_no_reply_email_nobody_asked_for(
+    world: World, smtp: SmtpSink, notify: bool, replier: Identity, reply: str
+) -> None:
+    """Nothing is queued or sent for a reply to your own comment, or without 'notify me'."""
+    parent = world.post(ZOE, "Première", notify=notify)
+    world.post(replier, reply, parent=parent)
     world.worker.run_once()
     expected: tuple[list[object], list[tuple[str, str, int]]] = ([], [])
     assert expected == (smtp.received, world.queued())
