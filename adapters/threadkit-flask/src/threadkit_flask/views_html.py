@@ -17,7 +17,6 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from threadkit_web import pages
 from threadkit_web import posting as web_posting
 from threadkit_web.context import page_context, require_moderator
-from threadkit_web.reasons import reason_sentence
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.engine import Decision
@@ -27,7 +26,7 @@ from threadkit.errors import (
     ThreadkitError,
     ValidationError,
 )
-from threadkit.models import Actor, Comment, Status
+from threadkit.models import Actor, Comment
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
 from threadkit.tree import TreeNode
@@ -188,26 +187,8 @@ def _require_moderator() -> None:
 
 def queue() -> Response:
     """Return the moderation queue: pending or spam comments, with why each was held."""
-    _require_moderator()
     state = get_state()
-    shown = request.args.get("status", "pending")
-    if shown not in ("pending", "spam"):
-        raise ValidationError(
-            "invalid_status", 'status must be "pending" or "spam".', field="status"
-        )
-    rows = state.engine.queue(
-        visitors.actor(),
-        (Status(shown),),
-        limit=state.settings.queue_page_size,
-        cursor=inputs.query_cursor(),
-    )
-    return _page(
-        "threadkit/queue.html",
-        rows=rows,
-        shown=shown,
-        threads={c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments},
-        reason_text=lambda reason: reason_sentence(reason, i18n.gettext),
-    )
+    return _page("threadkit/queue.html", **pages.queue_context(state, rendering.FlaskVisit(state)))
 
 
 def _decision(raw: str) -> Decision:

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from threadkit.errors import ConflictError, PermissionDeniedError
-from threadkit.models import Comment, Status
+from threadkit.errors import ConflictError, PermissionDeniedError, ValidationError
+from threadkit.models import Comment, Reason, Status
 from threadkit.tree import TreeNode, display_depth
 
-from . import inputs
-from .context import viewer_of
+from . import i18n, inputs
+from .context import require_moderator, viewer_of
+from .reasons import reason_sentence
 from .request import Visit
 from .state import WebState
 
-__all__ = ["changeable", "comment_depth", "comment_page_context"]
+__all__ = ["changeable", "comment_depth", "comment_page_context", "queue_context"]
 
 
 def comment_depth(state: WebState, comment: Comment) -> int:
@@ -66,4 +67,37 @@ def comment_page_context(
         "reply_base": None,
         "number": 0,
         "uid": "tkp",
+    }
+
+
+def queue_context(state: WebState, visit: Visit) -> dict[str, Any]:
+    """Return what ``threadkit/queue.html`` shows: one page of pending (or spam) comments.
+
+    Only moderators see it (401, then 403); ``?status=spam`` shows spam, and each
+    comment's reasons read as sentences in the reader's language.
+    """
+    require_moderator(visit)
+    shown = visit.request.arg("status")
+    shown = "pending" if shown is None else shown  # an empty status= is a mistake, said so
+    if shown not in ("pending", "spam"):
+        raise ValidationError(
+            "invalid_status", 'status must be "pending" or "spam".', field="status"
+        )
+    rows = state.engine.queue(
+        visit.actor(),
+        (Status(shown),),
+        limit=state.settings.queue_page_size,
+        cursor=inputs.query_cursor(visit.request),
+    )
+    catalog = i18n.translations(visit.language())
+    keys = [comment.thread_key for comment in rows.comments]
+
+    def reason_text(reason: Reason) -> str:
+        return reason_sentence(reason, catalog.gettext)
+
+    return {
+        "rows": rows,
+        "shown": shown,
+        "threads": {key: state.engine.store.get_thread(key) for key in keys},
+        "reason_text": reason_text,
     }
