@@ -51,3 +51,20 @@ def test_the_comment_page_holds_the_comment_and_its_replies(state: WebState) -> 
         context["next_url"],
         context["key"],
     )
+
+
+def test_the_queue_is_for_moderators_and_checks_its_status(state: WebState) -> None:
+    """queue_context(): 401 for nobody, 422 for status=approved, the pending page for Alice."""
+    nobody = PlainVisit(state)
+    with pytest.raises(ThreadkitError) as anonymous:
+        pages.queue_context(state, nobody)
+    wrong = PlainVisit(state, identity=ALICE, request=PlainRequest(query="status=approved"))
+    with pytest.raises(ThreadkitError) as invalid:
+        pages.queue_context(state, wrong)
+    shown = pages.queue_context(state, PlainVisit(state, identity=ALICE))
+    assert (401, 422, "pending", []) == (
+        anonymous.value.http_status,
+        invalid.value.http_status,
+        shown["shown"],
+        list(shown["rows"].comments),
+    )
