@@ -189,11 +189,16 @@ def test_oidc_comment_records_the_verified_social_identity(
     assert expected == engine.get_comment(comment_id).author
 
 
+@pytest.fixture
+def logged_in(idp: IdentityServer, client: FlaskClient) -> None:
+    """``client`` has logged in with GitHub (the test IdP's default user)."""
+    log_in(client, idp, "github")
+
+
 def test_github_comment_shows_the_verified_author_in_the_api(
-    idp: IdentityServer, client: FlaskClient, engine: CommentEngine
+    client: FlaskClient, logged_in: None, engine: CommentEngine
 ) -> None:
     """A comment posted after a GitHub login carries provider, verified flag and name, no email."""
-    log_in(client, idp, "github")
     response = client.post(
         f"{PREFIX}/api/threads/post-1/comments",
         json={"body": "Hello from GitHub"},
@@ -621,10 +626,9 @@ def log_out(client: FlaskClient) -> tuple[TestResponse, str]:
 
 
 def test_logout_with_the_csrf_token_forgets_the_login(
-    idp: IdentityServer, client: FlaskClient
+    client: FlaskClient, logged_in: None
 ) -> None:
     """The form's Log out button (POST with the CSRF token) logs out and returns to the post."""
-    log_in(client, idp, "github")
     response, _ = log_out(client)
     assert (303, "/posts/1#respond-tk1") == (response.status_code, response.headers["Location"])
     assert False is me(client)["logged_in"]
@@ -634,10 +638,9 @@ def test_logout_with_the_csrf_token_forgets_the_login(
 
 
 def test_csrf_token_from_before_logout_stops_working(
-    idp: IdentityServer, client: FlaskClient
+    client: FlaskClient, logged_in: None
 ) -> None:
     """After logging out, the logged-in page's CSRF token cannot post in that browser's name."""
-    log_in(client, idp, "github")
     _, token = log_out(client)
     response = client.post(
         f"{PREFIX}/api/threads/post-1/comments",
@@ -647,9 +650,8 @@ def test_csrf_token_from_before_logout_stops_working(
     assert 403 == response.status_code
 
 
-def test_get_logout_does_not_log_out(idp: IdentityServer, client: FlaskClient) -> None:
+def test_get_logout_does_not_log_out(client: FlaskClient, logged_in: None) -> None:
     """A GET to the logout URL (a link or image on another site) does not log the reader out."""
-    log_in(client, idp, "github")
     response = client.get(f"{PREFIX}/auth/logout")
     assert 405 == response.status_code
     assert True is me(client)["logged_in"]
