@@ -20,7 +20,6 @@ from threadkit_web.context import (
     thread_meta,
     viewer_of,
 )
-from threadkit_web.reasons import reason_sentence
 from threadkit_web.request import request_context
 
 from threadkit.engine import Decision
@@ -28,7 +27,6 @@ from threadkit.errors import (
     ThreadkitError,
     ValidationError,
 )
-from threadkit.models import Status
 from threadkit.redirects import safe_next
 from threadkit.serialization import dumps, parse_form_submission, parse_vote
 from threadkit.text import clean_email
@@ -170,30 +168,8 @@ def delete(request: HttpRequest, comment_id: str) -> HttpResponse:
 @threadkit_view(api=False)
 def queue(request: HttpRequest) -> HttpResponse:
     """Show the moderation queue: pending or spam comments, with why each was held."""
-    require_moderator(visit_of(request))
-    state = get_state()
-    shown = request.GET.get("status", "pending")
-    if shown not in ("pending", "spam"):
-        raise ValidationError(
-            "invalid_status", 'status must be "pending" or "spam".', field="status"
-        )
-    rows = state.engine.queue(
-        visit_of(request).actor(),
-        (Status(shown),),
-        limit=state.web.settings.queue_page_size,
-        cursor=inputs.query_cursor(visit_of(request).request),
-    )
-    threads = {c.thread_key: state.engine.store.get_thread(c.thread_key) for c in rows.comments}
-    tk = TemplateHelper(state.web, visit_of(request))
-    return _page(
-        request,
-        "threadkit/queue.html",
-        tk=tk,
-        rows=rows,
-        shown=shown,
-        threads=threads,
-        reason_text=lambda reason: reason_sentence(reason, tk.translations.gettext),
-    )
+    context = pages.queue_context(get_state().web, visit_of(request))
+    return _page(request, "threadkit/queue.html", **context)
 
 
 @threadkit_view(api=False, check="form")
