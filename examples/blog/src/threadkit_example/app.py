@@ -91,6 +91,21 @@ def _notifiers(settings: Settings, store: SqlCommentStore) -> list[Notifier]:
     return notifiers
 
 
+def _long_date(value: str) -> str:
+    """Write an ISO date like the comments' dates: the long date of the reader's language."""
+    # One way to write dates on a page: never "2026-11-02" beside "November 3, 2026".
+    return format_date(date.fromisoformat(value), "long", locale=i18n.current_locale())
+
+
+def _favicon() -> Response:
+    """Answer /favicon.ico with the blog's icon."""
+    # Browsers ask for it on every page without a <link rel="icon"> (threadkit's own
+    # pages too): the icon, not a 404 in the log on each page view.
+    response = Response(_FAVICON.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
+
+
 def _is_post(key: str) -> bool:
     return find_post(key) is not None
 
@@ -163,20 +178,8 @@ def create_app(
     def site() -> dict[str, Any]:
         return {"site_name": SITE_NAME, "is_moderator": _is_moderator(current_identity())}
 
-    @app.template_filter("long_date")
-    def long_date(value: str) -> str:
-        # Written like the comments' dates (the long date of the reader's language),
-        # so a page never shows "2026-11-02" beside "November 3, 2026".
-        return format_date(date.fromisoformat(value), "long", locale=i18n.current_locale())
-
-    @app.get("/favicon.ico")
-    def favicon() -> Response:
-        # Browsers ask for /favicon.ico on every page without a <link rel="icon">
-        # (threadkit's own pages too): answer with the blog's icon, not a 404.
-        response = Response(_FAVICON.read_bytes(), mimetype="image/svg+xml")
-        response.cache_control.max_age = 86400
-        return response
-
+    app.add_template_filter(_long_date, "long_date")
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     @app.get("/")
     def index() -> str:
         return render_template("index.html", posts=POSTS)
