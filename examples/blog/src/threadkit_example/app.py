@@ -180,6 +180,7 @@ def create_app(
 
     app.add_template_filter(_long_date, "long_date")
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
+
     @app.get("/")
     def index() -> str:
         return render_template("index.html", posts=POSTS)
