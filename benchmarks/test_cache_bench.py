@@ -199,7 +199,7 @@ class Posting:
     " one shared read transaction per post instead of six, statements built once, Markdown"
     " parsed once; 3,000 Python calls per post instead of 7,800) a post costs 1.7-4.6 ms"
     " of CPU against 3.3-7.5 ms before (alternating runs, load 10-30) and 0.1 ms for the"
-    " bare INSERT: about 12-20x when the commit's fsync is fast (21-25x before, load 0.4)."
+    " bare INSERT: an estimated 12-20x when fsync is fast (measured 21-25x before, load 0.4)."
     " It passes (2.1x-3.2x, XPASS) only when other work makes the fsync itself 1-7 ms."
     " What remains: about 11 statements through SQLAlchemy's execute (20-40 us each before"
     " SQLite), the ban list read, Markdown render + sanitize, the pipeline",
