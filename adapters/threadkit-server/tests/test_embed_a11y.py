@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from embed_support import serve_site, site_url
 from flask import Flask
+from playwright.sync_api import expect
 from threadkit_flask import get_state
 from threadkit_flask.testing import launch_chromium
 from threadkit_server import create_app, load_config
@@ -142,3 +143,19 @@ def test_a_forced_scheme_and_the_phone_layout(urls: tuple[str, str], browser: An
     page.screenshot(path=str(ARTIFACTS / "a11y-server-embed-phone-dark.png"), full_page=True)
     context.close()
     assert ("rgb(22, 27, 34)", 6, True) == (surface, len(widths), min(widths) >= 250), widths
+
+
+def test_a_vote_is_announced_with_its_count(urls: tuple[str, str], browser: Any) -> None:
+    """Vote up by keyboard: the button is pressed and the live region says the new count."""
+    site, _ = urls
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/posts/hello.html")
+    answer = page.locator("article.tk-comment", has_text="An answer")
+    up = answer.get_by_role("button", name="Vote up")
+    up.focus()
+    page.keyboard.press("Enter")
+    expect(up).to_have_attribute("aria-pressed", "true")
+    live = page.locator(".tk-embed [aria-live=polite]")
+    expect(live).to_have_text("Vote counted. Upvote: 1")
+    context.close()

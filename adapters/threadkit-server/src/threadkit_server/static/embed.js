@@ -383,7 +383,10 @@
         score.textContent = String(answer.data.score || 0);
         up.setAttribute("aria-pressed", String(wanted === 1));
         down.setAttribute("aria-pressed", String(wanted === -1));
-        self.announce(_("Vote counted."));
+        // Say the new count of the reader's side, not only that the vote went through.
+        var count = wanted === 1 ? _("Upvote: %(count)s", { count: answer.data.upvotes || 0 })
+          : wanted === -1 ? _("Downvote: %(count)s", { count: answer.data.downvotes || 0 }) : "";
+        self.announce(_("Vote counted.") + (count ? " " + count : ""));
       });
     }
     var up = button("\u25B2", function () { vote(1); },
