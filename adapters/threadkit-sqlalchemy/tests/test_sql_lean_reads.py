@@ -12,7 +12,16 @@ import pytest
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.engine import CommentEngine
-from threadkit.models import Actor, Identity, RequestContext, SortOrder, Status, Submission
+from threadkit.models import (
+    Actor,
+    Comment,
+    Identity,
+    RequestContext,
+    SortOrder,
+    Status,
+    Submission,
+    Visibility,
+)
 from threadkit.serialization import encode_public
 from threadkit.testing.store_kit import EVERYONE, MODERATOR
 
@@ -46,6 +55,14 @@ def _pages(engine: CommentEngine, actor: Actor, sort: SortOrder) -> list[bytes]:
             return found
 
 
+def _lean_first_page(store: SqlCommentStore, visibility: Visibility) -> list[Comment]:
+    store.lean_public_reads = True
+    rows = store.page(
+        "t1", sort=SortOrder.OLDEST, visibility=visibility, top_limit=10, total_limit=50
+    )
+    return rows.comments
+
+
 @pytest.mark.parametrize("sort", list(SortOrder))
 def test_a_lean_public_page_is_byte_for_byte_the_full_one(
     engine: CommentEngine, sql_store: SqlCommentStore, sort: SortOrder
@@ -60,18 +77,15 @@ def test_lean_public_comments_carry_no_private_fields(
     engine: CommentEngine, sql_store: SqlCommentStore
 ) -> None:
     """Page and subtree rows for nobody: no email, source, reasons, request data, subscription."""
-    sql_store.lean_public_reads = True
-    rows = sql_store.page(
-        "t1", sort=SortOrder.OLDEST, visibility=EVERYONE, top_limit=10, total_limit=50
-    )
-    below = sql_store.subtree(rows.comments[0].id, visibility=EVERYONE, total_limit=50)
-    seen = rows.comments + below.comments
+    page = _lean_first_page(sql_store, EVERYONE)
+    below = sql_store.subtree(page[0].id, visibility=EVERYONE, total_limit=50)
+    seen = page + below.comments
     private = {
         (c.author.email, c.body_source, c.reasons, c.context, c.notify_replies) for c in seen
     }
     assert ({(None, "", (), RequestContext(), False)}, 8, 6) == (
         private,
-        len(rows.comments),
+        len(page),
         len(below.comments),
     )
     assert SECRET_SOURCE.encode() not in b"".join(_pages(engine, Actor(), SortOrder.OLDEST))
@@ -81,11 +95,7 @@ def test_other_readers_still_get_whole_comments(
     engine: CommentEngine, sql_store: SqlCommentStore
 ) -> None:
     """A moderator's (or an author's) page reads every column, lean setting or not."""
-    sql_store.lean_public_reads = True
-    rows = sql_store.page(
-        "t1", sort=SortOrder.OLDEST, visibility=MODERATOR, top_limit=10, total_limit=50
-    )
-    first = rows.comments[0]
+    first = _lean_first_page(sql_store, MODERATOR)[0]
     assert (SECRET_EMAIL, SECRET_SOURCE, "secret-agent", True, Status.APPROVED) == (
         first.author.email,
         first.body_source,
