@@ -41,6 +41,7 @@ class DjangoState:
         self.settings = settings
         self.users = DjangoUserProvider()
         store = _build_store(settings)
+        self.store = store
         self.web: WebState = build_state(
             _web_config(),
             secret=django.conf.settings.SECRET_KEY,
@@ -53,6 +54,12 @@ class DjangoState:
     def engine(self) -> CommentEngine:
         """The comment engine."""
         return self.web.engine
+
+    def close(self) -> None:
+        """Close the store this state built from the settings (its connection pool)."""
+        close = getattr(self.store, "close", None)
+        if callable(close):
+            close()
 
     def is_moderator(self, identity: Identity | None) -> bool:
         """Whether ``identity`` (a reader or a comment's author) is a Django user who moderates."""
@@ -140,10 +147,16 @@ def get_state() -> DjangoState:
 
 
 def reset_state() -> None:
-    """Forget the state, so the next request builds it from the settings again."""
+    """Forget the state, so the next request builds it from the settings again.
+
+    The store the old state built is closed: settings that change (tests, a reload)
+    would otherwise leave its database connections open until garbage collection.
+    """
     global _state
     with _lock:
-        _state = None
+        old, _state = _state, None
+    if old is not None:
+        old.close()
 
 
 def _on_setting_changed(*, setting: str, **_: object) -> None:
