@@ -37,9 +37,11 @@ run at once, on any number of machines: the store's claim keeps them apart.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from types import FrameType
 
 import attrs
 
@@ -47,7 +49,14 @@ from threadkit._unique import index_unique
 from threadkit.models import OutboxMessage
 from threadkit.ports import Clock, Notifier, OutboxStore
 
-__all__ = ["ExponentialBackoff", "OutboxStore", "OutboxWorker", "RunningWorker"]
+__all__ = [
+    "ExponentialBackoff",
+    "OutboxStore",
+    "OutboxWorker",
+    "RunningWorker",
+    "drain",
+    "run_until_stopped",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -220,3 +229,33 @@ class OutboxWorker:
         )
         thread.start()
         return RunningWorker(thread, stop_event)
+
+
+def drain(worker: OutboxWorker) -> int:
+    """Deliver everything due now, batch after batch; return how many messages were handled.
+
+    For cron and one-off commands: stops at the first batch that comes back short,
+    so it ends even while new messages keep arriving.
+    """
+    total = 0
+    while True:
+        claimed = worker.run_once()
+        total += claimed
+        if claimed < worker.batch:
+            return total
+
+
+def run_until_stopped(worker: OutboxWorker, idle_sleep: float) -> None:
+    """Run ``worker`` until SIGTERM or SIGINT, sleeping ``idle_sleep`` seconds when idle.
+
+    The signal only sets an event, so the message being delivered is finished
+    (and marked) before the worker returns. Call it from the main thread.
+    """
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    worker.run_forever(stop, idle_sleep)

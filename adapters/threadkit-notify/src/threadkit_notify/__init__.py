@@ -21,11 +21,11 @@ them, retrying with backoff)::
 
 # Lockstep with the core: one version for every threadkit distribution.
 from threadkit import __version__ as __version__
+from threadkit.outbox import drain, run_until_stopped
 
 from ._email import EmailNotifier, ModeratorEmailNotifier, ReplyEmailNotifier
 from ._links import Links
 from ._mail import Mailer, SmtpMailer
-from ._run import drain, run_until_stopped
 from ._webhook import (
     SIGNATURE_HEADER,
     WebhookDeliveryError,

@@ -8,9 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from threadkit.cli import load_object
-from threadkit.outbox import OutboxWorker
-
-from ._run import drain, run_until_stopped
+from threadkit.outbox import OutboxWorker, drain, run_until_stopped
 
 __all__ = ["load_worker", "main"]
 

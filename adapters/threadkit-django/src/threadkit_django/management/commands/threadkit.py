@@ -10,14 +10,11 @@ translated). ``outbox`` delivers queued notifications with the worker
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threadkit.outbox import OutboxWorker
+from threadkit.outbox import OutboxWorker, drain, run_until_stopped
 from threadkit_django.conf import load_object, read_settings
 
 __all__ = ["Command"]
@@ -76,18 +73,6 @@ class Command(BaseCommand):
                 f"THREADKIT['OUTBOX'] gave {type(worker).__name__}, not a threadkit OutboxWorker"
             )
         if once:
-            total = 0
-            while (claimed := worker.run_once()) > 0:
-                total += claimed
-                if claimed < worker.batch:
-                    break
-            self.stdout.write(f"threadkit outbox: handled {total} message(s)")
+            self.stdout.write(f"threadkit outbox: handled {drain(worker)} message(s)")
             return
-        stop = threading.Event()
-
-        def _stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-        worker.run_forever(stop, idle_sleep)
+        run_until_stopped(worker, idle_sleep)
