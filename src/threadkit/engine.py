@@ -327,6 +327,10 @@ class CommentEngine:
             notices = self._notices(kind, updated)
         return self.store.update_comment(updated, notices, now=now)
 
+    def preview(self, body: str) -> str:
+        """Return ``body`` checked and rendered exactly as posting would, storing nothing."""
+        return self.renderer.render(_rules.check_body(body, max_bytes=self.policy.max_body_bytes))
+
     def delete(self, comment_id: int, actor: Actor) -> Comment | None:
         """Delete a comment: its author within the edit window, or a moderator.
 
