@@ -1,5 +1,9 @@
 """The HTML pages' cores: what a comment page shows, and which comment a reader may change.
 
+The emailed one-click links (moderation, unsubscribe) live here too: an
+adapter routes ``moderate/<token>`` and ``unsubscribe/<token>``, checks CSRF on
+the moderation POST, and renders the context these functions return.
+
 An adapter's HTML routes check CSRF, read the form and answer with their own
 responses; what they decide and render is here, so every adapter refuses the
 same edits with the same errors and builds the same page context.
@@ -9,8 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from threadkit.errors import ConflictError, PermissionDeniedError, ValidationError
-from threadkit.models import Comment, Reason, Status
+from threadkit.engine import Decision
+from threadkit.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from threadkit.models import Actor, Comment, Reason, Status
 from threadkit.tree import TreeNode, display_depth
 
 from . import i18n, inputs
@@ -19,7 +29,15 @@ from .reasons import reason_sentence
 from .request import Visit
 from .state import WebState
 
-__all__ = ["changeable", "comment_depth", "comment_page_context", "queue_context"]
+__all__ = [
+    "changeable",
+    "comment_depth",
+    "comment_page_context",
+    "decision",
+    "moderate_link_context",
+    "queue_context",
+    "unsubscribe_context",
+]
 
 
 def comment_depth(state: WebState, comment: Comment) -> int:
@@ -101,3 +119,49 @@ def queue_context(state: WebState, visit: Visit) -> dict[str, Any]:
         "threads": {key: state.engine.store.get_thread(key) for key in keys},
         "reason_text": reason_text,
     }
+
+
+def decision(raw: str) -> Decision:
+    """Return the moderation decision ``raw`` names; else a 400 saying which ones exist."""
+    try:
+        return Decision(raw)
+    except ValueError:
+        raise ValidationError(
+            "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
+        ) from None
+
+
+def moderate_link_context(state: WebState, token: str, *, act: bool) -> dict[str, Any]:
+    """Return what ``threadkit/moderate_link.html`` shows; with ``act``, apply the decision first.
+
+    The signed token is the moderator's authority for this one comment and
+    action, so the caller must pass ``act=True`` only on a POST whose CSRF
+    token it has checked: GET never changes anything.
+    """
+    data = state.signer.loads("moderate", token, now=state.clock.now())
+    raw_id, raw_action = data.get("comment_id"), data.get("action")
+    if not isinstance(raw_id, int) or not isinstance(raw_action, str):
+        raise ValidationError("invalid_token", "This link is not valid.")
+    chosen = decision(raw_action)
+    comment = state.engine.store.get_comment(raw_id)
+    if comment is None:
+        raise NotFoundError("comment_not_found", "That comment no longer exists.")
+    if act:
+        state.engine.moderate(raw_id, chosen, Actor(moderator=True))
+        comment = state.engine.store.get_comment(raw_id) or comment
+    return {"comment": comment, "decision": chosen, "token": token, "done": act}
+
+
+def unsubscribe_context(state: WebState, token: str, *, act: bool) -> dict[str, Any]:
+    """Return what ``threadkit/unsubscribe.html`` shows; with ``act``, stop the reply emails.
+
+    A mail client's RFC 8058 one-click POST carries no CSRF token, so the
+    signed token is the whole authorization; stopping twice is harmless.
+    """
+    data = state.signer.loads("unsubscribe", token, now=state.clock.now())
+    raw_id = data.get("comment_id")
+    if not isinstance(raw_id, int):
+        raise ValidationError("invalid_token", "This link is not valid.")
+    if act:
+        state.engine.unsubscribe(raw_id)
+    return {"token": token, "done": act}
