@@ -13,7 +13,7 @@ Bearer <token>`` instead of a cookie and a CSRF token (:mod:`.bearer`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
@@ -68,6 +68,19 @@ def _idempotency_key() -> str | None:
     return request.headers.get(posting.IDEMPOTENCY_HEADER)
 
 
+def _shared_json(
+    variant: str,
+    thread_key: str,
+    params: Mapping[str, str | int | None],
+    build: Callable[[], bytes],
+) -> Response:
+    """Answer a public reader from the page cache: 304 on a matching ETag, else the bytes."""
+    tag, body = page_cache.cached_page(variant, thread_key, params, build)
+    if body is None:
+        return page_cache.not_modified(tag.etag, shared=True)
+    return page_cache.public_headers(json_response(body), tag.etag, shared=True)
+
+
 def api_thread(key: str) -> Response:
     """One page of a thread, as a tree (public readers get it from the page cache)."""
     state = get_state()
@@ -81,16 +94,19 @@ def api_thread(key: str) -> Response:
 
     if not public:
         return json_response(build())
-    tag, body = page_cache.cached_page("json", key, query.params(), build)
-    if body is None:
-        return page_cache.not_modified(tag.etag, shared=True)
-    return page_cache.public_headers(json_response(body), tag.etag, shared=True)
+    return _shared_json("json", key, query.params(), build)
 
 
 def api_post(key: str) -> Response:
     """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
     data = _check_write()
     return _answer(api.post(get_state(), _visit(), key, data, _idempotency_key()))
+
+
+def api_preview() -> Response:
+    """Render a comment's Markdown as posting would show it, storing nothing."""
+    data = _check_write()
+    return _answer(api.preview(get_state(), data))
 
 
 def api_comment(comment_id: str) -> Response:
@@ -118,10 +134,7 @@ def api_replies(comment_id: str) -> Response:
     if found is None:  # not public, or no such comment (the engine answers 404)
         return json_response(build())
     params = {"comment": cid, "cursor": cursor, "total_limit": total_limit}
-    tag, body = page_cache.cached_page("json-replies", found.thread_key, params, build)
-    if body is None:
-        return page_cache.not_modified(tag.etag, shared=True)
-    return page_cache.public_headers(json_response(body), tag.etag, shared=True)
+    return _shared_json("json-replies", found.thread_key, params, build)
 
 
 def api_reply(comment_id: str) -> Response:
@@ -244,6 +257,7 @@ def register(bp: Blueprint) -> None:
     add = bp.add_url_rule
     add("/api/threads/<key>", "api_thread", api_thread, methods=["GET"])
     add("/api/threads/<key>/comments", "api_post", api_post, methods=["POST"])
+    add("/api/preview", "api_preview", api_preview, methods=["POST"])
     add("/api/comments/<comment_id>", "api_comment", api_comment, methods=["GET"])
     add("/api/comments/<comment_id>", "api_edit", api_edit, methods=["PATCH"])
     add("/api/comments/<comment_id>", "api_delete", api_delete, methods=["DELETE"])
