@@ -19,12 +19,9 @@ from threadkit_web import posting as web_posting
 from threadkit_web.context import page_context, require_moderator
 from werkzeug.wrappers import Response as BaseResponse
 
-from threadkit.engine import Decision
 from threadkit.errors import (
-    NotFoundError,
     RateLimitedError,
     ThreadkitError,
-    ValidationError,
 )
 from threadkit.models import Actor, Comment
 from threadkit.redirects import safe_next
@@ -191,19 +188,10 @@ def queue() -> Response:
     return _page("threadkit/queue.html", **pages.queue_context(state, rendering.FlaskVisit(state)))
 
 
-def _decision(raw: str) -> Decision:
-    try:
-        return Decision(raw)
-    except ValueError:
-        raise ValidationError(
-            "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
-        ) from None
-
-
 def moderate(comment_id: str) -> BaseResponse:
     """Apply a decision from the queue page and go back to the queue."""
     csrf.check_form()
-    decision = _decision(request.form.get("decision", ""))
+    decision = pages.decision(request.form.get("decision", ""))
     get_state().engine.moderate(inputs.comment_id(comment_id), decision, visitors.actor())
     state = get_state()
     fallback = url_for(f"{state.blueprint_name}.queue")
@@ -216,28 +204,11 @@ def moderate_link(token: str) -> Response:
     The signed token is the moderator's authority for this one comment and
     action; GET never changes anything.
     """
-    state = get_state()
-    data = state.signer.loads("moderate", token, now=state.clock.now())
-    raw_id, raw_action = data.get("comment_id"), data.get("action")
-    if not isinstance(raw_id, int) or not isinstance(raw_action, str):
-        raise ValidationError("invalid_token", "This link is not valid.")
-    decision = _decision(raw_action)
-    comment = state.engine.store.get_comment(raw_id)
-    if comment is None:
-        raise NotFoundError("comment_not_found", "That comment no longer exists.")
-    done = False
-    if request.method == "POST":
+    act = request.method == "POST"
+    if act:
         csrf.check_form()
-        state.engine.moderate(raw_id, decision, Actor(moderator=True))
-        done = True
-        comment = state.engine.store.get_comment(raw_id) or comment
-    return _page(
-        "threadkit/moderate_link.html",
-        comment=comment,
-        decision=decision,
-        token=token,
-        done=done,
-    )
+    context = pages.moderate_link_context(get_state(), token, act=act)
+    return _page("threadkit/moderate_link.html", **context)
 
 
 def unsubscribe(token: str) -> Response:
@@ -246,16 +217,8 @@ def unsubscribe(token: str) -> Response:
     No CSRF token is possible in a mail client's one-click POST; the signed
     token is the authorization, and the action is harmless to repeat.
     """
-    state = get_state()
-    data = state.signer.loads("unsubscribe", token, now=state.clock.now())
-    raw_id = data.get("comment_id")
-    if not isinstance(raw_id, int):
-        raise ValidationError("invalid_token", "This link is not valid.")
-    done = False
-    if request.method == "POST":
-        state.engine.unsubscribe(raw_id)
-        done = True
-    return _page("threadkit/unsubscribe.html", token=token, done=done)
+    context = pages.unsubscribe_context(get_state(), token, act=request.method == "POST")
+    return _page("threadkit/unsubscribe.html", **context)
 
 
 # ---------------------------------------------------------------- fragments for JavaScript
