@@ -31,8 +31,8 @@ MODE_DELETED = 4
 """Isso's mode of a deleted comment that stays as a placeholder for its replies."""
 
 
-class IssoComment(TypedDict, total=False):
-    """One comment as Isso answers it; ``replies`` and counts only in a fetch's top level."""
+class _IssoFields(TypedDict):
+    """The fields every comment Isso answers has, whichever route lists it."""
 
     id: int
     parent: int | None
@@ -44,6 +44,11 @@ class IssoComment(TypedDict, total=False):
     modified: float | None
     likes: int
     dislikes: int
+
+
+class IssoComment(_IssoFields, total=False):
+    """One comment as Isso answers it; ``replies`` and counts only in a fetch's top level."""
+
     hash: str
     notification: int
     total_replies: int
@@ -51,19 +56,9 @@ class IssoComment(TypedDict, total=False):
     replies: list[IssoComment]
 
 
-class IssoLatest(TypedDict):
+class IssoLatest(_IssoFields):
     """One comment of ``GET /latest``: Isso adds the thread's ``uri``."""
 
-    id: int
-    parent: int | None
-    text: str
-    author: str | None
-    website: str | None
-    mode: int
-    created: float
-    modified: float | None
-    likes: int
-    dislikes: int
     uri: str
 
 
