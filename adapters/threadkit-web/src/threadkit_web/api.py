@@ -14,6 +14,7 @@ the other inputs in every adapter, so the same bad request gets the same error.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "me_shape",
     "moderate",
     "post",
+    "preview",
     "queue",
     "replies_page",
     "reply",
@@ -127,6 +129,13 @@ def post(
     )
     location = visit.urls.url("api_comment", comment_id=str(made.id))
     return Answer(encode_public(made), 201, {"Location": location})
+
+
+def preview(state: WebState, data: Mapping[str, object]) -> Answer:
+    """Render ``data``'s ``body`` as posting it would show it (same checks), storing nothing."""
+    submission = parse_submission(data)
+    shown = state.engine.preview(submission.body)
+    return Answer(json.dumps({"body_html": shown}).encode("utf-8"))
 
 
 def reply(

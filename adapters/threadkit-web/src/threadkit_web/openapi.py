@@ -88,6 +88,15 @@ OPERATIONS: tuple[Operation, ...] = (
         idempotent=True,
     ),
     _op(
+        "/api/preview",
+        "post",
+        "api_preview",
+        "Render a comment's Markdown as it would be shown, storing nothing.",
+        request="Edit",
+        response="Preview",
+        write=True,
+    ),
+    _op(
         "/api/comments/{comment_id}",
         "get",
         "api_comment",
@@ -440,6 +449,13 @@ PERSONAL_DATA_SCHEMAS: dict[str, Any] = {
 }
 """The JSON shapes of the personal-data API (moderators), for the document."""
 
+_PREVIEW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "A comment's Markdown rendered and sanitized as posting would show it.",
+    "required": ["body_html"],
+    "properties": {"body_html": {"type": "string"}},
+}
+
 _SCHEMAS = shapes.json_schemas()
 """The JSON Schema of every shape, generated once from the shape definitions."""
 
@@ -634,7 +650,14 @@ def document(
         },
         "servers": [{"url": prefix or "/"}],
         "paths": paths,
-        "components": {"schemas": {**_SCHEMAS, **PERSONAL_DATA_SCHEMAS, "ThreadKey": thread_key}},
+        "components": {
+            "schemas": {
+                **_SCHEMAS,
+                **PERSONAL_DATA_SCHEMAS,
+                "Preview": _PREVIEW_SCHEMA,
+                "ThreadKey": thread_key,
+            }
+        },
     }
 
 
