@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 from flask import Flask, Response, request, url_for
+from threadkit_web import pages
 from threadkit_web.state import ModeratorCheck, build_state
 
 from threadkit.cache import PageCache
@@ -198,12 +199,7 @@ class ThreadKit:
         ``action`` is ``"approve"``, ``"spam"``, ``"ham"`` or ``"delete"``.
         """
         state = get_state()
-        token = state.signer.dumps(
-            "moderate",
-            {"comment_id": comment_id, "action": action},
-            now=state.clock.now(),
-            ttl=state.settings.moderate_link_ttl,
-        )
+        token = pages.moderate_token(state, comment_id, action)
         endpoint = f"{state.blueprint_name}.moderate_link"
         return (
             external_url_for(endpoint, token=token) if external else url_for(endpoint, token=token)
@@ -217,12 +213,7 @@ class ThreadKit:
         (with ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``).
         """
         state = get_state()
-        token = state.signer.dumps(
-            "unsubscribe",
-            {"comment_id": comment_id},
-            now=state.clock.now(),
-            ttl=state.settings.unsubscribe_link_ttl,
-        )
+        token = pages.unsubscribe_token(state, comment_id)
         endpoint = f"{state.blueprint_name}.unsubscribe"
         return (
             external_url_for(endpoint, token=token) if external else url_for(endpoint, token=token)

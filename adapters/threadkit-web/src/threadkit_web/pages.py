@@ -35,8 +35,10 @@ __all__ = [
     "comment_page_context",
     "decision",
     "moderate_link_context",
+    "moderate_token",
     "queue_context",
     "unsubscribe_context",
+    "unsubscribe_token",
 ]
 
 
@@ -165,3 +167,27 @@ def unsubscribe_context(state: WebState, token: str, *, act: bool) -> dict[str, 
     if act:
         state.engine.unsubscribe(raw_id)
     return {"token": token, "done": act}
+
+
+def moderate_token(state: WebState, comment_id: int, action: str) -> str:
+    """Return the signed token of a one-click link applying ``action`` to ``comment_id``.
+
+    ``action`` is ``"approve"``, ``"spam"``, ``"ham"`` or ``"delete"``; the link
+    works for ``moderate_link_ttl`` (``THREADKIT_MODERATE_LINK_TTL``).
+    """
+    return state.signer.dumps(
+        "moderate",
+        {"comment_id": comment_id, "action": action},
+        now=state.clock.now(),
+        ttl=state.settings.moderate_link_ttl,
+    )
+
+
+def unsubscribe_token(state: WebState, comment_id: int) -> str:
+    """Return the signed token of a link stopping reply emails about ``comment_id``."""
+    return state.signer.dumps(
+        "unsubscribe",
+        {"comment_id": comment_id},
+        now=state.clock.now(),
+        ttl=state.settings.unsubscribe_link_ttl,
+    )
