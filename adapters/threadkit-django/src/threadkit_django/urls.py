@@ -22,6 +22,7 @@ app_name = "threadkit"
 _VIEWS: dict[str, View] = {
     "api_thread": views_json.api_thread,
     "api_post": views_json.api_thread,
+    "api_preview": views_json.api_preview,
     "api_comment": views_json.api_comment,
     "api_edit": views_json.api_comment,
     "api_delete": views_json.api_comment,

@@ -111,6 +111,14 @@ def api_moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
     return answer(api.moderate(get_state().web, visit_of(request), comment_id, _body(request)))
 
 
+@threadkit_view(api=True, check="header")
+def api_preview(request: HttpRequest) -> HttpResponse:
+    """POST a comment's Markdown: the HTML posting it would show, nothing stored."""
+    if request.method != "POST":
+        return _not_allowed("POST")
+    return answer(api.preview(get_state().web, _body(request)))
+
+
 @threadkit_view(api=True)
 def api_queue(request: HttpRequest) -> HttpResponse:
     """GET the moderation queue (pending and spam by default), newest first."""
