@@ -43,6 +43,8 @@ _VIEWS: dict[str, View] = {
     "vote": views_html.vote,
     "queue": views_html.queue,
     "moderate": views_html.moderate,
+    "moderate_link": views_html.moderate_link,
+    "unsubscribe": views_html.unsubscribe,
     "personal_data": views_html.personal_data,
     "fragment_thread": views_html.fragment_thread,
     "fragment_comment": views_html.fragment_comment,

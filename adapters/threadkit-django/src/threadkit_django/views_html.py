@@ -22,7 +22,6 @@ from threadkit_web.context import (
 )
 from threadkit_web.request import request_context
 
-from threadkit.engine import Decision
 from threadkit.errors import (
     ThreadkitError,
     ValidationError,
@@ -46,9 +45,11 @@ __all__ = [
     "fragment_replies",
     "logout",
     "moderate",
+    "moderate_link",
     "personal_data",
     "post",
     "queue",
+    "unsubscribe",
     "vote",
 ]
 
@@ -175,16 +176,35 @@ def queue(request: HttpRequest) -> HttpResponse:
 @threadkit_view(api=False, check="form")
 def moderate(request: HttpRequest, comment_id: str) -> HttpResponse:
     """Apply a moderator's decision (approve, spam, ham, delete) and go back."""
-    try:
-        decision = Decision(request.POST.get("decision", ""))
-    except ValueError:
-        raise ValidationError(
-            "invalid_decision", "Choose approve, spam, ham or delete.", field="decision"
-        ) from None
+    decision = pages.decision(request.POST.get("decision", ""))
     cid = inputs.comment_id(comment_id)
     get_state().engine.moderate(cid, decision, visit_of(request).actor())
     fallback = visit_of(request).urls.url("queue")
     return HttpResponseRedirect(safe_next(request.POST.get("next", ""), fallback), status=303)
+
+
+@threadkit_view(api=False, check="form")
+def moderate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click moderation from an email: GET confirms, a CSRF-checked POST acts.
+
+    The signed token is the moderator's authority for this one comment and
+    action, so the reader need not be logged in; GET never changes anything.
+    """
+    context = pages.moderate_link_context(
+        get_state().web, token, act=request.method == "POST"
+    )
+    return _page(request, "threadkit/moderate_link.html", **context)
+
+
+@threadkit_view(api=False)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop reply emails for one comment: GET confirms, POST (RFC 8058 one-click) acts.
+
+    No CSRF check: a mail client's one-click POST cannot carry a token, the
+    signed token is the authorization, and stopping twice is harmless.
+    """
+    context = pages.unsubscribe_context(get_state().web, token, act=request.method == "POST")
+    return _page(request, "threadkit/unsubscribe.html", **context)
 
 
 @threadkit_view(api=False, check="form")
