@@ -16,6 +16,15 @@ from threadkit import __version__ as __version__
 
 from .conf import database_url
 from .identity import DjangoUserProvider
+from .links import moderation_link, unsubscribe_link
 from .state import get_state, reset_state
 
-__all__ = ["DjangoUserProvider", "__version__", "database_url", "get_state", "reset_state"]
+__all__ = [
+    "DjangoUserProvider",
+    "__version__",
+    "database_url",
+    "get_state",
+    "moderation_link",
+    "reset_state",
+    "unsubscribe_link",
+]
