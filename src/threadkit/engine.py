@@ -28,6 +28,7 @@ import attrs
 
 from . import _rules
 from ._hidden import mask_hidden, placeholder_of
+from ._more import count_added
 from .clock import SystemClock
 from .errors import (
     AuthenticationRequiredError,
@@ -58,7 +59,6 @@ from .models import (
     Submission,
     Thread,
     Verdict,
-    Visibility,
     VoteCandidate,
 )
 from .moderation import Pipeline
@@ -66,7 +66,7 @@ from .moderation.history import reading_together
 from .moderation.votes import VoteLimit
 from .pages import SubtreePage, ThreadPage
 from .ports import Clock, CommentStore, Notifier, Renderer, SiteStore, VoteStep
-from .tree import Overflow, TreeNode, build_tree, display_depth
+from .tree import Overflow, build_tree, display_depth, walk
 
 _log = logging.getLogger(__name__)
 
@@ -472,7 +472,8 @@ class CommentEngine:
 
         A page holds up to ``top_limit`` top-level comments with their replies,
         at most ``total_limit`` comments in all; nodes whose replies did not
-        fit carry ``more_replies`` (fetch them with :meth:`subtree`).
+        fit carry ``more_replies``: how many comments the first batch of their
+        :meth:`subtree` (at the default ``total_limit``) adds to this page.
         """
         thread = self.get_thread(thread_key)
         order = sort if sort is not None else self.policy.default_sort
@@ -498,24 +499,14 @@ class CommentEngine:
         )
         found = rows.comments
         # One top-level comment filling the page: its replies may have been cut.
-        if len(found) == total and found[-1].root_id == found[0].id and not nodes[0].more_replies:
-            self._offer_rest(nodes[0], visibility, total)
+        if len(found) == total and found[-1].root_id == found[0].id:
+            # A link loads the first batch of a subtree at the default size.
+            batch = self.policy.total_limit
+            rest = self.store.subtree(
+                found[0].id, visibility=visibility, total_limit=len(found) - 1 + batch
+            )
+            count_added(nodes, found, mask_hidden(rest.comments, visibility), batch)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
-
-    def _offer_rest(self, top: TreeNode, visibility: Visibility, total: int) -> None:
-        """Give a page's only top-level comment a "more replies" link if its replies were cut.
-
-        A store cuts the first top-level comment's replies at ``total_limit``.
-        What was cut is reachable through that comment's subtree, but its
-        ``more_replies`` only counts missing *direct* replies that are
-        approved or placeholders: a cut inside a reply chain, or below a
-        hidden reply, would leave the rest with no link. One subtree read
-        (only for a full page whose single top-level comment shows no link)
-        tells whether anything is left.
-        """
-        rest = self.store.subtree(top.comment.id, visibility=visibility, total_limit=total)
-        if len(rest.comments) >= total or rest.next_cursor is not None:
-            top.more_replies = 1
 
     def subtree(
         self,
@@ -557,6 +548,10 @@ class CommentEngine:
             under=comment_id,
             base_depth=base,
         )
+        # Every visible reply below is in this batch or behind next_cursor, which the
+        # caller offers as "More replies": a per-comment link would load rows twice.
+        for node in walk(nodes):
+            node.more_replies = 0
         return SubtreePage(parent=parent, nodes=nodes, next_cursor=rows.next_cursor)
 
     def counts(self, thread_keys: Sequence[str]) -> dict[str, int]:
