@@ -14,9 +14,9 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from threadkit_web import pages
+from threadkit_web import form_page, pages
 from threadkit_web import posting as web_posting
-from threadkit_web.context import page_context, require_moderator
+from threadkit_web.context import require_moderator
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.errors import (
@@ -65,17 +65,20 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
 
 
 def post(key: str) -> BaseResponse:
-    """Post a comment (or reply) from the HTML form; redirect to it."""
+    """Post a comment (or reply) from the HTML form; redirect to it (or show its preview)."""
     csrf.check_form()
     state = get_state()
-    fields = {name: inputs.form_text(name) for name in ("name", "email", "url")}
-    values = dict(fields, body=request.form.get("body", ""))
-    raw_parent = request.form.get("parent_id", "")
+    form = {name: str(value) for name, value in request.form.items()}
     try:
+        if form_page.wants_preview(form):
+            visit = rendering.FlaskVisit(state)
+            context = form_page.preview_context(state, visit, key, form, _back)
+            return _html(render_template("threadkit/preview.html", **context))
+        fields = {name: inputs.form_text(name) for name in ("name", "email", "url")}
         submission = parse_form_submission(
             {
                 "body": request.form.get("body", ""),
-                "parent_id": raw_parent,
+                "parent_id": request.form.get("parent_id", ""),
                 "notify_replies": request.form.get("notify_replies", ""),
                 "honeypot": request.form.get(inputs.HONEYPOT_FIELD, ""),
             }
@@ -90,20 +93,9 @@ def post(key: str) -> BaseResponse:
             request.form.get(posting.IDEMPOTENCY_FIELD) or None,
         )
     except ThreadkitError as error:
-        digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
-        parent_id = int(raw_parent) if digits else None
-        title, url = rendering.thread_meta(state, key, request.form.get("thread_meta"))
-        context = page_context(
-            state,
-            rendering.FlaskVisit(state),
-            key,
-            title=title,
-            url=url,
-            next_url=_back(url or "/"),
-            reply_to=parent_id,
-            form=rendering.FormState(values=values, parent_id=parent_id, error=error),
+        context = form_page.form_page_context(
+            state, rendering.FlaskVisit(state), key, form, _back, error=error
         )
-        context["meta_token"] = request.form.get("thread_meta", "") or context["meta_token"]
         response = _html(render_template("threadkit/post_error.html", **context), error.http_status)
         if isinstance(error, RateLimitedError):
             response.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))

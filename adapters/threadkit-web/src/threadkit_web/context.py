@@ -99,11 +99,15 @@ def avatar_url(avatar: str | None, urls: Urls) -> str | None:
 
 @attrs.frozen
 class FormState:
-    """What the comment form shows: the values typed so far and the error, if any."""
+    """What the comment form shows: the values typed so far, the error and the preview, if any.
+
+    ``preview`` is the body's sanitized HTML, from the engine's renderer.
+    """
 
     values: Mapping[str, str] = attrs.field(factory=dict)
     parent_id: int | None = None
     error: ThreadkitError | None = None
+    preview: str | None = None
 
 
 @attrs.frozen

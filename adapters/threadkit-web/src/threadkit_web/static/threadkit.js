@@ -290,6 +290,7 @@
           if (respond.hasAttribute("data-tk-from")) { cancelReply(respond, false); }
           var item = insertComment(cfg, got.nodes, comment.parent_id);
           form.elements.namedItem("body").value = "";
+          if (form.querySelector("[data-tk-preview-back]:not([hidden])")) { showPreview(form, null); }
           if (comment.status === "approved") { bumpCount(cfg, 1); }
           announce(cfg, comment.status === "approved" ? t(cfg.root, "Your comment was posted.")
             : t(cfg.root, "Your comment is awaiting moderation."));
@@ -298,6 +299,45 @@
       })
       .catch(function () { showError(box, null, form); })
       .then(function () { if (button) { button.disabled = false; } });
+  }
+
+  /* ---------------------------------------------------------------- preview */
+
+  // "Preview" shows the comment as posting would (the server's renderer and
+  // sanitizer, nothing stored) in place of the text box; "Edit" goes back to it.
+  function showPreview(form, html) {
+    var area = form.closest("[data-tk-respond]").querySelector("[data-tk-preview]");
+    var field = form.querySelector(".tk-field-body");
+    area.textContent = "";
+    if (html !== null) {
+      var title = document.createElement("h4");
+      title.className = "tk-preview-title";
+      title.textContent = t(form, "Preview of your comment");
+      var body = document.createElement("div");
+      body.className = "tk-body";
+      body.innerHTML = html;  // sanitized by the server, as a posted comment is
+      area.appendChild(title);
+      area.appendChild(body);
+    }
+    if (field) { field.hidden = html !== null; }
+    form.querySelector("[data-tk-preview-button]").hidden = html !== null;
+    var back = form.querySelector("[data-tk-preview-back]");
+    back.hidden = html === null;
+    if (html === null) { form.elements.namedItem("body").focus(); } else { back.focus(); }
+  }
+
+  function previewComment(form) {
+    var cfg = settings(form);
+    if (!cfg) { return; }
+    var box = form.querySelector("[data-tk-error]");
+    var text = form.elements.namedItem("body").value;
+    clearError(box);
+    api(cfg, "POST", "/api/preview", { body: text })
+      .then(function (result) {
+        if (!result.ok) { showError(box, result.data, form); return; }
+        showPreview(form, result.data.body_html);
+      })
+      .catch(function () { showError(box, null, form); });
   }
 
   /* ---------------------------------------------------------------- remember me */
@@ -475,7 +515,13 @@
       // The first load brings the whole subtree from its start, replacing the replies
       // the page already showed; later loads continue after it.
       var focusAfter = list.children.length;
-      if (!link.hasAttribute("data-tk-continued")) { list.textContent = ""; }
+      if (!link.hasAttribute("data-tk-continued")) { list.textContent = ""; focusAfter = 0; }
+      // Replies past the depth limit show outside this list (next to their ancestor):
+      // drop those copies too, so no comment is on the page twice.
+      Array.prototype.forEach.call(got.nodes.querySelectorAll("[data-tk-item]"), function (node) {
+        var old = document.querySelector('[data-tk-item="' + node.getAttribute("data-tk-item") + '"]');
+        if (old && old !== item && !old.contains(item)) { old.parentNode.removeChild(old); }
+      });
       list.appendChild(got.nodes);
       if (got.next) {
         link.setAttribute("data-tk-more-replies", got.next);
@@ -505,6 +551,7 @@
     else if ((link = el.closest("[data-tk-cancel-edit]")) && link.closest("[data-tk-comment-id]")) {
       event.preventDefault(); cancelEdit(link);
     }
+    else if ((link = el.closest("[data-tk-preview-back]"))) { event.preventDefault(); showPreview(link.closest("form"), null); }
     else if ((link = el.closest("[data-tk-delete]"))) { event.preventDefault(); deleteComment(link); }
     else if ((link = el.closest("[data-tk-older]"))) { event.preventDefault(); loadOlder(link); }
     else if ((link = el.closest("[data-tk-more-replies]"))) { event.preventDefault(); loadReplies(link); }
@@ -513,7 +560,9 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !settings(form)) { return; }
-    if (form.hasAttribute("data-tk-form")) { event.preventDefault(); submitComment(form); }
+    var previewing = event.submitter && event.submitter.hasAttribute("data-tk-preview-button");
+    if (form.hasAttribute("data-tk-form") && previewing) { event.preventDefault(); previewComment(form); }
+    else if (form.hasAttribute("data-tk-form")) { event.preventDefault(); submitComment(form); }
     else if (form.hasAttribute("data-tk-edit-form") && form.hasAttribute("data-tk-comment-id")) {
       event.preventDefault(); submitEdit(form);
     }
