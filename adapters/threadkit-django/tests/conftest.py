@@ -9,6 +9,7 @@ so the rest of the suite runs without Django; pytest-django's ``client``, ``db``
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,13 @@ def pytest_configure(config: pytest.Config) -> None:
             **{name: value for name, value in vars(django_settings).items() if name.isupper()}
         )
     django.setup()
+
+
+@pytest.fixture
+def fresh_state() -> Iterator[None]:
+    """Build threadkit's state from this test's settings, and close it after."""
+    from threadkit_django import reset_state
+
+    reset_state()
+    yield
+    reset_state()

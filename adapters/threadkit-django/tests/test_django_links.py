@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.test import Client, RequestFactory, override_settings
 from threadkit_django import links, state
+from tkdjango_site.engines import HOLD_ALL
 
 from threadkit.models import Identity, Status, Submission
 
-pytestmark = pytest.mark.django_db
-
-HOLD_ALL = {"STORE": "threadkit.memory:MemoryStore", "ENGINE": "tkdjango_site.engines:holding"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state() -> Iterator[None]:
-    state.reset_state()
-    yield
-    state.reset_state()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 
 def _comment(body: str = "Buy now", *, notify: bool = False) -> int:
