@@ -21,6 +21,8 @@ from threadkit_django import state
 from tkdjango_site.browser import chromium as launch_chromium
 from tkdjango_site.stores import database
 
+from threadkit.testing.browser import post_comment
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -85,9 +87,7 @@ def test_post_reply_and_moderate_without_javascript(
     page = visitor.new_page()
     page.goto(f"{live_server.url}/posts/nojs/")
     page.get_by_label("Name").fill("Visitor")
-    page.locator("textarea[name=body]").fill("Held until approved")
-    page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**/posts/nojs/#comment-*")
+    post_comment(page, "Held until approved", landing="**/posts/nojs/#comment-*")
     assert "awaiting moderation" in page.locator(".tk-notice").inner_text()
     shot(page, "nojs-held")
 
@@ -108,10 +108,7 @@ def test_post_reply_and_moderate_without_javascript(
     top = page.locator("article.tk-comment", has_text="Held until approved")
     top.get_by_role("link", name="Reply").click()
     page.wait_for_url(re.compile(r"tk_reply=\d+"))
-    page.locator("textarea[name=body]").fill("A reply by a Django user")
-    page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**/posts/nojs/#comment-*")
-    reply = page.locator("article.tk-comment", has_text="A reply by a Django user")
+    reply = post_comment(page, "A reply by a Django user", landing="**/posts/nojs/#comment-*")
     assert "1" == reply.get_attribute("data-tk-depth")
     assert "Ada Lovelace" in reply.locator(".tk-author").inner_text()
     shot(page, "nojs-replied")
@@ -135,15 +132,9 @@ def test_post_and_reply_with_javascript(
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
-    page.locator("textarea[name=body]").first.fill("Posted with JavaScript")
-    page.get_by_role("button", name="Post Comment").click()
-    top = page.locator("article.tk-comment", has_text="Posted with JavaScript")
-    top.wait_for()
+    top = post_comment(page, "Posted with JavaScript")
     top.get_by_role("link", name="Reply").click()
-    page.locator("textarea[name=body]").first.fill("Replied with JavaScript")
-    page.get_by_role("button", name="Post Comment").click()
-    reply = page.locator("article.tk-comment", has_text="Replied with JavaScript")
-    reply.wait_for()
+    reply = post_comment(page, "Replied with JavaScript")
     assert "1" == reply.get_attribute("data-tk-depth")
     assert "Moderator" in reply.locator(".tk-badge").inner_text()
     shot(page, "js-replied")

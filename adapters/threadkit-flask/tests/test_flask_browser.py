@@ -21,6 +21,7 @@ from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
 from threadkit.models import Identity, Submission
 from threadkit.moderation import Pipeline
+from threadkit.testing.browser import post_comment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,10 +90,7 @@ def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> No
     navigations = watch_navigations(page)
 
     page.get_by_label("Name").fill("Ada")
-    page.locator("textarea[name=body]").first.fill("A top-level comment")
-    page.get_by_role("button", name="Post Comment").click()
-    top = page.locator("article.tk-comment", has_text="A top-level comment")
-    top.wait_for()
+    top = post_comment(page, "A top-level comment")
     assert "comment-" in (page.evaluate("document.activeElement.id") or "")
     shot(page, "js-posted")
 
@@ -100,10 +98,7 @@ def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> No
     for level in range(1, 4):
         parent.get_by_role("link", name="Reply").click()
         assert "Reply to" in page.locator("[data-tk-respond-label]").inner_text()
-        page.locator("textarea[name=body]").first.fill(f"Reply at level {level}")
-        page.get_by_role("button", name="Post Comment").click()
-        parent = page.locator("article.tk-comment", has_text=f"Reply at level {level}")
-        parent.wait_for()
+        parent = post_comment(page, f"Reply at level {level}")
     shot(page, "js-replies")
     depths = [
         page.locator("article.tk-comment", has_text=f"Reply at level {n}").get_attribute(
@@ -148,10 +143,7 @@ def test_post_reply_edit_delete_without_javascript(server: str, browser: Any) ->
     page = context.new_page()
     page.goto(f"{server}/posts/nojs-post")
     page.get_by_label("Name").fill("Grace")
-    page.locator("textarea[name=body]").first.fill("Posted without JavaScript")
-    page.get_by_role("button", name="Post Comment").click()
-    page.wait_for_url("**/posts/nojs-post#comment-*")
-    top = page.locator("article.tk-comment", has_text="Posted without JavaScript")
+    top = post_comment(page, "Posted without JavaScript", landing="**/posts/nojs-post#comment-*")
     assert 1 == top.count()
     shot(page, "nojs-posted")
 
@@ -160,10 +152,7 @@ def test_post_reply_edit_delete_without_javascript(server: str, browser: Any) ->
         parent.get_by_role("link", name="Reply").click()
         page.wait_for_url(re.compile(r"tk_reply=\d+"))
         assert "Reply to" in page.locator(".tk-respond-title").inner_text()
-        page.locator("textarea[name=body]").fill(f"Plain reply {level}")
-        page.get_by_role("button", name="Post Comment").click()
-        page.wait_for_url("**#comment-*")
-        parent = page.locator("article.tk-comment", has_text=f"Plain reply {level}")
+        parent = post_comment(page, f"Plain reply {level}", landing="**#comment-*")
     assert "2" == parent.get_attribute("data-tk-depth")
     assert "Plain reply 1" in shown_under(page, "Plain reply 3")
     shot(page, "nojs-replies")
@@ -192,9 +181,7 @@ def test_moderator_approves_held_comment(server: str, browser: Any) -> None:
     page = author.new_page()
     page.goto(f"{server}/posts/mod-post")
     page.get_by_label("Name").fill("Hopeful")
-    page.locator("textarea[name=body]").first.fill("HOLDME for review")
-    page.get_by_role("button", name="Post Comment").click()
-    page.locator("article.tk-comment", has_text="HOLDME for review").wait_for()
+    post_comment(page, "HOLDME for review")
     assert "awaiting moderation" in page.locator(".tk-notice").inner_text()
 
     reader = browser.new_context()

@@ -12,6 +12,7 @@ from tkflask_support import create_app
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.moderation import Pipeline
+from threadkit.testing.browser import post_comment
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,9 +48,7 @@ def test_the_script_sends_a_new_key_with_each_post(
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
     page.get_by_label("Name").fill("Ada")
     for text in ("First comment", "Second comment"):
-        page.locator("textarea[name=body]").first.fill(text)
-        page.get_by_role("button", name="Post Comment").click()
-        page.locator("article.tk-comment", has_text=text).wait_for()
+        post_comment(page, text)
     page.close()
     assert (2, True, 2) == (
         len([key for key in keys if key]),
