@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -69,3 +70,25 @@ def test_preview_bad_body_is_422(client: Client, payload: dict[str, str], code: 
 def test_preview_get_is_405(client: Client) -> None:
     """Only POST previews."""
     assert 405 == client.get(PREVIEW).status_code
+
+
+def _form(page: str) -> dict[str, str]:
+    """The hidden fields of the first comment form on ``page``."""
+    form = page[page.index('class="tk-form"') :]
+    form = form[: form.index("</form>")]
+    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+
+
+def test_no_js_preview_keeps_the_form_and_stores_nothing() -> None:
+    """The "Preview" button (tk_preview) shows the rendered comment above the filled form."""
+    client = Client(enforce_csrf_checks=True)
+    fields = _form(client.get("/posts/hello/").content.decode())
+    data = dict(fields, name="Ada", body="Hi *there* <script>x()</script>", tk_preview="")
+    response = client.post("/comments/threads/hello/comments", data)
+    assert 200 == response.status_code
+    text = response.content.decode()
+    assert "<p>Hi <em>there</em> &lt;script&gt;x()&lt;/script&gt;</p>" in text
+    assert "<script>x()" not in text
+    assert ">Hi *there* &lt;script&gt;x()&lt;/script&gt;</textarea>" in text
+    assert 'value="Ada"' in text
+    assert [] == get_state().web.engine.recent(10)

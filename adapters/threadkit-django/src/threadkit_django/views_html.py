@@ -11,13 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from threadkit_web import inputs, pages, posting
+from threadkit_web import form_page, inputs, pages, posting
 from threadkit_web.context import (
-    FormState,
     TemplateHelper,
-    page_context,
     require_moderator,
-    thread_meta,
     viewer_of,
 )
 from threadkit_web.request import request_context
@@ -76,49 +73,39 @@ def _page(request: HttpRequest, template: str, status: int = 200, **context: Any
 
 @threadkit_view(api=False, check="form")
 def post(request: HttpRequest, key: str) -> HttpResponse:
-    """Post a comment (or reply) from the HTML form; redirect to it, or show the error."""
+    """Post a comment (or reply) from the HTML form; redirect to it, or show an error or preview."""
     form: dict[str, str] = {k: str(v) for k, v in request.POST.items()}
-    fields = {name: inputs.form_text(form, name) for name in ("name", "email", "url")}
-    raw_parent = form.get("parent_id", "")
-    meta = form.get("thread_meta") or None
+    state = get_state().web
+    visit = visit_of(request)
+
+    def back(fallback: str) -> str:
+        return _back(request, fallback)
+
     try:
+        if form_page.wants_preview(form):
+            context = form_page.preview_context(state, visit, key, form, back)
+            return html(visit.render("threadkit/preview.html", **context))
+        fields = {name: inputs.form_text(form, name) for name in ("name", "email", "url")}
         submission = parse_form_submission(
             {
                 "body": form.get("body", ""),
-                "parent_id": raw_parent,
+                "parent_id": form.get("parent_id", ""),
                 "notify_replies": form.get("notify_replies", ""),
                 "honeypot": form.get(inputs.HONEYPOT_FIELD, ""),
             }
         )
         comment = posting.post_comment(
-            get_state().web,
-            visit_of(request),
+            state,
+            visit,
             key,
             submission,
             fields,
-            meta,
+            form.get("thread_meta") or None,
             form.get(inputs.IDEMPOTENCY_FIELD) or None,
         )
     except ThreadkitError as error:
-        state = get_state()
-        digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) < 19
-        parent_id = int(raw_parent) if digits else None
-        title, url = thread_meta(state.web, key, meta)
-        context = page_context(
-            state.web,
-            visit_of(request),
-            key,
-            title=title,
-            url=url,
-            next_url=_back(request, url or "/"),
-            reply_to=parent_id,
-            form=FormState(
-                values=dict(fields, body=form.get("body", "")), parent_id=parent_id, error=error
-            ),
-        )
-        context["meta_token"] = meta or context["meta_token"]
-        body = visit_of(request).render("threadkit/post_error.html", **context)
-        return html(body, error.http_status)
+        context = form_page.form_page_context(state, visit, key, form, back, error=error)
+        return html(visit.render("threadkit/post_error.html", **context), error.http_status)
     return _to_comment(request, comment.id)
 
 
