@@ -473,7 +473,7 @@ class CommentEngine:
         A page holds up to ``top_limit`` top-level comments with their replies,
         at most ``total_limit`` comments in all; nodes whose replies did not
         fit carry ``more_replies``: how many comments the first batch of their
-        :meth:`subtree` (at the default ``total_limit``) adds to this page.
+        :meth:`subtree` (at this page's ``total_limit``) adds to this page.
         """
         thread = self.get_thread(thread_key)
         order = sort if sort is not None else self.policy.default_sort
@@ -500,12 +500,12 @@ class CommentEngine:
         found = rows.comments
         # One top-level comment filling the page: its replies may have been cut.
         if len(found) == total and found[-1].root_id == found[0].id:
-            # A link loads the first batch of a subtree at the default size.
-            batch = self.policy.total_limit
+            # Links load subtree batches of the page's size (the HTML pages and the
+            # embed read pages and replies with the same total_limit).
             rest = self.store.subtree(
-                found[0].id, visibility=visibility, total_limit=len(found) - 1 + batch
+                found[0].id, visibility=visibility, total_limit=len(found) - 1 + total
             )
-            count_added(nodes, found, mask_hidden(rest.comments, visibility), batch)
+            count_added(nodes, found, mask_hidden(rest.comments, visibility), total)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
 
     def subtree(
