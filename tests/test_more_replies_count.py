@@ -72,7 +72,7 @@ def test_every_link_counts_what_its_click_adds() -> None:
 
 
 def test_a_cut_reply_chain_counts_the_rest_of_the_chain() -> None:
-    """A chain cut mid-way shows one link, on its last shown level, counting the levels it adds."""
+    """A chain cut mid-way links from its last shown level and its top, each counting its adds."""
     engine = _engine(total_limit=5)
     parent = _say(engine, "Root")
     for number in range(7):
@@ -80,7 +80,9 @@ def test_a_cut_reply_chain_counts_the_rest_of_the_chain() -> None:
     page = engine.page("debate")
     shown = set(_ids(page.nodes))
     links = _links(page.nodes)
-    assert [3] == list(links.values())  # the old count said "1 more reply"
+    # The last level adds the three below it (the old count said "1 more reply"); the
+    # top comment's batch of five adds one.
+    assert [1, 3] == list(links.values())
     for comment_id, count in links.items():
         assert count == len(_added_by(engine, comment_id, shown))
 

@@ -27,13 +27,13 @@ def count_added(
     comment); ``rest`` is that comment's subtree as the store lists it,
     depth first, holding at least the page's rows plus ``batch`` more;
     ``batch`` is the size of the first subtree batch a link loads. The top
-    comment links to the rest when no reply below it links to anything.
+    comment always links to what is left, even when it misses no direct reply:
+    a cut in a reply chain, or below a hidden reply, is reachable only there.
     """
     shown = {comment.id for comment in page}
     top_id = page[0].id
     position = {comment.id: index for index, comment in enumerate(rest)}
     top: TreeNode | None = None
-    linked = False
     for node in walk(nodes):
         comment = node.comment
         if comment.id == top_id:
@@ -41,10 +41,8 @@ def count_added(
         elif node.more_replies:
             start = position.get(comment.id)
             node.more_replies = 0 if start is None else _new_below(rest, start, shown, batch)
-            linked = linked or node.more_replies > 0
     if top is not None:
-        added = sum(1 for comment in rest[:batch] if comment.id not in shown)
-        top.more_replies = added if top.more_replies or not linked else 0
+        top.more_replies = sum(1 for comment in rest[:batch] if comment.id not in shown)
 
 
 def _new_below(rest: Sequence[Comment], start: int, shown: set[int], batch: int) -> int:
