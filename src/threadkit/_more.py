@@ -10,6 +10,7 @@ that first batch that are not on the page already.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from .models import Comment
@@ -33,24 +34,29 @@ def count_added(
     shown = {comment.id for comment in page}
     top_id = page[0].id
     position = {comment.id: index for index, comment in enumerate(rest)}
-    top: TreeNode | None = None
+    # new_before[i]: how many of rest[:i] are not on the page; with each row's
+    # subtree end, any link's count is one subtraction (a spine can be 1,000 deep).
+    new_before = list(itertools.accumulate((c.id not in shown for c in rest), initial=0))
+    ends = _subtree_ends(rest)
     for node in walk(nodes):
         comment = node.comment
         if comment.id == top_id:
-            top = node
+            node.more_replies = new_before[min(batch, len(rest))]
         elif node.more_replies:
             start = position.get(comment.id)
-            node.more_replies = 0 if start is None else _new_below(rest, start, shown, batch)
-    if top is not None:
-        top.more_replies = sum(1 for comment in rest[:batch] if comment.id not in shown)
+            if start is None:
+                node.more_replies = 0
+            else:
+                stop = min(ends[start], start + 1 + batch)
+                node.more_replies = new_before[stop] - new_before[start + 1]
 
 
-def _new_below(rest: Sequence[Comment], start: int, shown: set[int], batch: int) -> int:
-    """Count the rows of ``rest[start]``'s first subtree batch that are not ``shown``."""
-    depth = rest[start].depth
-    added = 0
-    for comment in rest[start + 1 : start + 1 + batch]:
-        if comment.depth <= depth:
-            break
-        added += comment.id not in shown
-    return added
+def _subtree_ends(rows: Sequence[Comment]) -> list[int]:
+    """Return, for each depth-first row, the index just past its descendants."""
+    ends = [len(rows)] * len(rows)
+    open_rows: list[int] = []  # indices whose subtree has not ended yet, deepest last
+    for index, comment in enumerate(rows):
+        while open_rows and rows[open_rows[-1]].depth >= comment.depth:
+            ends[open_rows.pop()] = index
+        open_rows.append(index)
+    return ends
