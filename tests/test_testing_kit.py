@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import socket
 import threading
+import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,7 +64,13 @@ def test_serve_in_thread_frees_the_port_and_the_thread() -> None:
         port = int(echo.base_url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
-    after = {thread.name for thread in threading.enumerate()}
+    # The request thread of that bare connection ends when it reads the client's EOF,
+    # which may be a moment after the block exits (ThreadingHTTPServer does not join it).
+    deadline = time.monotonic() + 10
+    while (after := {t.name for t in threading.enumerate()}) != before:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     assert before == after
     with socket.socket() as probe:
         assert 0 != probe.connect_ex(("127.0.0.1", port))
