@@ -235,12 +235,16 @@
   Thread.prototype.reload = function () {
     var self = this;
     if (self.respond && self.parentId) { self.endReply(false); }  // the list is rebuilt
+    // Two quick clicks race: only the answer to the latest one may fill the list.
+    var asked = self.sort;
+    var generation = self.generation = (self.generation || 0) + 1;
     return self.fetchPage(null).then(function (page) {
+      if (generation !== self.generation) { return; }
       self.list.textContent = "";
       if (page) { self.showPage(page); }
       // Pressed once the comments are in that order, not when asked.
       Array.prototype.forEach.call(self.sortBar.children, function (b) {
-        b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === self.sort));
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-tk-sort") === asked));
       });
     });
   };
