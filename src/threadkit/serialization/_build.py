@@ -70,6 +70,10 @@ def _reason(reason: Reason) -> shapes.Reason:
     return shapes.Reason(reason.step, reason.code, reason.message)
 
 
+_NOTHING_SHOWN = (UNSET, UNSET, UNSET, UNSET)
+"""A placeholder's ``edited_at``, ``upvotes``, ``downvotes`` and ``score``: left out."""
+
+
 def _maker(moderator: bool, tree: bool, source: bool = True) -> Callable[[Any], Struct]:
     """Make the function that builds the shape of a comment (``tree``: of a ``TreeNode``).
 
@@ -100,51 +104,40 @@ def _maker(moderator: bool, tree: bool, source: bool = True) -> Callable[[Any], 
         if created.tzinfo is not UTC:
             created = utc(created)
         if comment.status is _DELETED:
-            return shape(  # type: ignore[no-any-return]
-                comment.id,
-                comment.thread_key,
-                comment.parent_id,
-                comment.root_id,
-                comment.depth,
-                _DELETED,
-                None,
-                "",
-                "",
+            # a placeholder keeps its place in the tree and nothing of its author or text
+            shown_fields: tuple[Any, ...] = (_DELETED, None, "", "", created, *_NOTHING_SHOWN)
+            extra: tuple[Any, ...] = unset_extra
+        else:
+            identity = comment.author
+            shown = authors.get(id(identity))
+            if shown is None:
+                shown = authors[id(identity)] = author(identity, moderator)
+            edited = comment.edited_at
+            if edited is not None and edited.tzinfo is not UTC:
+                edited = utc(edited)
+            upvotes = comment.upvotes
+            downvotes = comment.downvotes
+            shown_fields = (
+                _shown_status(comment, moderator),
+                shown,
+                comment.body_html,
+                comment.body_source if source else UNSET,
                 created,
-                UNSET,
-                UNSET,
-                UNSET,
-                UNSET,
-                comment.reply_count,
-                *unset_extra,
-                *tail,
+                edited,
+                upvotes,
+                downvotes,
+                upvotes - downvotes,
             )
-        identity = comment.author
-        shown = authors.get(id(identity))
-        if shown is None:
-            shown = authors[id(identity)] = author(identity, moderator)
-        edited = comment.edited_at
-        if edited is not None and edited.tzinfo is not UTC:
-            edited = utc(edited)
-        upvotes = comment.upvotes
-        downvotes = comment.downvotes
+            extra = _moderator_extra(comment) if moderator else no_tail
         return shape(  # type: ignore[no-any-return]
             comment.id,
             comment.thread_key,
             comment.parent_id,
             comment.root_id,
             comment.depth,
-            _shown_status(comment, moderator),
-            shown,
-            comment.body_html,
-            comment.body_source if source else UNSET,
-            created,
-            edited,
-            upvotes,
-            downvotes,
-            upvotes - downvotes,
+            *shown_fields,
             comment.reply_count,
-            *(_moderator_extra(comment) if moderator else no_tail),
+            *extra,
             *tail,
         )
 
