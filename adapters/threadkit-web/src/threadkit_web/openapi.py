@@ -65,6 +65,21 @@ def _op(*args: Any, **kwargs: Any) -> Operation:
     return Operation(*args, **kwargs)
 
 
+def _new_comment_op(path: str, name: str, summary: str) -> Operation:
+    """Return a route that creates a comment: every such route takes and answers the same."""
+    return Operation(
+        path,
+        "post",
+        name,
+        summary,
+        request="NewComment",
+        response="Comment",
+        status=201,
+        write=True,
+        idempotent=True,
+    )
+
+
 OPERATIONS: tuple[Operation, ...] = (
     # JSON API
     _op(
@@ -76,17 +91,7 @@ OPERATIONS: tuple[Operation, ...] = (
         moderator_response="ModeratorThreadPage",
         query=("sort", "cursor", "limit", "total_limit"),
     ),
-    _op(
-        "/api/threads/{key}/comments",
-        "post",
-        "api_post",
-        "Post a comment to a thread.",
-        request="NewComment",
-        response="Comment",
-        status=201,
-        write=True,
-        idempotent=True,
-    ),
+    _new_comment_op("/api/threads/{key}/comments", "api_post", "Post a comment to a thread."),
     _op(
         "/api/preview",
         "post",
@@ -132,17 +137,7 @@ OPERATIONS: tuple[Operation, ...] = (
         moderator_response="ModeratorSubtreePage",
         query=("cursor", "total_limit"),
     ),
-    _op(
-        "/api/comments/{comment_id}/replies",
-        "post",
-        "api_reply",
-        "Reply to a comment.",
-        request="NewComment",
-        response="Comment",
-        status=201,
-        write=True,
-        idempotent=True,
-    ),
+    _new_comment_op("/api/comments/{comment_id}/replies", "api_reply", "Reply to a comment."),
     _op(
         "/api/comments/{comment_id}/vote",
         "put",
