@@ -1,39 +1,25 @@
-"""Public thread pages served from encoded bytes, with ETags and revalidation.
+"""Public thread pages served from encoded bytes, with ETags and revalidation (Flask glue).
 
-Who is a *public* reader: nobody identified and no moderator. That is, no
-login (host session, redirect login or bearer token), no anonymous browser id
-(a browser gets one when it first posts or votes, so it may own pending
-comments and edit its own) and ``is_moderator`` says no. Every other reader
-gets a page built for them alone, with ``Cache-Control: no-store``, and
-never reads or fills the cache: a page with someone's pending comments or a
-moderator's fields cannot reach anyone else.
+Who is public, how a page is keyed by the thread's version, and which headers
+it gets are :mod:`threadkit_web.page_cache`'s (the same on every adapter); this
+module reads Flask's request and session, and leaves the mark the WSGI fast
+lane (:mod:`.fast_reads`) answers the same request from next time.
 
-A public page is looked up under ``(thread key, version, query, variant)``
-(:func:`threadkit.cache.page_key`); the version is read before the page is
-built, so a write acknowledged before the request always shows.
-
-Headers:
-
-- JSON: ``ETag`` and ``Cache-Control: public, no-cache``, ``Vary: Cookie,
-  Authorization`` (and ``Origin``, from CORS). ``no-cache`` rather than a
-  short ``max-age``: a CDN or browser may keep the page but must ask again
-  every time, and the answer to ``If-None-Match`` is a 304 after one read of
-  the thread's row. A max-age of even a few seconds would show a reader a
-  page without the comment they have just posted.
-- HTML fragment: the same ETag scheme, but ``Cache-Control: private,
-  no-cache``: its vote forms carry the reader's own CSRF token (cached as a
-  slot and filled in per request), so no shared cache may keep it. Its key
-  also holds the ``Accept-Language`` header, and it varies on it.
+Headers: JSON pages are ``Cache-Control: public, no-cache`` with an ``ETag``
+and ``Vary: Cookie, Authorization`` (and ``Origin``, from CORS); the HTML
+fragment is ``private, no-cache`` (its vote forms carry the reader's own CSRF
+token) and varies on ``Accept-Language`` too.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 
 from flask import Response, request, session
+from threadkit_web import page_cache as web_cache
+from threadkit_web.page_cache import CSRF_SLOT
 
-from threadkit.cache import PageKey, ThreadVersions, page_key
+from threadkit.cache import PageKey
 from threadkit.models import Actor
 
 from . import csrf, visitors
@@ -50,17 +36,10 @@ __all__ = [
     "public_headers",
 ]
 
-CSRF_SLOT = "\0tk-csrf\0"
-"""Stands for the reader's CSRF token in a cached HTML fragment.
-
-It holds NUL, which no stored comment, name or thread key can contain, so
-filling the slot never touches anything a commenter wrote.
-"""
-
 
 def is_public_reader(actor: Actor) -> bool:
-    """Whether this request may read and fill the public page cache (see the module doc)."""
-    return not actor.moderator and actor.identity is None and visitors.current_identity() is None
+    """Whether this request may read and fill the public page cache."""
+    return web_cache.is_public_reader(actor, identified=visitors.current_identity() is not None)
 
 
 def cached_page(
@@ -73,26 +52,19 @@ def cached_page(
 ) -> tuple[PageKey, bytes | None]:
     """Return the page's key and its bytes, or ``None`` bytes when ``If-None-Match`` matches.
 
-    The thread's version is read first (``thread_not_found`` if there is no
-    such thread); ``build`` runs only on a miss, and what it returns is
-    filed under that version. ``tag_suffix`` is appended to the key's ETag
-    before it is compared (see :func:`csrf_tag`).
+    See :func:`threadkit_web.page_cache.cached_page`.
     """
-    state = get_state()
-    store = state.engine.store
-    version = store.thread_version(thread_key) if isinstance(store, ThreadVersions) else None
-    if version is None:  # no such thread (the engine says so), or a store without the method
-        version = state.engine.get_thread(thread_key).version
-    key = page_key(thread_key, version, variant, params)
     # What the fast lane (fast_reads) needs to answer this same request again by itself.
     request.environ[PAGE_MARK] = (thread_key, variant, dict(params))
-    if request.if_none_match.contains_weak(key.etag + tag_suffix):
-        return key, None
-    body = state.page_cache.get(key.cache_key)
-    if body is None:
-        body = build()
-        state.page_cache.set(key.cache_key, body)
-    return key, body
+    return web_cache.cached_page(
+        get_state(),
+        variant,
+        thread_key,
+        params,
+        build,
+        request.if_none_match.contains_weak,
+        tag_suffix=tag_suffix,
+    )
 
 
 def public_headers(response: Response, etag: str, *, shared: bool) -> Response:
@@ -100,10 +72,9 @@ def public_headers(response: Response, etag: str, *, shared: bool) -> Response:
     response.set_etag(etag)
     if shared:
         request.environ[SHARED_MARK] = True
-    response.headers["Cache-Control"] = "public, no-cache" if shared else "private, no-cache"
-    response.vary.update(("Cookie", "Authorization"))
-    if not shared:
-        response.vary.add("Accept-Language")  # the fragment's words follow the reader's
+    cache_control, vary = web_cache.cache_headers(shared=shared)
+    response.headers["Cache-Control"] = cache_control
+    response.vary.update(vary)
     return response
 
 
@@ -113,23 +84,11 @@ def not_modified(etag: str, *, shared: bool) -> Response:
 
 
 def csrf_tag() -> str:
-    """Return the ETag suffix of an HTML page for this session: a digest of its CSRF token.
-
-    The fragment's bytes hold the token, so its ETag must change with it
-    (a login or logout renews it). ``"-0"`` while the session has none.
-    """
+    """Return the ETag suffix of an HTML page for this session: a digest of its CSRF token."""
     token = session.get(csrf.SESSION_KEY)
-    if not isinstance(token, str) or not token:
-        return "-0"
-    return "-" + hashlib.blake2b(token.encode("utf-8"), digest_size=6).hexdigest()
+    return web_cache.csrf_tag(token if isinstance(token, str) else None)
 
 
 def fill_csrf(body: bytes) -> bytes:
-    """Put this reader's CSRF token into a cached fragment's slots.
-
-    A fragment without vote forms has no slot and starts no session.
-    """
-    slot = CSRF_SLOT.encode("utf-8")
-    if slot not in body:
-        return body
-    return body.replace(slot, csrf.token().encode("utf-8"))
+    """Put this reader's CSRF token into a cached fragment's slots."""
+    return web_cache.fill_csrf(body, csrf.token)

@@ -17,27 +17,19 @@ Routes (under the extension's URL prefix):
 * ``GET/POST /my-data/<token>``: the link shows their comments with
   "Download" and "Erase" buttons (POST with the CSRF token).
 
-Erasing keeps threads readable: a comment with replies becomes a placeholder,
-the others go, and the thread's counts follow (see ``docs/personal-data.md``).
+What they do is :mod:`threadkit_web.personal_data`'s (the same on every
+adapter); this module routes, checks CSRF and reads the Flask config.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from threadkit_web import personal_data as shared
 from threadkit_web.context import require_moderator
 from threadkit_web.openapi import PERSONAL_DATA_SCHEMAS
-from werkzeug.wrappers import Response as BaseResponse
-
-from threadkit.errors import (
-    NotFoundError,
-    ValidationError,
-)
-from threadkit.serialization import dumps
-from threadkit.text import clean_email
+from threadkit_web.personal_data import DEFAULTS, Mailer
 
 from . import csrf, inputs, rendering
 from .external import external_url_for
@@ -45,40 +37,21 @@ from .state import get_state
 
 __all__ = ["DEFAULTS", "OPENAPI_SCHEMAS", "Mailer", "register"]
 
-DEFAULTS: dict[str, Any] = {
-    "THREADKIT_MAILER": None,
-    "THREADKIT_MAIL_FROM": None,
-    "THREADKIT_DATA_LINK_TTL": timedelta(hours=1),
-}
-"""The configuration keys this module reads, and their defaults."""
-
-_PURPOSE = "personal-data"
-
 OPENAPI_SCHEMAS = PERSONAL_DATA_SCHEMAS
 """The JSON shapes of the moderator API, for the OpenAPI document."""
 
 
-class Mailer(Protocol):
-    """Sends one email (``threadkit_notify.SmtpMailer`` fits)."""
-
-    def send(self, message: EmailMessage) -> None:
-        """Send ``message`` or raise."""
-        ...
-
-
-def _config(key: str) -> Any:
-    return current_app.config.get(key, DEFAULTS[key])
+def _mail_settings() -> shared.MailSettings:
+    return shared.read_mail_settings(current_app.config.get)
 
 
 def _require_moderator() -> None:
     require_moderator(rendering.FlaskVisit(get_state()))
 
 
-def _download(email: str) -> Response:
-    data = get_state().engine.export_email(email)
-    response = Response(dumps(data), mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="comments-data.json"'
-    response.headers["Cache-Control"] = "no-store"
+def _download(document: bytes) -> Response:
+    response = Response(document, mimetype="application/json")
+    response.headers.update(shared.DOWNLOAD_HEADERS)
     return response
 
 
@@ -91,114 +64,79 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
     return response
 
 
+def _form_answer(outcome: shared.Outcome) -> Response:
+    if outcome.download is not None:
+        return _download(outcome.download)
+    return _page(
+        "threadkit/personal_data.html",
+        stage="erased",
+        email=outcome.email,
+        erased=outcome.erased,
+    )
+
+
 # ---------------------------------------------------------------- moderators
 
 
 def api_export() -> Response:
     """Everything written with ``?email=``, as JSON; moderators only."""
     _require_moderator()
-    email = clean_email(request.args.get("email", ""))
-    return _download(email)
+    return _download(shared.export_json(get_state(), request.args.get("email", "")))
 
 
 def api_erase() -> Response:
     """Erase everything written with the body's ``email``; moderators only."""
     _require_moderator()
     csrf.check_header(get_state().settings.csrf_header)
-    email = clean_email(inputs.text_field(inputs.json_body(), "email", required=True))
-    erased = get_state().engine.erase_email(email)
-    return jsonify({"email": email, "erased": erased})
+    email = inputs.text_field(inputs.json_body(), "email", required=True)
+    return jsonify(shared.erase(get_state(), email))
 
 
-def moderation_form() -> BaseResponse:
+def moderation_form() -> Response:
     """Handle the queue page's form: download (``action=export``) or erase one email's data."""
     _require_moderator()
     csrf.check_form()
-    email = clean_email(request.form.get("email", ""))
-    action = request.form.get("action", "")
-    if action == "export":
-        return _download(email)
-    if action != "erase":
-        raise ValidationError("invalid", 'action must be "export" or "erase".', field="action")
-    erased = get_state().engine.erase_email(email)
-    return _page("threadkit/personal_data.html", stage="erased", email=email, erased=erased)
+    form = request.form
+    state = get_state()
+    return _form_answer(
+        shared.apply_form(state, form.get("email", ""), form.get("action", ""), download="export")
+    )
 
 
 # ---------------------------------------------------------------- the commenter
-
-
-def _require_mailer() -> Mailer:
-    mailer: Mailer | None = _config("THREADKIT_MAILER")
-    if mailer is None or not _config("THREADKIT_MAIL_FROM"):
-        raise NotFoundError(
-            "not_found",
-            "This site does not take data requests by email (no mailer is set up);"
-            " ask the site's owner instead.",
-        )
-    return mailer
 
 
 def request_link() -> Response:
     """Ask for a link by email (GET shows the form, POST sends the link)."""
     if request.method == "POST":
         csrf.check_form()
-    mailer = _require_mailer()
+    settings = _mail_settings()
+    shared.check_mailer(settings)
     if request.method == "GET":
         return _page("threadkit/personal_data.html", stage="ask")
-    email = clean_email(request.form.get("email", ""))
     state = get_state()
-    if state.engine.export_email(email).comments:
-        token = state.signer.dumps(
-            _PURPOSE,
-            {"email": email},
-            now=state.clock.now(),
-            ttl=_config("THREADKIT_DATA_LINK_TTL"),
-        )
-        link = external_url_for(f"{state.blueprint_name}.my_data", token=token)
-        _send_link(mailer, email, link)
+
+    def link_for(token: str) -> str:
+        return external_url_for(f"{state.blueprint_name}.my_data", token=token)
+
+    email = shared.send_link(state, settings, request.form.get("email", ""), link_for)
     return _page("threadkit/personal_data.html", stage="sent", email=email)
 
 
-def _send_link(mailer: Mailer, email: str, link: str) -> None:
-    message = EmailMessage()
-    message["From"] = _config("THREADKIT_MAIL_FROM")
-    message["To"] = email
-    message["Subject"] = "Your comments: download or erase them"
-    ttl: timedelta = _config("THREADKIT_DATA_LINK_TTL")
-    minutes = int(ttl.total_seconds() // 60)
-    message.set_content(
-        "Someone (hopefully you) asked to see the comments written with this address.\n\n"
-        f"Open this link within {minutes} minutes to download or erase them:\n\n{link}\n\n"
-        "If you did not ask, ignore this email; nothing changes.\n"
-    )
-    mailer.send(message)
-
-
-def my_data(token: str) -> BaseResponse:
+def my_data(token: str) -> Response:
     """Show the data behind an emailed link; POST ``action=download`` or ``action=erase``."""
     if request.method == "POST":
         csrf.check_form()
     state = get_state()
-    data = state.signer.loads(_PURPOSE, token, now=state.clock.now())
-    email = data.get("email")
-    if not isinstance(email, str):
-        raise ValidationError("invalid_token", "This link is not valid.")
+    email = shared.email_of(state, token)
     if request.method == "POST":
         action = request.form.get("action", "")
-        if action == "download":
-            return _download(email)
-        if action != "erase":
-            raise ValidationError(
-                "invalid", 'action must be "download" or "erase".', field="action"
-            )
-        erased = state.engine.erase_email(email)
-        return _page("threadkit/personal_data.html", stage="erased", email=email, erased=erased)
-    found = state.engine.export_email(email)
+        return _form_answer(shared.apply_form(state, email, action, download="download"))
     return _page(
         "threadkit/personal_data.html",
         stage="show",
         email=email,
-        data=found,
+        data=state.engine.export_email(email),
         token=token,
         action=url_for(f"{state.blueprint_name}.my_data", token=token),
     )

@@ -1,0 +1,145 @@
+"""Public thread pages served from encoded bytes, with ETags and revalidation (every adapter).
+
+Who is a *public* reader: nobody identified and no moderator. That is, no
+login (host session, redirect login or bearer token), no anonymous browser id
+(a browser gets one when it first posts or votes, so it may own pending
+comments and edit its own) and not a moderator. Every other reader gets a
+page built for them alone, with ``Cache-Control: no-store``, and never reads
+or fills the cache: a page with someone's pending comments or a moderator's
+fields cannot reach anyone else.
+
+A public page is looked up under ``(thread key, version, query, variant)``
+(:func:`threadkit.cache.page_key`) in ``WebState.page_cache``; the version is
+read before the page is built, so a write acknowledged before the request
+always shows, on every worker that shares the store.
+
+Headers (:func:`cache_headers`):
+
+- JSON: ``ETag`` and ``Cache-Control: public, no-cache``, ``Vary: Cookie,
+  Authorization``. ``no-cache`` rather than a short ``max-age``: a CDN or
+  browser may keep the page but must ask again every time, and the answer to
+  ``If-None-Match`` is a 304 after one read of the thread's row. A max-age of
+  even a few seconds would show a reader a page without the comment they
+  have just posted.
+- HTML fragment: the same ETag scheme, but ``Cache-Control: private,
+  no-cache``: its vote forms carry the reader's own CSRF token (cached as
+  :data:`CSRF_SLOT` and filled in per request by :func:`fill_csrf`), so no
+  shared cache may keep it; its ETag ends with :func:`csrf_tag`. It varies on
+  ``Accept-Language`` too.
+
+>>> etag_matches('W/"a", "b"', '"b"'), etag_matches("*", '"x"'), etag_matches(None, '"x"')
+(True, True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+
+from threadkit.cache import PageKey, ThreadVersions, page_key
+from threadkit.models import Actor
+
+from .state import WebState
+
+__all__ = [
+    "CSRF_SLOT",
+    "cache_headers",
+    "cached_page",
+    "csrf_tag",
+    "etag_matches",
+    "fill_csrf",
+    "is_public_reader",
+]
+
+CSRF_SLOT = "\0tk-csrf\0"
+"""Stands for the reader's CSRF token in a cached HTML fragment.
+
+It holds NUL, which no stored comment, name or thread key can contain, so
+filling the slot never touches anything a commenter wrote.
+"""
+
+
+def is_public_reader(actor: Actor, *, identified: bool = False) -> bool:
+    """Whether this reader may read and fill the public page cache (see the module doc).
+
+    ``identified``: the adapter knows the reader some other way than ``actor``
+    says (a redirect login or bearer token the actor does not carry).
+    """
+    return not actor.moderator and actor.identity is None and not identified
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header matches ``etag`` (weak comparison, RFC 9110)."""
+    if not if_none_match:
+        return False
+    wanted = etag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        tag = candidate.strip()
+        if tag == "*" or tag.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+def cached_page(
+    state: WebState,
+    variant: str,
+    thread_key: str,
+    params: Mapping[str, str | int | None],
+    build: Callable[[], bytes],
+    matches: Callable[[str], bool],
+    *,
+    tag_suffix: str = "",
+) -> tuple[PageKey, bytes | None]:
+    """Return the page's key and its bytes, or ``None`` bytes when ``matches`` its ETag.
+
+    The thread's version is read first (``thread_not_found`` if there is no
+    such thread); ``build`` runs only on a miss, and what it returns is filed
+    under that version. ``matches(etag)`` says whether the request's
+    ``If-None-Match`` holds the key's ETag with ``tag_suffix`` appended.
+    """
+    store = state.engine.store
+    version = store.thread_version(thread_key) if isinstance(store, ThreadVersions) else None
+    if version is None:  # no such thread (the engine says so), or a store without the method
+        version = state.engine.get_thread(thread_key).version
+    key = page_key(thread_key, version, variant, params)
+    if matches(key.etag + tag_suffix):
+        return key, None
+    body = state.page_cache.get(key.cache_key)
+    if body is None:
+        body = build()
+        state.page_cache.set(key.cache_key, body)
+    return key, body
+
+
+def cache_headers(*, shared: bool) -> tuple[str, tuple[str, ...]]:
+    """Return the ``Cache-Control`` value and the ``Vary`` names of a public page.
+
+    ``shared``: a CDN may keep it (the JSON page); else only the reader's browser.
+    """
+    if shared:
+        return "public, no-cache", ("Cookie", "Authorization")
+    # The fragment's words follow the reader's language.
+    return "private, no-cache", ("Cookie", "Authorization", "Accept-Language")
+
+
+def csrf_tag(token: str | None) -> str:
+    """Return the ETag suffix of an HTML page for a session whose CSRF secret is ``token``.
+
+    The fragment's bytes hold the token, so its ETag must change with it (a
+    login or logout renews it). ``"-0"`` while the session has none.
+    """
+    if not token:
+        return "-0"
+    return "-" + hashlib.blake2b(token.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def fill_csrf(body: bytes, token: Callable[[], str]) -> bytes:
+    """Put this reader's CSRF token (``token()``) into a cached fragment's slots.
+
+    A fragment without vote forms has no slot, so ``token`` is not called
+    (and no session starts).
+    """
+    slot = CSRF_SLOT.encode("utf-8")
+    if slot not in body:
+        return body
+    return body.replace(slot, token().encode("utf-8"))
