@@ -21,8 +21,9 @@ from typing import Any
 from flask import Flask, Response, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from threadkit_web import cors
 
-from .problems import HTTPProblem
+from .web import current_request
 
 __all__ = [
     "CORS_ALLOWED_HEADERS",
@@ -33,7 +34,7 @@ __all__ = [
     "check_origin",
 ]
 
-CORS_ALLOWED_HEADERS = "Content-Type, Authorization, Idempotency-Key"
+CORS_ALLOWED_HEADERS = cors.CORS_ALLOWED_HEADERS
 """Request headers a cross-origin JSON API call may send (besides the CSRF header)."""
 
 
@@ -94,17 +95,8 @@ def add_security_headers(response: Response, csp: str) -> None:
 
 def add_cors_headers(response: Response, allowed: frozenset[str], csrf_header: str) -> None:
     """Allow the request's origin to read ``response`` if it is on the allowlist."""
-    origin = request.headers.get("Origin")
     response.vary.add("Origin")
-    if not origin or origin.rstrip("/") not in allowed:
-        return
-    response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Allow-Credentials"] = "true"
-    response.headers["Access-Control-Expose-Headers"] = "Location, Retry-After"
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, PUT, DELETE"
-        response.headers["Access-Control-Allow-Headers"] = f"{CORS_ALLOWED_HEADERS}, {csrf_header}"
-        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers.update(cors.cors_headers(current_request(), allowed, csrf_header))
 
 
 def check_origin(allowed: frozenset[str], own: Iterable[str], setting: str) -> None:
@@ -112,15 +104,6 @@ def check_origin(allowed: frozenset[str], own: Iterable[str], setting: str) -> N
 
     ``allowed`` is the CORS allowlist, ``own`` the app's own origins (always
     allowed); a request without an ``Origin`` header passes. ``setting`` is
-    named in the message, so the site owner knows what to change.
+    named in the message (:func:`threadkit_web.cors.check_origin`).
     """
-    origin = request.headers.get("Origin", "").rstrip("/")
-    if not origin or origin in allowed or origin in own:
-        return
-    raise HTTPProblem(
-        403,
-        "origin_not_allowed",
-        f"Pages on {origin} may not use these comments: add that origin to {setting} "
-        "(only the sites listed there may show and post comments).",
-        field="Origin",
-    )
+    cors.check_origin(current_request(), allowed, own, setting)

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
 from threadkit_web import api
+from threadkit_web import bearer as web_bearer
 from threadkit_web import inputs as web_inputs
 from threadkit_web.inputs import MAX_QUERY_LIMIT
 from werkzeug.exceptions import HTTPException
@@ -192,7 +193,7 @@ def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
 
     Its ``csrf_token`` is empty: a bearer-token request needs none.
     """
-    return shapes.SessionToken(token, api.me_shape(get_state(), _visit(), identity, identity, ""))
+    return web_bearer.session_answer(get_state(), _visit(), token, identity)
 
 
 def api_session() -> Response:
@@ -201,22 +202,9 @@ def api_session() -> Response:
     No CSRF token is asked for: the answer is a token bound to the calling
     page's origin, and nothing of any cookie session is read or returned.
     """
-    state = get_state()
-    origin = bearer.request_origin()
-    if not origin or origin not in state.settings.cors_origins:
-        raise problems.HTTPProblem(
-            403,
-            "origin_not_allowed",
-            f"Only pages on the origins listed in {state.settings.origin_setting} get a "
-            "sign-in token; add this page's origin there.",
-            field="Origin",
-        )
+    token, identity = web_bearer.grant(get_state(), current_request())
     if request.content_length:
         inputs.json_body()  # an optional, empty JSON object: still checked like any other
-    old = bearer.bearer_claims()
-    browser = old.browser if old is not None else None
-    identity = old.identity if old is not None else None
-    token = bearer.issue_token(state, origin, browser=browser, identity=identity)
     return json_response(encode_public(session_token(token, identity)))
 
 

@@ -26,7 +26,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, MutableMapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, overload, runtime_checkable
 
 from threadkit.models import Actor, Identity, RequestContext
 
@@ -113,6 +113,11 @@ class Urls(Protocol):
 class Session(Protocol):
     """The reader's session as the shared code uses it (Flask's and Django's both fit)."""
 
+    # Overloads, as dict's own: a single signature with a default would fit no mapping.
+    @overload
+    def get(self, key: str, /) -> Any: ...
+    @overload
+    def get(self, key: str, default: Any, /) -> Any: ...
     def get(self, key: str, default: Any = None, /) -> Any:
         """Return the value stored under ``key``, else ``default``."""
         ...
@@ -121,6 +126,10 @@ class Session(Protocol):
         """Store ``value`` under ``key``."""
         ...
 
+    @overload
+    def pop(self, key: str, /) -> Any: ...
+    @overload
+    def pop(self, key: str, default: Any, /) -> Any: ...
     def pop(self, key: str, default: Any = None, /) -> Any:
         """Remove ``key`` and return its value, else ``default``."""
         ...
