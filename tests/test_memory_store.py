@@ -26,12 +26,12 @@ from threadkit.models import (
 )
 from threadkit.ports import CommentStore
 from threadkit.testing import UNICODE_SAMPLES, CommentStoreSuite
-from threadkit.testing.capabilities import BULK_LOAD, CONCURRENT_WRITERS
+from threadkit.testing.capabilities import BULK_LOAD, CONCURRENT_WRITERS, SUBSCRIPTIONS
 from threadkit.testing.store_kit import ADA, EVERYONE, MODERATOR, T0, Kit
 
 
 class TestMemoryStore(CommentStoreSuite):
-    capabilities = frozenset({BULK_LOAD, CONCURRENT_WRITERS})
+    capabilities = frozenset({BULK_LOAD, CONCURRENT_WRITERS, SUBSCRIPTIONS})
 
     @pytest.fixture
     def store(self) -> CommentStore:

@@ -59,6 +59,7 @@ from .models import (
     Submission,
     Thread,
     Verdict,
+    Visibility,
     VoteCandidate,
 )
 from .moderation import Pipeline
@@ -66,6 +67,7 @@ from .moderation.history import reading_together
 from .moderation.votes import VoteLimit
 from .pages import SubtreePage, ThreadPage
 from .ports import Clock, CommentStore, Notifier, Renderer, SiteStore, VoteStep
+from .subscriptions import Subscription, check_subscription, forget_subscriptions, subscriptions_of
 from .tree import Overflow, build_tree, display_depth, walk
 
 _log = logging.getLogger(__name__)
@@ -121,6 +123,7 @@ class PersonalData:
     identity_key: str
     comments: list[Comment]
     votes: dict[int, int]
+    subscriptions: list[Subscription] = attrs.Factory(list)
 
 
 class CommentEngine:
@@ -211,6 +214,7 @@ class CommentEngine:
         policy = self.policy
         _rules.check_thread_key(thread_key, max_length=policy.max_thread_key_length)
         body = _rules.check_body(submission.body, max_bytes=policy.max_body_bytes)
+        check_subscription(submission, author)
         now = self.clock.now()
         key: IdempotencyKey | None = None
         if idempotency_key is not None:
@@ -247,14 +251,14 @@ class CommentEngine:
             if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
                 return replayed
             self._raise_if_rejected(verdict)
-        draft = self._draft(candidate, verdict, submission.notify_replies, key)
+        draft = self._draft(candidate, verdict, submission, key)
         return self.store.add_comment(draft, self._new_notices(draft, candidate.parent))
 
     def _draft(
         self,
         candidate: Candidate,
         verdict: Verdict,
-        notify_replies: bool,
+        submission: Submission,
         key: IdempotencyKey | None,
     ) -> NewComment:
         """Build the comment to store for an accepted ``candidate``: rendered once, with guards."""
@@ -269,7 +273,8 @@ class CommentEngine:
             created_at=candidate.now,
             reasons=verdict.reasons,
             context=candidate.context,
-            notify_replies=notify_replies,
+            notify_replies=submission.notify_replies,
+            notify_thread=submission.notify_thread,
             guards=tuple(g for g in verdict.guards if isinstance(g, NoDuplicate | MinInterval)),
             idempotency=key,
         )
@@ -502,11 +507,23 @@ class CommentEngine:
         if len(found) == total and found[-1].root_id == found[0].id:
             # Links load subtree batches of the page's size (the HTML pages and the
             # embed read pages and replies with the same total_limit).
-            rest = self.store.subtree(
-                found[0].id, visibility=visibility, total_limit=len(found) - 1 + total
-            )
-            count_added(nodes, found, mask_hidden(rest.comments, visibility), total)
+            rest = self._cut_subtree(found, rows.cut_cursor, visibility, total)
+            count_added(nodes, found, mask_hidden(rest, visibility), total)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
+
+    def _cut_subtree(
+        self, found: list[Comment], cut_cursor: str | None, visibility: Visibility, batch: int
+    ) -> list[Comment]:
+        """Return the cut top comment's subtree: the page's rows, then up to ``batch`` more."""
+        top = found[0].id
+        if cut_cursor is None and len(found) > 1:
+            # A store that offers no cut cursor: read the page's rows again with the rest.
+            again = self.store.subtree(
+                top, visibility=visibility, total_limit=len(found) - 1 + batch
+            )
+            return again.comments
+        after = self.store.subtree(top, visibility=visibility, cursor=cut_cursor, total_limit=batch)
+        return [*found[1:], *after.comments]
 
     def subtree(
         self,
@@ -620,6 +637,7 @@ class CommentEngine:
             identity_key=identity_key,
             comments=self.store.comments_by_author(identity_key),
             votes=self.store.votes_by(identity_key),
+            subscriptions=subscriptions_of(self.store, author_key=identity_key),
         )
 
     def erase(self, identity_key: str) -> int:
@@ -629,13 +647,9 @@ class CommentEngine:
         keep their place; the others are removed for good.
         """
         comments = self.store.comments_by_author(identity_key)
-        now = self.clock.now()
-        # Deepest first, so a parent sees its children already gone.
-        for comment in sorted(comments, key=lambda c: (-c.depth, -c.id)):
-            current = self.store.get_comment(comment.id)
-            if current is not None:
-                self._remove(current, now, scrub=True)
+        self._scrub(comments)
         self.store.erase_votes(identity_key)
+        forget_subscriptions(self.store, author_key=identity_key)
         return len(comments)
 
     def export_email(self, email: str) -> PersonalData:
@@ -650,7 +664,8 @@ class CommentEngine:
         votes: dict[int, int] = {}
         for key in sorted({c.author.key for c in comments}):
             votes.update(self.store.votes_by(key))
-        return PersonalData(identity_key=email.strip().lower(), comments=comments, votes=votes)
+        subscriptions = subscriptions_of(self.store, email=email)
+        return PersonalData(email.strip().lower(), comments, votes, subscriptions)
 
     def erase_email(self, email: str) -> int:
         """Erase every comment written with ``email`` and its authors' votes; how many comments.
@@ -661,14 +676,18 @@ class CommentEngine:
         wrote with this email.
         """
         comments = self._by_email(email)
-        now = self.clock.now()
-        for comment in sorted(comments, key=lambda c: (-c.depth, -c.id)):
-            current = self.store.get_comment(comment.id)
-            if current is not None:
-                self._remove(current, now, scrub=True)
+        self._scrub(comments)
         for key in sorted({c.author.key for c in comments}):
             self.store.erase_votes(key)
+        forget_subscriptions(self.store, email=email)
         return len(comments)
+
+    def _scrub(self, comments: list[Comment]) -> None:
+        now = self.clock.now()
+        # Deepest first, so a parent sees its children already gone.
+        for comment in sorted(comments, key=lambda c: (-c.depth, -c.id)):
+            if (current := self.store.get_comment(comment.id)) is not None:
+                self._remove(current, now, scrub=True)
 
     def _by_email(self, email: str) -> list[Comment]:
         wanted = email.strip()

@@ -49,6 +49,7 @@ from ._memory_admin import AdminMemoryPart
 from ._memory_history import HistoryMemoryPart
 from ._memory_outbox import OutboxMemoryPart
 from ._memory_site import SiteMemoryPart
+from ._memory_subscriptions import SubscriptionMemoryPart
 from ._sorted_ids import ascending, descending, discard_sorted, insert_sorted
 from .errors import ConflictError, InvalidParentError, NotFoundError
 from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
@@ -81,7 +82,12 @@ __all__ = ["MemoryStore"]
 
 
 class MemoryStore(
-    VoteEntry, SiteMemoryPart, HistoryMemoryPart, OutboxMemoryPart, AdminMemoryPart
+    VoteEntry,
+    SiteMemoryPart,
+    HistoryMemoryPart,
+    OutboxMemoryPart,
+    AdminMemoryPart,
+    SubscriptionMemoryPart,
 ):
     """A thread-safe :class:`~threadkit.ports.CommentStore` held in memory.
 
@@ -126,6 +132,7 @@ class MemoryStore(
         self._outbox: dict[int, OutboxMessage] = {}
         self._leases: dict[int, datetime] = {}
         self._init_admin()
+        self._init_subscriptions()
 
     # --- threads -----------------------------------------------------------
 
@@ -227,6 +234,7 @@ class MemoryStore(
             self._count(comment, +1)
             self._bump(comment.thread_key)
             self._queue(comment, notices, created_at)
+            self._subscribe(draft)
             if draft.idempotency is not None:
                 key = draft.idempotency
                 self._idempotency[key.digest] = (key.fingerprint, comment_id, key.expires_at)
@@ -366,6 +374,7 @@ class MemoryStore(
             last: Comment | None = None
             full = False
             more = False
+            cut: str | None = None
             for top_id in self._top_order(thread_key, sort, cursor):
                 top = self._comments[top_id]
                 replies = self._walk(top_id, visibility)
@@ -385,6 +394,8 @@ class MemoryStore(
                         more = True
                         break
                     del block[room:]
+                    if room > 1:  # the subtree continues after the page's last reply
+                        cut = make_cursor("s", top_id, block[-1].id)
                 rows.extend(block)
                 included += 1
                 last = top
@@ -392,7 +403,7 @@ class MemoryStore(
             next_cursor = None
             if more and last is not None:
                 next_cursor = self._top_cursor(sort, last)
-            return CommentRows(rows, next_cursor)
+            return CommentRows(rows, next_cursor, cut)
 
     def subtree(
         self,

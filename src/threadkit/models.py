@@ -33,6 +33,7 @@ __all__ = [
     "SortOrder",
     "Status",
     "Submission",
+    "Subscription",
     "Thread",
     "Verdict",
     "Visibility",
@@ -263,12 +264,15 @@ class Submission:
     """What a reader typed into the comment form.
 
     ``honeypot`` is the value of a field humans never see; bots fill it in.
+    ``notify_thread`` asks for an email about every new comment on the thread
+    (a :class:`Subscription`; it needs the author's email address).
     """
 
     body: str
     parent_id: int | None = None
     honeypot: str = ""
     notify_replies: bool = False
+    notify_thread: bool = False
 
 
 @attrs.frozen
@@ -279,6 +283,8 @@ class NewComment:
     ``guards`` are conditions the store re-checks in the transaction that
     adds the comment (see :mod:`threadkit.guards`); ``idempotency`` is the
     client's key, stored with the comment so a replay gets it back.
+    ``notify_thread`` subscribes the author to the thread, in the same
+    transaction (see :func:`threadkit.subscriptions.subscription_for`).
     """
 
     thread_key: str
@@ -293,6 +299,26 @@ class NewComment:
     notify_replies: bool = False
     guards: tuple[CommentGuard, ...] = ()
     idempotency: IdempotencyKey | None = None
+    notify_thread: bool = False
+
+
+@attrs.frozen
+class Subscription:
+    """One address asking for an email about every new comment on one thread.
+
+    ``email`` is lower-cased (one subscription per address and thread);
+    ``name`` and ``language`` (an ``Accept-Language`` value) are what the
+    author gave when subscribing, for the email's greeting and language.
+    ``id`` is set by the store (0 before).
+    """
+
+    thread_key: str
+    email: str
+    author_key: str
+    created_at: datetime
+    name: str = ""
+    language: str = ""
+    id: int = 0
 
 
 @attrs.frozen
@@ -317,10 +343,19 @@ class Visibility:
 
 @attrs.frozen
 class CommentRows:
-    """A batch of comments from a store query and the cursor for the next batch."""
+    """A batch of comments from a store query and the cursor for the next batch.
+
+    ``cut_cursor`` is set only by :meth:`~threadkit.ports.PageReader.page`,
+    and only when it may offer one: a page whose first top-level comment was
+    cut at ``total_limit`` after at least one reply may carry a
+    :meth:`~threadkit.ports.PageReader.subtree` cursor of that comment that
+    continues right after the page's last row (the engine reads only those
+    rows to count "N more replies"). ``None`` means "not offered".
+    """
 
     comments: list[Comment]
     next_cursor: str | None = None
+    cut_cursor: str | None = None
 
 
 @attrs.frozen

@@ -38,6 +38,7 @@ from .models import (
     Visibility,
     VoteCandidate,
 )
+from .subscriptions import SubscriptionStore
 
 __all__ = [
     "AdminStore",
@@ -64,6 +65,7 @@ __all__ = [
     "SessionIdentityProvider",
     "SiteStore",
     "StoredVote",
+    "SubscriptionStore",
     "VoteStep",
 ]
 
@@ -389,8 +391,12 @@ class PageReader(Protocol):
         shows it as a placeholder); otherwise it is skipped.
 
         ``next_cursor`` continues after the last top-level comment returned,
-        or is ``None`` when there are no more. Cost must depend on the page,
-        not on the thread's size or position of the page.
+        or is ``None`` when there are no more. When the first top-level
+        comment was cut after at least one reply, ``cut_cursor`` may hold a
+        :meth:`subtree` cursor of it that continues after the page's last row
+        (optional: without it the engine reads the page's rows again). Cost
+        must depend on the page, not on the thread's size or position of the
+        page.
         """
         ...
 

@@ -8,15 +8,18 @@ from threadkit.testing.capabilities import (
     NETWORK_SERVER,
     SEPARATE_PROCESSES,
     STATEMENT_TIMEOUT,
+    SUBSCRIPTIONS,
 )
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "sqlite": frozenset({BULK_LOAD, CONCURRENT_WRITERS, SEPARATE_PROCESSES}),
+    "sqlite": frozenset({BULK_LOAD, CONCURRENT_WRITERS, SEPARATE_PROCESSES, SUBSCRIPTIONS}),
     "postgresql": frozenset(
         {BULK_LOAD, CONCURRENT_WRITERS, SEPARATE_PROCESSES, NETWORK_SERVER, STATEMENT_TIMEOUT}
+        | {SUBSCRIPTIONS}
     ),
     "mariadb": frozenset(
         {BULK_LOAD, CONCURRENT_WRITERS, SEPARATE_PROCESSES, NETWORK_SERVER, STATEMENT_TIMEOUT}
+        | {SUBSCRIPTIONS}
     ),
 }
 """What each backend can do (:mod:`threadkit.testing.capabilities`): the one place tests

@@ -37,6 +37,7 @@ TABLES = [
     "tk_threads",
     "tk_bans",
     "tk_site_settings",
+    "tk_subscriptions",
 ]
 
 

@@ -370,14 +370,14 @@ def parse_submission(data: object) -> Submission:
     """Parse a comment submission from decoded JSON (see ``parse_json_object``).
 
     ``{"body": str, "parent_id": int | null, "notify_replies": bool,
-    "honeypot": str}``; only ``body`` is required and unknown keys are ignored
-    (the identity provider reads its own, such as ``name`` or ``email``); a
+    "notify_thread": bool, "honeypot": str}``; only ``body`` is required and
+    unknown keys are ignored (the identity provider reads its own, such as ``name`` or ``email``); a
     ``null`` ``honeypot`` counts as empty.
     ``parent_id`` must be a JSON integer: ``true``, ``1.0`` and ``"1"`` are
     refused. Errors name the key at fault in ``field``.
 
     >>> parse_submission({"body": "Thanks!", "parent_id": 7})
-    Submission(body='Thanks!', parent_id=7, honeypot='', notify_replies=False)
+    Submission(body='Thanks!', parent_id=7, honeypot='', notify_replies=False, notify_thread=False)
     """
     if not isinstance(data, Mapping):
         raise ValidationError(
@@ -391,31 +391,46 @@ def parse_submission(data: object) -> Submission:
     text = _body(body)
     parent = data.get("parent_id")
     parent_id = None if parent is None else parse_id(parent, field="parent_id")
-    notify = data.get("notify_replies", False)
-    if not isinstance(notify, bool):
-        raise ValidationError(
-            "wrong_type",
-            f'"notify_replies" must be true or false, not {kind(notify)}.',
-            field="notify_replies",
-        )
     honeypot = data.get("honeypot")
     return Submission(
         body=text,
         parent_id=parent_id,
         honeypot="" if honeypot is None else _text(honeypot, "honeypot", "text"),
-        notify_replies=notify,
+        notify_replies=_json_flag(data, "notify_replies"),
+        notify_thread=_json_flag(data, "notify_thread"),
     )
+
+
+def _json_flag(data: Mapping[str, object], name: str) -> bool:
+    """Return the JSON boolean ``name`` (absent: false); anything but true/false is refused."""
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise ValidationError(
+            "wrong_type", f'"{name}" must be true or false, not {kind(value)}.', field=name
+        )
+    return value
+
+
+def _form_flag(form: Mapping[str, object], name: str) -> bool:
+    """Return the checkbox ``name`` of a form (absent: unticked); odd values are refused."""
+    text = _text(form.get(name, ""), name, "a checkbox value").lower()
+    if text not in _FORM_TRUE | _FORM_FALSE:
+        raise ValidationError(
+            "wrong_type", f'"{name}" must be a checkbox value such as "on" or empty.', field=name
+        )
+    return text in _FORM_TRUE
 
 
 def parse_form_submission(form: Mapping[str, object]) -> Submission:
     """Parse a submission from an HTML form, where every value is a string.
 
-    ``parent_id`` is decimal digits or empty; ``notify_replies`` is a checkbox
+    ``parent_id`` is decimal digits or empty; ``notify_replies`` and
+    ``notify_thread`` are checkboxes
     (absent or ``""``, ``"0"``, ``"off"``, ``"false"``, ``"no"`` mean no; ``"1"``,
     ``"on"``, ``"true"``, ``"yes"`` mean yes). Same errors as ``parse_submission``.
 
     >>> parse_form_submission({"body": "Hi", "parent_id": "7", "notify_replies": "on"})
-    Submission(body='Hi', parent_id=7, honeypot='', notify_replies=True)
+    Submission(body='Hi', parent_id=7, honeypot='', notify_replies=True, notify_thread=False)
     """
     if not isinstance(form, Mapping):
         raise ValidationError(
@@ -433,16 +448,10 @@ def parse_form_submission(form: Mapping[str, object]) -> Submission:
                 "wrong_type", '"parent_id" must be a comment id (digits only).', field="parent_id"
             )
         parent = parse_id(int(parent_text), field="parent_id")
-    notify_text = _text(form.get("notify_replies", ""), "notify_replies", "a checkbox value")
-    if notify_text.lower() not in _FORM_TRUE | _FORM_FALSE:
-        raise ValidationError(
-            "wrong_type",
-            '"notify_replies" must be a checkbox value such as "on" or empty.',
-            field="notify_replies",
-        )
     return Submission(
         body=text,
         parent_id=parent,
         honeypot=_text(form.get("honeypot", ""), "honeypot", "text"),
-        notify_replies=notify_text.lower() in _FORM_TRUE,
+        notify_replies=_form_flag(form, "notify_replies"),
+        notify_thread=_form_flag(form, "notify_thread"),
     )

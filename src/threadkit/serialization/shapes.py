@@ -332,6 +332,10 @@ class NewComment(_Open, kw_only=True):
     body: Annotated[str, msgspec.Meta(description="Markdown.")]
     parent_id: Id | UnsetType | None = UNSET
     notify_replies: bool | UnsetType = UNSET
+    notify_thread: Annotated[
+        bool | UnsetType,
+        msgspec.Meta(description="Email me about every new comment here (needs email)."),
+    ] = UNSET
     honeypot: str | UnsetType = UNSET
     name: str | UnsetType = UNSET
     email: str | UnsetType = UNSET

@@ -37,6 +37,7 @@ __all__ = [
     "NETWORK_SERVER",
     "SEPARATE_PROCESSES",
     "STATEMENT_TIMEOUT",
+    "SUBSCRIPTIONS",
     "needed_by",
     "requires",
 ]
@@ -58,8 +59,18 @@ NETWORK_SERVER = "network_server"
 STATEMENT_TIMEOUT = "statement_timeout"
 """The server itself stops a statement that runs past the store's ``statement_timeout``."""
 
+SUBSCRIPTIONS = "subscriptions"
+"""Thread subscriptions (:class:`~threadkit.subscriptions.SubscriptionStore`), kept by writes."""
+
 KNOWN = frozenset(
-    {BULK_LOAD, CONCURRENT_WRITERS, SEPARATE_PROCESSES, NETWORK_SERVER, STATEMENT_TIMEOUT}
+    {
+        BULK_LOAD,
+        CONCURRENT_WRITERS,
+        SEPARATE_PROCESSES,
+        NETWORK_SERVER,
+        STATEMENT_TIMEOUT,
+        SUBSCRIPTIONS,
+    }
 )
 
 

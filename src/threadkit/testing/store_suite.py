@@ -56,6 +56,7 @@ from threadkit.testing.store_kit import (
     T0,
     Kit,
 )
+from threadkit.testing.subscription_suite import SubscriptionSuite
 from threadkit.testing.suite_support import UNICODE_SAMPLES
 from threadkit.testing.text_suite import TextAndTimeSuite
 from threadkit.testing.threads_suite import ThreadSuite
@@ -81,6 +82,7 @@ class CommentStoreSuite(
     VerifiedNamesSuite,
     SiteStoreSuite,
     ThreadVersionSuite,
+    SubscriptionSuite,
 ):
     """The contract of :class:`~threadkit.ports.CommentStore`, as pytest tests.
 

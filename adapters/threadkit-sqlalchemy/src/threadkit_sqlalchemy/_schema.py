@@ -33,6 +33,8 @@ __all__ = [
     "idempotency",
     "bans",
     "site_settings",
+    "subscriptions",
+    "EMAIL_LENGTH",
     "UTCDateTime",
     "id_type",
     "path_type",
@@ -53,6 +55,9 @@ AUTHOR_KEY_LENGTH = 512
 
 IP_LENGTH = 64
 """Maximum length of a stored IP address, in characters."""
+
+EMAIL_LENGTH = 320
+"""Maximum length of a subscriber's (lower-cased) email address, in characters."""
 
 TEXT_BYTES = 65_535
 """Bytes a ``TEXT`` column holds on MariaDB (the smallest limit of the three)."""
@@ -285,4 +290,23 @@ site_settings = sa.Table(
     sa.Column("site", key_type(KEY_LENGTH), primary_key=True),
     sa.Column("settings", sa.Text(), nullable=False),
     **table_options(autoincrement=False),
+)
+
+subscriptions = sa.Table(
+    "tk_subscriptions",
+    metadata,
+    # "Notify me of new comments on this post" (0005): one row per thread and
+    # lower-cased address (a rare race may add a second; reads keep the oldest),
+    # written in the transaction of the comment that asked for it.
+    sa.Column("id", id_type(), primary_key=True, autoincrement=True),
+    sa.Column("thread_key", key_type(KEY_LENGTH), nullable=False),
+    sa.Column("email", key_type(EMAIL_LENGTH), nullable=False),
+    sa.Column("author_key", key_type(AUTHOR_KEY_LENGTH), nullable=False),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("language", sa.Text(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_tk_subscriptions_thread", "thread_key", "email"),
+    sa.Index("ix_tk_subscriptions_email", "email"),
+    sa.Index("ix_tk_subscriptions_author", "author_key"),
+    **table_options(),
 )

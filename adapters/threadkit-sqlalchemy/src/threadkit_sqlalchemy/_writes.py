@@ -17,19 +17,22 @@ from threadkit.storekit import aware, reasons_json, stored_comment
 from . import _guards, _paths
 from ._base import StoreBase
 from ._checks import _chars
+from ._fast import Prepared
 from ._outbox import queue_notices
 from ._rows import _C, _SHOWN, _T, _author_values, _body_hash, _context_values, _Row
 from ._schema import KEY_LENGTH, comments, threads, votes
+from ._subscriptions import subscribe
 from ._threads import add_to_thread, bump_version
 
 
-def _locking(query: sa.Select[Any]) -> tuple[sa.Select[Any], sa.Select[Any]]:
+def _locking(query: sa.Select[Any]) -> tuple[Prepared, Prepared]:
     """Return ``query`` as it is and ``FOR UPDATE``: index with ``StoreBase._locks``."""
-    return query, query.with_for_update()
+    return Prepared(query), Prepared(query.with_for_update())
 
 
 # Built once, executed with bound values: building a statement costs more than
-# SQLite running it, and a post runs these on every call (issue 12).
+# SQLite running it, and a post runs these on every call (issue 12). On SQLite
+# they run on the driver's cursor (:mod:`._fast`).
 _THREAD_FOR_POST = _locking(sa.select(_T.id, _T.top_seq).where(_T.key == sa.bindparam("b_key")))
 _PARENT_PLACE = _locking(
     sa.select(
@@ -47,14 +50,14 @@ _PARENT_PLACE = _locking(
 _HOLDER_PLACE = _locking(
     sa.select(_C.id, _C.sdepth, _C.path, _C.child_seq).where(_C.id == sa.bindparam("b_id"))
 )
-_SET_CHILD_SEQ = (
+_SET_CHILD_SEQ = Prepared(
     sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(child_seq=sa.bindparam("b_seq"))
 )
-_INSERT_COMMENT = sa.insert(comments)
-_SET_OWN_ROOT = (
+_INSERT_COMMENT = Prepared(sa.insert(comments))
+_SET_OWN_ROOT = Prepared(
     sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(root_id=sa.bindparam("b_id"))
 )
-_ONE_MORE_REPLY = (
+_ONE_MORE_REPLY = Prepared(
     sa.update(comments).where(_C.id == sa.bindparam("b_id")).values(reply_count=_C.reply_count + 1)
 )
 
@@ -95,9 +98,7 @@ class WritesPart(StoreBase):
             _chars(notice.channel, "channel", KEY_LENGTH)
 
         def work(conn: Connection) -> Comment:
-            thread = conn.execute(
-                _THREAD_FOR_POST[self._locks], {"b_key": draft.thread_key}
-            ).first()
+            thread = _THREAD_FOR_POST[self._locks].first(conn, {"b_key": draft.thread_key})
             if thread is None:
                 raise self._no_thread(draft.thread_key)
             if draft.idempotency is not None:
@@ -118,6 +119,7 @@ class WritesPart(StoreBase):
             comment_id = self._insert_comment(conn, draft, thread.id, place, created_at)
             self._count_new(conn, draft, thread.id, place.top_seq, comment_id)
             queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
+            subscribe(conn, draft)
             if draft.idempotency is not None:
                 _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
             root_id = comment_id if place.root_id is None else place.root_id
@@ -131,7 +133,7 @@ class WritesPart(StoreBase):
         self, conn: Connection, draft: NewComment, thread_id: int, top_seq: int
     ) -> _Place:
         """Place a reply under its parent (or, at the depth cap, beside it), locking both."""
-        parent = conn.execute(_PARENT_PLACE[self._locks], {"b_id": draft.parent_id}).first()
+        parent = _PARENT_PLACE[self._locks].first(conn, {"b_id": draft.parent_id})
         if parent is None or parent.thread_id != thread_id:
             raise InvalidParentError(
                 "invalid_parent",
@@ -141,9 +143,10 @@ class WritesPart(StoreBase):
             )
         holder = parent
         if parent.sdepth >= self.storage_depth_cap:
-            holder = conn.execute(_HOLDER_PLACE[self._locks], {"b_id": parent.sparent_id}).one()
+            holder = _HOLDER_PLACE[self._locks].first(conn, {"b_id": parent.sparent_id})
+            assert holder is not None  # the parent's storage parent: a foreign key keeps it
         ordinal = holder.child_seq + 1
-        conn.execute(_SET_CHILD_SEQ, {"b_id": holder.id, "b_seq": ordinal})
+        _SET_CHILD_SEQ.run(conn, {"b_id": holder.id, "b_seq": ordinal})
         return _Place(
             top_seq=top_seq,
             root_id=parent.id if parent.root_id is None else parent.root_id,
@@ -184,10 +187,7 @@ class WritesPart(StoreBase):
             **_context_values(draft.context),
             "notify_replies": draft.notify_replies,
         }
-        inserted = conn.execute(_INSERT_COMMENT, values)
-        key = inserted.inserted_primary_key
-        assert key is not None
-        return int(key[0])
+        return _INSERT_COMMENT.insert(conn, values)
 
     @staticmethod
     def _count_new(
@@ -198,9 +198,9 @@ class WritesPart(StoreBase):
         top_approved = approved if draft.parent_id is None else 0
         add_to_thread(conn, thread_id, top_seq, approved, top_approved)
         if draft.parent_id is None:
-            conn.execute(_SET_OWN_ROOT, {"b_id": comment_id})
+            _SET_OWN_ROOT.run(conn, {"b_id": comment_id})
         elif draft.status.value in _SHOWN:
-            conn.execute(_ONE_MORE_REPLY, {"b_id": draft.parent_id})
+            _ONE_MORE_REPLY.run(conn, {"b_id": draft.parent_id})
 
     def find_idempotent(self, key: IdempotencyKey, *, now: datetime) -> Comment | None:
         """Return the comment a live (unexpired at ``now``) ``key`` made, or ``None``.

@@ -36,6 +36,7 @@ from ._listing import ListingPart
 from ._outbox import OutboxPart
 from ._paging import PagingPart
 from ._site import SitePart
+from ._subscriptions import SubscriptionsPart
 from ._threads import ThreadsPart
 from ._votes import VotesPart
 from ._writes import WritesPart
@@ -54,6 +55,7 @@ class SqlCommentStore(
     BulkPart,
     ThreadsPart,
     BansPart,
+    SubscriptionsPart,
 ):
     """A :class:`~threadkit.ports.CommentStore` on SQLite, PostgreSQL or MariaDB/MySQL.
 

@@ -245,6 +245,7 @@ OPERATIONS: tuple[Operation, ...] = (
             "email",
             "url",
             "notify_replies",
+            "notify_thread",
             "homepage",
             "thread_meta",
             "idempotency_key",
@@ -423,12 +424,14 @@ PERSONAL_DATA_SCHEMAS: dict[str, Any] = {
     "PersonalData": {
         "type": "object",
         "description": "Every comment written with one email (full, private fields included)"
-        " and the votes of the identities that wrote them, {comment id: +1 or -1}.",
-        "required": ["identity_key", "comments", "votes"],
+        " and the votes of the identities that wrote them, {comment id: +1 or -1},"
+        " and the threads the email subscribed to.",
+        "required": ["identity_key", "comments", "votes", "subscriptions"],
         "properties": {
             "identity_key": {"type": "string"},
             "comments": {"type": "array", "items": {"type": "object"}},
             "votes": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "subscriptions": {"type": "array", "items": {"type": "object"}},
         },
     },
     "EmailRequest": {

@@ -1,0 +1,158 @@
+"""Thread subscriptions: "Notify me of new comments on this post".
+
+A commenter who ticks the box (``Submission.notify_thread``) is subscribed to
+the thread with the email address they posted with, in the same store
+transaction as their comment (:meth:`~threadkit.ports.CommentWriter.add_comment`
+writes what :func:`subscription_for` returns). A notifier (``threadkit_notify``'s
+``ThreadEmailNotifier``) then mails every subscriber once about each comment
+published on the thread. The rules every store and the engine share live here,
+once.
+
+>>> from datetime import UTC, datetime
+>>> from threadkit.models import Identity, NewComment, Status
+>>> ada = Identity("anonymous", "b1", "Ada", email="Ada@Example.org")
+>>> draft = NewComment("post-1", None, ada, "Hi", "<p>Hi</p>", Status.APPROVED,
+...                    datetime(2026, 1, 1, tzinfo=UTC), notify_thread=True)
+>>> subscription_for(draft).email
+'ada@example.org'
+>>> subscription_for(attrs.evolve(draft, status=Status.SPAM)) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from .errors import ValidationError
+from .models import Identity, NewComment, Status, Submission, Subscription
+
+__all__ = [
+    "Subscription",
+    "SubscriptionStore",
+    "check_subscription",
+    "email_key",
+    "forget_subscriptions",
+    "first_per_email",
+    "subscription_for",
+    "subscriptions_of",
+    "with_id",
+]
+
+
+def email_key(email: str) -> str:
+    """Return the form an address is stored and compared in: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def check_subscription(submission: Submission, author: Identity) -> None:
+    """Refuse ``notify_thread`` without an email address to write to (422, field ``email``)."""
+    if submission.notify_thread and not (author.email or "").strip():
+        raise ValidationError(
+            "required",
+            "Give an email address to be notified of new comments, or untick the box.",
+            field="email",
+        )
+
+
+def subscription_for(draft: NewComment) -> Subscription | None:
+    """Return the subscription a stored ``draft`` makes, or ``None``.
+
+    Only a draft that asks for it, has an email address and is not spam
+    subscribes (a spammer must not sign strangers up).
+    """
+    email = email_key(draft.author.email or "")
+    if not draft.notify_thread or not email or draft.status is Status.SPAM:
+        return None
+    return Subscription(
+        thread_key=draft.thread_key,
+        email=email,
+        author_key=draft.author.key,
+        created_at=draft.created_at,
+        name=draft.author.name,
+        language=draft.context.language,
+    )
+
+
+def first_per_email(found: Iterable[Subscription]) -> list[Subscription]:
+    """Return the oldest subscription of each address, oldest first (one email per address)."""
+    seen: dict[str, Subscription] = {}
+    for sub in sorted(found, key=lambda s: s.id):
+        seen.setdefault(sub.email, sub)
+    return list(seen.values())
+
+
+def with_id(subscription: Subscription, subscription_id: int) -> Subscription:
+    """Return ``subscription`` as stored under ``subscription_id``."""
+    return attrs.evolve(subscription, id=subscription_id)
+
+
+@runtime_checkable
+class SubscriptionStore(Protocol):
+    """Thread subscriptions: who gets an email about each new comment on a thread.
+
+    Contract: ``add_comment`` stores ``subscription_for(draft)`` (when not
+    ``None``) in the comment's own transaction, unless that address already
+    subscribes to that thread; reads give one subscription per address (the
+    oldest, :func:`first_per_email`), oldest first. ``remove_subscription``
+    ends the subscription of that address to that thread and is harmless to
+    repeat. Emails are compared lower-cased (:func:`email_key`). Example::
+
+        class ListSubscriptions:
+            def thread_subscriptions(self, thread_key: str) -> list[Subscription]:
+                return first_per_email(s for s in self.subs if s.thread_key == thread_key)
+
+            def get_subscription(self, subscription_id: int) -> Subscription | None:
+                return next((s for s in self.subs if s.id == subscription_id), None)
+            ...
+    """
+
+    def thread_subscriptions(self, thread_key: str) -> list[Subscription]:
+        """Every address subscribed to ``thread_key``, once each, oldest first."""
+        ...
+
+    def get_subscription(self, subscription_id: int) -> Subscription | None:
+        """Return the subscription with this id, or ``None`` if it ended or never was."""
+        ...
+
+    def remove_subscription(self, subscription_id: int) -> Subscription | None:
+        """End this subscription's address's subscription to its thread; return what ended.
+
+        ``None`` when there was nothing to end (already unsubscribed).
+        """
+        ...
+
+    def subscriptions_of(
+        self, *, author_key: str | None = None, email: str | None = None
+    ) -> list[Subscription]:
+        """Return what ``author_key`` made, or what ``email`` made (ignoring case), oldest first.
+
+        For personal-data requests; exactly one of the two is given.
+        """
+        ...
+
+    def erase_subscriptions(
+        self, *, author_key: str | None = None, email: str | None = None
+    ) -> int:
+        """Delete what :meth:`subscriptions_of` would return; return how many rows went."""
+        ...
+
+
+def subscriptions_of(
+    store: object, *, author_key: str | None = None, email: str | None = None
+) -> list[Subscription]:
+    """Return one person's subscriptions (personal data); none from a store without them."""
+    if not isinstance(store, SubscriptionStore):
+        return []
+    return store.subscriptions_of(author_key=author_key, email=email)
+
+
+def forget_subscriptions(
+    store: object, *, author_key: str | None = None, email: str | None = None
+) -> int:
+    """Erase one person's subscriptions; return how many (0 from a store without them)."""
+    if not isinstance(store, SubscriptionStore):
+        return 0
+    return store.erase_subscriptions(author_key=author_key, email=email)
