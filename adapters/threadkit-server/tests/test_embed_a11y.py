@@ -8,6 +8,7 @@ package pinned in ``tools/a11y``. Light and dark: zero violations, no rule off.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,21 +107,51 @@ def test_the_login_page(urls: tuple[str, str], browser: Any, scheme: str) -> Non
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_admin_console_queue(urls: tuple[str, str], browser: Any, scheme: str) -> None:
-    """The admin console's comment list, after logging in: no violations."""
+    """The admin console's list of recent comments (table, status badges): no violations."""
     _, server = urls
     context = browser.new_context(color_scheme=scheme)
     add_axe(context)
     page = context.new_page()
-    page.goto(f"{server}/admin/login?next=/admin/comments")
+    page.goto(f"{server}/admin/login?next=/admin/comments%3Flist%3Drecent")
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.locator("table, .tk-admin-main").first.wait_for()
+    page.locator(".tk-admin-table .tk-admin-status").first.wait_for()
     violations = run_axe(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"a11y-server-admin-{scheme}.png"), full_page=True)
     url = page.url
     context.close()
-    assert (True, []) == (url.endswith("/admin/comments"), violations), describe(violations)
+    listed = url.endswith("/admin/comments?list=recent")
+    assert (True, []) == (listed, violations), describe(violations)
+
+
+ADMIN_CSS = Path(__file__).resolve().parents[1] / "src/threadkit_server/static/admin.css"
+HEADER = "getComputedStyle(document.querySelector('.tk-admin-header')).backgroundColor"
+NAV_LINK = "getComputedStyle(document.querySelector('.tk-admin-nav a')).color"
+
+
+def test_the_console_reads_the_comments_theme(urls: tuple[str, str], browser: Any) -> None:
+    """admin.css defines no colour of its own: the --tk-* of threadkit.css, dark and forced."""
+    _, server = urls
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{server}/admin/login?next=/admin/comments")
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.locator(".tk-admin-header").wait_for()
+    dark = page.evaluate(HEADER)
+    page.evaluate("document.documentElement.setAttribute('data-tk-theme', 'light')")
+    forced_light = page.evaluate(HEADER)
+    # A host's theme on <html> (set through the CSSOM: the console's CSP refuses inline CSS).
+    page.evaluate("document.documentElement.style.setProperty('--tk-accent', 'rgb(1, 2, 3)')")
+    host_accent = page.evaluate(NAV_LINK)
+    context.close()
+    defined = re.findall(r"--tk-[\w-]+\s*:", ADMIN_CSS.read_text(encoding="utf-8"))
+
+    assert [] == defined
+    # threadkit.css's --tk-surface: #161b22 dark, #f6f8fa light.
+    assert ("rgb(22, 27, 34)", "rgb(246, 248, 250)") == (dark, forced_light)
+    assert "rgb(1, 2, 3)" == host_accent
 
 
 SURFACE = "getComputedStyle(document.querySelector('article.tk-comment')).backgroundColor"
@@ -146,16 +177,45 @@ def test_a_forced_scheme_and_the_phone_layout(urls: tuple[str, str], browser: An
 
 
 def test_a_vote_is_announced_with_its_count(urls: tuple[str, str], browser: Any) -> None:
-    """Vote up by keyboard: the button is pressed and the live region says the new count."""
+    """By keyboard: each vote button's name carries its count, aria-pressed the reader's vote.
+
+    Before the vote, after it (announced), after a reload and after withdrawing it.
+    """
     site, _ = urls
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{site}/posts/hello.html")
     answer = page.locator("article.tk-comment", has_text="An answer")
-    up = answer.get_by_role("button", name="Vote up")
+    up = answer.locator(".tk-vote button").first
+    down = answer.locator(".tk-vote button").last
+
+    def state() -> tuple[str | None, str | None, str | None, str | None]:
+        """(up's name, up pressed, down's name, down pressed)."""
+        return (
+            up.get_attribute("aria-label"),
+            up.get_attribute("aria-pressed"),
+            down.get_attribute("aria-label"),
+            down.get_attribute("aria-pressed"),
+        )
+
+    expect(up).to_have_accessible_name("Upvote: 0")
+    before = state()
     up.focus()
     page.keyboard.press("Enter")
     expect(up).to_have_attribute("aria-pressed", "true")
     live = page.locator(".tk-embed [aria-live=polite]")
     expect(live).to_have_text("Vote counted. Upvote: 1")
+    voted = state()
+    page.reload()
+    expect(up).to_have_accessible_name("Upvote: 1")
+    reloaded = state()
+    up.focus()
+    page.keyboard.press("Space")  # pressed again: the vote is withdrawn
+    expect(up).to_have_attribute("aria-pressed", "false")
+    withdrawn = state()
     context.close()
+
+    assert ("Upvote: 0", "false", "Downvote: 0", "false") == before
+    assert ("Upvote: 1", "true", "Downvote: 0", "false") == voted
+    assert voted == reloaded
+    assert before == withdrawn

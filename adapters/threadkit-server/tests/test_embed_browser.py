@@ -311,9 +311,9 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     comment(page, "Replying, edited").wait_for()
 
     welcome = comment(page, "Welcome, static site")
-    welcome.get_by_role("button", name="Vote up").click()
+    welcome.get_by_role("button", name="Upvote: 0").click()
     expect(welcome.locator(".tk-score")).to_have_text("1")
-    assert "true" == welcome.get_by_role("button", name="Vote up").get_attribute("aria-pressed")
+    assert "true" == welcome.get_by_role("button", name="Upvote: 1").get_attribute("aria-pressed")
     shot(page, "thread")
 
     page.once("dialog", lambda dialog: dialog.accept())

@@ -385,18 +385,23 @@
         all[c.id] = wanted;
         save(STORE + ":votes", all);
         score.textContent = String(answer.data.score || 0);
-        up.setAttribute("aria-pressed", String(wanted === 1));
-        down.setAttribute("aria-pressed", String(wanted === -1));
+        named(answer.data, wanted);
         // Say the new count of the reader's side, not only that the vote went through.
-        var count = wanted === 1 ? _("Upvote: %(count)s", { count: answer.data.upvotes || 0 })
-          : wanted === -1 ? _("Downvote: %(count)s", { count: answer.data.downvotes || 0 }) : "";
-        self.announce(_("Vote counted.") + (count ? " " + count : ""));
+        var mine = wanted === 1 ? up : wanted === -1 ? down : null;
+        self.announce(_("Vote counted.") + (mine ? " " + mine.getAttribute("aria-label") : ""));
       });
     }
-    var up = button("\u25B2", function () { vote(1); },
-      { "aria-label": _("Vote up"), "aria-pressed": String(votes[c.id] === 1) });
-    var down = button("\u25BC", function () { vote(-1); },
-      { "aria-label": _("Vote down"), "aria-pressed": String(votes[c.id] === -1) });
+    var up = button("\u25B2", function () { vote(1); });
+    var down = button("\u25BC", function () { vote(-1); });
+    // Each name carries its count and aria-pressed the reader's own vote, as on the
+    // server-rendered page: the visible arrows alone say neither.
+    function named(counts, value) {
+      up.setAttribute("aria-label", _("Upvote: %(count)s", { count: number(counts.upvotes || 0) }));
+      down.setAttribute("aria-label", _("Downvote: %(count)s", { count: number(counts.downvotes || 0) }));
+      up.setAttribute("aria-pressed", String(value === 1));
+      down.setAttribute("aria-pressed", String(value === -1));
+    }
+    named(c, votes[c.id] || 0);
     group.append(up, score, down);
     return group;
   };
