@@ -22,6 +22,11 @@ Every key is optional::
         "MIGRATE": "threadkit_sqlalchemy.migrate:upgrade",
         # manage.py threadkit outbox: "module:callable" returning an OutboxWorker.
         "OUTBOX": None,
+        # The cache of encoded public pages: in-process by default; one Redis shared
+        # by every worker with REDIS_URL (keys under REDIS_PREFIX), or any PageCache.
+        "PAGE_CACHE": None,
+        "REDIS_URL": None,
+        "REDIS_PREFIX": None,
     }
 
 The settings every web adapter shares (``THREADKIT_CSRF_HEADER``,
@@ -61,6 +66,9 @@ _KNOWN = {
     "STAFF_MODERATE",
     "MIGRATE",
     "OUTBOX",
+    "PAGE_CACHE",
+    "REDIS_URL",
+    "REDIS_PREFIX",
 }
 
 # Django's database backends and the SQLAlchemy dialect+driver threadkit's SQL store uses.
@@ -84,6 +92,9 @@ class Settings:
     staff_moderate: bool = True
     migrate: object = "threadkit_sqlalchemy.migrate:upgrade"
     outbox: object = None
+    page_cache: object = None
+    redis_url: str | None = None
+    redis_prefix: str | None = None
 
 
 def database_url(database: Mapping[str, Any]) -> str:
@@ -179,4 +190,7 @@ def read_settings() -> Settings:
         staff_moderate=_typed(raw, "STAFF_MODERATE", bool, defaults.staff_moderate),
         migrate=raw.get("MIGRATE", defaults.migrate),
         outbox=raw.get("OUTBOX"),
+        page_cache=raw.get("PAGE_CACHE"),
+        redis_url=_typed(raw, "REDIS_URL", str | None, None),
+        redis_prefix=_typed(raw, "REDIS_PREFIX", str | None, None),
     )

@@ -25,6 +25,7 @@ from threadkit.models import Identity
 from threadkit.moderation import default_pipeline
 from threadkit.ports import CommentStore, IdentityProvider
 
+from .cache_conf import build_page_cache
 from .conf import Settings, load_object, read_settings
 from .identity import DjangoUserProvider
 
@@ -48,6 +49,7 @@ class DjangoState:
             engine=_build_engine(settings, store),
             providers=[self.users, *_providers(settings)],
             is_moderator=self.is_moderator,
+            page_cache=build_page_cache(settings),
         )
 
     @property

@@ -14,7 +14,7 @@ import re
 from django.urls import URLPattern, path
 from threadkit_web.openapi import OPERATIONS
 
-from . import static, views_html, views_json
+from . import feeds, personal_data, static, views_html, views_json
 from .responses import View
 
 app_name = "threadkit"
@@ -45,7 +45,13 @@ _VIEWS: dict[str, View] = {
     "moderate": views_html.moderate,
     "moderate_link": views_html.moderate_link,
     "unsubscribe": views_html.unsubscribe,
-    "personal_data": views_html.personal_data,
+    "personal_data": personal_data.moderation_form,
+    "api_personal_data": personal_data.api_export,
+    "api_personal_data_erase": personal_data.api_erase,
+    "request_data": personal_data.request_data,
+    "my_data": personal_data.my_data,
+    "feed_recent": feeds.feed_recent,
+    "feed_thread": feeds.feed_thread,
     "fragment_thread": views_html.fragment_thread,
     "fragment_comment": views_html.fragment_comment,
     "fragment_replies": views_html.fragment_replies,

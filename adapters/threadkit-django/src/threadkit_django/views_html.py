@@ -14,22 +14,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from threadkit_web import form_page, inputs, pages, posting
 from threadkit_web.context import (
     TemplateHelper,
-    require_moderator,
     viewer_of,
 )
 from threadkit_web.request import request_context
 
 from threadkit.errors import (
     ThreadkitError,
-    ValidationError,
 )
 from threadkit.redirects import safe_next
-from threadkit.serialization import dumps, parse_form_submission, parse_vote
-from threadkit.text import clean_email
+from threadkit.serialization import parse_form_submission, parse_vote
 from threadkit.tree import TreeNode
 
-from . import visitors
-from .responses import JSON_TYPE, html, threadkit_view
+from . import page_cache, visitors
+from .responses import html, threadkit_view
 from .state import get_state
 from .web import visit_of
 
@@ -43,7 +40,6 @@ __all__ = [
     "logout",
     "moderate",
     "moderate_link",
-    "personal_data",
     "post",
     "queue",
     "unsubscribe",
@@ -195,33 +191,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @threadkit_view(api=False, check="form")
-def personal_data(request: HttpRequest) -> HttpResponse:
-    """Handle the queue page's form: download (``action=export``) or erase one email's data."""
-    require_moderator(visit_of(request))
-    email = clean_email(request.POST.get("email", ""))
-    action = request.POST.get("action", "")
-    engine = get_state().engine
-    if action == "export":
-        response = HttpResponse(dumps(engine.export_email(email)), content_type=JSON_TYPE)
-        response["Content-Disposition"] = 'attachment; filename="comments-data.json"'
-        return response
-    if action != "erase":
-        raise ValidationError("invalid", 'action must be "export" or "erase".', field="action")
-    erased = engine.erase_email(email)
-    return _page(
-        request, "threadkit/personal_data.html", stage="erased", email=email, erased=erased
-    )
-
-
-@threadkit_view(api=False, check="form")
 def logout(request: HttpRequest) -> HttpResponse:
     """Forget what this browser typed into the anonymous form (Django's own logout logs out)."""
     request.session.pop(visitors.AUTHOR_KEY, None)
     return HttpResponseRedirect(_back(request), status=303)
 
 
-def _fragment(request: HttpRequest, nodes: list[TreeNode], key: str) -> HttpResponse:
+def _fragment(
+    request: HttpRequest, nodes: list[TreeNode], key: str, tk: TemplateHelper | None = None
+) -> HttpResponse:
     back = _back(request)
+    helper: dict[str, Any] = {} if tk is None else {"tk": tk}  # else _page's own
     return _page(
         request,
         "threadkit/_fragment.html",
@@ -231,25 +211,34 @@ def _fragment(request: HttpRequest, nodes: list[TreeNode], key: str) -> HttpResp
         number=0,
         next_url=back,
         reply_base=back + ("&" if "?" in back else "?"),
+        **helper,
     )
 
 
 @threadkit_view(api=False)
 def fragment_thread(request: HttpRequest, key: str) -> HttpResponse:
-    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``)."""
+    """Return the next page of top-level comments as ``<li>`` items (see ``X-Threadkit-Next``).
+
+    Public readers get it from the page cache (:mod:`threadkit_django.page_cache`).
+    """
     visit = visit_of(request)
     sort, cursor = inputs.query_sort(visit.request), inputs.query_cursor(visit.request)
-    page = get_state().engine.page(key, visit.actor(), sort=sort, cursor=cursor)
-    response = _fragment(request, page.nodes, key)
-    if page.next_cursor:
-        response["X-Threadkit-Next"] = visit.urls.url(
-            "fragment_thread",
-            key=key,
-            cursor=page.next_cursor,
-            sort=page.sort.value,
-            next=_back(request),
-        )
-    return response
+
+    def build(tk: TemplateHelper | None) -> HttpResponse:
+        page = get_state().engine.page(key, visit.actor(), sort=sort, cursor=cursor)
+        response = _fragment(request, page.nodes, key, tk)
+        if page.next_cursor:
+            response["X-Threadkit-Next"] = visit.urls.url(
+                "fragment_thread",
+                key=key,
+                cursor=page.next_cursor,
+                sort=page.sort.value,
+                next=_back(request),
+            )
+        return response
+
+    params = {"sort": request.GET.get("sort"), "cursor": cursor, "next": _back(request)}
+    return page_cache.fragment(request, key, params, build)
 
 
 @threadkit_view(api=False)

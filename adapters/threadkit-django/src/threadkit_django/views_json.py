@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from threadkit_web import api, inputs, openapi, problems
 
+from . import page_cache
 from .responses import answer, json_response, problem_response, threadkit_view
 from .state import get_state
 from .web import visit_of
@@ -63,8 +64,7 @@ def api_thread(request: HttpRequest, key: str) -> HttpResponse:
     posted = _post_unless_get(request, lambda data, idem: api.post(state, visit, key, data, idem))
     if posted is not None:
         return posted
-    query = api.ThreadQuery.read(visit.request)
-    return json_response(api.thread_page(state, visit.actor(), key, query))
+    return page_cache.thread_json(request, key, api.ThreadQuery.read(visit.request))
 
 
 @threadkit_view(api=True, check="header")
@@ -92,7 +92,7 @@ def api_replies(request: HttpRequest, comment_id: str) -> HttpResponse:
     cid = inputs.comment_id(comment_id)
     cursor = inputs.query_cursor(visit.request)
     total = inputs.query_limit(visit.request, "total_limit")
-    return json_response(api.replies_page(state, visit.actor(), cid, cursor, total))
+    return page_cache.replies_json(request, cid, cursor, total)
 
 
 @threadkit_view(api=True, check="header")

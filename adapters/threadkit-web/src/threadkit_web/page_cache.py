@@ -27,7 +27,7 @@ Headers (:func:`cache_headers`):
   shared cache may keep it; its ETag ends with :func:`csrf_tag`. It varies on
   ``Accept-Language`` too.
 
->>> etag_matches('W/"a", "b"', '"b"'), etag_matches("*", '"x"'), etag_matches(None, '"x"')
+>>> etag_matches('W/"a", "b"', "b"), etag_matches("*", "x"), etag_matches('"a"', "b")
 (True, True, False)
 """
 
@@ -49,6 +49,8 @@ __all__ = [
     "etag_matches",
     "fill_csrf",
     "is_public_reader",
+    "pack_fragment",
+    "unpack_fragment",
 ]
 
 CSRF_SLOT = "\0tk-csrf\0"
@@ -69,13 +71,16 @@ def is_public_reader(actor: Actor, *, identified: bool = False) -> bool:
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` header matches ``etag`` (weak comparison, RFC 9110)."""
+    """Whether an ``If-None-Match`` header matches ``etag`` (unquoted; weak comparison, RFC 9110).
+
+    ETags made by :func:`threadkit.cache.page_key` hold no comma or quote, so
+    splitting the header on commas is exact for them.
+    """
     if not if_none_match:
         return False
-    wanted = etag.removeprefix("W/")
     for candidate in if_none_match.split(","):
         tag = candidate.strip()
-        if tag == "*" or tag.removeprefix("W/") == wanted:
+        if tag == "*" or tag.removeprefix("W/").strip('"') == etag:
             return True
     return False
 
@@ -143,3 +148,18 @@ def fill_csrf(body: bytes, token: Callable[[], str]) -> bytes:
     if slot not in body:
         return body
     return body.replace(slot, token().encode("utf-8"))
+
+
+def pack_fragment(next_link: str | None, body: bytes) -> bytes:
+    """Keep a fragment's ``X-Threadkit-Next`` link with its bytes: the link, a newline, the body.
+
+    >>> unpack_fragment(pack_fragment("/c/fragments?cursor=x", b"<li>hi</li>"))
+    ('/c/fragments?cursor=x', b'<li>hi</li>')
+    """
+    return (next_link or "").encode("utf-8") + b"\n" + body
+
+
+def unpack_fragment(packed: bytes) -> tuple[str | None, bytes]:
+    """Return the ``X-Threadkit-Next`` link (``None`` if none) and the body of a packed fragment."""
+    more, _, body = packed.partition(b"\n")
+    return (more.decode("utf-8") or None), body
