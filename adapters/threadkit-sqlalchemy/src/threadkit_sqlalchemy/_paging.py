@@ -176,6 +176,7 @@ class PagingPart(StoreBase):
 
             rows: list[_Row] = []
             last: _Row | None = None
+            cut: str | None = None
             for index, top in enumerate(tops):
                 room = total_limit - len(rows)
                 if room <= 0:
@@ -193,10 +194,12 @@ class PagingPart(StoreBase):
                         more = True
                         break
                     block = block[:room]
+                    if room > 1:  # the subtree continues after the block's last path
+                        cut = f"s.{top[0]}.{block[-1][_PATH]}"
                 rows.extend(self._preorder(block))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
-            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor)
+            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor, cut)
 
         return self._read(work)
 
