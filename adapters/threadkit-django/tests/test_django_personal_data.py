@@ -1,4 +1,4 @@
-"""A commenter's data on Django: the moderators' export and erase, and the mailed self-service link."""
+"""A commenter's data on Django: moderators export and erase it; the mailed self-service link."""
 
 from __future__ import annotations
 
@@ -131,7 +131,8 @@ def test_moderator_erase_keeps_the_thread_readable(boss: Any) -> None:
         (c.status, c.body_source) for c in comments
     ]
     thread = _store().get_thread("post-1")
-    assert thread is not None and 1 == thread.comment_count
+    assert thread is not None
+    assert 1 == thread.comment_count
 
 
 def test_erase_needs_the_csrf_header_and_a_moderator(boss: Any, django_user_model: Any) -> None:
@@ -164,7 +165,8 @@ def test_queue_page_form_downloads_then_erases_with_csrf(boss: Any) -> None:
     assert "attachment" in download["Content-Disposition"]
     assert 2 == len(download.json()["comments"])
     odd = client.post(url, {"csrf_token": token, "email": "ada@example.org", "action": "burn"})
-    assert 422 == odd.status_code and "export" in odd.content.decode()
+    assert 422 == odd.status_code
+    assert "export" in odd.content.decode()
     erased = client.post(url, {"csrf_token": token, "email": "ada@example.org", "action": "erase"})
     assert "2 comment(s)" in erased.content.decode()
     assert [] == _store().comments_by_email("ada@example.org")
@@ -208,7 +210,9 @@ def test_mailed_link_shows_downloads_and_erases(outbox: Outbox) -> None:
     )
     link = _mailed_link(outbox)
     page = client.get(link).content.decode()
-    assert "Ada's first" in page and "Ada's leaf" in page and "Bob replies" not in page
+    assert "Ada's first" in page
+    assert "Ada's leaf" in page
+    assert "Bob replies" not in page
     download = client.post(link, {"csrf_token": token, "action": "download"})
     assert 2 == len(download.json()["comments"])
     assert 403 == client.post(link, {"action": "erase"}).status_code
