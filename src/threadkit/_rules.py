@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 
+from .codes import CODES
 from .errors import (
     AuthenticationRequiredError,
     ConflictError,
@@ -90,7 +91,7 @@ def check_body(body: object, *, max_bytes: int) -> str:
     if not isinstance(body, str):
         raise ValidationError("invalid_body", "The comment must be text.", field="body")
     if not body.strip():
-        raise ValidationError("empty_body", "Please write a comment before posting.", field="body")
+        raise ValidationError("empty_body", CODES["empty_body"].message, field="body")
     if "\x00" in body:
         raise ValidationError(
             "invalid_body", "The comment must not contain NUL characters.", field="body"

@@ -34,13 +34,18 @@ class ErrorCode:
     ``status`` is ``None`` only for ``http_error``, whose status is the HTTP
     error's own. ``field`` is the input at fault (``"$"``: the whole request
     body; ``"*"``: whichever input was wrong; ``""``: none; alternatives
-    separated by ``/``).
+    separated by ``/``). ``message`` is the sentence shown to a reader, where
+    one fits every occurrence of the code.
     """
 
     code: str
     status: int | None
     field: str
     meaning: str
+    message: str = ""
+    """What a reader is told, in English (``""``: the raiser's own words). Web adapters
+    translate it by the code (``threadkit_web.i18n.ERROR_MESSAGES`` marks it for the
+    catalogs), so the JSON API and the HTML pages say the same thing."""
 
 
 _ALL = (
@@ -49,11 +54,23 @@ _ALL = (
     ErrorCode("http_error", None, "", "Any other HTTP error; the status says which."),
     ErrorCode("method_not_allowed", 405, "", "This URL does not take this HTTP method."),
     ErrorCode("no_such_route", 404, "", "No API route has this URL."),
-    ErrorCode("not_found", 404, "", "Nothing here, or nothing this reader may see."),
+    ErrorCode(
+        "not_found",
+        404,
+        "",
+        "Nothing here, or nothing this reader may see.",
+        message="This comment is not there any more.",
+    ),
     ErrorCode("request_too_large", 413, "", "The request body is over the request cap."),
     ErrorCode("unsupported_media_type", 415, "Content-Type", "The body is not JSON."),
     ErrorCode("unsupported_charset", 415, "Content-Type", "The JSON is not sent as UTF-8."),
-    ErrorCode("csrf_failed", 403, "csrf_token", "The anti-CSRF token is missing or wrong."),
+    ErrorCode(
+        "csrf_failed",
+        403,
+        "csrf_token",
+        "The anti-CSRF token is missing or wrong.",
+        message="Your session expired; please reload the page and try again.",
+    ),
     ErrorCode("origin_not_allowed", 403, "Origin", "A page on an origin not on the list."),
     ErrorCode("invalid_bearer_token", 401, "Authorization", "A bearer token that is bad or old."),
     ErrorCode("base_url_missing", 500, "", "The site's address is not configured."),
@@ -66,7 +83,13 @@ _ALL = (
     ErrorCode("not_object", 400, "$", "The JSON body is not an object."),
     # --- input values
     ErrorCode("invalid", 422, "*", "An input is malformed or out of range."),
-    ErrorCode("required", 422, "*", "A required input is missing or blank."),
+    ErrorCode(
+        "required",
+        422,
+        "*",
+        "A required input is missing or blank.",
+        message="Please fill in this field.",
+    ),
     ErrorCode("wrong_type", 422, "*", "An input has the wrong JSON type."),
     ErrorCode("out_of_range", 422, "*", "A number is outside its range."),
     ErrorCode("invalid_character", 422, "*", "Text holds a NUL or a lone surrogate."),
@@ -96,8 +119,20 @@ _ALL = (
     ErrorCode("idempotency_key_reused", 422, "Idempotency-Key", "A key used for another post."),
     ErrorCode("idempotency_key_spent", 422, "Idempotency-Key", "A key whose post was refused."),
     # --- the comment body
-    ErrorCode("empty_body", 422, "body", "The comment is empty or only whitespace."),
-    ErrorCode("body_too_large", 422, "body", "The comment is over the comment limit (bytes)."),
+    ErrorCode(
+        "empty_body",
+        422,
+        "body",
+        "The comment is empty or only whitespace.",
+        message="Please write a comment before posting.",
+    ),
+    ErrorCode(
+        "body_too_large",
+        422,
+        "body",
+        "The comment is over the comment limit (bytes).",
+        message="Your comment is too long; please shorten it.",
+    ),
     ErrorCode("body_too_long", 422, "body", "The comment is over SizeLimits' characters."),
     ErrorCode("invalid_body", 422, "body", "The comment is not text, or holds NUL."),
     ErrorCode("name_too_long", 422, "name", "The name is over SizeLimits' characters."),
@@ -110,7 +145,13 @@ _ALL = (
     ErrorCode("invalid_parent", 422, "parent_id", "The reply's parent is not in this thread."),
     ErrorCode("parent_not_visible", 422, "parent_id", "The reply's parent is not published."),
     ErrorCode("conflict", 409, "", "The action clashes with the current state."),
-    ErrorCode("thread_closed", 409, "", "The thread no longer takes comments."),
+    ErrorCode(
+        "thread_closed",
+        409,
+        "",
+        "The thread no longer takes comments.",
+        message="Comments are closed.",
+    ),
     ErrorCode("comment_deleted", 409, "", "The comment is deleted."),
     ErrorCode("edit_window_closed", 409, "", "The time to edit or delete is over."),
     ErrorCode("has_replies", 409, "", "A comment with replies cannot be removed."),
@@ -129,10 +170,28 @@ _ALL = (
     ErrorCode("storage_unavailable", 503, "", "The store is down; nothing was written."),
     # --- moderation (status when a step rejects with the code)
     ErrorCode("rejected", 422, "", "A moderation step refused the comment."),
-    ErrorCode("rate_limited", 429, "", "Too many requests; see Retry-After."),
+    ErrorCode(
+        "rate_limited",
+        429,
+        "",
+        "Too many requests; see Retry-After.",
+        message="You are posting too fast; please wait a moment.",
+    ),
     ErrorCode("too_fast", 429, "", "Posting too quickly (FloodControl); see Retry-After."),
-    ErrorCode("too_many_votes", 429, "", "Voting too much (VoteLimit); see Retry-After."),
-    ErrorCode("duplicate", 422, "body", "The same comment was just posted."),
+    ErrorCode(
+        "too_many_votes",
+        429,
+        "",
+        "Voting too much (VoteLimit); see Retry-After.",
+        message="Too many votes; please try again later.",
+    ),
+    ErrorCode(
+        "duplicate",
+        422,
+        "body",
+        "The same comment was just posted.",
+        message="You have already posted this comment.",
+    ),
     ErrorCode("honeypot_filled", 422, "", "The hidden trap field was filled in."),
     ErrorCode("too_many_links", 422, "body", "More links than LinkLimit allows."),
     ErrorCode("first_comment", 422, "", "A first comment, held for approval."),

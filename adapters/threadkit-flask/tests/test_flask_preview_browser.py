@@ -81,7 +81,7 @@ def test_js_preview_of_an_empty_comment_says_what_to_fix(server: str, browser: A
     page.get_by_role("button", name="Preview").click()
     error = page.locator("[data-tk-error]")
     error.wait_for()
-    assert "The comment is empty; write something first." == error.inner_text()
+    assert "Please write a comment before posting." == error.inner_text()
     context.close()
 
 

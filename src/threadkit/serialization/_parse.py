@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
+from threadkit.codes import CODES
 from threadkit.errors import ValidationError
 from threadkit.models import SortOrder, Submission
 
@@ -357,9 +358,7 @@ def _body(value: object) -> str:
     """Check the comment text: present, a string, not blank."""
     body = _text(value, "body", "the comment text")
     if not body.strip():
-        raise ValidationError(
-            "empty_body", "The comment is empty; write something first.", field="body"
-        )
+        raise ValidationError("empty_body", CODES["empty_body"].message, field="body")
     return body
 
 

@@ -119,7 +119,8 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
                 response = view(request, *args, **kwargs)
             except ThreadkitError as error:
                 if api:
-                    response = problem_response(problems.from_error(error))
+                    language = visit_of(request).language()
+                    response = problem_response(problems.from_error(error, language))
                 else:
                     response = _error_page(request, error)
             response.headers.setdefault("Cache-Control", "no-store")

@@ -28,6 +28,8 @@ from werkzeug.exceptions import HTTPException
 
 from threadkit.errors import ThreadkitError
 
+from .i18n import current_locale
+
 __all__ = [
     "HTTP_CODES",
     "PROBLEM_TYPE",
@@ -63,8 +65,8 @@ def problem_response(
 
 
 def from_threadkit_error(error: ThreadkitError) -> Response:
-    """Return the problem response for a core (or adapter) error."""
-    return respond(from_error(error))
+    """Return the problem response for a core (or adapter) error, in the reader's language."""
+    return respond(from_error(error, current_locale()))
 
 
 def from_http_exception(error: HTTPException) -> Response:

@@ -103,7 +103,9 @@ ERROR_MESSAGES: dict[str, str] = {
     "duplicate": N_("You have already posted this comment."),
     "not_found": N_("This comment is not there any more."),
 }
-"""Reader-facing errors by code; the core's English message is the fallback."""
+"""Reader-facing errors by code, marked for the catalogs; the English is the code table's
+``message`` (:data:`threadkit.codes.CODES`, a test keeps them equal), the raiser's own
+English message the fallback."""
 
 
 def match_language(tag: str | None) -> str | None:

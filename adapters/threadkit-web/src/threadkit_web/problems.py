@@ -29,6 +29,8 @@ import attrs
 from threadkit.errors import RateLimitedError, StorageUnavailableError, ThreadkitError
 from threadkit.serialization import shapes, to_public
 
+from . import i18n
+
 __all__ = [
     "HTTP_CODES",
     "PROBLEM_TYPE",
@@ -122,8 +124,12 @@ class Problem:
         return json.dumps(self.body(), sort_keys=True).encode("utf-8")
 
 
-def from_error(error: ThreadkitError) -> Problem:
-    """Return the problem for a core (or adapter) error, with ``Retry-After`` when it helps."""
+def from_error(error: ThreadkitError, language: str = i18n.DEFAULT_LANGUAGE) -> Problem:
+    """Return the problem for a core (or adapter) error, with ``Retry-After`` when it helps.
+
+    ``detail`` is in the reader's ``language`` where the code has a reader's message
+    (:data:`threadkit.codes.CODES`), as the HTML pages show it; the ``code`` never changes.
+    """
     headers: dict[str, str] = {}
     extra: dict[str, Any] = {}
     if isinstance(error, RateLimitedError):
@@ -135,7 +141,8 @@ def from_error(error: ThreadkitError) -> Problem:
     reasons = getattr(error, "reasons", ())
     if reasons:
         extra["reasons"] = [to_public(reason) for reason in reasons]
-    return Problem(error.http_status, error.code, error.message, error.field, headers, extra)
+    detail = i18n.error_message(error, language)
+    return Problem(error.http_status, error.code, detail, error.field, headers, extra)
 
 
 def from_status(status: int, detail: str | None = None) -> Problem:

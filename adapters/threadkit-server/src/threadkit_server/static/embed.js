@@ -134,6 +134,8 @@
 
   function request(method, path, body, extra) {
     var headers = { "Accept": "application/json" };
+    // The server's messages (a refused post's detail) in the section's language.
+    if (/^[A-Za-z0-9_-]{1,35}$/.test(LANG)) { headers["Accept-Language"] = LANG.replace(/_/g, "-"); }
     if (token) { headers.Authorization = "Bearer " + token; }
     Object.keys(extra || {}).forEach(function (name) { headers[name] = extra[name]; });
     var init = { method: method, headers: headers, credentials: "omit", mode: "cors" };
