@@ -252,6 +252,15 @@ def _refused(
     return caught.value
 
 
+def _refused_answer(
+    provider: RedirectIdentityProvider, redirect_uri: str, answer: Mapping[str, str]
+) -> AuthenticationRequiredError:
+    """Start a login, come back with ``answer`` and the right state; return the refusal."""
+    request = provider.begin(redirect_uri)
+    params = {**answer, "state": request.saved["state"]}
+    return _refused(provider, redirect_uri, params, request.saved)
+
+
 class RedirectProviderSuite:
     """The contract of a :class:`~threadkit.ports.RedirectIdentityProvider`.
 
@@ -388,16 +397,12 @@ class RedirectProviderSuite:
         self, provider: RedirectIdentityProvider, redirect_uri: str
     ) -> None:
         """A made-up authorization code with the right state is refused, not crashed on."""
-        request = provider.begin(redirect_uri)
-        params = {"code": "forged-code", "state": request.saved["state"]}
-        _refused(provider, redirect_uri, params, request.saved)
+        _refused_answer(provider, redirect_uri, {"code": "forged-code"})
 
     def test_declined_consent_is_refused_with_access_denied(
         self, provider: RedirectIdentityProvider, redirect_uri: str
     ) -> None:
         """The user saying no (error=access_denied) gives a clear access_denied error."""
-        request = provider.begin(redirect_uri)
-        params = {"error": "access_denied", "state": request.saved["state"]}
-        refusal = _refused(provider, redirect_uri, params, request.saved)
+        refusal = _refused_answer(provider, redirect_uri, {"error": "access_denied"})
         assert "access_denied" == refusal.code
         assert refusal.message != "access denied"
