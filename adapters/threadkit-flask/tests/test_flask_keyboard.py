@@ -1,7 +1,8 @@
 """Keyboard only, in headless Chromium: reach, reply, cancel, post and vote with Tab, Enter, Space.
 
 No mouse event is sent: every step is a key press, and the test follows
-``document.activeElement`` to check where focus goes after each action.
+``document.activeElement`` to check where focus goes after each action: with
+threadkit.js, and with JavaScript off (plain links and forms, focus by #fragment).
 """
 
 from __future__ import annotations
@@ -110,3 +111,75 @@ def test_reply_cancel_post_and_vote_without_a_mouse(server: str, browser: Any) -
     assert (("Upvote: 1", "false"), "Vote counted. Upvote: 1") == (voted, voted_live)
     assert "Upvote: 0" == withdrawn
     assert [] == errors
+
+
+def landed_in(page: Any, selector: str) -> bool:
+    """After a page load, whether the first Tab lands inside ``selector``.
+
+    A page loaded at a #fragment starts keyboard navigation at its target: the first
+    Tab goes to the next control after it, which is where a reader's focus "is".
+    """
+    page.keyboard.press("Tab")
+    inside: bool = page.evaluate(
+        "s => !!document.activeElement && !!document.activeElement.closest(s)", selector
+    )
+    return inside
+
+
+def test_reply_cancel_post_and_vote_by_keyboard_without_javascript(
+    server: str, browser: Any
+) -> None:
+    """JS off: every step is a link or a form; after each page load the next Tab lands on it.
+
+    Reply opens the form under its comment, Cancel goes back to the comment, a post
+    lands on the new comment (its #fragment) and a vote on the comment voted on.
+    """
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/posts/keys")
+
+    tab_to(page, REPLY)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**tk_reply=1**")
+    reply_form = (
+        page.locator("[data-tk-respond-label]").inner_text(),
+        landed_in(page, "[data-tk-respond]"),
+    )
+
+    tab_to(page, "[data-tk-cancel]", back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#comment-1")
+    cancelled = (
+        page.locator("[data-tk-respond-label]").inner_text(),
+        landed_in(page, "#comment-1"),
+    )
+
+    tab_to(page, REPLY, back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**tk_reply=1**")
+    tab_to(page, "textarea[name=body]")
+    page.keyboard.type("A reply typed without JavaScript")
+    tab_to(page, "input[name=name]")
+    page.keyboard.type("Noa")
+    tab_to(page, "[data-tk-submit]")
+    page.keyboard.press("Enter")
+    new = page.locator("article.tk-comment", has_text="A reply typed without JavaScript")
+    new.wait_for()
+    new_id = new.get_attribute("id")
+    posted = (page.url.endswith(f"#{new_id}"), new.get_attribute("data-tk-depth"))
+    posted_focus = landed_in(page, f"#{new_id}")
+
+    up = page.locator("#comment-1 .tk-up")
+    tab_to(page, "#comment-1 .tk-up", back=True)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('#comment-1 .tk-up [data-tk-up]').textContent == '1'"
+    )
+    voted = (page.url.endswith("#comment-1"), up.get_attribute("aria-label"))
+    voted_focus = landed_in(page, "#comment-1")
+    context.close()
+
+    assert ("Reply to Lin", True) == reply_form
+    assert ("Leave a Reply", True) == cancelled
+    assert ((True, "1"), True) == (posted, posted_focus)
+    assert ((True, "Upvote: 1"), True) == (voted, voted_focus)
