@@ -82,14 +82,7 @@ def post(request: HttpRequest, key: str) -> HttpResponse:
             context = form_page.preview_context(state, visit, key, form, back)
             return html(visit.render("threadkit/preview.html", **context))
         fields = {name: inputs.form_text(form, name) for name in ("name", "email", "url")}
-        submission = parse_form_submission(
-            {
-                "body": form.get("body", ""),
-                "parent_id": form.get("parent_id", ""),
-                "notify_replies": form.get("notify_replies", ""),
-                "honeypot": form.get(inputs.HONEYPOT_FIELD, ""),
-            }
-        )
+        submission = parse_form_submission(inputs.form_submission(form))
         comment = posting.post_comment(
             state,
             visit,

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from threadkit_web import form_page, pages
 from threadkit_web import posting as web_posting
 from threadkit_web.context import require_moderator
+from threadkit_web.inputs import form_submission
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.errors import (
@@ -75,14 +76,7 @@ def post(key: str) -> BaseResponse:
             context = form_page.preview_context(state, visit, key, form, _back)
             return _html(render_template("threadkit/preview.html", **context))
         fields = {name: inputs.form_text(name) for name in ("name", "email", "url")}
-        submission = parse_form_submission(
-            {
-                "body": request.form.get("body", ""),
-                "parent_id": request.form.get("parent_id", ""),
-                "notify_replies": request.form.get("notify_replies", ""),
-                "honeypot": request.form.get(inputs.HONEYPOT_FIELD, ""),
-            }
-        )
+        submission = parse_form_submission(form_submission(form))
         comment = web_posting.post_comment(
             state,
             rendering.FlaskVisit(state),

@@ -26,6 +26,7 @@ from threadkit.outbox import drain, run_until_stopped
 from ._email import EmailNotifier, ModeratorEmailNotifier, ReplyEmailNotifier
 from ._links import Links
 from ._mail import Mailer, SmtpMailer
+from ._thread_email import ThreadEmailNotifier
 from ._webhook import (
     SIGNATURE_HEADER,
     WebhookDeliveryError,
@@ -38,6 +39,7 @@ __all__ = [
     "EmailNotifier",
     "ModeratorEmailNotifier",
     "ReplyEmailNotifier",
+    "ThreadEmailNotifier",
     "Links",
     "Mailer",
     "SmtpMailer",

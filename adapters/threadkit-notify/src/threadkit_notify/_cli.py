@@ -52,5 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_until_stopped(worker, args.idle_sleep)
     return 0
 
+
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

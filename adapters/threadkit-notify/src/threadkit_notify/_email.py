@@ -49,6 +49,13 @@ def _title(thread: Thread | None, key: str) -> str:
     return (thread.title if thread is not None and thread.title else "") or key
 
 
+def one_click(email: EmailMessage, unsubscribe: str) -> None:
+    """Add RFC 8058 one-click unsubscribe headers (``-Post`` only for an https link)."""
+    email["List-Unsubscribe"] = f"<{unsubscribe}>"
+    if unsubscribe.startswith("https://"):
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
 class EmailNotifier:
     """What the email notifiers share: a mailer, the store, signed links, a sender.
 
@@ -255,10 +262,10 @@ class ReplyEmailNotifier(EmailNotifier):
     def wants(self, kind: EventKind, comment: Comment) -> bool:
         """Queue published replies whose parent's author asked to hear about them."""
         return (
-            kind in (EventKind.POSTED, EventKind.APPROVED) and self._recipient(comment) is not None
+            kind in (EventKind.POSTED, EventKind.APPROVED) and self.recipient(comment) is not None
         )
 
-    def _recipient(self, reply: Comment) -> Comment | None:
+    def recipient(self, reply: Comment) -> Comment | None:
         """Return the parent comment whose author should hear about ``reply``, if any."""
         if reply.status is not Status.APPROVED or reply.parent_id is None:
             return None
@@ -277,7 +284,7 @@ class ReplyEmailNotifier(EmailNotifier):
         """Write the reply email, or ``None`` if there is no longer anyone to tell."""
         if message.kind not in (EventKind.POSTED, EventKind.APPROVED) or comment is None:
             return None
-        parent = self._recipient(comment)
+        parent = self.recipient(comment)
         if parent is None or parent.author.email is None:
             return None
         thread = self.store.get_thread(comment.thread_key)
@@ -289,9 +296,7 @@ class ReplyEmailNotifier(EmailNotifier):
         to = Address(display_name=parent.author.name, addr_spec=parent.author.email)
         subject = _('New reply to your comment on "%(title)s"', title=title)
         email = self._new_email(message, subject, [to])
-        email["List-Unsubscribe"] = f"<{unsubscribe}>"
-        if unsubscribe.startswith("https://"):
-            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        one_click(email, unsubscribe)
         # Marked here, translated below: the plain and the HTML part share them.
         hello = N_("Hello %(name)s,")
         replied = N_('%(name)s replied to your comment on "%(title)s":')

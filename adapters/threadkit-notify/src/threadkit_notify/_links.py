@@ -20,7 +20,8 @@ class Links:
     ``/comments``; links are ``{base_url}/moderate/{token}`` and
     ``{base_url}/unsubscribe/{token}``. ``signer`` must use the same secret
     as the web adapter. Tokens use the purposes ``"moderate"`` (data
-    ``{"comment_id", "action"}``) and ``"unsubscribe"`` (``{"comment_id"}``).
+    ``{"comment_id", "action"}``) and ``"unsubscribe"`` (``{"comment_id"}``
+    for reply emails, ``{"subscription_id"}`` for a thread subscription).
     """
 
     def __init__(
@@ -55,6 +56,16 @@ class Links:
         token = self.signer.dumps(
             "unsubscribe",
             {"comment_id": comment_id},
+            now=self.clock.now(),
+            ttl=self.unsubscribe_ttl,
+        )
+        return f"{self.base_url}/unsubscribe/{token}"
+
+    def unsubscribe_thread(self, subscription_id: int) -> str:
+        """Return a link that ends one thread subscription (its address, its thread)."""
+        token = self.signer.dumps(
+            "unsubscribe",
+            {"subscription_id": subscription_id},
             now=self.clock.now(),
             ttl=self.unsubscribe_ttl,
         )

@@ -30,7 +30,6 @@ SIGNATURE_HEADER = "X-Threadkit-Signature"
 """Header carrying ``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + body>``."""
 
 
-
 class WebhookDeliveryError(Exception):
     """The receiver did not answer 2xx (or could not be reached); the outbox retries."""
 

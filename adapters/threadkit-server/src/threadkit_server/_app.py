@@ -148,7 +148,11 @@ def build_notifiers(config: ServerConfig, store: SqlCommentStore, secret: str) -
                     mailer, store, links, sender=config.mail_from, moderators=list(config.notify)
                 )
             )
-        found.append(notify.ReplyEmailNotifier(mailer, store, links, sender=config.mail_from))
+        replies = notify.ReplyEmailNotifier(mailer, store, links, sender=config.mail_from)
+        thread = notify.ThreadEmailNotifier(
+            mailer, store, links, sender=config.mail_from, replies=replies
+        )
+        found += [replies, thread]
     if config.webhook_url:
         if not config.webhook_secret:
             raise ConfigError(

@@ -33,9 +33,11 @@ __all__ = [
     "IDEMPOTENCY_FIELD",
     "IDEMPOTENCY_HEADER",
     "MAX_QUERY_LIMIT",
+    "SUBMISSION_FIELDS",
     "author_fields",
     "check_form_encoding",
     "comment_id",
+    "form_submission",
     "form_text",
     "json_object",
     "query_cursor",
@@ -179,6 +181,17 @@ def text_field(data: Mapping[str, object], name: str, *, required: bool = False)
 def author_fields(data: Mapping[str, object]) -> dict[str, str]:
     """Return the name / email / website fields a form identity provider reads."""
     return {name: text_field(data, name) for name in ("name", "email", "url")}
+
+
+SUBMISSION_FIELDS = ("body", "parent_id", "notify_replies", "notify_thread")
+"""The comment form's fields ``parse_form_submission`` reads (besides the honeypot)."""
+
+
+def form_submission(form: Mapping[str, str]) -> dict[str, str]:
+    """Return what ``parse_form_submission`` reads from a posted comment form."""
+    found = {name: form.get(name, "") for name in SUBMISSION_FIELDS}
+    found["honeypot"] = form.get(HONEYPOT_FIELD, "")
+    return found
 
 
 def form_text(form: Mapping[str, str], name: str) -> str:

@@ -28,6 +28,7 @@ from .context import require_moderator, viewer_of
 from .reasons import reason_sentence
 from .request import Visit
 from .state import WebState
+from .unsubscribe import unsubscribe_thread
 
 __all__ = [
     "changeable",
@@ -155,12 +156,17 @@ def moderate_link_context(state: WebState, token: str, *, act: bool) -> dict[str
 
 
 def unsubscribe_context(state: WebState, token: str, *, act: bool) -> dict[str, Any]:
-    """Return what ``threadkit/unsubscribe.html`` shows; with ``act``, stop the reply emails.
+    """Return what ``threadkit/unsubscribe.html`` shows; with ``act``, stop the emails.
+
+    The token names a comment (stop reply emails about it) or a thread
+    subscription (stop emails about new comments on that thread).
 
     A mail client's RFC 8058 one-click POST carries no CSRF token, so the
     signed token is the whole authorization; stopping twice is harmless.
     """
     data = state.signer.loads("unsubscribe", token, now=state.clock.now())
+    if "subscription_id" in data:
+        return {"token": token, "done": act, **unsubscribe_thread(state, data, act=act)}
     raw_id = data.get("comment_id")
     if not isinstance(raw_id, int):
         raise ValidationError("invalid_token", "This link is not valid.")

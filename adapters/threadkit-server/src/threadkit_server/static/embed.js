@@ -561,9 +561,15 @@
         ]) : null
       ]);
     }
+    var notifyId = "tk-notify-thread-" + Math.random().toString(36).slice(2, 8);
+    // Off by default: an email about every new comment here (it needs an email address).
+    var notifyThread = el("p", { "class": "tk-field tk-field-notify" }, [
+      el("input", { id: notifyId, type: "checkbox", name: "notify_thread" }),
+      el("label", { "for": notifyId, text: _("Notify me of new comments on this post") })
+    ]);
     var form = el("form", { "class": "tk-respond-form", novalidate: true }, [
       el("p", { "class": "tk-field" }, [el("label", { "for": bodyId, text: _("Comment") }), area]),
-      who, box,
+      who, notifyThread, box,
       el("div", { "class": "tk-buttons" }, [el("button", { type: "submit", "class": "tk-submit", text: _("Post Comment") })])
     ]);
     area.addEventListener("input", function () { self.formKey = freshKey(); });
@@ -604,6 +610,7 @@
       return input ? input.value : "";
     };
     var data = { body: value("body") };
+    data.notify_thread = !!(form.elements.namedItem("notify_thread") || {}).checked;
     var path = self.path() + "/comments";
     if (self.parentId) { path = "/api/comments/" + self.parentId + "/replies"; }
     if (form.elements.namedItem("name")) {

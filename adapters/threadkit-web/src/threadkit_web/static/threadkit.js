@@ -267,6 +267,7 @@
       body: value("body"),
       parent_id: parentId ? parseInt(parentId, 10) : null,
       notify_replies: !!(form.elements.namedItem("notify_replies") || {}).checked,
+      notify_thread: !!(form.elements.namedItem("notify_thread") || {}).checked,
       honeypot: value("homepage"),
       thread_meta: value("thread_meta")
     };
