@@ -30,6 +30,7 @@ import html
 import string
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -532,6 +533,22 @@ def any_threads() -> st.SearchStrategy[Thread]:
     )
 
 
+def _draft_fields(text: st.SearchStrategy[str]) -> dict[str, st.SearchStrategy[Any]]:
+    """Return strategies for the fields a comment has from its draft on (``NewComment``'s)."""
+    return {
+        "thread_key": text,
+        "parent_id": st.none() | comment_ids(),
+        "author": any_identities(text=text),
+        "body_source": text,
+        "body_html": text,
+        "status": st.sampled_from(Status),
+        "created_at": utc_datetimes(),
+        "reasons": st.lists(any_reasons(text=text), max_size=3).map(tuple),
+        "context": any_request_contexts(text=text),
+        "notify_replies": st.booleans(),
+    }
+
+
 def any_comments(
     *,
     statuses: st.SearchStrategy[Status] | None = None,
@@ -541,26 +558,19 @@ def any_comments(
 
     ``text`` replaces ``tricky_texts()`` for every string; pass a small one when drawing many.
     """
-    text = tricky_texts() if text is None else text
+    fields = _draft_fields(tricky_texts() if text is None else text)
+    if statuses is not None:
+        fields["status"] = statuses
     return st.builds(
         Comment,
         id=comment_ids(),
-        thread_key=text,
-        parent_id=st.none() | comment_ids(),
         root_id=comment_ids(),
         depth=counts(),
-        author=any_identities(text=text),
-        body_source=text,
-        body_html=text,
-        status=st.sampled_from(Status) if statuses is None else statuses,
-        created_at=utc_datetimes(),
         edited_at=st.none() | utc_datetimes(),
         upvotes=counts(),
         downvotes=counts(),
         reply_count=counts(),
-        reasons=st.lists(any_reasons(text=text), max_size=3).map(tuple),
-        context=any_request_contexts(text=text),
-        notify_replies=st.booleans(),
+        **fields,
     )
 
 
@@ -577,19 +587,7 @@ def any_submissions() -> st.SearchStrategy[Submission]:
 
 def any_new_comments() -> st.SearchStrategy[NewComment]:
     """Draw checked, rendered comments on their way to a store."""
-    return st.builds(
-        NewComment,
-        thread_key=tricky_texts(),
-        parent_id=st.none() | comment_ids(),
-        author=any_identities(),
-        body_source=tricky_texts(),
-        body_html=tricky_texts(),
-        status=st.sampled_from(Status),
-        created_at=utc_datetimes(),
-        reasons=st.lists(any_reasons(), max_size=3).map(tuple),
-        context=any_request_contexts(),
-        notify_replies=st.booleans(),
-    )
+    return st.builds(NewComment, **_draft_fields(tricky_texts()))
 
 
 def any_verdicts() -> st.SearchStrategy[Verdict]:
