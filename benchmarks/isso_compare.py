@@ -36,7 +36,13 @@ What it does, all in one temporary folder that it deletes at the end:
    CSRF token fetched before the timed loop), as every Isso post is. Reads are *cold* (the
    first read after a write: each round's posts, or the bulk load before round
    one, changed the thread) and *warm* (the same read again at once); Isso has no
-   cache, so its two are the same work;
+   cache, so its two are the same work. A whole-thread read also counts its
+   requests and bytes and splits its time: *on the wire* (request sent to last
+   byte received, summed over its requests) and the client's ``json.loads`` of
+   the answers; both are in the "every comment" time, and the table has a row
+   with the time on the wire alone (a client that decodes faster than the
+   standard library, or a browser, pays less than this script for the same
+   bytes);
 5. prints a Markdown table of the times and ratios (threadkit's speed-up), each
    row with the load average seen during its rounds, and ``uptime`` at the
    start, after every round and at the end: the machine may be shared, and
@@ -180,12 +186,35 @@ def request(
     return response.status, data, response
 
 
-def get_json(port: int, path: str) -> Any:
-    """GET ``path`` and decode its JSON (any status but 200 is an error)."""
+class Tally:
+    """What one read took: requests, bytes, seconds on the wire and decoding JSON."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes = 0
+        self.wire = 0.0  # from sending the request to the last byte of the answer
+        self.decode = 0.0  # the client's json.loads of the answers
+
+
+def get_json(port: int, path: str, tally: Tally | None = None) -> Any:
+    """GET ``path`` and decode its JSON (any status but 200 is an error).
+
+    With ``tally``, the request's time on the wire and the decoding are added
+    to it separately (the client's ``json.loads`` of a big answer is a good
+    part of a whole-thread read's time, for both systems).
+    """
+    began = time.perf_counter()
     status, data, _ = request(port, "GET", path)
+    received = time.perf_counter()
     if status != 200:
         raise RuntimeError(f"GET {path} on :{port} answered {status}: {data[:300]!r}")
-    return json.loads(data)
+    payload = json.loads(data)
+    if tally is not None:
+        tally.requests += 1
+        tally.bytes += len(data)
+        tally.wire += received - began
+        tally.decode += time.perf_counter() - received
+    return payload
 
 
 def wait_until_up(server: Server, path: str, log: Path, limit: float = 60.0) -> None:
@@ -473,14 +502,14 @@ def threadkit_app() -> Any:
 # ----------------------------------------------------------------------------- measurements
 
 
-def tk_every_comment(port: int, key: str) -> int:
+def tk_every_comment(port: int, key: str, tally: Tally | None = None) -> int:
     """Read every comment of a threadkit thread page by page; return how many."""
     seen: set[int] = set()
     # Big pages (the API's total_limit cap) so a whole-thread read takes few requests.
     pending = [f"/comments/api/threads/{key}?limit=200&total_limit=2000"]
     while pending:
         path = pending.pop()
-        page = get_json(port, path)
+        page = get_json(port, path, tally)
         stack = list(page["comments"])
         while stack:
             node = stack.pop()
@@ -599,6 +628,68 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - began, result
 
 
+class Best:
+    """The best (lowest) seconds of each measure over the rounds of one size, with notes."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.notes: dict[str, str] = {}
+
+    def add(self, name: str, seconds: float, note: str = "") -> None:
+        """Keep ``seconds`` (and ``note``) if it beats what ``name`` has."""
+        if seconds < self.seconds.get(name, float("inf")):
+            self.seconds[name] = seconds
+            self.notes[name] = note
+
+    def ms(self, name: str, digits: int = 0) -> str:
+        """Return a measure in milliseconds."""
+        return f"{self.seconds[name] * 1000:,.{digits}f} ms"
+
+    def ratio(self, name: str) -> str:
+        """Return Isso's time over threadkit's for ``name``."""
+        return f"{self.seconds['isso ' + name] / self.seconds['tk ' + name]:,.1f}x faster"
+
+
+def _whole_note(tally: Tally, comments: int) -> str:
+    return (
+        f"{tally.requests} request{'s' if tally.requests > 1 else ''},"
+        f" {tally.bytes / 1e6:,.1f} MB, {comments:,}; decode"
+        f" {tally.decode * 1000:,.0f} ms"
+    )
+
+
+def read_whole(best: Best, servers: dict[str, Server], size: int, label: str) -> None:
+    """Read every comment of both threads once; keep totals and times on the wire."""
+    tk, isso = servers["threadkit"], servers["isso"]
+    if label == "warm" and size >= 100_000:
+        # Isso has no cache: its second read is the same minutes of work again.
+        for name in ("whole", "wire"):
+            best.add(f"isso {name} warm", best.seconds[f"isso {name} cold"])
+            best.notes[f"isso {name} warm"] = best.notes[f"isso {name} cold"]
+    else:
+        tally = Tally()
+        seconds, payload = timed(lambda: get_json(isso.port, f"/?uri={uri_of(size)}", tally))
+        note = _whole_note(tally, isso_count(payload))
+        best.add(f"isso whole {label}", seconds, note)
+        best.add(f"isso wire {label}", tally.wire, note)
+    tally = Tally()
+    seconds, count = timed(lambda: tk_every_comment(tk.port, key_of(size), tally))
+    best.add(f"tk whole {label}", seconds, _whole_note(tally, count))
+    best.add(f"tk wire {label}", tally.wire, _whole_note(tally, count))
+
+
+def read_first(best: Best, servers: dict[str, Server], size: int) -> None:
+    """Read the first page of both threads three times (the first after a write: cold)."""
+    tk, isso = servers["threadkit"], servers["isso"]
+    uri, key = uri_of(size), key_of(size)
+    for attempt in range(3):
+        label = "cold" if attempt == 0 else "warm"
+        seconds, page = timed(lambda: get_json(isso.port, f"/?uri={uri}&limit=20&nested_limit=5"))
+        best.add(f"isso first {label}", seconds, f"{isso_count(page)} comments")
+        seconds, page = timed(lambda: get_json(tk.port, f"/comments/api/threads/{key}"))
+        best.add(f"tk first {label}", seconds, f"{tk_count(page)} comments")
+
+
 def measure(
     servers: dict[str, Server],
     size: int,
@@ -608,38 +699,16 @@ def measure(
     posts: int,
 ) -> list[list[str]]:
     """Measure one thread size in alternating rounds; return the table rows."""
-    tk, isso = servers["threadkit"], servers["isso"]
     key, uri = key_of(size), uri_of(size)
-    inf = float("inf")
-    whole: dict[str, float] = {"tk": inf, "tk warm": inf, "isso": inf, "isso warm": inf}
-    first: dict[str, float] = {"tk": inf, "tk warm": inf, "isso": inf, "isso warm": inf}
+    best = Best()
     rate: dict[str, float] = {"tk": 0.0, "isso": 0.0, "isso-guard": 0.0}
-    counts: dict[str, int] = {}
     poster = Posters(servers, ids)
     loads: list[float] = []
     for number in range(rounds):
         # Cold: the thread changed since the last read (posts, or the bulk load).
-        for label in ("", " warm"):
-            if label and size >= 100_000:
-                # Isso has no cache: its second read is the same minutes of work again.
-                whole["isso warm"] = whole["isso"]
-            else:
-                seconds, count = timed(lambda: get_json(isso.port, f"/?uri={uri}"))
-                whole["isso" + label] = min(whole["isso" + label], seconds)
-                counts["isso whole"] = isso_count(count)
-            seconds, count = timed(lambda: tk_every_comment(tk.port, key))
-            whole["tk" + label] = min(whole["tk" + label], seconds)
-            counts["tk whole"] = count
-        for attempt in range(3):
-            label = "" if attempt == 0 else " warm"
-            seconds, page = timed(
-                lambda: get_json(isso.port, f"/?uri={uri}&limit=20&nested_limit=5")
-            )
-            first["isso" + label] = min(first["isso" + label], seconds)
-            counts["isso page"] = isso_count(page)
-            seconds, page = timed(lambda: get_json(tk.port, f"/comments/api/threads/{key}"))
-            first["tk" + label] = min(first["tk" + label], seconds)
-            counts["tk page"] = tk_count(page)
+        for label in ("cold", "warm"):
+            read_whole(best, servers, size, label)
+        read_first(best, servers, size)
         plan = poster.plan(posts, targets, SEED + number)
         poster.tk_sessions(len(plan))
         rate["isso"] = max(rate["isso"], poster.post("isso", key, uri, plan))
@@ -648,52 +717,44 @@ def measure(
         loads.append(os.getloadavg()[0])
         print(
             f"  {size:,} round {number + 1} (load {loads[-1]:.1f}, {uptime()}):"
-            f" whole {whole}, first {first}, posts/s {rate}",
+            f" {best.seconds}, posts/s {rate}",
             flush=True,
         )
-    load = f"{min(loads):.1f}-{max(loads):.1f}"
-    return (
-        [
+    return size_rows(size, best, rate, f"{min(loads):.1f}-{max(loads):.1f}")
+
+
+def size_rows(size: int, best: Best, rate: dict[str, float], load: str) -> list[list[str]]:
+    """Return the table rows of one size."""
+    rows = []
+    for name, what, digits in (
+        ("whole", "every comment as JSON", 1),
+        ("wire", "every comment, on the wire (client's JSON decoding not counted)", 1),
+        ("first", "first page as JSON", 2),
+    ):
+        for label in ("cold", "warm"):
+            isso, tk = f"isso {name} {label}", f"tk {name} {label}"
+            rows.append(
+                [
+                    f"{size:,}",
+                    f"{what}, {label}",
+                    f"{best.ms(isso, 1 if name == 'first' else 0)} ({best.notes[isso]})",
+                    f"{best.ms(tk, digits)} ({best.notes[tk]})",
+                    best.ratio(f"{name} {label}"),
+                    load,
+                ]
+            )
+    for system, guard in (("isso", "off"), ("isso-guard", "on")):
+        rows.append(
             [
                 f"{size:,}",
-                f"every comment as JSON, {label.strip() or 'cold'}",
-                f"{whole['isso' + label] * 1000:,.0f} ms (1 request, {counts['isso whole']:,})",
-                f"{whole['tk' + label] * 1000:,.1f} ms (all pages, {counts['tk whole']:,})",
-                f"{whole['isso' + label] / whole['tk' + label]:,.1f}x faster",
+                f"posting, Isso guard {guard}",
+                f"{rate[system]:,.0f} posts/s",
+                f"{rate['tk']:,.0f} posts/s (full pipeline)",
+                f"{rate['tk'] / rate[system]:,.2f}x",
                 load,
             ]
-            for label in ("", " warm")
-        ]
-        + [
-            [
-                f"{size:,}",
-                f"first page as JSON, {label.strip() or 'cold'}",
-                f"{first['isso' + label] * 1000:,.1f} ms ({counts['isso page']} comments)",
-                f"{first['tk' + label] * 1000:,.2f} ms ({counts['tk page']} comments)",
-                f"{first['isso' + label] / first['tk' + label]:,.1f}x faster",
-                load,
-            ]
-            for label in ("", " warm")
-        ]
-        + [
-            [
-                f"{size:,}",
-                "posting, Isso guard off",
-                f"{rate['isso']:,.0f} posts/s",
-                f"{rate['tk']:,.0f} posts/s (full pipeline)",
-                f"{rate['tk'] / rate['isso']:,.2f}x",
-                load,
-            ],
-            [
-                f"{size:,}",
-                "posting, Isso guard on",
-                f"{rate['isso-guard']:,.0f} posts/s",
-                f"{rate['tk']:,.0f} posts/s (full pipeline)",
-                f"{rate['tk'] / rate['isso-guard']:,.2f}x",
-                load,
-            ],
-        ]
-    )
+        )
+    return rows
 
 
 def table(rows: list[list[str]]) -> str:
