@@ -17,7 +17,21 @@ from threadkit.subscriptions import SubscriptionStore
 
 from .state import WebState
 
-__all__ = ["unsubscribe_thread"]
+__all__ = ["thread_unsubscribe_token", "unsubscribe_thread"]
+
+
+def thread_unsubscribe_token(state: WebState, subscription_id: int) -> str:
+    """Return the signed token of a link ending one thread subscription.
+
+    It is what ``threadkit_notify.Links.unsubscribe_thread`` puts in its links,
+    valid for ``unsubscribe_link_ttl``; the route is ``unsubscribe/<token>``.
+    """
+    return state.signer.dumps(
+        "unsubscribe",
+        {"subscription_id": subscription_id},
+        now=state.clock.now(),
+        ttl=state.settings.unsubscribe_link_ttl,
+    )
 
 
 def unsubscribe_thread(state: WebState, data: Mapping[str, Any], *, act: bool) -> dict[str, Any]:

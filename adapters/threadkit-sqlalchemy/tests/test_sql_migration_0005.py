@@ -1,0 +1,48 @@
+"""Migration 0005: a database at 0004 gets the subscriptions table, and keeps its data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import attrs
+import sqlalchemy as sa
+from alembic import command
+from migration_steps import OLD_THREADS, insert_old_thread, upgrade
+from sqlstore_backends import Databases
+from threadkit_sqlalchemy import SqlCommentStore, create_engine
+from threadkit_sqlalchemy.migrate import alembic_config, current_revision
+
+from threadkit.models import Identity, NewComment, Status
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+ADA = Identity("anonymous", "ada", "Ada", email="Ada@example.org")
+
+
+def test_upgrade_from_0004_adds_subscriptions_and_downgrade_drops_them(
+    databases: Databases,
+) -> None:
+    """0004 -> 0005 keeps threads and makes subscriptions work; 0005 -> 0004 drops only them."""
+    url = databases.empty()
+    upgrade(url, "0004_bans")
+    engine = create_engine(url)
+    insert_old_thread(engine)
+    upgrade(url, "0005_subscriptions")
+    store = SqlCommentStore(engine)
+    draft = NewComment("old", None, ADA, "Hi", "<p>Hi</p>", Status.APPROVED, NOW)
+    store.add_comment(attrs.evolve(draft, notify_thread=True))
+    assert ["ada@example.org"] == [s.email for s in store.thread_subscriptions("old")]
+    with engine.connect() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004_bans")
+        conn.commit()
+    tables = set(sa.inspect(engine).get_table_names())
+    revision = current_revision(engine)
+    with engine.connect() as conn:
+        old = OLD_THREADS.c
+        title = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
+    engine.dispose()
+    assert ("0004_bans", False, True) == (
+        revision, "tk_subscriptions" in tables, "tk_bans" in tables
+    )  # fmt: skip
+    assert "Kept" == title
