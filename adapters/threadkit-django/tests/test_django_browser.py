@@ -1,4 +1,4 @@
-"""Post, reply and moderate in headless Chromium, with and without JavaScript, on SQL stores.
+"""Post, reply, moderate and preview in headless Chromium, with and without JS, on SQL stores.
 
 pytest-django's ``live_server`` runs the test site (a Django page with
 ``{% threadkit_thread %}``) on 127.0.0.1; the store is threadkit's SQL store,
@@ -65,6 +65,20 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"django-{name}.png"), full_page=True)
 
 
+def make_boss(users: Any) -> Any:
+    """A staff user (a moderator, as STAFF_MODERATE allows)."""
+    return users.objects.create_user(
+        "boss", "", "pw", is_staff=True, first_name="Moderator", last_name="Boss"
+    )
+
+
+def make_ada(users: Any) -> Any:
+    """A Django user who does not moderate."""
+    return users.objects.create_user(
+        "ada", "ada@example.org", "pw", first_name="Ada", last_name="Lovelace"
+    )
+
+
 def logged_in(browser: Any, live_server: Any, user: Any, **options: Any) -> Any:
     """A browser context with ``user``'s Django session cookie."""
     client = Client()
@@ -79,10 +93,8 @@ def test_post_reply_and_moderate_without_javascript(
     store_url: str, browser: Any, live_server: Any, django_user_model: Any
 ) -> None:
     """No JS: a visitor's comment is held, staff approve it, a user replies as themselves."""
-    boss = django_user_model.objects.create_user("boss", "", "pw", is_staff=True,
-                                                 first_name="Moderator", last_name="Boss")
-    ada = django_user_model.objects.create_user("ada", "ada@example.org", "pw",
-                                                first_name="Ada", last_name="Lovelace")
+    boss = make_boss(django_user_model)
+    ada = make_ada(django_user_model)
     visitor = browser.new_context(java_script_enabled=False)
     page = visitor.new_page()
     page.goto(f"{live_server.url}/posts/nojs/")
@@ -120,16 +132,9 @@ def test_post_and_reply_with_javascript(
     store_url: str, browser: Any, live_server: Any, django_user_model: Any
 ) -> None:
     """With JS: a user posts and replies without a page load; the moderator badge shows."""
-    boss = django_user_model.objects.create_user("boss", "", "pw", is_staff=True,
-                                                 first_name="Moderator", last_name="Boss")
+    boss = make_boss(django_user_model)
     context = logged_in(browser, live_server, boss)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.goto(f"{live_server.url}/posts/js/")
-    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    page, errors = with_js(context, f"{live_server.url}/posts/js/")
     navigations: list[str] = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
     top = post_comment(page, "Posted with JavaScript")
@@ -142,4 +147,121 @@ def test_post_and_reply_with_javascript(
     assert [] == errors
     page.reload()
     assert "2 comments on \u201cPost js\u201d" == page.locator("h2.tk-title").inner_text()
+    context.close()
+
+
+def watch_errors(page: Any) -> list[str]:
+    """Collect script errors, console errors and failed responses of ``page``."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return errors
+
+
+def with_js(context: Any, url: str) -> tuple[Any, list[str]]:
+    """Open ``url`` in ``context`` and wait for the script to enhance the thread."""
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto(url)
+    page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    return page, errors
+
+
+def test_moderate_in_place_with_javascript(
+    store_url: str, browser: Any, live_server: Any, django_user_model: Any
+) -> None:
+    """With JS: a visitor's held comment shows only to them; staff approve it on the page."""
+    boss = make_boss(django_user_model)
+    url = f"{live_server.url}/posts/jsmod/"
+    visitor = browser.new_context()
+    page, errors = with_js(visitor, url)
+    page.get_by_label("Name").fill("Visitor")
+    held = post_comment(page, "Held for a moderator with JS")
+    assert "awaiting moderation" in page.locator(".tk-notice").inner_text()
+    assert 1 == held.count()
+
+    reader = browser.new_context()
+    reader_page, reader_errors = with_js(reader, url)
+    assert 0 == reader_page.locator("article.tk-comment").count()
+
+    moderator = logged_in(browser, live_server, boss)
+    mod_page, mod_errors = with_js(moderator, url)
+    waiting = mod_page.locator("article.tk-comment", has_text="Held for a moderator with JS")
+    shot(mod_page, "js-moderate-held")
+    waiting.get_by_role("button", name="Approve").click()
+    mod_page.wait_for_url(re.compile(r"/posts/jsmod/#comment-\d+$"))
+    mod_page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    approved = mod_page.locator("article.tk-comment", has_text="Held for a moderator with JS")
+    assert 0 == approved.get_by_role("button", name="Approve").count()
+
+    reader_page.reload()
+    shown = reader_page.locator("article.tk-comment", has_text="Held for a moderator with JS")
+    shown.wait_for()
+    assert "Visitor" in shown.locator(".tk-author").inner_text()
+    title = reader_page.locator("h2.tk-title").inner_text()
+    assert "One comment on \u201cPost jsmod\u201d" == title
+    shot(reader_page, "js-moderate-approved")
+    assert [] == errors + reader_errors + mod_errors
+    for context in (visitor, reader, moderator):
+        context.close()
+
+
+TYPED = "Hello *world* <script>window.tkPwned = 1</script>"
+
+
+def test_markdown_preview_with_javascript(
+    store_url: str, browser: Any, live_server: Any, django_user_model: Any
+) -> None:
+    """With JS: Preview renders the Markdown in place through Django, stores nothing; Post posts."""
+    boss = make_boss(django_user_model)
+    context = logged_in(browser, live_server, boss)
+    page, errors = with_js(context, f"{live_server.url}/posts/jspreview/")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.locator("textarea[name=body]").fill(TYPED)
+    page.get_by_role("button", name="Preview").click()
+    area = page.locator("[data-tk-preview]")
+    area.locator("em", has_text="world").wait_for()
+    assert "Preview of your comment" in area.inner_text()
+    assert "<script>window.tkPwned = 1</script>" in area.locator(".tk-body").inner_text()
+    assert 0 == area.locator("script").count()
+    assert page.evaluate("window.tkPwned") is None
+    assert page.locator("textarea[name=body]").is_hidden()
+    shot(page, "js-preview")
+    assert 0 == page.locator("article.tk-comment").count()  # nothing stored by a preview
+
+    page.get_by_role("button", name="Edit").click()
+    assert TYPED == page.locator("textarea[name=body]").input_value()
+    page.get_by_role("button", name="Preview").click()
+    area.locator("em").wait_for()
+    page.get_by_role("button", name="Post Comment").click()
+    posted = page.locator("article.tk-comment", has_text="Hello world")
+    posted.wait_for()
+    assert "world" == posted.locator(".tk-body em").inner_text()
+    assert "" == area.inner_text().strip()
+    assert [] == navigations
+    assert [] == errors
+    context.close()
+
+
+def test_markdown_preview_without_javascript(
+    store_url: str, browser: Any, live_server: Any, django_user_model: Any
+) -> None:
+    """No JS: Preview is a page with the rendered comment over the filled form; Post posts it."""
+    ada = make_ada(django_user_model)
+    context = logged_in(browser, live_server, ada, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/posts/nojspreview/")
+    page.locator("textarea[name=body]").fill("No *script* here")
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    assert "Preview of your comment" == page.locator("h1").inner_text()
+    assert "script" == page.locator("[data-tk-preview] em").inner_text()
+    assert "No *script* here" == page.locator("textarea[name=body]").input_value()
+    shot(page, "nojs-preview")
+    post_comment(page, "No *script* here", landing="**/posts/nojspreview/#comment-*")
+    mine = page.locator("article.tk-comment", has_text="No script here")
+    assert "script" == mine.locator(".tk-body em").inner_text()
+    assert "Ada Lovelace" in mine.locator(".tk-author").inner_text()
     context.close()
