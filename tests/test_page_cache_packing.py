@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from threadkit.cache import LruPageCache
 
@@ -101,9 +101,6 @@ def test_packing_stays_consistent_under_threads() -> None:
             if found is not None and found != pages[(number + n) % 16]:
                 failures.append(f"p{(number + n) % 16}")
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(8)))  # list(): a worker's exception fails the test
     assert ([], cache.size, True) == (failures, _held(cache), cache.size <= 60_000)
