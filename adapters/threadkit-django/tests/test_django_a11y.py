@@ -1,0 +1,186 @@
+"""axe-core at WCAG 2.2 AA over the Django adapter's pages, in light and dark, with and without JS.
+
+The same check as the Flask pages' (``adapters/threadkit-flask/tests/test_flask_a11y.py``):
+axe-core pinned in ``tools/a11y``, zero violations, no rule turned off, over the
+thread with nested replies (threadkit.js loaded, and refused), the reply form in an
+error state, and the moderation queue a staff user sees. The host page is a small
+Django page of this module's own (``lang``, a ``<main>``), with
+``{% threadkit_thread %}`` in it; pytest-django's ``live_server`` serves it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.test import Client, override_settings
+from django.urls import include, path
+from threadkit_django import get_state, reset_state
+from tkdjango_site.browser import chromium as launch_chromium
+
+from threadkit.engine import CommentEngine
+from threadkit.models import Candidate, Identity, Submission, Verdict
+from threadkit.moderation import FirstTimeApproval, Pipeline
+from tools.a11y.axe import add_axe, describe, run_axe
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls(__name__),
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+SCHEMES = ("light", "dark")
+DEEP = "A reply five levels down, long enough to wrap over several lines on a phone screen."
+
+_PAGE = """{% load threadkit %}<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+</head><body><main><h1>{{ title }}</h1><p>A post on a Django site.</p>
+{% threadkit_thread slug title=title %}</main></body></html>"""
+
+
+def post(request: HttpRequest, slug: str) -> HttpResponse:
+    """A blog post page of the host site, with its comments."""
+    page = engines["django"].from_string(_PAGE)
+    return HttpResponse(page.render({"slug": slug, "title": f"Post {slug}"}, request))
+
+
+urlpatterns = [
+    path("comments/", include("threadkit_django.urls")),
+    path("posts/<slug:slug>/", post, name="post"),
+]
+
+
+class Refuse:
+    """A moderation step that refuses comments saying FLOOD (the form's error state)."""
+
+    name = "a11y-refuse"
+
+    def check(self, candidate: Candidate) -> Verdict:
+        """Refuse FLOOD, hold nothing else."""
+        if "FLOOD" in candidate.body:
+            return Verdict.reject(self.name, "flood", "Slow down.", retry_after=12.5)
+        return Verdict.accept()
+
+
+def a11y_engine(store: Any) -> CommentEngine:
+    """Refuses FLOOD and holds a first comment from an author for review."""
+    return CommentEngine(store, pipeline=Pipeline([Refuse(), FirstTimeApproval(store)]))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls made here
+    # are plain synchronous ones (Django's docs name this switch for it).
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with launch_chromium() as chromium:
+            yield chromium
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def site(live_server: Any) -> Iterator[str]:
+    """The live server's URL; a memory store whose "deep" thread has replies 5 levels down."""
+    settings = {"STORE": "threadkit.memory:MemoryStore", "ENGINE": f"{__name__}:a11y_engine"}
+    with override_settings(THREADKIT=settings):
+        reset_state()
+        engine = CommentEngine(get_state().engine.store)  # the seed is not moderated
+        seeder = Identity("site", "1", "Seeder")
+        parent = None
+        for depth in range(6):
+            body = (
+                DEEP
+                if depth == 5
+                else f"A comment at depth {depth}, [a link](https://example.org)."
+            )
+            parent = engine.post("deep", Submission(body, parent_id=parent), seeder).id
+        yield str(live_server.url)
+        reset_state()
+
+
+def open_page(browser: Any, url: str, *, scheme: str, js: bool, **options: Any) -> Any:
+    """A page of a fresh context with axe loaded; threadkit.js refused when ``js`` is off."""
+    context = browser.new_context(color_scheme=scheme, **options)
+    add_axe(context)
+    if not js:
+        context.route("**/threadkit.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url)
+    if js:
+        page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    return page
+
+
+def checked(page: Any, name: str) -> list[dict[str, Any]]:
+    """Run axe over ``page``, save a screenshot, close its context; return the violations."""
+    violations = run_axe(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-django-{name}.png"), full_page=True)
+    page.context.close()
+    return violations
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_thread_page(site: str, browser: Any, scheme: str, js: bool) -> None:
+    """A thread with nested replies, its sort links and the reply form: no violations."""
+    page = open_page(browser, f"{site}/posts/deep/", scheme=scheme, js=js)
+    page.locator("article.tk-comment", has_text=DEEP).wait_for()
+    violations = checked(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
+    assert [] == violations, describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_reply_form_in_an_error_state(site: str, browser: Any, scheme: str, js: bool) -> None:
+    """A refused post (the form shows its error): no violations."""
+    page = open_page(browser, f"{site}/posts/refused/", scheme=scheme, js=js)
+    page.get_by_label("Name").fill("Ada")
+    page.locator("textarea[name=body]").first.fill("FLOOD of words")
+    page.get_by_role("button", name="Post Comment").click()
+    error = page.locator(".tk-error:not([hidden])").first
+    error.wait_for()
+    text = error.inner_text()
+    violations = checked(page, f"error-{scheme}-{'js' if js else 'nojs'}")
+    assert ("Slow down." in text, []) == (True, violations), describe(violations)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_moderation_queue(site: str, browser: Any, scheme: str, django_user_model: Any) -> None:
+    """The queue a staff user sees, with a held comment: no violations, a way back to the post."""
+    slug = f"held-{scheme}"
+    visitor = open_page(browser, f"{site}/posts/{slug}/", scheme=scheme, js=False)
+    visitor.get_by_label("Name").fill("Grace")
+    visitor.locator("textarea[name=body]").first.fill(f"Held for a moderator ({scheme})")
+    visitor.get_by_role("button", name="Post Comment").click()
+    visitor.locator(".tk-notice").first.wait_for()
+    visitor.context.close()
+
+    staff = django_user_model.objects.create_user(f"boss-{scheme}", "", "pw", is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    context = browser.new_context(color_scheme=scheme)
+    add_axe(context)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
+    )
+    page = context.new_page()
+    page.goto(f"{site}/comments/moderation")
+    held = page.locator("article.tk-comment", has_text=f"Held for a moderator ({scheme})")
+    held.wait_for()
+    back = (held.get_by_role("link", name=f"Post {slug}").get_attribute("href") or "").split("#")[0]
+    violations = checked(page, f"queue-{scheme}")
+    assert (f"/posts/{slug}/", []) == (back, violations), describe(violations)

@@ -1,0 +1,62 @@
+"""One message for an empty comment on Django: the JSON API and the no-JS form agree, translated.
+
+The English is the code table's (``threadkit.codes.CODES["empty_body"].message``),
+translated by the code in the reader's language (``Accept-Language`` here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from django.test import Client
+from threadkit_django import reset_state
+from threadkit_web import i18n
+
+from threadkit.codes import CODES
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state() -> Iterator[None]:
+    reset_state()
+    yield
+    reset_state()
+
+
+def _form_error(client: Client, language: str) -> str:
+    """The error the no-JS form shows for an empty comment."""
+    page = client.get("/posts/hello/", headers={"Accept-Language": language}).content.decode()
+    form = page[page.index('class="tk-form"') :]
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form[: form.index("</form>")]))
+    failed = client.post(
+        "/comments/threads/hello/comments",
+        dict(fields, name="Ada", body=" "),
+        headers={"Accept-Language": language},
+    )
+    assert 422 == failed.status_code
+    found = re.search(r'class="tk-error"[^>]*>\s*(?:<p>)?([^<]+)', failed.content.decode())
+    assert found is not None
+    return unescape(found[1]).strip()
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pl"])
+def test_an_empty_comment_reads_the_same_over_json_and_the_form(language: str) -> None:
+    """POST a blank comment and a blank preview as JSON, then by the form: one message."""
+    client = Client(enforce_csrf_checks=True)
+    me = client.get("/comments/api/me").json()
+    headers = {me["csrf_header"]: me["csrf_token"], "Accept-Language": language}
+    details = []
+    for path in ("/comments/api/threads/hello/comments", "/comments/api/preview"):
+        answer = client.post(
+            path, {"body": " ", "name": "Ada"}, content_type="application/json", headers=headers
+        )
+        problem = answer.json()
+        details.append((answer.status_code, problem["code"], problem["detail"]))
+    expected = i18n.translations(language).gettext(CODES["empty_body"].message)
+    assert [(422, "empty_body", expected)] * 2 == details
+    assert expected == _form_error(client, language)
+    assert (language == "en") == (expected == "Please write a comment before posting.")
