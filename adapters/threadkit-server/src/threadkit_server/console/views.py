@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -86,15 +87,38 @@ def _back(default: str) -> str:
     return back if back.startswith(admin_root) and "//" not in back else default
 
 
+def _form_posted() -> bool:
+    """Whether the page's form came back (a POST), its CSRF token checked first."""
+    if request.method != "POST":
+        return False
+    csrf.check_form()
+    return True
+
+
+_View = Callable[..., Response | str]
+
+_ROUTES = (
+    ("/admin/", "admin_home", ("GET",)),
+    ("/admin/comments", "admin_comments", ("GET",)),
+    ("/admin/comments/bulk", "admin_bulk", ("POST",)),
+    ("/admin/bans", "admin_bans", ("GET", "POST")),
+    ("/admin/bans/<int:ban_id>/lift", "admin_lift", ("POST",)),
+    ("/admin/threads", "admin_threads", ("GET", "POST")),
+    ("/admin/settings", "admin_settings", ("GET", "POST")),
+    ("/admin/static/admin.css", "admin_css", ("GET",)),
+)
+"""Every admin page: its path, endpoint and methods."""
+
+
 def install(app: Flask, config: ServerConfig) -> None:
     """Add the admin's pages under ``/admin/`` (see docs/server.md)."""
-    _install_comments(app, config)
-    _install_bans(app, config)
-    _install_sites(app, config)
+    views = {**_comment_views(config), **_ban_views(config), **_site_views(config)}
+    for path, endpoint, methods in _ROUTES:
+        app.add_url_rule(path, endpoint, views[endpoint], methods=list(methods))
 
 
-def _install_comments(app: Flask, config: ServerConfig) -> None:
-    """Add the comment lists and search, and bulk decisions on the selected comments."""
+def _comment_views(config: ServerConfig) -> dict[str, _View]:
+    """Make the comment lists and search, and bulk decisions on the selected comments."""
 
     def home() -> Response:
         admin_actor(config)
@@ -150,18 +174,15 @@ def _install_comments(app: Flask, config: ServerConfig) -> None:
             _note(text)
         return redirect(_back(url_for("admin_comments")), code=303)
 
-    app.add_url_rule("/admin/", "admin_home", home, methods=["GET"])
-    app.add_url_rule("/admin/comments", "admin_comments", comments, methods=["GET"])
-    app.add_url_rule("/admin/comments/bulk", "admin_bulk", bulk, methods=["POST"])
+    return {"admin_home": home, "admin_comments": comments, "admin_bulk": bulk}
 
 
-def _install_bans(app: Flask, config: ServerConfig) -> None:
-    """Add the bans page: list, add and lift bans."""
+def _ban_views(config: ServerConfig) -> dict[str, _View]:
+    """Make the bans page: list, add and lift bans."""
 
     def bans() -> Response | str:
         actor, sites = admin_actor(config)
-        if request.method == "POST":
-            csrf.check_form()
+        if _form_posted():
             ban, duration = _ban_from_form(actor)
             ban = _store().add_ban(ban)
             _note(f"Banned {ban.kind.value} {ban.value} ({DURATIONS[duration][0].lower()}).")
@@ -184,17 +205,15 @@ def _install_bans(app: Flask, config: ServerConfig) -> None:
         _note(f"Lifted ban {ban_id}.")
         return redirect(url_for("admin_bans"), code=303)
 
-    app.add_url_rule("/admin/bans", "admin_bans", bans, methods=["GET", "POST"])
-    app.add_url_rule("/admin/bans/<int:ban_id>/lift", "admin_lift", lift, methods=["POST"])
+    return {"admin_bans": bans, "admin_lift": lift}
 
 
-def _install_sites(app: Flask, config: ServerConfig) -> None:
-    """Add the per-site pages (close or reopen threads, settings) and the stylesheet."""
+def _site_views(config: ServerConfig) -> dict[str, _View]:
+    """Make the per-site pages (close or reopen threads, settings) and the stylesheet."""
 
     def threads() -> Response | str:
         actor, sites = admin_actor(config)
-        if request.method == "POST":
-            csrf.check_form()
+        if _form_posted():
             site = _chosen_site(sites, config) or sites[0]
             key = request.form.get("thread", "").strip()
             if not key:
@@ -208,8 +227,7 @@ def _install_sites(app: Flask, config: ServerConfig) -> None:
     def settings() -> Response | str:
         _, sites = admin_actor(config)
         site = _chosen_site(sites, config) or sites[0]
-        if request.method == "POST":
-            csrf.check_form()
+        if _form_posted():
             chosen = SiteSettings.from_form(request.form)
             _store().save_site_settings(site.id, chosen.to_stored())
             _note(f"Saved the settings of {site.id}.")
@@ -220,9 +238,7 @@ def _install_sites(app: Flask, config: ServerConfig) -> None:
     def stylesheet() -> Response:
         return send_from_directory(_STATIC, "admin.css", max_age=3600)
 
-    app.add_url_rule("/admin/threads", "admin_threads", threads, methods=["GET", "POST"])
-    app.add_url_rule("/admin/settings", "admin_settings", settings, methods=["GET", "POST"])
-    app.add_url_rule("/admin/static/admin.css", "admin_css", stylesheet, methods=["GET"])
+    return {"admin_threads": threads, "admin_settings": settings, "admin_css": stylesheet}
 
 
 def _ban_from_form(actor: Actor) -> tuple[Ban, str]:
