@@ -9,7 +9,6 @@ against the real :class:`~threadkit_social.testing_server.IdentityServer`.
 
 from __future__ import annotations
 
-import re
 import socket
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,6 +27,7 @@ from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
 from threadkit.models import Identity
 from threadkit.ports import IdentityProvider
+from threadkit.testing.html_forms import hidden_fields as hidden_fields
 
 PREFIX = "/comments"
 """Where the test site mounts threadkit (the default ``THREADKIT_URL_PREFIX``)."""
@@ -119,27 +119,6 @@ def me(client: FlaskClient) -> dict[str, Any]:
     """Return ``<prefix>/api/me``: who this browser is."""
     body: dict[str, Any] = client.get(f"{PREFIX}/api/me").get_json()
     return body
-
-
-def hidden_fields(html: str, form_class: str) -> dict[str, str]:
-    """Return the action and hidden inputs of the first ``<form class="<form_class>" ...>``."""
-    found = re.search(
-        rf'<form[^>]*class="{re.escape(form_class)}"[^>]*action="([^"]+)"[^>]*>(.*?)</form>',
-        html,
-        re.S,
-    )
-    assert found is not None, f"no form {form_class} in the page"
-    fields = dict(
-        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', found.group(2))
-    )
-    return {"action": found.group(1), **{k: _unescape(v) for k, v in fields.items()}}
-
-
-def _unescape(value: str) -> str:
-    """Undo the HTML escaping Jinja applies to an attribute value."""
-    for entity, char in (("&#34;", '"'), ("&#39;", "'"), ("&lt;", "<"), ("&gt;", ">")):
-        value = value.replace(entity, char)
-    return value.replace("&amp;", "&")
 
 
 def ada_by_oidc(provider: str, idp: IdentityServer) -> Identity:

@@ -7,7 +7,9 @@ global middleware and run Django's ``CsrfViewMiddleware`` themselves, with the
 token moved to where Django looks for it, so Django's whole check (the token
 against the CSRF cookie or session, and the Origin / Referer rules on HTTPS)
 decides, and a refusal is threadkit's 403 problem with a message that says
-what to do.
+what to do. A JSON write that authenticates with a bearer token and carries no
+session cookie (a page on another origin, :mod:`threadkit_django.bearer`) needs
+no token: a browser never adds that header by itself.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from threadkit.errors import PermissionDeniedError
+
+from . import bearer
 
 __all__ = ["FIELD", "check"]
 
@@ -30,8 +34,11 @@ _MIDDLEWARE = CsrfViewMiddleware(lambda request: HttpResponse())
 def check(request: HttpRequest, *, header: str, form: bool) -> None:
     """Raise a 403 ``csrf_failed`` error unless Django's CSRF check passes.
 
-    ``form``: the token is in the posted ``csrf_token`` field; otherwise in ``header``.
+    ``form``: the token is in the posted ``csrf_token`` field; otherwise in ``header``
+    (a bearer-token request without a session cookie passes; a bad token is a 401).
     """
+    if not form and bearer.uses_bearer_only(request):
+        return
     token = request.POST.get(FIELD, "") if form else request.headers.get(header, "")
     request.META[django.conf.settings.CSRF_HEADER_NAME] = token or ""
     refused = _MIDDLEWARE.process_view(request, lambda r: HttpResponse(), (), {})

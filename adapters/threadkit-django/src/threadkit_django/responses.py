@@ -5,7 +5,8 @@ the view's own check (:mod:`threadkit_django.csrf`) runs on writes; a
 :class:`~threadkit.errors.ThreadkitError` becomes ``application/problem+json``
 on the JSON API and threadkit's error page elsewhere, with its status
 (``Retry-After`` when waiting helps); every answer is ``no-store`` unless the
-view says otherwise, ``nosniff``, and carries ``THREADKIT_CSP``.
+view says otherwise, ``nosniff``, and carries ``THREADKIT_CSP``; the JSON API
+follows ``THREADKIT_CORS_ORIGINS`` (:mod:`threadkit_django.cors`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from threadkit_web.context import TemplateHelper
 from threadkit import limits
 from threadkit.errors import ThreadkitError
 
-from . import csrf
+from . import cors, csrf
 from .state import get_state
 from .web import visit_of
 
@@ -112,11 +113,14 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
+                found = cors.before(request) if api else None  # a refusal or a preflight
                 _check_size(request)
-                if check is not None and request.method not in _SAFE:
-                    header = get_state().web.settings.csrf_header
-                    csrf.check(request, header=header, form=check == "form")
-                response = view(request, *args, **kwargs)
+                if found is None:
+                    if check is not None and request.method not in _SAFE:
+                        header = get_state().web.settings.csrf_header
+                        csrf.check(request, header=header, form=check == "form")
+                    found = view(request, *args, **kwargs)
+                response = found
             except ThreadkitError as error:
                 if api:
                     language = visit_of(request).language()
@@ -125,6 +129,8 @@ def threadkit_view(*, api: bool, check: Literal["form", "header"] | None = None)
                     response = _error_page(request, error)
             response.headers.setdefault("Cache-Control", "no-store")
             _secure(response)
+            if api:
+                cors.add_headers(request, response)
             return response
 
         return csrf_exempt(wrapped)

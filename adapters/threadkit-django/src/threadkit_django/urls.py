@@ -14,7 +14,7 @@ import re
 from django.urls import URLPattern, path
 from threadkit_web.openapi import OPERATIONS
 
-from . import feeds, personal_data, static, views_html, views_json
+from . import feeds, personal_data, static, views_auth, views_html, views_json
 from .responses import View
 
 app_name = "threadkit"
@@ -33,9 +33,13 @@ _VIEWS: dict[str, View] = {
     "api_queue": views_json.api_queue,
     "api_counts": views_json.api_counts,
     "api_me": views_json.api_me,
+    "api_logout": views_auth.api_logout,
+    "api_session": views_auth.api_session,
+    "auth_login": views_auth.login,
+    "auth_callback": views_auth.callback,
     "openapi": views_json.openapi_document,
     "avatar": static.avatar,
-    "auth_logout": views_html.logout,
+    "auth_logout": views_auth.logout,
     "post": views_html.post,
     "comment_page": views_html.comment_page,
     "edit": views_html.edit,

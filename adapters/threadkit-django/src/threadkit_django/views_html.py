@@ -25,7 +25,7 @@ from threadkit.redirects import safe_next
 from threadkit.serialization import parse_form_submission, parse_vote
 from threadkit.tree import TreeNode
 
-from . import page_cache, visitors
+from . import page_cache
 from .responses import html, threadkit_view
 from .state import get_state
 from .web import visit_of
@@ -37,7 +37,6 @@ __all__ = [
     "fragment_comment",
     "fragment_thread",
     "fragment_replies",
-    "logout",
     "moderate",
     "moderate_link",
     "post",
@@ -181,13 +180,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """
     context = pages.unsubscribe_context(get_state().web, token, act=request.method == "POST")
     return _page(request, "threadkit/unsubscribe.html", **context)
-
-
-@threadkit_view(api=False, check="form")
-def logout(request: HttpRequest) -> HttpResponse:
-    """Forget what this browser typed into the anonymous form (Django's own logout logs out)."""
-    request.session.pop(visitors.AUTHOR_KEY, None)
-    return HttpResponseRedirect(_back(request), status=303)
 
 
 def _fragment(
