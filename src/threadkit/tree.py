@@ -276,7 +276,6 @@ class _Builder:
         if not rows:
             return []
         limit, base, top, flatten = self.limit, self.base, self.top, self.flatten
-        tops = self.tops
         follow_at = limit - 1 - base  # FLATTEN: stack index of the followers' parent
         stack: list[TreeNode] = []  # the current row's ancestors, top entry first
         first_depth = rows[0].depth
@@ -319,12 +318,7 @@ class _Builder:
                     self.top_followers.setdefault(id(stack[0]), []).append(node)
             elif level == 0 and comment.parent_id == top:
                 stack.clear()
-                node = new(node_type)
-                node.comment = comment
-                node.children = []
-                node.more_replies = comment.reply_count
-                node.depth = base
-                tops.append(node)
+                node = self.add_top(comment)
             else:
                 return None
             stack.append(node)
@@ -334,8 +328,8 @@ class _Builder:
 
     def grouped(self, rows: Sequence[Comment]) -> list[TreeNode]:
         """Build from rows in any order."""
-        top, base, limit = self.top, self.base, self.limit
-        tops, dirty, placed, waiting = self.tops, self.dirty, self.placed, self.waiting
+        top, limit = self.top, self.limit
+        dirty, placed, waiting = self.dirty, self.placed, self.waiting
         get = placed.get
         new, node_type = object.__new__, TreeNode
         for comment in rows:
@@ -357,12 +351,7 @@ class _Builder:
                 if parent.more_replies:
                     parent.more_replies -= 1
             elif comment.parent_id == top:
-                node = new(node_type)
-                node.comment = comment
-                node.children = []
-                node.more_replies = comment.reply_count
-                node.depth = base
-                tops.append(node)
+                node = self.add_top(comment)
             else:
                 waiting.setdefault(comment.parent_id, []).append(comment)
                 continue
