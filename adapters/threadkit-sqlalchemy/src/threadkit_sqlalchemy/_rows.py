@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeAlias, cast
 
@@ -246,25 +247,20 @@ def _body_hash(body_source: str) -> str:
     return hashlib.sha256(body_source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _author_values(author: Identity) -> dict[str, Any]:
-    """Column values of an author snapshot."""
-    return {
-        "author_provider": author.provider,
-        "author_subject": author.subject,
-        "author_key": author.key,
-        "author_name": author.name,
-        "author_email": author.email,
-        "author_url": author.url,
-        "author_avatar": author.avatar,
-        "author_verified": author.verified,
-    }
+def _snapshot(prefix: str, *names: str) -> Callable[[Any], dict[str, Any]]:
+    """Make the function that maps a value object to its columns, ``<prefix><attribute>``."""
+    columns = tuple(prefix + name for name in names)
+    read = operator.attrgetter(*names)
+
+    def values(value: Any) -> dict[str, Any]:
+        return dict(zip(columns, read(value), strict=True))
+
+    return values
 
 
-def _context_values(context: RequestContext) -> dict[str, Any]:
-    """Column values of a request context."""
-    return {
-        "ctx_ip": context.ip,
-        "ctx_user_agent": context.user_agent,
-        "ctx_referrer": context.referrer,
-        "ctx_language": context.language,
-    }
+_author_values = _snapshot(
+    "author_", "provider", "subject", "key", "name", "email", "url", "avatar", "verified"
+)
+"""Column values of an author snapshot (:class:`Identity`)."""
+_context_values = _snapshot("ctx_", "ip", "user_agent", "referrer", "language")
+"""Column values of a request context (:class:`RequestContext`)."""
