@@ -268,6 +268,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         "Opublikuj komentarz",
         "pl",
         False,
+        False,
         [],
     ] == [
         page.locator("[data-tk-sort=oldest]").inner_text(),
@@ -276,6 +277,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         page.locator(".tk-submit").inner_text(),
         page.locator(".tk-embed").get_attribute("lang"),
         page.locator("[data-tk-remember]").is_checked(),  # opt-in: off until ticked
+        page.get_by_label("Powiadamiaj mnie o nowych komentarzach pod tym wpisem").is_checked(),
         errors,
     ]
     page.close()
@@ -290,7 +292,10 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     write(page, "Hello from a static page", name="Ada", email="ada@example.org")
     # Opt-in (off by default): only a ticked box keeps the details for the next visit.
     page.get_by_label("Remember my details in this browser").check()
-    post(page)
+    page.get_by_label("Notify me of new comments on this post").check()
+    with page.expect_request(lambda r: r.method == "POST" and "/api/" in r.url) as sent:
+        post(page)
+    assert True is sent.value.post_data_json["notify_thread"]
     posted = comment(page, "Hello from a static page")
     posted.wait_for()
     assert (posted.get_attribute("id") or "x") == page.evaluate("document.activeElement.id")
