@@ -83,6 +83,13 @@ def test_session_from_an_allowed_origin_gives_a_token_and_no_cookie(client: Clie
     )
     assert "Origin" in answer["Vary"]
     assert {} == dict(answer.cookies)
+    me = client.get(f"{API}/me", headers=bearer(body["token"]))
+    assert (200, False, "", {}) == (
+        me.status_code,
+        me.json()["logged_in"],
+        me.json()["csrf_token"],
+        dict(me.cookies),
+    )
 
 
 def test_an_unlisted_origin_gets_403_naming_the_setting(client: Client) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from threadkit_web import api, inputs, openapi, problems
 
-from . import page_cache
+from . import bearer, page_cache
 from .responses import answer, json_response, problem_response, threadkit_view
 from .state import get_state
 from .web import visit_of
@@ -135,7 +135,9 @@ def api_counts(request: HttpRequest) -> HttpResponse:
 def api_me(request: HttpRequest) -> HttpResponse:
     """GET who the reader is, whether they moderate, and the CSRF token and header to send."""
     visit = visit_of(request)
-    return answer(api.me(get_state().web, visit, visit.csrf_token()))
+    # A bearer-token request needs no CSRF token, and gets no CSRF cookie either.
+    token = "" if bearer.has_bearer(request) else visit.csrf_token()
+    return answer(api.me(get_state().web, visit, token))
 
 
 @threadkit_view(api=True)

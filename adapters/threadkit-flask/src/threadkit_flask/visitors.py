@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Mapping
 
 from flask import request, session
-from threadkit_web.identities import identity_from_dict, identity_to_dict
+from threadkit_web import login as web_login
 from threadkit_web.request import request_context as web_request_context
 
 from threadkit.models import Actor, Identity, RequestContext
@@ -52,7 +52,7 @@ __all__ = [
 BROWSER_KEY = "threadkit_browser"
 """Session key of the random browser id."""
 
-LOGIN_KEY = "threadkit_login"
+LOGIN_KEY = web_login.LOGIN_KEY
 """Session key of the identity a redirect login vouched for (encrypted)."""
 
 AUTHOR_KEY = "threadkit_author"
@@ -98,7 +98,7 @@ def remember_login(identity: Identity) -> None:
     The CSRF token is renewed too, so a token known before the login (planted
     with a cookie, say) cannot act as the logged-in reader.
     """
-    session[LOGIN_KEY] = get_state().sealer.seal(identity_to_dict(identity))
+    web_login.remember_login(get_state(), session, identity)
     # A new login gets a new CSRF token: one planted or seen before it is worthless.
     session.pop(csrf.SESSION_KEY, None)
     request.environ.pop(_CACHE_KEY, None)
@@ -166,7 +166,7 @@ def logged_in_identity() -> Identity | None:
         if found is not None:
             break
     if found is None:
-        found = identity_from_dict(state.sealer.open(session.get(LOGIN_KEY)), state.providers)
+        found = web_login.remembered_login(state, session)
     request.environ[_CACHE_KEY] = found
     return found
 
