@@ -16,6 +16,7 @@ from threadkit.models import CommentRows
 from threadkit.storekit import aware, check_limit, int_cursor, make_cursor
 
 from ._base import StoreBase
+from ._fast import Prepared, utc
 from ._rows import _C, _T, _comment
 from ._schema import AUTHOR_KEY_LENGTH, KEY_LENGTH, TEXT_BYTES, bans, site_settings
 
@@ -23,10 +24,22 @@ _B = bans.c
 _S = site_settings.c
 
 
+# Built once: the ban check asks on every post (issue 12).
+_IN_FORCE = Prepared(
+    sa.select(bans)
+    .where(sa.or_(_B.until.is_(None), _B.until > sa.bindparam("b_now")))
+    .order_by(_B.id.desc())
+)
+# Changes whenever a ban is added (a new, higher id) or lifted (one fewer row); ids
+# are never reused (SQLite AUTOINCREMENT, PostgreSQL sequences, MariaDB >= 10.2.4).
+_STAMP = Prepared(sa.select(sa.func.count(), sa.func.max(_B.id)).select_from(bans))
+
+
 def _ban(row: Any) -> Ban:
     # Positional, in Ban's field order: kind, value, created_at, until, shadow, reason, by, id.
+    until = None if row.until is None else utc(row.until)
     return Ban(
-        BanKind(row.kind), row.value, row.created_at, row.until, bool(row.shadow),
+        BanKind(row.kind), row.value, utc(row.created_at), until, bool(row.shadow),
         row.reason, row.created_by, int(row.id),
     )  # fmt: skip
 
@@ -39,6 +52,9 @@ def _fits(value: str, field: str, limit: int, *, chars: bool = False) -> None:
 
 class BansPart(StoreBase):
     """The :class:`~threadkit.ports.AdminStore` methods."""
+
+    # (stamp, as of, the bans in force then): what active_bans last read, in any thread.
+    _bans_seen: tuple[tuple[Any, ...], datetime, list[Ban]] | None = None
 
     def add_ban(self, ban: Ban) -> Ban:
         """Store ``ban``; return it with its new ``id``."""
@@ -83,14 +99,26 @@ class BansPart(StoreBase):
         self._write(work)
 
     def active_bans(self, now: datetime) -> list[Ban]:
-        """Every ban in force at ``now``, newest first."""
+        """Every ban in force at ``now``, newest first.
+
+        Asked before every post, so the list is kept between calls: each call
+        reads only the table's stamp (row count and highest id) and reads the
+        list again when the stamp moved, in any process. The stamp is read
+        first: a ban added or lifted while the list is read moves it again, so
+        the next call reads again. Bans that expire drop out by ``now``.
+        """
         moment = aware(now, "now")
-        query = (
-            sa.select(bans)
-            .where(sa.or_(_B.until.is_(None), _B.until > moment))
-            .order_by(_B.id.desc())
-        )
-        return self._read(lambda conn: [_ban(row) for row in conn.execute(query)])
+
+        def work(conn: Connection) -> list[Ban]:
+            stamp = tuple(_STAMP.first(conn, {}))
+            seen = self._bans_seen
+            if seen is not None and seen[0] == stamp and seen[1] <= moment:
+                return [ban for ban in seen[2] if ban.until is None or ban.until > moment]
+            listed = [_ban(row) for row in _IN_FORCE.rows(conn, {"b_now": moment})]
+            self._bans_seen = (stamp, moment, listed)
+            return list(listed)
+
+        return self._read(work)
 
     def search_comments(
         self, search: CommentSearch, *, limit: int, cursor: str | None = None

@@ -230,6 +230,12 @@ class StoreBase:
         if not self._wal:
             conn.close()
             return None
+        try:
+            if not conn.in_transaction():
+                conn.begin()  # explicitly: reads on the driver's cursor (._fast) do not autobegin
+        except exc.DBAPIError:
+            conn.close()
+            return None
         return conn
 
     def _read(self, work: Callable[[Connection], T]) -> T:

@@ -23,8 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -33,6 +32,7 @@ from sqlalchemy.engine import Connection
 from threadkit.guards import CommentGuard, IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
 from threadkit.models import Comment, NewComment
 
+from ._fast import Prepared, utc
 from ._schema import comments, guard_locks, idempotency, votes
 
 __all__ = ["check_comment_guards", "check_vote_guards", "lock", "remember_key", "replay"]
@@ -41,13 +41,6 @@ _C = comments.c
 _V = votes.c
 _K = idempotency.c
 _LOCKING = ("postgresql", "mysql", "mariadb")
-
-
-def _utc(value: datetime | str) -> datetime:
-    """Return a naive UTC timestamp from the database (SQLite: its text) as aware UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # Built once and executed with bound values (issue 12: a post runs them every time).
@@ -60,8 +53,10 @@ _CREATE_LOCK = {
     "postgresql": postgresql.insert(guard_locks).on_conflict_do_nothing(),
     "mysql": sa.insert(guard_locks).prefix_with("IGNORE"),
 }
-_SAME_BODY = sa.select(_C.thread_id, _C.body_source).where(
-    _C.author_key == sa.bindparam("b_author"), _C.body_hash == sa.bindparam("b_hash")
+_SAME_BODY = Prepared(
+    sa.select(_C.thread_id, _C.body_source).where(
+        _C.author_key == sa.bindparam("b_author"), _C.body_hash == sa.bindparam("b_hash")
+    )
 )
 _SCOPE_COLUMN = {"ip": _C.ctx_ip, "author": _C.author_key}
 _KEY_ROW = sa.select(_K.fingerprint, _K.comment_id, _K.expires_at).where(
@@ -75,14 +70,16 @@ _INSERT_KEY = sa.insert(idempotency)
 
 
 @functools.cache
-def _latest_of(scopes: tuple[str, ...]) -> sa.Select[Any]:
+def _latest_of(scopes: tuple[str, ...]) -> Prepared:
     """One statement: the newest ``created_at`` per scope (``ip`` / ``author``), bound ``b_<n>``."""
-    return sa.select(
-        *(
-            sa.select(sa.func.max(_C.created_at))
-            .where(_SCOPE_COLUMN[scope] == sa.bindparam(f"b_{n}"))
-            .scalar_subquery()
-            for n, scope in enumerate(scopes)
+    return Prepared(
+        sa.select(
+            *(
+                sa.select(sa.func.max(_C.created_at))
+                .where(_SCOPE_COLUMN[scope] == sa.bindparam(f"b_{n}"))
+                .scalar_subquery()
+                for n, scope in enumerate(scopes)
+            )
         )
     )
 
@@ -113,22 +110,21 @@ def check_comment_guards(
     # Every interval's newest comment in one statement, read before any guard is judged.
     latest: dict[MinInterval, datetime | str | None] = {}
     if intervals:
-        row = conn.execute(
-            _latest_of(tuple(g.scope for g in intervals)),
-            {f"b_{n}": g.value for n, g in enumerate(intervals)},
-        ).one()
+        row = _latest_of(tuple(g.scope for g in intervals)).first(
+            conn, {f"b_{n}": g.value for n, g in enumerate(intervals)}
+        )
         latest = dict(zip(intervals, row, strict=True))
     for guard in guards:
         if isinstance(guard, NoDuplicate):
             # Filter by thread in Python, as has_duplicate does: with thread_id in the
             # WHERE clause SQLite may walk the thread's index (every comment of a big
             # thread) instead of the (author_key, body_hash) one.
-            rows = conn.execute(_SAME_BODY, {"b_author": draft.author.key, "b_hash": body_hash})
+            rows = _SAME_BODY.rows(conn, {"b_author": draft.author.key, "b_hash": body_hash})
             if any(tid == thread_id and body == draft.body_source for tid, body in rows):
                 raise guard.error()
         else:
             found = latest[guard]
-            error = guard.error(None if found is None else _utc(found), now)
+            error = guard.error(None if found is None else utc(found), now)
             if error is not None:
                 raise error
 
@@ -148,7 +144,7 @@ def replay(
     row = conn.execute(_KEY_ROW, {"b_digest": key.digest}).first()
     if row is None:
         return None
-    if _utc(row.expires_at) <= now:
+    if utc(row.expires_at) <= now:
         if write:
             conn.execute(_DROP_KEY, {"b_digest": key.digest})
         return None
@@ -193,7 +189,7 @@ def check_vote_guards(
             query = query.join(comments, _C.id == _V.comment_id).where(
                 _C.thread_id == thread_id, *where
             )
-        cast = [_utc(value) for value in conn.execute(query).scalars()]
+        cast = [utc(value) for value in conn.execute(query).scalars()]
         error = guard.error(cast, at)
         if error is not None:
             raise error

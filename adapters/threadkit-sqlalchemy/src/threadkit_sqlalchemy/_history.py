@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -10,15 +10,18 @@ from sqlalchemy.engine import Connection
 from threadkit.models import Status
 
 from ._base import StoreBase
+from ._fast import Prepared, utc
 from ._rows import _C, _T, _body_hash
 from ._schema import comments, threads
 
 # Built once: flood control and duplicate detection ask before every post (issue 12).
-_LATEST_BY_IP = sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == sa.bindparam("b_value"))
-_LATEST_BY_AUTHOR = sa.select(sa.func.max(_C.created_at)).where(
-    _C.author_key == sa.bindparam("b_value")
+_LATEST_BY_IP = Prepared(
+    sa.select(sa.func.max(_C.created_at)).where(_C.ctx_ip == sa.bindparam("b_value"))
 )
-_SAME_BODY = (
+_LATEST_BY_AUTHOR = Prepared(
+    sa.select(sa.func.max(_C.created_at)).where(_C.author_key == sa.bindparam("b_value"))
+)
+_SAME_BODY = Prepared(
     sa.select(_T.key, _C.body_source)
     .join_from(comments, threads, _C.thread_id == _T.id)
     .where(_C.author_key == sa.bindparam("b_author"), _C.body_hash == sa.bindparam("b_hash"))
@@ -41,18 +44,12 @@ class HistoryPart(StoreBase):
             return None
 
         def work(conn: Connection) -> datetime | None:
-            found = [conn.execute(query, bound).scalar() for query, bound in queries]
+            found = [query.first(conn, bound)[0] for query, bound in queries]
             # MAX() comes back untyped on some backends; normalise to aware UTC.
-            moments = [self._as_utc(value) for value in found if value is not None]
+            moments = [utc(value) for value in found if value is not None]
             return max(moments, default=None)
 
         return self._read(work)
-
-    @staticmethod
-    def _as_utc(value: datetime | str) -> datetime:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     def has_duplicate(self, thread_key: str, author_key: str, body_source: str) -> bool:
         """Whether this author already wrote exactly this body in this thread (any status).
@@ -63,7 +60,7 @@ class HistoryPart(StoreBase):
         bound = {"b_author": author_key, "b_hash": _body_hash(body_source)}
 
         def work(conn: Connection) -> bool:
-            rows = conn.execute(_SAME_BODY, bound)
+            rows = _SAME_BODY.rows(conn, bound)
             return any(key == thread_key and body == body_source for key, body in rows)
 
         return self._read(work)

@@ -13,11 +13,12 @@ from threadkit.storekit import aware
 
 from ._base import StoreBase
 from ._checks import _chars, _text
+from ._fast import Prepared, utc
 from ._rows import _T, _thread
 from ._schema import KEY_LENGTH, TEXT_BYTES, threads
 
 # Built once: every post runs these (issue 12's lean write path).
-_COUNT_NEW = (
+_COUNT_NEW = Prepared(
     sa.update(threads)
     .where(_T.id == sa.bindparam("b_id"))
     .values(
@@ -30,7 +31,7 @@ _COUNT_NEW = (
 _BUMP_VERSION = (
     sa.update(threads).where(_T.id == sa.bindparam("b_id")).values(version=_T.version + 1)
 )
-_THREAD_BY_KEY = sa.select(threads).where(_T.key == sa.bindparam("b_key"))
+_THREAD_BY_KEY = Prepared(sa.select(threads).where(_T.key == sa.bindparam("b_key")))
 _VERSION_BY_KEY = sa.select(_T.version).where(_T.key == sa.bindparam("b_key"))
 
 
@@ -41,8 +42,8 @@ def add_to_thread(
 
     Raises the thread's version too: its pages changed.
     """
-    conn.execute(
-        _COUNT_NEW,
+    _COUNT_NEW.run(
+        conn,
         {"b_id": thread_id, "b_top_seq": top_seq, "b_approved": approved, "b_top": top_approved},
     )
 
@@ -116,8 +117,9 @@ class ThreadsPart(StoreBase):
         """Return the thread ``key``, or ``None``."""
 
         def work(conn: Connection) -> Thread | None:
-            row = conn.execute(_THREAD_BY_KEY, {"b_key": key}).first()
-            return None if row is None else _thread(row)
+            row = _THREAD_BY_KEY.first(conn, {"b_key": key})
+            # SQLite's driver gives the timestamp as text on the fast path (._fast).
+            return None if row is None else _thread(row._replace(created_at=utc(row.created_at)))
 
         return self._read(work)
 

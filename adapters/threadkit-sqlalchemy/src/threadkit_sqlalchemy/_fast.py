@@ -1,0 +1,150 @@
+"""Statements a post runs, compiled once and run on SQLite's own cursor (issue 12).
+
+On SQLite a statement costs a few microseconds; going through SQLAlchemy's
+``Connection.execute`` (cache key, execution context, result object, events)
+costs 40-60 more, and a post runs about ten of them. A :class:`Prepared`
+statement is compiled once per dialect to the driver's SQL with its bound
+values' converters (the same ``bind_processor`` SQLAlchemy applies), then run
+on the DBAPI connection *inside the caller's SQLAlchemy transaction*: the
+transaction, its ``BEGIN IMMEDIATE``, rollback on error and the store's retry
+and outage handling are unchanged. A driver error is raised as SQLAlchemy's
+wrapped ``DBAPIError`` (``IntegrityError`` stays an ``IntegrityError``).
+
+It runs the plain path (``Connection.execute``) instead when the backend is
+not SQLite (PostgreSQL and MariaDB have network round trips that dwarf the
+saving, and disconnect handling that must stay SQLAlchemy's) and when anyone
+listens to the engine's cursor events (tests that inject failures or count
+statements see every statement, as before). Result rows come back as named
+tuples in both cases: columns by name or position; values as the driver gives
+them (SQLite: timestamps as text), so callers convert what they read.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect
+
+__all__ = ["Prepared", "utc"]
+
+_Converter = Callable[[Any], Any] | None
+
+
+class _Compiled:
+    """One statement's driver SQL for one dialect, and how to build its arguments."""
+
+    __slots__ = ("slots", "sql")
+
+    def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str]) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
+        assert compiled.positiontup is not None  # SQLite's qmark style: positional
+        self.sql = compiled.string
+        # Per position: the caller's key, the value a literal carries, the type's converter.
+        self.slots: list[tuple[str, Any, _Converter]] = []
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            literal = None if bind.required else bind.effective_value
+            self.slots.append((bind.key, literal, convert))
+
+    def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+        """Return the positional arguments for ``params`` (keyed by the bind names)."""
+        out = []
+        for key, literal, convert in self.slots:
+            value = params.get(key, literal)
+            out.append(value if convert is None or value is None else convert(value))
+        return tuple(out)
+
+
+class Prepared:
+    """A statement built once, run fast on SQLite and the plain way elsewhere.
+
+    ``statement`` takes its values as bind parameters named in ``params`` (an
+    ``INSERT`` without ``.values()`` takes column names, as ``execute`` does).
+    """
+
+    __slots__ = ("_compiled", "_row", "statement")
+
+    def __init__(self, statement: sa.Executable) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        columns = getattr(statement, "selected_columns", None)
+        names = [] if columns is None else list(columns.keys())
+        # One row type for both paths, so callers may use ``_replace`` on either.
+        self._row: Any = namedtuple("_Row", names, rename=True)  # type: ignore[misc]
+
+    def _for(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
+        keys = tuple(params) if isinstance(self.statement, sa.Insert) else ()
+        found = self._compiled.get((dialect.name, keys))
+        if found is None:
+            found = self._compiled[(dialect.name, keys)] = _Compiled(self.statement, dialect, keys)
+        return found
+
+    def _raw(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """Run on the DBAPI cursor; ``None`` if this connection takes the plain path."""
+        # Outside a transaction SQLAlchemy's autobegin must see the statement.
+        if conn.dialect.driver != "pysqlite" or not conn.in_transaction() or _watched(conn):
+            return None
+        compiled = self._for(conn.dialect, params)
+        arguments = compiled.arguments(params)
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        cursor = driver.cursor()
+        try:
+            cursor.execute(compiled.sql, arguments)
+        except conn.dialect.loaded_dbapi.Error as error:
+            raise exc.DBAPIError.instance(
+                compiled.sql, arguments, error, conn.dialect.loaded_dbapi.Error
+            ) from error
+        return cursor
+
+    def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
+        """Return every row the statement selects, as named tuples."""
+        cursor = self._raw(conn, params)
+        if cursor is None:
+            cursor = conn.execute(self.statement, dict(params))
+        return [self._row._make(values) for values in cursor.fetchall()]
+
+    def first(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """Return the first row the statement selects (a named tuple), or ``None``."""
+        cursor = self._raw(conn, params)
+        values = (
+            conn.execute(self.statement, dict(params)).first()
+            if cursor is None
+            else cursor.fetchone()
+        )
+        return None if values is None else self._row._make(values)
+
+    def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run an ``INSERT`` / ``UPDATE`` / ``DELETE``; return the rows it touched."""
+        cursor = self._raw(conn, params)
+        if cursor is None:
+            cursor = conn.execute(self.statement, dict(params))
+        return int(cursor.rowcount)
+
+    def insert(self, conn: Connection, params: Mapping[str, Any]) -> int:
+        """Run an ``INSERT`` of one row; return the new row's generated primary key."""
+        cursor = self._raw(conn, params)
+        if cursor is not None:
+            return int(cursor.lastrowid)
+        key = conn.execute(self.statement, dict(params)).inserted_primary_key
+        assert key is not None  # every backend reports an autoincrement id
+        return int(key[0])
+
+
+def _watched(conn: Connection) -> bool:
+    """Whether anyone listens to this connection's cursor events (then they see every one)."""
+    dispatch: Any = conn.dispatch
+    return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+
+
+def utc(value: datetime | str) -> datetime:
+    """Return a naive UTC timestamp as the driver gives it (SQLite: text) as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
