@@ -11,6 +11,7 @@ import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 from threadkit_flask import i18n
+from threadkit_web import i18n as web_i18n
 from tkflask_support import create_app, new_comment
 
 from threadkit.engine import CommentEngine
@@ -57,7 +58,7 @@ def test_accept_language_picks_the_best_shipped_language(
 ) -> None:
     """The first tag of Accept-Language that names a shipped language wins; none: English."""
     html = _get(client, language=header)
-    assert f'lang="{i18n.html_lang(expected)}"' in _section(html)
+    assert f'lang="{web_i18n.html_lang(expected)}"' in _section(html)
 
 
 def test_the_host_setting_wins_over_accept_language(engine: CommentEngine) -> None:
@@ -91,19 +92,19 @@ def test_arabic_pages_are_right_to_left(client: FlaskClient) -> None:
     )
 
 
-@pytest.mark.parametrize("language", i18n.LANGUAGES)
+@pytest.mark.parametrize("language", web_i18n.LANGUAGES)
 def test_a_thread_renders_in_every_shipped_language(client: FlaskClient, language: str) -> None:
     """Every language renders the thread with its own words for the form and the count."""
     new_comment(client, body="hello")
     new_comment(client, body="again")
-    html = _get(client, language=i18n.html_lang(language))
+    html = _get(client, language=web_i18n.html_lang(language))
     # The JS catalog's keys are the English strings; everything else must be translated.
     text = unescape(re.sub(r'data-tk-i18n="[^"]*"', "", html))
-    translate = i18n.translations(language)
+    translate = web_i18n.translations(language)
     expected_heading = translate.ngettext("One comment", "%(count)s comments", 2) % {"count": "2"}
     expected_form = translate.gettext("Leave a Reply")
     assert (True, True, True) == (
-        f'lang="{i18n.html_lang(language)}"' in _section(html),
+        f'lang="{web_i18n.html_lang(language)}"' in _section(html),
         expected_form in text,
         expected_heading.split("%")[0] in text or expected_heading in text,
     )
@@ -113,7 +114,7 @@ def test_a_thread_renders_in_every_shipped_language(client: FlaskClient, languag
 
 def test_polish_has_three_forms_for_more_replies() -> None:
     """Polish says odpowiedź / odpowiedzi by the count's form (1, 2-4, 5+)."""
-    pl = i18n.translations("pl")
+    pl = web_i18n.translations("pl")
     forms = [pl.ngettext("%(num)s more reply", "%(num)s more replies", n) for n in (1, 3, 5, 22)]
     assert [
         "jeszcze %(num)s odpowiedź",
@@ -121,7 +122,7 @@ def test_polish_has_three_forms_for_more_replies() -> None:
         "jeszcze %(num)s odpowiedzi",
         "jeszcze %(num)s odpowiedzi",
     ] == forms
-    ru = i18n.translations("ru")
+    ru = web_i18n.translations("ru")
     assert ["%(count)s комментарий", "%(count)s комментария", "%(count)s комментариев"] == [
         ru.ngettext("One comment", "%(count)s comments", n) for n in (21, 3, 11)
     ]

@@ -11,7 +11,7 @@ from html import unescape
 
 import pytest
 from flask.testing import FlaskClient
-from threadkit_flask import i18n
+from threadkit_web import i18n
 from tkflask_support import api_headers
 
 from threadkit.codes import CODES

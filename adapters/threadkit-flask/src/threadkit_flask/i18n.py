@@ -4,8 +4,9 @@ The language of a request is, in order: what the host says (``init_app(locale=..
 or the ``THREADKIT_LOCALE`` setting: a language tag, or a callable returning one
 or ``None``), else the best shipped match of the ``Accept-Language`` header,
 else English. Catalogs, dates, numbers and error messages are the shared web
-layer's (:mod:`threadkit_web.i18n`); this module only finds the request's
-language and passes it on, so the functions below default to it.
+layer's (:mod:`threadkit_web.i18n`, where ``LANGUAGES``, ``CATALOGS`` and the
+other constants live); this module only finds the request's language and passes
+it on, so the functions below default to it.
 """
 
 from __future__ import annotations
@@ -16,46 +17,21 @@ from datetime import datetime
 from flask import Flask, current_app, has_request_context, request
 from threadkit_web import i18n as web_i18n
 from threadkit_web import jinja
-from threadkit_web.i18n import (
-    CATALOGS,
-    DEFAULT_LANGUAGE,
-    DOMAIN,
-    ERROR_MESSAGES,
-    JS_KEYWORDS,
-    LANGUAGES,
-    N_,
-    RTL_LANGUAGES,
-    html_lang,
-    js_strings,
-    match_language,
-    translations,
-)
+from threadkit_web.i18n import DEFAULT_LANGUAGE, translations
 
 from threadkit.errors import ThreadkitError
 
 __all__ = [
-    "CATALOGS",
-    "DEFAULT_LANGUAGE",
-    "DOMAIN",
-    "ERROR_MESSAGES",
-    "JS_KEYWORDS",
-    "LANGUAGES",
-    "RTL_LANGUAGES",
     "LocaleSetting",
-    "N_",
     "current_locale",
     "direction",
     "error_message",
     "format_number",
     "format_when",
     "gettext",
-    "html_lang",
     "install",
     "js_catalog",
-    "js_strings",
-    "match_language",
     "ngettext",
-    "translations",
 ]
 
 LocaleSetting = str | Callable[[], str | None] | None

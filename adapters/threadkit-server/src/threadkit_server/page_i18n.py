@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 from threadkit_flask import i18n
+from threadkit_web.i18n import html_lang
 from threadkit_web.reasons import reason_sentence
 
 from threadkit.models import Reason
@@ -28,7 +29,7 @@ def reason_text(reason: Reason) -> str:
 
 def _globals() -> dict[str, Any]:
     return {
-        "page_lang": lambda: i18n.html_lang(i18n.current_locale()),
+        "page_lang": lambda: html_lang(i18n.current_locale()),
         "page_dir": lambda: i18n.direction(i18n.current_locale()),
         "page_when": lambda moment: _when(moment),
         "reason_text": reason_text,
