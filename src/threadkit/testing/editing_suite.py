@@ -102,9 +102,7 @@ class EditingSuite:
 
     def test_remove_top_level_comment_updates_thread_counts(self, store_kit: Kit) -> None:
         """Removing an approved top-level comment takes it out of both thread counters."""
-        store_kit.thread()
-        keep = store_kit.add()
-        gone = store_kit.add()
+        keep, gone = store_kit.comments(2)
         store_kit.store.remove_comment(gone.id)
         assert (1, 1) == store_kit.count()
         assert [keep.id] == store_kit.ids()
@@ -140,9 +138,7 @@ class EditingSuite:
 
     def test_remove_takes_the_comments_votes(self, store_kit: Kit) -> None:
         """Votes on a removed comment disappear from votes_by."""
-        store_kit.thread()
-        kept = store_kit.add()
-        gone = store_kit.add()
+        kept, gone = store_kit.comments(2)
         store_kit.store.vote(kept.id, "voter", 1)
         store_kit.store.vote(gone.id, "voter", -1)
         store_kit.store.remove_comment(gone.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
@@ -20,34 +22,20 @@ class PostingSuite:
     def test_add_top_level_comment_stores_every_field(self, store_kit: Kit) -> None:
         """A top-level comment is its own root at depth 0 and keeps what was given."""
         store_kit.thread()
-        draft = NewComment(
-            thread_key="t1",
-            parent_id=None,
-            author=CY,
-            body_source="*Hi*",
-            body_html="<p><em>Hi</em></p>",
-            status=Status.PENDING,
-            created_at=T0,
-            reasons=(Reason("links", "too_many_links", "Three links."),),
-            context=RequestContext("198.51.100.7", "Firefox", "https://ref.example", "de"),
-            notify_replies=True,
-        )
-        comment = store_kit.store.add_comment(draft)
-        expected = Comment(
-            id=comment.id,
-            thread_key="t1",
-            parent_id=None,
-            root_id=comment.id,
-            depth=0,
-            author=CY,
-            body_source="*Hi*",
-            body_html="<p><em>Hi</em></p>",
-            status=Status.PENDING,
-            created_at=T0,
-            reasons=draft.reasons,
-            context=draft.context,
-            notify_replies=True,
-        )
+        given: dict[str, Any] = {
+            "thread_key": "t1",
+            "parent_id": None,
+            "author": CY,
+            "body_source": "*Hi*",
+            "body_html": "<p><em>Hi</em></p>",
+            "status": Status.PENDING,
+            "created_at": T0,
+            "reasons": (Reason("links", "too_many_links", "Three links."),),
+            "context": RequestContext("198.51.100.7", "Firefox", "https://ref.example", "de"),
+            "notify_replies": True,
+        }
+        comment = store_kit.store.add_comment(NewComment(**given))
+        expected = Comment(id=comment.id, root_id=comment.id, depth=0, **given)
         assert expected == comment
         assert expected == store_kit.store.get_comment(comment.id)
 

@@ -131,6 +131,11 @@ class Kit:
         )
         return self.store.add_comment(draft, notices)
 
+    def comments(self, count: int, thread_key: str = "t1") -> list[Comment]:
+        """Ensure the thread ``thread_key`` and add ``count`` top-level comments, oldest first."""
+        self.thread(thread_key)
+        return [self.add(thread_key=thread_key) for _ in range(count)]
+
     def get(self, comment: Comment | int) -> Comment:
         """Read a comment back; fail the test if it is gone."""
         comment_id = comment.id if isinstance(comment, Comment) else comment

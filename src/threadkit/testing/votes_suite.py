@@ -68,9 +68,7 @@ class VoteSuite:
 
     def test_votes_by_lists_a_voters_votes(self, store_kit: Kit) -> None:
         """votes_by maps every comment a voter voted on to +1 or -1."""
-        store_kit.thread()
-        a = store_kit.add()
-        b = store_kit.add()
+        a, b = store_kit.comments(2)
         store_kit.add()
         store_kit.store.vote(a.id, "ada", 1)
         store_kit.store.vote(b.id, "ada", -1)
@@ -80,9 +78,7 @@ class VoteSuite:
 
     def test_erase_votes_withdraws_every_vote_of_one_voter(self, store_kit: Kit) -> None:
         """erase_votes withdraws all of one voter's votes, returns how many, keeps others."""
-        store_kit.thread()
-        a = store_kit.add()
-        b = store_kit.add()
+        a, b = store_kit.comments(2)
         store_kit.store.vote(a.id, "ada", 1)
         store_kit.store.vote(b.id, "ada", -1)
         store_kit.store.vote(b.id, "bob", -1)
@@ -100,9 +96,7 @@ class VoteSuite:
 
     def test_votes_reorder_the_top_sort(self, store_kit: Kit) -> None:
         """A vote that changes a top-level score moves it in the TOP order."""
-        store_kit.thread()
-        a = store_kit.add()
-        b = store_kit.add()
+        a, b = store_kit.comments(2)
         assert [a.id, b.id] == store_kit.ids(sort=SortOrder.TOP)
         store_kit.store.vote(b.id, "ada", 1)
         assert [b.id, a.id] == store_kit.ids(sort=SortOrder.TOP)
