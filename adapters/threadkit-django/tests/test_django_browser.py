@@ -132,11 +132,7 @@ def test_post_and_reply_with_javascript(
     store_url: str, browser: Any, live_server: Any, django_user_model: Any
 ) -> None:
     """With JS: a user posts and replies without a page load; the moderator badge shows."""
-    boss = make_boss(django_user_model)
-    context = logged_in(browser, live_server, boss)
-    page, errors = with_js(context, f"{live_server.url}/posts/js/")
-    navigations: list[str] = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    context, page, errors, navigations = staff_page(browser, live_server, django_user_model, "js")
     top = post_comment(page, "Posted with JavaScript")
     top.get_by_role("link", name="Reply").click()
     reply = post_comment(page, "Replied with JavaScript")
@@ -166,6 +162,17 @@ def with_js(context: Any, url: str) -> tuple[Any, list[str]]:
     page.goto(url)
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
     return page, errors
+
+
+def staff_page(
+    browser: Any, live_server: Any, users: Any, slug: str
+) -> tuple[Any, Any, list[str], list[str]]:
+    """A staff user's post page with JS: its context, page, errors and navigations after load."""
+    context = logged_in(browser, live_server, make_boss(users))
+    page, errors = with_js(context, f"{live_server.url}/posts/{slug}/")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    return context, page, errors, navigations
 
 
 def test_moderate_in_place_with_javascript(
@@ -214,11 +221,9 @@ def test_markdown_preview_with_javascript(
     store_url: str, browser: Any, live_server: Any, django_user_model: Any
 ) -> None:
     """With JS: Preview renders the Markdown in place through Django, stores nothing; Post posts."""
-    boss = make_boss(django_user_model)
-    context = logged_in(browser, live_server, boss)
-    page, errors = with_js(context, f"{live_server.url}/posts/jspreview/")
-    navigations: list[str] = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    context, page, errors, navigations = staff_page(
+        browser, live_server, django_user_model, "jspreview"
+    )
     page.locator("textarea[name=body]").fill(TYPED)
     page.get_by_role("button", name="Preview").click()
     area = page.locator("[data-tk-preview]")

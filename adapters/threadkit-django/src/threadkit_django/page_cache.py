@@ -110,12 +110,10 @@ def replies_json(
     def build() -> bytes:
         return api.replies_page(state, actor, comment_id, cursor, total_limit, source=not public)
 
-    # A comment never changes threads, so its thread's version keys its replies.
-    found = state.engine.store.get_comment(comment_id) if public else None
-    if found is None:  # not public, or no such comment (the engine answers 404)
+    where = web_cache.replies_key(state, comment_id, cursor, total_limit) if public else None
+    if where is None:  # not public, or no such comment (the engine answers 404)
         return json_response(build())
-    params = {"comment": comment_id, "cursor": cursor, "total_limit": total_limit}
-    return _shared_json(request, "json-replies", found.thread_key, params, build)
+    return _shared_json(request, "json-replies", *where, build)
 
 
 def _csrf_tag(request: HttpRequest) -> str:

@@ -8,14 +8,11 @@ cached feed is the same whoever asked for it first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response
 from threadkit_web import feeds
 from threadkit_web.feeds import ATOM_TYPE
-
-from threadkit.models import Comment, Thread
 
 from .external import base_url, external_url_for
 from .state import get_state
@@ -23,27 +20,12 @@ from .state import get_state
 __all__ = ["ATOM_TYPE", "atom_feed", "register"]
 
 
-def atom_feed(
-    *,
-    feed_id: str,
-    title: str,
-    self_url: str,
-    alternate: str | None,
-    comments: Sequence[Comment],
-    threads: dict[str, Thread | None],
-    updated: datetime | None,
-) -> bytes:
-    """Return an Atom document for ``comments`` (newest first), linked on the configured origin."""
-    return feeds.atom_feed(
-        origin=base_url(),
-        feed_id=feed_id,
-        title=title,
-        self_url=self_url,
-        alternate=alternate,
-        comments=comments,
-        threads=threads,
-        updated=updated,
-    )
+def atom_feed(**fields: Any) -> bytes:
+    """Return an Atom document, linked on the configured origin.
+
+    ``fields`` are :func:`threadkit_web.feeds.atom_feed`'s, without ``origin``.
+    """
+    return feeds.atom_feed(origin=base_url(), **fields)
 
 
 def _response(document: bytes) -> Response:

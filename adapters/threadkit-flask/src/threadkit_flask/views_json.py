@@ -21,6 +21,7 @@ from threadkit_web import api
 from threadkit_web import bearer as web_bearer
 from threadkit_web import inputs as web_inputs
 from threadkit_web.inputs import MAX_QUERY_LIMIT
+from threadkit_web.page_cache import replies_key
 from werkzeug.exceptions import HTTPException
 
 from threadkit.models import Identity
@@ -130,12 +131,10 @@ def api_replies(comment_id: str) -> Response:
     def build() -> bytes:
         return api.replies_page(state, actor, cid, cursor, total_limit, source=not public)
 
-    # A comment never changes threads, so its thread's version keys its replies.
-    found = state.engine.store.get_comment(cid) if public else None
-    if found is None:  # not public, or no such comment (the engine answers 404)
+    where = replies_key(state, cid, cursor, total_limit) if public else None
+    if where is None:  # not public, or no such comment (the engine answers 404)
         return json_response(build())
-    params = {"comment": cid, "cursor": cursor, "total_limit": total_limit}
-    return _shared_json("json-replies", found.thread_key, params, build)
+    return _shared_json("json-replies", *where, build)
 
 
 def api_reply(comment_id: str) -> Response:

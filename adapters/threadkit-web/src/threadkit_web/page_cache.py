@@ -50,6 +50,7 @@ __all__ = [
     "fill_csrf",
     "is_public_reader",
     "pack_fragment",
+    "replies_key",
     "unpack_fragment",
 ]
 
@@ -114,6 +115,19 @@ def cached_page(
         body = build()
         state.page_cache.set(key.cache_key, body)
     return key, body
+
+
+def replies_key(
+    state: WebState, comment_id: int, cursor: str | None, total_limit: int | None
+) -> tuple[str, dict[str, str | int | None]] | None:
+    """Return the thread key and query that file a public replies page (``None``: no comment).
+
+    A comment never changes threads, so its thread's version keys its replies.
+    """
+    found = state.engine.store.get_comment(comment_id)
+    if found is None:
+        return None
+    return found.thread_key, {"comment": comment_id, "cursor": cursor, "total_limit": total_limit}
 
 
 def cache_headers(*, shared: bool) -> tuple[str, tuple[str, ...]]:
