@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from threadkit.errors import ConflictError, NotFoundError
 from threadkit.models import Identity, Reason, RequestContext, Status
 from threadkit.ports import CommentStore
+from threadkit.storekit import EDITABLE
 from threadkit.testing.store_kit import ADA, BOB, T0, Kit
 
 __all__ = ["EditingSuite"]
@@ -23,17 +25,18 @@ class EditingSuite:
         store_kit.thread()
         comment = store_kit.add()
         edited = store_kit.clock.tick()
-        changed = attrs.evolve(
-            comment,
-            author=BOB,
-            body_source="new",
-            body_html="<p>new</p>",
-            status=Status.SPAM,
-            edited_at=edited,
-            reasons=(Reason("kw", "spam_word", "Matched a word."),),
-            context=RequestContext(),
-            notify_replies=True,
-        )
+        changes: dict[str, Any] = {
+            "author": BOB,
+            "body_source": "new",
+            "body_html": "<p>new</p>",
+            "status": Status.SPAM,
+            "edited_at": edited,
+            "reasons": (Reason("kw", "spam_word", "Matched a word."),),
+            "context": RequestContext(),
+            "notify_replies": True,
+        }
+        assert set(EDITABLE) == set(changes), "the test no longer changes every mutable field"
+        changed = attrs.evolve(comment, **changes)
         result = store_kit.store.update_comment(changed, now=edited)
         assert changed == result
         assert changed == store_kit.get(comment)
