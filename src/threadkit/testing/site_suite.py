@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import io
 
+import attrs
+
 from threadkit.exporters.site import dump_site
-from threadkit.models import Comment, Status
+from threadkit.models import Comment
 from threadkit.ports import SiteStore, StoredVote
+from threadkit.storekit import stored_comment
 from threadkit.testing.capabilities import BULK_LOAD
 from threadkit.testing.site_sample import ANNA, BEN, SAMPLE_START, fill_sample_site
+from threadkit.testing.store_kit import plain_draft
 
 __all__ = ["SiteStoreSuite"]
 
@@ -78,7 +82,7 @@ class SiteStoreSuite:
     def test_site_store_load_votes_leaves_tallies_alone(self, store: SiteStore) -> None:
         """Vote rows loaded back are listed and owned by their voter; tallies do not move."""
         store.ensure_thread("t1", now=SAMPLE_START)
-        rows = store.bulk_load("t1", _one_comment(store))
+        rows = store.bulk_load("t1", _one_comment())
         (new_id,) = rows.values()
         before = store.get_comment(new_id)
         loaded = store.load_votes(
@@ -109,21 +113,8 @@ class SiteStoreSuite:
         assert first.getvalue() == second.getvalue()
 
 
-def _one_comment(store: SiteStore) -> list[Comment]:
-    """One approved comment (source id 1) as a bulk load takes it."""
-    return [
-        Comment(
-            id=1,
-            thread_key="t1",
-            parent_id=None,
-            root_id=1,
-            depth=0,
-            author=ANNA,
-            body_source="hi",
-            body_html="<p>hi</p>",
-            status=Status.APPROVED,
-            created_at=SAMPLE_START,
-            upvotes=3,
-            downvotes=1,
-        )
-    ]
+def _one_comment() -> list[Comment]:
+    """One approved comment (source id 1) with three up and one down votes, for a bulk load."""
+    draft = plain_draft("t1", None, ANNA, "hi", SAMPLE_START)
+    comment = stored_comment(draft, 1, root_id=1, depth=0, created_at=SAMPLE_START)
+    return [attrs.evolve(comment, upvotes=3, downvotes=1)]
