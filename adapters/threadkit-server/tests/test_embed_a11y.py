@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from embed_support import serve_site, site_url
+from embed_support import SITE, serve_site, site_url
 from flask import Flask
 from playwright.sync_api import expect
 from threadkit_flask import get_state
@@ -65,6 +66,11 @@ def urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
             body = f"Depth {depth}: a reply long enough to wrap over a few lines on a phone."
             parent = engine.post(prefix + "second", Submission(body, parent_id=parent), who).id
         site_server.comment_server = server
+        hello = (SITE / "posts" / "hello.html").read_text(encoding="utf-8")
+        for lang in ("ar", "de"):  # the host's choice of language, on the embed's tag
+            tag = 'data-thread="hello"'
+            page = hello.replace(tag, f'{tag} data-lang="{lang}"')
+            site_server.extra_pages[f"/posts/hello-{lang}.html"] = page
         yield site, server
 
 
@@ -219,3 +225,53 @@ def test_a_vote_is_announced_with_its_count(urls: tuple[str, str], browser: Any)
     assert ("Upvote: 1", "true", "Downvote: 0", "false") == voted
     assert voted == reloaded
     assert before == withdrawn
+
+
+BOXES = """() => {
+  const box = text => [...document.querySelectorAll('.tk-embed article.tk-comment')]
+    .find(a => a.textContent.includes(text)).getBoundingClientRect();
+  const parent = box('Welcome'), reply = box('An answer');
+  return {dir: document.querySelector('.tk-embed').dir, parentLeft: parent.left,
+    parentRight: parent.right, replyLeft: reply.left, replyRight: reply.right};
+}"""
+
+
+def test_an_arabic_embed_indents_replies_from_the_right(
+    urls: tuple[str, str], browser: Any
+) -> None:
+    """data-lang="ar": the section is dir="rtl"; a reply's right edge sits left of its parent's."""
+    site, _ = urls
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/posts/hello-ar.html")
+    page.locator("article.tk-comment", has_text="An answer").wait_for()
+    boxes = page.evaluate(BOXES)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a11y-server-embed-rtl.png"), full_page=True)
+    context.close()
+    assert ("rtl", True, True) == (
+        boxes["dir"],
+        boxes["replyRight"] < boxes["parentRight"] - 10,
+        abs(boxes["replyLeft"] - boxes["parentLeft"]) <= 1,
+    ), boxes
+
+
+EXACT = """([iso, zone]) => new Intl.DateTimeFormat('de', {dateStyle: 'long', timeStyle: 'short',
+  timeZone: zone}).format(new Date(iso))"""
+
+
+def test_embed_times_are_relative_with_the_exact_time_on_hover(
+    urls: tuple[str, str], browser: Any
+) -> None:
+    """A German section three hours later says "vor 3 Stunden", the Berlin time as its title."""
+    site, _ = urls
+    context = browser.new_context(timezone_id="Europe/Berlin")
+    page = context.new_page()
+    page.clock.set_fixed_time(datetime.now(UTC) + timedelta(hours=3))
+    page.goto(f"{site}/posts/hello-de.html")
+    time = page.locator("article.tk-comment", has_text="An answer").locator("time")
+    time.wait_for()
+    shown = (time.text_content(), time.get_attribute("title"))
+    expected = page.evaluate(EXACT, [time.get_attribute("datetime"), "Europe/Berlin"])
+    context.close()
+    assert ("vor 3 Stunden", expected) == shown

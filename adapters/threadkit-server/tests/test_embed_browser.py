@@ -346,7 +346,7 @@ def test_problem_detail_is_shown(urls: tuple[str, str], browser: Any) -> None:
     post(page)
     alert = page.locator(".tk-respond .tk-error")
     alert.wait_for()
-    assert "empty" in alert.inner_text().lower()
+    assert "Please write a comment before posting." == alert.inner_text()
     assert "true" == page.get_by_label("Comment", exact=True).get_attribute("aria-invalid")
     page.close()
 

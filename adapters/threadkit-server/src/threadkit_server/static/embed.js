@@ -323,9 +323,22 @@
     });
   };
 
+  // How long ago, in the section's language and the reader's time zone, with the exact
+  // time on hover (title) and in datetime, as on the server-rendered pages.
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60], ["second", 1]];
+
   function when(iso) {
     var date = new Date(iso);
-    return el("time", { "class": "tk-when", datetime: iso, text: date.toLocaleString(CATALOG.lang) });
+    if (!window.Intl || !Intl.RelativeTimeFormat || isNaN(date.getTime())) {
+      return el("time", { "class": "tk-when", datetime: iso, text: date.toLocaleString(CATALOG.lang) });
+    }
+    var exact = new Intl.DateTimeFormat(CATALOG.lang, { dateStyle: "long", timeStyle: "short" }).format(date);
+    var seconds = (date.getTime() - Date.now()) / 1000;
+    var unit = UNITS.filter(function (u) { return Math.abs(seconds) >= u[1]; })[0] || UNITS[UNITS.length - 1];
+    var text = new Intl.RelativeTimeFormat(CATALOG.lang, { numeric: "auto" })
+      .format(Math.round(seconds / unit[1]), unit[0]);
+    return el("time", { "class": "tk-when", datetime: iso, title: exact, text: text });
   }
 
   Thread.prototype.article = function (c) {
