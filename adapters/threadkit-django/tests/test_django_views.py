@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django_forms import form_fields
 from threadkit_django import state
 
 from threadkit.models import Status
@@ -24,11 +25,7 @@ def _fresh_state() -> Iterator[None]:
     state.reset_state()
 
 
-def _form(page: str) -> dict[str, str]:
-    """The hidden fields of the first comment form on ``page``."""
-    form = page[page.index('class="tk-form"'):]
-    form = form[: form.index("</form>")]
-    return dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form))
+_form = form_fields
 
 
 def _browser() -> Client:

@@ -20,6 +20,17 @@ def _emails(store: MemoryStore, thread: str = "post-1") -> list[str]:
     return [s.email for s in store.thread_subscriptions(thread)]
 
 
+def _subscribe_ada(client: FlaskClient, store: MemoryStore) -> str:
+    """Subscribe Ada to post-1 through the JSON API; return her emailed unsubscribe path."""
+    post_json(
+        client,
+        "/api/threads/post-1/comments",
+        {"body": "Hi", "name": "Ada", "email": "ada@example.org", "notify_thread": True},
+    )
+    [sub] = store.thread_subscriptions("post-1")
+    return LINKS.unsubscribe_thread(sub.id).removeprefix("http://localhost")
+
+
 def test_the_form_offers_the_box_unticked(client: FlaskClient) -> None:
     """The no-JS form has the opt-in checkbox, off by default, beside the reply one."""
     html = client.get("/posts/post-1").get_data(as_text=True)
@@ -85,13 +96,7 @@ def test_email_link_confirms_then_one_click_post_unsubscribes(
     client: FlaskClient, app: Flask, store: MemoryStore
 ) -> None:
     """GET only asks; the RFC 8058 POST (no CSRF) ends it; again is harmless; in German."""
-    post_json(
-        client,
-        "/api/threads/post-1/comments",
-        {"body": "Hi", "name": "Ada", "email": "ada@example.org", "notify_thread": True},
-    )
-    [sub] = store.thread_subscriptions("post-1")
-    link = LINKS.unsubscribe_thread(sub.id).removeprefix("http://localhost")
+    link = _subscribe_ada(client, store)
     mail = app.test_client()
     german = {"Accept-Language": "de"}
     shown = mail.get(link, headers=german)
@@ -110,13 +115,7 @@ def test_email_link_confirms_then_one_click_post_unsubscribes(
 
 def test_a_tampered_unsubscribe_link_is_refused(client: FlaskClient, store: MemoryStore) -> None:
     """A link whose signature does not check out changes nothing (422)."""
-    post_json(
-        client,
-        "/api/threads/post-1/comments",
-        {"body": "Hi", "name": "Ada", "email": "ada@example.org", "notify_thread": True},
-    )
-    [sub] = store.thread_subscriptions("post-1")
-    link = LINKS.unsubscribe_thread(sub.id).removeprefix("http://localhost")
+    link = _subscribe_ada(client, store)
     tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert 422 == client.post(tampered, data={"List-Unsubscribe": "One-Click"}).status_code
     assert ["ada@example.org"] == _emails(store)

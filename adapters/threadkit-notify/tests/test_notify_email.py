@@ -3,14 +3,14 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import attrs
 import pytest
 import trustme
 from notify_servers import SmtpSink, free_port
+from notify_support import BASE, SENDER, SIGNER, START, ZOE, HoldMarked, text_of
 from threadkit_notify import Links, ModeratorEmailNotifier, ReplyEmailNotifier, SmtpMailer
 
 from threadkit.clock import ManualClock
@@ -19,37 +19,18 @@ from threadkit.errors import ValidationError
 from threadkit.memory import MemoryStore
 from threadkit.models import (
     Actor,
-    Candidate,
     Comment,
     Identity,
     RequestContext,
     Submission,
-    Verdict,
 )
 from threadkit.moderation import Pipeline
 from threadkit.outbox import OutboxWorker
-from threadkit.signing import TokenSigner
 
-START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-SIGNER = TokenSigner("test-secret")
-BASE = "https://blog.example/comments"
-SENDER = "Blög Comments <comments@blog.example>"
-ZOE = Identity("anonymous", "zoe", "Zoë 🙂", "zoe@example.org")
 BOB = Identity("anonymous", "bob", "Bob", "bob@example.net", "https://bob.example")
 MOD = Actor(Identity("site", "admin", "Admin"), moderator=True)
 CONTEXT = RequestContext("203.0.113.5", "Mozilla/5.0", "https://blog.example/hello/")
 URL_RE = re.compile(r"https://blog\.example/comments/(moderate|unsubscribe)/([A-Za-z0-9_.-]+)")
-
-
-class HoldMarked:
-    """Holds comments containing 'hold me' (a stand-in for any moderation step)."""
-
-    name = "first-time"
-
-    def check(self, candidate: Candidate) -> Verdict:
-        if "hold me" in candidate.body:
-            return Verdict.hold(self.name, "first_comment", "First comment from this author.")
-        return Verdict.accept()
 
 
 class World:
@@ -104,23 +85,8 @@ class World:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def world(smtp: SmtpSink) -> World:
     return World(smtp.port)
-
-
-def text_of(message: EmailMessage) -> str:
-    """The plain-text body, with SMTP's CRLF line ends read as newlines."""
-    part = message.get_body(("plain",))
-    assert part is not None
-    content = part.get_content()
-    assert isinstance(content, str)
-    return content.replace("\r\n", "\n")
 
 
 def html_of(message: EmailMessage) -> str:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from email.message import EmailMessage
 
 import pytest
 from notify_servers import SmtpSink
+from notify_support import BASE, SENDER, SIGNER, START, ZOE, HoldMarked, text_of
 from threadkit_notify import Links, ReplyEmailNotifier, SmtpMailer, ThreadEmailNotifier
 
 from threadkit.clock import ManualClock
@@ -16,38 +14,19 @@ from threadkit.engine import CommentEngine, Decision
 from threadkit.memory import MemoryStore
 from threadkit.models import (
     Actor,
-    Candidate,
     Comment,
     EventKind,
     Identity,
     RequestContext,
     Submission,
-    Verdict,
 )
 from threadkit.moderation import Pipeline
 from threadkit.outbox import OutboxWorker
-from threadkit.signing import TokenSigner
 
-START = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-SIGNER = TokenSigner("test-secret")
-BASE = "https://blog.example/comments"
-SENDER = "Blög Comments <comments@blog.example>"
-ZOE = Identity("anonymous", "zoe", "Zoë 🙂", "zoe@example.org")
 BOB = Identity("anonymous", "bob", "Bob", "bob@example.net")
 ANNA = Identity("github", "anna", "Anna", "Anna@Example.PL", verified=True)
 MOD = Actor(Identity("site", "admin", "Admin"), moderator=True)
 LINK_RE = re.compile(r"https://blog\.example/comments/unsubscribe/([A-Za-z0-9_.-]+)")
-
-
-class HoldMarked:
-    """Holds comments containing 'hold me'."""
-
-    name = "first-time"
-
-    def check(self, candidate: Candidate) -> Verdict:
-        if "hold me" in candidate.body:
-            return Verdict.hold(self.name, "first_comment", "First comment from this author.")
-        return Verdict.accept()
 
 
 class World:
@@ -98,22 +77,8 @@ class World:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
 def world(smtp: SmtpSink) -> World:
     return World(smtp.port)
-
-
-def text_of(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert part is not None
-    content = part.get_content()
-    assert isinstance(content, str)
-    return content.replace("\r\n", "\n")
 
 
 def inbox(smtp: SmtpSink) -> list[tuple[str, str]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 from sqlalchemy.engine import Engine
-from threadkit_sqlalchemy.migrate import main
+from threadkit_sqlalchemy.migrate import alembic_config, main
 
 #: ``tk_threads`` as every revision since 0001 has it (no ``version``: that came in 0003).
 OLD_THREADS = sa.table(
@@ -39,3 +40,20 @@ def insert_old_thread(engine: Engine, comments: int = 0, top_level: int = 0) -> 
                 top_seq=top_level,
             )
         )
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Downgrade the database at ``engine`` to ``revision`` with Alembic."""
+    with engine.connect() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+        conn.commit()
+
+
+def old_title(engine: Engine) -> str | None:
+    """Return the title of thread ``old`` (:func:`insert_old_thread`), read through old columns."""
+    with engine.connect() as conn:
+        old = OLD_THREADS.c
+        title: str | None = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
+        return title

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import command
-from migration_steps import OLD_THREADS, insert_old_thread, upgrade
+from migration_steps import downgrade, insert_old_thread, old_title, upgrade
 from sqlstore_backends import Databases
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy.migrate import alembic_config, current_revision
+from threadkit_sqlalchemy.migrate import current_revision
 
 from threadkit.bans import Ban, BanKind
 
@@ -33,16 +32,10 @@ def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
         store.active_bans(NOW),
         store.site_settings("blog.example"),
     )
-    with engine.connect() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0003_thread_version")
-        conn.commit()
+    downgrade(engine, "0003_thread_version")
     tables = set(sa.inspect(engine).get_table_names())
     revision = current_revision(engine)
-    with engine.connect() as conn:
-        old = OLD_THREADS.c
-        title = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
+    title = old_title(engine)
     engine.dispose()
     assert ("0003_thread_version", set()) == (revision, {"tk_bans", "tk_site_settings"} & tables)
     assert "Kept" == title

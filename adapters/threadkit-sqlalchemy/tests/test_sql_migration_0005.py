@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 
 import attrs
 import sqlalchemy as sa
-from alembic import command
-from migration_steps import OLD_THREADS, insert_old_thread, upgrade
+from migration_steps import downgrade, insert_old_thread, old_title, upgrade
 from sqlstore_backends import Databases
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy.migrate import alembic_config, current_revision
+from threadkit_sqlalchemy.migrate import current_revision
 
 from threadkit.models import Identity, NewComment, Status
 
@@ -31,16 +30,10 @@ def test_upgrade_from_0004_adds_subscriptions_and_downgrade_drops_them(
     draft = NewComment("old", None, ADA, "Hi", "<p>Hi</p>", Status.APPROVED, NOW)
     store.add_comment(attrs.evolve(draft, notify_thread=True))
     assert ["ada@example.org"] == [s.email for s in store.thread_subscriptions("old")]
-    with engine.connect() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0004_bans")
-        conn.commit()
+    downgrade(engine, "0004_bans")
     tables = set(sa.inspect(engine).get_table_names())
     revision = current_revision(engine)
-    with engine.connect() as conn:
-        old = OLD_THREADS.c
-        title = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
+    title = old_title(engine)
     engine.dispose()
     assert ("0004_bans", False, True) == (
         revision, "tk_subscriptions" in tables, "tk_bans" in tables

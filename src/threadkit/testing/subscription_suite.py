@@ -36,6 +36,15 @@ def _subscribe(
     return kit.store.add_comment(attrs.evolve(draft, notify_thread=notify_thread)).id
 
 
+def _zoe_on_two_threads_ada_on_one(kit: Kit) -> None:
+    """Threads t1 and t2; Zoë subscribes to both, then Ada to t1."""
+    kit.thread()
+    kit.thread("t2")
+    _subscribe(kit)
+    _subscribe(kit, thread_key="t2")
+    _subscribe(kit, ADA)
+
+
 def _subs(kit: Kit) -> SubscriptionStore:
     return cast(SubscriptionStore, kit.store)
 
@@ -91,11 +100,7 @@ class SubscriptionSuite:
 
     def test_remove_ends_the_subscription_once_and_is_harmless_again(self, store_kit: Kit) -> None:
         """remove_subscription ends one thread's subscription; again it returns None."""
-        store_kit.thread()
-        store_kit.thread("t2")
-        _subscribe(store_kit)
-        _subscribe(store_kit, thread_key="t2")
-        _subscribe(store_kit, ADA)
+        _zoe_on_two_threads_ada_on_one(store_kit)
         [zoe, ada] = _subs(store_kit).thread_subscriptions("t1")
         assert zoe == _subs(store_kit).remove_subscription(zoe.id)
         assert None is _subs(store_kit).remove_subscription(zoe.id)
@@ -115,11 +120,7 @@ class SubscriptionSuite:
 
     def test_personal_data_finds_and_erases_subscriptions(self, store_kit: Kit) -> None:
         """By identity key or by email (any case): listed oldest first, erased, others kept."""
-        store_kit.thread()
-        store_kit.thread("t2")
-        _subscribe(store_kit)
-        _subscribe(store_kit, thread_key="t2")
-        _subscribe(store_kit, ADA)
+        _zoe_on_two_threads_ada_on_one(store_kit)
         subs = _subs(store_kit)
         assert ["t1", "t2"] == [
             s.thread_key for s in subs.subscriptions_of(author_key="github:zoe")

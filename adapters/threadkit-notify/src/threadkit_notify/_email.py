@@ -128,6 +128,55 @@ class EmailNotifier:
         email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies
         return email
 
+    def _comment_email(
+        self,
+        message: OutboxMessage,
+        comment: Comment,
+        to: Address,
+        *,
+        language: str,
+        unsubscribe: str,
+        subject: str,
+        intro: str,
+        why: str,
+    ) -> EmailMessage:
+        """Write an email telling ``to`` about a published comment, with a one-click way out.
+
+        ``subject`` and ``intro`` (``%(name)s``: the comment's author, ``%(title)s``:
+        the thread) and ``why`` are untranslated (``N_``); ``language`` is the
+        recipient's ``Accept-Language``.
+        """
+        thread = self.store.get_thread(comment.thread_key)
+        _ = Texts(recipient_language(language, self.language))
+        title = _title(thread, comment.thread_key)
+        link = _permalink(thread, comment.id)
+        email = self._new_email(message, _(subject, title=title), [to])
+        one_click(email, unsubscribe)
+        hello = N_("Hello %(name)s,")
+        read, stop = _("Read the conversation"), _("Stop these emails")
+        lines = [
+            _(hello, name=to.display_name),
+            "",
+            _(intro, name=comment.author.name, title=title),
+        ]
+        lines += ["", _quote(comment.body_source), ""]
+        lines += [f"{read}: {link}", ""] if link else []
+        lines += [_(why), f"{stop}: {unsubscribe}"]
+        email.set_content("\n".join(lines) + "\n")
+        esc = html.escape
+        paragraphs = [
+            f"<p>{_.html(hello, name=to.display_name)}</p>",
+            f"<p>{_.html(intro, name=comment.author.name, title=title)}</p>",
+            f"<blockquote>{comment.body_html}</blockquote>",
+        ]
+        if link:
+            paragraphs.append(f'<p><a href="{esc(link)}">{esc(read)}</a></p>')
+        paragraphs.append(
+            f'<p><small>{esc(_(why))} <a href="{esc(unsubscribe)}">{esc(stop)}</a>.</small></p>'
+        )
+        email.add_alternative(self._html(paragraphs), subtype="html")
+        return email
+
     @staticmethod
     def _html(paragraphs: Sequence[str]) -> str:
         body = "\n".join(paragraphs)
@@ -287,42 +336,16 @@ class ReplyEmailNotifier(EmailNotifier):
         parent = self.recipient(comment)
         if parent is None or parent.author.email is None:
             return None
-        thread = self.store.get_thread(comment.thread_key)
-        # The language the parent's author browsed in when they asked for replies.
-        _ = Texts(recipient_language(parent.context.language, self.language))
-        title = _title(thread, comment.thread_key)
-        link = _permalink(thread, comment.id)
-        unsubscribe = self.links.unsubscribe(parent.id)
-        to = Address(display_name=parent.author.name, addr_spec=parent.author.email)
-        subject = _('New reply to your comment on "%(title)s"', title=title)
-        email = self._new_email(message, subject, [to])
-        one_click(email, unsubscribe)
-        # Marked here, translated below: the plain and the HTML part share them.
-        hello = N_("Hello %(name)s,")
-        replied = N_('%(name)s replied to your comment on "%(title)s":')
-        why = N_("You get this email because you asked to be notified of replies to your comment.")
-        read, stop = _("Read the conversation"), _("Stop these emails")
-        lines = [
-            _(hello, name=parent.author.name),
-            "",
-            _(replied, name=comment.author.name, title=title),
-            "",
-            _quote(comment.body_source),
-            "",
-        ]
-        lines += [f"{read}: {link}", ""] if link else []
-        lines += [_(why), f"{stop}: {unsubscribe}"]
-        email.set_content("\n".join(lines) + "\n")
-        esc = html.escape
-        paragraphs = [
-            f"<p>{_.html(hello, name=parent.author.name)}</p>",
-            f"<p>{_.html(replied, name=comment.author.name, title=title)}</p>",
-            f"<blockquote>{comment.body_html}</blockquote>",
-        ]
-        if link:
-            paragraphs.append(f'<p><a href="{esc(link)}">{esc(read)}</a></p>')
-        paragraphs.append(
-            f'<p><small>{esc(_(why))} <a href="{esc(unsubscribe)}">{esc(stop)}</a>.</small></p>'
+        # In the language the parent's author browsed in when they asked for replies.
+        return self._comment_email(
+            message,
+            comment,
+            Address(display_name=parent.author.name, addr_spec=parent.author.email),
+            language=parent.context.language,
+            unsubscribe=self.links.unsubscribe(parent.id),
+            subject=N_('New reply to your comment on "%(title)s"'),
+            intro=N_('%(name)s replied to your comment on "%(title)s":'),
+            why=N_(
+                "You get this email because you asked to be notified of replies to your comment."
+            ),
         )
-        email.add_alternative(self._html(paragraphs), subtype="html")
-        return email

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Protocol, Unpack
@@ -13,16 +12,7 @@ from threadkit.models import Comment, EventKind, OutboxMessage, Status, Subscrip
 from threadkit.ports import CommentLookup, ThreadLookup
 from threadkit.subscriptions import SubscriptionStore, email_key
 
-from ._email import (
-    EmailNotifier,
-    EmailOptions,
-    ReplyEmailNotifier,
-    _permalink,
-    _quote,
-    _title,
-    one_click,
-)
-from ._i18n import Texts, recipient_language
+from ._email import EmailNotifier, EmailOptions, ReplyEmailNotifier
 from ._links import Links
 from ._mail import Mailer
 
@@ -106,37 +96,18 @@ class ThreadEmailNotifier(EmailNotifier):
         self, message: OutboxMessage, comment: Comment, sub: Subscription
     ) -> EmailMessage:
         """Write the email telling ``sub`` about ``comment``."""
-        thread = self.store.get_thread(comment.thread_key)
-        _ = Texts(recipient_language(sub.language, self.language))
-        title = _title(thread, comment.thread_key)
-        link = _permalink(thread, comment.id)
-        unsubscribe = self.links.unsubscribe_thread(sub.id)
-        to = Address(display_name=sub.name, addr_spec=sub.email)
-        email = self._new_email(message, _('New comment on "%(title)s"', title=title), [to])
+        email = self._comment_email(
+            message,
+            comment,
+            Address(display_name=sub.name, addr_spec=sub.email),
+            language=sub.language,
+            unsubscribe=self.links.unsubscribe_thread(sub.id),
+            subject=N_('New comment on "%(title)s"'),
+            intro=N_('%(name)s commented on "%(title)s":'),
+            why=N_(
+                "You get this email because you asked to be notified of new comments on this post."
+            ),
+        )
         # One Message-ID per message and subscriber, the same on every retry.
         email.replace_header("Message-ID", str(email["Message-ID"]).replace("@", f".{sub.id}@"))
-        one_click(email, unsubscribe)
-        hello = N_("Hello %(name)s,")
-        wrote = N_('%(name)s commented on "%(title)s":')
-        why = N_(
-            "You get this email because you asked to be notified of new comments on this post."
-        )
-        read, stop = _("Read the conversation"), _("Stop these emails")
-        lines = [_(hello, name=sub.name), "", _(wrote, name=comment.author.name, title=title)]
-        lines += ["", _quote(comment.body_source), ""]
-        lines += [f"{read}: {link}", ""] if link else []
-        lines += [_(why), f"{stop}: {unsubscribe}"]
-        email.set_content("\n".join(lines) + "\n")
-        esc = html.escape
-        paragraphs = [
-            f"<p>{_.html(hello, name=sub.name)}</p>",
-            f"<p>{_.html(wrote, name=comment.author.name, title=title)}</p>",
-            f"<blockquote>{comment.body_html}</blockquote>",
-        ]
-        if link:
-            paragraphs.append(f'<p><a href="{esc(link)}">{esc(read)}</a></p>')
-        paragraphs.append(
-            f'<p><small>{esc(_(why))} <a href="{esc(unsubscribe)}">{esc(stop)}</a>.</small></p>'
-        )
-        email.add_alternative(self._html(paragraphs), subtype="html")
         return email
