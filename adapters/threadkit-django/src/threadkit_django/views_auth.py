@@ -134,8 +134,9 @@ def api_session(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return not_allowed("POST")
     state, visit = get_state().web, visit_of(request)
-    token, identity = web_bearer.grant(state, visit.request)
     wrapped = visit.request
+    web_bearer.token_origin(state, wrapped)  # an unlisted page's 403 comes before the body
     if wrapped.body():  # an optional, empty JSON object: still checked like any other
         inputs.json_object(wrapped.body(), wrapped.mimetype, wrapped.mimetype_params)
+    token, identity = web_bearer.grant(state, wrapped)
     return json_response(encode_public(web_bearer.session_answer(state, visit, token, identity)))

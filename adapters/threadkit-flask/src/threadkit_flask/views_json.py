@@ -201,9 +201,11 @@ def api_session() -> Response:
     No CSRF token is asked for: the answer is a token bound to the calling
     page's origin, and nothing of any cookie session is read or returned.
     """
-    token, identity = web_bearer.grant(get_state(), current_request())
+    state, wrapped = get_state(), current_request()
+    web_bearer.token_origin(state, wrapped)  # an unlisted page's 403 comes before the body
     if request.content_length:
         inputs.json_body()  # an optional, empty JSON object: still checked like any other
+    token, identity = web_bearer.grant(state, wrapped)
     return json_response(encode_public(session_token(token, identity)))
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "has_bearer",
     "issue_token",
     "session_answer",
+    "token_origin",
     "uses_bearer_only",
 ]
 
@@ -155,14 +156,8 @@ def bearer_claims(state: WebState, request: WebRequest) -> BearerClaims | None:
     return claims
 
 
-def grant(state: WebState, request: WebRequest) -> tuple[str, Identity | None]:
-    """Answer ``POST /api/session``: a token for the calling page's origin, and its login.
-
-    A request that already carries a valid token renews it (same browser id,
-    same login); any other gets a new anonymous one. Nothing of a cookie
-    session is read. A page on an origin not on ``THREADKIT_CORS_ORIGINS`` gets
-    a 403 that names the setting.
-    """
+def token_origin(state: WebState, request: WebRequest) -> str:
+    """Return the origin of the page asking for a token; a 403 naming the setting if unlisted."""
     origin = request_origin(request)
     if not origin or origin not in state.settings.cors_origins:
         raise HTTPProblem(
@@ -172,6 +167,19 @@ def grant(state: WebState, request: WebRequest) -> tuple[str, Identity | None]:
             "sign-in token; add this page's origin there.",
             field="Origin",
         )
+    return origin
+
+
+def grant(state: WebState, request: WebRequest) -> tuple[str, Identity | None]:
+    """Answer ``POST /api/session``: a token for the calling page's origin, and its login.
+
+    A request that already carries a valid token renews it (same browser id,
+    same login); any other gets a new anonymous one. Nothing of a cookie
+    session is read. A page on an origin not on ``THREADKIT_CORS_ORIGINS`` gets
+    a 403 that names the setting (:func:`token_origin`, which an adapter may
+    call first, before it reads the body).
+    """
+    origin = token_origin(state, request)
     old = bearer_claims(state, request)
     browser = old.browser if old is not None else None
     identity = old.identity if old is not None else None
