@@ -1,8 +1,8 @@
 """The page cache on Django: ETag and 304, never stale after a write, never a private page shared.
 
 The last tests run two Django "workers" (two states over one SQLite database,
-each with its own Redis client on one server) and check they share pages and
-that a write through one is seen by the other at once.
+each with its own Django Redis cache backend on one server) and check they share
+pages and that a write through one is seen by the other at once.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import redis
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client, override_settings
 from threadkit_django import get_state, reset_state
@@ -259,19 +261,32 @@ def redis_prefix() -> Iterator[str]:
 
 @pytest.fixture
 def workers(tmp_path: Path, redis_prefix: str) -> Iterator[list[django_state.DjangoState]]:
-    """Two states (as two processes would build) over one SQLite file and one Redis."""
+    """Two states, as two processes build them: one SQLite file, one Redis, two clients.
+
+    Each worker's Django cache is its own backend object (its own connection pool)
+    on the one Redis server, as in two processes.
+    """
     url = f"sqlite:///{tmp_path / 'comments.db'}"
-    settings = {
-        "STORE": "threadkit_sqlalchemy:SqlCommentStore",
-        "STORE_ARGS": [url],
-        "ENGINE": "tkdjango_site.engines:plain",
-        "REDIS_URL": REDIS_URL,
-        "REDIS_PREFIX": redis_prefix,
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": redis_prefix.rstrip(":"),
+        "TIMEOUT": 60,
     }
-    with override_settings(THREADKIT=settings):
-        call_command("threadkit", "migrate", verbosity=0)
-        reset_state()
-        built = [django_state.DjangoState(django_state.read_settings()) for _ in range(2)]
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches |= {"worker-a": redis_cache, "worker-b": dict(redis_cache)}
+    built = []
+    with override_settings(CACHES=caches):
+        for alias in ("worker-a", "worker-b"):
+            settings = {
+                "STORE": "threadkit_sqlalchemy:SqlCommentStore",
+                "STORE_ARGS": [url],
+                "ENGINE": "tkdjango_site.engines:plain",
+                "CACHE": alias,
+            }
+            with override_settings(THREADKIT=settings):
+                call_command("threadkit", "migrate", verbosity=0)
+                built.append(django_state.DjangoState(django_state.read_settings()))
         try:
             yield built
         finally:
@@ -289,19 +304,20 @@ def _on(worker: django_state.DjangoState, client: Client, path: str, **options: 
 def test_two_workers_share_pages_through_redis(
     workers: list[django_state.DjangoState], redis_prefix: str
 ) -> None:
-    """A page one worker built is what the other serves: both read the one Redis copy."""
+    """A page one worker put in Redis is what the other serves: both read the one copy."""
     a, b = workers
     a.engine.post("post-1", Submission("first"), Identity("anonymous", "x", "Ada"), url="/p/")
     filled = _on(a, Client(), THREAD)
     assert ["first"] == _bodies(filled)
     server = redis.Redis.from_url(REDIS_URL)
-    (key,) = server.scan_iter(match=redis_prefix + "*")
-    assert filled.content == server.get(key)
-    server.set(key, b'{"marker": "from redis"}')  # what only the shared copy holds
+    (stored,) = server.scan_iter(match=redis_prefix + "*")
+    server.close()
+    key = stored.decode().split(":", 2)[2]  # Django's KEY_PREFIX:VERSION:key
+    assert filled.content == caches["worker-b"].get(key)
+    caches["worker-a"].set(key, b'{"marker": "from redis"}')  # only the shared copy has it
     served = _on(b, Client(), THREAD)
     assert b'{"marker": "from redis"}' == served.content
     assert _etag(filled) == _etag(served)
-    server.close()
 
 
 def test_a_write_on_one_worker_is_seen_by_the_other_at_once(
@@ -319,3 +335,35 @@ def test_a_write_on_one_worker_is_seen_by_the_other_at_once(
     assert 200 == after.status_code
     assert ["first", "second"] == _bodies(after)
     assert ["first", "second"] == _bodies(_on(b, Client(), THREAD))
+
+
+def test_a_cache_that_fails_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    """A Django cache on a Redis nobody listens on: every read still answers, uncached."""
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    caches_setting = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings = {**HOLD_ALL, "ENGINE": "tkdjango_site.engines:plain", "CACHE": "down"}
+    with override_settings(CACHES={**caches_setting, "down": unreachable}, THREADKIT=settings):
+        reset_state()
+        try:
+            get_state().engine.post("post-1", Submission("still here"), Identity("a", "x", "Ada"))
+            for _ in range(2):
+                page = Client().get(THREAD)
+                assert 200 == page.status_code
+                assert ["still here"] == _bodies(page)
+        finally:
+            reset_state()
+
+
+def test_the_cache_setting_must_name_a_configured_cache() -> None:
+    """THREADKIT["CACHE"] naming no CACHES entry is refused, naming what is known."""
+    with override_settings(THREADKIT={**HOLD_ALL, "CACHE": "nope"}):
+        reset_state()
+        try:
+            with pytest.raises(ImproperlyConfigured, match="'nope', which is not in CACHES"):
+                get_state()
+        finally:
+            reset_state()

@@ -22,11 +22,10 @@ Every key is optional::
         "MIGRATE": "threadkit_sqlalchemy.migrate:upgrade",
         # manage.py threadkit outbox: "module:callable" returning an OutboxWorker.
         "OUTBOX": None,
-        # The cache of encoded public pages: in-process by default; one Redis shared
-        # by every worker with REDIS_URL (keys under REDIS_PREFIX), or any PageCache.
+        # The cache of encoded public pages: in-process by default; one shared by every
+        # worker in the Django cache CACHES[CACHE] (Redis...), or any PageCache object.
+        "CACHE": None,
         "PAGE_CACHE": None,
-        "REDIS_URL": None,
-        "REDIS_PREFIX": None,
     }
 
 The settings every web adapter shares (``THREADKIT_CSRF_HEADER``,
@@ -66,9 +65,8 @@ _KNOWN = {
     "STAFF_MODERATE",
     "MIGRATE",
     "OUTBOX",
+    "CACHE",
     "PAGE_CACHE",
-    "REDIS_URL",
-    "REDIS_PREFIX",
 }
 
 # Django's database backends and the SQLAlchemy dialect+driver threadkit's SQL store uses.
@@ -92,9 +90,8 @@ class Settings:
     staff_moderate: bool = True
     migrate: object = "threadkit_sqlalchemy.migrate:upgrade"
     outbox: object = None
+    cache: str | None = None
     page_cache: object = None
-    redis_url: str | None = None
-    redis_prefix: str | None = None
 
 
 def database_url(database: Mapping[str, Any]) -> str:
@@ -190,7 +187,6 @@ def read_settings() -> Settings:
         staff_moderate=_typed(raw, "STAFF_MODERATE", bool, defaults.staff_moderate),
         migrate=raw.get("MIGRATE", defaults.migrate),
         outbox=raw.get("OUTBOX"),
+        cache=_typed(raw, "CACHE", str | None, None),
         page_cache=raw.get("PAGE_CACHE"),
-        redis_url=_typed(raw, "REDIS_URL", str | None, None),
-        redis_prefix=_typed(raw, "REDIS_PREFIX", str | None, None),
     )

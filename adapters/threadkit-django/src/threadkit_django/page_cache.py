@@ -4,8 +4,8 @@ Who is public, how a page is keyed by the thread's version, and its headers are
 :mod:`threadkit_web.page_cache`'s, the same as on Flask: a reader with no Django
 login, no anonymous browser id and no moderator rights reads (and fills) the
 cache; anyone else gets a page of their own, ``no-store``, never cached. The
-cache is ``WebState.page_cache``: in-process by default, Redis with
-``THREADKIT["REDIS_URL"]`` (:mod:`threadkit_django.cache_conf`).
+cache is ``WebState.page_cache``: in-process by default, one of Django's caches
+(Redis...) with ``THREADKIT["CACHE"]`` (:mod:`threadkit_django.cache_conf`).
 
 The JSON page and the replies route are ``public, no-cache``; the HTML
 fragment is ``private, no-cache``, its vote forms' CSRF token filled in per
