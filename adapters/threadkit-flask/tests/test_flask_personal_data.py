@@ -139,7 +139,7 @@ def test_queue_page_form_downloads_and_erases(client: FlaskClient, store: Memory
         "/comments/moderation/personal-data",
         data={"csrf_token": token, "email": "ada@example.org", "action": "erase"},
     )
-    assert "2 comment(s)" in erased.get_data(as_text=True)
+    assert "Comments erased: 2 (written with ada@example.org)" in erased.get_data(as_text=True)
     assert [] == store.comments_by_email("ada@example.org")
 
 
@@ -174,7 +174,7 @@ def test_self_service_link_shows_downloads_and_erases(
         assert 403 == refused.status_code
         assert 2 == len(store.comments_by_email("ada@example.org"))
         erased = visitor.post(_link(sink[0]), data={"csrf_token": token, "action": "erase"})
-        assert "2 comment(s)" in erased.get_data(as_text=True)
+        assert "Comments erased: 2 (written with ada@example.org)" in erased.get_data(as_text=True)
     assert [] == store.comments_by_email("ada@example.org")
 
 
@@ -203,3 +203,28 @@ def test_self_service_link_expires(
     response = client.get(_link(sink[0]))
     assert 422 == response.status_code
     assert "expired" in response.get_data(as_text=True)
+
+
+def test_the_self_service_pages_speak_the_readers_language(
+    client: FlaskClient, sink: tuple[_Sink, int]
+) -> None:
+    """A German reader asks in German and is told in German; the address is kept as typed."""
+    _anonymous_thread(client)
+    german = {"Accept-Language": "de"}
+    with client.application.test_client() as visitor:
+        form = visitor.get("/comments/my-data", headers=german).get_data(as_text=True)
+        sent = visitor.post(
+            "/comments/my-data",
+            data={"csrf_token": form_token(form), "email": "ada@example.org"},
+            headers=german,
+        ).get_data(as_text=True)
+        shown = visitor.get(_link(sink[0]), headers=german).get_data(as_text=True)
+    assert ("<title>Ihre Kommentare</title>", "Link zusenden") == (
+        re.search(r"<title>[^<]*</title>", form)[0],  # type: ignore[index]
+        re.search(r'<button type="submit">([^<]+)</button>', form)[1],  # type: ignore[index]
+    )
+    assert "Falls ein Kommentar mit ada@example.org geschrieben wurde" in sent
+    assert ("Kommentare: 2", 2) == (
+        re.search(r"Kommentare: \d+", shown)[0],  # type: ignore[index]
+        shown.count("(freigegeben)"),
+    )
