@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,7 @@ from social_support import (
     social_site,
 )
 from threadkit_django import get_state
+from threadkit_social import OIDCProvider
 from threadkit_social.testing_server import CLIENT_ID, IdentityServer
 from threadkit_web.login import SAVED_PREFIX
 
@@ -269,6 +271,42 @@ def test_unknown_provider_routes_are_404(client: Client) -> None:
         client.get(f"{PREFIX}/auth/anonymous/login").status_code,
         client.get(f"{PREFIX}/auth/django/callback?code=x&state=y").status_code,
     )
+
+
+def test_a_provider_named_by_import_path_offers_its_login(client: Client) -> None:
+    """PROVIDERS may name a provider object by "module:attribute", as a settings file would."""
+    settings = {
+        "STORE": "threadkit.memory:MemoryStore",
+        "PROVIDERS": ["tkdjango_site.logins:github"],
+    }
+    with override_settings(THREADKIT=settings):
+        offered = "Log in with GitHub" in page(client)
+        url = login_url(client, "github")
+    assert (True, "https://github.com/login/oauth/authorize", "tk-test-client") == (
+        offered,
+        url.split("?")[0],
+        query(url)["client_id"],
+    )
+
+
+def test_an_unreachable_provider_is_a_clear_503(client: Client) -> None:
+    """An OIDC issuer on a closed port: the login route answers a clear page, not a 500."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    provider = OIDCProvider(
+        discovery_url=f"{dead}/.well-known/openid-configuration",
+        client_id=CLIENT_ID,
+        client_secret="secret",
+        name="deadidp",
+        label="Dead IdP",
+        timeout=5,
+    )
+    settings = {"STORE": "threadkit.memory:MemoryStore", "PROVIDERS": [provider]}
+    with override_settings(THREADKIT=settings):
+        response = client.get(f"{PREFIX}/auth/deadidp/login", {"next": POST})
+    assert_clear_error(response, "Dead IdP could not be reached")
+    assert 503 == response.status_code
 
 
 def test_wildcard_allowed_hosts_need_the_base_url(idp: IdentityServer, client: Client) -> None:
