@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from ._drivers import bounded_mysql_connect, bounded_postgresql_connect
+from ._fast import begin
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -189,10 +190,8 @@ def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) ->
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        if conn.get_execution_options().get(WRITE):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        # On the driver's cursor unless someone watches statements (issue 12: ._fast).
+        begin(conn, "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def _configure_mysql(engine: Engine, statement_timeout: float) -> None:

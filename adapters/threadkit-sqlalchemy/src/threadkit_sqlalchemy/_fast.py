@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
 
-__all__ = ["Prepared", "utc"]
+__all__ = ["Prepared", "begin", "utc"]
 
 _Converter = Callable[[Any], Any] | None
 
@@ -54,11 +54,12 @@ class _Compiled:
 
     def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
         """Return the positional arguments for ``params`` (keyed by the bind names)."""
-        out = []
-        for key, literal, convert in self.slots:
-            value = params.get(key, literal)
-            out.append(value if convert is None or value is None else convert(value))
-        return tuple(out)
+        get = params.get
+        return tuple(
+            value if convert is None or value is None else convert(value)
+            for key, literal, convert in self.slots
+            for value in (get(key, literal),)
+        )
 
 
 class Prepared:
@@ -68,10 +69,11 @@ class Prepared:
     ``INSERT`` without ``.values()`` takes column names, as ``execute`` does).
     """
 
-    __slots__ = ("_compiled", "_row", "statement")
+    __slots__ = ("_compiled", "_insert", "_row", "statement")
 
     def __init__(self, statement: sa.Executable) -> None:
         self.statement = statement
+        self._insert = isinstance(statement, sa.Insert)  # compiled per set of columns
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
         columns = getattr(statement, "selected_columns", None)
         names = [] if columns is None else list(columns.keys())
@@ -79,10 +81,10 @@ class Prepared:
         self._row: Any = namedtuple("_Row", names, rename=True)  # type: ignore[misc]
 
     def _for(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
-        keys = tuple(params) if isinstance(self.statement, sa.Insert) else ()
-        found = self._compiled.get((dialect.name, keys))
+        key = (dialect.name, tuple(params) if self._insert else ())
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[(dialect.name, keys)] = _Compiled(self.statement, dialect, keys)
+            found = self._compiled[key] = _Compiled(self.statement, dialect, key[1])
         return found
 
     def _raw(self, conn: Connection, params: Mapping[str, Any]) -> Any:
@@ -135,6 +137,20 @@ class Prepared:
         key = conn.execute(self.statement, dict(params)).inserted_primary_key
         assert key is not None  # every backend reports an autoincrement id
         return int(key[0])
+
+
+def begin(conn: Connection, sql: str) -> None:
+    """Run SQLite's ``BEGIN`` statement ``sql`` for SQLAlchemy's ``begin`` event."""
+    if _watched(conn):
+        conn.exec_driver_sql(sql)
+        return
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        driver.cursor().execute(sql)
+    except dbapi.Error as error:
+        raise exc.DBAPIError.instance(sql, (), error, dbapi.Error) from error
 
 
 def _watched(conn: Connection) -> bool:
