@@ -293,3 +293,22 @@ def test_without_a_mailer_the_page_says_to_ask_the_owner() -> None:
         missing = Client().get("/comments/my-data")
     assert 404 == missing.status_code
     assert "ask the site" in missing.content.decode()
+
+
+def test_with_any_host_allowed_no_link_is_mailed_without_a_base_url(outbox: Outbox) -> None:
+    """ALLOWED_HOSTS ["*"] and no THREADKIT_BASE_URL: a 500 naming the setting, no mail.
+
+    Else a client could send Host: evil.example and have the victim mailed a valid
+    link to a host the client owns.
+    """
+    _ada_and_bob()
+    client, _, token = _client()
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        refused = client.post(
+            "/comments/my-data",
+            {"csrf_token": token, "email": "ada@example.org"},
+            headers={"Host": "evil.example"},
+        )
+    assert 500 == refused.status_code
+    assert "THREADKIT_BASE_URL" in refused.content.decode()
+    assert [] == outbox.messages
