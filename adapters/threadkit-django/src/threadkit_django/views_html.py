@@ -78,7 +78,7 @@ def post(request: HttpRequest, key: str) -> HttpResponse:
 
     try:
         if form_page.wants_preview(form):
-            context = form_page.preview_context(state, visit, key, form, back)
+            context = form_page.form_page_context(state, visit, key, form, back, preview=True)
             return html(visit.render("threadkit/preview.html", **context))
         fields = {name: inputs.form_text(form, name) for name in ("name", "email", "url")}
         submission = parse_form_submission(inputs.form_submission(form))

@@ -73,7 +73,7 @@ def post(key: str) -> BaseResponse:
     try:
         if form_page.wants_preview(form):
             visit = rendering.FlaskVisit(state)
-            context = form_page.preview_context(state, visit, key, form, _back)
+            context = form_page.form_page_context(state, visit, key, form, _back, preview=True)
             return _html(render_template("threadkit/preview.html", **context))
         fields = {name: inputs.form_text(name) for name in ("name", "email", "url")}
         submission = parse_form_submission(form_submission(form))

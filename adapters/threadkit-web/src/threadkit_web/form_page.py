@@ -3,9 +3,10 @@
 A failed post and a "Preview" press (the ``tk_preview`` submit button) both
 answer with a page holding the form as it was sent: the adapter reads the
 posted form into a plain mapping and renders ``post_error.html`` or
-``preview.html`` with :func:`form_page_context`. A preview goes through the
-engine's own checks and Markdown renderer (:meth:`CommentEngine.preview`), so
-it shows exactly what posting would, and it stores nothing.
+``preview.html`` with :func:`form_page_context` (``preview=True`` for the
+latter). A preview goes through the engine's own checks and Markdown renderer
+(:meth:`CommentEngine.preview`), so it shows exactly what posting would, and it
+stores nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .context import FormState, page_context, thread_meta
 from .request import Visit
 from .state import WebState
 
-__all__ = ["PREVIEW_FIELD", "form_page_context", "preview_context", "wants_preview"]
+__all__ = ["PREVIEW_FIELD", "form_page_context", "wants_preview"]
 
 PREVIEW_FIELD = "tk_preview"
 """Name of the form's "Preview" submit button: present when the reader pressed it."""
@@ -40,13 +41,16 @@ def form_page_context(
     back: Callable[[str], str],
     *,
     error: ThreadkitError | None = None,
-    preview: str | None = None,
+    preview: bool = False,
 ) -> dict[str, Any]:
     """Return the context of the form page: what was typed, the error or the preview HTML.
 
     ``form`` is the posted form; ``back(fallback)`` is the adapter's checked
-    ``next`` address (``fallback`` when missing or off-site).
+    ``next`` address (``fallback`` when missing or off-site). ``preview=True``
+    renders the posted body as posting would; it raises the engine's error for
+    a body the engine refuses.
     """
+    shown = state.engine.preview(form.get("body", "")) if preview else None
     raw_parent = form.get("parent_id", "")
     digits = raw_parent.isascii() and raw_parent.isdigit() and len(raw_parent) <= _MAX_ID_DIGITS
     parent_id = int(raw_parent) if digits else None
@@ -60,20 +64,8 @@ def form_page_context(
         url=url,
         next_url=back(url or "/"),
         reply_to=parent_id,
-        form=FormState(values=values, parent_id=parent_id, error=error, preview=preview),
+        form=FormState(values=values, parent_id=parent_id, error=error, preview=shown),
     )
     # Keep the thread's signed title and url for the real post that follows.
     context["meta_token"] = form.get("thread_meta", "") or context["meta_token"]
     return context
-
-
-def preview_context(
-    state: WebState,
-    visit: Visit,
-    key: str,
-    form: Mapping[str, str],
-    back: Callable[[str], str],
-) -> dict[str, Any]:
-    """Return the preview page's context; raises the engine's error for a body it refuses."""
-    shown = state.engine.preview(form.get("body", ""))
-    return form_page_context(state, visit, key, form, back, preview=shown)
