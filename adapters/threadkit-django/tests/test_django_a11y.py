@@ -10,7 +10,6 @@ Django page of this module's own (``lang``, a ``<main>``), with
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from django.template import engines
 from django.test import Client, override_settings
 from django.urls import include, path
 from threadkit_django import get_state, reset_state
-from tkdjango_site.browser import chromium as launch_chromium
+from tkdjango_site.browser import chromium_beside_the_orm
 
 from threadkit.engine import CommentEngine
 from threadkit.models import Candidate, Identity, Submission, Verdict
@@ -77,18 +76,8 @@ def a11y_engine(store: Any) -> CommentEngine:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made here
-    # are plain synchronous ones (Django's docs name this switch for it).
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with launch_chromium() as chromium:
-            yield chromium
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+    with chromium_beside_the_orm() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Screenshots go to ``test-artifacts/`` at the repository root.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 from threadkit_django import state
-from tkdjango_site.browser import chromium as launch_chromium
+from tkdjango_site.browser import chromium_beside_the_orm
 from tkdjango_site.stores import database
 
 from threadkit.testing.browser import post_comment
@@ -31,18 +30,8 @@ STORE = "threadkit_sqlalchemy:SqlCommentStore"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls the test
-    # makes here are still plain synchronous ones (Django's docs name this switch for it).
-    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with launch_chromium() as chromium:
-            yield chromium
-    finally:
-        if before is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+    with chromium_beside_the_orm() as chromium:
+        yield chromium
 
 
 @pytest.fixture(

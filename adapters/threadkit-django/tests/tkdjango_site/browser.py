@@ -35,3 +35,22 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_beside_the_orm() -> Iterator[Any]:
+    """:func:`chromium`, with Django's async-unsafe check off while it runs.
+
+    Playwright's sync API keeps an event loop in this thread; the ORM calls a test
+    makes here are still plain synchronous ones (Django's docs name this switch for it).
+    """
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with chromium() as browser:
+            yield browser
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
