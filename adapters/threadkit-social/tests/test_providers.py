@@ -132,6 +132,18 @@ def test_defaults_point_at_the_real_provider(
     assert expected == actual
 
 
+def test_a_provider_class_must_name_itself() -> None:
+    """A subclass without default_name and default_label is refused, not called "oauth2"."""
+
+    class Unnamed(OAuth2Provider):
+        default_authorize_url = "https://idp.example/authorize"
+
+    with pytest.raises(TypeError, match="needs a default_name and a default_label"):
+        Unnamed(client_id="id", client_secret="secret")
+    named = Unnamed(client_id="id", client_secret="secret", name="acme", label="Acme")
+    assert ("acme", "/auth/acme/callback") == (named.name, named.callback_path())
+
+
 def test_name_label_and_scope_can_be_overridden(idp: IdentityServer) -> None:
     """A second GitHub login (e.g. GitHub Enterprise) gets its own name, label and callback."""
     provider = idp.provider("github", name="ghe", label="Acme GitHub", scope="read:user")

@@ -42,10 +42,12 @@ class OAuth2Options(TypedDict, total=False):
 class OAuth2Provider:
     """A login with an OAuth 2.0 authorization server (authorization-code flow).
 
-    Subclasses set the class defaults (``default_name``, ``default_label``,
-    ``default_scope``, endpoints) and implement :meth:`profile`, which turns
-    the token into an :class:`~threadkit.models.Identity`. This class does
-    the rest, the same way for every provider:
+    Subclasses set the class defaults (``default_name`` and ``default_label``
+    are required: the name is in the callback path, so no two logins may share
+    one; ``default_scope`` and the endpoints when they are fixed) and implement
+    :meth:`profile`, which turns the token into an
+    :class:`~threadkit.models.Identity`. This class does the rest, the same
+    way for every provider:
 
     * ``begin`` makes a fresh ``state`` (256 bits) and, when ``use_pkce``, a
       PKCE ``code_verifier`` whose S256 challenge goes into the URL; both are
@@ -65,8 +67,8 @@ class OAuth2Provider:
     """
 
     kind: Literal["redirect"] = "redirect"
-    default_name: ClassVar[str] = "oauth2"
-    default_label: ClassVar[str] = "OAuth 2.0"
+    default_name: ClassVar[str]
+    default_label: ClassVar[str]
     default_scope: ClassVar[str] = ""
     default_authorize_url: ClassVar[str] = ""
     default_token_url: ClassVar[str] = ""
@@ -89,8 +91,15 @@ class OAuth2Provider:
             raise ValueError(f"{type(self).__name__} needs a client_id and a client_secret")
         self.client_id = client_id
         self.client_secret = client_secret
-        self.name = name or self.default_name
-        self.label = label or self.default_label
+        default_name: str = getattr(self, "default_name", "")
+        default_label: str = getattr(self, "default_label", "")
+        self.name = name or default_name
+        self.label = label or default_label
+        if not self.name or not self.label:
+            raise TypeError(
+                f"{type(self).__name__} needs a default_name and a default_label "
+                "on the class (or name= and label= here)"
+            )
         self.scope = self.default_scope if scope is None else scope
         self.authorize_url = authorize_url or self.default_authorize_url
         self.token_url = token_url or self.default_token_url
