@@ -14,7 +14,7 @@ from tkflask_support import HoldWords, create_app
 from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
-from threadkit.moderation import Pipeline
+from threadkit.moderation import Pipeline, default_pipeline
 
 
 @pytest.fixture
@@ -46,6 +46,13 @@ def app(engine: CommentEngine) -> Flask:
 def client(app: Flask) -> Iterator[FlaskClient]:
     with app.test_client() as test_client:
         yield test_client
+
+
+@pytest.fixture
+def guarded_client(store: MemoryStore, clock: ManualClock) -> FlaskClient:
+    """A client of an app whose engine runs the default pipeline (flood control, duplicates)."""
+    engine = CommentEngine(store, clock=clock, pipeline=default_pipeline(store))
+    return create_app(engine).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from threadkit_flask.blueprint import request_cap
 from threadkit_flask.testing import free_port, serve
-from tkflask_support import api_headers, csrf_token
+from tkflask_support import api_headers, csrf_token, session_cookie
 from werkzeug.test import TestResponse
 
 from threadkit.limits import COMMENT_MAX_BYTES, REQUEST_MAX_BYTES
@@ -55,13 +55,6 @@ def server(app: Flask) -> Iterator[int]:
     """The app served by werkzeug on 127.0.0.1; yields the port."""
     with serve(app) as base_url:
         yield int(base_url.rsplit(":", 1)[1])
-
-
-def session_cookie(client: FlaskClient) -> str:
-    """The client's session cookie (holds its CSRF secret), for raw requests."""
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    return cookie.value
 
 
 def send_chunked(port: int, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:

@@ -6,21 +6,13 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from tkflask_support import api_headers, create_app, form_token
+from tkflask_support import api_headers, form_idempotency_key, form_token
 from werkzeug.test import TestResponse
 
 from threadkit.clock import ManualClock
-from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
-from threadkit.moderation import default_pipeline
 
 POST = "/comments/api/threads/post-1/comments"
-
-
-def flood_guarded_client(store: MemoryStore, clock: ManualClock) -> FlaskClient:
-    """A client of an app whose engine runs the default pipeline (flood control, duplicates)."""
-    engine = CommentEngine(store, clock=clock, pipeline=default_pipeline(store))
-    return create_app(engine).test_client()
 
 
 def send(client: FlaskClient, body: str, key: str | None, path: str = POST) -> TestResponse:
@@ -31,13 +23,12 @@ def send(client: FlaskClient, body: str, key: str | None, path: str = POST) -> T
 
 
 def test_a_json_retry_with_the_same_key_gets_the_first_answer(
-    store: MemoryStore, clock: ManualClock
+    guarded_client: FlaskClient, store: MemoryStore, clock: ManualClock
 ) -> None:
     """Same Idempotency-Key twice: both 201 with the same body and Location; one comment."""
-    client = flood_guarded_client(store, clock)
-    first = send(client, "Hello", "8d0c3c2e-retry")
+    first = send(guarded_client, "Hello", "8d0c3c2e-retry")
     clock.advance(seconds=3)  # inside flood control's 15 s: without the key this would be 429
-    again = send(client, "Hello", "8d0c3c2e-retry")
+    again = send(guarded_client, "Hello", "8d0c3c2e-retry")
     assert (201, 201, first.get_json(), first.headers["Location"], 1) == (
         first.status_code,
         again.status_code,
@@ -48,13 +39,12 @@ def test_a_json_retry_with_the_same_key_gets_the_first_answer(
 
 
 def test_without_a_key_the_retry_is_refused_not_stored(
-    store: MemoryStore, clock: ManualClock
+    guarded_client: FlaskClient, store: MemoryStore, clock: ManualClock
 ) -> None:
     """The same post again without a key is refused (flood control, 429), never stored twice."""
-    client = flood_guarded_client(store, clock)
-    send(client, "Hello", None)
+    send(guarded_client, "Hello", None)
     clock.advance(seconds=3)
-    again = send(client, "Hello", None)
+    again = send(guarded_client, "Hello", None)
     assert (429, 1) == (again.status_code, store.counts(["post-1"])["post-1"])
 
 
@@ -106,35 +96,28 @@ def test_a_malformed_key_is_a_422_with_the_rule(client: FlaskClient, store: Memo
     assert "visible ASCII" in problem["detail"]
 
 
-def form_key(html: str) -> str:
-    found = re.search(r'name="idempotency_key" value="([^"]+)"', html)
-    assert found is not None, "the comment form has no idempotency_key field"
-    return found.group(1)
-
-
 def test_each_render_of_the_form_has_a_fresh_key(client: FlaskClient) -> None:
     """Two renders of the comment form carry two different, valid keys."""
-    one = form_key(client.get("/posts/post-1").get_data(as_text=True))
-    two = form_key(client.get("/posts/post-1").get_data(as_text=True))
+    one = form_idempotency_key(client.get("/posts/post-1").get_data(as_text=True))
+    two = form_idempotency_key(client.get("/posts/post-1").get_data(as_text=True))
     assert (True, True) == (one != two, bool(re.fullmatch(r"[!-~]{1,255}", one)))
 
 
 def test_a_resubmitted_form_posts_once_and_redirects_the_same(
-    store: MemoryStore, clock: ManualClock
+    guarded_client: FlaskClient, store: MemoryStore, clock: ManualClock
 ) -> None:
     """The browser sends the same form twice (back, resubmit): one comment, the same redirect."""
-    client = flood_guarded_client(store, clock)
-    html = client.get("/posts/post-1").get_data(as_text=True)
+    html = guarded_client.get("/posts/post-1").get_data(as_text=True)
     form = {
         "csrf_token": form_token(html),
-        "idempotency_key": form_key(html),
+        "idempotency_key": form_idempotency_key(html),
         "next": "/posts/post-1",
         "body": "From the form",
         "name": "Ada",
     }
-    first = client.post("/comments/threads/post-1/comments", data=form)
+    first = guarded_client.post("/comments/threads/post-1/comments", data=form)
     clock.advance(seconds=2)
-    again = client.post("/comments/threads/post-1/comments", data=form)
+    again = guarded_client.post("/comments/threads/post-1/comments", data=form)
     assert (303, 303, first.headers["Location"], 1) == (
         first.status_code,
         again.status_code,

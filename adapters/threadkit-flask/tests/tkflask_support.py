@@ -172,6 +172,20 @@ def new_comment(
     return result
 
 
+def session_cookie(client: FlaskClient) -> str:
+    """The client's session cookie (holds its CSRF secret) as it is now."""
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def form_idempotency_key(html: str) -> str:
+    """The hidden idempotency key of a rendered comment form."""
+    found = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert found is not None, "the comment form has no idempotency_key field"
+    return found.group(1)
+
+
 def form_token(html: str) -> str:
     """The CSRF token in a rendered form."""
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
