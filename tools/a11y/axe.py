@@ -18,7 +18,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["AXE_SCRIPT", "WCAG_TAGS", "add_axe", "axe_script", "describe", "run_axe"]
+__all__ = [
+    "AXE_SCRIPT",
+    "WCAG_TAGS",
+    "add_axe",
+    "axe_script",
+    "describe",
+    "open_page",
+    "refused_post",
+    "run_axe",
+]
 
 HERE = Path(__file__).resolve().parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -78,3 +87,36 @@ def describe(violations: list[dict[str, Any]]) -> str:
             summary = " ".join((node["summary"] or "").split())
             lines.append(f"  {node['target']}: {summary[:300]}")
     return "\n".join(lines)
+
+
+def open_page(browser: Any, url: str, *, scheme: str, js: bool, **options: Any) -> Any:
+    """Open ``url`` in a fresh context of ``browser`` in ``scheme``, with axe loaded.
+
+    With ``js`` off the browser refuses threadkit.js (axe itself still runs), so the
+    page is the server-rendered one; with it on, this waits for the enhancement.
+    ``options`` go to ``new_context`` (a viewport, say). Close ``page.context`` after.
+    """
+    context = browser.new_context(color_scheme=scheme, **options)
+    add_axe(context)
+    if not js:
+        context.route("**/threadkit.js", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url)
+    if js:
+        page.wait_for_function("document.documentElement.classList.contains('tk-js')")
+    return page
+
+
+def refused_post(page: Any, body: str) -> str:
+    """Post ``body`` as "Ada" from the thread's form; return the error it shows.
+
+    The site's moderation must refuse ``body``: with JS the error shows in place,
+    without it on the failed-post page. Either way the form is in its error state.
+    """
+    page.get_by_label("Name").fill("Ada")
+    page.locator("textarea[name=body]").first.fill(body)
+    page.get_by_role("button", name="Post Comment").click()
+    error = page.locator(".tk-error:not([hidden])").first
+    error.wait_for()
+    text: str = error.inner_text()
+    return text

@@ -25,7 +25,7 @@ from tkdjango_site.browser import chromium_beside_the_orm
 from threadkit.engine import CommentEngine
 from threadkit.models import Candidate, Identity, Submission, Verdict
 from threadkit.moderation import FirstTimeApproval, Pipeline
-from tools.a11y.axe import add_axe, describe, run_axe
+from tools.a11y.axe import add_axe, describe, open_page, refused_post, run_axe
 
 pytestmark = [
     pytest.mark.browser,
@@ -100,19 +100,6 @@ def site(live_server: Any) -> Iterator[str]:
         reset_state()
 
 
-def open_page(browser: Any, url: str, *, scheme: str, js: bool, **options: Any) -> Any:
-    """A page of a fresh context with axe loaded; threadkit.js refused when ``js`` is off."""
-    context = browser.new_context(color_scheme=scheme, **options)
-    add_axe(context)
-    if not js:
-        context.route("**/threadkit.js", lambda route: route.abort())
-    page = context.new_page()
-    page.goto(url)
-    if js:
-        page.wait_for_function("document.documentElement.classList.contains('tk-js')")
-    return page
-
-
 def checked(page: Any, name: str) -> list[dict[str, Any]]:
     """Run axe over ``page``, save a screenshot, close its context; return the violations."""
     violations = run_axe(page)
@@ -137,12 +124,7 @@ def test_thread_page(site: str, browser: Any, scheme: str, js: bool) -> None:
 def test_reply_form_in_an_error_state(site: str, browser: Any, scheme: str, js: bool) -> None:
     """A refused post (the form shows its error): no violations."""
     page = open_page(browser, f"{site}/posts/refused/", scheme=scheme, js=js)
-    page.get_by_label("Name").fill("Ada")
-    page.locator("textarea[name=body]").first.fill("FLOOD of words")
-    page.get_by_role("button", name="Post Comment").click()
-    error = page.locator(".tk-error:not([hidden])").first
-    error.wait_for()
-    text = error.inner_text()
+    text = refused_post(page, "FLOOD of words")
     violations = checked(page, f"error-{scheme}-{'js' if js else 'nojs'}")
     assert ("Slow down." in text, []) == (True, violations), describe(violations)
 

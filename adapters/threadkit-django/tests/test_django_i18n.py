@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client, override_settings
-from threadkit_django import get_state, reset_state
+from threadkit_django import get_state
 
 from threadkit.models import Identity, Submission
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state() -> Iterator[None]:
-    reset_state()
-    yield
-    reset_state()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 
 def _section(html: str) -> str:

@@ -7,24 +7,15 @@ translated by the code in the reader's language (``Accept-Language`` here).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 
 import pytest
 from django.test import Client
-from threadkit_django import reset_state
 from threadkit_web import i18n
 
 from threadkit.codes import CODES
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_state() -> Iterator[None]:
-    reset_state()
-    yield
-    reset_state()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
 
 def _form_error(client: Client, language: str) -> str:

@@ -21,7 +21,7 @@ from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.models import Identity, Submission
 from threadkit.moderation import Pipeline
-from tools.a11y.axe import add_axe, describe, run_axe
+from tools.a11y.axe import add_axe, describe, open_page, refused_post, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -54,19 +54,6 @@ def browser() -> Iterator[Any]:
         yield chromium
 
 
-def open_page(browser: Any, url: str, *, scheme: str, js: bool, **options: Any) -> Any:
-    """A new page of a fresh context with axe loaded, threadkit.js refused when ``js`` is off."""
-    context = browser.new_context(color_scheme=scheme, **options)
-    add_axe(context)
-    if not js:
-        context.route("**/threadkit.js", lambda route: route.abort())
-    page = context.new_page()
-    page.goto(url)
-    if js:
-        page.wait_for_function("document.documentElement.classList.contains('tk-js')")
-    return page
-
-
 def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot to test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -90,14 +77,9 @@ def test_thread_page(server: str, browser: Any, scheme: str, js: bool) -> None:
 def test_reply_form_in_an_error_state(server: str, browser: Any, scheme: str, js: bool) -> None:
     """A refused post (the form shows its error, the field marked invalid): no violations."""
     page = open_page(browser, f"{server}/posts/errors-{scheme}-{js}", scheme=scheme, js=js)
-    page.get_by_label("Name").fill("Ada")
-    page.locator("textarea[name=body]").first.fill("FLOOD of words")
-    page.get_by_role("button", name="Post Comment").click()
-    error = page.locator(".tk-error:not([hidden])").first
-    error.wait_for()
+    text = refused_post(page, "FLOOD of words")
     violations = run_axe(page)
     shot(page, f"error-{scheme}-{'js' if js else 'nojs'}")
-    text = error.inner_text()
     page.context.close()
     assert ("Slow down." in text, []) == (True, violations), describe(violations)
 
