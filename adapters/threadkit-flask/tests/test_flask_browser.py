@@ -90,7 +90,11 @@ def test_post_reply_edit_delete_with_javascript(server: str, browser: Any) -> No
     navigations = watch_navigations(page)
 
     page.get_by_label("Name").fill("Ada")
-    top = post_comment(page, "A top-level comment")
+    page.get_by_label("Email", exact=True).fill("ada@example.org")
+    page.get_by_label("Notify me of new comments on this post").check()
+    with page.expect_request(lambda r: r.method == "POST" and "/api/" in r.url) as sent:
+        top = post_comment(page, "A top-level comment")
+    assert True is sent.value.post_data_json["notify_thread"]
     assert "comment-" in (page.evaluate("document.activeElement.id") or "")
     shot(page, "js-posted")
 
