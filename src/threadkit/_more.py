@@ -6,6 +6,10 @@ middle of its depth-first rows. :func:`~threadkit.tree.build_tree` counts the
 subtree (its first batch), so "1 more reply" could add 11 comments, or none.
 :func:`count_added` replaces those counts with what a click adds: the rows of
 that first batch that are not on the page already.
+
+:func:`count_cut_links` does it for a page the engine builds: it reads the cut
+comment's rows after the page (the store's ``cut_cursor``), one batch, and no
+more; a store without cut cursors gets the page's rows read again with them.
 """
 
 from __future__ import annotations
@@ -13,10 +17,35 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from .models import Comment
+from ._hidden import mask_hidden
+from .models import Comment, CommentRows, Visibility
+from .ports import PageReader
 from .tree import TreeNode, walk
 
-__all__ = ["count_added"]
+__all__ = ["count_added", "count_cut_links"]
+
+
+def count_cut_links(
+    store: PageReader, nodes: list[TreeNode], rows: CommentRows, visibility: Visibility, batch: int
+) -> None:
+    """Set exact link counts on a page whose first top-level comment was cut; else do nothing.
+
+    ``rows`` is the store's page for ``visibility`` at ``total_limit`` ``batch``
+    and ``nodes`` its tree. Links load subtree batches of the page's size (the
+    HTML pages and the embed read pages and replies with the same total_limit).
+    """
+    found = rows.comments
+    if len(found) != batch or found[-1].root_id != found[0].id:
+        return  # the page ends between top-level comments: nothing was cut
+    top = found[0].id
+    if rows.cut_cursor is None and len(found) > 1:
+        # A store that offers no cut cursor: read the page's rows again with the rest.
+        rest = store.subtree(top, visibility=visibility, total_limit=len(found) - 1 + batch)
+        subtree = rest.comments
+    else:
+        after = store.subtree(top, visibility=visibility, cursor=rows.cut_cursor, total_limit=batch)
+        subtree = [*found[1:], *after.comments]
+    count_added(nodes, found, mask_hidden(subtree, visibility), batch)
 
 
 def count_added(

@@ -28,7 +28,7 @@ import attrs
 
 from . import _rules
 from ._hidden import mask_hidden, placeholder_of
-from ._more import count_added
+from ._more import count_cut_links
 from .clock import SystemClock
 from .errors import (
     AuthenticationRequiredError,
@@ -59,7 +59,6 @@ from .models import (
     Submission,
     Thread,
     Verdict,
-    Visibility,
     VoteCandidate,
 )
 from .moderation import Pipeline
@@ -502,28 +501,9 @@ class CommentEngine:
             max_depth=self.policy.max_display_depth,
             overflow=self.policy.overflow,
         )
-        found = rows.comments
         # One top-level comment filling the page: its replies may have been cut.
-        if len(found) == total and found[-1].root_id == found[0].id:
-            # Links load subtree batches of the page's size (the HTML pages and the
-            # embed read pages and replies with the same total_limit).
-            rest = self._cut_subtree(found, rows.cut_cursor, visibility, total)
-            count_added(nodes, found, mask_hidden(rest, visibility), total)
+        count_cut_links(self.store, nodes, rows, visibility, total)
         return ThreadPage(thread=thread, nodes=nodes, sort=order, next_cursor=rows.next_cursor)
-
-    def _cut_subtree(
-        self, found: list[Comment], cut_cursor: str | None, visibility: Visibility, batch: int
-    ) -> list[Comment]:
-        """Return the cut top comment's subtree: the page's rows, then up to ``batch`` more."""
-        top = found[0].id
-        if cut_cursor is None and len(found) > 1:
-            # A store that offers no cut cursor: read the page's rows again with the rest.
-            again = self.store.subtree(
-                top, visibility=visibility, total_limit=len(found) - 1 + batch
-            )
-            return again.comments
-        after = self.store.subtree(top, visibility=visibility, cursor=cut_cursor, total_limit=batch)
-        return [*found[1:], *after.comments]
 
     def subtree(
         self,
