@@ -284,7 +284,7 @@ def test_a_shorter_ttl_is_said_in_the_mail(outbox: Outbox) -> None:
         _ada_and_bob()
         client, _, token = _client()
         _ask(client, token, "ada@example.org")
-    assert "within 15 minutes" in outbox.messages[0].get_content()
+    assert "(it works for 15 min)" in outbox.messages[0].get_content()
 
 
 def test_without_a_mailer_the_page_says_to_ask_the_owner() -> None:

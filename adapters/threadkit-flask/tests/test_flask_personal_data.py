@@ -208,7 +208,7 @@ def test_self_service_link_expires(
 def test_the_self_service_pages_speak_the_readers_language(
     client: FlaskClient, sink: tuple[_Sink, int]
 ) -> None:
-    """A German reader asks in German and is told in German; the address is kept as typed."""
+    """A German reader asks, is mailed and is shown the list in German."""
     _anonymous_thread(client)
     german = {"Accept-Language": "de"}
     with client.application.test_client() as visitor:
@@ -224,6 +224,11 @@ def test_the_self_service_pages_speak_the_readers_language(
         re.search(r'<button type="submit">([^<]+)</button>', form)[1],  # type: ignore[index]
     )
     assert "Falls ein Kommentar mit ada@example.org geschrieben wurde" in sent
+    mail = sink[0].messages[0]
+    assert ("Ihre Kommentare: herunterladen oder löschen", True) == (
+        mail["Subject"],
+        "(er gilt 60 Min.):" in mail.get_content(),
+    )
     assert ("Kommentare: 2", 2) == (
         re.search(r"Kommentare: \d+", shown)[0],  # type: ignore[index]
         shown.count("(freigegeben)"),

@@ -106,7 +106,8 @@ def request_data(request: HttpRequest) -> HttpResponse:
         return absolute(request, reverse(f"{URL_NAMESPACE}:my_data", kwargs={"token": token}))
 
     state = get_state().web
-    email = shared.send_link(state, settings, request.POST.get("email", ""), link_for)
+    language = visit_of(request).language()
+    email = shared.send_link(state, settings, request.POST.get("email", ""), link_for, language)
     return _page(request, stage="sent", email=email)
 
 

@@ -33,6 +33,7 @@ from threadkit_web.personal_data import DEFAULTS, Mailer
 
 from . import csrf, inputs, rendering
 from .external import external_url_for
+from .i18n import current_locale
 from .state import get_state
 
 __all__ = ["DEFAULTS", "OPENAPI_SCHEMAS", "Mailer", "register"]
@@ -119,7 +120,8 @@ def request_link() -> Response:
     def link_for(token: str) -> str:
         return external_url_for(f"{state.blueprint_name}.my_data", token=token)
 
-    email = shared.send_link(state, settings, request.form.get("email", ""), link_for)
+    language = current_locale()
+    email = shared.send_link(state, settings, request.form.get("email", ""), link_for, language)
     return _page("threadkit/personal_data.html", stage="sent", email=email)
 
 

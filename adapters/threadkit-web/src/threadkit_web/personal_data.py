@@ -37,6 +37,7 @@ from threadkit.errors import NotFoundError, ValidationError
 from threadkit.serialization import dumps
 from threadkit.text import clean_email
 
+from . import i18n
 from .state import WebState
 
 __all__ = [
@@ -145,11 +146,16 @@ def check_mailer(settings: MailSettings) -> None:
 
 
 def send_link(
-    state: WebState, settings: MailSettings, email: str, link_for: Callable[[str], str]
+    state: WebState,
+    settings: MailSettings,
+    email: str,
+    link_for: Callable[[str], str],
+    language: str = i18n.DEFAULT_LANGUAGE,
 ) -> str:
     """Mail a signed link (``link_for(token)``) if a comment was written with ``email``.
 
-    Returns the cleaned address; whether it was known does not show.
+    The email is written in ``language``, the one the reader asked in. Returns the
+    cleaned address; whether it was known does not show.
     """
     mailer = _require_mailer(settings)
     cleaned = clean_email(email)
@@ -161,14 +167,18 @@ def send_link(
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = cleaned
-    message["Subject"] = "Your comments: download or erase them"
-    minutes = int(settings.ttl.total_seconds() // 60)
-    message.set_content(
-        "Someone (hopefully you) asked to see the comments written with this address.\n\n"
-        f"Open this link within {minutes} minutes to download or erase them:\n\n"
-        f"{link_for(token)}\n\n"
-        "If you did not ask, ignore this email; nothing changes.\n"
+    say = i18n.translations(language).gettext
+    message["Subject"] = say(i18n.N_("Your comments: download or erase them"))
+    minutes = i18n.format_number(int(settings.ttl.total_seconds() // 60), language)
+    asked = say(
+        i18n.N_("Someone (hopefully you) asked to see the comments written with this address.")
     )
+    within = say(
+        i18n.N_("Open this link to download or erase them (it works for %(minutes)s min):")
+    )
+    ignore = say(i18n.N_("If you did not ask, ignore this email; nothing changes."))
+    text = f"{asked}\n\n{within % {'minutes': minutes}}\n\n{link_for(token)}\n\n{ignore}\n"
+    message.set_content(text)
     mailer.send(message)
     return cleaned
 
