@@ -160,14 +160,25 @@ class CallableSessionProvider:
             return Identity("site", str(user.id), user.display_name,
                             email=user.email, verified=True)
 
-        site_users = CallableSessionProvider("site", current_user_identity)
+        site_users = CallableSessionProvider("site", current_user_identity, login_url="/login")
+
+    ``login_url`` is the host's login page: when no other provider lets a visitor
+    comment, the thread links there (adding ``next=`` back to the form) instead of
+    showing a form nobody can fill in.
     """
 
     kind: Literal["session"] = "session"
 
-    def __init__(self, name: str, get_user: Callable[[object], Identity | None]) -> None:
+    def __init__(
+        self,
+        name: str,
+        get_user: Callable[[object], Identity | None],
+        *,
+        login_url: str | None = None,
+    ) -> None:
         self.name = name
         self.get_user = get_user
+        self.login_url = login_url
 
     def current(self, request: object) -> Identity | None:
         """Return the logged-in user's identity, or ``None`` for a visitor."""

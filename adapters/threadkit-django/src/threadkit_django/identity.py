@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import django.conf
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.shortcuts import resolve_url
 
 from threadkit.models import Identity
 
@@ -53,6 +55,11 @@ class DjangoUserProvider:
 
     def __init__(self, name: str = PROVIDER_NAME) -> None:
         self.name = name
+
+    @property
+    def login_url(self) -> str:
+        """Django's login page (``settings.LOGIN_URL``), linked for a visitor who cannot comment."""
+        return str(resolve_url(django.conf.settings.LOGIN_URL))
 
     def current(self, request: object) -> Identity | None:
         """Return the logged-in user's identity, or ``None``."""
