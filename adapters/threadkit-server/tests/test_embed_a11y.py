@@ -138,7 +138,7 @@ NAV_LINK = "getComputedStyle(document.querySelector('.tk-admin-nav a')).color"
 
 def test_the_console_reads_the_comments_theme(urls: tuple[str, str], browser: Any) -> None:
     """admin.css defines no colour of its own: the --tk-* of threadkit.css, dark and forced."""
-    _, server = urls
+    site, server = urls
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     page.goto(f"{server}/admin/login?next=/admin/comments")
@@ -151,10 +151,13 @@ def test_the_console_reads_the_comments_theme(urls: tuple[str, str], browser: An
     # A host's theme on <html> (set through the CSSOM: the console's CSP refuses inline CSS).
     page.evaluate("document.documentElement.style.setProperty('--tk-accent', 'rgb(1, 2, 3)')")
     host_accent = page.evaluate(NAV_LINK)
+    way_back = page.locator(".tk-admin-way-out a").first
+    back = (way_back.inner_text().startswith("Back to "), way_back.get_attribute("href"))
     context.close()
     defined = re.findall(r"--tk-[\w-]+\s*:", ADMIN_CSS.read_text(encoding="utf-8"))
 
     assert [] == defined
+    assert (True, f"{site}/") == back  # a way back to the site, in the header
     # threadkit.css's --tk-surface: #161b22 dark, #f6f8fa light.
     assert ("rgb(22, 27, 34)", "rgb(246, 248, 250)") == (dark, forced_light)
     assert "rgb(1, 2, 3)" == host_accent
