@@ -47,23 +47,10 @@ def is_public(request: HttpRequest) -> bool:
     return web_cache.is_public_reader(visit.actor(), identified=visit.browser_id() is not None)
 
 
-def _lookup(
-    request: HttpRequest,
-    variant: str,
-    thread_key: str,
-    params: Mapping[str, str | int | None],
-    build: Callable[[], bytes],
-    tag_suffix: str = "",
-) -> tuple[PageKey, bytes | None]:
+def _lookup(request: HttpRequest, page: web_cache.PageRead) -> tuple[PageKey, bytes | None]:
     header = request.headers.get("If-None-Match")
     return web_cache.cached_page(
-        get_state().web,
-        variant,
-        thread_key,
-        params,
-        build,
-        lambda etag: web_cache.etag_matches(header, etag),
-        tag_suffix=tag_suffix,
+        get_state().web, page, lambda etag: web_cache.etag_matches(header, etag)
     )
 
 
@@ -75,14 +62,8 @@ def _headers(response: HttpResponse, etag: str, *, shared: bool) -> HttpResponse
     return response
 
 
-def _shared_json(
-    request: HttpRequest,
-    variant: str,
-    thread_key: str,
-    params: Mapping[str, str | int | None],
-    build: Callable[[], bytes],
-) -> HttpResponse:
-    key, body = _lookup(request, variant, thread_key, params, build)
+def _shared_json(request: HttpRequest, page: web_cache.PageRead) -> HttpResponse:
+    key, body = _lookup(request, page)
     response = HttpResponse(status=304) if body is None else json_response(body)
     return _headers(response, key.etag, shared=True)
 
@@ -92,12 +73,7 @@ def thread_json(request: HttpRequest, key: str, query: api.ThreadQuery) -> HttpR
     state, actor = get_state().web, visit_of(request).actor()
     if not is_public(request):
         return json_response(api.thread_page(state, actor, key, query))
-
-    def build() -> bytes:
-        # A public reader can edit nothing: the Markdown source stays home.
-        return api.thread_page(state, actor, key, query, source=False)
-
-    return _shared_json(request, "json", key, query.params(), build)
+    return _shared_json(request, web_cache.public_thread(state, actor, key, query))
 
 
 def replies_json(
@@ -105,15 +81,14 @@ def replies_json(
 ) -> HttpResponse:
     """Answer ``GET api/comments/<id>/replies``: from the cache for a public reader."""
     state, actor = get_state().web, visit_of(request).actor()
-    public = is_public(request)
-
-    def build() -> bytes:
-        return api.replies_page(state, actor, comment_id, cursor, total_limit, source=not public)
-
-    where = web_cache.replies_key(state, comment_id, cursor, total_limit) if public else None
-    if where is None:  # not public, or no such comment (the engine answers 404)
-        return json_response(build())
-    return _shared_json(request, "json-replies", *where, build)
+    page = (
+        web_cache.public_replies(state, actor, comment_id, cursor, total_limit)
+        if is_public(request)
+        else None
+    )
+    if page is None:  # not public, or no such comment (the engine answers 404)
+        return json_response(api.replies_page(state, actor, comment_id, cursor, total_limit))
+    return _shared_json(request, page)
 
 
 def _csrf_tag(request: HttpRequest) -> str:
@@ -144,7 +119,7 @@ def fragment(
 
     params = {**params, "locale": visit.language()}
     tag = _csrf_tag(request)
-    page, cached = _lookup(request, "html-fragment", key, params, render, tag)
+    page, cached = _lookup(request, web_cache.PageRead("html-fragment", key, params, render, tag))
     if cached is None:
         return _headers(HttpResponse(status=304), page.etag + tag, shared=False)
     more, body = web_cache.unpack_fragment(cached)

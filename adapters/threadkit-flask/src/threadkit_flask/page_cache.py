@@ -13,8 +13,6 @@ token) and varies on ``Accept-Language`` too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 from flask import Response, request, session
 from threadkit_web import page_cache as web_cache
 from threadkit_web.page_cache import CSRF_SLOT
@@ -42,29 +40,14 @@ def is_public_reader(actor: Actor) -> bool:
     return web_cache.is_public_reader(actor, identified=visitors.current_identity() is not None)
 
 
-def cached_page(
-    variant: str,
-    thread_key: str,
-    params: Mapping[str, str | int | None],
-    build: Callable[[], bytes],
-    *,
-    tag_suffix: str = "",
-) -> tuple[PageKey, bytes | None]:
+def cached_page(page: web_cache.PageRead) -> tuple[PageKey, bytes | None]:
     """Return the page's key and its bytes, or ``None`` bytes when ``If-None-Match`` matches.
 
     See :func:`threadkit_web.page_cache.cached_page`.
     """
     # What the fast lane (fast_reads) needs to answer this same request again by itself.
-    request.environ[PAGE_MARK] = (thread_key, variant, dict(params))
-    return web_cache.cached_page(
-        get_state(),
-        variant,
-        thread_key,
-        params,
-        build,
-        request.if_none_match.contains_weak,
-        tag_suffix=tag_suffix,
-    )
+    request.environ[PAGE_MARK] = (page.thread_key, page.variant, dict(page.params))
+    return web_cache.cached_page(get_state(), page, request.if_none_match.contains_weak)
 
 
 def public_headers(response: Response, etag: str, *, shared: bool) -> Response:

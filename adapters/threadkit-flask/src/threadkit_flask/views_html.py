@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from threadkit_web import form_page, pages
+from threadkit_web import page_cache as web_cache
 from threadkit_web import posting as web_posting
 from threadkit_web.context import require_moderator
 from threadkit_web.inputs import form_submission
@@ -257,8 +258,7 @@ def fragment_thread(key: str) -> Response:
 
     def build() -> bytes:
         built = _thread_fragment(key, actor, _SlotHelper(get_state()))
-        more = built.headers.get("X-Threadkit-Next", "").encode("utf-8")
-        return more + b"\n" + built.get_data()
+        return web_cache.pack_fragment(built.headers.get("X-Threadkit-Next"), built.get_data())
 
     params = {
         "sort": request.args.get("sort"),
@@ -268,14 +268,14 @@ def fragment_thread(key: str) -> Response:
         "locale": i18n.current_locale(),
     }
     tag, cached = page_cache.cached_page(
-        "html-fragment", key, params, build, tag_suffix=page_cache.csrf_tag()
+        web_cache.PageRead("html-fragment", key, params, build, page_cache.csrf_tag())
     )
     if cached is None:
         return page_cache.not_modified(tag.etag + page_cache.csrf_tag(), shared=False)
-    more, _, body = cached.partition(b"\n")
+    more, body = web_cache.unpack_fragment(cached)
     response = Response(page_cache.fill_csrf(body), mimetype="text/html")
     if more:
-        response.headers["X-Threadkit-Next"] = more.decode("utf-8")
+        response.headers["X-Threadkit-Next"] = more
     return page_cache.public_headers(response, tag.etag + page_cache.csrf_tag(), shared=False)
 
 

@@ -13,15 +13,15 @@ Bearer <token>`` instead of a cookie and a CSRF token (:mod:`.bearer`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, current_app, json, request
 from threadkit_web import api
 from threadkit_web import bearer as web_bearer
 from threadkit_web import inputs as web_inputs
+from threadkit_web import page_cache as web_cache
 from threadkit_web.inputs import MAX_QUERY_LIMIT
-from threadkit_web.page_cache import replies_key
 from werkzeug.exceptions import HTTPException
 
 from threadkit.models import Identity
@@ -70,14 +70,9 @@ def _idempotency_key() -> str | None:
     return request.headers.get(posting.IDEMPOTENCY_HEADER)
 
 
-def _shared_json(
-    variant: str,
-    thread_key: str,
-    params: Mapping[str, str | int | None],
-    build: Callable[[], bytes],
-) -> Response:
+def _shared_json(page: web_cache.PageRead) -> Response:
     """Answer a public reader from the page cache: 304 on a matching ETag, else the bytes."""
-    tag, body = page_cache.cached_page(variant, thread_key, params, build)
+    tag, body = page_cache.cached_page(page)
     if body is None:
         return page_cache.not_modified(tag.etag, shared=True)
     return page_cache.public_headers(json_response(body), tag.etag, shared=True)
@@ -88,15 +83,9 @@ def api_thread(key: str) -> Response:
     state = get_state()
     query = api.ThreadQuery.read(current_request())
     actor = visitors.actor()
-    public = page_cache.is_public_reader(actor)
-
-    def build() -> bytes:
-        # A public reader can edit nothing: the Markdown source stays home.
-        return api.thread_page(state, actor, key, query, source=not public)
-
-    if not public:
-        return json_response(build())
-    return _shared_json("json", key, query.params(), build)
+    if not page_cache.is_public_reader(actor):
+        return json_response(api.thread_page(state, actor, key, query))
+    return _shared_json(web_cache.public_thread(state, actor, key, query))
 
 
 def api_post(key: str) -> Response:
@@ -125,16 +114,15 @@ def api_replies(comment_id: str) -> Response:
     cid = inputs.comment_id(comment_id)
     cursor = inputs.query_cursor()
     actor = visitors.actor()
-    public = page_cache.is_public_reader(actor)
     state = get_state()
-
-    def build() -> bytes:
-        return api.replies_page(state, actor, cid, cursor, total_limit, source=not public)
-
-    where = replies_key(state, cid, cursor, total_limit) if public else None
-    if where is None:  # not public, or no such comment (the engine answers 404)
-        return json_response(build())
-    return _shared_json("json-replies", *where, build)
+    page = (
+        web_cache.public_replies(state, actor, cid, cursor, total_limit)
+        if page_cache.is_public_reader(actor)
+        else None
+    )
+    if page is None:  # not public, or no such comment (the engine answers 404)
+        return json_response(api.replies_page(state, actor, cid, cursor, total_limit))
+    return _shared_json(page)
 
 
 def api_reply(comment_id: str) -> Response:

@@ -36,13 +36,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 
+import attrs
+
 from threadkit.cache import PageKey, ThreadVersions, page_key
 from threadkit.models import Actor
 
+from . import api
 from .state import WebState
 
 __all__ = [
     "CSRF_SLOT",
+    "PageRead",
     "cache_headers",
     "cached_page",
     "csrf_tag",
@@ -50,6 +54,8 @@ __all__ = [
     "fill_csrf",
     "is_public_reader",
     "pack_fragment",
+    "public_replies",
+    "public_thread",
     "replies_key",
     "unpack_fragment",
 ]
@@ -86,35 +92,73 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
+@attrs.frozen
+class PageRead:
+    """One page a public reader may get from the cache: where it is filed, how to build it.
+
+    ``variant`` (``json``, ``json-replies``, ``html-fragment``), the thread and
+    the query key it (:func:`threadkit.cache.page_key`); ``build`` makes its
+    bytes on a miss; ``tag_suffix`` ends its ETag (:func:`csrf_tag` for HTML).
+    """
+
+    variant: str
+    thread_key: str
+    params: Mapping[str, str | int | None]
+    build: Callable[[], bytes]
+    tag_suffix: str = ""
+
+
 def cached_page(
-    state: WebState,
-    variant: str,
-    thread_key: str,
-    params: Mapping[str, str | int | None],
-    build: Callable[[], bytes],
-    matches: Callable[[str], bool],
-    *,
-    tag_suffix: str = "",
+    state: WebState, page: PageRead, matches: Callable[[str], bool]
 ) -> tuple[PageKey, bytes | None]:
     """Return the page's key and its bytes, or ``None`` bytes when ``matches`` its ETag.
 
     The thread's version is read first (``thread_not_found`` if there is no
-    such thread); ``build`` runs only on a miss, and what it returns is filed
-    under that version. ``matches(etag)`` says whether the request's
-    ``If-None-Match`` holds the key's ETag with ``tag_suffix`` appended.
+    such thread); ``page.build`` runs only on a miss, and what it returns is
+    filed under that version. ``matches(etag)`` says whether the request's
+    ``If-None-Match`` holds the key's ETag with ``page.tag_suffix`` appended.
     """
     store = state.engine.store
+    thread_key = page.thread_key
     version = store.thread_version(thread_key) if isinstance(store, ThreadVersions) else None
     if version is None:  # no such thread (the engine says so), or a store without the method
         version = state.engine.get_thread(thread_key).version
-    key = page_key(thread_key, version, variant, params)
-    if matches(key.etag + tag_suffix):
+    key = page_key(thread_key, version, page.variant, page.params)
+    if matches(key.etag + page.tag_suffix):
         return key, None
     body = state.page_cache.get(key.cache_key)
     if body is None:
-        body = build()
+        body = page.build()
         state.page_cache.set(key.cache_key, body)
     return key, body
+
+
+def public_thread(state: WebState, actor: Actor, key: str, query: api.ThreadQuery) -> PageRead:
+    """Return the cacheable JSON page of a thread (``GET api/threads/<key>``), public readers'."""
+
+    def build() -> bytes:
+        # A public reader can edit nothing: the Markdown source stays home.
+        return api.thread_page(state, actor, key, query, source=False)
+
+    return PageRead("json", key, query.params(), build)
+
+
+def public_replies(
+    state: WebState, actor: Actor, comment_id: int, cursor: str | None, total_limit: int | None
+) -> PageRead | None:
+    """Return the cacheable JSON replies under a comment for a public reader (``None``: no comment).
+
+    Without such a comment there is no thread to key the page by: the adapter
+    answers uncached, and the engine's 404.
+    """
+    where = replies_key(state, comment_id, cursor, total_limit)
+    if where is None:
+        return None
+
+    def build() -> bytes:
+        return api.replies_page(state, actor, comment_id, cursor, total_limit, source=False)
+
+    return PageRead("json-replies", *where, build)
 
 
 def replies_key(
