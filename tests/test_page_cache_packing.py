@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from threadkit.cache import LruPageCache
 
@@ -104,3 +106,25 @@ def test_packing_stays_consistent_under_threads() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(work, range(8)))  # list(): a worker's exception fails the test
     assert ([], cache.size, True) == (failures, _held(cache), cache.size <= 60_000)
+
+
+def test_a_page_that_did_not_shrink_is_not_compressed_again(monkeypatch: Any) -> None:
+    """A page zlib cannot shrink stays as it is, and later overflows do not try it again."""
+    rng = random.Random(5)
+    stubborn = rng.randbytes(10_000)
+    tried: list[bytes] = []
+    compress = zlib.compress
+
+    def counting(data: bytes, level: int = -1) -> bytes:
+        tried.append(data)
+        return compress(data, level)
+
+    monkeypatch.setattr(zlib, "compress", counting)
+    cache = LruPageCache(80_000)  # the pages are about 16 KB, under a quarter of that
+    cache.set("stubborn", stubborn)
+    for number in range(8):  # p4 overflows first; stubborn stays the oldest page throughout
+        cache.set(f"p{number}", _page(number))
+    assert 1 == sum(data is stubborn for data in tried)
+    assert cache.get("stubborn") == stubborn  # packing the others made room: it was kept
+    assert len(tried) > 2  # the later overflows packed other pages
+    assert (cache.size, True) == (_held(cache), cache.size <= 80_000)

@@ -173,7 +173,8 @@ class LruPageCache:
         self.misses = 0
         self.packed_hits = 0
         self._pages: OrderedDict[str, bytes] = OrderedDict()
-        # The pages not packed (yet), least recently used first: where packing starts.
+        # The pages that may still be packed, least recently used first (not those
+        # that zlib did not shrink): where packing starts.
         self._plain: OrderedDict[str, None] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -196,7 +197,8 @@ class LruPageCache:
             self._pages.move_to_end(key)
             self.hits += 1
             if not isinstance(value, _Packed):
-                self._plain.move_to_end(key)
+                if key in self._plain:
+                    self._plain.move_to_end(key)
                 return value
             self.packed_hits += 1
         return zlib.decompress(value)
@@ -215,10 +217,11 @@ class LruPageCache:
         packed = [(name, page, zlib.compress(page, 1)) for name, page in victims]
         with self._lock:
             for name, page, small in packed:
-                # Only if still held as it was (another thread may have replaced it).
-                if len(small) < len(page) and self._pages.get(name) is page:
+                if self._pages.get(name) is not page:
+                    continue  # replaced or dropped by another thread meanwhile
+                self._plain.pop(name, None)  # packed, or not worth another try
+                if len(small) < len(page):
                     self._pages[name] = _Packed(small)  # keeps its place in the LRU order
-                    del self._plain[name]
                     self._size -= len(page) - len(small)
             while self._size > self.max_bytes:
                 dropped_key, dropped = self._pages.popitem(last=False)
