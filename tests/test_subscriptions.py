@@ -7,13 +7,14 @@ import json
 import pytest
 
 from threadkit.clock import ManualClock
-from threadkit.engine import CommentEngine
+from threadkit.engine import CommentEngine, Decision
 from threadkit.errors import ValidationError
 from threadkit.memory import MemoryStore
-from threadkit.models import Identity, Submission
+from threadkit.models import Actor, Identity, Submission
 from threadkit.serialization import dumps
 
-ADA = Identity("anonymous", "ada", "Ada", email="Ada@example.org")
+ADA = Identity("github", "ada", "Ada", email="Ada@example.org", verified=True)
+ANNE = Identity("anonymous", "anne", "Anne", email="anne@example.org")
 NAMELESS = Identity("anonymous", "nobody", "Nobody")
 BEN = Identity("github", "ben", "Ben", email="ben@example.net", verified=True)
 
@@ -63,3 +64,34 @@ def test_export_lists_and_erase_removes_subscriptions(engine: CommentEngine) -> 
     assert (["ben@example.net"], []) == (_emails(engine), _emails(engine, "t2"))
     engine.erase(BEN.key)
     assert ([], []) == (_emails(engine), engine.export(BEN.key).subscriptions)
+
+
+def test_a_comment_marked_spam_takes_its_subscription_with_it(engine: CommentEngine) -> None:
+    """Spam later: the subscription the comment made goes; one made before by another stays."""
+    held = engine.post("t1", Submission("Buy", notify_thread=True), ANNE)
+    engine.post("t1", Submission("Hi", notify_thread=True), ADA)
+    again = engine.post("t1", Submission("Hi again", notify_thread=True), ADA)
+    mod = Actor(moderator=True)
+    engine.moderate(held.id, Decision.SPAM, mod)
+    engine.moderate(again.id, Decision.SPAM, mod)
+    assert ([], ["ada@example.org"]) == (
+        engine.export_email("anne@example.org").subscriptions, _emails(engine)
+    )  # fmt: skip
+
+
+def test_a_comment_its_author_deletes_keeps_the_subscription(engine: CommentEngine) -> None:
+    """They asked for the emails; deleting the comment is not unsubscribing (WordPress keeps it)."""
+    mine = engine.post("t1", Submission("Hi", notify_thread=True), ADA)
+    engine.delete(mine.id, Actor(identity=ADA))
+    assert ["ada@example.org"] == _emails(engine)
+
+
+def test_pending_subscriptions_are_exported_and_erased(engine: CommentEngine) -> None:
+    """Personal data: an unconfirmed subscription is listed (confirmed: false) and erased."""
+    engine.post("t1", Submission("Hi", notify_thread=True), ANNE)
+    found = engine.export_email("anne@example.org")
+    shape = json.loads(dumps(found))
+    assert [False] == [s.confirmed for s in found.subscriptions]
+    assert [False] == [s["confirmed"] for s in shape["subscriptions"]]
+    engine.erase_email("anne@example.org")
+    assert [] == engine.export_email("anne@example.org").subscriptions

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import attrs
+
 from .models import NewComment, Subscription
-from .subscriptions import email_key, subscription_for, with_id
+from .subscriptions import email_key, renewal, subscription_for, with_id
 
 __all__ = ["SubscriptionMemoryPart"]
 
@@ -19,13 +21,16 @@ class SubscriptionMemoryPart:
         self._last_subscription_id = 0
         self._subscriptions: dict[int, Subscription] = {}
 
-    def _subscribe(self, draft: NewComment) -> None:
+    def _subscribe(self, draft: NewComment, comment_id: int) -> None:
         """Store the subscription ``draft`` makes; the caller holds the lock (add_comment)."""
-        wanted = subscription_for(draft)
+        wanted = subscription_for(draft, comment_id)
         if wanted is None:
             return
         for sub in self._subscriptions.values():
             if (sub.thread_key, sub.email) == (wanted.thread_key, wanted.email):
+                renewed = renewal(sub, wanted)
+                if renewed is not None:
+                    self._subscriptions[sub.id] = renewed
                 return
         self._last_subscription_id += 1
         self._subscriptions[self._last_subscription_id] = with_id(
@@ -33,9 +38,27 @@ class SubscriptionMemoryPart:
         )
 
     def thread_subscriptions(self, thread_key: str) -> list[Subscription]:
-        """Every address subscribed to ``thread_key``, once each, oldest first."""
+        """Every confirmed address subscribed to ``thread_key``, once each, oldest first."""
         with self._lock:
-            return [s for s in self._subscriptions.values() if s.thread_key == thread_key]
+            return [
+                s
+                for s in self._subscriptions.values()
+                if s.thread_key == thread_key and s.confirmed
+            ]
+
+    def comment_subscription(self, comment_id: int) -> Subscription | None:
+        """Return the subscription comment ``comment_id`` made or last renewed, or ``None``."""
+        with self._lock:
+            found = (s for s in self._subscriptions.values() if s.comment_id == comment_id)
+            return next(found, None)
+
+    def confirm_subscription(self, subscription_id: int) -> Subscription | None:
+        """Confirm a pending subscription (idempotent); return it, ``None`` if it ended."""
+        with self._lock:
+            found = self._subscriptions.get(subscription_id)
+            if found is not None and not found.confirmed:
+                found = self._subscriptions[subscription_id] = attrs.evolve(found, confirmed=True)
+            return found
 
     def get_subscription(self, subscription_id: int) -> Subscription | None:
         """Return the subscription with this id, or ``None``."""

@@ -27,6 +27,7 @@ from typing import Literal
 import attrs
 
 from . import _rules
+from . import subscriptions as _subscriptions
 from ._hidden import mask_hidden, placeholder_of
 from ._more import count_cut_links
 from .clock import SystemClock
@@ -390,6 +391,9 @@ class CommentEngine:
         else:
             changed = attrs.evolve(comment, status=target)
             updated = self.store.update_comment(changed, self._notices(kind, changed), now=now)
+        if target is Status.SPAM:
+            # A spammer must not keep the subscription their comment made.
+            _subscriptions.drop_comment_subscription(self.store, comment_id)
         teach_spam = decision is Decision.SPAM and comment.status is not Status.SPAM
         teach_ham = decision is Decision.HAM or (
             decision is Decision.APPROVE and comment.status is Status.SPAM

@@ -234,7 +234,7 @@ class MemoryStore(
             self._count(comment, +1)
             self._bump(comment.thread_key)
             self._queue(comment, notices, created_at)
-            self._subscribe(draft)
+            self._subscribe(draft, comment_id)
             if draft.idempotency is not None:
                 key = draft.idempotency
                 self._idempotency[key.digest] = (key.fingerprint, comment_id, key.expires_at)

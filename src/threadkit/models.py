@@ -309,7 +309,9 @@ class Subscription:
     ``email`` is lower-cased (one subscription per address and thread);
     ``name`` and ``language`` (an ``Accept-Language`` value) are what the
     author gave when subscribing, for the email's greeting and language.
-    ``id`` is set by the store (0 before).
+    ``id`` is set by the store (0 before). ``comment_id`` is the comment that
+    made (or last renewed) it; ``confirmed`` is false while an address nobody
+    vouched for waits for its owner to confirm (double opt-in).
     """
 
     thread_key: str
@@ -319,6 +321,8 @@ class Subscription:
     name: str = ""
     language: str = ""
     id: int = 0
+    comment_id: int = 0
+    confirmed: bool = True
 
 
 @attrs.frozen

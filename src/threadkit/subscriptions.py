@@ -8,13 +8,23 @@ writes what :func:`subscription_for` returns). A notifier (``threadkit_notify``'
 published on the thread. The rules every store and the engine share live here,
 once.
 
+Consent (double opt-in): an address nobody vouched for (an anonymous form
+poster's, ``Identity.verified`` false) starts *pending*. The notifier mails it
+one confirmation link when the comment that made it is published, and nothing
+else until its owner confirms (:meth:`SubscriptionStore.confirm_subscription`).
+Ticking the box again for a pending address within :data:`PENDING_WINDOW`
+changes nothing (no second confirmation email); after the window the pending
+row is renewed by the new comment, which brings one new confirmation email. A
+verified address (a social login with an email, a site's own users) is active
+at once, and confirms a pending row of the same address.
+
 >>> from datetime import UTC, datetime
 >>> from threadkit.models import Identity, NewComment, Status
 >>> ada = Identity("anonymous", "b1", "Ada", email="Ada@Example.org")
 >>> draft = NewComment("post-1", None, ada, "Hi", "<p>Hi</p>", Status.APPROVED,
 ...                    datetime(2026, 1, 1, tzinfo=UTC), notify_thread=True)
->>> subscription_for(draft).email
-'ada@example.org'
+>>> subscription_for(draft, 7).email, subscription_for(draft, 7).confirmed
+('ada@example.org', False)
 >>> subscription_for(attrs.evolve(draft, status=Status.SPAM)) is None
 True
 """
@@ -22,6 +32,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 import attrs
@@ -30,16 +41,22 @@ from .errors import ValidationError
 from .models import Identity, NewComment, Status, Submission, Subscription
 
 __all__ = [
+    "PENDING_WINDOW",
     "Subscription",
     "SubscriptionStore",
     "check_subscription",
+    "drop_comment_subscription",
     "email_key",
     "forget_subscriptions",
     "first_per_email",
+    "renewal",
     "subscription_for",
     "subscriptions_of",
     "with_id",
 ]
+
+PENDING_WINDOW = timedelta(days=7)
+"""How long a pending subscription's confirmation link works; within it, no second one is sent."""
 
 
 def email_key(email: str) -> str:
@@ -57,11 +74,12 @@ def check_subscription(submission: Submission, author: Identity) -> None:
         )
 
 
-def subscription_for(draft: NewComment) -> Subscription | None:
-    """Return the subscription a stored ``draft`` makes, or ``None``.
+def subscription_for(draft: NewComment, comment_id: int = 0) -> Subscription | None:
+    """Return the subscription a stored ``draft`` (comment ``comment_id``) makes, or ``None``.
 
     Only a draft that asks for it, has an email address and is not spam
-    subscribes (a spammer must not sign strangers up).
+    subscribes (a spammer must not sign strangers up). It is confirmed at
+    once only when the identity provider vouches for the address.
     """
     email = email_key(draft.author.email or "")
     if not draft.notify_thread or not email or draft.status is Status.SPAM:
@@ -73,7 +91,26 @@ def subscription_for(draft: NewComment) -> Subscription | None:
         created_at=draft.created_at,
         name=draft.author.name,
         language=draft.context.language,
+        comment_id=comment_id,
+        confirmed=draft.author.verified,
     )
+
+
+def renewal(stored: Subscription, wanted: Subscription) -> Subscription | None:
+    """Return what ``stored`` becomes when ``wanted`` asks for the same address and thread.
+
+    ``None`` keeps it as it is: it is confirmed, or pending and younger than
+    :data:`PENDING_WINDOW` (its confirmation email is enough). A verified
+    ``wanted`` confirms a pending row; an older pending row is renewed by the
+    new comment (one new confirmation email).
+    """
+    if stored.confirmed:
+        return None
+    if wanted.confirmed:
+        return attrs.evolve(stored, confirmed=True)
+    if wanted.created_at - stored.created_at < PENDING_WINDOW:
+        return None
+    return attrs.evolve(wanted, id=stored.id)
 
 
 def first_per_email(found: Iterable[Subscription]) -> list[Subscription]:
@@ -93,16 +130,19 @@ def with_id(subscription: Subscription, subscription_id: int) -> Subscription:
 class SubscriptionStore(Protocol):
     """Thread subscriptions: who gets an email about each new comment on a thread.
 
-    Contract: ``add_comment`` stores ``subscription_for(draft)`` (when not
-    ``None``) in the comment's own transaction, unless that address already
-    subscribes to that thread; reads give one subscription per address (the
-    oldest, :func:`first_per_email`), oldest first. ``remove_subscription``
-    ends the subscription of that address to that thread and is harmless to
-    repeat. Emails are compared lower-cased (:func:`email_key`). Example::
+    Contract: ``add_comment`` stores ``subscription_for(draft, comment_id)``
+    (when not ``None``) in the comment's own transaction; one row per
+    (thread, address), enforced by the store itself (a unique constraint, so
+    two simultaneous posts cannot both insert it and neither post fails); an
+    existing row becomes :func:`renewal` when that is not ``None``.
+    ``thread_subscriptions`` gives the confirmed ones only, oldest first.
+    ``remove_subscription`` ends the subscription of that address to that
+    thread and is harmless to repeat; ``confirm_subscription`` likewise.
+    Emails are compared lower-cased (:func:`email_key`). Example::
 
         class ListSubscriptions:
             def thread_subscriptions(self, thread_key: str) -> list[Subscription]:
-                return first_per_email(s for s in self.subs if s.thread_key == thread_key)
+                return [s for s in self.subs if s.thread_key == thread_key and s.confirmed]
 
             def get_subscription(self, subscription_id: int) -> Subscription | None:
                 return next((s for s in self.subs if s.id == subscription_id), None)
@@ -110,7 +150,15 @@ class SubscriptionStore(Protocol):
     """
 
     def thread_subscriptions(self, thread_key: str) -> list[Subscription]:
-        """Every address subscribed to ``thread_key``, once each, oldest first."""
+        """Every confirmed address subscribed to ``thread_key``, once each, oldest first."""
+        ...
+
+    def comment_subscription(self, comment_id: int) -> Subscription | None:
+        """Return the subscription comment ``comment_id`` made or last renewed, or ``None``."""
+        ...
+
+    def confirm_subscription(self, subscription_id: int) -> Subscription | None:
+        """Confirm a pending subscription (idempotent); return it, ``None`` if it ended."""
         ...
 
     def get_subscription(self, subscription_id: int) -> Subscription | None:
@@ -156,3 +204,14 @@ def forget_subscriptions(
     if not isinstance(store, SubscriptionStore):
         return 0
     return store.erase_subscriptions(author_key=author_key, email=email)
+
+
+def drop_comment_subscription(store: object, comment_id: int) -> Subscription | None:
+    """End the subscription comment ``comment_id`` made (it was marked spam); return it.
+
+    A subscription another comment of that address made first is left alone.
+    """
+    if not isinstance(store, SubscriptionStore):
+        return None
+    found = store.comment_subscription(comment_id)
+    return None if found is None else store.remove_subscription(found.id)

@@ -14,7 +14,7 @@ from threadkit_sqlalchemy.migrate import current_revision
 from threadkit.models import Identity, NewComment, Status
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-ADA = Identity("anonymous", "ada", "Ada", email="Ada@example.org")
+ADA = Identity("github", "ada", "Ada", email="Ada@example.org", verified=True)
 
 
 def test_upgrade_from_0004_adds_subscriptions_and_downgrade_drops_them(

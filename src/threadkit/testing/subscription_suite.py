@@ -9,13 +9,15 @@ import pytest
 
 from threadkit.errors import InvalidParentError
 from threadkit.models import Identity, RequestContext, Status, Subscription
-from threadkit.subscriptions import SubscriptionStore
+from threadkit.subscriptions import PENDING_WINDOW, SubscriptionStore
 from threadkit.testing.capabilities import SUBSCRIPTIONS
 from threadkit.testing.store_kit import ADA, BOB, Kit, plain_draft
 
 __all__ = ["SubscriptionSuite"]
 
 ZOE = Identity("github", "zoe", "Zoë 🙂", email="Zoe@Example.ORG", verified=True)
+AMY = Identity("github", "amy", "Amy", email="amy@example.org", verified=True)
+"""A verified address: active at once, like ZOE (ADA, anonymous, starts pending)."""
 
 
 def _subscribe(
@@ -42,7 +44,7 @@ def _zoe_on_two_threads_ada_on_one(kit: Kit) -> None:
     kit.thread("t2")
     _subscribe(kit)
     _subscribe(kit, thread_key="t2")
-    _subscribe(kit, ADA)
+    _subscribe(kit, AMY)
 
 
 def _subs(kit: Kit) -> SubscriptionStore:
@@ -80,8 +82,8 @@ class SubscriptionSuite:
         _subscribe(store_kit, BOB)
         _subscribe(store_kit, status=Status.SPAM)
         assert [] == _subs(store_kit).thread_subscriptions("t1")
-        _subscribe(store_kit, ADA, status=Status.PENDING)
-        assert ["ada@example.org"] == _emails(_subs(store_kit).thread_subscriptions("t1"))
+        _subscribe(store_kit, AMY, status=Status.PENDING)
+        assert ["amy@example.org"] == _emails(_subs(store_kit).thread_subscriptions("t1"))
 
     def test_one_subscription_per_address_and_thread(self, store_kit: Kit) -> None:
         """The same address (any case, any identity) twice on a thread is listed once, oldest."""
@@ -91,21 +93,21 @@ class SubscriptionSuite:
         first = _subs(store_kit).thread_subscriptions("t1")
         again = Identity("anonymous", "zoe-phone", "Zoe", email="zoe@example.org")
         _subscribe(store_kit, again)
-        _subscribe(store_kit, ADA)
+        _subscribe(store_kit, AMY)
         _subscribe(store_kit, ZOE, thread_key="t2")
         found = _subs(store_kit).thread_subscriptions("t1")
-        assert ["zoe@example.org", "ada@example.org"] == _emails(found)
+        assert ["zoe@example.org", "amy@example.org"] == _emails(found)
         assert first[0] == found[0]
         assert ["zoe@example.org"] == _emails(_subs(store_kit).thread_subscriptions("t2"))
 
     def test_remove_ends_the_subscription_once_and_is_harmless_again(self, store_kit: Kit) -> None:
         """remove_subscription ends one thread's subscription; again it returns None."""
         _zoe_on_two_threads_ada_on_one(store_kit)
-        [zoe, ada] = _subs(store_kit).thread_subscriptions("t1")
+        [zoe, amy] = _subs(store_kit).thread_subscriptions("t1")
         assert zoe == _subs(store_kit).remove_subscription(zoe.id)
         assert None is _subs(store_kit).remove_subscription(zoe.id)
         assert None is _subs(store_kit).get_subscription(zoe.id)
-        assert [ada] == _subs(store_kit).thread_subscriptions("t1")
+        assert [amy] == _subs(store_kit).thread_subscriptions("t1")
         assert ["zoe@example.org"] == _emails(_subs(store_kit).thread_subscriptions("t2"))
 
     def test_ticking_the_box_again_subscribes_again(self, store_kit: Kit) -> None:
@@ -130,7 +132,7 @@ class SubscriptionSuite:
         ]
         assert 2 == subs.erase_subscriptions(email="zoe@EXAMPLE.org")
         assert [] == subs.subscriptions_of(author_key="github:zoe")
-        assert 1 == subs.erase_subscriptions(author_key=ADA.key)
+        assert 1 == subs.erase_subscriptions(author_key=AMY.key)
         assert [] == subs.thread_subscriptions("t1")
 
     def test_a_refused_comment_subscribes_nobody(self, store_kit: Kit) -> None:
@@ -141,3 +143,55 @@ class SubscriptionSuite:
         with pytest.raises(InvalidParentError):
             _subscribe(store_kit, parent_id=elsewhere.id)
         assert [] == _subs(store_kit).thread_subscriptions("t1")
+
+    def test_an_unverified_address_waits_for_its_owner_to_confirm(self, store_kit: Kit) -> None:
+        """Anonymous Ada's subscription is pending: not a recipient until confirmed, once."""
+        store_kit.thread()
+        cid = _subscribe(store_kit, ADA)
+        subs = _subs(store_kit)
+        pending = subs.comment_subscription(cid)
+        assert pending is not None
+        assert (False, "ada@example.org", cid) == (
+            pending.confirmed, pending.email, pending.comment_id
+        )  # fmt: skip
+        assert [] == subs.thread_subscriptions("t1")
+        assert [pending] == subs.subscriptions_of(email="ada@example.org")
+        confirmed = attrs.evolve(pending, confirmed=True)
+        assert confirmed == subs.confirm_subscription(pending.id)
+        assert confirmed == subs.confirm_subscription(pending.id)
+        assert [confirmed] == subs.thread_subscriptions("t1")
+        subs.remove_subscription(pending.id)
+        assert None is subs.confirm_subscription(pending.id)
+
+    def test_ticking_again_while_pending_keeps_the_first_comment_s_row(
+        self, store_kit: Kit
+    ) -> None:
+        """Within the window the pending row stays the first comment's (one confirmation email)."""
+        store_kit.thread()
+        first = _subscribe(store_kit, ADA)
+        second = _subscribe(store_kit, ADA)
+        subs = _subs(store_kit)
+        assert None is subs.comment_subscription(second)
+        [only] = subs.subscriptions_of(email="ada@example.org")
+        assert (first, False) == (only.comment_id, only.confirmed)
+
+    def test_after_the_window_a_new_comment_renews_the_pending_row(self, store_kit: Kit) -> None:
+        """A pending row older than PENDING_WINDOW is taken over by the next comment that asks."""
+        store_kit.thread()
+        first = _subscribe(store_kit, ADA)
+        store_kit.clock.advance(seconds=PENDING_WINDOW.total_seconds())
+        later = _subscribe(store_kit, ADA)
+        [only] = _subs(store_kit).subscriptions_of(email="ada@example.org")
+        assert (later, False, store_kit.get(later).created_at) == (
+            only.comment_id, only.confirmed, only.created_at
+        )  # fmt: skip
+        assert first != later
+
+    def test_a_verified_post_confirms_a_pending_address(self, store_kit: Kit) -> None:
+        """The same address from a verified identity confirms the pending row, keeping its id."""
+        store_kit.thread()
+        _subscribe(store_kit, ADA)
+        [pending] = _subs(store_kit).subscriptions_of(email="ada@example.org")
+        _subscribe(store_kit, attrs.evolve(AMY, email="ADA@example.org"))
+        [now] = _subs(store_kit).thread_subscriptions("t1")
+        assert (pending.id, True) == (now.id, now.confirmed)

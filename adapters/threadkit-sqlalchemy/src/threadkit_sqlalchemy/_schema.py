@@ -296,8 +296,10 @@ subscriptions = sa.Table(
     "tk_subscriptions",
     metadata,
     # "Notify me of new comments on this post" (0005): one row per thread and
-    # lower-cased address (a rare race may add a second; reads keep the oldest),
-    # written in the transaction of the comment that asked for it.
+    # lower-cased address, which the unique constraint enforces even for two
+    # simultaneous posts, written in the transaction of the comment that asked
+    # for it (comment_id; confirmed is false until an unverified address's owner
+    # confirms by the emailed link).
     sa.Column("id", id_type(), primary_key=True, autoincrement=True),
     sa.Column("thread_key", key_type(KEY_LENGTH), nullable=False),
     sa.Column("email", key_type(EMAIL_LENGTH), nullable=False),
@@ -305,7 +307,10 @@ subscriptions = sa.Table(
     sa.Column("name", sa.Text(), nullable=False),
     sa.Column("language", sa.Text(), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
-    sa.Index("ix_tk_subscriptions_thread", "thread_key", "email"),
+    sa.Column("comment_id", id_type(), nullable=False),
+    sa.Column("confirmed", sa.Boolean(), nullable=False),
+    sa.UniqueConstraint("thread_key", "email", name="uq_tk_subscriptions_thread_email"),
+    sa.Index("ix_tk_subscriptions_comment", "comment_id"),
     sa.Index("ix_tk_subscriptions_email", "email"),
     sa.Index("ix_tk_subscriptions_author", "author_key"),
     **table_options(),

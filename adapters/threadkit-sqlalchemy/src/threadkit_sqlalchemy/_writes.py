@@ -119,7 +119,7 @@ class WritesPart(StoreBase):
             comment_id = self._insert_comment(conn, draft, thread.id, place, created_at)
             self._count_new(conn, draft, thread.id, place.top_seq, comment_id)
             queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
-            subscribe(conn, draft)
+            subscribe(conn, draft, comment_id)
             if draft.idempotency is not None:
                 _guards.remember_key(conn, draft.idempotency, comment_id, created_at)
             root_id = comment_id if place.root_id is None else place.root_id

@@ -5,8 +5,9 @@ Revises: 0004_bans
 Create Date: 2026-12-02
 
 Adds ``tk_subscriptions``: one row per thread and lower-cased email address
-that asked for an email about every new comment (thread key, address, the
-author's identity key, name and ``Accept-Language``, since when). Nothing
+(a unique constraint) that asked for an email about every new comment (thread
+key, address, the author's identity key, name and ``Accept-Language``, since
+when, the comment that asked, whether the address's owner confirmed). Nothing
 existing is touched; a downgrade drops the table, and the subscriptions with
 it. Types come from the frozen ``migrations/frozen.py``, as in 0001.
 """
@@ -27,7 +28,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create the subscriptions table and its three indexes."""
+    """Create the subscriptions table, its unique constraint and its three indexes."""
     op.create_table(
         "tk_subscriptions",
         sa.Column("id", id_type(), primary_key=True, autoincrement=True),
@@ -37,9 +38,12 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("language", sa.Text(), nullable=False),
         sa.Column("created_at", when(), nullable=False),
+        sa.Column("comment_id", id_type(), nullable=False),
+        sa.Column("confirmed", sa.Boolean(), nullable=False),
+        sa.UniqueConstraint("thread_key", "email", name="uq_tk_subscriptions_thread_email"),
         **options(),
     )
-    op.create_index("ix_tk_subscriptions_thread", "tk_subscriptions", ["thread_key", "email"])
+    op.create_index("ix_tk_subscriptions_comment", "tk_subscriptions", ["comment_id"])
     op.create_index("ix_tk_subscriptions_email", "tk_subscriptions", ["email"])
     op.create_index("ix_tk_subscriptions_author", "tk_subscriptions", ["author_key"])
 
@@ -48,5 +52,5 @@ def downgrade() -> None:
     """Drop the subscriptions table (its indexes go with it)."""
     op.drop_index("ix_tk_subscriptions_author", table_name="tk_subscriptions")
     op.drop_index("ix_tk_subscriptions_email", table_name="tk_subscriptions")
-    op.drop_index("ix_tk_subscriptions_thread", table_name="tk_subscriptions")
+    op.drop_index("ix_tk_subscriptions_comment", table_name="tk_subscriptions")
     op.drop_table("tk_subscriptions")
