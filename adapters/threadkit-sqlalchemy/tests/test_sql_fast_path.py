@@ -11,15 +11,15 @@ added by another store (another process) on the same database.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event, exc
+from sqlalchemy import exc
 from sqlalchemy.engine import Engine
+from test_sql_store import _selects
 from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy import _writes as writes_module
 from threadkit_sqlalchemy._fast import Prepared
@@ -33,21 +33,6 @@ from threadkit.models import Identity, RequestContext, Status, Submission
 from threadkit.moderation import default_pipeline
 
 START = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)
-
-
-@contextmanager
-def _watching(engine: Engine) -> Iterator[list[str]]:
-    """Listen to the engine's cursor events (which sends every statement the plain way)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _engine(store: SqlCommentStore, clock: ManualClock | None = None) -> CommentEngine:
@@ -87,10 +72,10 @@ def test_the_fast_path_stores_what_the_plain_path_stores(sqlite_store: SqlCommen
     engine = _engine(sqlite_store)
     fast = [_post(engine, 1), _post(engine, 2)]
     fast.append(_post(engine, 3, parent_id=fast[0].id))
-    with _watching(sqlite_store.engine) as seen:
+    with _selects(sqlite_store.engine) as seen:  # a listener: the plain path
         plain = [_post(engine, 1 + 10), _post(engine, 2 + 10)]
         plain.append(_post(engine, 3 + 10, parent_id=plain[0].id))
-    assert any(s.startswith("INSERT INTO tk_comments") for s in seen)  # it went the plain way
+    assert any(s.startswith("SELECT tk_threads.id, tk_threads.top_seq") for s in seen)
     stored = _raw_rows(sqlite_store.engine, [c.id for c in fast + plain])
     # Same columns, same types, same text format (the timestamps' too); only the
     # values that depend on the post differ: ids, texts, addresses, tree places.
