@@ -20,7 +20,7 @@ from threadkit_django import state
 from tkdjango_site.browser import chromium_beside_the_orm
 from tkdjango_site.stores import database
 
-from threadkit.testing.browser import post_comment
+from threadkit.testing.browser import post_comment, preview_without_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -247,12 +247,7 @@ def test_markdown_preview_without_javascript(
     context = logged_in(browser, live_server, ada, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/posts/nojspreview/")
-    page.locator("textarea[name=body]").fill("No *script* here")
-    page.get_by_role("button", name="Preview").click()
-    page.wait_for_load_state()
-    assert "Preview of your comment" == page.locator("h1").inner_text()
-    assert "script" == page.locator("[data-tk-preview] em").inner_text()
-    assert "No *script* here" == page.locator("textarea[name=body]").input_value()
+    preview_without_js(page, "No *script* here")
     shot(page, "nojs-preview")
     post_comment(page, "No *script* here", landing="**/posts/nojspreview/#comment-*")
     mine = page.locator("article.tk-comment", has_text="No script here")

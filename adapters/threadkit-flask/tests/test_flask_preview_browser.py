@@ -12,6 +12,7 @@ from tkflask_support import create_app
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.moderation import default_pipeline
+from threadkit.testing.browser import preview_without_js
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,12 +91,7 @@ def test_no_js_preview_page(server: str, browser: Any, store: MemoryStore) -> No
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{server}/posts/preview-nojs")
-    page.locator("textarea[name=body]").fill("No *script* here")
-    page.get_by_role("button", name="Preview").click()
-    page.wait_for_load_state()
-    assert "Preview of your comment" == page.locator("h1").inner_text()
-    assert "script" == page.locator("[data-tk-preview] em").inner_text()
-    assert "No *script* here" == page.locator("textarea[name=body]").input_value()
+    preview_without_js(page, "No *script* here")
     before = len(store.recent(50))
     page.get_by_label("Name").fill("Bo")
     page.get_by_role("button", name="Post Comment").click()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["COMMENT", "post_comment"]
+__all__ = ["COMMENT", "post_comment", "preview_without_js"]
 
 COMMENT = "article.tk-comment"
 """The CSS selector of one comment on a page."""
@@ -33,3 +33,18 @@ def post_comment(page: Any, body: str, *, landing: str | re.Pattern[str] | None 
     else:
         page.wait_for_url(landing)
     return shown
+
+
+def preview_without_js(page: Any, body: str) -> None:
+    """Preview ``body`` from a page without JavaScript, and check the preview page.
+
+    Without JS, Preview is a form post answered by a page titled "Preview of
+    your comment": the rendered comment over the form, still filled with
+    ``body``. ``body`` must put ``script`` in emphasis (``No *script* here``).
+    """
+    page.locator("textarea[name=body]").fill(body)
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    assert "Preview of your comment" == page.locator("h1").inner_text()
+    assert "script" == page.locator("[data-tk-preview] em").inner_text()
+    assert body == page.locator("textarea[name=body]").input_value()
