@@ -20,15 +20,28 @@ def _emails(store: MemoryStore, thread: str = "post-1") -> list[str]:
     return [s.email for s in store.thread_subscriptions(thread)]
 
 
-def _subscribe_ada(client: FlaskClient, store: MemoryStore) -> str:
-    """Subscribe Ada to post-1 through the JSON API; return her emailed unsubscribe path."""
-    post_json(
+def _states(store: MemoryStore, *emails: str) -> list[tuple[str, bool]]:
+    """Each address's subscriptions, pending or confirmed: (email, confirmed)."""
+    return [(s.email, s.confirmed) for e in emails for s in store.subscriptions_of(email=e)]
+
+
+def _post_ada(client: FlaskClient, store: MemoryStore) -> int:
+    """Post as anonymous Ada asking for thread emails; return her pending subscription's id."""
+    posted = post_json(
         client,
         "/api/threads/post-1/comments",
         {"body": "Hi", "name": "Ada", "email": "ada@example.org", "notify_thread": True},
     )
-    [sub] = store.thread_subscriptions("post-1")
-    return LINKS.unsubscribe_thread(sub.id).removeprefix("http://localhost")
+    pending = store.comment_subscription(posted.get_json()["id"])
+    assert pending is not None
+    return pending.id
+
+
+def _subscribe_ada(client: FlaskClient, store: MemoryStore) -> str:
+    """Subscribe Ada to post-1 (posted, then confirmed); return her emailed unsubscribe path."""
+    subscription_id = _post_ada(client, store)
+    store.confirm_subscription(subscription_id)
+    return LINKS.unsubscribe_thread(subscription_id).removeprefix("http://localhost")
 
 
 def test_the_form_offers_the_box_unticked(client: FlaskClient) -> None:
@@ -46,7 +59,7 @@ def test_form_post_with_the_box_subscribes(client: FlaskClient, store: MemorySto
         "/comments/threads/post-1/comments", data={**data, "notify_thread": "on"}
     )
     assert 303 == response.status_code
-    assert ["ada@example.org"] == _emails(store)
+    assert [("ada@example.org", False)] == _states(store, "ada@example.org")
 
 
 def test_form_post_with_the_box_but_no_email_says_what_to_fix(
@@ -79,7 +92,8 @@ def test_json_comment_and_reply_take_notify_thread(client: FlaskClient, store: M
         {"body": "Re", "name": "Bo", "email": "bo@example.org", "notify_thread": True},
     )
     assert 201 == reply.status_code
-    assert ["ada@example.org", "bo@example.org"] == _emails(store)
+    pending = [("ada@example.org", False), ("bo@example.org", False)]
+    assert pending == _states(store, "ada@example.org", "bo@example.org")
     wrong = post_json(
         client, "/api/threads/post-1/comments", {"body": "x", "name": "C", "notify_thread": "yes"}
     )
@@ -119,3 +133,37 @@ def test_a_tampered_unsubscribe_link_is_refused(client: FlaskClient, store: Memo
     tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert 422 == client.post(tampered, data={"List-Unsubscribe": "One-Click"}).status_code
     assert ["ada@example.org"] == _emails(store)
+
+
+def test_the_confirmation_link_asks_then_a_csrf_checked_post_confirms(
+    client: FlaskClient, store: MemoryStore
+) -> None:
+    """GET asks (in German) and changes nothing; POST without CSRF is refused; with it, done."""
+    subscription_id = _post_ada(client, store)
+    link = LINKS.confirm_thread(subscription_id).removeprefix("http://localhost")
+    german = {"Accept-Language": "de"}
+    shown = client.get(link, headers=german)
+    html = shown.get_data(as_text=True)
+    assert (200, []) == (shown.status_code, _emails(store))
+    assert "Abonnement bestätigen" in html
+    assert 403 == client.post(link, data={}).status_code
+    assert [] == _emails(store)
+    done = client.post(link, data={"csrf_token": form_token(html)}, headers=german)
+    assert 200 == done.status_code
+    assert "Sie erhalten eine E-Mail zu jedem neuen Kommentar" in done.get_data(as_text=True)
+    assert ["ada@example.org"] == _emails(store)
+    again = client.post(link, data={"csrf_token": form_token(html)})
+    assert (200, ["ada@example.org"]) == (again.status_code, _emails(store))
+
+
+def test_a_confirmation_link_for_an_ended_subscription_says_so(
+    client: FlaskClient, store: MemoryStore
+) -> None:
+    """Unsubscribed (or erased) before confirming: the page says it ended; a bad link is 422."""
+    subscription_id = _post_ada(client, store)
+    link = LINKS.confirm_thread(subscription_id).removeprefix("http://localhost")
+    store.remove_subscription(subscription_id)
+    shown = client.get(link)
+    assert 200 == shown.status_code
+    assert "This subscription has ended." in shown.get_data(as_text=True)
+    assert 422 == client.get(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")).status_code

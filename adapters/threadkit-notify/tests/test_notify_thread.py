@@ -6,7 +6,7 @@ import re
 
 import pytest
 from notify_servers import SmtpSink
-from notify_support import BASE, SENDER, SIGNER, START, ZOE, HoldMarked, text_of
+from notify_support import BASE, SENDER, SIGNER, START, HoldMarked, text_of
 from threadkit_notify import Links, ReplyEmailNotifier, SmtpMailer, ThreadEmailNotifier
 
 from threadkit.clock import ManualClock
@@ -22,11 +22,16 @@ from threadkit.models import (
 )
 from threadkit.moderation import Pipeline
 from threadkit.outbox import OutboxWorker
+from threadkit.subscriptions import PENDING_WINDOW
 
+ZOE = Identity("github", "zoe", "Zoë 🙂", "zoe@example.org", verified=True)
 BOB = Identity("anonymous", "bob", "Bob", "bob@example.net")
 ANNA = Identity("github", "anna", "Anna", "Anna@Example.PL", verified=True)
 MOD = Actor(Identity("site", "admin", "Admin"), moderator=True)
 LINK_RE = re.compile(r"https://blog\.example/comments/unsubscribe/([A-Za-z0-9_.-]+)")
+CONFIRM_RE = re.compile(r"https://blog\.example/comments/subscribe/([A-Za-z0-9_.-]+)")
+CONFIRM = '[Blög] Confirm your subscription to "Hello wörld"'
+
 
 
 class World:
@@ -195,3 +200,60 @@ def test_only_published_comments_are_queued(world: World) -> None:
         world.thread.wants(EventKind.APPROVED, published),
         world.thread.wants(EventKind.SPAM, published),
     )
+
+
+def test_an_anonymous_address_gets_one_confirmation_and_nothing_else_until_it_confirms(
+    world: World, smtp: SmtpSink
+) -> None:
+    """Double opt-in: the confirmation email first; comment emails only once confirmed."""
+    world.post(BOB, "Subscribe me", thread=True)
+    world.post(ANNA, "Hi")
+    world.deliver()
+    assert [("bob@example.net", CONFIRM)] == inbox(smtp)
+    text = text_of(smtp.received[0].message)
+    (token,) = CONFIRM_RE.findall(text)
+    expected = (
+        "Hello Bob,\n\n"
+        'Someone, hopefully you, asked to be emailed about new comments on "Hello wörld".\n\n'
+        f"Confirm the subscription: {BASE}/subscribe/{token}\n\n"
+        "If it was not you, ignore this email: you will get no other.\n"
+    )
+    assert expected == text
+    data = SIGNER.loads("subscribe", token, now=START + PENDING_WINDOW / 2)
+    world.store.confirm_subscription(data["subscription_id"])
+    world.post(ANNA, "Again")
+    world.deliver()
+    assert [("bob@example.net", CONFIRM), ("bob@example.net", SUBJECT)] == inbox(smtp)
+
+
+def test_ticking_again_sends_no_second_confirmation_within_the_window(
+    world: World, smtp: SmtpSink
+) -> None:
+    """Three ticked posts within PENDING_WINDOW: one confirmation; after it, one more."""
+    for body in ("One", "Two", "Three"):
+        world.post(BOB, body, thread=True)
+    world.deliver()
+    assert [("bob@example.net", CONFIRM)] == inbox(smtp)
+    world.clock.advance(seconds=PENDING_WINDOW.total_seconds())
+    world.post(BOB, "Four", thread=True)
+    world.deliver()
+    assert [("bob@example.net", CONFIRM)] * 2 == inbox(smtp)
+
+
+def test_a_held_comment_sends_no_confirmation_and_spam_drops_its_subscription(
+    world: World, smtp: SmtpSink
+) -> None:
+    """Held: nothing mailed; marked spam: the pending subscription is gone, still nothing."""
+    held = world.post(BOB, "hold me and mail me", thread=True)
+    world.deliver()
+    world.engine.moderate(held.id, Decision.SPAM, MOD)
+    world.deliver()
+    assert ([], None) == (inbox(smtp), world.store.comment_subscription(held.id))
+
+
+def test_the_confirmation_speaks_the_subscribers_language(world: World, smtp: SmtpSink) -> None:
+    """Bob's browser asked for German: the confirmation email is in German."""
+    world.post(BOB, "Hallo", thread=True, language="de-DE")
+    world.deliver()
+    message = smtp.received[0].message
+    assert "Bestätige" in str(message["Subject"]) + text_of(message)

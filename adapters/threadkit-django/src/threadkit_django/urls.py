@@ -49,6 +49,7 @@ _VIEWS: dict[str, View] = {
     "moderate": views_html.moderate,
     "moderate_link": views_html.moderate_link,
     "unsubscribe": views_html.unsubscribe,
+    "subscribe": views_html.subscribe,
     "personal_data": personal_data.moderation_form,
     "api_personal_data": personal_data.api_export,
     "api_personal_data_erase": personal_data.api_erase,

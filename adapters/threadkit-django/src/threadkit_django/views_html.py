@@ -17,6 +17,7 @@ from threadkit_web.context import (
     viewer_of,
 )
 from threadkit_web.request import request_context
+from threadkit_web.unsubscribe import confirm_context
 
 from threadkit.errors import (
     ThreadkitError,
@@ -41,6 +42,7 @@ __all__ = [
     "moderate_link",
     "post",
     "queue",
+    "subscribe",
     "unsubscribe",
     "vote",
 ]
@@ -180,6 +182,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """
     context = pages.unsubscribe_context(get_state().web, token, act=request.method == "POST")
     return _page(request, "threadkit/unsubscribe.html", **context)
+
+
+@threadkit_view(api=False, check="form")
+def subscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm a pending thread subscription from its email: GET asks, a CSRF-checked POST acts.
+
+    The signed token is the authorization; GET never changes anything (mail
+    scanners open links), and confirming twice is harmless.
+    """
+    context = confirm_context(get_state().web, token, act=request.method == "POST")
+    return _page(request, "threadkit/subscribe.html", **context)
 
 
 def _fragment(

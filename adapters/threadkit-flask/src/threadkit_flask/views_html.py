@@ -19,6 +19,7 @@ from threadkit_web import page_cache as web_cache
 from threadkit_web import posting as web_posting
 from threadkit_web.context import require_moderator
 from threadkit_web.inputs import form_submission
+from threadkit_web.unsubscribe import confirm_context
 from werkzeug.wrappers import Response as BaseResponse
 
 from threadkit.errors import (
@@ -208,6 +209,19 @@ def unsubscribe(token: str) -> Response:
     return _page("threadkit/unsubscribe.html", **context)
 
 
+def subscribe(token: str) -> Response:
+    """Confirm a pending thread subscription from its email: GET asks, a CSRF-checked POST acts.
+
+    The signed token is the authorization; GET never changes anything (mail
+    scanners open links), and confirming twice is harmless.
+    """
+    act = request.method == "POST"
+    if act:
+        csrf.check_form()
+    context = confirm_context(get_state(), token, act=act)
+    return _page("threadkit/subscribe.html", **context)
+
+
 # ---------------------------------------------------------------- fragments for JavaScript
 
 
@@ -315,6 +329,7 @@ def register(bp: Blueprint) -> None:
     add("/moderation/<comment_id>", "moderate", moderate, methods=["POST"])
     add("/moderate/<token>", "moderate_link", moderate_link, methods=["GET", "POST"])
     add("/unsubscribe/<token>", "unsubscribe", unsubscribe, methods=["GET", "POST"])
+    add("/subscribe/<token>", "subscribe", subscribe, methods=["GET", "POST"])
     add("/fragments/threads/<key>", "fragment_thread", fragment_thread, methods=["GET"])
     add("/fragments/comments/<comment_id>", "fragment_comment", fragment_comment, methods=["GET"])
     add(

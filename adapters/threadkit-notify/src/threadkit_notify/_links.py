@@ -8,6 +8,7 @@ from typing import Literal
 from threadkit.clock import SystemClock
 from threadkit.ports import Clock
 from threadkit.signing import TokenSigner
+from threadkit.subscriptions import PENDING_WINDOW
 
 __all__ = ["Links"]
 
@@ -20,8 +21,10 @@ class Links:
     ``/comments``; links are ``{base_url}/moderate/{token}`` and
     ``{base_url}/unsubscribe/{token}``. ``signer`` must use the same secret
     as the web adapter. Tokens use the purposes ``"moderate"`` (data
-    ``{"comment_id", "action"}``) and ``"unsubscribe"`` (``{"comment_id"}``
-    for reply emails, ``{"subscription_id"}`` for a thread subscription).
+    ``{"comment_id", "action"}``), ``"unsubscribe"`` (``{"comment_id"}``
+    for reply emails, ``{"subscription_id"}`` for a thread subscription) and
+    ``"subscribe"`` (``{"subscription_id"}``: confirm a pending subscription,
+    at ``{base_url}/subscribe/{token}``, for ``PENDING_WINDOW``).
     """
 
     def __init__(
@@ -70,3 +73,13 @@ class Links:
             ttl=self.unsubscribe_ttl,
         )
         return f"{self.base_url}/unsubscribe/{token}"
+
+    def confirm_thread(self, subscription_id: int) -> str:
+        """Return the link that confirms a pending thread subscription (double opt-in)."""
+        token = self.signer.dumps(
+            "subscribe",
+            {"subscription_id": subscription_id},
+            now=self.clock.now(),
+            ttl=PENDING_WINDOW,
+        )
+        return f"{self.base_url}/subscribe/{token}"

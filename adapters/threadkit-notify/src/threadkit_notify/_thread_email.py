@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from email.headerregistry import Address
 from email.message import EmailMessage
 from typing import Protocol, Unpack
@@ -13,12 +14,16 @@ from threadkit.ports import CommentLookup, ThreadLookup
 from threadkit.subscriptions import SubscriptionStore, email_key
 
 from ._email import EmailNotifier, EmailOptions, ReplyEmailNotifier
+from ._i18n import Texts, recipient_language
 from ._links import Links
 from ._mail import Mailer
 
 __all__ = ["ThreadEmailNotifier"]
 
 _PUBLISHED = (EventKind.POSTED, EventKind.APPROVED)
+_CONFIRM_SUBJECT = N_('Confirm your subscription to "%(title)s"')
+_CONFIRM_ASK = N_('Someone, hopefully you, asked to be emailed about new comments on "%(title)s".')
+_CONFIRM_IGNORE = N_("If it was not you, ignore this email: you will get no other.")
 
 
 class _Store(CommentLookup, ThreadLookup, SubscriptionStore, Protocol):
@@ -39,6 +44,11 @@ class ThreadEmailNotifier(EmailNotifier):
     stops the email. Each email has its own signed one-click unsubscribe
     link (also in ``List-Unsubscribe``), and is written in the language the
     subscriber's browser asked for when they subscribed.
+
+    Consent: a pending subscription (an address nobody vouched for) gets
+    nothing but one confirmation email, sent when the comment that made it is
+    published (never for a held or spam comment), with a signed link
+    (``Links.confirm_thread``).
     """
 
     channel = "email-thread"
@@ -80,10 +90,46 @@ class ThreadEmailNotifier(EmailNotifier):
         ]
 
     def deliver(self, message: OutboxMessage, comment: Comment | None) -> None:
-        """Send one email per subscriber; a failure raises and the outbox retries them all."""
+        """Send one email per subscriber; a failure raises and the outbox retries them all.
+
+        A pending subscription the comment made gets its confirmation email.
+        """
         for sub in self.recipients(message, comment):
             assert comment is not None  # recipients() is empty without one
             self.mailer.send(self.compose_for(message, comment, sub))
+        confirmation = self.confirmation(message, comment)
+        if confirmation is not None:
+            self.mailer.send(confirmation)
+
+    def confirmation(self, message: OutboxMessage, comment: Comment | None) -> EmailMessage | None:
+        """Return the email asking to confirm the pending subscription ``comment`` made, if any."""
+        if message.kind not in _PUBLISHED or comment is None:
+            return None
+        if comment.status is not Status.APPROVED:
+            return None
+        sub = self.subscriptions.comment_subscription(comment.id)
+        if sub is None or sub.confirmed:
+            return None
+        thread = self.store.get_thread(comment.thread_key)
+        title = (thread.title if thread is not None else "") or comment.thread_key
+        _ = Texts(recipient_language(sub.language, self.language))
+        to = Address(display_name=sub.name, addr_spec=sub.email)
+        email = self._new_email(message, _(_CONFIRM_SUBJECT, title=title), [to])
+        email.replace_header("Message-ID", str(email["Message-ID"]).replace("@", ".confirm@"))
+        link = self.links.confirm_thread(sub.id)
+        hello, ask = N_("Hello %(name)s,"), _CONFIRM_ASK
+        act, ignore = _("Confirm the subscription"), _(_CONFIRM_IGNORE)
+        lines = [_(hello, name=sub.name), "", _(ask, title=title), "", f"{act}: {link}", ""]
+        email.set_content("\n".join([*lines, ignore]) + "\n")
+        esc = html.escape
+        paragraphs = [
+            f"<p>{_.html(hello, name=sub.name)}</p>",
+            f"<p>{_.html(ask, title=title)}</p>",
+            f'<p><a href="{esc(link)}">{esc(act)}</a></p>',
+            f"<p><small>{esc(ignore)}</small></p>",
+        ]
+        email.add_alternative(self._html(paragraphs), subtype="html")
+        return email
 
     def compose(self, message: OutboxMessage, comment: Comment | None) -> EmailMessage | None:
         """Return the first subscriber's email (``deliver`` writes to each of them)."""

@@ -346,6 +346,21 @@ OPERATIONS: tuple[Operation, ...] = (
         form=("List-Unsubscribe",),
     ),
     _op(
+        "/subscribe/{token}",
+        "get",
+        "subscribe",
+        "Ask to confirm a pending thread subscription (double opt-in).",
+        media="text/html",
+    ),
+    _op(
+        "/subscribe/{token}",
+        "post",
+        "subscribe",
+        "Confirm a pending thread subscription (the token authorizes).",
+        media="text/html",
+        form=("csrf_token",),
+    ),
+    _op(
         "/fragments/threads/{key}",
         "get",
         "fragment_thread",
