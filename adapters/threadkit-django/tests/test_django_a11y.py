@@ -155,3 +155,33 @@ def test_moderation_queue(site: str, browser: Any, scheme: str, django_user_mode
     back = (held.get_by_role("link", name=f"Post {slug}").get_attribute("href") or "").split("#")[0]
     violations = checked(page, f"queue-{scheme}")
     assert (f"/posts/{slug}/", []) == (back, violations), describe(violations)
+
+
+DEPTHS = """() => Object.fromEntries(Array.from(document.querySelectorAll('article.tk-comment'),
+  a => [a.dataset.tkDepth, [a.getBoundingClientRect().left, a.getBoundingClientRect().right,
+    a.querySelector('.tk-body').getBoundingClientRect().width]]))"""
+
+
+def test_an_arabic_phone_mirrors_and_keeps_deep_replies_readable(site: str, browser: Any) -> None:
+    """At 390 px in Arabic: no sideways scroll, replies indent from the right, depth 5 >= 250 px."""
+    page = open_page(
+        browser,
+        f"{site}/posts/deep/",
+        scheme="light",
+        js=True,
+        locale="ar",
+        viewport={"width": 390, "height": 844},
+    )
+    boxes = page.evaluate(DEPTHS)
+    direction = page.locator("section.tk-thread").get_attribute("dir")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    violations = checked(page, "phone-ar")
+    (top_left, top_right, _), (deep_left, deep_right, deep_width) = boxes["0"], boxes["5"]
+    assert ("rtl", 390, True, True, True) == (
+        direction,
+        scroll,
+        deep_right < top_right,
+        abs(deep_left - top_left) <= 1,
+        deep_width >= 250,
+    ), boxes
+    assert [] == violations, describe(violations)
