@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django_api import sender
 from social_support import (
     OIDC_NAME,
     PREFIX,
@@ -20,6 +21,9 @@ from social_support import (
 )
 from threadkit_django import get_state
 from threadkit_social.testing_server import IdentityServer
+
+from threadkit.testing import api_steps
+from threadkit.testing.api_steps import anonymous_session
 
 pytestmark = pytest.mark.django_db
 
@@ -43,16 +47,11 @@ def client(idp: IdentityServer) -> Client:
 
 def new_token(client: Client, origin: str = SITE) -> str:
     """Ask for an anonymous token as a page on ``origin``."""
-    answer = client.post(
-        f"{API}/session", content_type="application/json", headers={"Origin": origin}
-    )
-    assert 200 == answer.status_code, answer.content
-    token: str = answer.json()["token"]
-    return token
+    return api_steps.new_token(sender(client), API, origin)
 
 
 def bearer(token: str, origin: str = SITE) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Origin": origin}
+    return api_steps.bearer(token, origin)
 
 
 def post(client: Client, token: str, body: str) -> Any:
@@ -67,29 +66,14 @@ def post(client: Client, token: str, body: str) -> Any:
 
 def test_session_from_an_allowed_origin_gives_a_token_and_no_cookie(client: Client) -> None:
     """POST /api/session answers a token, an anonymous reader, CORS headers and no cookie."""
-    answer = client.post(
-        f"{API}/session", content_type="application/json", headers={"Origin": SITE}
-    )
-    body = answer.json()
-    assert (200, None, False, "") == (
-        answer.status_code,
-        body["me"]["identity"],
-        body["me"]["logged_in"],
-        body["me"]["csrf_token"],
-    )
+    session, me = (answer.raw for answer in anonymous_session(sender(client), API, SITE))
     assert (SITE, "true") == (
-        answer["Access-Control-Allow-Origin"],
-        answer["Access-Control-Allow-Credentials"],
+        session["Access-Control-Allow-Origin"],
+        session["Access-Control-Allow-Credentials"],
     )
-    assert "Origin" in answer["Vary"]
-    assert {} == dict(answer.cookies)
-    me = client.get(f"{API}/me", headers=bearer(body["token"]))
-    assert (200, False, "", {}) == (
-        me.status_code,
-        me.json()["logged_in"],
-        me.json()["csrf_token"],
-        dict(me.cookies),
-    )
+    assert "Origin" in session["Vary"]
+    assert {} == dict(session.cookies)
+    assert ("", {}) == (me.json()["csrf_token"], dict(me.cookies))
 
 
 def test_an_unlisted_origin_gets_403_naming_the_setting(client: Client) -> None:

@@ -11,9 +11,11 @@ from html import unescape
 
 import pytest
 from django.test import Client
+from django_api import sender
 from threadkit_web import i18n
 
 from threadkit.codes import CODES
+from threadkit.testing.api_steps import check_empty_comment_problem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_state")]
 
@@ -40,14 +42,7 @@ def test_an_empty_comment_reads_the_same_over_json_and_the_form(language: str) -
     client = Client(enforce_csrf_checks=True)
     me = client.get("/comments/api/me").json()
     headers = {me["csrf_header"]: me["csrf_token"], "Accept-Language": language}
-    details = []
-    for path in ("/comments/api/threads/hello/comments", "/comments/api/preview"):
-        answer = client.post(
-            path, {"body": " ", "name": "Ada"}, content_type="application/json", headers=headers
-        )
-        problem = answer.json()
-        details.append((answer.status_code, problem["code"], problem["detail"]))
     expected = i18n.translations(language).gettext(CODES["empty_body"].message)
-    assert [(422, "empty_body", expected)] * 2 == details
+    check_empty_comment_problem(sender(client), "/comments/api", "hello", headers, expected)
     assert expected == _form_error(client, language)
     assert (language == "en") == (expected == "Please write a comment before posting.")

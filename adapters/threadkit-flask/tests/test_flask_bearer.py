@@ -11,11 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from tkflask_support import FakeSSO, create_app
+from tkflask_support import FakeSSO, create_app, sender
 
 from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 from threadkit.identity import AnonymousProvider
+from threadkit.testing import api_steps
+from threadkit.testing.api_steps import anonymous_session
 
 SITE_A = "https://a.example"
 SITE_B = "https://b.example"
@@ -37,14 +39,11 @@ def app(engine: CommentEngine) -> Flask:
 
 def new_token(client: FlaskClient, origin: str = SITE_A) -> str:
     """Ask for an anonymous token as a page on ``origin``."""
-    answer = client.post(f"{API}/session", headers={"Origin": origin})
-    assert 200 == answer.status_code, answer.get_data(as_text=True)
-    token: str = answer.get_json()["token"]
-    return token
+    return api_steps.new_token(sender(client), API, origin)
 
 
 def bearer(token: str, origin: str = SITE_A) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}", "Origin": origin}
+    return api_steps.bearer(token, origin)
 
 
 def post(client: FlaskClient, token: str, body: str) -> int:
@@ -65,17 +64,8 @@ def edit(client: FlaskClient, token: str, comment_id: int, body: str) -> Any:
 
 def test_session_gives_an_anonymous_token_and_sets_no_cookie(client: FlaskClient) -> None:
     """POST /api/session from an allowed origin answers a token and who it is, without a cookie."""
-    answer = client.post(f"{API}/session", headers={"Origin": SITE_A})
-    body = answer.get_json()
-    assert (200, None, False, "") == (
-        answer.status_code,
-        body["me"]["identity"],
-        body["me"]["logged_in"],
-        body["me"]["csrf_token"],
-    )
-    assert "Set-Cookie" not in answer.headers
-    me = client.get(f"{API}/me", headers=bearer(body["token"]))
-    assert (200, False) == (me.status_code, me.get_json()["logged_in"])
+    session, _ = anonymous_session(sender(client), API, SITE_A)
+    assert "Set-Cookie" not in session.raw.headers
 
 
 def test_anonymous_post_and_edit_with_a_token_need_no_csrf(client: FlaskClient) -> None:

@@ -12,9 +12,10 @@ from html import unescape
 import pytest
 from flask.testing import FlaskClient
 from threadkit_web import i18n
-from tkflask_support import api_headers
+from tkflask_support import api_headers, sender
 
 from threadkit.codes import CODES
+from threadkit.testing.api_steps import check_empty_comment_problem
 
 PAGE = "/posts/post-1"
 
@@ -47,12 +48,7 @@ def test_an_empty_comment_reads_the_same_over_json_and_the_form(
 ) -> None:
     """Posting and previewing over JSON, and the no-JS form: one empty_body message."""
     headers = {**api_headers(client), "Accept-Language": language}
-    details = []
-    for path in ("/comments/api/threads/post-1/comments", "/comments/api/preview"):
-        response = client.post(path, json={"body": " ", "name": "Ada"}, headers=headers)
-        problem = response.get_json()
-        details.append((response.status_code, problem["code"], problem["detail"]))
     expected = i18n.translations(language).gettext(CODES["empty_body"].message)
-    assert [(422, "empty_body", expected)] * 2 == details
+    check_empty_comment_problem(sender(client), "/comments/api", "post-1", headers, expected)
     assert expected == _form_error(client, language)
     assert (language == "en") == (expected == "Please write a comment before posting.")

@@ -21,6 +21,7 @@ from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider, CallableSessionProvider
 from threadkit.models import Candidate, Identity, Verdict
 from threadkit.ports import AuthorizationRequest, IdentityProvider
+from threadkit.testing.api_steps import Answer, Send
 
 POST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -191,3 +192,19 @@ def form_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+def sender(client: FlaskClient) -> Send:
+    """Wrap ``client`` for :mod:`threadkit.testing.api_steps` (a body goes as JSON)."""
+
+    def send(
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        json_body = None if body is None else dict(body)
+        response = client.open(path, method=method, json=json_body, headers=dict(headers or {}))
+        return Answer(response.status_code, response.get_json(silent=True), response)
+
+    return send
