@@ -153,13 +153,13 @@ class LruPageCache:
     LRU's worst case is exactly a reader going through a thread bigger than
     the cache page by page: each page is dropped just before it is read again
     (a 100k-comment thread is 59 MB of lean JSON pages; read twice through a
-    32 MiB plain LRU, the second read found none). Packed, it takes about
-    11 MB, and the second read found all of them. A packed
-    page costs a decompression per hit (about 3 ms per MB) where a rebuild
-    costs 50 to 200 ms per MB; ``packed_hits`` counts them. Nothing is packed
-    while everything fits, and a page is packed once (on the write that
-    overflowed, outside the lock), never on a read. ``pack=False`` gives a
-    plain LRU.
+    32 MiB plain LRU, the second read found none). Packed, all of it would
+    take about 11 MB; through the same cache the second read found every
+    page. A packed page costs a decompression per hit (about 3 ms per MB)
+    where a rebuild cost 50 to 250 ms per MB on this project's machine;
+    ``packed_hits`` counts them. Nothing is packed while everything fits,
+    and a page is packed once (on the write that overflowed, outside the
+    lock), never on a read. ``pack=False`` gives a plain LRU.
     """
 
     PACK_MIN = 4096
