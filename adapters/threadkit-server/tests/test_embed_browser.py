@@ -175,7 +175,7 @@ def write(page: Any, body: str, *, name: str, email: str = "") -> None:
     """Fill the comment form as a guest: name, email when given, and the comment."""
     page.get_by_label("Name").fill(name)
     if email:
-        page.get_by_label("Email").fill(email)
+        page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Comment", exact=True).fill(body)
 
 
@@ -254,6 +254,9 @@ def test_more_replies(urls: tuple[str, str], browser: Any) -> None:
     page.close()
 
 
+POLISH_REPLIES = "Powiadom mnie e-mailem o odpowiedziach"  # "Email me when someone replies"
+
+
 def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> None:
     """On a page with lang="pl", the heading, buttons and form are Polish, plurals included."""
     site, _ = urls
@@ -269,6 +272,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         "pl",
         False,
         False,
+        False,
         [],
     ] == [
         page.locator("[data-tk-sort=oldest]").inner_text(),
@@ -278,6 +282,7 @@ def test_embed_speaks_the_page_language(urls: tuple[str, str], browser: Any) -> 
         page.locator(".tk-embed").get_attribute("lang"),
         page.locator("[data-tk-remember]").is_checked(),  # opt-in: off until ticked
         page.get_by_label("Powiadamiaj mnie o nowych komentarzach pod tym wpisem").is_checked(),
+        page.get_by_label(POLISH_REPLIES).is_checked(),
         errors,
     ]
     page.close()
@@ -293,9 +298,12 @@ def test_post_reply_edit_vote_delete(urls: tuple[str, str], browser: Any) -> Non
     # Opt-in (off by default): only a ticked box keeps the details for the next visit.
     page.get_by_label("Remember my details in this browser").check()
     page.get_by_label("Notify me of new comments on this post").check()
+    page.get_by_label("Email me when someone replies").check()
     with page.expect_request(lambda r: r.method == "POST" and "/api/" in r.url) as sent:
         post(page)
-    assert True is sent.value.post_data_json["notify_thread"]
+    assert (True, True) == (
+        sent.value.post_data_json["notify_thread"], sent.value.post_data_json["notify_replies"]
+    )  # fmt: skip
     posted = comment(page, "Hello from a static page")
     posted.wait_for()
     assert (posted.get_attribute("id") or "x") == page.evaluate("document.activeElement.id")

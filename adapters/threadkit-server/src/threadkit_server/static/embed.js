@@ -575,10 +575,17 @@
       ]);
     }
     var notifyId = "tk-notify-thread-" + Math.random().toString(36).slice(2, 8);
-    // Off by default: an email about every new comment here (it needs an email address).
-    var notifyThread = el("p", { "class": "tk-field tk-field-notify" }, [
-      el("input", { id: notifyId, type: "checkbox", name: "notify_thread" }),
-      el("label", { "for": notifyId, text: _("Notify me of new comments on this post") })
+    // Off by default, both: an email about a reply to this comment, or about
+    // every new comment here (each needs an email address).
+    var notifyThread = el("div", { "class": "tk-notify" }, [
+      el("p", { "class": "tk-field tk-field-notify" }, [
+        el("input", { id: notifyId + "-replies", type: "checkbox", name: "notify_replies" }),
+        el("label", { "for": notifyId + "-replies", text: _("Email me when someone replies") })
+      ]),
+      el("p", { "class": "tk-field tk-field-notify" }, [
+        el("input", { id: notifyId, type: "checkbox", name: "notify_thread" }),
+        el("label", { "for": notifyId, text: _("Notify me of new comments on this post") })
+      ])
     ]);
     var form = el("form", { "class": "tk-respond-form", novalidate: true }, [
       el("p", { "class": "tk-field" }, [el("label", { "for": bodyId, text: _("Comment") }), area]),
@@ -605,15 +612,21 @@
     this.formTitle.textContent = _("Reply to %(name)s", { name: c.author.name });
     this.cancelReply.hidden = false;
     article.after(this.respond);
+    this.replyButton = article.querySelector(".tk-actions .tk-link-button");
     this.form.elements.namedItem("body").focus();
   };
 
-  Thread.prototype.endReply = function (focusHome) {
+  // Cancel puts focus back on the Reply button it came from (as on the server-rendered
+  // pages), else on the comment box where the form went home.
+  Thread.prototype.endReply = function (focusBack) {
+    var back = this.replyButton;
     this.parentId = null;
+    this.replyButton = null;
     this.formTitle.textContent = _("Leave a Reply");
     this.cancelReply.hidden = true;
     this.respondHome.appendChild(this.respond);
-    if (focusHome) { this.form.elements.namedItem("body").focus(); }
+    if (!focusBack) { return; }
+    if (back && back.isConnected) { back.focus(); } else { this.form.elements.namedItem("body").focus(); }
   };
 
   Thread.prototype.submit = function (form, box) {
@@ -624,6 +637,7 @@
     };
     var data = { body: value("body") };
     data.notify_thread = !!(form.elements.namedItem("notify_thread") || {}).checked;
+    data.notify_replies = !!(form.elements.namedItem("notify_replies") || {}).checked;
     var path = self.path() + "/comments";
     if (self.parentId) { path = "/api/comments/" + self.parentId + "/replies"; }
     if (form.elements.namedItem("name")) {
