@@ -8,8 +8,6 @@ providers come from ``THREADKIT["PROVIDERS"]``, as a Django site configures them
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -31,12 +29,12 @@ from social_support import (
 )
 from threadkit_django import get_state
 from threadkit_social import OIDCProvider
+from threadkit_social.testing import IdentityServerProviderSuite, check_authorize_redirect
 from threadkit_social.testing_server import CLIENT_ID, IdentityServer
 from threadkit_web.login import SAVED_PREFIX
 
 from threadkit.ports import RedirectIdentityProvider
 from threadkit.testing.html_forms import hidden_fields
-from threadkit.testing.identity_suite import LoginHarness, RedirectProviderSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -78,12 +76,6 @@ def token_requests(idp: IdentityServer) -> list[tuple[str, str, str]]:
     return [entry for entry in idp.requests if entry[1] == "/token"]
 
 
-def s256(verifier: str) -> str:
-    """PKCE's S256 transform of ``verifier``."""
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
 def post_form(client: Client, body: str) -> int:
     """Post ``body`` with the page's comment form; return the new comment's id."""
     fields = hidden_fields(page(client), "tk-form")
@@ -101,18 +93,8 @@ def test_login_redirect_carries_state_pkce_s256_and_nonce(
     """The OIDC login redirects with state, S256 PKCE and nonce kept in Django's session."""
     url = login_url(client, OIDC_NAME)
     saved = client.session[SAVED_PREFIX + OIDC_NAME]["saved"]
-    assert f"{idp.base_url}/authorize" == url.split("?")[0]
-    assert {
-        "response_type": "code",
-        "client_id": CLIENT_ID,
-        "redirect_uri": f"http://testserver{PREFIX}/auth/{OIDC_NAME}/callback",
-        "scope": "openid email profile",
-        "state": saved["state"],
-        "code_challenge": s256(saved["code_verifier"]),
-        "code_challenge_method": "S256",
-        "nonce": saved["nonce"],
-    } == query(url)
-    assert saved["code_verifier"] not in url
+    redirect_uri = f"http://testserver{PREFIX}/auth/{OIDC_NAME}/callback"
+    check_authorize_redirect(url, saved, idp=idp, redirect_uri=redirect_uri)
 
 
 def test_form_offers_the_configured_logins(client: Client) -> None:
@@ -397,8 +379,10 @@ def test_threadkit_logout_leaves_a_django_user_logged_in(
 # ------------------------------------------------------------ conformance
 
 
-class TestProvidersAsDjangoLoadsThem(RedirectProviderSuite):
+class TestProvidersAsDjangoLoadsThem(IdentityServerProviderSuite):
     """The providers in THREADKIT["PROVIDERS"], as the Django adapter built them, conform."""
+
+    callback_base = f"http://testserver{PREFIX}/auth"
 
     @pytest.fixture(params=[OIDC_NAME, "github"])
     def provider(
@@ -407,11 +391,3 @@ class TestProvidersAsDjangoLoadsThem(RedirectProviderSuite):
         found = get_state().web.providers[request.param]
         assert "redirect" == found.kind
         return found  # type: ignore[return-value]
-
-    @pytest.fixture
-    def redirect_uri(self, provider: RedirectIdentityProvider) -> str:
-        return f"http://testserver{PREFIX}/auth/{provider.name}/callback"
-
-    @pytest.fixture
-    def login(self, idp: IdentityServer) -> LoginHarness:
-        return idp.login

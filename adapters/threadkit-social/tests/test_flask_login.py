@@ -8,8 +8,6 @@ Two providers are configured: an OpenID Connect one (``testidp``) and GitHub.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 import warnings
 from collections.abc import Iterator
@@ -40,6 +38,7 @@ from flask_login_support import (
 )
 from threadkit_flask.auth import SAVED_PREFIX
 from threadkit_social import OIDCProvider
+from threadkit_social.testing import check_authorize_redirect, s256
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 from werkzeug.test import TestResponse
 
@@ -97,12 +96,6 @@ def token_requests(idp: IdentityServer) -> list[tuple[str, str, str]]:
     return [entry for entry in idp.requests if entry[1] == "/token"]
 
 
-def s256(verifier: str) -> str:
-    """PKCE's S256 transform of ``verifier``."""
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
 # ------------------------------------------------------------------ success
 
 
@@ -111,22 +104,10 @@ def test_oidc_login_sends_state_pkce_s256_and_nonce(
 ) -> None:
     """The OIDC login route redirects to the authorize endpoint with state, S256 PKCE and nonce."""
     url = login_url(client, OIDC_NAME)
-    params = query(url)
     with client.session_transaction() as session:
         saved = session[SAVED_PREFIX + OIDC_NAME]["saved"]
-    assert f"{idp.base_url}/authorize" == url.split("?")[0]
-    assert {
-        "response_type": "code",
-        "client_id": CLIENT_ID,
-        "redirect_uri": f"http://localhost{PREFIX}/auth/{OIDC_NAME}/callback",
-        "scope": "openid email profile",
-        "state": saved["state"],
-        "code_challenge": s256(saved["code_verifier"]),
-        "code_challenge_method": "S256",
-        "nonce": saved["nonce"],
-    } == params
-    assert 43 <= len(params["state"])
-    assert saved["code_verifier"] not in url
+    redirect_uri = f"http://localhost{PREFIX}/auth/{OIDC_NAME}/callback"
+    check_authorize_redirect(url, saved, idp=idp, redirect_uri=redirect_uri)
 
 
 def test_github_login_sends_state_and_pkce_s256(idp: IdentityServer, client: FlaskClient) -> None:
@@ -625,9 +606,7 @@ def log_out(client: FlaskClient) -> tuple[TestResponse, str]:
     return client.post(fields.pop("action"), data=fields), fields["csrf_token"]
 
 
-def test_logout_with_the_csrf_token_forgets_the_login(
-    client: FlaskClient, logged_in: None
-) -> None:
+def test_logout_with_the_csrf_token_forgets_the_login(client: FlaskClient, logged_in: None) -> None:
     """The form's Log out button (POST with the CSRF token) logs out and returns to the post."""
     response, _ = log_out(client)
     assert (303, "/posts/1#respond-tk1") == (response.status_code, response.headers["Location"])
@@ -637,9 +616,7 @@ def test_logout_with_the_csrf_token_forgets_the_login(
     assert "Log in with GitHub" in html
 
 
-def test_csrf_token_from_before_logout_stops_working(
-    client: FlaskClient, logged_in: None
-) -> None:
+def test_csrf_token_from_before_logout_stops_working(client: FlaskClient, logged_in: None) -> None:
     """After logging out, the logged-in page's CSRF token cannot post in that browser's name."""
     _, token = log_out(client)
     response = client.post(

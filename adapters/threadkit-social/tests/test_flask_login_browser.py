@@ -17,6 +17,7 @@ import pytest
 from flask_login_support import OIDC_NAME, create_site, social_providers
 from threadkit_flask.testing import launch_chromium, serve, watch_errors
 from threadkit_social import GitHubProvider
+from threadkit_social.testing import log_in_from_the_form, serve_avatars
 from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 
 from threadkit.engine import CommentEngine
@@ -25,11 +26,6 @@ from threadkit.memory import MemoryStore
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-AVATAR = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-    '<circle cx="20" cy="20" r="20" fill="#6a5acd"/></svg>'
-)
-"""The picture served for the provider's avatar URL (https://avatars.example/ada.png)."""
 STRICT = {"THREADKIT_APP_SECURITY_HEADERS": True, "THREADKIT_BASE_URL": None}
 """The whole blog under threadkit's strict Content-Security-Policy; origin from SERVER_NAME."""
 
@@ -68,31 +64,18 @@ def test_social_login_round_trip_post_and_log_out(
     from playwright.sync_api import expect
 
     context = browser.new_context()
-    context.route(
-        "https://avatars.example/**",
-        lambda route: route.fulfill(status=200, content_type="image/svg+xml", body=AVATAR),
-    )
+    serve_avatars(context)
     page = context.new_page()
     errors = watch_errors(page)
     page.goto(f"{blog}/posts/hello")
     page.wait_for_function("document.documentElement.classList.contains('tk-js')")
     form = page.locator("[data-tk-respond]")
-    visited: list[str] = []
-    page.on("request", lambda request: visited.append(request.url.split("?")[0]))
 
-    form.get_by_role("link", name="Log in with Test IdP").click()
-    page.wait_for_url(f"{blog}/posts/hello#respond-tk1")
-    assert [
-        f"{blog}/comments/auth/{OIDC_NAME}/login",
-        f"{idp.base_url}/authorize",
-        f"{blog}/comments/auth/{OIDC_NAME}/callback",
-        f"{blog}/posts/hello",
-    ] == [url for url in visited if "/static/" not in url]
+    log_in_from_the_form(
+        page, site=blog, post_page=f"{blog}/posts/hello", idp=idp, name=OIDC_NAME, label="Test IdP"
+    )
     assert ["/token"] == [path for _, path, _ in idp.requests if path == "/token"]
     expect(page.locator("#respond-tk1")).to_be_in_viewport()
-    assert "You are commenting as Ada Lovelace (Test IdP). Log out" == " ".join(
-        page.locator(".tk-logged-in").inner_text().split()
-    )
     assert 0 == page.get_by_label("Name").count()
 
     page.locator("textarea[name=body]").fill("Logged in through the identity server")
