@@ -33,7 +33,6 @@ CONFIRM_RE = re.compile(r"https://blog\.example/comments/subscribe/([A-Za-z0-9_.
 CONFIRM = '[Blög] Confirm your subscription to "Hello wörld"'
 
 
-
 class World:
     """An engine with reply and thread notifiers, an outbox worker and one manual clock."""
 

@@ -44,42 +44,24 @@ class Links:
         self.moderate_ttl = moderate_ttl
         self.unsubscribe_ttl = unsubscribe_ttl
 
+    def _link(self, purpose: str, data: dict[str, str | int], ttl: timedelta) -> str:
+        """Return ``{base_url}/{purpose}/{token}``: the route is named like the token's purpose."""
+        token = self.signer.dumps(purpose, data, now=self.clock.now(), ttl=ttl)
+        return f"{self.base_url}/{purpose}/{token}"
+
     def moderate(self, comment_id: int, action: Literal["approve", "spam"]) -> str:
         """Return a one-click link that applies ``action`` to ``comment_id``."""
-        token = self.signer.dumps(
-            "moderate",
-            {"comment_id": comment_id, "action": action},
-            now=self.clock.now(),
-            ttl=self.moderate_ttl,
-        )
-        return f"{self.base_url}/moderate/{token}"
+        data: dict[str, str | int] = {"comment_id": comment_id, "action": action}
+        return self._link("moderate", data, self.moderate_ttl)
 
     def unsubscribe(self, comment_id: int) -> str:
         """Return a link that stops reply emails about ``comment_id``."""
-        token = self.signer.dumps(
-            "unsubscribe",
-            {"comment_id": comment_id},
-            now=self.clock.now(),
-            ttl=self.unsubscribe_ttl,
-        )
-        return f"{self.base_url}/unsubscribe/{token}"
+        return self._link("unsubscribe", {"comment_id": comment_id}, self.unsubscribe_ttl)
 
     def unsubscribe_thread(self, subscription_id: int) -> str:
         """Return a link that ends one thread subscription (its address, its thread)."""
-        token = self.signer.dumps(
-            "unsubscribe",
-            {"subscription_id": subscription_id},
-            now=self.clock.now(),
-            ttl=self.unsubscribe_ttl,
-        )
-        return f"{self.base_url}/unsubscribe/{token}"
+        return self._link("unsubscribe", {"subscription_id": subscription_id}, self.unsubscribe_ttl)
 
     def confirm_thread(self, subscription_id: int) -> str:
         """Return the link that confirms a pending thread subscription (double opt-in)."""
-        token = self.signer.dumps(
-            "subscribe",
-            {"subscription_id": subscription_id},
-            now=self.clock.now(),
-            ttl=PENDING_WINDOW,
-        )
-        return f"{self.base_url}/subscribe/{token}"
+        return self._link("subscribe", {"subscription_id": subscription_id}, PENDING_WINDOW)

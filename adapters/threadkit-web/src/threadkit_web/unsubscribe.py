@@ -41,7 +41,7 @@ def thread_unsubscribe_token(state: WebState, subscription_id: int) -> str:
 
 
 def _store(state: WebState, data: Mapping[str, Any]) -> tuple[SubscriptionStore, int]:
-    """The subscriptions store and the token's subscription id; a clear 422 if either is missing."""
+    """Return the subscriptions store and the token's subscription id (422 if either is missing)."""
     raw_id = data.get("subscription_id")
     if isinstance(raw_id, bool) or not isinstance(raw_id, int):
         raise ValidationError("invalid_token", "This link is not valid.")
