@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from django.test import Client
 
-from threadkit.testing.api_steps import Answer, Send
+from threadkit.testing.api_steps import Answer, Request, Send
 
 
 def sender(client: Client) -> Send:
     """Wrap ``client`` for the shared API steps (a body goes as JSON)."""
 
-    def send(
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Answer:
-        data = "" if body is None else json.dumps(dict(body))
+    def send(sent: Request) -> Answer:
         response = client.generic(
-            method, path, data, content_type="application/json", headers=dict(headers or {})
+            sent.method,
+            sent.path,
+            sent.data(),
+            content_type="application/json",
+            headers=dict(sent.headers),
         )
         is_json = "json" in response.get("Content-Type", "")
         decoded = json.loads(response.content) if is_json else None

@@ -21,7 +21,7 @@ from threadkit.errors import AuthenticationRequiredError
 from threadkit.identity import AnonymousProvider, CallableSessionProvider
 from threadkit.models import Candidate, Identity, Verdict
 from threadkit.ports import AuthorizationRequest, IdentityProvider
-from threadkit.testing.api_steps import Answer, Send
+from threadkit.testing.api_steps import Answer, Request, Send
 
 POST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -197,14 +197,9 @@ def form_token(html: str) -> str:
 def sender(client: FlaskClient) -> Send:
     """Wrap ``client`` for :mod:`threadkit.testing.api_steps` (a body goes as JSON)."""
 
-    def send(
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Answer:
-        json_body = None if body is None else dict(body)
-        response = client.open(path, method=method, json=json_body, headers=dict(headers or {}))
+    def send(sent: Request) -> Answer:
+        body = None if sent.body is None else dict(sent.body)
+        response = client.open(sent.path, method=sent.method, json=body, headers=dict(sent.headers))
         return Answer(response.status_code, response.get_json(silent=True), response)
 
     return send

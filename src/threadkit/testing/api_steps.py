@@ -3,10 +3,11 @@
 The Flask and Django adapters (and the server) answer the same JSON API, so a
 behaviour both must have is one function here that sends the requests and
 asserts the answers; each adapter's test only wraps its framework's test
-client in a :class:`Send` (a few lines) and checks what is its own (cookies,
+client in a :data:`Send` (a few lines) and checks what is its own (cookies,
 CORS headers). No framework is imported here.
 
->>> def send(method, path, body=None, headers=None):
+>>> def send(sent):
+...     assert ("POST", "/comments/api/session") == (sent.method, sent.path)
 ...     return Answer(200, {"token": "t1", "me": {"logged_in": False}}, None)
 >>> new_token(send, "/comments/api", "https://a.example")
 't1'
@@ -16,11 +17,13 @@ CORS headers). No framework is imported here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, NamedTuple, Protocol
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 __all__ = [
     "Answer",
+    "Request",
     "Send",
     "anonymous_session",
     "bearer",
@@ -37,18 +40,21 @@ class Answer(NamedTuple):
     raw: Any
 
 
-class Send(Protocol):
-    """Sends one request through an adapter's test client (``body``: sent as JSON)."""
+class Request(NamedTuple):
+    """A request the steps send: ``body`` (``None``: none) goes as JSON."""
 
-    def __call__(
-        self,
-        method: str,
-        path: str,
-        body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Answer:
-        """Send ``method path`` and return its answer."""
-        ...
+    method: str
+    path: str
+    body: Mapping[str, Any] | None
+    headers: Mapping[str, str]
+
+    def data(self) -> str:
+        """Return the body encoded as JSON (``""`` for none)."""
+        return "" if self.body is None else json.dumps(dict(self.body))
+
+
+Send = Callable[[Request], Answer]
+"""Sends one :class:`Request` through an adapter's test client and returns the answer."""
 
 
 def bearer(token: str, origin: str) -> dict[str, str]:
@@ -58,7 +64,7 @@ def bearer(token: str, origin: str) -> dict[str, str]:
 
 def new_token(send: Send, api: str, origin: str) -> str:
     """Ask for an anonymous token as a page on ``origin`` (``POST {api}/session``)."""
-    answer = send("POST", f"{api}/session", None, {"Origin": origin})
+    answer = send(Request("POST", f"{api}/session", None, {"Origin": origin}))
     assert 200 == answer.status, answer.json
     token: str = answer.json["token"]
     return token
@@ -71,7 +77,7 @@ def anonymous_session(send: Send, api: str, origin: str) -> tuple[Answer, Answer
     (a bearer needs none); ``/me`` with that token is the same anonymous
     reader. The caller checks its framework's headers (no cookie, CORS).
     """
-    answer = send("POST", f"{api}/session", None, {"Origin": origin})
+    answer = send(Request("POST", f"{api}/session", None, {"Origin": origin}))
     me = answer.json["me"]
     assert (200, None, False, "") == (
         answer.status,
@@ -79,7 +85,7 @@ def anonymous_session(send: Send, api: str, origin: str) -> tuple[Answer, Answer
         me["logged_in"],
         me["csrf_token"],
     )
-    seen = send("GET", f"{api}/me", None, bearer(answer.json["token"], origin))
+    seen = send(Request("GET", f"{api}/me", None, bearer(answer.json["token"], origin)))
     assert (200, False) == (seen.status, seen.json["logged_in"])
     return answer, seen
 
@@ -94,6 +100,6 @@ def check_empty_comment_problem(
     """
     details = []
     for path in (f"{api}/threads/{thread}/comments", f"{api}/preview"):
-        answer = send("POST", path, {"body": " ", "name": "Ada"}, headers)
+        answer = send(Request("POST", path, {"body": " ", "name": "Ada"}, headers))
         details.append((answer.status, answer.json["code"], answer.json["detail"]))
     assert [(422, "empty_body", expected)] * 2 == details
