@@ -278,3 +278,55 @@ def test_embed_times_are_relative_with_the_exact_time_on_hover(
     expected = page.evaluate(EXACT, [time.get_attribute("datetime"), "Europe/Berlin"])
     context.close()
     assert ("vor 3 Stunden", expected) == shown
+
+
+def _focused(page: Any, selector: str) -> bool:
+    """Whether the focused element matches ``selector``."""
+    found: bool = page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
+    return found
+
+
+def _tab_to(page: Any, selector: str, *, back: bool = False) -> None:
+    """Press Tab (Shift+Tab when ``back``) until ``selector`` has focus."""
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if _focused(page, selector):
+            return
+    raise AssertionError(f"{selector} not reached with 40 presses of Tab")
+
+
+def test_reply_cancel_and_post_by_keyboard(urls: tuple[str, str], browser: Any) -> None:
+    """Keys only in the embed: Reply to the box, Cancel back to Reply, a post to the comment."""
+    site, _ = urls
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/posts/hello.html")
+    reply = "button[aria-label='Reply to Kay']"
+    page.locator(reply).wait_for()
+    _tab_to(page, reply)
+    page.keyboard.press("Enter")
+    after_reply = (
+        _focused(page, "textarea[name=body]"),
+        page.locator(".tk-respond-title").inner_text(),
+    )
+    _tab_to(page, ".tk-cancel-reply", back=True)
+    page.keyboard.press("Enter")
+    after_cancel = (_focused(page, reply), page.locator(".tk-respond-title").inner_text())
+    page.keyboard.press("Enter")
+    page.keyboard.type("A reply typed in the embed")
+    _tab_to(page, "input[name=name]")
+    page.keyboard.type("Noa")
+    _tab_to(page, ".tk-submit")
+    page.keyboard.press("Enter")
+    new = page.locator("article.tk-comment", has_text="A reply typed in the embed")
+    new.wait_for()
+    expect(page.locator(".tk-embed [aria-live=polite]")).to_have_text("Your comment was posted.")
+    after_post = (page.evaluate("document.activeElement.id"), new.get_attribute("data-tk-depth"))
+    new_id = new.get_attribute("id")
+    context.close()
+
+    assert (True, "Reply to Kay") == after_reply
+    assert (True, "Leave a Reply") == after_cancel
+    assert (new_id, "2") == after_post
