@@ -25,7 +25,7 @@ from threadkit_django import state as django_state
 
 from threadkit.engine import Decision
 from threadkit.models import Actor, Identity, Submission
-from threadkit.testing.servers import unreachable
+from threadkit.testing.servers import require
 
 pytestmark = pytest.mark.django_db
 
@@ -238,15 +238,15 @@ def test_the_replies_route_is_cached_and_fresh_after_a_reply(site: None) -> None
 # ---------------------------------------------------------------- two workers, one Redis
 
 
+def _no_redis(error: Exception) -> str:
+    return f"Redis not reachable at {REDIS_URL} ({error}); set THREADKIT_TEST_REDIS_URL"
+
+
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
     """A fresh key prefix on the test Redis (its keys deleted after); fails under CI=true."""
     client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        client.close()
-        unreachable(f"Redis not reachable at {REDIS_URL} ({error}); set THREADKIT_TEST_REDIS_URL")
+    require(client.ping, redis.RedisError, _no_redis, cleanup=client.close)
     prefix = f"tk-django-test-{secrets.token_hex(6)}:"
     try:
         yield prefix

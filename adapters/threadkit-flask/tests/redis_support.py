@@ -15,13 +15,13 @@ from contextlib import contextmanager
 import redis
 from threadkit_flask.redis_cache import RedisPageCache
 
-from threadkit.testing.servers import unreachable
+from threadkit.testing.servers import require
 
 REDIS_URL = os.environ.get("THREADKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def _unreachable(error: Exception) -> None:
-    unreachable(
+def _unreachable(error: Exception) -> str:
+    return (
         f"Redis not reachable at {REDIS_URL} ({type(error).__name__}: {error}); start one"
         " (docs/flask.md, 'Caching') or set THREADKIT_TEST_REDIS_URL"
     )
@@ -31,11 +31,7 @@ def _unreachable(error: Exception) -> None:
 def redis_page_cache(**options: int) -> Iterator[RedisPageCache]:
     """Yield a RedisPageCache on the test server under a fresh prefix; delete its keys after."""
     client = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        client.close()
-        _unreachable(error)
+    require(client.ping, redis.RedisError, _unreachable, cleanup=client.close)
     prefix = f"tk-test-{secrets.token_hex(6)}:"
     try:
         yield RedisPageCache(client, prefix=prefix, **options)

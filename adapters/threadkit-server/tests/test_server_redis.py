@@ -12,7 +12,7 @@ import redis
 from flask import Flask
 from server_support import SITE_A, bearer, make_app, token
 
-from threadkit.testing.servers import unreachable
+from threadkit.testing.servers import require
 
 REDIS_URL = os.environ.get("THREADKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -21,11 +21,12 @@ REDIS_URL = os.environ.get("THREADKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0
 def client() -> Iterator[redis.Redis]:
     """A client of the test Redis; skipped when unreachable, failed under ``CI=true``."""
     connection = redis.Redis.from_url(REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.RedisError as error:
-        connection.close()
-        unreachable(f"Redis not reachable at {REDIS_URL} ({error}); set THREADKIT_TEST_REDIS_URL")
+    require(
+        connection.ping,
+        redis.RedisError,
+        lambda error: f"Redis not reachable at {REDIS_URL} ({error}); set THREADKIT_TEST_REDIS_URL",
+        cleanup=connection.close,
+    )
     yield connection
     connection.close()
 

@@ -9,11 +9,12 @@ adapter's tests call :func:`unreachable` for this, so the rule lives here once.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import NoReturn
 
 import pytest
 
-__all__ = ["unreachable"]
+__all__ = ["require", "unreachable"]
 
 
 def unreachable(reason: str) -> NoReturn:
@@ -25,3 +26,23 @@ def unreachable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(reason + " [CI=true: a missing server fails the run]", pytrace=False)
     pytest.skip(reason)
+
+
+def require(
+    check: Callable[[], object],
+    errors: type[Exception] | tuple[type[Exception], ...],
+    reason: Callable[[Exception], str],
+    *,
+    cleanup: Callable[[], object] | None = None,
+) -> None:
+    """Run ``check`` (a client's ``ping``); on one of ``errors``, stop as :func:`unreachable` does.
+
+    ``reason(error)`` says what was not reachable and how to provide it;
+    ``cleanup`` (e.g. the client's ``close``) runs before the test stops.
+    """
+    try:
+        check()
+    except errors as error:
+        if cleanup is not None:
+            cleanup()
+        unreachable(reason(error))
