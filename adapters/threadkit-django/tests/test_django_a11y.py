@@ -11,7 +11,6 @@ Django page of this module's own (``lang``, a ``<main>``), with
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +22,10 @@ from threadkit_django import get_state, reset_state
 from tkdjango_site.browser import chromium_beside_the_orm
 
 from threadkit.engine import CommentEngine
-from threadkit.models import Candidate, Identity, Submission, Verdict
+from threadkit.models import Candidate, Identity, Verdict
 from threadkit.moderation import FirstTimeApproval, Pipeline
-from tools.a11y.axe import add_axe, describe, open_page, refused_post, run_axe
+from tools.a11y.axe import add_axe, describe, open_page, refused_post
+from tools.a11y.pages import DEEP, checked, post_deep_thread
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,9 +34,7 @@ pytestmark = [
     pytest.mark.urls(__name__),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SCHEMES = ("light", "dark")
-DEEP = "A reply five levels down, long enough to wrap over several lines on a phone screen."
 
 _PAGE = """{% load threadkit %}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -87,26 +85,9 @@ def site(live_server: Any) -> Iterator[str]:
     with override_settings(THREADKIT=settings):
         reset_state()
         engine = CommentEngine(get_state().engine.store)  # the seed is not moderated
-        seeder = Identity("site", "1", "Seeder")
-        parent = None
-        for depth in range(6):
-            body = (
-                DEEP
-                if depth == 5
-                else f"A comment at depth {depth}, [a link](https://example.org)."
-            )
-            parent = engine.post("deep", Submission(body, parent_id=parent), seeder).id
+        post_deep_thread(engine, Identity("site", "1", "Seeder"))
         yield str(live_server.url)
         reset_state()
-
-
-def checked(page: Any, name: str) -> list[dict[str, Any]]:
-    """Run axe over ``page``, save a screenshot, close its context; return the violations."""
-    violations = run_axe(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"a11y-django-{name}.png"), full_page=True)
-    page.context.close()
-    return violations
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -115,7 +96,7 @@ def test_thread_page(site: str, browser: Any, scheme: str, js: bool) -> None:
     """A thread with nested replies, its sort links and the reply form: no violations."""
     page = open_page(browser, f"{site}/posts/deep/", scheme=scheme, js=js)
     page.locator("article.tk-comment", has_text=DEEP).wait_for()
-    violations = checked(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
+    violations = checked(page, f"django-thread-{scheme}-{'js' if js else 'nojs'}")
     assert [] == violations, describe(violations)
 
 
@@ -125,7 +106,7 @@ def test_reply_form_in_an_error_state(site: str, browser: Any, scheme: str, js: 
     """A refused post (the form shows its error): no violations."""
     page = open_page(browser, f"{site}/posts/refused/", scheme=scheme, js=js)
     text = refused_post(page, "FLOOD of words")
-    violations = checked(page, f"error-{scheme}-{'js' if js else 'nojs'}")
+    violations = checked(page, f"django-error-{scheme}-{'js' if js else 'nojs'}")
     assert ("Slow down." in text, []) == (True, violations), describe(violations)
 
 
@@ -153,7 +134,7 @@ def test_moderation_queue(site: str, browser: Any, scheme: str, django_user_mode
     held = page.locator("article.tk-comment", has_text=f"Held for a moderator ({scheme})")
     held.wait_for()
     back = (held.get_by_role("link", name=f"Post {slug}").get_attribute("href") or "").split("#")[0]
-    violations = checked(page, f"queue-{scheme}")
+    violations = checked(page, f"django-queue-{scheme}")
     assert (f"/posts/{slug}/", []) == (back, violations), describe(violations)
 
 
@@ -175,7 +156,7 @@ def test_an_arabic_phone_mirrors_and_keeps_deep_replies_readable(site: str, brow
     boxes = page.evaluate(DEPTHS)
     direction = page.locator("section.tk-thread").get_attribute("dir")
     scroll = page.evaluate("document.documentElement.scrollWidth")
-    violations = checked(page, "phone-ar")
+    violations = checked(page, "django-phone-ar")
     (top_left, top_right, _), (deep_left, deep_right, deep_width) = boxes["0"], boxes["5"]
     assert ("rtl", 390, True, True, True) == (
         direction,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,30 +18,21 @@ from tkflask_support import HoldWords, create_app
 
 from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
-from threadkit.models import Identity, Submission
+from threadkit.models import Identity
 from threadkit.moderation import Pipeline
 from tools.a11y.axe import add_axe, describe, open_page, refused_post, run_axe
+from tools.a11y.pages import ARTIFACTS, DEEP, checked, post_deep_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 SCHEMES = ("light", "dark")
-DEEP = "A reply five levels down, long enough to wrap over several lines on a phone screen."
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     engine = CommentEngine(MemoryStore(), pipeline=Pipeline([HoldWords()]))
-    seeder = Identity("anonymous", "seed-a11y", "Seeder")
-    parent = None
-    for depth in range(6):
-        body = (
-            DEEP
-            if depth == 5
-            else f"A comment at depth {depth}, with [a link](https://example.org)."
-        )
-        parent = engine.post("deep", Submission(body, parent_id=parent), seeder).id
+    post_deep_thread(engine, Identity("anonymous", "seed-a11y", "Seeder"))
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
     with serve(app) as base_url:
         yield base_url
@@ -66,9 +56,7 @@ def test_thread_page(server: str, browser: Any, scheme: str, js: bool) -> None:
     """A thread with nested replies, its sort links and the reply form: no violations."""
     page = open_page(browser, f"{server}/posts/deep", scheme=scheme, js=js)
     page.locator("article.tk-comment", has_text=DEEP).wait_for()
-    violations = run_axe(page)
-    shot(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
-    page.context.close()
+    violations = checked(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
     assert [] == violations, describe(violations)
 
 
@@ -78,9 +66,7 @@ def test_reply_form_in_an_error_state(server: str, browser: Any, scheme: str, js
     """A refused post (the form shows its error, the field marked invalid): no violations."""
     page = open_page(browser, f"{server}/posts/errors-{scheme}-{js}", scheme=scheme, js=js)
     text = refused_post(page, "FLOOD of words")
-    violations = run_axe(page)
-    shot(page, f"error-{scheme}-{'js' if js else 'nojs'}")
-    page.context.close()
+    violations = checked(page, f"error-{scheme}-{'js' if js else 'nojs'}")
     assert ("Slow down." in text, []) == (True, violations), describe(violations)
 
 
@@ -121,9 +107,7 @@ def test_a_forced_scheme_wins_over_the_system(
     page = open_page(browser, f"{server}/posts/deep", scheme=system, js=True)
     page.evaluate(f"document.documentElement.setAttribute('data-tk-theme', '{forced}')")
     seen = (page.evaluate(BACKGROUND), page.evaluate(TEXT))
-    violations = run_axe(page)
-    shot(page, f"forced-{forced}")
-    page.context.close()
+    violations = checked(page, f"forced-{forced}")
     expected = {
         "dark": ("rgb(13, 17, 23)", "rgb(230, 237, 243)"),
         "light": ("rgba(0, 0, 0, 0)", "rgb(31, 35, 40)"),
