@@ -9,7 +9,7 @@ from threadkit_web import i18n, inputs, problems
 from threadkit_web.settings import read_settings
 from web_support import PlainRequest
 
-from threadkit.errors import RateLimitedError, ThreadkitError
+from threadkit.errors import RateLimitedError, ThreadkitError, ValidationError
 from threadkit.models import Status
 
 _MULTIPART = (
@@ -73,12 +73,20 @@ def test_a_rate_limit_problem_says_when_to_retry() -> None:
     """A 429 carries Retry-After (whole seconds, at least 1) in a header and the body."""
     problem = problems.from_error(RateLimitedError("rate_limited", "Slow down.", retry_after=0.2))
     body = json.loads(problem.content())
-    assert (429, {"Retry-After": "1"}, 1, "rate_limited") == (
+    assert (429, {"Retry-After": "1", "Vary": "Accept-Language"}, 1, "rate_limited") == (
         problem.status,
         dict(problem.headers),
         body["retry_after"],
         body["code"],
     )
+
+
+def test_a_translated_problem_tells_caches_it_depends_on_the_language() -> None:
+    """The detail follows Accept-Language, so a shared cache must not hand German to French."""
+    german = problems.from_error(ValidationError("required", "x", field="email"), "de")
+    english = problems.from_error(ValidationError("required", "x", field="email"), "en")
+    assert "Accept-Language" == german.headers["Vary"]
+    assert german.detail != english.detail
 
 
 def test_a_framework_error_gets_the_table_code_and_rfc_9110_title() -> None:

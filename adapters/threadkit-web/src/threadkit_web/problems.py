@@ -130,7 +130,8 @@ def from_error(error: ThreadkitError, language: str = i18n.DEFAULT_LANGUAGE) -> 
     ``detail`` is in the reader's ``language`` where the code has a reader's message
     (:data:`threadkit.codes.CODES`), as the HTML pages show it; the ``code`` never changes.
     """
-    headers: dict[str, str] = {}
+    # The detail may be translated by the request's Accept-Language: a cache must key on it.
+    headers: dict[str, str] = {"Vary": "Accept-Language"}
     extra: dict[str, Any] = {}
     if isinstance(error, RateLimitedError):
         seconds = max(1, math.ceil(error.retry_after))
