@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -85,3 +86,14 @@ def test_the_emailed_confirmation_link_asks_then_a_csrf_checked_post_confirms() 
     again = mail.post(link, csrf)
     assert 200 == again.status_code
     assert 1 == len(_store().thread_subscriptions("hello"))
+
+
+def test_a_logged_in_django_user_is_subscribed_at_once(django_user_model: Any) -> None:
+    """Django vouches for its users' addresses: no confirmation, the subscription is active."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.create_user("ada", "Ada@example.org", "pw"))
+    page = client.get("/posts/hello/").content.decode()
+    fields = dict(form_fields(page), body="Hi", notify_thread="on")
+    assert 303 == client.post("/comments/threads/hello/comments", fields).status_code
+    [sub] = _store().thread_subscriptions("hello")
+    assert ("ada@example.org", True) == (sub.email, sub.confirmed)
