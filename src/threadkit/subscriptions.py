@@ -31,7 +31,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
@@ -48,7 +47,6 @@ __all__ = [
     "drop_comment_subscription",
     "email_key",
     "forget_subscriptions",
-    "first_per_email",
     "renewal",
     "subscription_for",
     "subscriptions_of",
@@ -111,14 +109,6 @@ def renewal(stored: Subscription, wanted: Subscription) -> Subscription | None:
     if wanted.created_at - stored.created_at < PENDING_WINDOW:
         return None
     return attrs.evolve(wanted, id=stored.id)
-
-
-def first_per_email(found: Iterable[Subscription]) -> list[Subscription]:
-    """Return the oldest subscription of each address, oldest first (one email per address)."""
-    seen: dict[str, Subscription] = {}
-    for sub in sorted(found, key=lambda s: s.id):
-        seen.setdefault(sub.email, sub)
-    return list(seen.values())
 
 
 def with_id(subscription: Subscription, subscription_id: int) -> Subscription:
