@@ -17,7 +17,9 @@ The guards compare two things measured in the same run (best of N rounds,
 ``time.perf_counter``, rounds alternating): posting into a thread that
 already holds ``PREFILL`` comments is at most 1.5x as slow as posting into an
 empty store. ``PREFILL`` is 20,000 by default and 100,000 with
-``THREADKIT_BENCH_FULL=1``.
+``THREADKIT_BENCH_FULL=1``. A guard measures up to ``ATTEMPTS`` times and passes
+at the first attempt within its limit (a busy machine's ``fsync`` slows one
+attempt, a regression every one); a failure names every ratio it saw.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ POSTS = 200 if FULL else 60  # posts per measured round
 ROUNDS = 5 if FULL else 3
 ROUND_BUDGET = 10.0 if FULL else 0.5  # seconds: a round stops early if posting is slow
 SLOWDOWN_LIMIT = 1.5
+ATTEMPTS = 3  # a guard measures up to this many times before it fails
 THREAD = "busy-post"
 POSTERS = 24  # the most active commenters of the pre-filled thread post again
 SEED = 20261125
@@ -218,13 +221,28 @@ def rate(poster: Poster) -> float:
 
 def compare(empty: Poster, full: Poster) -> tuple[float, float]:
     """Measure both posters in alternating rounds; return their best rates (posts/s)."""
-    empty.post(5)  # warm up: caches, connections, the thread row
-    full.post(5)
     best_empty = best_full = 0.0
     for _ in range(ROUNDS):
         best_empty = max(best_empty, rate(empty))
         best_full = max(best_full, rate(full))
     return best_empty, best_full
+
+
+def guarded(label: str, empty: Poster, full: Poster) -> tuple[bool, str]:
+    """Compare up to ``ATTEMPTS`` times, stopping at a slowdown within the limit.
+
+    A busy machine (a shared disk's ``fsync``) slows one attempt, a real
+    regression every one. Returns whether one passed and a line naming each.
+    """
+    empty.post(5)  # warm up: caches, connections, the thread row
+    full.post(5)
+    seen: list[str] = []
+    for _ in range(ATTEMPTS):
+        best_empty, best_full = compare(empty, full)
+        seen.append(report(label, best_empty, best_full))
+        if best_empty / best_full <= SLOWDOWN_LIMIT:
+            return True, "; ".join(seen)
+    return False, "; ".join(seen)
 
 
 @pytest.fixture(scope="module")
@@ -276,10 +294,9 @@ def test_memory_post_rate_independent_of_stored(
     introduce(full_store, posters)
     empty = Poster(make_engine(empty_store), posters, SEED)
     full = Poster(make_engine(full_store), posters, SEED)
-    best_empty, best_full = compare(empty, full)
-    line = report("MemoryStore", best_empty, best_full)
+    ok, line = guarded("MemoryStore", empty, full)
     print(line)
-    assert best_empty / best_full <= SLOWDOWN_LIMIT, line
+    assert ok, line
 
 
 @pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
@@ -295,13 +312,12 @@ def test_sqlite_post_rate_independent_of_stored(
         introduce(full_store, posters)
         empty = Poster(make_engine(empty_store), posters, SEED)
         full = Poster(make_engine(full_store), posters, SEED)
-        best_empty, best_full = compare(empty, full)
+        ok, line = guarded(f"SQLite synchronous={synchronous}", empty, full)
     finally:
         empty_store.close()  # type: ignore[attr-defined]
         full_store.close()  # type: ignore[attr-defined]
-    line = report(f"SQLite synchronous={synchronous}", best_empty, best_full)
     print(line)
-    assert best_empty / best_full <= SLOWDOWN_LIMIT, line
+    assert ok, line
 
 
 def test_posting_publishes(tmp_path: Path, posters: list[Identity]) -> None:
