@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from threadkit_flask import ThreadKit
 from tkflask_support import create_app, new_comment
 
 from threadkit.engine import CommentEngine
@@ -41,4 +42,20 @@ def test_queue_in_german() -> None:
         ">Freischalten</button>" in page,
         ">Ihre Daten löschen</button>" in page,
         "Why it was held" in page,
+    ]
+
+
+def test_the_emailed_moderation_link_gives_the_same_sentence_in_the_readers_language() -> None:
+    """The one-click page a moderator opens from an email says why, as the queue does."""
+    engine = CommentEngine(MemoryStore(), pipeline=Pipeline([KeywordList(hold=["casino"])]))
+    app = create_app(engine)
+    held = new_comment(app.test_client(), body="Visit my casino")
+    with app.test_request_context():
+        link = ThreadKit.moderation_link(held["id"], "approve", external=False)
+    page = app.test_client().get(link, headers={"Accept-Language": "de"})
+    text = page.get_data(as_text=True)
+    assert [200, True, False] == [
+        page.status_code,
+        "Er enthält ein Wort von der Prüfliste der Website." in text,
+        "held for review" in text,
     ]

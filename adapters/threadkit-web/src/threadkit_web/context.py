@@ -29,12 +29,13 @@ from threadkit.errors import (
     ThreadkitError,
 )
 from threadkit.identity import IDENTICON_PREFIX
-from threadkit.models import Actor, Comment, Identity, SortOrder, Status
+from threadkit.models import Actor, Comment, Identity, Reason, SortOrder, Status
 from threadkit.pages import ThreadPage
 from threadkit.redirects import safe_next
 from threadkit.serialization import parse_cursor
 
 from . import i18n
+from .reasons import reason_sentence
 from .request import Urls, Visit, WebRequest
 from .state import WebState
 
@@ -559,6 +560,10 @@ class TemplateHelper:
         if self._translations is None:
             self._translations = i18n.translations(self.language)
         return self._translations
+
+    def reason(self, reason: Reason) -> str:
+        """Return why a comment was held or marked, as a sentence in the reader's language."""
+        return reason_sentence(reason, self.translations.gettext)
 
     def lang(self) -> str:
         """Return the reader's language as an HTML ``lang`` value (``"pt-BR"``)."""

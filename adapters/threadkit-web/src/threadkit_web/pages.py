@@ -20,12 +20,11 @@ from threadkit.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from threadkit.models import Actor, Comment, Reason, Status
+from threadkit.models import Actor, Comment, Status
 from threadkit.tree import TreeNode, display_depth
 
-from . import i18n, inputs
+from . import inputs
 from .context import require_moderator, viewer_of
-from .reasons import reason_sentence
 from .request import Visit
 from .state import WebState
 from .unsubscribe import unsubscribe_thread
@@ -110,17 +109,11 @@ def queue_context(state: WebState, visit: Visit) -> dict[str, Any]:
         limit=state.settings.queue_page_size,
         cursor=inputs.query_cursor(visit.request),
     )
-    catalog = i18n.translations(visit.language())
     keys = [comment.thread_key for comment in rows.comments]
-
-    def reason_text(reason: Reason) -> str:
-        return reason_sentence(reason, catalog.gettext)
-
     return {
         "rows": rows,
         "shown": shown,
         "threads": {key: state.engine.store.get_thread(key) for key in keys},
-        "reason_text": reason_text,
     }
 
 
