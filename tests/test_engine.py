@@ -72,11 +72,6 @@ class RecordingNotifier:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def hold() -> HoldWord:
     return HoldWord("casino")
 

@@ -66,11 +66,6 @@ def _pending(store: MemoryStore, clock: ManualClock) -> list[OutboxMessage]:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def store() -> MemoryStore:
     return MemoryStore()
 

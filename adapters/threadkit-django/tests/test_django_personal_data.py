@@ -31,11 +31,6 @@ class Outbox:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def outbox() -> Outbox:
     return Outbox()
 

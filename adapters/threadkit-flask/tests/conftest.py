@@ -18,11 +18,6 @@ from threadkit.moderation import Pipeline, default_pipeline
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def store() -> MemoryStore:
     return MemoryStore()
 
