@@ -24,8 +24,8 @@ from tkdjango_site.browser import chromium_beside_the_orm
 from threadkit.engine import CommentEngine
 from threadkit.models import Candidate, Identity, Verdict
 from threadkit.moderation import FirstTimeApproval, Pipeline
-from tools.a11y.axe import add_axe, describe, open_page, refused_post
-from tools.a11y.pages import DEEP, checked, post_deep_thread
+from tools.a11y.axe import add_axe, describe, open_page
+from tools.a11y.pages import SCHEMES, ThreadPagesSuite, checked, post_deep_thread
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +34,6 @@ pytestmark = [
     pytest.mark.urls(__name__),
 ]
 
-SCHEMES = ("light", "dark")
 
 _PAGE = """{% load threadkit %}<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
@@ -90,24 +89,18 @@ def site(live_server: Any) -> Iterator[str]:
         reset_state()
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_thread_page(site: str, browser: Any, scheme: str, js: bool) -> None:
-    """A thread with nested replies, its sort links and the reply form: no violations."""
-    page = open_page(browser, f"{site}/posts/deep/", scheme=scheme, js=js)
-    page.locator("article.tk-comment", has_text=DEEP).wait_for()
-    violations = checked(page, f"django-thread-{scheme}-{'js' if js else 'nojs'}")
-    assert [] == violations, describe(violations)
+class TestDjangoThreadPages(ThreadPagesSuite):
+    """The shared checks on the Django adapter's pages."""
 
+    shot_prefix = "django-"
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_reply_form_in_an_error_state(site: str, browser: Any, scheme: str, js: bool) -> None:
-    """A refused post (the form shows its error): no violations."""
-    page = open_page(browser, f"{site}/posts/refused/", scheme=scheme, js=js)
-    text = refused_post(page, "FLOOD of words")
-    violations = checked(page, f"django-error-{scheme}-{'js' if js else 'nojs'}")
-    assert ("Slow down." in text, []) == (True, violations), describe(violations)
+    def post_url(self, site: str, slug: str) -> str:
+        """Return the post's URL on the test project (Django's trailing slash)."""
+        return f"{site}/posts/{slug}/"
+
+    @pytest.fixture
+    def a11y_site(self, site: str) -> str:
+        return site
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -20,12 +20,16 @@ from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.models import Identity
 from threadkit.moderation import Pipeline
-from tools.a11y.axe import add_axe, describe, open_page, refused_post, run_axe
-from tools.a11y.pages import ARTIFACTS, DEEP, checked, post_deep_thread
+from tools.a11y.axe import add_axe, describe, open_page, run_axe
+from tools.a11y.pages import (
+    ARTIFACTS,
+    SCHEMES,
+    ThreadPagesSuite,
+    checked,
+    post_deep_thread,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-SCHEMES = ("light", "dark")
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +54,12 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"a11y-{name}.png"), full_page=True)
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_thread_page(server: str, browser: Any, scheme: str, js: bool) -> None:
-    """A thread with nested replies, its sort links and the reply form: no violations."""
-    page = open_page(browser, f"{server}/posts/deep", scheme=scheme, js=js)
-    page.locator("article.tk-comment", has_text=DEEP).wait_for()
-    violations = checked(page, f"thread-{scheme}-{'js' if js else 'nojs'}")
-    assert [] == violations, describe(violations)
+class TestFlaskThreadPages(ThreadPagesSuite):
+    """The shared checks on the Flask adapter's pages."""
 
-
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_reply_form_in_an_error_state(server: str, browser: Any, scheme: str, js: bool) -> None:
-    """A refused post (the form shows its error, the field marked invalid): no violations."""
-    page = open_page(browser, f"{server}/posts/errors-{scheme}-{js}", scheme=scheme, js=js)
-    text = refused_post(page, "FLOOD of words")
-    violations = checked(page, f"error-{scheme}-{'js' if js else 'nojs'}")
-    assert ("Slow down." in text, []) == (True, violations), describe(violations)
+    @pytest.fixture
+    def a11y_site(self, server: str) -> str:
+        return server
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
