@@ -23,9 +23,11 @@ __all__ = [
     "ARTIFACTS",
     "DEEP",
     "DEEP_KEY",
+    "PHONE",
     "SCHEMES",
     "ThreadPagesSuite",
     "checked",
+    "open_phone",
     "post_deep_thread",
 ]
 
@@ -52,6 +54,15 @@ def post_deep_thread(engine: CommentEngine, author: Identity) -> None:
     for depth in range(6):
         body = DEEP if depth == 5 else f"A comment at depth {depth}, [a link](https://example.org)."
         parent = engine.post(DEEP_KEY, Submission(body, parent_id=parent), author).id
+
+
+PHONE = {"width": 390, "height": 844}
+"""The phone the layout is measured on (CSS pixels)."""
+
+
+def open_phone(browser: Any, url: str, **options: Any) -> Any:
+    """Open ``url`` on a :data:`PHONE`, light scheme, with JS (``options``: e.g. ``locale``)."""
+    return open_page(browser, url, scheme="light", js=True, viewport=PHONE, **options)
 
 
 def checked(page: Any, name: str) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from threadkit.engine import CommentEngine
 from threadkit.models import Candidate, Identity, Verdict
 from threadkit.moderation import FirstTimeApproval, Pipeline
 from tools.a11y.axe import add_axe, describe, open_page
-from tools.a11y.pages import SCHEMES, ThreadPagesSuite, checked, post_deep_thread
+from tools.a11y.pages import SCHEMES, ThreadPagesSuite, checked, open_phone, post_deep_thread
 
 pytestmark = [
     pytest.mark.browser,
@@ -138,14 +138,7 @@ DEPTHS = """() => Object.fromEntries(Array.from(document.querySelectorAll('artic
 
 def test_an_arabic_phone_mirrors_and_keeps_deep_replies_readable(site: str, browser: Any) -> None:
     """At 390 px in Arabic: no sideways scroll, replies indent from the right, depth 5 >= 250 px."""
-    page = open_page(
-        browser,
-        f"{site}/posts/deep/",
-        scheme="light",
-        js=True,
-        locale="ar",
-        viewport={"width": 390, "height": 844},
-    )
+    page = open_phone(browser, f"{site}/posts/deep/", locale="ar")
     boxes = page.evaluate(DEPTHS)
     direction = page.locator("section.tk-thread").get_attribute("dir")
     scroll = page.evaluate("document.documentElement.scrollWidth")

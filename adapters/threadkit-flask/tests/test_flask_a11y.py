@@ -26,6 +26,7 @@ from tools.a11y.pages import (
     SCHEMES,
     ThreadPagesSuite,
     checked,
+    open_phone,
     post_deep_thread,
 )
 
@@ -113,13 +114,7 @@ WIDTHS = """() => Array.from(document.querySelectorAll('article.tk-comment'), a 
 
 def test_deep_replies_keep_a_readable_width_on_a_phone(server: str, browser: Any) -> None:
     """At 390 px a depth-5 reply's text is still at least 250 px wide (it was ~150)."""
-    page = open_page(
-        browser,
-        f"{server}/posts/deep",
-        scheme="light",
-        js=True,
-        viewport={"width": 390, "height": 844},
-    )
+    page = open_phone(browser, f"{server}/posts/deep")
     widths = dict(page.evaluate(WIDTHS))
     shot(page, "phone-390")
     scroll = page.evaluate("document.documentElement.scrollWidth")
