@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from threadkit_server.embed import STATIC
 from threadkit_web import assets
 
 _ROOT = re.compile(r":where\(:root\)\s*\{(.*?)\}", re.S)
@@ -27,7 +26,7 @@ def _defaults(path: Path) -> dict[str, str]:
 
 def test_every_embed_default_is_the_comments_default() -> None:
     """Each property embed.css defines has threadkit.css's value, --tk-bg aside."""
-    embed = _defaults(STATIC / "embed.css")
+    embed = _defaults(assets.STATIC / "embed.css")
     comments = _defaults(assets.STATIC / "threadkit.css")
     different = {
         name: (value, comments.get(name))

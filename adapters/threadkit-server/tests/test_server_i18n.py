@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from server_support import SITE_A, make_app
 from test_admin_console import ADMIN_PASSWORD, form_token, post, save_settings
-from threadkit_server.embed_i18n import embed_strings
+from threadkit_web.embed import embed_strings
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import re
 from django.urls import URLPattern, path
 from threadkit_web.openapi import OPERATIONS
 
-from . import feeds, personal_data, static, views_auth, views_html, views_json
+from . import embed, feeds, personal_data, static, views_auth, views_html, views_json
 from .responses import View
 
 app_name = "threadkit"
@@ -84,6 +84,9 @@ def _patterns() -> list[URLPattern]:
 urlpatterns: list[URLPattern] = [
     *_patterns(),
     path("static/<path:filename>", static.static, name="static"),
+    path("embed.js", embed.embed_js, name="embed_js"),
+    path("embed.css", embed.embed_css, name="embed_css"),
+    path("embed/i18n", embed.embed_i18n, name="embed_i18n"),
     # Last: any other path under the API is a problem, never an HTML page.
     path("api/<path:rest>", views_json.api_unknown, name="api_unknown"),
 ]
