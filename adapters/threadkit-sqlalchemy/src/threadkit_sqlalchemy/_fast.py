@@ -115,11 +115,11 @@ class Prepared:
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Return the first row the statement selects (a named tuple), or ``None``."""
         cursor = self._raw(conn, params)
-        values = (
-            conn.execute(self.statement, dict(params)).first()
-            if cursor is None
-            else cursor.fetchone()
-        )
+        if cursor is None:
+            values = conn.execute(self.statement, dict(params)).first()
+        else:
+            values = cursor.fetchone()
+            cursor.close()  # the statement is done: never left pending until a commit
         return None if values is None else self._row._make(values)
 
     def run(self, conn: Connection, params: Mapping[str, Any]) -> int:
