@@ -8,7 +8,6 @@ providers come from ``THREADKIT["PROVIDERS"]``, as a Django site configures them
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,9 +27,13 @@ from social_support import (
     social_site,
 )
 from threadkit_django import get_state
-from threadkit_social import OIDCProvider
-from threadkit_social.testing import IdentityServerProviderSuite, check_authorize_redirect
-from threadkit_social.testing_server import CLIENT_ID, IdentityServer
+from threadkit_social.testing import (
+    IdentityServerProviderSuite,
+    check_authorize_redirect,
+    free_port_url,
+    oidc_at,
+)
+from threadkit_social.testing_server import IdentityServer
 from threadkit_web.login import SAVED_PREFIX
 
 from threadkit.ports import RedirectIdentityProvider
@@ -273,17 +276,7 @@ def test_a_provider_named_by_import_path_offers_its_login(client: Client) -> Non
 
 def test_an_unreachable_provider_is_a_clear_503(client: Client) -> None:
     """An OIDC issuer on a closed port: the login route answers a clear page, not a 500."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    provider = OIDCProvider(
-        discovery_url=f"{dead}/.well-known/openid-configuration",
-        client_id=CLIENT_ID,
-        client_secret="secret",
-        name="deadidp",
-        label="Dead IdP",
-        timeout=5,
-    )
+    provider = oidc_at(free_port_url(), name="deadidp", label="Dead IdP")
     settings = {"STORE": "threadkit.memory:MemoryStore", "PROVIDERS": [provider]}
     with override_settings(THREADKIT=settings):
         response = client.get(f"{PREFIX}/auth/deadidp/login", {"next": POST})

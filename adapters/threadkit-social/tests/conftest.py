@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
+from threadkit_social.testing import free_port_url
 from threadkit_social.testing_server import IdentityServer
 
 
@@ -25,7 +25,4 @@ def idp(_running_server: IdentityServer) -> IdentityServer:
 @pytest.fixture
 def dead_url() -> str:
     """A base URL on 127.0.0.1 where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return free_port_url()

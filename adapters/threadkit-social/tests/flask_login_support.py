@@ -149,14 +149,6 @@ def github_at(base_url: str) -> GitHubProvider:
     )
 
 
-def free_port_url() -> str:
-    """Return a base URL on 127.0.0.1 where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
 @contextmanager
 def silent_server() -> Iterator[str]:
     """Listen on 127.0.0.1 but never answer (a hung provider); yield its base URL."""

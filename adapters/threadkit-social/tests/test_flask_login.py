@@ -26,7 +26,6 @@ from flask_login_support import (
     authorize,
     callback,
     create_site,
-    free_port_url,
     github_at,
     hidden_fields,
     log_in,
@@ -37,9 +36,8 @@ from flask_login_support import (
     social_providers,
 )
 from threadkit_flask.auth import SAVED_PREFIX
-from threadkit_social import OIDCProvider
-from threadkit_social.testing import check_authorize_redirect, s256
-from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
+from threadkit_social.testing import check_authorize_redirect, free_port_url, oidc_at, s256
+from threadkit_social.testing_server import IdentityServer
 from werkzeug.test import TestResponse
 
 from threadkit.engine import CommentEngine
@@ -513,14 +511,7 @@ def test_same_site_next_is_kept(idp: IdentityServer, client: FlaskClient, next_u
 def test_unreachable_oidc_provider_gives_a_clear_page_at_login(engine: CommentEngine) -> None:
     """An OIDC issuer on a closed port: the login route answers with a clear page, not a 500."""
     dead = free_port_url()
-    provider = OIDCProvider(
-        discovery_url=f"{dead}/.well-known/openid-configuration",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        name="deadidp",
-        label="Dead IdP",
-        timeout=5,
-    )
+    provider = oidc_at(dead, name="deadidp", label="Dead IdP")
     with create_site(engine, [provider]).test_client() as client:
         response = client.get(f"{PREFIX}/auth/deadidp/login?next=/posts/1")
         assert_clear_error(response, "Dead IdP could not be reached")
@@ -542,14 +533,7 @@ def test_unreachable_github_token_endpoint_gives_a_clear_page(engine: CommentEng
 def test_hung_provider_times_out_with_a_clear_page(engine: CommentEngine) -> None:
     """An OIDC issuer that accepts connections but never answers times out into a clear page."""
     with silent_server() as hung:
-        provider = OIDCProvider(
-            discovery_url=f"{hung}/.well-known/openid-configuration",
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            name="slowidp",
-            label="Slow IdP",
-            timeout=0.5,
-        )
+        provider = oidc_at(hung, name="slowidp", label="Slow IdP", timeout=0.5)
         with create_site(engine, [provider]).test_client() as client:
             response = client.get(f"{PREFIX}/auth/slowidp/login?next=/posts/1")
             assert_clear_error(response, "Slow IdP could not be reached")
@@ -559,15 +543,8 @@ def test_hung_provider_does_not_make_logins_wait_for_each_other(engine: CommentE
     """Readers logging in at once with a hung OIDC issuer all reach it together, not in a queue."""
     readers = 3
     with HungServer() as hung:
-        provider = OIDCProvider(
-            discovery_url=f"{hung.base_url}/.well-known/openid-configuration",
-            client_id=CLIENT_ID,
-            client_secret=CLIENT_SECRET,
-            name="slowidp",
-            label="Slow IdP",
-            # Longer than wait_for's limit: a queued login could not connect in time.
-            timeout=60,
-        )
+        # A timeout longer than wait_for's limit: a queued login could not connect in time.
+        provider = oidc_at(hung.base_url, name="slowidp", label="Slow IdP", timeout=60)
         site = create_site(engine, [provider])
 
         def one_login() -> int:

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from flask_login_support import github_at
-from threadkit_social import GitHubProvider, OIDCProvider
-from threadkit_social.testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
+from threadkit_social import GitHubProvider
+from threadkit_social.testing import oidc_at
+from threadkit_social.testing_server import IdentityServer
 
 from threadkit.errors import AuthenticationRequiredError
 from threadkit.ports import RedirectIdentityProvider
@@ -109,12 +110,7 @@ def test_provider_answering_503_gives_provider_unavailable(idp: IdentityServer, 
 
 def test_unreachable_oidc_provider_gives_provider_unavailable_at_begin(dead_url: str) -> None:
     """An OIDC issuer whose discovery cannot be fetched refuses the login clearly."""
-    provider = OIDCProvider(
-        discovery_url=f"{dead_url}/.well-known/openid-configuration",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        timeout=5,
-    )
+    provider = oidc_at(dead_url)
     with pytest.raises(AuthenticationRequiredError) as caught:
         provider.begin("http://127.0.0.1:5000/auth/oidc/callback")
     assert "provider_unavailable" == caught.value.code

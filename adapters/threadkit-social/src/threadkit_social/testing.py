@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import socket
 from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
@@ -25,13 +26,16 @@ import pytest
 from threadkit.ports import RedirectIdentityProvider
 from threadkit.testing.identity_suite import LoginHarness, RedirectProviderSuite
 
-from .testing_server import CLIENT_ID, IdentityServer
+from .oidc import OIDCProvider
+from .testing_server import CLIENT_ID, CLIENT_SECRET, IdentityServer
 
 __all__ = [
     "AVATAR",
     "IdentityServerProviderSuite",
     "check_authorize_redirect",
+    "free_port_url",
     "log_in_from_the_form",
+    "oidc_at",
     "s256",
     "serve_avatars",
 ]
@@ -41,6 +45,32 @@ AVATAR = (
     '<circle cx="20" cy="20" r="20" fill="#6a5acd"/></svg>'
 )
 """The picture served for the provider's avatar URL (``https://avatars.example/ada.png``)."""
+
+
+def free_port_url() -> str:
+    """Return a base URL on 127.0.0.1 where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def oidc_at(
+    issuer_url: str, *, name: str | None = None, label: str | None = None, timeout: float = 5
+) -> OIDCProvider:
+    """Return an OIDC provider whose issuer is ``issuer_url``, with the test server's client.
+
+    For a provider that is down (:func:`free_port_url`) or hung as much as
+    for a working :class:`IdentityServer` (its ``base_url``).
+    """
+    return OIDCProvider(
+        discovery_url=f"{issuer_url}/.well-known/openid-configuration",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        name=name,
+        label=label,
+        timeout=timeout,
+    )
 
 
 def s256(verifier: str) -> str:
