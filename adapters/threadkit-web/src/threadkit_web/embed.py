@@ -31,6 +31,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS
 
 from . import i18n
 from .assets import STATIC
+from .page_cache import etag_matches
 
 __all__ = [
     "FILES",
@@ -63,18 +64,11 @@ class EmbedAnswer:
     headers: dict[str, str]
 
 
-@functools.cache
 def _file(name: str) -> tuple[bytes, str]:
-    data = (STATIC / name).read_bytes()  # small; read whole, so no file is left open
-    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak or strong, or ``*``)."""
-    if not if_none_match:
-        return False
-    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in tags or etag in tags
+    # Read at each request (small, and read whole so no file is left open by a 304):
+    # a file replaced on disk is served at once, with its new ETag.
+    data = (STATIC / name).read_bytes()
+    return data, hashlib.sha256(data).hexdigest()[:32]
 
 
 def file_answer(name: str, if_none_match: str | None) -> EmbedAnswer:
@@ -89,13 +83,13 @@ def file_answer(name: str, if_none_match: str | None) -> EmbedAnswer:
     data, etag = _file(name)
     headers = {
         "Content-Type": f"{kind}; charset=utf-8",
-        "ETag": etag,
+        "ETag": f'"{etag}"',
         "Cache-Control": _CACHE,
         # The file is loaded by other sites' pages: let them, whatever the server's CORP.
         "Cross-Origin-Resource-Policy": "cross-origin",
         "X-Content-Type-Options": "nosniff",
     }
-    if _matches(if_none_match, etag):
+    if etag_matches(if_none_match, etag):
         del headers["Content-Type"]
         return EmbedAnswer(304, b"", headers)
     return EmbedAnswer(200, data, headers)
