@@ -333,28 +333,23 @@ def test_callback_error_page_keeps_its_code_out_of_referrers(
     assert (400, "same-origin") == (response.status_code, response.headers.get("Referrer-Policy"))
 
 
-def test_github_callback_with_the_oidc_login_state_is_refused(
-    idp: IdentityServer, client: FlaskClient
+@pytest.mark.parametrize(
+    ("answered", "pending", "says"),
+    [
+        (OIDC_NAME, "github", "does not match the one this browser started"),
+        ("github", OIDC_NAME, "please log in again"),
+    ],
+    ids=["oidc-answer-to-github", "github-answer-to-oidc"],
+)
+def test_an_answer_sent_to_the_other_pending_callback_is_refused(
+    idp: IdentityServer, client: FlaskClient, answered: str, pending: str, says: str
 ) -> None:
-    """Mix-up: the OIDC provider's answer sent to GitHub's pending callback is refused, unused."""
-    params = authorize(idp, login_url(client, OIDC_NAME))
-    login_url(client, "github")
+    """Mix-up: one provider's answer sent to the other's pending callback: refused, code unused."""
+    params = authorize(idp, login_url(client, answered))
+    login_url(client, pending)
     idp.requests.clear()
-    response = callback(client, "github", params)
-    assert_clear_error(response, "does not match the one this browser started")
-    assert [] == token_requests(idp)
-    assert False is me(client)["logged_in"]
-
-
-def test_oidc_callback_with_the_github_login_state_is_refused(
-    idp: IdentityServer, client: FlaskClient
-) -> None:
-    """Mix-up: GitHub's answer sent to the OIDC provider's callback is refused, code unused."""
-    params = authorize(idp, login_url(client, "github"))
-    login_url(client, OIDC_NAME)
-    idp.requests.clear()
-    response = callback(client, OIDC_NAME, params)
-    assert_clear_error(response, "please log in again")
+    response = callback(client, pending, params)
+    assert_clear_error(response, says)
     assert [] == token_requests(idp)
     assert False is me(client)["logged_in"]
 
