@@ -22,12 +22,14 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django_api import sender
 from threadkit_django import get_state, state
 from threadkit_sqlalchemy import SqlCommentStore
 from tkdjango_site.browser import chromium_beside_the_orm
 from tkdjango_site.stores import database
 
 from threadkit.models import Identity, Submission
+from threadkit.testing import api_steps
 from threadkit.testing.http_server import serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -153,7 +155,7 @@ def test_the_embed_files_and_catalog_are_served_for_other_sites(client: Client) 
         (304, b""),
         (200, "text/css; charset=utf-8"),
         (200, "*", "de", "Kommentar abschicken"),
-        405,
+        (200, 405),
     ] == [
         (
             script.status_code,
@@ -169,7 +171,10 @@ def test_the_embed_files_and_catalog_are_served_for_other_sites(client: Client) 
             catalog.json()["lang"],
             catalog.json()["messages"]["Post Comment"],
         ),
-        client.post("/comments/embed.js").status_code,
+        (
+            client.head("/comments/embed.css").status_code,
+            client.post("/comments/embed.js").status_code,
+        ),
     ]
 
 
@@ -219,3 +224,24 @@ def test_post_and_reply_from_a_static_page(site: tuple[str, str], store_url: str
         parent.author.name,
         parent.author.provider,
     )
+
+
+def test_the_policy_names_the_threads_other_sites_may_open(
+    site: tuple[str, str], client: Client
+) -> None:
+    """From the listed site, a new "static-" thread takes a post; any other key is a 404."""
+    origin, _ = site
+    token = api_steps.new_token(sender(client), "/comments/api", origin)
+    answers = [
+        client.post(
+            f"/comments/api/threads/{key}/comments",
+            {"body": "Hi", "name": "Ada"},
+            content_type="application/json",
+            headers=api_steps.bearer(token, origin),
+        )
+        for key in ("static-new", "about")
+    ]
+    assert [201, (404, "thread_not_found")] == [
+        answers[0].status_code,
+        (answers[1].status_code, answers[1].json()["code"]),
+    ]

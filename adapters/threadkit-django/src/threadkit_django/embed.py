@@ -11,7 +11,7 @@ only makes Django responses. Which pages may call the API is
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from threadkit_web import embed
 
 __all__ = ["embed_css", "embed_i18n", "embed_js"]
@@ -33,19 +33,19 @@ def _serve(request: HttpRequest, name: str) -> HttpResponse:
     return _response(answer)
 
 
-@require_GET
+@require_safe
 def embed_js(request: HttpRequest) -> HttpResponse:
     """Serve the embed script."""
     return _serve(request, "embed.js")
 
 
-@require_GET
+@require_safe
 def embed_css(request: HttpRequest) -> HttpResponse:
     """Serve the embed's stylesheet."""
     return _serve(request, "embed.css")
 
 
-@require_GET
+@require_safe
 def embed_i18n(request: HttpRequest) -> HttpResponse:
     """Serve embed.js's catalog for ``?lang=`` (English for a language threadkit does not ship)."""
     return _response(embed.catalog_answer(request.GET.get("lang")))
