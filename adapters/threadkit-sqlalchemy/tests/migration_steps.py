@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
-from threadkit_sqlalchemy.migrate import alembic_config, main
+from threadkit_sqlalchemy.migrate import alembic_config, current_revision, main
 
 #: ``tk_threads`` as every revision since 0001 has it (no ``version``: that came in 0003).
 OLD_THREADS = sa.table(
@@ -57,3 +57,16 @@ def old_title(engine: Engine) -> str | None:
         old = OLD_THREADS.c
         title: str | None = conn.execute(sa.select(old.title).where(old.key == "old")).scalar()
         return title
+
+
+def downgrade_and_look(engine: Engine, revision: str) -> tuple[str | None, set[str], str | None]:
+    """Downgrade to ``revision``; return what is left: revision, tables, thread ``old``'s title.
+
+    The engine is disposed afterwards, so a test can assert after the database is let go.
+    """
+    downgrade(engine, revision)
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+        return current_revision(engine), tables, old_title(engine)
+    finally:
+        engine.dispose()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-from migration_steps import downgrade, insert_old_thread, old_title, upgrade
+from migration_steps import downgrade_and_look, insert_old_thread, upgrade
 from sqlstore_backends import Databases
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy.migrate import current_revision
 
 from threadkit.bans import Ban, BanKind
 
@@ -32,10 +30,6 @@ def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
         store.active_bans(NOW),
         store.site_settings("blog.example"),
     )
-    downgrade(engine, "0003_thread_version")
-    tables = set(sa.inspect(engine).get_table_names())
-    revision = current_revision(engine)
-    title = old_title(engine)
-    engine.dispose()
+    revision, tables, title = downgrade_and_look(engine, "0003_thread_version")
     assert ("0003_thread_version", set()) == (revision, {"tk_bans", "tk_site_settings"} & tables)
     assert "Kept" == title

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import attrs
-import sqlalchemy as sa
-from migration_steps import downgrade, insert_old_thread, old_title, upgrade
+from migration_steps import downgrade_and_look, insert_old_thread, upgrade
 from sqlstore_backends import Databases
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
-from threadkit_sqlalchemy.migrate import current_revision
 
 from threadkit.models import Identity, NewComment, Status
 
@@ -30,11 +28,7 @@ def test_upgrade_from_0004_adds_subscriptions_and_downgrade_drops_them(
     draft = NewComment("old", None, ADA, "Hi", "<p>Hi</p>", Status.APPROVED, NOW)
     store.add_comment(attrs.evolve(draft, notify_thread=True))
     assert ["ada@example.org"] == [s.email for s in store.thread_subscriptions("old")]
-    downgrade(engine, "0004_bans")
-    tables = set(sa.inspect(engine).get_table_names())
-    revision = current_revision(engine)
-    title = old_title(engine)
-    engine.dispose()
+    revision, tables, title = downgrade_and_look(engine, "0004_bans")
     assert ("0004_bans", False, True) == (
         revision, "tk_subscriptions" in tables, "tk_bans" in tables
     )  # fmt: skip
