@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
+from threadkit_sqlalchemy import create_engine
 from threadkit_sqlalchemy.migrate import alembic_config, current_revision, main
 
 #: ``tk_threads`` as every revision since 0001 has it (no ``version``: that came in 0003).
@@ -70,3 +71,15 @@ def downgrade_and_look(engine: Engine, revision: str) -> tuple[str | None, set[s
         return current_revision(engine), tables, old_title(engine)
     finally:
         engine.dispose()
+
+
+def crossed(url: sa.URL, before: str, after: str) -> Engine:
+    """Upgrade an empty database to ``before``, add thread ``old``, upgrade to ``after``.
+
+    Returns an engine on it: the data written under the old schema must have come across.
+    """
+    upgrade(url, before)
+    engine = create_engine(url)
+    insert_old_thread(engine)
+    upgrade(url, after)
+    return engine

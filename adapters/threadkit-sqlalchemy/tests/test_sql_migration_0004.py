@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from migration_steps import downgrade_and_look, insert_old_thread, upgrade
+from migration_steps import crossed, downgrade_and_look, upgrade
 from sqlstore_backends import Databases
-from threadkit_sqlalchemy import SqlCommentStore, create_engine
+from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.bans import Ban, BanKind
 
@@ -18,10 +18,7 @@ def test_upgrade_from_0003_adds_bans_and_settings_and_downgrade_drops_them(
 ) -> None:
     """0003 -> 0004 keeps threads and makes bans work; 0004 -> 0003 drops only the new tables."""
     url = databases.empty()
-    upgrade(url, "0003_thread_version")
-    engine = create_engine(url)
-    insert_old_thread(engine)
-    upgrade(url, "0004_bans")
+    engine = crossed(url, "0003_thread_version", "0004_bans")
     upgrade(url, "head")  # the store needs the newest schema; the downgrade passes 0004
     store = SqlCommentStore(engine)
     kept = store.add_ban(Ban(BanKind.IP, "203.0.113.0/24", NOW, shadow=True, reason="spam"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import attrs
-from migration_steps import downgrade_and_look, insert_old_thread, upgrade
+from migration_steps import crossed, downgrade_and_look
 from sqlstore_backends import Databases
-from threadkit_sqlalchemy import SqlCommentStore, create_engine
+from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.models import Identity, NewComment, Status
 
@@ -20,10 +20,7 @@ def test_upgrade_from_0004_adds_subscriptions_and_downgrade_drops_them(
 ) -> None:
     """0004 -> 0005 keeps threads and makes subscriptions work; 0005 -> 0004 drops only them."""
     url = databases.empty()
-    upgrade(url, "0004_bans")
-    engine = create_engine(url)
-    insert_old_thread(engine)
-    upgrade(url, "0005_subscriptions")
+    engine = crossed(url, "0004_bans", "0005_subscriptions")
     store = SqlCommentStore(engine)
     draft = NewComment("old", None, ADA, "Hi", "<p>Hi</p>", Status.APPROVED, NOW)
     store.add_comment(attrs.evolve(draft, notify_thread=True))
