@@ -20,6 +20,7 @@ from threadkit.engine import CommentEngine
 from threadkit.memory import MemoryStore
 from threadkit.models import Identity, Submission
 from threadkit.moderation import Pipeline
+from threadkit.testing.browser import focused, sign_and_send, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,23 +33,6 @@ def server() -> Iterator[str]:
     app = create_app(engine, config={"THREADKIT_APP_SECURITY_HEADERS": True})
     with serve(app) as base_url:
         yield base_url
-
-
-def focused(page: Any, selector: str) -> bool:
-    """Whether the focused element matches ``selector``."""
-    found: bool = page.evaluate(
-        "s => !!document.activeElement && document.activeElement.matches(s)", selector
-    )
-    return found
-
-
-def tab_to(page: Any, selector: str, *, back: bool = False, limit: int = 40) -> int:
-    """Press Tab (Shift+Tab when ``back``) until ``selector`` has focus; return the presses."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-        if focused(page, selector):
-            return presses
-    raise AssertionError(f"{selector} not reached with {limit} presses of Tab")
 
 
 LIVE = "[data-tk-live]"
@@ -78,10 +62,7 @@ def test_reply_cancel_post_and_vote_without_a_mouse(server: str, browser: Any) -
 
     page.keyboard.press("Enter")
     page.keyboard.type("A reply typed on a keyboard")
-    tab_to(page, "input[name=name]", back=True)
-    page.keyboard.type("Kay")
-    tab_to(page, "[data-tk-submit]")
-    page.keyboard.press("Enter")
+    sign_and_send(page, "Kay", "[data-tk-submit]", back=True)
     new = page.locator("article.tk-comment", has_text="A reply typed on a keyboard")
     new.wait_for()
     expect(page.locator(LIVE)).not_to_have_text("")
@@ -159,10 +140,7 @@ def test_reply_cancel_post_and_vote_by_keyboard_without_javascript(
     page.wait_for_url("**tk_reply=1**")
     tab_to(page, "textarea[name=body]")
     page.keyboard.type("A reply typed without JavaScript")
-    tab_to(page, "input[name=name]")
-    page.keyboard.type("Noa")
-    tab_to(page, "[data-tk-submit]")
-    page.keyboard.press("Enter")
+    sign_and_send(page, "Noa", "[data-tk-submit]")
     new = page.locator("article.tk-comment", has_text="A reply typed without JavaScript")
     new.wait_for()
     new_id = new.get_attribute("id")

@@ -24,6 +24,7 @@ from threadkit_server import create_app, load_config
 from werkzeug.serving import make_server
 
 from threadkit.models import Identity, Submission
+from threadkit.testing.browser import focused, sign_and_send, tab_to
 from threadkit.testing.http_server import serve_in_thread
 from tools.a11y.axe import add_axe, describe, run_axe
 
@@ -144,6 +145,9 @@ def test_the_console_reads_the_comments_theme(urls: tuple[str, str], browser: An
     page.goto(f"{server}/admin/login?next=/admin/comments")
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # Read colours only once the console page and its stylesheets have loaded (seen flaky).
+    page.wait_for_url("**/admin/comments**")
+    page.wait_for_load_state("load")
     page.locator(".tk-admin-header").wait_for()
     dark = page.evaluate(HEADER)
     page.evaluate("document.documentElement.setAttribute('data-tk-theme', 'light')")
@@ -280,23 +284,6 @@ def test_embed_times_are_relative_with_the_exact_time_on_hover(
     assert ("vor 3 Stunden", expected) == shown
 
 
-def _focused(page: Any, selector: str) -> bool:
-    """Whether the focused element matches ``selector``."""
-    found: bool = page.evaluate(
-        "s => !!document.activeElement && document.activeElement.matches(s)", selector
-    )
-    return found
-
-
-def _tab_to(page: Any, selector: str, *, back: bool = False) -> None:
-    """Press Tab (Shift+Tab when ``back``) until ``selector`` has focus."""
-    for _ in range(40):
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-        if _focused(page, selector):
-            return
-    raise AssertionError(f"{selector} not reached with 40 presses of Tab")
-
-
 def test_reply_cancel_and_post_by_keyboard(urls: tuple[str, str], browser: Any) -> None:
     """Keys only in the embed: Reply to the box, Cancel back to Reply, a post to the comment."""
     site, _ = urls
@@ -305,21 +292,18 @@ def test_reply_cancel_and_post_by_keyboard(urls: tuple[str, str], browser: Any) 
     page.goto(f"{site}/posts/hello.html")
     reply = "button[aria-label='Reply to Kay']"
     page.locator(reply).wait_for()
-    _tab_to(page, reply)
+    tab_to(page, reply)
     page.keyboard.press("Enter")
     after_reply = (
-        _focused(page, "textarea[name=body]"),
+        focused(page, "textarea[name=body]"),
         page.locator(".tk-respond-title").inner_text(),
     )
-    _tab_to(page, ".tk-cancel-reply", back=True)
+    tab_to(page, ".tk-cancel-reply", back=True)
     page.keyboard.press("Enter")
-    after_cancel = (_focused(page, reply), page.locator(".tk-respond-title").inner_text())
+    after_cancel = (focused(page, reply), page.locator(".tk-respond-title").inner_text())
     page.keyboard.press("Enter")
     page.keyboard.type("A reply typed in the embed")
-    _tab_to(page, "input[name=name]")
-    page.keyboard.type("Noa")
-    _tab_to(page, ".tk-submit")
-    page.keyboard.press("Enter")
+    sign_and_send(page, "Noa", ".tk-submit")
     new = page.locator("article.tk-comment", has_text="A reply typed in the embed")
     new.wait_for()
     expect(page.locator(".tk-embed [aria-live=polite]")).to_have_text("Your comment was posted.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["COMMENT", "post_comment", "preview_without_js"]
+__all__ = ["COMMENT", "focused", "post_comment", "preview_without_js", "sign_and_send", "tab_to"]
 
 COMMENT = "article.tk-comment"
 """The CSS selector of one comment on a page."""
@@ -48,3 +48,36 @@ def preview_without_js(page: Any, body: str) -> None:
     assert "Preview of your comment" == page.locator("h1").inner_text()
     assert "script" == page.locator("[data-tk-preview] em").inner_text()
     assert body == page.locator("textarea[name=body]").input_value()
+
+
+def focused(page: Any, selector: str) -> bool:
+    """Return whether the element with keyboard focus matches ``selector``."""
+    found: bool = page.evaluate(
+        "s => !!document.activeElement && document.activeElement.matches(s)", selector
+    )
+    return found
+
+
+def tab_to(page: Any, selector: str, *, back: bool = False, limit: int = 40) -> int:
+    """Press Tab (Shift+Tab when ``back``) until ``selector`` has focus; return the presses.
+
+    Fails, naming ``selector``, when ``limit`` presses do not reach it: a control a
+    keyboard reader cannot reach is a bug, not a slow page.
+    """
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        if focused(page, selector):
+            return presses
+    raise AssertionError(f"{selector} not reached with {limit} presses of Tab")
+
+
+def sign_and_send(page: Any, name: str, submit: str, *, back: bool = False) -> None:
+    """With the keyboard only: Tab to the name field, type ``name``, Tab to ``submit``, Enter.
+
+    ``back`` when the name field comes before the focused control (the body, in
+    forms that put the fields under it).
+    """
+    tab_to(page, "input[name=name]", back=back)
+    page.keyboard.type(name)
+    tab_to(page, submit)
+    page.keyboard.press("Enter")
