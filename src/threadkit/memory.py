@@ -67,6 +67,8 @@ from .models import (
 from .storekit import (
     REPLY_COUNTED,
     CastVote,
+    PageEntry,
+    PageQuery,
     VoteEntry,
     aware,
     bad_cursor,
@@ -82,6 +84,7 @@ __all__ = ["MemoryStore"]
 
 
 class MemoryStore(
+    PageEntry,
     VoteEntry,
     SiteMemoryPart,
     HistoryMemoryPart,
@@ -353,19 +356,10 @@ class MemoryStore(
         with self._lock:
             return len(self._children.get(comment_id, ()))
 
-    def page(
-        self,
-        thread_key: str,
-        *,
-        sort: SortOrder,
-        visibility: Visibility,
-        cursor: str | None = None,
-        top_limit: int,
-        total_limit: int,
-    ) -> CommentRows:
-        """Return one page of a thread, as :meth:`threadkit.ports.PageReader.page` says."""
-        check_limit(top_limit, "top_limit")
-        check_limit(total_limit, "total_limit")
+    def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
+        """Read one page of a thread (see :class:`~threadkit.storekit.PageEntry`)."""
+        sort, visibility, cursor = query.sort, query.visibility, query.cursor
+        top_limit, total_limit = query.top_limit, query.total_limit
         with self._lock:
             if thread_key not in self._threads:
                 return CommentRows([])

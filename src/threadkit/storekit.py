@@ -31,13 +31,15 @@ import attrs
 
 from .errors import ValidationError
 from .guards import VoteGuard
-from .models import Comment, NewComment, Reason, Status, utc
+from .models import Comment, CommentRows, NewComment, Reason, SortOrder, Status, Visibility, utc
 
 __all__ = [
     "CastVote",
     "DRAFTED",
     "EDITABLE",
     "REPLY_COUNTED",
+    "PageEntry",
+    "PageQuery",
     "VoteEntry",
     "aware",
     "bad_cursor",
@@ -177,6 +179,45 @@ class VoteEntry:
 
     def _cast_vote(self, vote: CastVote) -> Comment:
         """Store a checked vote in one transaction and return the comment, re-tallied."""
+        raise NotImplementedError
+
+
+@attrs.frozen
+class PageQuery:
+    """One checked ``page`` call, as :meth:`PageEntry._read_page` receives it."""
+
+    sort: SortOrder
+    visibility: Visibility
+    cursor: str | None
+    top_limit: int
+    total_limit: int
+
+
+class PageEntry:
+    """The public ``page`` every store shares: check the limits, then :meth:`_read_page`.
+
+    A store inherits this and implements only ``_read_page``, so each store
+    takes the same arguments and refuses a bad limit with the same error.
+    """
+
+    def page(
+        self,
+        thread_key: str,
+        *,
+        sort: SortOrder,
+        visibility: Visibility,
+        cursor: str | None = None,
+        top_limit: int,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return one page of a thread, as :meth:`threadkit.ports.PageReader.page` says."""
+        check_limit(top_limit, "top_limit")
+        check_limit(total_limit, "total_limit")
+        query = PageQuery(sort, visibility, cursor, top_limit, total_limit)
+        return self._read_page(thread_key, query)
+
+    def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
+        """Read the page ``query`` asks for (its limits are checked) in one transaction."""
         raise NotImplementedError
 
 

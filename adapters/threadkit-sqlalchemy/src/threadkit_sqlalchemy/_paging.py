@@ -9,7 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from threadkit.models import CommentRows, SortOrder, Visibility
-from threadkit.storekit import bad_cursor, check_limit, int_cursor, split_cursor
+from threadkit.storekit import (
+    PageEntry,
+    PageQuery,
+    bad_cursor,
+    check_limit,
+    int_cursor,
+    split_cursor,
+)
 
 from . import _paths
 from ._base import StoreBase
@@ -33,7 +40,7 @@ from ._schema import comments, threads
 _PUBLIC = Visibility()
 
 
-class PagingPart(StoreBase):
+class PagingPart(PageEntry, StoreBase):
     """The :class:`~threadkit.ports.PageReader` methods.
 
     With ``lean_public_reads`` set (``store.lean_public_reads = True``), pages
@@ -119,26 +126,17 @@ class PagingPart(StoreBase):
             query = query.where(sa.or_(_C.depth == 0, _C.root_id.in_(roots)))
         return _raw_rows(conn, query.order_by(_C.path).limit(limit))
 
-    def page(
-        self,
-        thread_key: str,
-        *,
-        sort: SortOrder,
-        visibility: Visibility,
-        cursor: str | None = None,
-        top_limit: int,
-        total_limit: int,
-    ) -> CommentRows:
-        """Return one page of a thread.
+    def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
+        """Read one page of a thread (see :class:`~threadkit.storekit.PageEntry`).
 
-        Same semantics as :meth:`threadkit.memory.MemoryStore.page`: the next
-        ``top_limit`` visible top-level comments in ``sort`` order, each with
-        its visible descendants depth first (siblings oldest first), at most
-        ``total_limit`` rows; a top-level comment comes with all its visible
-        descendants, except the first, which is cut at ``total_limit``.
+        As :meth:`threadkit.ports.PageReader.page` says: the next ``top_limit``
+        visible top-level comments in ``sort`` order, each with its visible
+        descendants depth first (siblings oldest first), at most ``total_limit``
+        rows; a top-level comment comes with all its visible descendants, except
+        the first, which is cut at ``total_limit``.
         """
-        check_limit(top_limit, "top_limit")
-        check_limit(total_limit, "total_limit")
+        sort, visibility, cursor = query.sort, query.visibility, query.cursor
+        top_limit, total_limit = query.top_limit, query.total_limit
         seen = _visible(visibility)
         select = self._reading(visibility)
 
