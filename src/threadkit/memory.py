@@ -399,16 +399,10 @@ class MemoryStore(
                 next_cursor = self._top_cursor(sort, last)
             return CommentRows(rows, next_cursor, cut)
 
-    def subtree(
-        self,
-        comment_id: int,
-        *,
-        visibility: Visibility,
-        cursor: str | None = None,
-        total_limit: int,
+    def _read_subtree(
+        self, comment_id: int, visibility: Visibility, cursor: str | None, total_limit: int
     ) -> CommentRows:
-        """Return replies below a comment, as :meth:`~threadkit.ports.PageReader.subtree` says."""
-        check_limit(total_limit, "total_limit")
+        """Read replies below a comment (see :class:`~threadkit.storekit.PageEntry`)."""
         with self._lock:
             if comment_id not in self._comments:
                 return CommentRows([])

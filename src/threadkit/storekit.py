@@ -194,9 +194,10 @@ class PageQuery:
 
 
 class PageEntry:
-    """The public ``page`` every store shares: check the limits, then :meth:`_read_page`.
+    """The public ``page`` and ``subtree`` every store shares: check the limits, then read.
 
-    A store inherits this and implements only ``_read_page``, so each store
+    A store inherits this and implements only ``_read_page`` and
+    ``_read_subtree``, so each store
     takes the same arguments and refuses a bad limit with the same error.
     """
 
@@ -216,8 +217,26 @@ class PageEntry:
         query = PageQuery(sort, visibility, cursor, top_limit, total_limit)
         return self._read_page(thread_key, query)
 
+    def subtree(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> CommentRows:
+        """Return replies below a comment, as :meth:`threadkit.ports.PageReader.subtree` says."""
+        check_limit(total_limit, "total_limit")
+        return self._read_subtree(comment_id, visibility, cursor, total_limit)
+
     def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
         """Read the page ``query`` asks for (its limits are checked) in one transaction."""
+        raise NotImplementedError
+
+    def _read_subtree(
+        self, comment_id: int, visibility: Visibility, cursor: str | None, total_limit: int
+    ) -> CommentRows:
+        """Read the replies below ``comment_id`` (``total_limit`` is checked)."""
         raise NotImplementedError
 
 

@@ -13,7 +13,6 @@ from threadkit.storekit import (
     PageEntry,
     PageQuery,
     bad_cursor,
-    check_limit,
     int_cursor,
     split_cursor,
 )
@@ -259,20 +258,14 @@ class PagingPart(PageEntry, StoreBase):
 
         return blocks
 
-    def subtree(
-        self,
-        comment_id: int,
-        *,
-        visibility: Visibility,
-        cursor: str | None = None,
-        total_limit: int,
+    def _read_subtree(
+        self, comment_id: int, visibility: Visibility, cursor: str | None, total_limit: int
     ) -> CommentRows:
-        """Return visible descendants of ``comment_id``, not the comment itself.
+        """Read visible descendants of ``comment_id``, not the comment itself.
 
         Depth first, siblings oldest first (parents before children), at most
         ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
         """
-        check_limit(total_limit, "total_limit")
         visible = _visible(visibility)
         select = self._reading(visibility)
 
