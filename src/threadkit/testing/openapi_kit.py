@@ -1,0 +1,138 @@
+"""Prove a web adapter's served OpenAPI document with schemathesis, the same way on every adapter.
+
+An adapter's test builds its app on :func:`seeded_engine` (a memory store
+holding a small thread), loads the served document with schemathesis
+(``schemathesis.openapi.from_wsgi(path, app)``), parametrizes over
+:func:`operation_labels` and :data:`ROLES`, and calls :func:`check_operation`
+with the headers and cookies of a real session of that role (so writes get
+past the CSRF check)::
+
+    schema = schemathesis.openapi.from_wsgi("/comments/openapi.json", app)
+    check_operation(schema, "GET /api/threads/{key}", headers=csrf, cookies=session)
+
+Each answer must have a documented status and content type, validate against
+its documented schema and never be a server error. The number of examples is
+bounded (:data:`EXAMPLES`) and derandomized, so a run is short and repeatable.
+
+Not checked: whether every request the schemas allow is accepted
+(schemathesis's ``positive_data_acceptance``). The request schemas are looser
+than the server's rules (thread keys, cursors and tokens have formats the
+document does not spell out), and those answers are documented 4xx problems.
+
+Needs schemathesis (a development dependency, not one of threadkit's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import BaseSchema
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from threadkit.clock import ManualClock
+from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.models import Actor, Identity, Submission
+from threadkit.moderation import Pipeline
+from threadkit.moderation.keywords import KeywordList
+from threadkit.ports import CommentStore
+
+__all__ = [
+    "CHECKS",
+    "EXAMPLES",
+    "HOLD_WORD",
+    "ROLES",
+    "check_operation",
+    "operation_labels",
+    "seeded_engine",
+]
+
+EXAMPLES = 12
+"""Generated requests per operation and role (derandomized, so always the same ones)."""
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+"""What every answer must pass: no 5xx; documented status, content type, headers and shape."""
+
+ROLES = ("reader", "moderator")
+"""The sessions each operation is exercised as (a moderator sees the private shapes)."""
+
+HOLD_WORD = "HOLDME"
+"""A comment containing this word waits for a moderator in :func:`seeded_engine`."""
+
+
+def seeded_engine(store: CommentStore) -> CommentEngine:
+    """Build an engine on an empty ``store`` and seed it with a small site.
+
+    Thread ``post-1`` has a reply chain three deep (comments 1, 2, 3) and a
+    comment held for review (4); thread ``post-2`` has a deleted placeholder
+    (5) with a reply (6). Authors come with and without an email. The engine
+    holds comments containing :data:`HOLD_WORD` and pages three top-level
+    comments at a time. Usable as a factory where an adapter names its engine
+    by import path (Django's ``THREADKIT["ENGINE"]``).
+    """
+    engine = CommentEngine(
+        store,
+        clock=ManualClock(),
+        pipeline=Pipeline([KeywordList(hold=[HOLD_WORD])]),
+        policy=EnginePolicy(top_limit=3, total_limit=50, max_display_depth=3),
+    )
+    ada = Identity("anonymous", "browser-1", "Ada", "ada@example.org", "https://ada.example")
+    bob = Identity("anonymous", "browser-2", "Bob")
+    first = engine.post("post-1", Submission("Hello *world*"), ada)
+    reply = engine.post("post-1", Submission("A reply", parent_id=first.id), bob)
+    engine.post("post-1", Submission("Deeper", parent_id=reply.id), ada)
+    engine.post("post-1", Submission(f"{HOLD_WORD} for review"), bob)
+    gone = engine.post("post-2", Submission("Soon a placeholder"), bob)
+    engine.post("post-2", Submission("Keeps it in place", parent_id=gone.id), ada)
+    engine.delete(gone.id, Actor(bob))
+    return engine
+
+
+def operation_labels(schema: BaseSchema) -> list[str]:
+    """List every operation of ``schema`` by label ("GET /api/threads/{key}", ...)."""
+    return [result.ok().label for result in schema.get_all_operations()]
+
+
+def check_operation(
+    schema: BaseSchema,
+    label: str,
+    *,
+    headers: Mapping[str, str],
+    cookies: Mapping[str, str],
+) -> None:
+    """Send :data:`EXAMPLES` generated requests to the operation ``label`` and run :data:`CHECKS`.
+
+    ``headers`` and ``cookies`` go with every request (a session and its CSRF
+    header). Raises the first failed check, with the request that failed it.
+    """
+    operations = [result.ok() for result in schema.get_all_operations()]
+    matching = [operation for operation in operations if operation.label == label]
+    if not matching:
+        raise LookupError(f"the document has no operation {label!r}")
+
+    @given(case=matching[0].as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: Any) -> None:
+        case.call_and_validate(headers=dict(headers), cookies=dict(cookies), checks=CHECKS)
+
+    run()
