@@ -126,10 +126,13 @@ def test_a_cross_site_origin_is_refused_even_with_the_token() -> None:
 
 
 def test_openapi_is_the_shared_document_at_this_prefix() -> None:
-    """<prefix>/openapi.json is threadkit_web's document for the prefix the project chose."""
+    """<prefix>/openapi.json is threadkit_web's document for the prefix and the engine's keys."""
     served = Client().get("/comments/openapi.json")
     assert 200 == served.status_code
-    expected = json.loads(openapi.document_bytes("/comments", "X-Threadkit-CSRF"))
+    key_length = get_state().engine.policy.max_thread_key_length
+    expected = json.loads(
+        openapi.document_bytes("/comments", "X-Threadkit-CSRF", max_key_length=key_length)
+    )
     assert expected == served.json()
     assert "/comments" == get_state().web.settings.url_prefix
 

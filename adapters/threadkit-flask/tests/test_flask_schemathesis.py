@@ -21,7 +21,13 @@ from tkflask_support import create_app
 
 from threadkit.engine import EnginePolicy
 from threadkit.memory import MemoryStore
-from threadkit.testing.openapi_kit import ROLES, check_operation, operation_labels, seeded_engine
+from threadkit.testing.openapi_kit import (
+    ROLES,
+    Credentials,
+    check_operation,
+    operation_labels,
+    seeded_engine,
+)
 
 DOCUMENT = "/comments/openapi.json"
 
@@ -31,19 +37,16 @@ def seeded_app() -> Flask:
     return create_app(seeded_engine(MemoryStore()))
 
 
-class Session:
-    """A browser session of one role: its cookie and its CSRF header."""
-
-    def __init__(self, app: Flask, role: str) -> None:
-        client = app.test_client()
-        if role == "moderator":
-            client.get("/login/mod")
-        me = client.get("/comments/api/me").get_json()
-        assert (role == "moderator") == me["moderator"]
-        cookie = client.get_cookie("session")
-        assert cookie is not None
-        self.cookies = {"session": cookie.value}
-        self.headers = {me["csrf_header"]: me["csrf_token"]}
+def session(app: Flask, role: str) -> Credentials:
+    """The cookie and CSRF header of a browser session of ``role``."""
+    client = app.test_client()
+    if role == "moderator":
+        client.get("/login/mod")
+    me = client.get("/comments/api/me").get_json()
+    assert (role == "moderator") == me["moderator"]
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return Credentials({me["csrf_header"]: me["csrf_token"]}, {"session": cookie.value})
 
 
 @pytest.mark.slow
@@ -54,9 +57,8 @@ class Session:
 def test_every_answer_matches_the_document(label: str, role: str) -> None:
     """Generated requests get documented statuses, content types and shapes, and no 5xx."""
     app = seeded_app()
-    session = Session(app, role)
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
-    check_operation(schema, label, headers=session.headers, cookies=session.cookies)
+    check_operation(schema, label, session(app, role))
 
 
 # ---------------------------------------------------------------- each role's own shapes

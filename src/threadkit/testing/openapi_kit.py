@@ -4,11 +4,11 @@ An adapter's test builds its app on :func:`seeded_engine` (a memory store
 holding a small thread), loads the served document with schemathesis
 (``schemathesis.openapi.from_wsgi(path, app)``), parametrizes over
 :func:`operation_labels` and :data:`ROLES`, and calls :func:`check_operation`
-with the headers and cookies of a real session of that role (so writes get
+with the :class:`Credentials` of a real session of that role (so writes get
 past the CSRF check)::
 
     schema = schemathesis.openapi.from_wsgi("/comments/openapi.json", app)
-    check_operation(schema, "GET /api/threads/{key}", headers=csrf, cookies=session)
+    check_operation(schema, "GET /api/threads/{key}", Credentials(csrf_header, cookies))
 
 Each answer must have a documented status and content type, validate against
 its documented schema and never be a server error. The number of examples is
@@ -27,9 +27,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis import BaseSchema
+from schemathesis import APIOperation, BaseSchema
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -47,6 +49,7 @@ from threadkit.ports import CommentStore
 __all__ = [
     "CHECKS",
     "EXAMPLES",
+    "Credentials",
     "HOLD_WORD",
     "ROLES",
     "check_operation",
@@ -68,6 +71,15 @@ CHECKS = [
 
 ROLES = ("reader", "moderator")
 """The sessions each operation is exercised as (a moderator sees the private shapes)."""
+
+
+@attrs.frozen
+class Credentials:
+    """What one browser session sends with every request: its CSRF header and its cookies."""
+
+    headers: Mapping[str, str]
+    cookies: Mapping[str, str]
+
 
 HOLD_WORD = "HOLDME"
 """A comment containing this word waits for a moderator in :func:`seeded_engine`."""
@@ -101,25 +113,28 @@ def seeded_engine(store: CommentStore) -> CommentEngine:
     return engine
 
 
+def _operations(schema: BaseSchema) -> list[APIOperation[Any, Any, Any, Any]]:
+    """Every operation of ``schema``; an operation schemathesis cannot read raises its error."""
+    operations: list[APIOperation[Any, Any, Any, Any]] = []
+    for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
+        operations.append(result.ok())
+    return operations
+
+
 def operation_labels(schema: BaseSchema) -> list[str]:
     """List every operation of ``schema`` by label ("GET /api/threads/{key}", ...)."""
-    return [result.ok().label for result in schema.get_all_operations()]
+    return [operation.label for operation in _operations(schema)]
 
 
-def check_operation(
-    schema: BaseSchema,
-    label: str,
-    *,
-    headers: Mapping[str, str],
-    cookies: Mapping[str, str],
-) -> None:
+def check_operation(schema: BaseSchema, label: str, session: Credentials) -> None:
     """Send :data:`EXAMPLES` generated requests to the operation ``label`` and run :data:`CHECKS`.
 
-    ``headers`` and ``cookies`` go with every request (a session and its CSRF
-    header). Raises the first failed check, with the request that failed it.
+    The ``session``'s headers and cookies go with every request. Raises the
+    first failed check, with the request that failed it.
     """
-    operations = [result.ok() for result in schema.get_all_operations()]
-    matching = [operation for operation in operations if operation.label == label]
+    matching = [operation for operation in _operations(schema) if operation.label == label]
     if not matching:
         raise LookupError(f"the document has no operation {label!r}")
 
@@ -133,6 +148,8 @@ def check_operation(
         suppress_health_check=list(HealthCheck),
     )
     def run(case: Any) -> None:
-        case.call_and_validate(headers=dict(headers), cookies=dict(cookies), checks=CHECKS)
+        case.call_and_validate(
+            headers=dict(session.headers), cookies=dict(session.cookies), checks=CHECKS
+        )
 
     run()

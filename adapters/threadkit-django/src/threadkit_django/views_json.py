@@ -149,5 +149,10 @@ def api_unknown(request: HttpRequest, rest: str) -> HttpResponse:
 @threadkit_view(api=True)
 def openapi_document(request: HttpRequest) -> HttpResponse:
     """GET the OpenAPI document of the JSON API (the one every adapter serves)."""
-    settings = get_state().web.settings
-    return json_response(openapi.document_bytes(settings.url_prefix, settings.csrf_header))
+    state = get_state().web
+    key_length = state.policy.max_thread_key_length
+    return json_response(
+        openapi.document_bytes(
+            state.settings.url_prefix, state.settings.csrf_header, max_key_length=key_length
+        )
+    )
