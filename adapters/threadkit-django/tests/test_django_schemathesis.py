@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from django.test import Client, override_settings
 from threadkit_django import reset_state
 
-from threadkit.testing.openapi_kit import ROLES, Credentials, check_operation, operation_labels
+from threadkit.testing import openapi_kit as kit
 
 DOCUMENT = "/comments/openapi.json"
 SEEDED = {
@@ -52,32 +52,55 @@ def seeded() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-def session(role: str, django_user_model: Any) -> Credentials:
-    """The CSRF header and the cookies of a browser session of ``role``."""
+def browser(role: str, django_user_model: Any) -> Client:
+    """A test client of ``role``: an anonymous reader, or a logged-in staff moderator."""
     client = Client()
     if role == "moderator":
         client.force_login(django_user_model.objects.create_user("boss", is_staff=True))
+    return client
+
+
+def session(role: str, django_user_model: Any) -> kit.Credentials:
+    """The CSRF header and the cookies of a browser session of ``role``."""
+    client = browser(role, django_user_model)
     me = client.get("/comments/api/me").json()
     assert (role == "moderator") == me["moderator"]
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
     assert "csrftoken" in cookies
-    return Credentials({me["csrf_header"]: me["csrf_token"]}, cookies)
+    return kit.Credentials({me["csrf_header"]: me["csrf_token"]}, cookies)
 
 
 def _labels() -> list[str]:
     with override_settings(THREADKIT=SEEDED):
         reset_state()
-        labels = operation_labels(served_schema())
+        labels = kit.operation_labels(served_schema())
     reset_state()
     return labels
 
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", kit.ROLES)
 @pytest.mark.parametrize("label", _labels())
 def test_every_answer_matches_the_document(
     label: str, role: str, seeded: None, django_user_model: Any
 ) -> None:
     """Generated requests get documented statuses, content types and shapes, and no 5xx."""
-    check_operation(served_schema(), label, session(role, django_user_model))
+    kit.check_operation(served_schema(), label, session(role, django_user_model))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "path", "name"),
+    [("reader", *read) for read in kit.READER_READS]
+    + [("moderator", *read) for read in kit.MODERATOR_READS],
+)
+def test_answers_validate_against_the_role_shapes(
+    role: str, path: str, name: str, seeded: None, django_user_model: Any
+) -> None:
+    """A reader's answers match the reader's schemas (no private key), a moderator's theirs."""
+    client = browser(role, django_user_model)
+    response = client.get(f"/comments{path}")
+    assert 200 == response.status_code
+    document = client.get(DOCUMENT).json()
+    assert [] == kit.schema_errors(document, name, response.json())

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import jsonschema_rs
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import APIOperation, BaseSchema
 from schemathesis.checks import not_a_server_error
@@ -51,9 +52,12 @@ __all__ = [
     "EXAMPLES",
     "Credentials",
     "HOLD_WORD",
+    "MODERATOR_READS",
+    "READER_READS",
     "ROLES",
     "check_operation",
     "operation_labels",
+    "schema_errors",
     "seeded_engine",
 ]
 
@@ -83,6 +87,32 @@ class Credentials:
 
 HOLD_WORD = "HOLDME"
 """A comment containing this word waits for a moderator in :func:`seeded_engine`."""
+
+
+READER_READS = [
+    ("/api/threads/post-1", "ThreadPage"),
+    ("/api/threads/post-2", "ThreadPage"),
+    ("/api/comments/1", "Comment"),
+    ("/api/comments/1/replies", "SubtreePage"),
+    ("/api/me", "Me"),
+    ("/api/counts?thread=post-1&thread=nope", "Counts"),
+]
+"""GETs of the seeded site (below the prefix) that answer 200 to a reader, and their schema."""
+
+MODERATOR_READS = [
+    ("/api/threads/post-1", "ModeratorThreadPage"),
+    ("/api/threads/post-2", "ModeratorThreadPage"),
+    ("/api/comments/2", "ModeratorComment"),
+    ("/api/comments/1/replies", "ModeratorSubtreePage"),
+    ("/api/moderation/queue", "ModeratorCommentRows"),
+]
+"""GETs of the seeded site that answer 200 to a moderator, and their (private) schema."""
+
+
+def schema_errors(document: Mapping[str, Any], name: str, value: Any) -> list[str]:
+    """Validate ``value`` against the schema ``name`` of ``document``; return the errors."""
+    root = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return [error.message for error in jsonschema_rs.validator_for(root).iter_errors(value)]
 
 
 def seeded_engine(store: CommentStore) -> CommentEngine:
