@@ -25,6 +25,7 @@ from threadkit.models import (
     Visibility,
 )
 from threadkit.ports import CommentStore
+from threadkit.storekit import PageQuery
 from threadkit.testing import UNICODE_SAMPLES, CommentStoreSuite
 from threadkit.testing.capabilities import BULK_LOAD, CONCURRENT_WRITERS, SUBSCRIPTIONS
 from threadkit.testing.store_kit import ADA, EVERYONE, MODERATOR, T0, Kit
@@ -208,24 +209,8 @@ def test_page_cost_depends_on_the_page_not_the_thread(store: MemoryStore, sort: 
 class PreorderIgnoringStore(MemoryStore):
     """Lists each top-level comment's replies in creation order instead of depth first."""
 
-    def page(
-        self,
-        thread_key: str,
-        *,
-        sort: SortOrder,
-        visibility: Visibility,
-        cursor: str | None = None,
-        top_limit: int,
-        total_limit: int,
-    ) -> CommentRows:
-        rows = super().page(
-            thread_key,
-            sort=sort,
-            visibility=visibility,
-            cursor=cursor,
-            top_limit=top_limit,
-            total_limit=total_limit,
-        )
+    def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
+        rows = super()._read_page(thread_key, query)
         blocks: list[list[Comment]] = []
         for comment in rows.comments:
             if comment.parent_id is None:
@@ -259,26 +244,10 @@ class NormalizingStore(MemoryStore):
 class LeakyVisibilityStore(MemoryStore):
     """Shows moderators everyone's spam too."""
 
-    def page(
-        self,
-        thread_key: str,
-        *,
-        sort: SortOrder,
-        visibility: Visibility,
-        cursor: str | None = None,
-        top_limit: int,
-        total_limit: int,
-    ) -> CommentRows:
-        if visibility.moderator:
-            visibility = _SEES_ALL
-        return super().page(
-            thread_key,
-            sort=sort,
-            visibility=visibility,
-            cursor=cursor,
-            top_limit=top_limit,
-            total_limit=total_limit,
-        )
+    def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
+        if query.visibility.moderator:
+            query = attrs.evolve(query, visibility=_SEES_ALL)
+        return super()._read_page(thread_key, query)
 
 
 class StickyLeaseStore(MemoryStore):
