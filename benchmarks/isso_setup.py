@@ -12,9 +12,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261125
@@ -147,8 +146,8 @@ def fill(
     """
     from threadkit_sqlalchemy import SqlCommentStore
 
-    from threadkit.models import RequestContext, Status
-    from threadkit.testing.generate import generate_rows
+    from threadkit.models import Status
+    from threadkit.testing.generate import generate_rows, with_context
 
     tk_db, isso_db = folder / "threadkit.db", folder / "isso.db"
     conf = folder / "fill.cfg"
@@ -160,12 +159,13 @@ def fill(
         for size in sizes:
             rows = generate_rows(size, seed=SEED + size)
 
-            def ip_of(row: Any) -> str:
-                if row.status is Status.DELETED:
-                    return ""
-                return ip_for(sum(map(ord, row.author.key)) * 7919 % 60_000)
+            def author_ip(author: Any) -> str:
+                return ip_for(sum(map(ord, author.key)) * 7919 % 60_000)
 
-            loads = [_with_context(row, RequestContext(ip=ip_of(row))) for row in rows]
+            def ip_of(row: Any) -> str:
+                return "" if row.status is Status.DELETED else author_ip(row.author)
+
+            loads = with_context(rows, author_ip)
             began = time.perf_counter()
             tk_ids = store.bulk_load(key_of(size), loads)
             tk_seconds = time.perf_counter() - began
@@ -201,34 +201,6 @@ def fill(
     finally:
         store.close()
     return tk_db, isso_db, ids, targets
-
-
-class _LoadRow(NamedTuple):
-    id: int
-    parent_id: int | None
-    author: Any
-    body_source: str
-    body_html: str
-    status: Any
-    created_at: datetime
-    upvotes: int
-    downvotes: int
-    context: Any
-
-
-def _with_context(row: Any, context: Any) -> _LoadRow:
-    return _LoadRow(
-        row.id,
-        row.parent_id,
-        row.author,
-        row.body_source,
-        row.body_html,
-        row.status,
-        row.created_at,
-        row.upvotes,
-        row.downvotes,
-        context,
-    )
 
 
 def key_of(size: int) -> str:

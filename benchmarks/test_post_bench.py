@@ -32,7 +32,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
@@ -50,7 +49,8 @@ from threadkit.models import (
 from threadkit.moderation import default_pipeline
 from threadkit.moderation.first_time import FirstTimeApproval
 from threadkit.ports import CommentStore
-from threadkit.testing.generate import ThreadRow, generate_rows
+from threadkit.testing import generate
+from threadkit.testing.generate import LoadRow, ThreadRow, generate_rows
 
 #: Every reading of the engine's clock moves this far (flood control never trips).
 POST_STEP = timedelta(seconds=16)
@@ -82,21 +82,6 @@ _SENTENCES = (
 )
 
 
-class LoadRow(NamedTuple):
-    """A generated row plus the request context it came with (for ``bulk_load``)."""
-
-    id: int
-    parent_id: int | None
-    author: Identity
-    body_source: str
-    body_html: str
-    status: Status
-    created_at: datetime
-    upvotes: int
-    downvotes: int
-    context: RequestContext
-
-
 def ip_of(author: Identity) -> str:
     """Return the IP address an author posts from (one per author, stable)."""
     number = sum(ord(char) * 31**k for k, char in enumerate(author.key)) % 65_000
@@ -105,21 +90,7 @@ def ip_of(author: Identity) -> str:
 
 def with_context(rows: Sequence[ThreadRow]) -> list[LoadRow]:
     """Give every generated row its author's IP, so IP history exists too."""
-    return [
-        LoadRow(
-            row.id,
-            row.parent_id,
-            row.author,
-            row.body_source,
-            row.body_html,
-            row.status,
-            row.created_at,
-            row.upvotes,
-            row.downvotes,
-            RequestContext(ip="" if row.status is Status.DELETED else ip_of(row.author)),
-        )
-        for row in rows
-    ]
+    return generate.with_context(rows, ip_of)
 
 
 def top_posters(rows: Sequence[LoadRow], count: int) -> list[Identity]:

@@ -37,15 +37,16 @@ import contextlib
 import gc
 import html
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, Protocol, TypeVar
 
-from threadkit.models import DELETED_AUTHOR, Comment, Identity, Status
+from threadkit.models import DELETED_AUTHOR, Comment, Identity, RequestContext, Status
 
 __all__ = [
     "DELETED_AUTHOR",
     "EPOCH",
+    "LoadRow",
     "ThreadRow",
     "depth_first",
     "generate_rows",
@@ -53,6 +54,7 @@ __all__ = [
     "plain_html",
     "shuffled",
     "to_comment",
+    "with_context",
 ]
 
 #: The first generated comment's timestamp.
@@ -113,6 +115,43 @@ class ThreadRow(NamedTuple):
     upvotes: int
     downvotes: int
     reply_count: int
+
+
+class LoadRow(NamedTuple):
+    """A generated row plus the request it came with: what a store's ``bulk_load`` takes."""
+
+    id: int
+    parent_id: int | None
+    author: Identity
+    body_source: str
+    body_html: str
+    status: Status
+    created_at: datetime
+    upvotes: int
+    downvotes: int
+    context: RequestContext
+
+
+def with_context(rows: Iterable[ThreadRow], ip_of: Callable[[Identity], str]) -> list[LoadRow]:
+    """Give every generated row its author's IP (``ip_of``), so IP history exists too.
+
+    A deleted placeholder has no author, so it keeps no IP.
+    """
+    return [
+        LoadRow(
+            row.id,
+            row.parent_id,
+            row.author,
+            row.body_source,
+            row.body_html,
+            row.status,
+            row.created_at,
+            row.upvotes,
+            row.downvotes,
+            RequestContext(ip="" if row.status is Status.DELETED else ip_of(row.author)),
+        )
+        for row in rows
+    ]
 
 
 class _Linked(Protocol):
