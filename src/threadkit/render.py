@@ -147,6 +147,15 @@ class MarkdownRenderer:
         self.tags = frozenset(allowed)
         self.hard_breaks = hard_breaks
         self._markdown = self._parser()
+        # Built once: nh3.clean would turn every setting into Rust sets again on each call.
+        self._cleaner = nh3.Cleaner(
+            tags=set(self.tags),
+            clean_content_tags={"script", "style"},
+            attributes={tag: set(names) for tag, names in _ATTRIBUTES.items() if tag in self.tags},
+            url_schemes=set(URL_SCHEMES),
+            link_rel=LINK_REL,
+            strip_comments=True,
+        )
 
     def _parser(self) -> MarkdownIt:
         md = MarkdownIt("commonmark", {"html": False, "breaks": self.hard_breaks})
@@ -165,16 +174,7 @@ class MarkdownRenderer:
 
     def sanitize(self, fragment: str) -> str:
         """Clean an HTML ``fragment`` with this renderer's allowlist."""
-        attributes = {tag: set(names) for tag, names in _ATTRIBUTES.items() if tag in self.tags}
-        return nh3.clean(
-            fragment,
-            tags=set(self.tags),
-            clean_content_tags={"script", "style"},
-            attributes=attributes,
-            url_schemes=set(URL_SCHEMES),
-            link_rel=LINK_REL,
-            strip_comments=True,
-        )
+        return self._cleaner.clean(fragment)
 
 
 # C0 controls other than tab, line feed and carriage return: invisible on a page,
