@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import unicodedata
 
 import pytest
 from hypothesis import assume, given
@@ -110,3 +111,42 @@ def test_a_visible_name_never_has_an_empty_key(text: str) -> None:
     """Whatever passes the visibility rule has something to compare (a non-empty key)."""
     assume(has_visible_character(text))
     assert "" != name_key(text)
+
+
+def _key_by_definition(name: str) -> str:
+    """name_key written out one character at a time, as its docstring defines it."""
+    table = threadkit.names._prototypes()
+
+    def skeleton_of(text: str) -> str:
+        mapped = "".join(table.get(char, char) for char in unicodedata.normalize("NFD", text))
+        return unicodedata.normalize("NFD", mapped)
+
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(char for char in text if not threadkit.names.is_default_ignorable(char))
+    text = "".join(" " if char in threadkit.names._BLANK_SYMBOLS else char for char in text)
+    return " ".join(skeleton_of(skeleton_of(text).casefold()).split())
+
+
+# Characters the fast name_key treats specially: every ignorable range's ends and a
+# neighbour outside, the blank symbols, and code points with a confusable prototype.
+_EDGES = sorted(
+    {
+        chr(point)
+        for low, high in threadkit.names._IGNORABLE
+        for point in (low - 1, low, (low + high) // 2, high, high + 1)
+    }
+    | set(threadkit.names._BLANK_SYMBOLS)
+    | set(list(threadkit.names._prototypes())[::97])
+)
+
+
+def test_name_key_is_its_definition_at_every_edge() -> None:
+    """Each special character, alone and between letters, gets the key its definition gives."""
+    names = [name for char in _EDGES for name in (char, f"a{char}b", f"{char} {char}")]
+    assert [_key_by_definition(name) for name in names] == [name_key(name) for name in names]
+
+
+@given(st.text(st.one_of(st.characters(), st.sampled_from(_EDGES)), max_size=24))
+def test_name_key_is_its_definition(name: str) -> None:
+    """The regex and translate-table name_key equals the per-character definition."""
+    assert _key_by_definition(name) == name_key(name)

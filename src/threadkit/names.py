@@ -42,6 +42,7 @@ False
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 from .errors import ValidationError
@@ -75,6 +76,12 @@ _VISIBLE_CATEGORIES = frozenset("LNPS")
 _BLANK_SYMBOLS = frozenset("\u2800\U0001d159")
 # The data marks right-to-left characters with U+200E for display; not part of them.
 _LRM = "\u200e"
+# name_key runs on every anonymous post: one regex pass and one translate, not a loop per char.
+_IGNORABLE_RANGES = "".join(
+    f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in _IGNORABLE
+)
+_IGNORABLE_CHARS = re.compile(f"[{_IGNORABLE_RANGES}]+")
+_BLANK_AS_SPACE = {ord(char): " " for char in _BLANK_SYMBOLS}
 
 
 def is_default_ignorable(char: str) -> bool:
@@ -145,14 +152,19 @@ def _prototypes() -> dict[str, str]:
     return table
 
 
+@functools.cache
+def _translation() -> dict[int, str]:
+    """:func:`_prototypes` keyed by code point, for ``str.translate`` (built once, lazily)."""
+    return {ord(char): key for char, key in _prototypes().items()}
+
+
 def skeleton(text: str) -> str:
     """Return the TR39 confusable skeleton of ``text`` (equal skeletons look alike).
 
     The characters of a skeleton are class keys, not necessarily the
     prototypes TR39 prints; compare skeletons with each other, do not show them.
     """
-    table = _prototypes()
-    mapped = "".join(table.get(char, char) for char in unicodedata.normalize("NFD", text))
+    mapped = unicodedata.normalize("NFD", text).translate(_translation())
     return unicodedata.normalize("NFD", mapped)
 
 
@@ -164,7 +176,6 @@ def name_key(name: str) -> str:
     whitespace collapsed. ``""`` for a name with nothing visible.
     """
     text = unicodedata.normalize("NFKC", name)
-    text = "".join(char for char in text if not is_default_ignorable(char))
-    text = "".join(" " if char in _BLANK_SYMBOLS else char for char in text)
+    text = _IGNORABLE_CHARS.sub("", text).translate(_BLANK_AS_SPACE)
     text = skeleton(skeleton(text).casefold())
     return " ".join(text.split())
