@@ -11,16 +11,22 @@
   ``READ COMMITTED``, ``innodb_lock_wait_timeout``.
 
 One ``timeout`` bounds every wait on a server backend: a free pooled
-connection (``pool_timeout``), a new connection, the pre-ping and every reply
+connection (``pool_timeout``), a new connection, the ping and every reply
 (the bounded drivers of :mod:`threadkit_sqlalchemy._drivers`). Inside a store
 call the waits share the call's deadline (:mod:`threadkit_sqlalchemy._deadline`).
-Connections are pre-pinged, and a failed ping or a dropped connection
-invalidates the pool, so the engine recovers by itself when the server is back.
+A pooled connection that sat idle for ``ping_after`` seconds (default 2) is
+pinged before use; a failed ping or a dropped connection invalidates the pool,
+so the engine recovers by itself when the server is back. Connections in steady
+use are not pinged: a ping is a round trip, and on a server 1 ms away it cost a
+cached page read a quarter of its time (issue 12). The price: the first call
+after a server restart that took a connection used within ``ping_after`` fails
+with ``StorageUnavailableError`` (HTTP 503) once; the pool is then replaced.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +48,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 10.0
 """Default for ``timeout``: the longest a store call waits on the database, in seconds."""
+
+DEFAULT_PING_AFTER = 2.0
+"""Default for ``ping_after``: seconds a pooled connection may sit idle before it is pinged."""
 
 SQLITE_MIN_BUSY_MS = 5000
 """SQLite's busy timeout is at least this long unless ``timeout`` itself is shorter."""
@@ -76,6 +85,7 @@ def create_engine(
     busy_timeout_ms: int | None = None,
     connect_timeout: float | None = None,
     statement_timeout: float | None = None,
+    ping_after: float = DEFAULT_PING_AFTER,
     **kwargs: Any,
 ) -> Engine:
     """Create an engine for ``url`` with threadkit's per-backend settings.
@@ -86,23 +96,26 @@ def create_engine(
     and SQLite's busy timeout. ``connect_timeout`` and ``statement_timeout``
     (seconds, default and at most ``timeout``) narrow the connect and the
     server-side statement limit (lock waits included) of PostgreSQL and
-    MariaDB. SQLite only: ``synchronous`` and ``busy_timeout_ms`` (default
+    MariaDB. ``ping_after`` (seconds, default 2, 0 pings every checkout): a
+    pooled connection idle longer than that is pinged before use (PostgreSQL,
+    MariaDB). SQLite only: ``synchronous`` and ``busy_timeout_ms`` (default
     5000, or ``timeout`` if shorter; an explicit value is at least that and at
     most ``timeout``). Other keyword arguments go to ``sqlalchemy.create_engine``.
     """
+    if not 0 <= ping_after <= 3600:
+        raise ValueError(f"ping_after must be within 0..3600 seconds, not {ping_after!r}")
     if not 0 < timeout <= 3600:
         raise ValueError(f"timeout must be within 0..3600 seconds, not {timeout!r}")
     connect_timeout = _within("connect_timeout", connect_timeout, timeout)
     statement_timeout = _within("statement_timeout", statement_timeout, timeout)
     parsed = make_url(url)
     backend = parsed.get_backend_name()
-    options: dict[str, Any] = {"pool_pre_ping": True, "pool_timeout": timeout}
+    options: dict[str, Any] = {"pool_timeout": timeout}
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
     busy_ms = _busy_timeout_ms(busy_timeout_ms, timeout)
     if backend == "sqlite":
         if synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous must be OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
-        options.pop("pool_pre_ping")
         connect_args.setdefault("timeout", busy_ms / 1000)
         if parsed.database in (None, "", ":memory:"):
             connect_args.setdefault("check_same_thread", False)
@@ -137,9 +150,11 @@ def create_engine(
         _configure_sqlite(engine, synchronous.upper(), busy_ms)
     elif backend == "postgresql":
         _bound_connects(engine, bounded_postgresql_connect(timeout))
+        _ping_when_idle(engine, ping_after)
     elif _is_mysql(backend):
         _bound_connects(engine, bounded_mysql_connect(timeout))
         _configure_mysql(engine, statement_timeout)
+        _ping_when_idle(engine, ping_after)
     return engine
 
 
@@ -168,6 +183,30 @@ def _bound_connects(engine: Engine, connect: Any) -> None:
     @event.listens_for(engine, "do_connect")
     def _do_connect(dialect: Any, record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
         return connect(*cargs, **cparams)
+
+
+_IDLE_SINCE = "threadkit_idle_since"
+
+
+def _ping_when_idle(engine: Engine, ping_after: float) -> None:
+    """Ping a pooled connection before use when it sat idle ``ping_after`` seconds or more."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < ping_after:
+            return  # new, or in steady use
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool discards this connection, invalidates the older ones, and connects anew.
+            raise exc.DisconnectionError(f"pooled connection failed its ping: {error}") from error
+        if not alive:
+            raise exc.DisconnectionError("pooled connection failed its ping")
 
 
 def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) -> None:

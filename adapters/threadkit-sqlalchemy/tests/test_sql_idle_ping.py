@@ -1,0 +1,127 @@
+"""Pooled connections are pinged only after sitting idle (PostgreSQL, MariaDB).
+
+A ping is a round trip to the server. Pinging on every checkout (SQLAlchemy's
+``pool_pre_ping``) cost a cached page read one of its four round trips on a
+server 1 ms away (issue 12), so only a connection idle for ``ping_after``
+seconds is pinged; a dead one found that way is replaced before the call uses it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects.mysql.pymysql import MySQLDialect_pymysql
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.engine.default import DefaultDialect
+from threadkit_sqlalchemy import SqlCommentStore, create_engine
+
+from threadkit.clock import ManualClock
+from threadkit.errors import StorageUnavailableError
+from threadkit.testing.capabilities import NETWORK_SERVER
+from threadkit.testing.store_kit import T0, Kit
+
+pytestmark = pytest.mark.capability(NETWORK_SERVER)
+
+
+def _store(url: sa.URL, ping_after: float) -> SqlCommentStore:
+    # One pooled connection, so the one killed is the one the next call gets.
+    options = {"ping_after": ping_after, "pool_size": 1, "max_overflow": 0}
+    return SqlCommentStore(url, engine_options=options)
+
+
+@pytest.fixture
+def pings(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record every ping any engine sends (the dialect classes are shared)."""
+    seen: list[float] = []
+    for cls in (PGDialect_psycopg, MySQLDialect_pymysql):
+        original = cls.do_ping
+
+        def counted(self: DefaultDialect, dbapi_connection: Any, _original: Any = original) -> bool:
+            seen.append(time.monotonic())
+            return bool(_original(self, dbapi_connection))
+
+        monkeypatch.setattr(cls, "do_ping", counted)
+    return seen
+
+
+def _kill_pooled_session(store: SqlCommentStore, backend: str) -> None:
+    """Terminate the server session behind the store's one pooled connection."""
+    with store.engine.connect() as conn:
+        query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
+        session = int(conn.exec_driver_sql(query).scalar_one())
+    admin = create_engine(store.engine.url)
+    with admin.connect() as conn:
+        if backend == "postgresql":
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": session})
+        else:
+            conn.exec_driver_sql(f"KILL {session}")
+    admin.dispose()
+    time.sleep(0.2)  # let the server close the socket
+
+
+def test_a_connection_in_steady_use_is_not_pinged(
+    shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+) -> None:
+    """Calls a moment apart reuse the pooled connection without a ping round trip."""
+    store = _store(shared_url, ping_after=30)
+    kit = Kit(store, ManualClock(T0))
+    kit.thread()
+    for _ in range(5):
+        kit.add()
+        store.get_thread("t1")
+    assert pings == []
+    store.close()
+
+
+def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
+    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+) -> None:
+    """Past ``ping_after`` the ping finds the killed connection; the call still succeeds."""
+    store = _store(shared_url, ping_after=0.3)
+    kit = Kit(store, ManualClock(T0))
+    kit.thread()
+    _kill_pooled_session(store, backend)
+    time.sleep(0.4)
+    comment = kit.add()  # the ping fails, the pool connects anew, the post goes through
+    assert len(pings) >= 1
+    assert [comment.id] == kit.ids()
+    store.close()
+
+
+def test_ping_after_zero_pings_every_checkout(
+    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+) -> None:
+    """``ping_after=0`` is the old behaviour: every checkout pinged, a dead connection replaced."""
+    store = _store(shared_url, ping_after=0)
+    kit = Kit(store, ManualClock(T0))
+    kit.thread()
+    before = len(pings)
+    store.get_thread("t1")
+    assert len(pings) == before + 1
+    _kill_pooled_session(store, backend)
+    assert kit.add().id in kit.ids()
+    store.close()
+
+
+def test_a_dead_connection_used_within_ping_after_fails_once_then_recovers(
+    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+) -> None:
+    """The documented price: one StorageUnavailableError, nothing written, then a new pool."""
+    store = _store(shared_url, ping_after=30)
+    kit = Kit(store, ManualClock(T0))
+    kit.thread()
+    _kill_pooled_session(store, backend)
+    with pytest.raises(StorageUnavailableError):
+        kit.add()
+    assert kit.ids() == []
+    assert [kit.add().id] == kit.ids()
+    store.close()
+
+
+def test_ping_after_is_checked() -> None:
+    """A negative or absurd ``ping_after`` is refused with a message that says the range."""
+    with pytest.raises(ValueError, match=r"ping_after must be within 0\.\.3600"):
+        create_engine("postgresql+psycopg://x@127.0.0.1/x", ping_after=-1)
