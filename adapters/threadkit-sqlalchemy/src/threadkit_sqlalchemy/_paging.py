@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,11 +33,73 @@ from ._rows import (
     _listed_top,
     _raw_rows,
     _Row,
+    _visibility_kind,
+    _visibility_params,
     _visible,
 )
 from ._schema import comments, threads
 
 _PUBLIC = Visibility()
+_THREAD_ID = sa.select(_T.id).where(_T.key == sa.bindparam("thread_key"))
+_LIMIT = sa.bindparam("limit", type_=sa.BigInteger)
+
+
+# Statements are built once per shape and reused: SQLAlchemy then finds the compiled
+# form by a cache key it keeps on the statement, instead of building both per call.
+# Values (thread, viewer, bounds, limits, ids) are bind parameters.
+
+
+@functools.lru_cache(maxsize=64)
+def _tops_query(sort: SortOrder, after: bool, kind: Visibility) -> sa.Select[Any]:
+    """Build the keyset scan of top-level rows (``after``: with a cursor) for a visibility kind."""
+    query = _SELECT_TOPS.where(
+        _C.thread_id == sa.bindparam("thread_id"),
+        _C.depth == 0,
+        _listed_top(kind, bound=True),
+    )
+    if sort is SortOrder.TOP:
+        if after:
+            score = sa.bindparam("score", type_=sa.Integer)
+            query = query.where(
+                _C.neg_score >= -score,
+                sa.or_(_C.neg_score > -score, _C.id > sa.bindparam("after", type_=sa.Integer)),
+            )
+        query = query.order_by(_C.neg_score, _C.id)
+    elif sort is SortOrder.NEWEST:
+        if after:
+            query = query.where(_C.top_ord < sa.bindparam("ord", type_=sa.Integer))
+        query = query.order_by(_C.top_ord.desc())
+    else:
+        if after:
+            query = query.where(_C.top_ord > sa.bindparam("ord", type_=sa.Integer))
+        query = query.order_by(_C.top_ord)
+    return query.limit(_LIMIT)
+
+
+@functools.lru_cache(maxsize=256)
+def _range_query(
+    select: sa.Select[Any], kind: Visibility | None, with_low: bool, roots: bool, tops: bool
+) -> sa.Select[Any]:
+    """Build the range scan of the path index (see :meth:`PagingPart._descendants`).
+
+    ``kind`` None: every row; ``tops``: the rows whose ids are bound as
+    ``tops`` too, whatever their status.
+    """
+    visible: sa.ColumnElement[bool] = sa.true() if kind is None else _visible(kind, bound=True)
+    if tops:
+        visible = sa.or_(visible, _C.id.in_(sa.bindparam("tops", expanding=True)))
+    low = sa.bindparam("low", type_=_C.path.type)
+    query = select.where(
+        _C.thread_id == sa.bindparam("thread_id"),
+        _C.path >= low if with_low else _C.path > low,
+        _C.path < sa.bindparam("high", type_=_C.path.type),
+        visible,
+    )
+    if roots:
+        query = query.where(
+            sa.or_(_C.depth == 0, _C.root_id.in_(sa.bindparam("roots", expanding=True)))
+        )
+    return query.order_by(_C.path).limit(_LIMIT)
 
 
 class PagingPart(PageEntry, StoreBase):
@@ -67,28 +130,23 @@ class PagingPart(PageEntry, StoreBase):
         conn: Connection,
         thread_id: int,
         sort: SortOrder,
-        visible: sa.ColumnElement[bool],
+        visibility: Visibility,
         cursor: str | None,
         limit: int,
     ) -> list[_Row]:
-        """Return the next ``limit`` visible top-level rows in ``sort`` order after ``cursor``."""
-        query = _SELECT_TOPS.where(_C.thread_id == thread_id, _C.depth == 0, visible)
-        if sort is SortOrder.TOP:
-            if cursor is not None:
-                score, after = int_cursor(cursor, "t", 2)
-                query = query.where(
-                    _C.neg_score >= -score, sa.or_(_C.neg_score > -score, _C.id > after)
-                )
-            query = query.order_by(_C.neg_score, _C.id)
-        elif sort is SortOrder.NEWEST:
-            if cursor is not None:
-                query = query.where(_C.top_ord < int_cursor(cursor, "n", 1)[0])
-            query = query.order_by(_C.top_ord.desc())
-        else:
-            if cursor is not None:
-                query = query.where(_C.top_ord > int_cursor(cursor, "o", 1)[0])
-            query = query.order_by(_C.top_ord)
-        return _raw_rows(conn, query.limit(limit))
+        """Return the next ``limit`` listed top-level rows in ``sort`` order after ``cursor``."""
+        params: dict[str, Any] = {
+            "thread_id": thread_id,
+            "limit": limit,
+            **_visibility_params(visibility),
+        }
+        if cursor is not None:
+            if sort is SortOrder.TOP:
+                params["score"], params["after"] = int_cursor(cursor, "t", 2)
+            else:
+                params["ord"] = int_cursor(cursor, "n" if sort is SortOrder.NEWEST else "o", 1)[0]
+        query = _tops_query(sort, cursor is not None, _visibility_kind(visibility))
+        return _raw_rows(conn, query, params)
 
     @staticmethod
     def _top_cursor(sort: SortOrder, top: _Row) -> str:
@@ -102,28 +160,32 @@ class PagingPart(PageEntry, StoreBase):
         thread_id: int,
         low: str,
         high: str,
-        visible: sa.ColumnElement[bool],
+        visibility: Visibility | None,
         limit: int,
         roots: Sequence[int] | None = None,
         *,
+        tops: Sequence[int] | None = None,
         with_low: bool = False,
         select: sa.Select[Any] = _SELECT_ROWS,
     ) -> list[_Row]:
-        """Visible rows with ``low < path < high``, in path order, at most ``limit``.
+        """Rows ``visibility`` sees with ``low < path < high``, in path order, at most ``limit``.
 
-        ``with_low`` includes the row at ``low`` itself (``low <= path``).
-        With ``roots``, only top-level rows and descendants of ``roots``.
-        ``select`` is the columns' query (all of them, or the public ones).
+        ``visibility`` None: every row. ``tops``: these rows too, whatever
+        their status. ``with_low`` includes the row at ``low`` itself
+        (``low <= path``). With ``roots``, only top-level rows and
+        descendants of ``roots``. ``select`` is the columns' query (all of
+        them, or the public ones).
         """
-        query = select.where(
-            _C.thread_id == thread_id,
-            _C.path >= low if with_low else _C.path > low,
-            _C.path < high,
-            visible,
-        )
+        kind = None if visibility is None else _visibility_kind(visibility)
+        query = _range_query(select, kind, with_low, roots is not None, tops is not None)
+        params: dict[str, Any] = {"thread_id": thread_id, "low": low, "high": high, "limit": limit}
+        if visibility is not None:
+            params.update(_visibility_params(visibility))
         if roots is not None:
-            query = query.where(sa.or_(_C.depth == 0, _C.root_id.in_(roots)))
-        return _raw_rows(conn, query.order_by(_C.path).limit(limit))
+            params["roots"] = list(roots)
+        if tops is not None:
+            params["tops"] = list(tops)
+        return _raw_rows(conn, query, params)
 
     def _read_page(self, thread_key: str, query: PageQuery) -> CommentRows:
         """Read one page of a thread (see :class:`~threadkit.storekit.PageEntry`).
@@ -136,23 +198,22 @@ class PagingPart(PageEntry, StoreBase):
         """
         sort, visibility, cursor = query.sort, query.visibility, query.cursor
         top_limit, total_limit = query.top_limit, query.total_limit
-        seen = _visible(visibility)
         select = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
-            thread_id = conn.execute(sa.select(_T.id).where(_T.key == thread_key)).scalar()
+            thread_id = conn.execute(_THREAD_ID, {"thread_key": thread_key}).scalar()
             if thread_id is None:
                 return CommentRows([])
-            tops = self._tops(conn, thread_id, sort, _listed_top(visibility), cursor, top_limit + 1)
+            tops = self._tops(conn, thread_id, sort, visibility, cursor, top_limit + 1)
             more = len(tops) > top_limit
             tops = tops[:top_limit]
             if not tops:
                 return CommentRows([])
             # The listed tops come back whatever their status (a hidden one holds a place).
-            visible = sa.or_(seen, _C.id.in_([top[0] for top in tops]))
+            top_ids = [top[0] for top in tops]
             blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
             if sort is SortOrder.OLDEST:
-                blocks = self._oldest_blocks(conn, thread_id, tops, visible, total_limit, select)
+                blocks = self._oldest_blocks(conn, thread_id, tops, visibility, total_limit, select)
             else:
 
                 def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
@@ -162,8 +223,9 @@ class PagingPart(PageEntry, StoreBase):
                         thread_id,
                         top[_PATH],
                         top[_PATH] + _paths.END,
-                        visible,
+                        visibility,
                         room + 1,
+                        tops=top_ids,
                         with_low=True,
                         select=select,
                     )
@@ -205,7 +267,7 @@ class PagingPart(PageEntry, StoreBase):
         conn: Connection,
         thread_id: int,
         tops: list[_Row],
-        visible: sa.ColumnElement[bool],
+        visibility: Visibility,
         total_limit: int,
         select: sa.Select[Any],
     ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
@@ -225,9 +287,10 @@ class PagingPart(PageEntry, StoreBase):
             thread_id,
             tops[0][_PATH],
             tops[-1][_PATH] + _paths.END,
-            visible,
+            visibility,
             limit,
             roots=[top[0] for top in tops],
+            tops=[top[0] for top in tops],
             with_low=True,
             select=select,
         )
@@ -266,7 +329,6 @@ class PagingPart(PageEntry, StoreBase):
         Depth first, siblings oldest first (parents before children), at most
         ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
         """
-        visible = _visible(visibility)
         select = self._reading(visibility)
 
         def work(conn: Connection) -> CommentRows:
@@ -290,7 +352,7 @@ class PagingPart(PageEntry, StoreBase):
                 head.thread_id,
                 low,
                 head.path + _paths.END,
-                visible,
+                visibility,
                 total_limit + 1,
                 select=select,
             )
@@ -319,9 +381,7 @@ class PagingPart(PageEntry, StoreBase):
         thread's, bounds the cost) and keeps the true descendants.
         """
         holder = conn.execute(sa.select(_C.path).where(_C.id == head.sparent_id)).scalar_one()
-        run = self._descendants(
-            conn, head.thread_id, head.path, holder + _paths.END, sa.true(), 2**62
-        )
+        run = self._descendants(conn, head.thread_id, head.path, holder + _paths.END, None, 2**62)
         members = {comment_id}
         mine: list[_Row] = []
         for row in run:
