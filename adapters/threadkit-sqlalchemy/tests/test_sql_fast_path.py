@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from test_sql_store import _selects
 from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy import _writes as writes_module
@@ -153,6 +153,29 @@ def test_outside_a_transaction_a_prepared_statement_takes_the_plain_path(
     with sqlite_store.engine.connect() as conn:
         row = read.first(conn, {"b_key": "fast"})
         assert (("fast",), True) == (tuple(row), conn.in_transaction())
+
+
+def test_each_transaction_decides_its_path_as_it_begins(
+    sqlite_store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pooled connections that ran plain while a listener was on run on the cursor again after."""
+    engine = _engine(sqlite_store)
+    _post(engine, 1)
+    executed: list[object] = []
+    execute = Connection.execute
+
+    def counting(self: Connection, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        executed.append(statement)
+        return execute(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "execute", counting)
+    with _selects(sqlite_store.engine) as seen:
+        _post(engine, 2)
+    plain = len(executed)
+    for n in range(3, 7):  # the pool hands out every connection the plain post used
+        _post(engine, n)
+    assert any(s.startswith("SELECT tk_threads.id, tk_threads.top_seq") for s in seen)
+    assert (True, plain) == (plain > 0, len(executed))
 
 
 # ------------------------------------------------------------------ the ban list, kept

@@ -12,9 +12,11 @@ wrapped ``DBAPIError`` (``IntegrityError`` stays an ``IntegrityError``).
 
 It runs the plain path (``Connection.execute``) instead when the backend is
 not SQLite (PostgreSQL and MariaDB have network round trips that dwarf the
-saving, and disconnect handling that must stay SQLAlchemy's) and when anyone
-listens to the engine's cursor events (tests that inject failures or count
-statements see every statement, as before). Result rows come back as named
+saving, and disconnect handling that must stay SQLAlchemy's), when anyone
+listened to the engine's cursor events as the transaction began (tests that
+inject failures or count statements see every statement, as before), and on a
+SQLite engine not made by :func:`threadkit_sqlalchemy.create_engine` (whose
+``begin`` event, :func:`begin`, decides). Result rows come back as named
 tuples in both cases: columns by name or position; values as the driver gives
 them (SQLite: timestamps as text), so callers convert what they read.
 """
@@ -33,6 +35,8 @@ from sqlalchemy.engine import Connection, Dialect
 __all__ = ["Prepared", "begin", "utc"]
 
 _Converter = Callable[[Any], Any] | None
+_FAST = "threadkit_fast_path"
+"""Key of the connection's ``info``: whether this transaction's statements may use the cursor."""
 
 
 class _Compiled:
@@ -90,11 +94,14 @@ class Prepared:
     def _raw(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run on the DBAPI cursor; ``None`` if this connection takes the plain path."""
         # Outside a transaction SQLAlchemy's autobegin must see the statement.
-        if conn.dialect.driver != "pysqlite" or not conn.in_transaction() or _watched(conn):
+        if not conn.in_transaction():
+            return None
+        proxied = conn.connection
+        if not proxied.info.get(_FAST):
             return None
         compiled = self._for(conn.dialect, params)
         arguments = compiled.arguments(params)
-        driver = conn.connection.dbapi_connection
+        driver = proxied.dbapi_connection
         assert driver is not None
         cursor = driver.cursor()
         try:
@@ -140,11 +147,21 @@ class Prepared:
 
 
 def begin(conn: Connection, sql: str) -> None:
-    """Run SQLite's ``BEGIN`` statement ``sql`` for SQLAlchemy's ``begin`` event."""
-    if _watched(conn):
+    """Run SQLite's ``BEGIN`` statement ``sql`` for SQLAlchemy's ``begin`` event.
+
+    Decides, for the whole transaction, whether :class:`Prepared` statements
+    run on the driver's cursor: only on ``pysqlite`` and when nobody listens
+    to cursor events as the transaction begins. Asking once here instead of
+    before every statement saves a post about a dozen event-dispatch lookups.
+    """
+    watched = _watched(conn)
+    proxied = conn.connection
+    # Kept with the DBAPI connection, set again at every BEGIN: never stale.
+    proxied.info[_FAST] = not watched and conn.dialect.driver == "pysqlite"
+    if watched:
         conn.exec_driver_sql(sql)
         return
-    driver = conn.connection.dbapi_connection
+    driver = proxied.dbapi_connection
     assert driver is not None
     dbapi = conn.dialect.loaded_dbapi
     try:
