@@ -40,10 +40,16 @@ def has_bearer() -> bool:
 
 def uses_bearer_only() -> bool:
     """Whether the request authenticates with a token and carries no session cookie."""
+    wrapped = current_request()
+    if not web_bearer.has_bearer(wrapped):
+        return False  # most requests: nothing more to look up
     cookie = current_app.config["SESSION_COOKIE_NAME"]
-    return web_bearer.uses_bearer_only(get_state(), current_request(), cookie)
+    return web_bearer.uses_bearer_only(get_state(), wrapped, cookie)
 
 
 def bearer_claims() -> BearerClaims | None:
     """Return the claims of the request's bearer token; ``None`` without one (401 if bad)."""
-    return web_bearer.bearer_claims(get_state(), current_request())
+    wrapped = current_request()
+    if not web_bearer.has_bearer(wrapped):
+        return None  # most requests: no state to look up
+    return web_bearer.bearer_claims(get_state(), wrapped)

@@ -28,7 +28,7 @@ from . import (
     views_json,
 )
 from .security import add_cors_headers, add_security_headers
-from .state import get_state
+from .state import ThreadKitState, get_state
 
 __all__ = ["is_api_request", "make_blueprint", "request_cap"]
 
@@ -40,26 +40,29 @@ def is_api_request() -> bool:
     )
 
 
-def request_cap() -> int:
+def request_cap(state: ThreadKitState | None = None) -> int:
     """Return the largest request body threadkit's routes read, in bytes.
 
     ``THREADKIT_MAX_BODY_BYTES`` if set, else derived from the engine's comment
     limit so that any comment within it fits, however it is escaped.
+    ``state`` defaults to the current app's.
     """
-    state = get_state()
+    state = state if state is not None else get_state()
     configured = state.settings.max_body_bytes
     return configured if configured is not None else limits.request_cap(state.policy.max_body_bytes)
 
 
 def _read_body() -> None:
-    inputs.read_body(request_cap(), get_state().policy.max_body_bytes)
+    state = get_state()
+    inputs.read_body(request_cap(state), state.policy.max_body_bytes)
 
 
 def _finish(response: Response) -> Response:
     state = get_state()
-    add_security_headers(response, state.settings.csp)
-    if state.settings.cors_origins and is_api_request():
-        add_cors_headers(response, state.settings.cors_origins, state.settings.csrf_header)
+    settings = state.settings
+    add_security_headers(response, settings.csp)
+    if settings.cors_origins and is_api_request():
+        add_cors_headers(response, settings.cors_origins, settings.csrf_header)
     return response
 
 

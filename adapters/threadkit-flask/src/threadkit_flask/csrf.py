@@ -19,6 +19,7 @@ from flask import request, session
 
 from . import bearer
 from .problems import HTTPProblem
+from .web import current_request, flask_session
 
 __all__ = ["FIELD", "SESSION_KEY", "check_header", "check_form", "token"]
 
@@ -39,7 +40,7 @@ def token() -> str:
 
 
 def _matches(given: str | None) -> bool:
-    expected = session.get(SESSION_KEY)
+    expected = flask_session().get(SESSION_KEY)
     if not isinstance(expected, str) or not expected or not given:
         return False
     return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8", "replace"))
@@ -67,5 +68,5 @@ def check_header(header: str) -> None:
     """
     if bearer.uses_bearer_only():
         return
-    if not _matches(request.headers.get(header)):
+    if not _matches(current_request().header(header)):
         raise _refuse()

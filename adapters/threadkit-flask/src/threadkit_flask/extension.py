@@ -32,6 +32,7 @@ from .security import (
     check_origin,
 )
 from .state import EXTENSION_KEY, get_state
+from .web import flask_request
 
 __all__ = ["ThreadKit"]
 
@@ -239,15 +240,17 @@ def _check_api_origin() -> None:
 def _app_headers(response: Response) -> Response:
     """Security headers for host pages: every one, or those that rendered a thread."""
     state = get_state()
-    if request.blueprint == state.blueprint_name:
+    current = flask_request()  # runs after every host response: no proxy round trips
+    if current.blueprint == state.blueprint_name:
         return response  # the blueprint's own hook already added them
     settings = state.settings
     # page_context counts the threads a request renders in this environ key.
-    rendered_thread = bool(request.environ.get("threadkit.renders"))
+    rendered_thread = bool(current.environ.get("threadkit.renders"))
     # A URL under the prefix that matches no route is answered by the app, not the
     # blueprint, but it is still one of threadkit's pages.
     prefix = settings.url_prefix
-    ours = bool(prefix) and (request.path == prefix or request.path.startswith(prefix + "/"))
+    path = current.path
+    ours = bool(prefix) and (path == prefix or path.startswith(prefix + "/"))
     if (
         ours
         or settings.app_security_headers

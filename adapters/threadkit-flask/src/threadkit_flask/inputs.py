@@ -23,7 +23,7 @@ from threadkit_web.inputs import (
 from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.models import SortOrder
 
-from .web import current_request
+from .web import current_request, flask_request
 
 __all__ = [
     "HONEYPOT_FIELD",
@@ -52,14 +52,15 @@ def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
     in-memory stream, so form and JSON parsing see all of it. A form whose
     fields are not valid UTF-8 is refused with 400 ``invalid_utf8``.
     """
-    current = request.max_content_length
+    real = flask_request()  # once: every read through the proxy looks the request up again
+    current = real.max_content_length
     cap = cap if current is None else min(cap, current)
-    request.max_content_length = cap
-    request.max_form_memory_size = cap
-    length = request.content_length
+    real.max_content_length = cap
+    real.max_form_memory_size = cap
+    length = real.content_length
     if length is not None and length > cap:
         raise too_large(cap, comment_max_bytes)
-    environ = request.environ
+    environ = real.environ
     if length is None and "wsgi.input_terminated" in environ:
         data = _read_at_most(environ["wsgi.input"], cap + 1)
         if len(data) > cap:
@@ -69,9 +70,9 @@ def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
         # The length is now known: Werkzeug must not treat the body as a stream any more.
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ.pop("wsgi.input_terminated", None)
-    if request.mimetype in web_inputs.FORM_TYPES:
+    if real.mimetype in web_inputs.FORM_TYPES:
         web_inputs.check_form_encoding(
-            request.get_data(cache=True), request.mimetype, request.mimetype_params
+            real.get_data(cache=True), real.mimetype, real.mimetype_params
         )
 
 
@@ -89,9 +90,8 @@ def _read_at_most(stream: io.RawIOBase, most: int) -> bytes:
 
 def json_body() -> dict[str, object]:
     """Return the request's JSON object, refusing other media types (415) and bad JSON (400)."""
-    return web_inputs.json_object(
-        request.get_data(cache=False), request.mimetype, request.mimetype_params
-    )
+    real = flask_request()
+    return web_inputs.json_object(real.get_data(cache=False), real.mimetype, real.mimetype_params)
 
 
 def form_text(name: str) -> str:

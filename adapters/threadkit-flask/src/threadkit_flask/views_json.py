@@ -22,6 +22,7 @@ from threadkit_web import bearer as web_bearer
 from threadkit_web import inputs as web_inputs
 from threadkit_web import page_cache as web_cache
 from threadkit_web.inputs import MAX_QUERY_LIMIT
+from threadkit_web.state import WebState
 from werkzeug.exceptions import HTTPException
 
 from threadkit.models import Identity
@@ -44,9 +45,14 @@ def json_response(
     """Wrap JSON bytes (or plain JSON values) in a UTF-8 JSON response."""
     if not isinstance(payload, bytes):
         payload = json.dumps(payload).encode("utf-8")
-    response = Response(payload, status=status)
-    response.headers["Content-Type"] = JSON_TYPE
-    response.headers["Cache-Control"] = "no-store"
+    # Given at construction: Werkzeug raises (and catches) an exception for every
+    # header it looks for and does not find, as a bare Response does for Content-Type.
+    response = Response(
+        payload,
+        status=status,
+        headers=[("Content-Type", JSON_TYPE), ("Cache-Control", "no-store")],
+        content_type=JSON_TYPE,
+    )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -56,14 +62,14 @@ def _answer(answer: api.Answer) -> Response:
     return json_response(answer.body, answer.status, answer.headers)
 
 
-def _check_write(*, has_body: bool = True) -> dict[str, object]:
+def _check_write(state: WebState, *, has_body: bool = True) -> dict[str, object]:
     """CSRF header check, then the JSON body (``{}`` for body-less writes)."""
-    csrf.check_header(get_state().settings.csrf_header)
+    csrf.check_header(state.settings.csrf_header)
     return inputs.json_body() if has_body else {}
 
 
-def _visit() -> FlaskVisit:
-    return FlaskVisit(get_state())
+def _visit(state: WebState) -> FlaskVisit:
+    return FlaskVisit(state)
 
 
 def _idempotency_key() -> str | None:
@@ -90,19 +96,22 @@ def api_thread(key: str) -> Response:
 
 def api_post(key: str) -> Response:
     """Post a top-level comment (or a reply, with ``parent_id``) to a thread."""
-    data = _check_write()
-    return _answer(api.post(get_state(), _visit(), key, data, _idempotency_key()))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.post(state, _visit(state), key, data, _idempotency_key()))
 
 
 def api_preview() -> Response:
     """Render a comment's Markdown as posting would show it, storing nothing."""
-    data = _check_write()
-    return _answer(api.preview(get_state(), data))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.preview(state, data))
 
 
 def api_comment(comment_id: str) -> Response:
     """One comment the reader may see."""
-    return _answer(api.comment(get_state(), _visit(), comment_id))
+    state = get_state()
+    return _answer(api.comment(state, _visit(state), comment_id))
 
 
 def api_replies(comment_id: str) -> Response:
@@ -127,37 +136,43 @@ def api_replies(comment_id: str) -> Response:
 
 def api_reply(comment_id: str) -> Response:
     """Reply to one comment (its thread is the parent's)."""
-    data = _check_write()
-    return _answer(api.reply(get_state(), _visit(), comment_id, data, _idempotency_key()))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.reply(state, _visit(state), comment_id, data, _idempotency_key()))
 
 
 def api_edit(comment_id: str) -> Response:
     """Change a comment's text (author within the edit window, or a moderator)."""
-    data = _check_write()
-    return _answer(api.edit(get_state(), _visit(), comment_id, data))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.edit(state, _visit(state), comment_id, data))
 
 
 def api_delete(comment_id: str) -> Response:
     """Delete a comment; the answer holds the placeholder left for its replies, or null."""
-    _check_write(has_body=False)
-    return _answer(api.delete(get_state(), _visit(), comment_id))
+    state = get_state()
+    _check_write(state, has_body=False)
+    return _answer(api.delete(state, _visit(state), comment_id))
 
 
 def api_vote(comment_id: str) -> Response:
     """Vote a comment up (1), down (-1) or withdraw the vote (0)."""
-    data = _check_write()
-    return _answer(api.vote(get_state(), _visit(), comment_id, data))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.vote(state, _visit(state), comment_id, data))
 
 
 def api_moderate(comment_id: str) -> Response:
     """Apply a moderator's decision: approve, spam, ham (not spam) or delete."""
-    data = _check_write()
-    return _answer(api.moderate(get_state(), _visit(), comment_id, data))
+    state = get_state()
+    data = _check_write(state)
+    return _answer(api.moderate(state, _visit(state), comment_id, data))
 
 
 def api_queue() -> Response:
     """Return the moderation queue (pending and spam comments by default), newest first."""
-    return _answer(api.queue(get_state(), _visit()))
+    state = get_state()
+    return _answer(api.queue(state, _visit(state)))
 
 
 def api_counts() -> Response:
@@ -172,7 +187,8 @@ def _csrf_token() -> str:
 
 def api_me() -> Response:
     """Who the reader is, whether they moderate, their CSRF token and the login choices."""
-    return _answer(api.me(get_state(), _visit(), _csrf_token()))
+    state = get_state()
+    return _answer(api.me(state, _visit(state), _csrf_token()))
 
 
 def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
@@ -180,7 +196,8 @@ def session_token(token: str, identity: Identity | None) -> shapes.SessionToken:
 
     Its ``csrf_token`` is empty: a bearer-token request needs none.
     """
-    return web_bearer.session_answer(get_state(), _visit(), token, identity)
+    state = get_state()
+    return web_bearer.session_answer(state, _visit(state), token, identity)
 
 
 def api_session() -> Response:
@@ -199,7 +216,7 @@ def api_session() -> Response:
 
 def api_logout() -> Response:
     """Forget the redirect login and the remembered anonymous details."""
-    _check_write(has_body=False)
+    _check_write(get_state(), has_body=False)
     visitors.forget_login()
     return json_response(encode_public(shapes.LoggedOut(None, False, _csrf_token())))
 

@@ -25,6 +25,7 @@ import secrets
 from collections.abc import Mapping
 
 from flask import request, session
+from flask.sessions import SessionMixin
 from threadkit_web import login as web_login
 from threadkit_web.request import request_context as web_request_context
 
@@ -32,7 +33,7 @@ from threadkit.models import Actor, Identity, RequestContext
 
 from . import bearer, csrf
 from .state import get_state
-from .web import current_request
+from .web import current_request, flask_request, flask_session
 
 __all__ = [
     "AUTHOR_KEY",
@@ -67,17 +68,18 @@ def browser_id(*, create: bool = False) -> str | None:
     claims = bearer.bearer_claims()
     if claims is not None:
         return claims.browser
-    value = session.get(BROWSER_KEY)
+    current = flask_session()
+    value = current.get(BROWSER_KEY)
     if isinstance(value, str) and value:
         return value
     if not create:
         return None
-    value = _first_browser_id()
-    session[BROWSER_KEY] = value
+    value = _first_browser_id(current)
+    current[BROWSER_KEY] = value
     return value
 
 
-def _first_browser_id() -> str:
+def _first_browser_id(current: SessionMixin) -> str:
     """Return a new browser id: derived from the session's CSRF token when it has one.
 
     A first post whose answer (and the cookie naming its new author) was lost
@@ -85,7 +87,7 @@ def _first_browser_id() -> str:
     so the retry is the same author and its idempotency key and the duplicate
     check still apply. The hash does not reveal the token.
     """
-    token = session.get(csrf.SESSION_KEY)
+    token = current.get(csrf.SESSION_KEY)
     if not isinstance(token, str) or not token:
         return secrets.token_urlsafe(18)
     digest = hashlib.sha256(f"threadkit browser id\0{token}".encode()).digest()
@@ -129,32 +131,37 @@ def remember_author(fields: Mapping[str, str]) -> None:
         return  # the page on the other origin remembers them itself
     value = {key: fields.get(key, "") for key in ("name", "email", "url") if fields.get(key)}
     if remembered_author() != value:
-        session[AUTHOR_KEY] = get_state().sealer.seal(value)
-        request.environ[_AUTHOR_CACHE_KEY] = dict(value)
+        flask_session()[AUTHOR_KEY] = get_state().sealer.seal(value)
+        flask_request().environ[_AUTHOR_CACHE_KEY] = dict(value)
 
 
 def remembered_author() -> dict[str, str]:
     """Return the name / email / website this browser last typed, for the form's initial values."""
     # Opened once per request: a page with several threads asks more than once.
-    cached: dict[str, str] | None = request.environ.get(_AUTHOR_CACHE_KEY)
+    environ = flask_request().environ
+    cached: dict[str, str] | None = environ.get(_AUTHOR_CACHE_KEY)
     if cached is None and bearer.has_bearer():
         cached = {}
     if cached is None:
-        value = get_state().sealer.open(session.get(AUTHOR_KEY))
+        sealed = flask_session().get(AUTHOR_KEY)
+        # Nothing kept is nothing to open (a first-time commenter).
+        value = None if sealed is None else get_state().sealer.open(sealed)
         cached = (
             {str(k): v for k, v in value.items() if isinstance(v, str)}
             if isinstance(value, Mapping)
             else {}
         )
-        request.environ[_AUTHOR_CACHE_KEY] = cached
+        environ[_AUTHOR_CACHE_KEY] = cached
     return dict(cached)
 
 
 def logged_in_identity() -> Identity | None:
     """Return the identity from the host's login or a redirect login; ``None`` if neither."""
     # Cached per request (not on ``g``: an app context can outlive one request).
-    if _CACHE_KEY in request.environ:
-        cached: Identity | None = request.environ[_CACHE_KEY]
+    real = flask_request()
+    environ = real.environ
+    if _CACHE_KEY in environ:
+        cached: Identity | None = environ[_CACHE_KEY]
         return cached
     claims = bearer.bearer_claims()
     if claims is not None:
@@ -162,12 +169,12 @@ def logged_in_identity() -> Identity | None:
     state = get_state()
     found: Identity | None = None
     for provider in state.session_providers():
-        found = provider.current(request)
+        found = provider.current(real)
         if found is not None:
             break
     if found is None:
-        found = web_login.remembered_login(state, session)
-    request.environ[_CACHE_KEY] = found
+        found = web_login.remembered_login(state, flask_session())
+    environ[_CACHE_KEY] = found
     return found
 
 

@@ -8,14 +8,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import Any, cast
 
-from flask import Request, request, url_for
+from flask import Request, request, session, url_for
+from flask.sessions import SessionMixin
 
-__all__ = ["FlaskRequest", "FlaskUrls", "current_request"]
+__all__ = ["FlaskRequest", "FlaskUrls", "current_request", "flask_request", "flask_session"]
 
 _CACHE_KEY = "threadkit.web_request"
+_UNPREFIXED = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+
+# Each attribute read through Flask's ``request`` / ``session`` proxies looks
+# the context up again; a hot path takes the object once from these instead.
+flask_request = cast(Callable[[], Request], request._get_current_object)  # type: ignore[attr-defined]
+"""Return the current request object itself (not the proxy); outside a request, RuntimeError."""
+
+flask_session = cast(Callable[[], SessionMixin], session._get_current_object)  # type: ignore[attr-defined]
+"""Return the current session object itself (not the proxy); outside a request, RuntimeError."""
 
 
 class FlaskRequest:
@@ -70,7 +80,11 @@ class FlaskRequest:
 
     def header(self, name: str) -> str | None:
         """Return a header's value (case-insensitive)."""
-        return self._request.headers.get(name)
+        # Werkzeug's EnvironHeaders lookup, without the exception it raises on a miss.
+        key = name.upper().replace("-", "_")
+        if key in _UNPREFIXED:
+            return self._request.environ.get(key)
+        return self._request.environ.get("HTTP_" + key)
 
     def cookie(self, name: str) -> str | None:
         """Return a cookie's value."""
@@ -96,10 +110,11 @@ class FlaskUrls:
 
 def current_request() -> FlaskRequest:
     """Return the current Flask request as a :class:`FlaskRequest` (one per request)."""
-    found = request.environ.get(_CACHE_KEY)
+    real = flask_request()
+    environ = real.environ
+    found = environ.get(_CACHE_KEY)
     if isinstance(found, FlaskRequest):
         return found
-    # The proxy's object itself: the wrapper outlives no request, and skips the proxy.
-    real = request._get_current_object()  # type: ignore[attr-defined]
-    made = request.environ[_CACHE_KEY] = FlaskRequest(real)
+    # The request object itself, not the proxy: the wrapper outlives no request.
+    made = environ[_CACHE_KEY] = FlaskRequest(real)
     return made
