@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/measure_http_post.py [--posts 300 --rounds 3]
+    .venv/bin/python benchmarks/measure_http_post.py [--posts 1000] [--stub]
     .venv/bin/python benchmarks/measure_http_post.py --ab /tmp/base-src   # A/B, alternating
 
 The app is ``isso_compare.threadkit_app()`` (the HTTP comparison's own) on a
@@ -14,11 +14,14 @@ and a new ``X-Forwarded-For``. Requests are WSGI calls on prebuilt environs
 
 Per post it prints the CPU time (``time.process_time``) of the whole request,
 of ``CommentEngine.post`` inside it, and their difference: the web layer
-(Flask, the session cookie, CSRF, parsing, sealing, the answer). ``--ab DIR``
-runs each round twice in fresh processes, alternating: once with the
-``threadkit_flask`` and ``threadkit_web`` packages found under ``DIR`` (for
-example a ``git archive`` of an older commit's ``adapters/*/src``) and once with
-the working tree's, and prints both and their ratio.
+(Flask, the session cookie, CSRF, parsing, sealing, the answer). ``--stub``
+leaves the store out (the engine answers the comment it stored last), so the
+total is the web layer alone. ``--ab DIR`` compares two processes, one with
+the ``threadkit_flask`` and ``threadkit_web`` packages found under ``DIR`` (for
+example ``git archive <commit> adapters/threadkit-flask/src
+adapters/threadkit-web/src | tar -x -C DIR``) and one with the working tree's,
+in small alternating batches, so a busy machine slows both alike; it prints
+both and their ratio.
 """
 
 from __future__ import annotations
@@ -93,93 +96,124 @@ def _posts(app: Any, first: int, count: int) -> list[dict[str, Any]]:
     return environs
 
 
-def measure(posts: int, *, stub: bool = False) -> dict[str, float]:
-    """Post ``posts`` comments (after a warm-up); return CPU ms per post: total, engine, web.
+class Poster:
+    """One app on a fresh SQLite file, posting prebuilt requests and timing them."""
 
-    ``stub``: after the warm-up, ``CommentEngine.post`` answers the last comment
-    it stored without asking the store, so the total is the web layer alone.
-    """
-    os.environ["ISSO_COMPARE_TK_DB"] = str(Path(tempfile.mkdtemp()) / "tk.db")
-    from isso_compare import threadkit_app
+    def __init__(self, *, stub: bool = False) -> None:
+        os.environ["ISSO_COMPARE_TK_DB"] = str(Path(tempfile.mkdtemp()) / "tk.db")
+        from isso_compare import threadkit_app
 
-    from threadkit.engine import CommentEngine
+        from threadkit.engine import CommentEngine
 
-    app = threadkit_app()
-    spent = [0.0]
-    original = CommentEngine.post
+        self.app = threadkit_app()
+        self.engine_cpu = 0.0
+        self.serial = 1
+        original = CommentEngine.post
+        last: list[Any] = [None]
 
-    last: list[Any] = [None]
-
-    def timed_post(self: CommentEngine, *args: Any, **kwargs: Any) -> Any:
-        began = time.process_time()
-        try:
-            if stub and last[0] is not None:
+        def timed_post(engine: CommentEngine, *args: Any, **kwargs: Any) -> Any:
+            began = time.process_time()
+            try:
+                if stub and last[0] is not None:
+                    return last[0]  # the web layer alone: no store, no pipeline
+                last[0] = original(engine, *args, **kwargs)
                 return last[0]
-            last[0] = original(self, *args, **kwargs)
-            return last[0]
-        finally:
-            spent[0] += time.process_time() - began
+            finally:
+                self.engine_cpu += time.process_time() - began
 
-    CommentEngine.post = timed_post  # type: ignore[method-assign]
-    warm = _posts(app, 1, 50)
-    timed = _posts(app, 51, posts)
-    for environ in warm:
-        _call(app, environ)
-    spent[0] = 0.0
-    began = time.process_time()
-    for environ in timed:
-        status, _, body = _call(app, environ)
-        assert status.startswith(("201", "202")), (status, body)
-    total = (time.process_time() - began) / posts * 1000
-    engine = spent[0] / posts * 1000
-    return {"total": total, "engine": engine, "web": total - engine}
+        CommentEngine.post = timed_post  # type: ignore[method-assign,assignment]
+        self.run(50)  # warm-up: imports, compiled statements, caches
+
+    def run(self, count: int) -> tuple[float, float]:
+        """Make ``count`` posts; return (CPU seconds of the posts, of ``engine.post`` in them)."""
+        environs = _posts(self.app, self.serial, count)  # new sessions: untimed
+        self.serial += count
+        engine_before = self.engine_cpu
+        began = time.process_time()
+        for environ in environs:
+            status, _, body = _call(self.app, environ)
+            assert status.startswith(("201", "202")), (status, body)
+        return time.process_time() - began, self.engine_cpu - engine_before
 
 
-def _child(src: str | None, posts: int, stub: bool) -> dict[str, float]:
+def _serve(stub: bool) -> None:
+    """Child process: build a poster, then answer each ``<count>`` line with its timings."""
+    poster = Poster(stub=stub)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        print(json.dumps(poster.run(int(line))), flush=True)
+
+
+def _worker(src: str | None, stub: bool) -> subprocess.Popen[str]:
     env = dict(os.environ)
     if src:
+        # The older packages first on the path: they shadow the editable installs.
         env["PYTHONPATH"] = os.pathsep.join(
             [f"{src}/adapters/threadkit-flask/src", f"{src}/adapters/threadkit-web/src"]
         )
-    out = subprocess.run(
-        [sys.executable, __file__, "--posts", str(posts), "--json", *(["--stub"] if stub else [])],
+    worker = subprocess.Popen(
+        [sys.executable, __file__, "--serve", *(["--stub"] if stub else [])],
         env=env,
-        check=True,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
-    return result
+    )
+    assert worker.stdout is not None
+    assert worker.stdout.readline().strip() == "ready"
+    return worker
+
+
+def _ask(worker: subprocess.Popen[str], count: int) -> tuple[float, float]:
+    assert worker.stdin is not None
+    assert worker.stdout is not None
+    worker.stdin.write(f"{count}\n")
+    worker.stdin.flush()
+    total, engine = json.loads(worker.stdout.readline())
+    return float(total), float(engine)
 
 
 def main() -> None:
     """Parse the arguments, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--posts", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--posts", type=int, default=1000, help="timed posts per system")
+    parser.add_argument("--batch", type=int, default=25, help="posts per turn when alternating")
     parser.add_argument("--ab", metavar="DIR", help="a source tree to compare with (A)")
     parser.add_argument(
         "--stub", action="store_true", help="the engine answers a stored comment: web layer only"
     )
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.json:
-        print(json.dumps(measure(args.posts, stub=args.stub)))
+    if args.serve:
+        _serve(args.stub)
         return
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
-    labels = ("A", "B") if args.ab else ("now",)
-    for round_ in range(args.rounds):
-        row = []
-        for label in labels:
-            got = _child(args.ab if label == "A" else None, args.posts, args.stub)
-            row.append(got)
-            print(
-                f"round {round_ + 1} {label:>3}: total {got['total']:.3f} ms  "
-                f"engine {got['engine']:.3f} ms  web {got['web']:.3f} ms CPU per post"
-            )
-        if args.ab:
-            print(f"          web B/A {row[1]['web'] / row[0]['web']:.2f}  "
-                  f"total B/A {row[1]['total'] / row[0]['total']:.2f}")  # fmt: skip
+    sources = {"A": args.ab, "B": None} if args.ab else {"now": None}
+    workers = {label: _worker(src, args.stub) for label, src in sources.items()}
+    totals = {label: [0.0, 0.0] for label in workers}
+    turns = max(1, args.posts // args.batch)
+    try:
+        for turn in range(turns):
+            # Alternate which side goes first, so neither always follows the other.
+            order = list(workers) if turn % 2 == 0 else list(reversed(workers))
+            for label in order:
+                total, engine = _ask(workers[label], args.batch)
+                totals[label][0] += total
+                totals[label][1] += engine
+    finally:
+        for worker in workers.values():
+            assert worker.stdin is not None
+            worker.stdin.close()
+            worker.wait()
+    posts = turns * args.batch
+    per: dict[str, tuple[float, float, float]] = {}
+    for label, (total, engine) in totals.items():
+        per[label] = (total / posts * 1000, engine / posts * 1000, (total - engine) / posts * 1000)
+        print(
+            f"{label:>3}: total {per[label][0]:.3f} ms  engine {per[label][1]:.3f} ms  "
+            f"web {per[label][2]:.3f} ms CPU per post ({posts} posts)"
+        )
+    if args.ab:
+        print(f"B/A: web {per['B'][2] / per['A'][2]:.3f}  total {per['B'][0] / per['A'][0]:.3f}")
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
 
 
