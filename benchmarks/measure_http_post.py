@@ -61,7 +61,7 @@ def _call(app: Any, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]]
 def _environ(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> dict[str, Any]:
     from werkzeug.test import EnvironBuilder
 
-    builder = EnvironBuilder(path=path, method=method, headers=headers, data=body)
+    builder = EnvironBuilder(path=path, method=method, headers=list(headers.items()), data=body)
     try:
         return builder.get_environ()
     finally:
