@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -106,3 +106,45 @@ def test_reading_together_is_a_no_op_for_a_store_without_it() -> None:
     assert not isinstance(store, ReadsTogether)
     with reading_together(store):
         assert store.get_thread("t") is None
+
+
+class _Counting:
+    """A store whose ``reads_together`` counts the blocks it opened."""
+
+    def __init__(self) -> None:
+        self.blocks = 0
+
+    @contextmanager
+    def reads_together(self) -> Iterator[None]:
+        self.blocks += 1
+        yield
+
+
+class _Bare:
+    """A store with no ``reads_together`` of its own."""
+
+
+def _method() -> tuple[object, _Counting]:
+    store = _Counting()
+    return store, store
+
+
+def _set_on_the_instance() -> tuple[object, _Counting]:
+    store, counting = _Bare(), _Counting()
+    store.reads_together = counting.reads_together  # type: ignore[attr-defined]
+    return store, counting
+
+
+def _absent() -> tuple[object, _Counting]:
+    return _Bare(), _Counting()
+
+
+@pytest.mark.parametrize("make", [_method, _set_on_the_instance, _absent])
+def test_reading_together_opens_a_block_exactly_when_the_protocol_says_so(
+    make: Callable[[], tuple[object, _Counting]],
+) -> None:
+    """Its shortcut agrees with isinstance(store, ReadsTogether), wherever the method is."""
+    store, counting = make()
+    with reading_together(store):
+        pass
+    assert (1 if isinstance(store, ReadsTogether) else 0) == counting.blocks

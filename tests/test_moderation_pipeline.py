@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
+from threadkit.guards import MinInterval, NoDuplicate
 from threadkit.models import (
     Action,
     Candidate,
@@ -65,6 +66,9 @@ verdicts = st.builds(
     action=st.sampled_from(Action),
     reasons=reasons.map(tuple),
     retry_after=st.none() | st.floats(min_value=0, max_value=3600, allow_nan=False),
+    guards=st.lists(
+        st.sampled_from([NoDuplicate(), MinInterval("ip", "192.0.2.1", 15)]), max_size=2
+    ).map(tuple),
 )
 step_lists = st.lists(verdicts, max_size=8).map(
     lambda vs: [FixedStep(f"step-{i}", v) for i, v in enumerate(vs)]
@@ -111,6 +115,17 @@ def test_retry_after_is_the_largest_given(steps: list[FixedStep]) -> None:
     given_ = [s.verdict.retry_after for s in ran(steps) if s.verdict.retry_after is not None]
     expected = max(given_) if given_ else None
     assert expected == Pipeline(steps).check(CANDIDATE).retry_after
+
+
+@given(step_lists)
+def test_the_verdict_is_verdict_combine_folded_over_the_steps_that_ran(
+    steps: list[FixedStep],
+) -> None:
+    """Action, reasons, retry_after and guards: what combining the verdicts one by one gives."""
+    expected = Verdict.accept()
+    for step in ran(steps):
+        expected = expected.combine(step.verdict)
+    assert expected == Pipeline(steps).check(CANDIDATE)
 
 
 def test_an_empty_pipeline_accepts() -> None:

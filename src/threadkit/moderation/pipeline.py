@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from threadkit.models import Action, Candidate, Comment, Verdict
+from threadkit.guards import Guard
+from threadkit.models import Action, Candidate, Comment, Reason, Verdict
 from threadkit.ports import LearningStep, ModerationStep
 
 __all__ = ["Pipeline"]
@@ -23,13 +24,29 @@ class Pipeline:
         self.steps: tuple[ModerationStep, ...] = tuple(steps)
 
     def check(self, candidate: Candidate) -> Verdict:
-        """Return the combined verdict of every step on ``candidate``."""
-        verdict = Verdict.accept()
+        """Return the combined verdict of every step on ``candidate``.
+
+        The same as folding :meth:`Verdict.combine` over the steps' verdicts,
+        without building a verdict per step (this runs on every post).
+        """
+        action = Action.ACCEPT
+        reasons: tuple[Reason, ...] = ()
+        retry_after: float | None = None
+        guards: tuple[Guard, ...] = ()
         for step in self.steps:
-            verdict = verdict.combine(step.check(candidate))
-            if verdict.action is Action.REJECT:
+            verdict = step.check(candidate)
+            action = max(action, verdict.action)
+            reasons = reasons + verdict.reasons
+            if verdict.retry_after is not None:
+                retry_after = (
+                    verdict.retry_after
+                    if retry_after is None
+                    else max(retry_after, verdict.retry_after)
+                )
+            guards = guards + verdict.guards
+            if action is Action.REJECT:
                 break
-        return verdict
+        return Verdict(action, reasons, retry_after, guards)
 
     def learn(self, comment: Comment, is_spam: bool) -> None:
         """Pass a moderator's spam / not-spam decision to every step that learns."""
