@@ -41,6 +41,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from ._render_fast import normalize_link, plain_html
+
 __all__ = [
     "DEFAULT_TAGS",
     "LINK_REL",
@@ -163,6 +165,7 @@ class MarkdownRenderer:
         if not self.tags & _HEADINGS:
             md.disable(["heading", "lheading"])
         md.validateLink = _valid_link  # type: ignore[method-assign]
+        md.normalizeLink = normalize_link  # type: ignore[method-assign]  # same answers, faster
         md.core.ruler.push("threadkit_defuse", _defuse_attributes)
         if not self.allow_images:
             md.add_render_rule("image", _image_as_link)
@@ -170,7 +173,14 @@ class MarkdownRenderer:
 
     def render(self, source: str) -> str:
         """Return sanitized HTML for the Markdown ``source``."""
-        return self.sanitize(self._markdown.render(_scalar_values(source)))
+        text = _scalar_values(source)
+        # Text with no Markdown in it (most comments) skips the parser: same HTML, a
+        # tenth of the time. Either way the sanitizer sees it.
+        options = self._markdown.options
+        fragment = plain_html(text, breaks=options["breaks"], xhtml=options["xhtmlOut"])
+        if fragment is None:
+            fragment = self._markdown.render(text)
+        return self.sanitize(fragment)
 
     def sanitize(self, fragment: str) -> str:
         """Clean an HTML ``fragment`` with this renderer's allowlist."""
