@@ -66,6 +66,7 @@ from threadkit.serialization._parse import (
     parse_vote,
 )
 from threadkit.serialization._public import (
+    encode_comment_stream,
     iso_utc,
     make_converter,
     moderator_converter,
@@ -86,6 +87,7 @@ __all__ = [
     "encode_public",
     "encode_page",
     "encode_nodes",
+    "encode_comment_stream",
     "iso_utc",
     # backup
     "backup_converter",

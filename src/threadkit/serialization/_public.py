@@ -8,6 +8,7 @@ depth.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,7 @@ from threadkit.serialization._parse import parse_sort, parse_submission
 from threadkit.tree import TreeNode
 
 __all__ = [
+    "encode_comment_stream",
     "iso_utc",
     "make_converter",
     "moderator_converter",
@@ -118,13 +120,18 @@ def to_public(obj: object, *, moderator: bool = False) -> Any:
     return msgspec.to_builtins(obj)
 
 
-def shape_of(obj: Comment | Identity | Thread | CommentRows, *, moderator: bool = False) -> Any:
+def shape_of(
+    obj: Comment | Identity | Thread | CommentRows, *, moderator: bool = False, source: bool = True
+) -> Any:
     """Return the shape of ``obj`` as its :mod:`~threadkit.serialization.shapes` Struct.
 
     For composing bigger answers out of shapes, e.g. ``shapes.Deleted(shape_of(comment))``;
-    ``encode_public`` encodes any shape Struct directly.
+    ``encode_public`` encodes any shape Struct directly. ``source=False``
+    leaves a comment's ``body_source`` out (what readers who cannot edit get).
     """
     if isinstance(obj, Comment):
+        if not source:
+            return _build._maker(moderator, tree=False, source=False)(obj)
         return _build.comment(obj, moderator)
     if isinstance(obj, Identity):
         return _build.author(obj, moderator)
@@ -133,6 +140,33 @@ def shape_of(obj: Comment | Identity | Thread | CommentRows, *, moderator: bool 
     if isinstance(obj, CommentRows):
         return _build.comment_rows(obj, moderator)
     raise TypeError(f"{type(obj).__qualname__} has no shape Struct")
+
+
+_STREAM_ENCODER = msgspec.json.Encoder()
+
+
+def encode_comment_stream(
+    batches: Iterable[Sequence[shapes.Comment | shapes.ModeratorComment]],
+) -> Iterator[bytes]:
+    """Encode batches of comment shapes as one ``CommentRows`` document, in chunks.
+
+    The chunks joined are ``msgspec.json.encode(shapes.CommentRows(every
+    comment, None))``, byte for byte, while only one batch is held at a
+    time: for streaming a whole thread (e.g. ``SqlCommentStore.iter_public_comments``)
+    to a response or a file.
+
+    >>> b"".join(encode_comment_stream([[], []]))
+    b'{"comments":[],"next_cursor":null}'
+    """
+    yield b'{"comments":['
+    first = True
+    for batch in batches:
+        if not batch:
+            continue
+        encoded = _STREAM_ENCODER.encode(batch)
+        yield encoded[1:-1] if first else b"," + encoded[1:-1]
+        first = False
+    yield b'],"next_cursor":null}'
 
 
 def make_converter(*, moderator: bool = False) -> cattrs.Converter:
