@@ -150,3 +150,25 @@ def test_name_key_is_its_definition_at_every_edge() -> None:
 def test_name_key_is_its_definition(name: str) -> None:
     """The regex and translate-table name_key equals the per-character definition."""
     assert _key_by_definition(name) == name_key(name)
+
+
+def _visible_by_definition(name: str) -> bool:
+    """has_visible_character written out one character at a time."""
+    return any(
+        unicodedata.category(char)[0] in "LNPS"
+        and not threadkit.names.is_default_ignorable(char)
+        and char not in threadkit.names._BLANK_SYMBOLS
+        for char in name
+    )
+
+
+def test_has_visible_character_is_its_definition_for_every_ascii_character() -> None:
+    """Its ASCII shortcut: every printable ASCII character is visible, no other is."""
+    names = [chr(point) for point in range(128)]
+    assert [_visible_by_definition(n) for n in names] == [has_visible_character(n) for n in names]
+
+
+@given(st.text(st.one_of(st.characters(), st.sampled_from(_EDGES)), max_size=12))
+def test_has_visible_character_is_its_definition(name: str) -> None:
+    """On any text, the same answer as the per-character definition."""
+    assert _visible_by_definition(name) == has_visible_character(name)

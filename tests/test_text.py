@@ -5,8 +5,9 @@ from __future__ import annotations
 import doctest
 import unicodedata
 
+import idna
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import threadkit.text
@@ -201,3 +202,62 @@ def test_clean_url_output_is_always_http_without_spaces(raw: str) -> None:
     assert url.isascii()
     assert [] == [c for c in url if not c.isprintable() or c.isspace()]
     assert "@" not in url.split("/")[2]
+
+
+def _idna_or_error(domain: str) -> str:
+    """What idna itself answers for ``domain``: its ASCII form, or the error's class name."""
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        return type(error).__name__
+
+
+def _shortcut_or_error(domain: str) -> str:
+    """The same question asked of text.py's shortcut."""
+    try:
+        return threadkit.text._idna_ascii(domain)
+    except (idna.IDNAError, UnicodeError) as error:
+        return type(error).__name__
+
+
+_DOMAIN_EDGES = [
+    "example.org",
+    "a.b",
+    "a---b.org",
+    "ab--c.org",
+    "a--b.org",
+    "xn--fa-hia.de",
+    "xn--.org",
+    "-a.org",
+    "a-.org",
+    "a..b",
+    ".a",
+    "a" * 63 + ".org",
+    "a" * 64 + ".org",
+    ("a" * 62 + ".") * 4 + "org",
+    ("a" * 61 + ".") * 4 + "org",
+    "123.456",
+    "a_b.org",
+    "faß.de",
+]
+
+
+@pytest.mark.parametrize("domain", _DOMAIN_EDGES)
+def test_the_plain_domain_shortcut_is_idna_at_the_edges(domain: str) -> None:
+    """Hyphens in 3rd-4th place, A-labels, label and name lengths, empty labels, non-LDH."""
+    assert _idna_or_error(domain) == _shortcut_or_error(domain)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(threadkit.text._PLAIN_DOMAIN, fullmatch=True),
+        st.lists(
+            st.sampled_from(["a", "z", "0", "9", "-", "--", ".", "xn--", "A", "_", "ß", "\u3002"]),
+            max_size=20,
+        ).map("".join),
+    )
+)
+def test_the_plain_domain_shortcut_is_idna(domain: str) -> None:
+    """For any host name the shortcut gives idna.encode's answer (or its refusal)."""
+    assert _idna_or_error(domain) == _shortcut_or_error(domain)

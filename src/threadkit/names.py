@@ -82,6 +82,7 @@ _IGNORABLE_RANGES = "".join(
 )
 _IGNORABLE_CHARS = re.compile(f"[{_IGNORABLE_RANGES}]+")
 _BLANK_AS_SPACE = {ord(char): " " for char in _BLANK_SYMBOLS}
+_ASCII_GRAPHIC = re.compile("[!-~]")
 
 
 def is_default_ignorable(char: str) -> bool:
@@ -92,6 +93,8 @@ def is_default_ignorable(char: str) -> bool:
 
 def has_visible_character(name: str) -> bool:
     """Whether ``name`` has a letter, digit, punctuation mark or symbol a reader can see."""
+    if _ASCII_GRAPHIC.search(name):  # every one is a letter, digit, punctuation or symbol
+        return True
     return any(
         unicodedata.category(char)[0] in _VISIBLE_CATEGORIES
         and not is_default_ignorable(char)
