@@ -125,3 +125,34 @@ def test_ping_after_is_checked() -> None:
     """A negative or absurd ``ping_after`` is refused with a message that says the range."""
     with pytest.raises(ValueError, match=r"ping_after must be within 0\.\.3600"):
         create_engine("postgresql+psycopg://x@127.0.0.1/x", ping_after=-1)
+
+
+@pytest.mark.backends("postgresql")
+def test_one_statement_reads_send_no_begin_or_commit_on_postgresql(
+    shared_url: sa.URL, sql_store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page cache's version check and a thread read are one round trip, not three."""
+    import psycopg._connection_base as base
+
+    store = _store(shared_url, ping_after=30)
+    Kit(store, ManualClock(T0)).thread()
+    version = store.thread_version("t1")
+    commands: list[bytes] = []
+    original = base.BaseConnection._exec_command
+
+    def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+        commands.append(command if isinstance(command, bytes) else str(command).encode())
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(base.BaseConnection, "_exec_command", counted)
+    assert store.thread_version("t1") == version
+    thread = store.get_thread("t1")
+    assert thread is not None
+    assert thread.key == "t1"
+    assert store.thread_version("nope") is None
+    assert commands == []
+    # Writes keep their transaction, and the pooled connection is back out of autocommit.
+    Kit(store, ManualClock(T0)).add()
+    assert commands[0].startswith(b"BEGIN")
+    assert commands[-1] == b"COMMIT"
+    store.close()

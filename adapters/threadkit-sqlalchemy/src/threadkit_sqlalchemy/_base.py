@@ -113,6 +113,14 @@ class StoreBase:
         self._locks = self._dialect in _LOCKING
         # Only the server backends' bounded drivers wait on a call's deadline (._drivers).
         self._bounded = self._dialect != "sqlite"
+        # A read of one statement needs no BEGIN and COMMIT: on PostgreSQL those are
+        # two round trips of the three (psycopg switches autocommit locally; PyMySQL
+        # would send SET AUTOCOMMIT both ways, so MariaDB keeps the transaction).
+        self._single = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self._dialect == "postgresql"
+            else self.engine
+        )
         # One connection for every caller (in-memory SQLite) cannot hold a read open
         # beside a write; on SQLite only the WAL journal lets a writer pass a reader.
         self._can_pin = not isinstance(self.engine.pool, StaticPool | SingletonThreadPool)
@@ -139,14 +147,15 @@ class StoreBase:
 
     # --- transactions ------------------------------------------------------
 
-    def _run(self, work: Callable[[Connection], T], *, write: bool) -> T:
+    def _run(self, work: Callable[[Connection], T], *, write: bool, single: bool = False) -> T:
         """Run ``work`` in one transaction, retrying collisions; map outages.
 
         A threadkit error raised by ``work`` rolls the transaction back and
         propagates; a deadlock or serialization failure reruns ``work`` while
         the call has time left; an unreachable or timed-out database becomes
         ``StorageUnavailableError``. Every wait of every attempt shares one
-        deadline, ``self.timeout`` from the start of the call.
+        deadline, ``self.timeout`` from the start of the call. ``single``: a
+        read of one statement, which needs no transaction of its own.
         """
         if not write and (pinned := self._pinned.get()) is not None:
             try:
@@ -163,7 +172,8 @@ class StoreBase:
             while True:
                 attempt += 1
                 try:
-                    with (self._writer if write else self.engine).connect() as conn, conn.begin():
+                    source = self._writer if write else self._single if single else self.engine
+                    with source.connect() as conn, conn.begin():
                         return work(conn)
                 except exc.DBAPIError as error:
                     in_time = time.monotonic() < deadline
@@ -245,6 +255,10 @@ class StoreBase:
     def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=False)
 
+    def _read_one(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work``, which reads with one statement (outside a transaction on PostgreSQL)."""
+        return self._run(work, write=False, single=True)
+
     def _write(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=True)
 
@@ -273,8 +287,11 @@ class StoreBase:
         body_html: str,
         reasons: Sequence[Reason],
         context: RequestContext,
-    ) -> None:
-        """Refuse, before the database, any value it could not store byte-exact."""
+    ) -> str:
+        """Refuse, before the database, any value it could not store byte-exact.
+
+        Returns ``reasons`` as the JSON text the ``reasons`` column stores.
+        """
         _text(body_source, "body", self.max_body_bytes)
         _text(body_html, "body", LONG_TEXT_BYTES)
         _chars(author.key, "author", AUTHOR_KEY_LENGTH)
@@ -284,7 +301,9 @@ class StoreBase:
         _chars(context.ip, "ip", IP_LENGTH)
         for value in (context.user_agent, context.referrer, context.language):
             _text(value, "context", TEXT_BYTES)
-        _text(reasons_json(reasons), "reasons", TEXT_BYTES)
+        reasons_text = reasons_json(reasons)
+        _text(reasons_text, "reasons", TEXT_BYTES)
+        return reasons_text
 
     def _select_comments(self) -> sa.Select[Any]:
         """Select :data:`_COLUMNS` plus the thread key (last), joined to the thread."""

@@ -121,7 +121,7 @@ class ThreadsPart(StoreBase):
             # SQLite's driver gives the timestamp as text on the fast path (._fast).
             return None if row is None else _thread(row._replace(created_at=utc(row.created_at)))
 
-        return self._read(work)
+        return self._read_one(work)
 
     def thread_version(self, key: str) -> int | None:
         """Return the thread's ``version`` alone (:class:`threadkit.cache.ThreadVersions`).
@@ -134,7 +134,7 @@ class ThreadsPart(StoreBase):
             value = conn.execute(_VERSION_BY_KEY, {"b_key": key}).scalar()
             return None if value is None else int(value)
 
-        return self._read(work)
+        return self._read_one(work)
 
     def set_thread_closed(self, key: str, closed: bool) -> Thread:
         """Open or close a thread; raise ``NotFoundError`` if it does not exist."""
