@@ -11,13 +11,19 @@ from flask import Flask
 from flask.json.tag import JSONTag
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode
 from markupsafe import Markup
 from threadkit_flask.security import HardenedSessionInterface
-from threadkit_flask.session_signing import fast_serializer
+from threadkit_flask.session_signing import COMPRESS_FROM, fast_serializer
 
 NOW = 1_790_000_000.0
 
+LARGE = {"host_cart": [f"item-{n}" for n in range(200)], "note": "x" * 2000}
+SMALL_REPETITIVE = {"a": "ab" * 100}  # Flask would deflate it; below COMPRESS_FROM it is not
+
 SESSIONS: list[dict[str, Any]] = [
+    LARGE,
+    SMALL_REPETITIVE,
     {},
     {"threadkit_csrf": "AaADJhoYcAcXKfNK6f8ODQxZrMWW-LZK4s3xMXBo0Hk"},
     {"threadkit_csrf": "t", "threadkit_browser": "b" * 24, "threadkit_author": "gAAAAAB" * 20},
@@ -58,11 +64,40 @@ def fast(app: Flask, keys: list[str | bytes] | None = None) -> URLSafeTimedSeria
     return serializer
 
 
+def _flasks_json(app: Flask, session: dict[str, Any]) -> bytes:
+    serializer = stock(app)
+    return bytes(serializer.serializer.dumps(session).encode("utf-8"))
+
+
 @pytest.mark.parametrize("session", SESSIONS)
-def test_the_cookie_is_flasks_byte_for_byte(app: Flask, session: dict[str, Any]) -> None:
-    """Every session, plain or tagged, makes exactly Flask's cookie."""
+def test_the_cookie_is_flasks_byte_for_byte_or_flasks_uncompressed(
+    app: Flask, session: dict[str, Any]
+) -> None:
+    """A large session makes exactly Flask's cookie; a small one, Flask's JSON left undeflated."""
     with app.app_context():
-        assert stock(app).dumps(session) == fast(app).dumps(session)
+        mine = fast(app).dumps(session)
+        flasks = stock(app).dumps(session)
+        if len(_flasks_json(app, session)) >= COMPRESS_FROM:
+            assert flasks == mine
+        else:
+            payload, stamp, _ = mine.rsplit(".", 2)
+            assert _flasks_json(app, session) == base64_decode(payload)
+            assert flasks.rsplit(".", 2)[1] == stamp
+
+
+def test_a_large_session_is_still_compressed(app: Flask) -> None:
+    """A session of COMPRESS_FROM bytes or more is deflated, as Flask does (a 4 KB cookie limit)."""
+    with app.app_context():
+        cookie = fast(app).dumps(LARGE)
+        assert cookie.startswith(".")
+        assert len(cookie) < len(_flasks_json(app, LARGE))
+
+
+def test_a_small_session_is_not_deflated(app: Flask) -> None:
+    """Below COMPRESS_FROM the payload is plain base64 JSON, even when it would shrink."""
+    with app.app_context():
+        assert stock(app).dumps(SMALL_REPETITIVE).startswith(".")
+        assert not fast(app).dumps(SMALL_REPETITIVE).startswith(".")
 
 
 @pytest.mark.parametrize("session", SESSIONS)
@@ -142,8 +177,9 @@ def test_a_tag_the_host_registered_is_still_applied(app: Flask) -> None:
             serializer = fast_serializer(interface, [app.secret_key])
             assert serializer is not None
             session = {"a": "LOUD"}
-            assert stock(app).dumps(session) == serializer.dumps(session)
+            assert _flasks_json(app, session) == serializer.serializer.dumps(session).encode()
             assert session == serializer.loads(serializer.dumps(session))
+            assert session == stock(app).loads(serializer.dumps(session))
     finally:
         interface.serializer.order[:] = original
         interface.serializer.tags.pop(" up", None)
@@ -155,9 +191,10 @@ def test_the_hardened_interface_uses_it_and_follows_a_new_secret(app: Flask) -> 
     with app.app_context():
         first = interface.get_signing_serializer(app)
         assert first is not None
-        assert stock(app).dumps({"a": "b"}) == first.dumps({"a": "b"})
+        assert stock(app).loads(first.dumps({"a": "b"})) == {"a": "b"}
         app.secret_key = "rotated"
         second = interface.get_signing_serializer(app)
         assert second is not None
         assert second is not first
-        assert stock(app).dumps({"a": "b"}) == second.dumps({"a": "b"})
+        assert stock(app).loads(second.dumps({"a": "b"})) == {"a": "b"}
+        assert first.dumps({"a": "b"}) != second.dumps({"a": "b"})

@@ -4,11 +4,16 @@ Flask's :class:`~flask.sessions.SecureCookieSessionInterface` builds an
 ``itsdangerous`` serializer for every read and every write of the cookie, and
 that serializer builds a new signer for each, which derives its key again
 (an HMAC of the salt) and signs through :mod:`hmac`'s pure-Python path
-(Flask's SHA-1 is a function, not a name OpenSSL knows). The serializer here
-makes exactly the same cookies, byte for byte, and reads exactly the same ones:
+(Flask's SHA-1 is a function, not a name OpenSSL knows). It also deflates
+every cookie, however small. The serializer here reads every cookie Flask
+makes, and Flask reads every cookie it makes; they are Flask's own, byte for
+byte, from :data:`COMPRESS_FROM` bytes of JSON up:
 
-* the signer and its derived keys are made once, and the signature is
-  :func:`hmac.digest` with ``"sha1"`` (OpenSSL's HMAC-SHA1: the same bytes);
+* a shorter session is not compressed (itsdangerous's format without the
+  ``.`` mark): threadkit's few keys would shrink by some 30 bytes, for a
+  deflate stream set up and torn down on every request that writes the cookie;
+* the signer, its derived keys and their keyed HMAC-SHA1 states are made
+  once; each signature copies a state (OpenSSL's HMAC-SHA1: the same bytes);
 * a session of plain strings is dumped without walking Flask's JSON tags
   (no tag applies to a ``str``; the JSON is written by the same
   ``flask.json.dumps`` call).
@@ -21,6 +26,7 @@ Flask's serializer unchanged.
 from __future__ import annotations
 
 import hmac
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,8 +35,12 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode, want_bytes
+from itsdangerous.url_safe import URLSafeSerializerMixin
 
-__all__ = ["fast_serializer"]
+__all__ = ["COMPRESS_FROM", "fast_serializer"]
+
+COMPRESS_FROM = 1024
+"""Session JSON of this many bytes or more is compressed (as Flask does); shorter is not."""
 
 _FLASK_SHA1 = SecureCookieSessionInterface.digest_method
 _DEFAULT_TAGS = tuple(type(tag) for tag in TaggedJSONSerializer().order)
@@ -44,7 +54,12 @@ class _SessionSigner(TimestampSigner):
     ) -> None:
         super().__init__(secret_key, **kwargs)
         # Key derivation "hmac": HMAC(secret, salt); newest key first, as verify tries them.
-        self._derived = [hmac.digest(key, self.salt, "sha1") for key in reversed(self.secret_keys)]
+        self._derived = [
+            hmac.new(key, self.salt, "sha1").digest() for key in reversed(self.secret_keys)
+        ]
+        # Keyed HMAC states, copied per message: cheaper than keying (and, with OpenSSL 3,
+        # looking the digest up by name) for every cookie.
+        self._keyed = [hmac.new(key, digestmod="sha1") for key in self._derived]
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         """Return the derived key of ``secret_key`` (default: the newest), from the cache."""
@@ -58,7 +73,7 @@ class _SessionSigner(TimestampSigner):
 
     def get_signature(self, value: str | bytes) -> bytes:
         """Return the signature of ``value`` under the newest key."""
-        return base64_encode(hmac.digest(self._derived[0], want_bytes(value), "sha1"))
+        return base64_encode(self._mac(0, want_bytes(value)))
 
     def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
         """Return whether ``sig`` signs ``value`` under any of the keys."""
@@ -68,8 +83,13 @@ class _SessionSigner(TimestampSigner):
             return False
         data = want_bytes(value)
         return any(
-            hmac.compare_digest(hmac.digest(key, data, "sha1"), given) for key in self._derived
+            hmac.compare_digest(self._mac(index, data), given) for index in range(len(self._keyed))
         )
+
+    def _mac(self, index: int, data: bytes) -> bytes:
+        mac = self._keyed[index].copy()
+        mac.update(data)
+        return mac.digest()
 
 
 class _PlainFirst:
@@ -103,6 +123,20 @@ class _SessionSerializer(URLSafeTimedSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._signer = super().make_signer(self.salt)
+
+    def dump_payload(self, obj: Any) -> bytes:
+        """Return the payload as itsdangerous does, compressing only one of ``COMPRESS_FROM`` bytes.
+
+        Below that a session cookie stays far under a browser's 4 KB, and
+        compressing it would save a few bytes for the price of a deflate stream.
+        """
+        # The JSON without the URL-safe mixin's compression (the class after it in the MRO).
+        data = super(URLSafeSerializerMixin, self).dump_payload(obj)
+        if len(data) >= COMPRESS_FROM:
+            compressed = zlib.compress(data)
+            if len(compressed) < len(data) - 1:  # as itsdangerous decides
+                return b"." + base64_encode(compressed)
+        return base64_encode(data)
 
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
         """Return the signer made once for the serializer's salt (a new one for another)."""
