@@ -156,3 +156,29 @@ def test_one_statement_reads_send_no_begin_or_commit_on_postgresql(
     assert commands[0].startswith(b"BEGIN")
     assert commands[-1] == b"COMMIT"
     store.close()
+
+
+@pytest.mark.backends("postgresql")
+def test_reads_together_send_no_begin_or_rollback_on_postgresql(
+    shared_url: sa.URL, sql_store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads before a post share one connection and no transaction (READ COMMITTED)."""
+    import psycopg._connection_base as base
+
+    store = _store(shared_url, ping_after=30)
+    kit = Kit(store, ManualClock(T0))
+    kit.thread()
+    first = kit.add()
+    commands: list[bytes] = []
+    original = base.BaseConnection._exec_command
+
+    def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+        commands.append(command if isinstance(command, bytes) else str(command).encode())
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(base.BaseConnection, "_exec_command", counted)
+    with store.reads_together():
+        assert store.get_comment(first.id) == first
+        assert store.ensure_thread("t1", now=T0).key == "t1"
+    assert commands == []
+    store.close()

@@ -232,7 +232,9 @@ class StoreBase:
             return None
         try:
             with call_deadline(self.timeout):
-                conn = self.engine.connect()
+                # PostgreSQL: outside a transaction, as READ COMMITTED reads see the
+                # latest commit either way; saves the BEGIN and ROLLBACK round trips.
+                conn = self._single.connect()
         except (exc.DBAPIError, exc.TimeoutError):
             return None
         try:
