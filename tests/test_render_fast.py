@@ -51,7 +51,9 @@ _pieces = st.sampled_from(SPECIAL + WORDS)
 # Mostly plain lines (so the shortcut is taken often), some with any special character.
 _line = st.tuples(
     st.integers(0, 5),
-    st.lists(st.sampled_from(["word", "two words", "Word.", '"quoted"', "it's", "(so)"])),
+    st.lists(
+        st.sampled_from(["word", "two words", "Word.", '"quoted"', "it's", "(so)", "Yes!", "a>b"])
+    ),
     st.lists(_pieces, max_size=2),
     st.integers(0, 3),
 ).map(lambda t: " " * t[0] + " ".join(t[1]) + "".join(t[2]) + " " * t[3])
@@ -98,6 +100,14 @@ TRICKY = [
     "tail  ",
     "a  \n\nb",
     "Great post. Bookmarked.",
+    "Great!",
+    "a > b",
+    "x ] y",
+    "!",
+    "a ![",
+    "a !\n[b]",
+    " > x",
+    "a\n> b",
 ]
 
 
@@ -146,6 +156,7 @@ def test_render_is_the_full_parse_then_the_sanitizer(text: str, which: int) -> N
     "text",
     [
         "Great post. Bookmarked.",
+        "Thanks! 3 > 2 (sic), a ] alone.",
         "Disagree: a flat list is fine for most blogs, nesting is overrated.",
         "日本語のコメントも表示されますか。Ελληνικά too? 👍",
         'He said "fine" (twice); it\'s 10% faster, 2x even.\r\n\r\nSecond paragraph  \nline',

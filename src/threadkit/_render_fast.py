@@ -24,10 +24,10 @@ from markdown_it.common.normalize_url import normalizeLink
 __all__ = ["normalize_link", "plain_html"]
 
 # A character some inline rule starts at (backslash escape, code span, strikethrough,
-# emphasis, link, image, autolink, entity; ">" and "<" for good measure), or whitespace
-# other than space and line breaks (a tab is indentation, a Unicode space trims
-# differently): markdown-it reads the text.
-_INLINE = re.compile(r"[\\`*_~\[\]!<>&]|[^\S \n\r]")
+# emphasis, link or image, autolink, entity), or whitespace other than space and line
+# breaks (a tab is indentation, a Unicode space trims differently): markdown-it reads
+# the text. Without a "[", "]" and "!" are text; so is ">" inside a line.
+_INLINE = re.compile(r"[\\`*_~\[<&]|[^\S \n\r]")
 # A line that may open a block other than a paragraph: four spaces (code), or, after up
 # to three, a bullet, a digit (ordered list), a quote, a heading, a setext underline or
 # a thematic break.
@@ -59,7 +59,8 @@ def plain_html(source: str, *, breaks: bool, xhtml: bool) -> str | None:
     for paragraph in _BLANK_LINES.split(text.strip(" \n")):
         if not paragraph:
             continue
-        lines = paragraph.split("\n")
+        # markdown-it escapes & < > and "; only > and the quote can be in the text.
+        lines = paragraph.replace(">", "&gt;").replace('"', "&quot;").split("\n")
         parts = []
         for line in lines[:-1]:
             # markdown-it's newline rule: two trailing spaces are a hard break, and
@@ -67,8 +68,7 @@ def plain_html(source: str, *, breaks: bool, xhtml: bool) -> str | None:
             kept = line.lstrip(" ").rstrip(" ")
             parts.append(kept + (hard if len(line) - len(line.rstrip(" ")) >= 2 else soft))
         parts.append(lines[-1].lstrip(" ").rstrip(" "))
-        # markdown-it escapes & < > and "; only the quote can be here.
-        out.append("<p>" + "".join(parts).replace('"', "&quot;") + "</p>\n")
+        out.append("<p>" + "".join(parts) + "</p>\n")
     return "".join(out)
 
 
