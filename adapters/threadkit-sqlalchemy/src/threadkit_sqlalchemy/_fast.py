@@ -34,7 +34,6 @@ from sqlalchemy.engine import Connection, Dialect
 
 __all__ = ["Prepared", "begin", "utc"]
 
-_Converter = Callable[[Any], Any] | None
 _FAST = "threadkit_fast_path"
 """Key of the connection's ``info``: whether this transaction's statements may use the cursor."""
 
@@ -42,28 +41,32 @@ _FAST = "threadkit_fast_path"
 class _Compiled:
     """One statement's driver SQL for one dialect, and how to build its arguments."""
 
-    __slots__ = ("slots", "sql")
+    __slots__ = ("converted", "sources", "sql")
 
     def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str]) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
         assert compiled.positiontup is not None  # SQLite's qmark style: positional
         self.sql = compiled.string
-        # Per position: the caller's key, the value a literal carries, the type's converter.
-        self.slots: list[tuple[str, Any, _Converter]] = []
-        for name in compiled.positiontup:
+        # Per position: the caller's key and the value a literal carries; apart, the few
+        # positions whose type converts a value on its way in (timestamps, booleans).
+        self.sources: list[tuple[str, Any]] = []
+        self.converted: list[tuple[int, Callable[[Any], Any]]] = []
+        for position, name in enumerate(compiled.positiontup):
             bind = compiled.binds[name]
             convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            literal = None if bind.required else bind.effective_value
-            self.slots.append((bind.key, literal, convert))
+            self.sources.append((bind.key, None if bind.required else bind.effective_value))
+            if convert is not None:
+                self.converted.append((position, convert))
 
-    def arguments(self, params: Mapping[str, Any]) -> tuple[Any, ...]:
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         """Return the positional arguments for ``params`` (keyed by the bind names)."""
         get = params.get
-        return tuple(
-            value if convert is None or value is None else convert(value)
-            for key, literal, convert in self.slots
-            for value in (get(key, literal),)
-        )
+        values = [get(key, literal) for key, literal in self.sources]
+        for position, convert in self.converted:
+            value = values[position]
+            if value is not None:
+                values[position] = convert(value)
+        return values
 
 
 class Prepared:
@@ -84,13 +87,6 @@ class Prepared:
         # One row type for both paths, so callers may use ``_replace`` on either.
         self._row: Any = namedtuple("_Row", names, rename=True)  # type: ignore[misc]
 
-    def _for(self, dialect: Dialect, params: Mapping[str, Any]) -> _Compiled:
-        key = (dialect.name, tuple(params) if self._insert else ())
-        found = self._compiled.get(key)
-        if found is None:
-            found = self._compiled[key] = _Compiled(self.statement, dialect, key[1])
-        return found
-
     def _raw(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run on the DBAPI cursor; ``None`` if this connection takes the plain path."""
         # Outside a transaction SQLAlchemy's autobegin must see the statement.
@@ -99,16 +95,20 @@ class Prepared:
         proxied = conn.connection
         if not proxied.info.get(_FAST):
             return None
-        compiled = self._for(conn.dialect, params)
+        dialect = conn.dialect
+        key = (dialect.name, tuple(params) if self._insert else ())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(self.statement, dialect, key[1])
         arguments = compiled.arguments(params)
         driver = proxied.dbapi_connection
         assert driver is not None
         cursor = driver.cursor()
         try:
             cursor.execute(compiled.sql, arguments)
-        except conn.dialect.loaded_dbapi.Error as error:
+        except dialect.loaded_dbapi.Error as error:
             raise exc.DBAPIError.instance(
-                compiled.sql, arguments, error, conn.dialect.loaded_dbapi.Error
+                compiled.sql, arguments, error, dialect.loaded_dbapi.Error
             ) from error
         return cursor
 

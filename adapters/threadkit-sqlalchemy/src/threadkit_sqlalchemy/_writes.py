@@ -91,11 +91,12 @@ class WritesPart(StoreBase):
         thread does not exist.
         """
         created_at = aware(draft.created_at, "created_at")
-        self._check_comment_text(
+        reasons = self._check_comment_text(
             draft.author, draft.body_source, draft.body_html, draft.reasons, draft.context
         )
         for notice in notices:
             _chars(notice.channel, "channel", KEY_LENGTH)
+        body_hash = _body_hash(draft.body_source)
 
         def work(conn: Connection) -> Comment:
             thread = _THREAD_FOR_POST[self._locks].first(conn, {"b_key": draft.thread_key})
@@ -109,14 +110,14 @@ class WritesPart(StoreBase):
                     return replayed
             if draft.guards:
                 # Under the thread's lock (and the guards' own): atomic with the insert below.
-                _guards.check_comment_guards(
-                    conn, draft, thread.id, _body_hash(draft.body_source), created_at
-                )
+                _guards.check_comment_guards(conn, draft, thread.id, body_hash, created_at)
             if draft.parent_id is None:
                 place = _top_place(thread.top_seq + 1)
             else:
                 place = self._reply_place(conn, draft, thread.id, thread.top_seq)
-            comment_id = self._insert_comment(conn, draft, thread.id, place, created_at)
+            comment_id = self._insert_comment(
+                conn, draft, thread.id, place, created_at, body_hash, reasons
+            )
             self._count_new(conn, draft, thread.id, place.top_seq, comment_id)
             queue_notices(conn, comment_id, draft.thread_key, notices, created_at)
             subscribe(conn, draft, comment_id)
@@ -159,9 +160,18 @@ class WritesPart(StoreBase):
 
     @staticmethod
     def _insert_comment(
-        conn: Connection, draft: NewComment, thread_id: int, place: _Place, created_at: datetime
+        conn: Connection,
+        draft: NewComment,
+        thread_id: int,
+        place: _Place,
+        created_at: datetime,
+        body_hash: str,
+        reasons: str,
     ) -> int:
-        """Insert the comment row at ``place``; return its new id."""
+        """Insert the comment row at ``place``; return its new id.
+
+        ``body_hash`` and ``reasons`` (JSON) are the draft's, computed once per post.
+        """
         values = {
             "thread_id": thread_id,
             "parent_id": draft.parent_id,
@@ -175,7 +185,7 @@ class WritesPart(StoreBase):
             **_author_values(draft.author),
             "body_source": draft.body_source,
             "body_html": draft.body_html,
-            "body_hash": _body_hash(draft.body_source),
+            "body_hash": body_hash,
             "status": draft.status.value,
             "created_at": created_at,
             "edited_at": None,
@@ -183,7 +193,7 @@ class WritesPart(StoreBase):
             "downvotes": 0,
             "neg_score": 0,
             "reply_count": 0,
-            "reasons": reasons_json(draft.reasons),
+            "reasons": reasons,
             **_context_values(draft.context),
             "notify_replies": draft.notify_replies,
         }
