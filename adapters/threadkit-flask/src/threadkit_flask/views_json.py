@@ -73,7 +73,7 @@ def _visit(state: WebState) -> FlaskVisit:
 
 
 def _idempotency_key() -> str | None:
-    return request.headers.get(posting.IDEMPOTENCY_HEADER)
+    return current_request().header(posting.IDEMPOTENCY_HEADER)
 
 
 def _shared_json(page: web_cache.PageRead) -> Response:
