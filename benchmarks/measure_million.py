@@ -33,10 +33,10 @@ runs alternating, in the same run. What is measured:
     ``store.iter_public_comments`` + ``encode_comment_stream`` (every comment
     a reader who is nobody sees, public ``Comment`` shapes without source,
     one ``CommentRows`` document, no ``Comment`` object per row).
-    The floor: plain ``sqlite3`` selecting the same public columns of the
-    rows a reader who is nobody sees (approved and deleted), in path order,
-    ``fetchmany(5000)``, each row made a plain dict keyed by column name and
-    each batch encoded with ``msgspec.json.encode``.
+    The floor (``benchmarks/public_floor.py``): plain ``sqlite3`` selecting
+    the same public columns of the rows a reader who is nobody sees (approved
+    and deleted), in path order, ``fetchmany(5000)``, each row made a plain
+    dict keyed by column name and each batch encoded with ``msgspec.json.encode``.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from public_floor import floor_streamed
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.engine import CommentEngine
@@ -223,45 +224,6 @@ def whole_streamed(store: SqlCommentStore) -> int:
     return size
 
 
-PUBLIC_COLUMNS = (
-    "id",
-    "parent_id",
-    "root_id",
-    "depth",
-    "author_provider",
-    "author_name",
-    "author_url",
-    "author_avatar",
-    "author_verified",
-    "body_html",
-    "status",
-    "created_at",
-    "edited_at",
-    "upvotes",
-    "downvotes",
-    "reply_count",
-)
-
-
-def floor_streamed(path: Path) -> int:
-    """Plain sqlite3 + msgspec: the public columns of the visible rows, as plain dicts."""
-    conn = sqlite3.connect(path)
-    try:
-        (thread_id,) = conn.execute("SELECT id FROM tk_threads WHERE key = ?", (THREAD,)).fetchone()
-        cursor = conn.execute(
-            f"SELECT {', '.join(PUBLIC_COLUMNS)} FROM tk_comments"
-            " WHERE thread_id = ? AND status IN ('approved', 'deleted') ORDER BY path",
-            (thread_id,),
-        )
-        encode = msgspec.json.encode
-        size = 0
-        while batch := cursor.fetchmany(5000):
-            size += len(encode([dict(zip(PUBLIC_COLUMNS, row, strict=True)) for row in batch]))
-        return size
-    finally:
-        conn.close()
-
-
 # ------------------------------------------------------------------ main
 
 
@@ -330,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         store.lean_public_reads = True
         works: dict[str, Callable[[], object]] = {
             "pages": lambda: whole_by_pages(engine),
-            "floor": lambda: floor_streamed(path),
+            "floor": lambda: floor_streamed(path, THREAD),
         }
         works["stream"] = lambda: whole_streamed(store)
         times = best_alternating(works, args.rounds)

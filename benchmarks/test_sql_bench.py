@@ -12,7 +12,12 @@ alternating rounds, ``time.perf_counter``):
 
 * page 1 of the large thread is within 1.5x of page 1 of the small thread;
 * the last page of the large thread is within 1.5x of its first page, and so
-  is its last *full* page (at least 400 comments), far into the thread.
+  is its last *full* page (at least 400 comments), far into the thread;
+* the whole large thread streamed lean to public JSON
+  (``iter_public_comments`` + ``encode_comment_stream``) costs at most 1.5x
+  the floor of plain ``sqlite3`` + msgspec on the same file
+  (``public_floor.py``; issue 12), CPU time, best of ``STREAM_ROUNDS``
+  alternating rounds.
 
 The pytest-benchmark tests report the same pages (and the other sort
 orders, and the whole large thread streamed with ``iter_thread`` and built)
@@ -28,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from public_floor import floor_streamed
 from threadkit_sqlalchemy import SqlCommentStore
 
 from threadkit.models import SortOrder, Visibility
+from threadkit.serialization import encode_comment_stream
 from threadkit.testing.generate import generate_rows
 from threadkit.tree import build_tree, count_nodes
 
@@ -43,6 +50,8 @@ TOTAL_LIMIT = 500
 RATIO_LIMIT = 1.5
 ROUNDS = 40
 ATTEMPTS = 3  # a guard is re-measured (not relaxed) when a noisy neighbour spoils a run
+STREAM_LIMIT = 1.5  # issue 12: the whole thread streamed to JSON <= 1.5x the floor
+STREAM_ROUNDS = 2
 EVERYONE = Visibility()
 THREAD = "bench"
 
@@ -63,9 +72,15 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqlCommentStore]
 
 
 @pytest.fixture(scope="module")
-def large(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqlCommentStore]:
+def large_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the large thread's SQLite file lives."""
+    return tmp_path_factory.mktemp("sql-bench") / "large.db"
+
+
+@pytest.fixture(scope="module")
+def large(large_path: Path) -> Iterator[SqlCommentStore]:
     """The store holding the large thread."""
-    store = build_store(tmp_path_factory.mktemp("sql-bench") / "large.db", LARGE)
+    store = build_store(large_path, LARGE)
     yield store
     store.close()
 
@@ -177,6 +192,35 @@ def test_last_full_page_costs_what_the_first_page_does(
 def test_pages_hold_what_the_limits_allow(small: SqlCommentStore, large: SqlCommentStore) -> None:
     """The measured pages are full pages (so the comparisons compare like with like)."""
     assert (True, True) == (fetch_and_build(small) > 400, fetch_and_build(large) > 400)
+
+
+def streamed_lean(store: SqlCommentStore) -> int:
+    """The whole public thread streamed lean to JSON; return the bytes written."""
+    return sum(len(chunk) for chunk in encode_comment_stream(store.iter_public_comments(THREAD)))
+
+
+def test_the_whole_thread_streams_lean_within_1_5x_plain_sqlite(
+    large: SqlCommentStore, large_path: Path
+) -> None:
+    """Guard: the lean public stream of the large thread costs at most 1.5x the floor's CPU."""
+    streamed_lean(large)  # warm: statement caches, the file in the OS cache
+    floor_streamed(large_path, THREAD)
+    seen: list[str] = []
+    for _ in range(ATTEMPTS):
+        best = [float("inf"), float("inf")]
+        for _ in range(STREAM_ROUNDS):
+            for index, work in enumerate(
+                (lambda: streamed_lean(large), lambda: floor_streamed(large_path, THREAD))
+            ):
+                began = time.process_time()
+                work()
+                best[index] = min(best[index], time.process_time() - began)
+        seen.append(f"{best[0]:.2f} s / {best[1]:.2f} s = {best[0] / best[1]:.2f}x")
+        if best[0] <= STREAM_LIMIT * best[1]:
+            break
+    line = f"lean stream / floor, {LARGE:,} comments, CPU: " + ", ".join(seen)
+    print(line)
+    assert best[0] <= STREAM_LIMIT * best[1], f"{line} (limit {STREAM_LIMIT}x)"
 
 
 # ------------------------------------------------------------------ reported numbers
