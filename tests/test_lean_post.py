@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -26,10 +26,12 @@ _PIECES = st.sampled_from(
         "http://", "https://", "ftp://", "www.", "HTTP://", "a", ".", "com", "x.y", "/",
         ":", "*", "_", "~~", "`", "```", "[", "]", "(", ")", "<", ">", "!", "[r]: ",
         "\n", " ", "    ", "\t", "> ", "- ", "&amp;", "&#104;", "\\", "\u017f", "é",
+        "Www.", "wWW.", "ssh://", "hTTps://", "\u0130", "\u212a",
     ]
 )  # fmt: skip
 
 
+@settings(max_examples=500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_links_at_most_never_undercounts(source: str) -> None:
     """The bound found without parsing is never below the parsed count."""
