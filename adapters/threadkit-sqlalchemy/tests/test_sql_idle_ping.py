@@ -9,6 +9,7 @@ seconds is pinged; a dead one found that way is replaced before the call uses it
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,10 +27,39 @@ from threadkit.testing.store_kit import T0, Kit
 pytestmark = pytest.mark.capability(NETWORK_SERVER)
 
 
-def _store(url: sa.URL, ping_after: float) -> SqlCommentStore:
-    # One pooled connection, so the one killed is the one the next call gets.
-    options = {"ping_after": ping_after, "pool_size": 1, "max_overflow": 0}
-    return SqlCommentStore(url, engine_options=options)
+@pytest.fixture
+def open_kit(shared_url: sa.URL, sql_store: SqlCommentStore) -> Iterator[Callable[[float], Kit]]:
+    """Open a store with ``ping_after`` and a thread ``t1`` on the shared database."""
+    opened: list[SqlCommentStore] = []
+
+    def open_(ping_after: float) -> Kit:
+        # One pooled connection, so the one killed is the one the next call gets.
+        options = {"ping_after": ping_after, "pool_size": 1, "max_overflow": 0}
+        store = SqlCommentStore(shared_url, engine_options=options)
+        opened.append(store)
+        kit = Kit(store, ManualClock(T0))
+        kit.thread()
+        return kit
+
+    yield open_
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def commands(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Record the commands psycopg sends on its own (BEGIN, COMMIT, ROLLBACK)."""
+    import psycopg._connection_base as base
+
+    seen: list[bytes] = []
+    original = base.BaseConnection._exec_command
+
+    def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(command if isinstance(command, bytes) else str(command).encode())
+        return original(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(base.BaseConnection, "_exec_command", counted)
+    return seen
 
 
 @pytest.fixture
@@ -47,8 +77,10 @@ def pings(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return seen
 
 
-def _kill_pooled_session(store: SqlCommentStore, backend: str) -> None:
-    """Terminate the server session behind the store's one pooled connection."""
+def _kill_pooled_session(kit: Kit, backend: str) -> None:
+    """Terminate the server session behind the kit's store's one pooled connection."""
+    store = kit.store
+    assert isinstance(store, SqlCommentStore)
     with store.engine.connect() as conn:
         query = "SELECT pg_backend_pid()" if backend == "postgresql" else "SELECT CONNECTION_ID()"
         session = int(conn.exec_driver_sql(query).scalar_one())
@@ -63,62 +95,50 @@ def _kill_pooled_session(store: SqlCommentStore, backend: str) -> None:
 
 
 def test_a_connection_in_steady_use_is_not_pinged(
-    shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+    open_kit: Callable[[float], Kit], pings: list[float]
 ) -> None:
     """Calls a moment apart reuse the pooled connection without a ping round trip."""
-    store = _store(shared_url, ping_after=30)
-    kit = Kit(store, ManualClock(T0))
-    kit.thread()
+    kit = open_kit(30)
     for _ in range(5):
         kit.add()
-        store.get_thread("t1")
+        kit.store.get_thread("t1")
     assert pings == []
-    store.close()
 
 
 def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
-    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+    backend: str, open_kit: Callable[[float], Kit], pings: list[float]
 ) -> None:
     """Past ``ping_after`` the ping finds the killed connection; the call still succeeds."""
-    store = _store(shared_url, ping_after=0.3)
-    kit = Kit(store, ManualClock(T0))
-    kit.thread()
-    _kill_pooled_session(store, backend)
+    kit = open_kit(0.3)
+    _kill_pooled_session(kit, backend)
     time.sleep(0.4)
     comment = kit.add()  # the ping fails, the pool connects anew, the post goes through
     assert len(pings) >= 1
     assert [comment.id] == kit.ids()
-    store.close()
 
 
 def test_ping_after_zero_pings_every_checkout(
-    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+    backend: str, open_kit: Callable[[float], Kit], pings: list[float]
 ) -> None:
     """``ping_after=0`` is the old behaviour: every checkout pinged, a dead connection replaced."""
-    store = _store(shared_url, ping_after=0)
-    kit = Kit(store, ManualClock(T0))
-    kit.thread()
+    kit = open_kit(0)
     before = len(pings)
-    store.get_thread("t1")
+    kit.store.get_thread("t1")
     assert len(pings) == before + 1
-    _kill_pooled_session(store, backend)
+    _kill_pooled_session(kit, backend)
     assert kit.add().id in kit.ids()
-    store.close()
 
 
 def test_a_dead_connection_used_within_ping_after_fails_once_then_recovers(
-    backend: str, shared_url: sa.URL, pings: list[float], sql_store: SqlCommentStore
+    backend: str, open_kit: Callable[[float], Kit]
 ) -> None:
     """The documented price: one StorageUnavailableError, nothing written, then a new pool."""
-    store = _store(shared_url, ping_after=30)
-    kit = Kit(store, ManualClock(T0))
-    kit.thread()
-    _kill_pooled_session(store, backend)
+    kit = open_kit(30)
+    _kill_pooled_session(kit, backend)
     with pytest.raises(StorageUnavailableError):
         kit.add()
     assert kit.ids() == []
     assert [kit.add().id] == kit.ids()
-    store.close()
 
 
 def test_ping_after_is_checked() -> None:
@@ -129,56 +149,36 @@ def test_ping_after_is_checked() -> None:
 
 @pytest.mark.backends("postgresql")
 def test_one_statement_reads_send_no_begin_or_commit_on_postgresql(
-    shared_url: sa.URL, sql_store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
+    open_kit: Callable[[float], Kit], commands: list[bytes]
 ) -> None:
     """A page cache's version check and a thread read are one round trip, not three."""
-    import psycopg._connection_base as base
-
-    store = _store(shared_url, ping_after=30)
-    Kit(store, ManualClock(T0)).thread()
-    version = store.thread_version("t1")
-    commands: list[bytes] = []
-    original = base.BaseConnection._exec_command
-
-    def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-        commands.append(command if isinstance(command, bytes) else str(command).encode())
-        return original(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(base.BaseConnection, "_exec_command", counted)
-    assert store.thread_version("t1") == version
+    kit = open_kit(30)
+    store = kit.store
+    assert isinstance(store, SqlCommentStore)
+    commands.clear()
+    assert store.thread_version("t1") is not None
     thread = store.get_thread("t1")
     assert thread is not None
     assert thread.key == "t1"
     assert store.thread_version("nope") is None
     assert commands == []
     # Writes keep their transaction, and the pooled connection is back out of autocommit.
-    Kit(store, ManualClock(T0)).add()
+    kit.add()
     assert commands[0].startswith(b"BEGIN")
     assert commands[-1] == b"COMMIT"
-    store.close()
 
 
 @pytest.mark.backends("postgresql")
 def test_reads_together_send_no_begin_or_rollback_on_postgresql(
-    shared_url: sa.URL, sql_store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
+    open_kit: Callable[[float], Kit], commands: list[bytes]
 ) -> None:
     """The reads before a post share one connection and no transaction (READ COMMITTED)."""
-    import psycopg._connection_base as base
-
-    store = _store(shared_url, ping_after=30)
-    kit = Kit(store, ManualClock(T0))
-    kit.thread()
+    kit = open_kit(30)
+    store = kit.store
+    assert isinstance(store, SqlCommentStore)
     first = kit.add()
-    commands: list[bytes] = []
-    original = base.BaseConnection._exec_command
-
-    def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-        commands.append(command if isinstance(command, bytes) else str(command).encode())
-        return original(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(base.BaseConnection, "_exec_command", counted)
+    commands.clear()
     with store.reads_together():
         assert store.get_comment(first.id) == first
         assert store.ensure_thread("t1", now=T0).key == "t1"
     assert commands == []
-    store.close()
