@@ -271,8 +271,9 @@ def test_bench_whole_large_thread_per_row(benchmark: Any, large: SqlCommentStore
         return count_nodes(build_tree(comments, max_depth=None))
 
     count = benchmark.pedantic(whole, rounds=1, iterations=1, warmup_rounds=0)
-    per_row = benchmark.stats.stats.min / count * 1e6
     benchmark.extra_info["comments"] = count
-    benchmark.extra_info["us_per_row"] = round(per_row, 2)
-    print(f"whole thread of {count:,} comments: {per_row:.1f} us per row (fetch + build)")
+    if benchmark.stats is not None:  # None under --benchmark-disable (run once, untimed)
+        per_row = benchmark.stats.stats.min / count * 1e6
+        benchmark.extra_info["us_per_row"] = round(per_row, 2)
+        print(f"whole thread of {count:,} comments: {per_row:.1f} us per row (fetch + build)")
     assert LARGE == count
