@@ -23,7 +23,7 @@ alternating, best of ``--rounds``, per post:
   the new row's ``root_id``, ``COMMIT``). No store can post for less.
 
 The ratio to *row* is what ``test_a_post_costs_at_most_4x_a_bare_insert_and_commit``
-guards; the ratios to *bare* are printed beside it so nothing is hidden (*floor / bare*
+divides by; the ratios to *bare* are printed beside it so nothing is hidden (*floor / bare*
 is how close to 4x of an index-free insert any store on this schema can get).
 Numbers go in ``benchmarks/results-posting.md``.
 """
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("cpu", "post, CPU time"),
         ("commit", "the post's COMMIT alone"),
         ("floor", "floor: the post's statements through sqlite3"),
-        ("row", "the post's row INSERT + COMMIT into tk_comments (guarded denominator)"),
+        ("row", "the post's row INSERT + COMMIT into tk_comments (the guard's denominator)"),
         ("bare", "bare INSERT + COMMIT into a table of its own"),
     ):
         # CPU time is not a wall time: no ratio to the wall-clock denominators.
