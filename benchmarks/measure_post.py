@@ -22,9 +22,9 @@ alternating, best of ``--rounds``, per post:
   ``INSERT`` into ``tk_comments`` with its ten indexes, the thread's counters,
   the new row's ``root_id``, ``COMMIT``). No store can post for less.
 
-The ratio to *row* is what ``test_a_post_costs_at_most_4x_a_bare_insert_and_commit``
-divides by; the ratios to *bare* are printed beside it so nothing is hidden (*floor / bare*
-is how close to 4x of an index-free insert any store on this schema can get).
+``test_a_post_costs_at_most_4x_a_bare_insert_and_commit`` divides a post by *row*; the
+ratios to *bare* are printed beside it so nothing is hidden (*floor / bare* is how close to
+4x of an index-free insert any store on this schema can get).
 Numbers go in ``benchmarks/results-posting.md``.
 """
 
