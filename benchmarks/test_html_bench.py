@@ -15,9 +15,15 @@ the numbers; ``THREADKIT_BENCH_FULL=1`` runs more rounds.
 
 Measured on 2 shared cores (455 comments on the page): 7.0x to 8.8x before the
 template work, 4.0x after it. The goal is 2.5x; what is left is mostly Jinja's
-own cost (about 30 autoescaped values per comment at about 1 us each), so the
-limit sits at 6x (busy machines measured up to 4.5x), which still catches a slide
-back to helper calls per comment.
+own cost (about 30 autoescaped values per comment at about 1 us each, and five
+``_()`` calls per comment through Jinja's i18n wrapper, a quarter of the page).
+
+The limit was 6x until issue 12 made the JSON page cheaper (2026-12-02: 13 ms
+instead of 16-17 ms on the same thread) while the HTML page stayed at 78-93 ms:
+the same templates then measured 6.0x-6.9x on the quiet machine (the code before,
+5.1x-5.7x that day). It is now 7.5x, measured up to three times (a busy machine
+slows one attempt, not all); a slide back to helper calls per comment would show
+about 9x-11x against today's JSON page.
 """
 
 from __future__ import annotations
@@ -43,7 +49,9 @@ ROUNDS = 15 if FULL else 7
 #: Requests per round; a round's time is its best request.
 PER_ROUND = 3
 #: The HTML page may cost at most this many times the JSON page of the same comments.
-RATIO_LIMIT = 6.0
+RATIO_LIMIT = 7.5
+#: Attempts before the guard fails (each one a full set of rounds).
+ATTEMPTS = 3
 KEY = "thread-1k"
 SIZE = 1_000
 HOST_PAGE = (
@@ -110,16 +118,20 @@ def test_html_page_costs_at_most_limit_times_json_page(client: FlaskClient) -> N
     listed = json_page().count(b'"body_html"')
     assert shown > 100, "the first page should show many comments"
     assert shown == listed, "both pages should show the same comments"
-    json_best = html_best = float("inf")
-    for _ in range(ROUNDS):
-        json_best = min(json_best, best_of(json_page))
-        html_best = min(html_best, best_of(html_page))
-    ratio = html_best / json_best
-    print(
-        f"\n{KEY}, first page ({shown} comments): JSON {json_best * 1000:.1f} ms,"
-        f" HTML {html_best * 1000:.1f} ms, HTML/JSON {ratio:.2f}x (limit {RATIO_LIMIT}x)"
-    )
-    assert ratio <= RATIO_LIMIT, (
-        f"the HTML page costs {ratio:.2f}x the JSON page (limit {RATIO_LIMIT}x):"
-        f" JSON {json_best * 1000:.1f} ms, HTML {html_best * 1000:.1f} ms"
+    seen: list[str] = []
+    for _ in range(ATTEMPTS):
+        json_best = html_best = float("inf")
+        for _ in range(ROUNDS):
+            json_best = min(json_best, best_of(json_page))
+            html_best = min(html_best, best_of(html_page))
+        ratio = html_best / json_best
+        seen.append(
+            f"{ratio:.2f}x (JSON {json_best * 1000:.1f} ms, HTML {html_best * 1000:.1f} ms)"
+        )
+        print(f"\n{KEY}, first page ({shown} comments): HTML/JSON {seen[-1]}")
+        if ratio <= RATIO_LIMIT:
+            return
+    pytest.fail(
+        f"the HTML page costs more than {RATIO_LIMIT}x the JSON page in every attempt:"
+        f" {'; '.join(seen)}"
     )
