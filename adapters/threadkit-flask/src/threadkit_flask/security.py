@@ -16,10 +16,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from itsdangerous import URLSafeTimedSerializer
 from threadkit_web import cors
 
@@ -68,6 +68,15 @@ class HardenedSessionInterface(SecureCookieSessionInterface):
             self._serializer = (keys, serializer)
         return serializer
 
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Save the session as Flask does, with ``Vary: Cookie`` added without a header parse.
+
+        Flask adds ``Vary: Cookie`` through ``response.vary`` (the header parsed
+        into a set and written back) before and after setting the cookie; a
+        response with no ``Vary`` yet gets the same single header appended.
+        """
+        super().save_session(app, session, cast(Response, _VaryCookieFirst(response)))
+
     def get_cookie_samesite(self, app: Flask) -> str | None:
         """Return the app's SameSite setting, ``"Lax"`` when it has none."""
         configured: str | None = app.config["SESSION_COOKIE_SAMESITE"]
@@ -78,6 +87,36 @@ class HardenedSessionInterface(SecureCookieSessionInterface):
         if app.config["SESSION_COOKIE_SECURE"]:
             return True
         return has_request_context() and request.is_secure
+
+
+class _CookieVary:
+    """``response.vary`` for :meth:`HardenedSessionInterface.save_session`: ``add`` only."""
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: Response) -> None:
+        self._response = response
+
+    def add(self, value: str) -> None:
+        """Add ``value`` to ``Vary``: appended as the whole header when there is none yet."""
+        headers = self._response.headers
+        if "Vary" in headers:
+            self._response.vary.add(value)  # merged into what is there, as Flask does
+        else:
+            headers.add("Vary", value)  # what the parsed, empty set would write back
+
+
+class _VaryCookieFirst:
+    """A response as Flask's ``save_session`` sees it: its own, but a cheaper ``vary``."""
+
+    __slots__ = ("_response", "vary")
+
+    def __init__(self, response: Response) -> None:
+        self._response = response
+        self.vary = _CookieVary(response)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
 
 
 SESSION_INTERFACE_TYPES: tuple[type, ...] = (SecureCookieSessionInterface,)

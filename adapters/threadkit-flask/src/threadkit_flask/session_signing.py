@@ -14,9 +14,13 @@ byte, from :data:`COMPRESS_FROM` bytes of JSON up:
   deflate stream set up and torn down on every request that writes the cookie;
 * the signer, its derived keys and their keyed HMAC-SHA1 states are made
   once; each signature copies a state (OpenSSL's HMAC-SHA1: the same bytes);
-* a session of plain strings is dumped without walking Flask's JSON tags
-  (no tag applies to a ``str``; the JSON is written by the same
-  ``flask.json.dumps`` call).
+* a session of plain strings is dumped and loaded without walking Flask's
+  JSON tags (no tag applies to a ``str``; the JSON is written and read by
+  the same ``flask.json`` calls);
+* a cookie is signed and read in one call each, without itsdangerous's
+  layers (one signer per read, the signing time turned into a ``datetime``
+  that the session never looks at); anything but a good, fresh cookie is
+  handed to itsdangerous, which raises exactly what it always raised.
 
 Only Flask's own choices take this path (HMAC key derivation, SHA-1, the
 stock tagged JSON serializer with its default tags); anything else gets
@@ -28,13 +32,19 @@ from __future__ import annotations
 import hmac
 import zlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from flask import json
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_decode, base64_encode, want_bytes
+from itsdangerous.encoding import (
+    base64_decode,
+    base64_encode,
+    bytes_to_int,
+    int_to_bytes,
+    want_bytes,
+)
 from itsdangerous.url_safe import URLSafeSerializerMixin
 
 __all__ = ["COMPRESS_FROM", "fast_serializer"]
@@ -91,6 +101,31 @@ class _SessionSigner(TimestampSigner):
         mac.update(data)
         return mac.digest()
 
+    def sign(self, value: str | bytes) -> bytes:
+        """Return ``value``, the signing time and the signature, as itsdangerous signs them."""
+        value = want_bytes(value) + b"." + base64_encode(int_to_bytes(self.get_timestamp()))
+        return value + b"." + base64_encode(self._mac(0, value))
+
+    def fresh_payload(self, signed: bytes, max_age: int | None) -> bytes | None:
+        """Return the payload of a well-signed cookie no older than ``max_age`` seconds.
+
+        ``None`` for anything else (a bad signature, a malformed or future
+        timestamp, an expired cookie): :meth:`unsign` then says which.
+        """
+        value, dot, signature = signed.rpartition(b".")
+        if not dot or not self.verify_signature(value, signature):
+            return None
+        payload, dot, stamp = value.rpartition(b".")
+        if not dot:
+            return None
+        try:
+            signed_at = bytes_to_int(base64_decode(stamp))
+        except Exception:  # as itsdangerous: a malformed timestamp, whatever the cause
+            return None
+        if max_age is not None and not 0 <= self.get_timestamp() - signed_at <= max_age:
+            return None
+        return payload
+
 
 class _PlainFirst:
     """Flask's tagged JSON serializer, skipping the tag walk for a dict of plain strings."""
@@ -100,21 +135,28 @@ class _PlainFirst:
 
     def dumps(self, value: Any) -> str:
         """Dump ``value`` exactly as the tagged serializer would."""
+        if self._untagged(value):
+            return json.dumps(value, separators=(",", ":"))
+        return self._tagged.dumps(value)
+
+    def loads(self, value: str) -> Any:
+        """Load ``value`` exactly as the tagged serializer would."""
+        loaded = json.loads(value)
+        if self._untagged(loaded):
+            return loaded  # the tag walk would give back an equal dict
+        return self._tagged.loads(value)
+
+    def _untagged(self, value: Any) -> bool:
+        """Whether ``value`` is a dict of strings that Flask's default tags leave as it is."""
         tagged = self._tagged
-        if (
+        return (
             type(value) is dict
             and all(type(item) is str for item in value.values())
             and all(type(key) is str for key in value)
-            # A one-key dict whose key is a tag's would be tagged ("di") to keep it apart.
+            # A one-key dict whose key is a tag's is tagged ("di") to keep it apart.
             and not (len(value) == 1 and next(iter(value)) in tagged.tags)
             and tuple(type(tag) for tag in tagged.order) == _DEFAULT_TAGS
-        ):
-            return json.dumps(value, separators=(",", ":"))
-        return tagged.dumps(value)
-
-    def loads(self, value: str) -> Any:
-        """Load ``value`` with the tagged serializer."""
-        return self._tagged.loads(value)
+        )
 
 
 class _SessionSerializer(URLSafeTimedSerializer):
@@ -122,7 +164,28 @@ class _SessionSerializer(URLSafeTimedSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._signer = super().make_signer(self.salt)
+        self._signer = cast(_SessionSigner, super().make_signer(self.salt))
+
+    def dumps(self, obj: Any, salt: str | bytes | None = None) -> str:
+        """Return the signed cookie of ``obj``, as itsdangerous makes it."""
+        if salt is not None:
+            return super().dumps(obj, salt)
+        return self._signer.sign(self.dump_payload(obj)).decode("utf-8")
+
+    def loads(  # type: ignore[override]  # itsdangerous's own signature
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> Any:
+        """Return what a good, fresh cookie holds; anything else raises as itsdangerous does."""
+        if salt is None and not return_timestamp:
+            payload = self._signer.fresh_payload(want_bytes(s), max_age)
+            if payload is not None:
+                return self.load_payload(payload)
+        # Bad, old or asked for more: itsdangerous's path, with its exact exceptions.
+        return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
 
     def dump_payload(self, obj: Any) -> bytes:
         """Return the payload as itsdangerous does, compressing only one of ``COMPRESS_FROM`` bytes.

@@ -1,0 +1,176 @@
+"""The session cookie's one-call read and write, and ``Vary: Cookie`` without a header parse.
+
+Each is checked against Flask and itsdangerous themselves: the same cookies
+read to the same sessions, the same exceptions for bad ones, the same
+response headers in the same order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from itsdangerous import (
+    BadData,
+    BadPayload,
+    BadSignature,
+    BadTimeSignature,
+    SignatureExpired,
+    URLSafeTimedSerializer,
+)
+from itsdangerous.encoding import base64_encode, int_to_bytes
+from threadkit_flask.security import HardenedSessionInterface
+from threadkit_flask.session_signing import fast_serializer
+
+NOW = 1_790_000_000.0
+
+texts = st.text(max_size=40)
+# Keys that look like Flask's tags (" t", " di", ...) are kept apart by tagging: include them.
+keys = st.one_of(texts, st.sampled_from([" t", " di", " u", " b", " m", " d", " x"]))
+plain_sessions = st.dictionaries(keys, texts, max_size=5)
+tagged_values = st.one_of(
+    texts, st.integers(), st.booleans(), st.none(), st.tuples(texts), st.binary(max_size=8)
+)
+sessions = st.one_of(plain_sessions, st.dictionaries(keys, tagged_values, max_size=4))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cookies are signed at a known second (the timestamp is part of the cookie)."""
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: NOW)
+
+
+@pytest.fixture
+def app() -> Flask:
+    made = Flask("fast-paths")
+    made.secret_key = "current"
+    made.config["SECRET_KEY_FALLBACKS"] = ["older"]
+    return made
+
+
+def stock(app: Flask) -> URLSafeTimedSerializer:
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert serializer is not None
+    return serializer
+
+
+def fast(app: Flask) -> URLSafeTimedSerializer:
+    serializer = fast_serializer(SecureCookieSessionInterface(), ["older", "current"])
+    assert serializer is not None
+    return serializer
+
+
+@settings(max_examples=150, deadline=None)
+@given(session=sessions)
+def test_any_session_reads_back_the_same_from_either_cookie(session: dict[str, Any]) -> None:
+    """Flask's cookie and the fast one both read to the session, through both readers."""
+    app = Flask("fast-paths-property")
+    app.secret_key = "current"
+    app.config["SECRET_KEY_FALLBACKS"] = ["older"]
+    with app.app_context():
+        for cookie in (stock(app).dumps(session), fast(app).dumps(session)):
+            assert stock(app).loads(cookie) == fast(app).loads(cookie, max_age=60)
+            assert session == fast(app).loads(cookie)
+
+
+def _signed(app: Flask, payload: bytes, stamp: bytes) -> str:
+    """A cookie with this payload and timestamp part, correctly signed with the current key."""
+    signer = fast(app).make_signer()
+    value = payload + b"." + stamp
+    return (value + b"." + signer.get_signature(value)).decode("ascii")
+
+
+def _raised(serializer: URLSafeTimedSerializer, cookie: str, **kwargs: Any) -> type | None:
+    try:
+        serializer.loads(cookie, **kwargs)
+    except BadData as error:  # BadPayload is no BadSignature: it escapes Flask's check too
+        return type(error)
+    return None
+
+
+def test_bad_cookies_raise_what_itsdangerous_raises(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expired, future, malformed or unstamped cookies give itsdangerous's own exceptions."""
+    with app.app_context():
+        good = fast(app).dumps({"a": "b"})
+        payload = good.split(".", 1)[0].encode()
+        now = base64_encode(int_to_bytes(int(NOW)))
+        future = base64_encode(int_to_bytes(int(NOW) + 100))
+        cases = {
+            "future": (_signed(app, payload, future), SignatureExpired),
+            "malformed stamp": (_signed(app, payload, b"A" * 16), BadTimeSignature),
+            "stamp zero": (_signed(app, payload, b"!!"), SignatureExpired),
+            "no stamp": (
+                payload.decode() + "." + fast(app).make_signer().get_signature(payload).decode(),
+                BadTimeSignature,
+            ),
+            "no dot": ("abc", BadSignature),
+            "not JSON": (_signed(app, base64_encode(b"{x"), now), BadPayload),
+            "not base64": (_signed(app, b"a", now), BadPayload),
+        }
+        for name, (cookie, expected) in cases.items():
+            assert expected == _raised(stock(app), cookie, max_age=60), name
+            assert _raised(stock(app), cookie, max_age=60) == _raised(
+                fast(app), cookie, max_age=60
+            ), name
+        monkeypatch.setattr("itsdangerous.timed.time.time", lambda: NOW + 61)
+        assert SignatureExpired == _raised(fast(app), good, max_age=60)
+        assert {"a": "b"} == fast(app).loads(good)  # no max_age: no expiry, as itsdangerous
+
+
+def test_timestamps_and_other_salts_still_work(app: Flask) -> None:
+    """``return_timestamp`` and a salt of the caller's take itsdangerous's own path."""
+    with app.app_context():
+        cookie = fast(app).dumps({"a": "b"})
+        assert stock(app).loads(cookie, return_timestamp=True) == fast(app).loads(
+            cookie, return_timestamp=True
+        )
+        salted = fast(app).dumps({"a": "b"}, salt="other")
+        assert {"a": "b"} == fast(app).loads(salted, salt="other")
+        with pytest.raises(BadSignature):
+            fast(app).loads(salted)
+
+
+class _FlasksSave(HardenedSessionInterface):
+    """The hardened interface with Flask's own ``save_session``: the reference."""
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        SecureCookieSessionInterface.save_session(self, app, session, response)
+
+
+def _session(kind: str) -> SecureCookieSession:
+    session = SecureCookieSession({"threadkit_csrf": "token"} if kind != "emptied" else {"a": "b"})
+    if kind in ("accessed", "written", "emptied"):
+        session.accessed = True
+    if kind == "written":
+        session["threadkit_browser"] = "browser"
+    if kind == "emptied":
+        session.clear()
+    if kind == "permanent":
+        session.permanent = True
+        session.modified = False
+    return session
+
+
+VARY_BEFORE = [[], [("Vary", "Origin")], [("Vary", "cookie")], [("vary", "Accept"), ("X", "y")]]
+
+
+@pytest.mark.parametrize("before", VARY_BEFORE)
+@pytest.mark.parametrize("kind", ["untouched", "accessed", "written", "emptied", "permanent"])
+def test_saving_sets_the_same_headers_as_flask(
+    app: Flask, before: list[tuple[str, str]], kind: str
+) -> None:
+    """Vary and Set-Cookie come out as Flask writes them: same names, values and order."""
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = True
+    answers = []
+    with app.test_request_context("/"):
+        for interface in (_FlasksSave(), HardenedSessionInterface()):
+            response = Response("x", headers=list(before))
+            interface.save_session(app, _session(kind), response)
+            answers.append(response.headers.to_wsgi_list())
+    assert answers[0] == answers[1]
