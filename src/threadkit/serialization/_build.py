@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from msgspec import UNSET, Struct
+from msgspec import UNSET, Raw, Struct
+from msgspec.json import Encoder
 
 from threadkit.bans import CODE_SHADOW_BANNED
 from threadkit.models import Comment, CommentRows, Identity, Reason, Status, Thread, utc
@@ -30,9 +31,10 @@ __all__ = [
 ]
 
 NO_REPLIES: list[Any] = []
-"""The ``replies`` of every node built here: encoders write the real replies themselves."""
+"""The ``replies`` of a node shape built without any (shared: never append to it)."""
 
 _DELETED = Status.DELETED
+_AUTHOR_ENCODER = Encoder()
 _SPAM = Status.SPAM
 
 
@@ -74,32 +76,24 @@ _NOTHING_SHOWN = (UNSET, UNSET, UNSET, UNSET)
 """A placeholder's ``edited_at``, ``upvotes``, ``downvotes`` and ``score``: left out."""
 
 
-def _maker(moderator: bool, tree: bool, source: bool = True) -> Callable[[Any], Struct]:
-    """Make the function that builds the shape of a comment (``tree``: of a ``TreeNode``).
+def _maker(moderator: bool, source: bool = True) -> Callable[[Comment], Struct]:
+    """Make the function that builds the shape of a comment.
 
     ``source=False`` leaves ``body_source`` out (a reader who cannot edit needs
     only the HTML).
 
-    The shape is the reader's or the moderator's ``Comment`` (``Node``), and a
-    tree node's ``replies`` are left empty for the encoders to fill. Values are
+    The shape is the reader's or the moderator's ``Comment`` (a tree node's
+    is built by :func:`node_maker`, with the same comment fields). Values are
     positional because msgspec builds a Struct from positional arguments about
     twice as fast as from keywords, and this is the hot path. Authors are built
     once per maker (a page repeats its regular commenters).
     """
-    if tree:
-        shape: Any = shapes.ModeratorNode if moderator else shapes.Node
-    else:
-        shape = shapes.ModeratorComment if moderator else shapes.Comment
+    shape: Any = shapes.ModeratorComment if moderator else shapes.Comment
     authors: dict[int, Any] = {}
     unset_extra = (UNSET, UNSET) if moderator else ()
     no_tail = ()
 
-    def make(item: Any) -> Struct:
-        if tree:
-            comment: Comment = item.comment
-            tail: tuple[Any, ...] = (item.depth, item.more_replies, NO_REPLIES)
-        else:
-            comment, tail = item, no_tail
+    def make(comment: Comment) -> Struct:
         created = comment.created_at
         if created.tzinfo is not UTC:
             created = utc(created)
@@ -138,7 +132,6 @@ def _maker(moderator: bool, tree: bool, source: bool = True) -> Callable[[Any], 
             *shown_fields,
             comment.reply_count,
             *extra,
-            *tail,
         )
 
     return make
@@ -155,16 +148,81 @@ def _moderator_extra(comment: Comment) -> tuple[shapes.Context, list[shapes.Reas
 
 def comment(value: Comment, moderator: bool = False) -> Struct:
     """Build a comment's shape (``Comment``, or ``ModeratorComment``)."""
-    return _maker(moderator, tree=False)(value)
+    return _maker(moderator)(value)
 
 
-def node_maker(moderator: bool = False, *, source: bool = True) -> Callable[[TreeNode], Struct]:
-    """Make the function that builds a tree node's shape with empty ``replies``.
+def node_maker(
+    moderator: bool = False, *, source: bool = True, raw_authors: bool = False
+) -> Callable[..., Struct]:
+    """Make the function that builds a tree node's shape: ``make(node, replies=NO_REPLIES)``.
 
     One maker serves one page, so each author is built once. ``source=False``
-    leaves out every ``body_source``.
+    leaves out every ``body_source``; ``raw_authors=True`` gives each author
+    as its encoded JSON (``msgspec.Raw``), for encoders only: msgspec copies
+    those bytes instead of writing the same author again for every comment.
+
+    This is the hot path of every page (once per comment), so it is written
+    flat: no tuples built per call, the values in the shape's field order.
+    The comment fields are those :func:`comment` builds (a test pins that).
     """
-    return _maker(moderator, tree=True, source=source)
+    shape: Any = shapes.ModeratorNode if moderator else shapes.Node
+    authors: dict[int, Any] = {}
+
+    def shown_author(identity: Identity) -> Any:
+        built: Any = author(identity, moderator)
+        if raw_authors:
+            built = Raw(_AUTHOR_ENCODER.encode(built))
+        authors[id(identity)] = built
+        return built
+
+    def make(node: TreeNode, replies: Any = NO_REPLIES) -> Struct:
+        comment: Comment = node.comment
+        created = comment.created_at
+        if created.tzinfo is not UTC:
+            created = utc(created)
+        status = comment.status
+        if status is _DELETED:
+            # a placeholder keeps its place in the tree and nothing of its author or text
+            if moderator:
+                return shape(  # type: ignore[no-any-return]
+                    comment.id, comment.thread_key, comment.parent_id, comment.root_id,
+                    comment.depth, _DELETED, None, "", "", created, UNSET, UNSET, UNSET,
+                    UNSET, comment.reply_count, UNSET, UNSET, node.depth, node.more_replies,
+                    replies,
+                )  # fmt: skip
+            return shape(  # type: ignore[no-any-return]
+                comment.id, comment.thread_key, comment.parent_id, comment.root_id,
+                comment.depth, _DELETED, None, "", "", created, UNSET, UNSET, UNSET, UNSET,
+                comment.reply_count, node.depth, node.more_replies, replies,
+            )  # fmt: skip
+        if status is _SPAM:
+            status = _shown_status(comment, moderator)
+        identity = comment.author
+        shown = authors.get(id(identity))
+        if shown is None:
+            shown = shown_author(identity)
+        edited = comment.edited_at
+        if edited is not None and edited.tzinfo is not UTC:
+            edited = utc(edited)
+        upvotes = comment.upvotes
+        downvotes = comment.downvotes
+        if moderator:
+            context, reasons = _moderator_extra(comment)
+            return shape(  # type: ignore[no-any-return]
+                comment.id, comment.thread_key, comment.parent_id, comment.root_id,
+                comment.depth, status, shown, comment.body_html,
+                comment.body_source if source else UNSET, created, edited, upvotes,
+                downvotes, upvotes - downvotes, comment.reply_count, context, reasons,
+                node.depth, node.more_replies, replies,
+            )  # fmt: skip
+        return shape(  # type: ignore[no-any-return]
+            comment.id, comment.thread_key, comment.parent_id, comment.root_id,
+            comment.depth, status, shown, comment.body_html,
+            comment.body_source if source else UNSET, created, edited, upvotes, downvotes,
+            upvotes - downvotes, comment.reply_count, node.depth, node.more_replies, replies,
+        )  # fmt: skip
+
+    return make
 
 
 def thread(value: Thread) -> shapes.Thread:
@@ -194,7 +252,7 @@ def page_head(page: ThreadPage | SubtreePage, moderator: bool = False) -> Struct
 
 def comment_rows(rows: CommentRows, moderator: bool = False) -> Struct:
     """Build a batch of comments' shape (the moderation queue's, for a moderator)."""
-    make = _maker(moderator, tree=False)
+    make = _maker(moderator)
     comments: Any = [make(value) for value in rows.comments]
     if moderator:
         return shapes.ModeratorCommentRows(comments, rows.next_cursor)

@@ -131,7 +131,7 @@ def shape_of(
     """
     if isinstance(obj, Comment):
         if not source:
-            return _build._maker(moderator, tree=False, source=False)(obj)
+            return _build._maker(moderator, source=False)(obj)
         return _build.comment(obj, moderator)
     if isinstance(obj, Identity):
         return _build.author(obj, moderator)
