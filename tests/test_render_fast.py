@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 
 import threadkit._render_fast
-from threadkit._render_fast import _PLAIN_URL, normalize_link, plain_html
+from threadkit._render_fast import _PLAIN_URL, normalize_link, simple_html
 from threadkit.render import MarkdownRenderer, _scalar_values
 
 # The renderer's configurations that parse differently: the default, strict soft breaks,
@@ -130,7 +130,7 @@ def test_plain_html_is_markdown_its_html_on_tricky_text(
 ) -> None:
     """Hard and soft breaks, indents, list and heading starts, quotes, line endings, spaces."""
     options = renderer._markdown.options
-    fast = plain_html(_scalar_values(text), breaks=options["breaks"], xhtml=options["xhtmlOut"])
+    fast = simple_html(_scalar_values(text), breaks=options["breaks"], xhtml=options["xhtmlOut"])
     assert fast in (None, markdown_it_html(renderer, text))
 
 
@@ -140,7 +140,7 @@ def test_plain_html_is_markdown_its_html_or_nothing(text: str, which: int) -> No
     """On any text the shortcut either declines or gives markdown-it's HTML, byte for byte."""
     renderer = RENDERERS[which]
     options = renderer._markdown.options
-    fast = plain_html(_scalar_values(text), breaks=options["breaks"], xhtml=options["xhtmlOut"])
+    fast = simple_html(_scalar_values(text), breaks=options["breaks"], xhtml=options["xhtmlOut"])
     assert fast in (None, markdown_it_html(renderer, text))
 
 
