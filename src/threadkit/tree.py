@@ -277,19 +277,20 @@ class _Builder:
             return []
         limit, base, top, flatten = self.limit, self.base, self.top, self.flatten
         follow_at = limit - 1 - base  # FLATTEN: stack index of the followers' parent
-        stack: list[TreeNode] = []  # the current row's ancestors, top entry first
+        # stack[:size]: the current row's ancestors, top entry first, then the row
+        # itself; entries past ``size`` are stale (overwritten, never read).
+        stack: list[TreeNode] = []
+        size = 0
         first_depth = rows[0].depth
         new, node_type = object.__new__, TreeNode
         for comment in rows:
             level = comment.depth - first_depth
             if level > 0:
-                size = len(stack)
-                if level < size:
-                    if stack[level].comment.id > comment.id:
-                        return None  # siblings not oldest first
-                    del stack[level:]
-                elif level > size:
-                    return None
+                if level >= size:
+                    if level > size:
+                        return None
+                elif stack[level].comment.id > comment.id:
+                    return None  # siblings not oldest first
                 parent = stack[level - 1]
                 if parent.comment.id != comment.parent_id:
                     return None  # not depth-first (or an orphan)
@@ -317,11 +318,14 @@ class _Builder:
                     node.depth = base
                     self.top_followers.setdefault(id(stack[0]), []).append(node)
             elif level == 0 and comment.parent_id == top:
-                stack.clear()
                 node = self.add_top(comment)
             else:
                 return None
-            stack.append(node)
+            try:
+                stack[level] = node
+            except IndexError:  # deeper than any row before: level == len(stack)
+                stack.append(node)
+            size = level + 1
         return self.finish_tops()
 
     # ------------------------------------------------------------ any order
