@@ -61,13 +61,13 @@ unique.
 from __future__ import annotations
 
 import enum
-import gc
 import itertools
 import operator
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 
+from ._gc import pause_gc, resume_gc
 from .models import Comment, SortOrder
 
 __all__ = ["Overflow", "TreeNode", "build_tree", "count_nodes", "display_depth", "walk"]
@@ -171,8 +171,7 @@ def build_tree(
     items = rows if isinstance(rows, list) else list(rows)
     if under is not None and any(comment.id == under for comment in items):
         raise ValueError(f"rows include comment {under}, the one given as under=")
-    enabled = gc.isenabled()
-    gc.disable()  # a build allocates millions of objects and frees no cycles
+    pause_gc()  # a build allocates millions of objects and frees no cycles
     try:
         options = (sort, reply_sort, max_depth, overflow, under, base_depth)
         if reply_sort is SortOrder.OLDEST:
@@ -185,8 +184,7 @@ def build_tree(
             items = sorted(items, key=_row_id)
         return _Builder(*options).grouped(items)
     finally:
-        if enabled:
-            gc.enable()
+        resume_gc()
 
 
 def _scrambled(rows: Sequence[Comment]) -> bool:

@@ -12,13 +12,13 @@ levels deep meets no nesting limit. The output is
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 from msgspec import Raw, Struct
 
+from threadkit._gc import pause_gc, resume_gc
 from threadkit.pages import SubtreePage, ThreadPage
 from threadkit.serialization._build import node_maker, page_head
 from threadkit.tree import TreeNode
@@ -167,14 +167,12 @@ def encode_page(
     buf = bytearray()
     _ENCODER.encode_into(page_head(page, moderator), buf, -1)
     del buf[-len(_EMPTY_REPLIES_END) :]  # the head ends with "comments":[]}
-    enabled = gc.isenabled()
-    # Every node allocates short-lived tuples that count towards a collection, and a
+    # Every node with replies allocates a list that counts towards a collection, and a
     # full one walks the whole heap (with a big thread in memory, most of the time).
-    gc.disable()
+    pause_gc()
     try:
         _write_nodes(buf, page.nodes, moderator, source)
     finally:
-        if enabled:
-            gc.enable()
+        resume_gc()
     buf += b"}"
     return bytes(buf)
