@@ -7,6 +7,7 @@ from datetime import timedelta
 import attrs
 
 from threadkit.models import Candidate, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["AutoClose"]
 
@@ -44,9 +45,9 @@ class AutoClose:
     def check(self, candidate: Candidate) -> Verdict:
         """Reject ``candidate`` if its thread is older than ``days``."""
         if candidate.moderator or candidate.comment_id is not None:
-            return Verdict.accept()
+            return ACCEPT
         if candidate.now - candidate.thread.created_at <= timedelta(days=self.days):
-            return Verdict.accept()
+            return ACCEPT
         days = f"{self.days:g} day" + ("" if self.days == 1 else "s")
         return Verdict.reject(
             self.name,

@@ -9,6 +9,7 @@ import attrs
 
 from threadkit.bans import CODE_SHADOW_BANNED, Ban
 from threadkit.models import Candidate, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["BanCheck", "BanLookup"]
 
@@ -52,7 +53,7 @@ class BanCheck:
     def check(self, candidate: Candidate) -> Verdict:
         """Reject or shadow ``candidate`` if a ban in force matches its author."""
         if candidate.moderator:
-            return Verdict.accept()
+            return ACCEPT
         found = [
             ban
             for ban in self.store.active_bans(candidate.now)
@@ -67,7 +68,7 @@ class BanCheck:
             return Verdict.reject(self.name, "banned", _message(plain))
         if found:
             return Verdict.spam(self.name, CODE_SHADOW_BANNED, "The author is shadow-banned.")
-        return Verdict.accept()
+        return ACCEPT
 
 
 def _message(bans: list[Ban]) -> str:

@@ -6,6 +6,7 @@ import attrs
 
 from threadkit.guards import NoDuplicate
 from threadkit.models import Action, Candidate, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["DuplicateDetection"]
@@ -33,7 +34,7 @@ class DuplicateDetection:
     def check(self, candidate: Candidate) -> Verdict:
         """Reject ``candidate`` if its author already posted this body in this thread."""
         if candidate.comment_id is not None:
-            return Verdict.accept()
+            return ACCEPT
         guard = NoDuplicate(step=self.name)
         if not self.store.has_duplicate(candidate.thread.key, candidate.author.key, candidate.body):
             return Verdict(Action.ACCEPT, guards=(guard,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from threadkit.models import Candidate, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["FirstTimeApproval"]
@@ -31,9 +32,9 @@ class FirstTimeApproval:
     def check(self, candidate: Candidate) -> Verdict:
         """Hold ``candidate`` if its author has no approved comment yet."""
         if candidate.moderator or (self.trust_verified and candidate.author.verified):
-            return Verdict.accept()
+            return ACCEPT
         if self.store.has_approved_comment(candidate.author.key):
-            return Verdict.accept()
+            return ACCEPT
         return Verdict.hold(
             self.name,
             "first_comment",

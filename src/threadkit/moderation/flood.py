@@ -9,6 +9,7 @@ import attrs
 from threadkit.guards import MinInterval, too_fast_message
 from threadkit.models import Action, Candidate, Verdict
 from threadkit.moderation._settings import optional_not_negative
+from threadkit.moderation._verdicts import ACCEPT
 from threadkit.moderation.history import ModerationHistory
 
 __all__ = ["FloodControl"]
@@ -52,7 +53,7 @@ class FloodControl:
     def check(self, candidate: Candidate) -> Verdict:
         """Reject ``candidate`` if its IP or author posted too recently."""
         if candidate.moderator or candidate.comment_id is not None:
-            return Verdict.accept()
+            return ACCEPT
         wait = 0.0
         guards: list[MinInterval] = []
         ip = candidate.context.ip

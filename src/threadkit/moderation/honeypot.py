@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from threadkit.models import Action, Candidate, Reason, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["Honeypot"]
 
@@ -38,6 +39,6 @@ class Honeypot:
     def check(self, candidate: Candidate) -> Verdict:
         """Give ``action`` if the honeypot field is filled in."""
         if not candidate.honeypot:
-            return Verdict.accept()
+            return ACCEPT
         reason = Reason(self.name, "honeypot_filled", "A field meant to stay empty was filled in.")
         return Verdict(self.action, (reason,))

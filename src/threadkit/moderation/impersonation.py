@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 from threadkit.models import Candidate, Verdict
+from threadkit.moderation._verdicts import ACCEPT
 from threadkit.names import name_key
 
 __all__ = ["ImpersonationGuard", "VerifiedNames"]
@@ -132,7 +133,7 @@ class ImpersonationGuard:
             if key:
                 with self._lock:
                     self._seen.setdefault(key, author.name)
-            return Verdict.accept()
+            return ACCEPT
         if not key:
             return Verdict.reject(
                 self.name,
@@ -157,7 +158,7 @@ class ImpersonationGuard:
                 f"The name {author.name!r} looks like {verified!r}, a verified author;"
                 " please choose another name (or log in if it is yours).",
             )
-        return Verdict.accept()
+        return ACCEPT
 
     def _verified_name(self, key: str) -> str | None:
         """Return the verified or moderator name with this key, reading the store's if stale."""

@@ -9,6 +9,7 @@ import attrs
 
 from threadkit.models import Action, Candidate, Reason, Verdict
 from threadkit.moderation._text import fold
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["KeywordList"]
 
@@ -66,7 +67,7 @@ class KeywordList:
     def check(self, candidate: Candidate) -> Verdict:
         """Mark ``candidate`` as spam or hold it if a listed word appears in it."""
         if not (self.hold or self.spam):
-            return Verdict.accept()
+            return ACCEPT
         author = candidate.author
         context = candidate.context
         values = (
@@ -86,7 +87,7 @@ class KeywordList:
         hold = self._matches(self.hold, haystacks, "hold_keyword", "held for review")
         if hold:
             return Verdict(Action.HOLD, tuple(hold))
-        return Verdict.accept()
+        return ACCEPT
 
     def _matches(
         self, words: tuple[str, ...], haystacks: list[tuple[str, str]], code: str, outcome: str

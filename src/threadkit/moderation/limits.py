@@ -8,6 +8,7 @@ from threadkit import limits
 from threadkit.models import Action, Candidate, Reason, Verdict
 from threadkit.moderation._settings import optional_not_negative
 from threadkit.moderation._text import is_blank, utf8_size
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["SizeLimits"]
 
@@ -69,10 +70,18 @@ class SizeLimits:
 
     def check(self, candidate: Candidate) -> Verdict:
         """Reject ``candidate`` if its body is blank or any field is over a limit."""
+        author = candidate.author
+        if (
+            self._fits(candidate.body, self.body_chars, self.body_bytes)
+            and self._fits(author.name, self.name_chars, self.name_bytes)
+            and self._fits(author.url or "", self.url_chars, self.url_bytes)
+            and self._fits(author.email or "", self.email_chars, self.email_bytes)
+            and not is_blank(candidate.body)
+        ):
+            return ACCEPT
         reasons: list[Reason] = []
         if is_blank(candidate.body):
             reasons.append(Reason(self.name, "empty_body", "The comment is empty."))
-        author = candidate.author
         measured = (
             (_BODY, candidate.body, self.body_chars, self.body_bytes),
             (_NAME, author.name, self.name_chars, self.name_bytes),
@@ -82,8 +91,20 @@ class SizeLimits:
         for field, value, max_chars, max_bytes in measured:
             reasons.extend(self._measure(field, value, max_chars, max_bytes))
         if not reasons:
-            return Verdict.accept()
+            return ACCEPT
         return Verdict(Action.REJECT, tuple(reasons))
+
+    @staticmethod
+    def _fits(value: str, max_chars: int | None, max_bytes: int | None) -> bool:
+        """Whether ``value`` is within both limits; encoded only if its length cannot tell.
+
+        A code point takes at most 4 bytes of UTF-8 (a lone surrogate 3), so a value
+        of at most ``max_bytes / 4`` characters fits whatever it holds.
+        """
+        chars = len(value)
+        if max_chars is not None and chars > max_chars:
+            return False
+        return max_bytes is None or chars * 4 <= max_bytes or utf8_size(value) <= max_bytes
 
     def _measure(
         self, field: _Field, value: str, max_chars: int | None, max_bytes: int | None

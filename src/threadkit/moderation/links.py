@@ -6,6 +6,7 @@ import attrs
 
 from threadkit.models import Candidate, Verdict
 from threadkit.moderation._text import count_links, links_at_most
+from threadkit.moderation._verdicts import ACCEPT
 
 __all__ = ["LinkLimit"]
 
@@ -40,10 +41,10 @@ class LinkLimit:
         """Hold ``candidate`` if it has more than ``max_links`` links."""
         # The renderer parses the body anyway; parse it here only if it may hold too many.
         if links_at_most(candidate.body) <= self.max_links:
-            return Verdict.accept()
+            return ACCEPT
         links = count_links(candidate.body)
         if links <= self.max_links:
-            return Verdict.accept()
+            return ACCEPT
         return Verdict.hold(
             self.name,
             "too_many_links",

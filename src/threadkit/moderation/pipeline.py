@@ -35,15 +35,19 @@ class Pipeline:
         guards: tuple[Guard, ...] = ()
         for step in self.steps:
             verdict = step.check(candidate)
-            action = max(action, verdict.action)
-            reasons = reasons + verdict.reasons
+            # Most steps accept with nothing to add: test before combining.
+            if verdict.action > action:
+                action = verdict.action
+            if verdict.reasons:
+                reasons += verdict.reasons
             if verdict.retry_after is not None:
                 retry_after = (
                     verdict.retry_after
                     if retry_after is None
                     else max(retry_after, verdict.retry_after)
                 )
-            guards = guards + verdict.guards
+            if verdict.guards:
+                guards += verdict.guards
             if action is Action.REJECT:
                 break
         return Verdict(action, reasons, retry_after, guards)
