@@ -34,6 +34,7 @@ with the opener just before it: one pass from left to right renders the paragrap
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it.common.normalize_url import normalizeLink
@@ -124,6 +125,7 @@ def _punctuation(char: str) -> bool:
     return isMdAsciiPunct(ord(char)) or isPunctChar(char)
 
 
+@functools.lru_cache(maxsize=4096)  # a few neighbours recur: a space, a letter, a comma
 def _opens_closes(marker: str, before: str, after: str) -> tuple[bool, bool]:
     """Return whether a run of ``marker`` between ``before`` and ``after`` can open, close.
 
