@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from threadkit.limits import utf8_size
 from threadkit.models import Action, Candidate, Identity, RequestContext, Thread, Verdict
 from threadkit.moderation import SizeLimits
 from threadkit.moderation._text import count_links, is_blank, links_at_most
+from threadkit.text import clean_name, is_refused_character
 
 _NOW = datetime(2026, 12, 2, tzinfo=UTC)
 
@@ -129,3 +131,26 @@ def test_check_body_refuses_by_its_rules(body: str, max_bytes: int) -> None:
     except ValidationError as error:
         code = error.code
     assert reference_body_error(body, max_bytes) == code
+
+
+def test_no_refused_character_is_printable() -> None:
+    """The name cleaner skips its scan for printable text: no code point it refuses is."""
+    assert [] == [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if is_refused_character(chr(code)) and chr(code).isprintable()
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from(["a", "é", " ", "\t", "\u202e", "\x07", "\U000e0041", "\u200d"])))
+def test_clean_name_refuses_control_characters_by_its_rules(value: str) -> None:
+    """A name with a refused character (after TAGs are dropped) is refused, any other kept."""
+    kept = " ".join(unicodedata.normalize("NFC", value.replace("\U000e0041", "")).split())
+    refused = any(is_refused_character(char) for char in kept)
+    try:
+        assert kept == clean_name(value)
+        code = None
+    except ValidationError as error:
+        code = error.code
+    assert ("control_characters" if refused else "required" if not kept else None) == code

@@ -96,7 +96,9 @@ def _plain(value: object, field: str, what: str) -> str:
     if not isinstance(value, str):
         raise ValidationError("invalid", f"The {what} must be text.", field=field)
     text = " ".join(unicodedata.normalize("NFC", value).split())
-    if any(_is_control(char) for char in text):
+    # Everything refused is a control, surrogate or format (Cf) or unassigned (Cn)
+    # character, none of which is printable: a printable text skips the scan.
+    if not text.isprintable() and any(_is_control(char) for char in text):
         raise ValidationError(
             "control_characters",
             f"The {what} contains invisible control characters; please retype it.",
