@@ -29,9 +29,9 @@ def one_node_at_a_time(nodes: Sequence[TreeNode], moderator: bool, source: bool)
 
 
 @contextmanager
-def limits(nest: int, batch: int) -> Iterator[None]:
-    """Nest at most ``nest`` levels and encode every ``batch`` nodes (small: every path runs)."""
-    with mock.patch.object(_fast, "_NEST_LIMIT", nest), mock.patch.object(_fast, "_BATCH", batch):
+def nesting_limit(levels: int) -> Iterator[None]:
+    """Nest at most ``levels`` levels of shapes (small: the bytes path runs too)."""
+    with mock.patch.object(_fast, "_NEST_LIMIT", levels):
         yield
 
 
@@ -70,30 +70,28 @@ def odd_forests(draw: st.DrawFn) -> list[TreeNode]:
     trees | odd_forests(),
     st.booleans(),
     st.booleans(),
-    st.integers(1, 4),
-    st.integers(1, 6),
+    st.integers(1, 5),
 )
 def test_nodes_encode_to_the_one_at_a_time_bytes(
-    nodes: list[TreeNode], moderator: bool, source: bool, nest: int, batch: int
+    nodes: list[TreeNode], moderator: bool, source: bool, levels: int
 ) -> None:
-    """Any forest, any nesting limit and batch size: the bytes of the per-node writer."""
+    """Any forest, any nesting limit: the bytes of the per-node writer."""
     expected = one_node_at_a_time(nodes, moderator, source)
-    with limits(nest, batch):
-        buf = bytearray()
-        _fast._write_nodes(buf, nodes, moderator, source)
-    assert expected == bytes(buf)
+    with nesting_limit(levels):
+        actual = msgspec.json.encode(_fast._node_shapes(nodes, moderator, source))
+    assert expected == actual
 
 
 @pytest.mark.slow
 @given(any_threads(), trees, st.booleans(), st.booleans(), st.integers(1, 3))
 def test_pages_encode_to_the_one_at_a_time_bytes(
-    thread: Thread, nodes: list[TreeNode], moderator: bool, source: bool, batch: int
+    thread: Thread, nodes: list[TreeNode], moderator: bool, source: bool, levels: int
 ) -> None:
     """A thread page and a subtree page: the head, then the per-node writer's array."""
     for page in (ThreadPage(thread, nodes, SortOrder.OLDEST), SubtreePage(_parent(), nodes)):
         head = msgspec.json.encode(_build.page_head(page, moderator))
         expected = head[:-3] + one_node_at_a_time(nodes, moderator, source) + b"}"
-        with limits(2, batch):
+        with nesting_limit(levels):
             assert expected == encode_page(page, moderator=moderator, source=source)
 
 

@@ -1,12 +1,13 @@
 """The hot read path: a page of comments to JSON bytes, fast and at any depth.
 
-Each top entry's subtree is built as nested shapes from
-:mod:`~threadkit.serialization.shapes` (authors encoded once, as raw JSON)
-and a batch of top entries goes to msgspec in one call: the fewest calls per
-comment. msgspec recurses through nested shapes, so replies nested deeper
-than ``_NEST_LIMIT`` levels are written by an iterative writer (an explicit
-stack, no recursion) and nested as ready bytes: a reply chain thousands of
-levels deep meets no nesting limit. The output is
+The page's nodes are built as nested shapes from
+:mod:`~threadkit.serialization.shapes` (each author encoded once, as raw
+JSON) and msgspec encodes the whole page in one call: the fewest calls per
+comment, and the output is written once, not copied out of a buffer.
+msgspec recurses through nested shapes, so replies nested deeper than
+``_NEST_LIMIT`` levels are written by an iterative writer (an explicit stack,
+no recursion) and nested as ready bytes: a reply chain thousands of levels
+deep meets no nesting limit. The output is
 ``msgspec.json.encode(to_public(page))``, byte for byte.
 """
 
@@ -26,74 +27,45 @@ from threadkit.tree import TreeNode
 __all__ = ["encode_nodes", "encode_page"]
 
 _ENCODER = msgspec.json.Encoder()
-_EMPTY_REPLIES_END = b"[]}"  # how every node built with empty replies ends
 _LEAF_END = b","
 _BRANCH_END = b"},"
 _COMMA = ord(",")
 _CLOSE_ARRAY = ord("]")
 
 _NEST_LIMIT = 32
-"""Levels of replies built as nested shapes; deeper ones come as bytes (msgspec recurses)."""
-_BATCH = 4096
-"""About how many nodes are built before they are encoded (a big page's memory stays small)."""
+"""Levels of nodes built as nested shapes; deeper ones come as bytes (msgspec recurses)."""
 
 _Maker = Callable[..., Struct]
 
 
-def _write_nodes(
-    buf: bytearray, nodes: Sequence[TreeNode], moderator: bool, source: bool = True
-) -> None:
-    """Append ``nodes`` (a JSON array of node shapes) to ``buf``.
+def _node_shapes(nodes: Sequence[TreeNode], moderator: bool, source: bool) -> list[Any]:
+    """Build the shapes of ``nodes`` with their replies, nested.
 
-    Top entries are built with their replies in batches of about ``_BATCH``
-    nodes; each batch is encoded as an array right where the previous one
-    ends, its ``[`` overwriting that one's ``]`` and then turned into ``,``.
+    Every node with replies allocates a list that counts towards a garbage
+    collection, and a full one walks the whole heap (with a big thread in
+    memory, most of the time): the collector is paused meanwhile.
     """
     make = node_maker(moderator, source=source, raw_authors=True)
-    encode_into = _ENCODER.encode_into
-    batch: list[Struct] = []
-    built = 0
-    opened = False  # whether buf holds the array's start already
-    for top in nodes:
-        children = top.children
-        if children:
-            replies: list[Struct] = []
-            batch.append(make(top, replies))
-            built += _nest(make, children, replies)
-        else:
-            batch.append(make(top))
-        built += 1
-        if built >= _BATCH:
-            if opened:
-                end = len(buf) - 1
-                encode_into(batch, buf, end)
-                buf[end] = _COMMA
-            else:
-                encode_into(batch, buf, -1)
-                opened = True
-            batch = []
-            built = 0
-    if not opened:
-        encode_into(batch, buf, -1)
-    elif batch:
-        end = len(buf) - 1
-        encode_into(batch, buf, end)
-        buf[end] = _COMMA
+    built: list[Any] = []
+    pause_gc()
+    try:
+        _nest(make, nodes, built)
+    finally:
+        resume_gc()
+    return built
 
 
-def _nest(make: _Maker, children: list[TreeNode], into: list[Any]) -> int:
-    """Build the shapes of ``children`` and their replies into ``into``; return how many.
+def _nest(make: _Maker, nodes: Sequence[TreeNode], into: list[Any]) -> None:
+    """Build the shapes of ``nodes`` and of their replies into ``into``.
 
     Lists are filled in any order (each shape holds its own replies list), so
-    a stack of (nodes, list, level) needs no recursion; from ``_NEST_LIMIT``
-    levels down a node's replies are written as bytes by :func:`_write_deep`.
+    a stack of (nodes, list, level) needs no recursion; at ``_NEST_LIMIT``
+    levels a node's replies are written as bytes by :func:`_write_deep`.
     """
-    built = 0
-    work: list[tuple[list[TreeNode], list[Any], int]] = [(children, into, 1)]
+    work: list[tuple[Sequence[TreeNode], list[Any], int]] = [(nodes, into, 1)]
     pop, push = work.pop, work.append
     while work:
         nodes, into, level = pop()
-        built += len(nodes)
         add = into.append
         if level < _NEST_LIMIT:
             deeper = level + 1
@@ -112,7 +84,6 @@ def _nest(make: _Maker, children: list[TreeNode], into: list[Any]) -> int:
                     add(make(node, Raw(deep)))
                 else:
                     add(make(node))
-    return built
 
 
 def _write_deep(buf: bytearray, nodes: Sequence[TreeNode], make: _Maker) -> None:
@@ -150,9 +121,7 @@ def encode_nodes(nodes: Sequence[TreeNode], *, moderator: bool = False) -> bytes
     >>> encode_nodes([])
     b'[]'
     """
-    buf = bytearray()
-    _write_nodes(buf, nodes, moderator)
-    return bytes(buf)
+    return _ENCODER.encode(_node_shapes(nodes, moderator, True))
 
 
 def encode_page(
@@ -164,15 +133,6 @@ def encode_page(
     several times faster and at any depth. ``source=False`` leaves every
     comment's ``body_source`` out (a page for readers who cannot edit).
     """
-    buf = bytearray()
-    _ENCODER.encode_into(page_head(page, moderator), buf, -1)
-    del buf[-len(_EMPTY_REPLIES_END) :]  # the head ends with "comments":[]}
-    # Every node with replies allocates a list that counts towards a collection, and a
-    # full one walks the whole heap (with a big thread in memory, most of the time).
-    pause_gc()
-    try:
-        _write_nodes(buf, page.nodes, moderator, source)
-    finally:
-        resume_gc()
-    buf += b"}"
-    return bytes(buf)
+    shape: Any = page_head(page, moderator)
+    shape.comments = _node_shapes(page.nodes, moderator, source)
+    return _ENCODER.encode(shape)
