@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc
@@ -22,8 +22,10 @@ from threadkit.storekit import reasons_json
 
 from . import _paths
 from ._checks import _chars, _text
-from ._db import DEFAULT_TIMEOUT, WRITE, create_engine, is_retryable, is_unavailable
+from ._db import DEFAULT_TIMEOUT, WRITE, create_engine, is_retryable, is_unavailable, sqlite_begin
 from ._deadline import call_deadline
+from ._fast import Prepared
+from ._lean import LeanTransaction, run_lean, usable, watched
 from ._rows import _C, _COLUMNS, _SDEPTH, _SPARENT, _T, _comment, _Row
 from ._schema import (
     AUTHOR_KEY_LENGTH,
@@ -51,8 +53,9 @@ def _unavailable(error: exc.DBAPIError | exc.TimeoutError) -> StorageUnavailable
     return StorageUnavailableError("storage_unavailable", _UNAVAILABLE)
 
 
-# Built once: a reply's parent and every write's returned comment are read with it.
-_ONE_COMMENT = (
+# Built once: a reply's parent and every write's returned comment are read with it
+# (on SQLite on the driver's cursor: _comment() takes the driver's values).
+_ONE_COMMENT = Prepared(
     sa.select(*_COLUMNS, _T.key)
     .join_from(comments, threads, _C.thread_id == _T.id)
     .where(_C.id == sa.bindparam("b_id"))
@@ -125,6 +128,9 @@ class StoreBase:
         # beside a write; on SQLite only the WAL journal lets a writer pass a reader.
         self._can_pin = not isinstance(self.engine.pool, StaticPool | SingletonThreadPool)
         self._wal: bool | None = None if self._dialect == "sqlite" else True
+        # SQLite through pysqlite on an engine of ours: transactions without a
+        # SQLAlchemy Connection while nobody listens to its events (._lean).
+        self._lean = usable(self.engine, sqlite_begin)
         self._pinned: ContextVar[Connection | None] = ContextVar("tk_pinned_read", default=None)
         if upgrade or check:
             from .migrate import check_schema, upgrade_engine
@@ -172,6 +178,8 @@ class StoreBase:
             while True:
                 attempt += 1
                 try:
+                    if self._lean and not watched(self.engine):
+                        return run_lean(self.engine, work, "BEGIN IMMEDIATE" if write else "BEGIN")
                     source = self._writer if write else self._single if single else self.engine
                     with source.connect() as conn, conn.begin():
                         return work(conn)
@@ -230,6 +238,11 @@ class StoreBase:
         """
         if not self._can_pin or self._pinned.get() is not None or self._wal is False:
             return None
+        if self._lean and self._wal and not watched(self.engine):
+            try:
+                return cast(Connection, LeanTransaction(self.engine, "BEGIN"))  # see ._lean
+            except exc.DBAPIError:
+                return None
         try:
             with call_deadline(self.timeout):
                 # PostgreSQL: outside a transaction, as READ COMMITTED reads see the
@@ -312,7 +325,7 @@ class StoreBase:
         return sa.select(*_COLUMNS, _T.key).join_from(comments, threads, _C.thread_id == _T.id)
 
     def _fetch_comment(self, conn: Connection, comment_id: int) -> Comment | None:
-        row = conn.execute(_ONE_COMMENT, {"b_id": comment_id}).first()
+        row = _ONE_COMMENT.first(conn, {"b_id": comment_id})
         return None if row is None else _comment(row, row[-1])
 
     # --- reading pages -----------------------------------------------------

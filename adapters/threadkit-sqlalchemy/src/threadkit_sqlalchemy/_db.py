@@ -227,10 +227,17 @@ def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) ->
         finally:
             cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: sa.Connection) -> None:
-        # On the driver's cursor unless someone watches statements (issue 12: ._fast).
-        begin(conn, "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+    event.listen(engine, "begin", sqlite_begin)
+
+
+def sqlite_begin(conn: sa.Connection) -> None:
+    """Begin a SQLite transaction: ``BEGIN IMMEDIATE`` to write, ``BEGIN`` to read.
+
+    The ``begin`` listener of every SQLite engine :func:`create_engine` makes;
+    the store looks for it before running lean transactions (``._lean``).
+    """
+    # On the driver's cursor unless someone watches statements (issue 12: ._fast).
+    begin(conn, "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def _configure_mysql(engine: Engine, statement_timeout: float) -> None:

@@ -9,6 +9,9 @@ on the DBAPI connection *inside the caller's SQLAlchemy transaction*: the
 transaction, its ``BEGIN IMMEDIATE``, rollback on error and the store's retry
 and outage handling are unchanged. A driver error is raised as SQLAlchemy's
 wrapped ``DBAPIError`` (``IntegrityError`` stays an ``IntegrityError``).
+In a :class:`~threadkit_sqlalchemy._lean.LeanTransaction` (SQLite, nobody
+listening: no SQLAlchemy transaction at all) it runs on that transaction's
+driver connection.
 
 It runs the plain path (``Connection.execute``) instead when the backend is
 not SQLite (PostgreSQL and MariaDB have network round trips that dwarf the
@@ -31,6 +34,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Dialect
+
+from ._lean import JOINED, LeanTransaction
 
 __all__ = ["Prepared", "begin", "utc"]
 
@@ -89,6 +94,9 @@ class Prepared:
 
     def _raw(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Run on the DBAPI cursor; ``None`` if this connection takes the plain path."""
+        lean: Any = conn  # a LeanTransaction stands in for a Connection (._lean)
+        if lean.__class__ is LeanTransaction:
+            return self._lean(lean, params)
         # Outside a transaction SQLAlchemy's autobegin must see the statement.
         if not conn.in_transaction():
             return None
@@ -111,6 +119,18 @@ class Prepared:
                 compiled.sql, arguments, error, dialect.loaded_dbapi.Error
             ) from error
         return cursor
+
+    def _lean(self, lean: LeanTransaction, params: Mapping[str, Any]) -> Any:
+        """Run on a lean transaction's driver connection (``._lean``: SQLite, nobody watching)."""
+        key = ("sqlite", tuple(params) if self._insert else ())
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(self.statement, lean.dialect, key[1])
+        arguments = compiled.arguments(params)
+        try:
+            return lean.driver.execute(compiled.sql, arguments)  # a new cursor, executed
+        except lean.dialect.loaded_dbapi.Error as error:
+            raise lean.wrap(error, compiled.sql, arguments) from error
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
         """Return every row the statement selects, as named tuples."""
@@ -158,6 +178,8 @@ def begin(conn: Connection, sql: str) -> None:
     proxied = conn.connection
     # Kept with the DBAPI connection, set again at every BEGIN: never stale.
     proxied.info[_FAST] = not watched and conn.dialect.driver == "pysqlite"
+    if proxied.info.get(JOINED):
+        return  # a lean transaction (._lean) is open on this connection: joined, not begun
     if watched:
         conn.exec_driver_sql(sql)
         return
