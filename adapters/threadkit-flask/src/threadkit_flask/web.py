@@ -14,6 +14,8 @@ from typing import Any, cast
 from flask import Request, request, session, url_for
 from flask.sessions import SessionMixin
 
+from .id_urls import id_url
+
 __all__ = ["FlaskRequest", "FlaskUrls", "current_request", "flask_request", "flask_session"]
 
 _CACHE_KEY = "threadkit.web_request"
@@ -105,7 +107,12 @@ class FlaskUrls:
 
     def url(self, name: str, /, **values: Any) -> str:
         """Return the URL of route ``name`` (a blueprint endpoint) with ``values``."""
-        return url_for(f"{self._blueprint}.{name}", **values)
+        endpoint = f"{self._blueprint}.{name}"
+        if len(values) == 1:
+            ((key, value),) = values.items()
+            if type(value) is str:
+                return id_url(endpoint, key, value)  # a comment's URL: pasted, not built
+        return url_for(endpoint, **values)
 
 
 def current_request() -> FlaskRequest:
