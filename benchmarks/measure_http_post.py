@@ -21,7 +21,8 @@ the ``threadkit_flask`` and ``threadkit_web`` packages found under ``DIR`` (for
 example ``git archive <commit> adapters/threadkit-flask/src
 adapters/threadkit-web/src | tar -x -C DIR``) and one with the working tree's,
 in small alternating batches, so a busy machine slows both alike; it prints
-both and their ratio.
+both and their ratio. ``--b DIR2`` takes B from another such tree (``--ab DIR
+--b DIR`` shows the noise of the method itself).
 """
 
 from __future__ import annotations
@@ -179,6 +180,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=25, help="posts per turn when alternating")
     parser.add_argument("--ab", metavar="DIR", help="a source tree to compare with (A)")
     parser.add_argument(
+        "--b", metavar="DIR", help="with --ab: the source tree B (default: the working tree)"
+    )
+    parser.add_argument(
         "--stub", action="store_true", help="the engine answers a stored comment: web layer only"
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -187,7 +191,7 @@ def main() -> None:
         _serve(args.stub)
         return
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
-    sources = {"A": args.ab, "B": None} if args.ab else {"now": None}
+    sources = {"A": args.ab, "B": args.b} if args.ab else {"now": None}
     workers = {label: _worker(src, args.stub) for label, src in sources.items()}
     totals = {label: [0.0, 0.0] for label in workers}
     turns = max(1, args.posts // args.batch)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask, Response
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -174,3 +174,61 @@ def test_saving_sets_the_same_headers_as_flask(
             interface.save_session(app, _session(kind), response)
             answers.append(response.headers.to_wsgi_list())
     assert answers[0] == answers[1]
+
+
+def test_a_signature_in_other_base64_still_opens_as_itsdangerous_reads_it(app: Flask) -> None:
+    """A signature with its padding written out is not what signing writes, yet it is valid."""
+    with app.app_context():
+        cookie = fast(app).dumps({"a": "b"}) + "="
+        assert {"a": "b"} == stock(app).loads(cookie)
+        assert {"a": "b"} == fast(app).loads(cookie, max_age=60)
+
+
+COOKIE_HEADERS = [
+    None,
+    "",
+    "session=abc",
+    'a=1; session="quoted\\"value"; b=2',
+    "session=first; session=second",
+    "  spaced = value ;;; other=x",
+    "caf\xc3\xa9=1; n=%C3%A9",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    header=st.one_of(
+        st.sampled_from(COOKIE_HEADERS),
+        st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r\n"), max_size=60),
+    )
+)
+def test_request_cookies_are_werkzeugs(header: str | None) -> None:
+    """Opening the session fills ``request.cookies`` exactly as Werkzeug parses them."""
+    app = Flask("cookies")
+    app.secret_key = "k"
+    interface = HardenedSessionInterface()
+    headers = {} if header is None else {"Cookie": header.encode("utf-8").decode("latin-1")}
+    with app.test_request_context(headers=headers) as ctx:
+        expected = app.request_class(ctx.request.environ).cookies
+        fresh = app.request_class(ctx.request.environ)  # its cookies not parsed yet
+        interface.open_session(app, fresh)
+        assert "cookies" in fresh.__dict__  # filled by the session's opening
+        assert list(expected.items(multi=True)) == list(fresh.cookies.items(multi=True))
+        assert type(expected) is type(fresh.cookies)
+
+
+def test_a_request_class_with_its_own_cookies_is_asked() -> None:
+    """A host's request class that computes cookies itself keeps doing so."""
+
+    class OwnCookies(Request):
+        @property
+        def cookies(self) -> Any:
+            return {"session": "from-the-host"}
+
+    app = Flask("own-cookies")
+    app.secret_key = "k"
+    app.request_class = OwnCookies
+    with app.test_request_context(headers={"Cookie": "session=ignored"}) as ctx:
+        fresh = app.request_class(ctx.request.environ)
+        HardenedSessionInterface().open_session(app, fresh)
+        assert {"session": "from-the-host"} == fresh.cookies

@@ -18,10 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from flask import Flask, Response, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask, Request, Response, has_request_context, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import URLSafeTimedSerializer
 from threadkit_web import cors
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.sansio.http import parse_cookie
+from werkzeug.sansio.request import Request as SansIORequest
 
 from .session_signing import fast_serializer
 from .web import current_request
@@ -37,6 +40,9 @@ __all__ = [
 
 CORS_ALLOWED_HEADERS = cors.CORS_ALLOWED_HEADERS
 """Request headers a cross-origin JSON API call may send (besides the CSRF header)."""
+
+
+_WERKZEUG_COOKIES = SansIORequest.__dict__["cookies"]
 
 
 class HardenedSessionInterface(SecureCookieSessionInterface):
@@ -67,6 +73,21 @@ class HardenedSessionInterface(SecureCookieSessionInterface):
         if serializer is not None:
             self._serializer = (keys, serializer)
         return serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Open the session as Flask does, the request's cookies parsed straight from the environ.
+
+        Werkzeug gathers the ``Cookie`` header by walking every header of the
+        environ; a WSGI environ holds at most one, ``HTTP_COOKIE``, so reading
+        it gives the same text, parsed by the same function into
+        ``request.cookies`` (a request class with its own ``cookies`` is asked).
+        """
+        if type(request).cookies is _WERKZEUG_COOKIES and "cookies" not in request.__dict__:
+            cookies = parse_cookie(
+                request.environ.get("HTTP_COOKIE", ""), request.dict_storage_class
+            )
+            request.cookies = cast(ImmutableMultiDict[str, str], cookies)  # the cached property
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Save the session as Flask does, with ``Vary: Cookie`` added without a header parse.

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hmac
 import zlib
+from base64 import urlsafe_b64decode
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -38,13 +39,7 @@ from flask import json
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import (
-    base64_decode,
-    base64_encode,
-    bytes_to_int,
-    int_to_bytes,
-    want_bytes,
-)
+from itsdangerous.encoding import base64_decode, base64_encode, int_to_bytes, want_bytes
 from itsdangerous.url_safe import URLSafeSerializerMixin
 
 __all__ = ["COMPRESS_FROM", "fast_serializer"]
@@ -110,17 +105,26 @@ class _SessionSigner(TimestampSigner):
         """Return the payload of a well-signed cookie no older than ``max_age`` seconds.
 
         ``None`` for anything else (a bad signature, a malformed or future
-        timestamp, an expired cookie): :meth:`unsign` then says which.
+        timestamp, an expired cookie, a signature not in the canonical base64
+        that signing writes): :meth:`unsign` then says which, or accepts it.
         """
         value, dot, signature = signed.rpartition(b".")
-        if not dot or not self.verify_signature(value, signature):
+        if not dot:
+            return None
+        for keyed in self._keyed:
+            mac = keyed.copy()
+            mac.update(value)
+            # Compared encoded: the signature as signing writes it, in constant time.
+            if hmac.compare_digest(base64_encode(mac.digest()), signature):
+                break
+        else:
             return None
         payload, dot, stamp = value.rpartition(b".")
         if not dot:
             return None
         try:
-            signed_at = bytes_to_int(base64_decode(stamp))
-        except Exception:  # as itsdangerous: a malformed timestamp, whatever the cause
+            signed_at = int.from_bytes(urlsafe_b64decode(stamp + b"=" * (-len(stamp) % 4)), "big")
+        except ValueError:  # not base64: itsdangerous's "malformed timestamp"
             return None
         if max_age is not None and not 0 <= self.get_timestamp() - signed_at <= max_age:
             return None
@@ -183,7 +187,7 @@ class _SessionSerializer(URLSafeTimedSerializer):
         if salt is None and not return_timestamp:
             payload = self._signer.fresh_payload(want_bytes(s), max_age)
             if payload is not None:
-                return self.load_payload(payload)
+                return self._load_plain(payload)
         # Bad, old or asked for more: itsdangerous's path, with its exact exceptions.
         return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
 
@@ -200,6 +204,16 @@ class _SessionSerializer(URLSafeTimedSerializer):
             if len(compressed) < len(data) - 1:  # as itsdangerous decides
                 return b"." + base64_encode(compressed)
         return base64_encode(data)
+
+    def _load_plain(self, payload: bytes) -> Any:
+        """Return what an uncompressed payload holds; anything else as :meth:`load_payload` does."""
+        if not payload.startswith(b"."):
+            try:
+                text = urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)).decode("utf-8")
+                return self.serializer.loads(text)
+            except Exception:  # load_payload below raises itsdangerous's error
+                pass
+        return self.load_payload(payload)
 
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
         """Return the signer made once for the serializer's salt (a new one for another)."""
