@@ -1,4 +1,4 @@
-"""Simple inline Markdown (emphasis, links) skips markdown-it with its exact bytes (issue 12)."""
+"""Simple inline Markdown (emphasis, links, code) skips markdown-it, same bytes (issue 12)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,15 @@ PIECES = [
     "-a",
     "snake_case",
     "__init__",
+    "`",
+    "``",
+    "`code`",
+    "` x `",
+    "`` a`b ``",
+    "```",
+    "~",
+    "~5",
+    "~~",
 ]
 
 _word = st.sampled_from(WORDS)
@@ -110,7 +119,8 @@ _simple_token = st.one_of(
         lambda mark, word: mark + word + mark, st.sampled_from(["*", "**", "_", "__"]), _word
     ),
     st.builds(lambda word: f"[{word}](https://example.org/a_b?c=1&d=2)", _word),
-    st.sampled_from(["a * b", "snake_case", "Q&A", "& ", "< ", "!", "]", "+1", "2019"]),
+    st.sampled_from(["a * b", "snake_case", "Q&A", "& ", "< ", "!", "]", "+1", "2019", "~5"]),
+    st.builds(lambda word: f"`{word}`", _word),
 )
 _simple_glue = st.sampled_from(
     ["", " ", " ", "  ", "\n", "\n  ", "\n\n", ", ", ". ", "(", ")", "'"]
@@ -205,6 +215,27 @@ TRICKY = [
     "a &#1234567; b",
     "a &x b;",
     "a <\nb>",
+    "use `x = 1` here",
+    "`` a ` b ``",
+    "` `",
+    "`  a  `",
+    "`a",
+    "`a` `b",
+    "`a\nb`",
+    "`*a*` *b*",
+    "*a `b` c*",
+    "`a`*b*",
+    "*`a`*",
+    "[`a`](https://x.y)",
+    "`[a](https://x.y)`",
+    "```a```",
+    "```\na\n```",
+    "~~~\na\n~~~",
+    "a\n```js",
+    "a ~5 min",
+    "~a~",
+    "~~a~~",
+    "a~~",
     "+1 from me",
     "+ 1",
     "-a",
@@ -271,12 +302,13 @@ SIMPLE = [
     "I _do_ think __init__ and snake_case stay text, 5 * 3 too. Q&A? Q & A, a < b.",
     "+1 from me.\n2019 was a *good* year  \nfor [PostgreSQL](https://www.postgresql.org/docs/).",
     "**日本語** のコメント、*Ελληνικά*, café 👍\r\n\r\nSecond paragraph.",
+    "Call `engine.post()` first, it takes ~5 ms; `` a`b `` too.",
 ]
 
 
 @pytest.mark.parametrize("text", SIMPLE)
 def test_simple_markdown_skips_the_parser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Emphasis and plain links are rendered without markdown-it (the shortcut is taken)."""
+    """Emphasis, plain links and code are rendered without markdown-it (the shortcut is taken)."""
     for renderer in RENDERERS:
         expected = renderer.sanitize(markdown_it_html(renderer, text))
 

@@ -19,10 +19,12 @@ What :func:`simple_html` reads, besides plain text, one line at a time:
 * emphasis: ``*em*``, ``_em_``, ``**strong**``, ``__strong__``, never nested;
 * links: ``[text](https://example.org/path)``: plain text inside, a plain ``http(s)``
   URL (see :func:`normalize_link`), no title;
-* ``*`` and ``_`` that can neither open nor close emphasis (``a * b``, ``snake_case``),
-  ``&`` that starts no entity (no ``;`` after its letters) and ``<`` before a space: text.
+* code spans (text between backticks) that open and close on one line;
+* text: ``*`` and ``_`` that can neither open nor close emphasis (``a * b``,
+  ``snake_case``), a ``~`` alone (``~5 min``), ``&`` that starts no entity (no ``;``
+  after its letters) and ``<`` before a space.
 
-Anything else (escapes, code spans, strikethrough, images, autolinks, entities,
+Anything else (escapes, strikethrough, images, autolinks, entities,
 nested emphasis, a run of ``*`` or ``_`` that could open and close, or of three, a
 line that may start a block) makes it give up, and markdown-it reads the comment.
 Whether a run of ``*`` or ``_`` opens or closes is decided as markdown-it decides it
@@ -43,11 +45,12 @@ from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, is
 __all__ = ["normalize_link", "simple_html"]
 
 # A line that may open a block other than a paragraph: four spaces (code), or, after up
-# to three, a quote, an ordered list marker, or a bullet, heading, setext underline or
-# thematic break character not followed by a letter or digit ("+1", "#3", "-a" and
-# "**bold**" are text: those blocks need a space, the line's end or more markers next).
+# to three, a quote, a code fence, an ordered list marker, or a bullet, heading, setext
+# underline or thematic break character not followed by a letter or digit ("+1", "#3",
+# "-a" and "**bold**" are text: those blocks need a space, the line's end or more
+# markers next).
 _BLOCK_START = re.compile(
-    r"^(?: {4}| {0,3}(?:>|[0-9]+[.)](?![^\W_])|[-+=#](?![^\W_])|([*_])(?!\1?[^\W_])))",
+    r"^(?: {4}| {0,3}(?:>|```|~~~|[0-9]+[.)](?![^\W_])|[-+=#](?![^\W_])|([*_])(?!\1?[^\W_])))",
     re.MULTILINE,
 )
 # markdown-it's own normalization of line endings (its ``normalize`` core rule).
@@ -83,7 +86,7 @@ def simple_html(source: str, *, breaks: bool, xhtml: bool) -> str | None:
     '<p>Thanks, &quot;nice&quot; post.<br />\nSecond line</p>\n'
     >>> simple_html("Thanks *a lot*, see [this](https://example.org)", breaks=True, xhtml=True)
     '<p>Thanks <em>a lot</em>, see <a href="https://example.org">this</a></p>\n'
-    >>> simple_html("Thanks `a lot`", breaks=True, xhtml=True) is None
+    >>> simple_html("Thanks ~~a lot~~", breaks=True, xhtml=True) is None
     True
     """
     text = _LINE_ENDINGS.sub("\n", source)
@@ -194,7 +197,13 @@ def _inline_html(line: str, emphasis: Emphasis | None) -> tuple[str, Emphasis | 
                 return None
             html, pos = link
             out.append(html)
-        elif char == "]" or (char == "!" and after != "["):
+        elif char == "`":
+            code = _code_span(line, at)
+            if code is None:
+                return None
+            html, pos = code
+            out.append(html)
+        elif char == "]" or (char == "!" and after != "[") or (char == "~" and after != "~"):
             out.append(char)
             pos = at + 1
         elif (char == "&" and not _ENTITY_LIKE.match(line, at)) or (char == "<" and after == " "):
@@ -204,6 +213,30 @@ def _inline_html(line: str, emphasis: Emphasis | None) -> tuple[str, Emphasis | 
             return None
     out.append(escapeHtml(line[pos:]))
     return "".join(out), emphasis
+
+
+def _code_span(line: str, start: int) -> tuple[str, int] | None:
+    """Return the HTML of the code span at ``line[start]`` (a backtick) and where it ends.
+
+    Its end is the next run of exactly as many backticks; ``None`` if the line has
+    none (one may come on a later line, or the run is text: markdown-it decides).
+    """
+    opened = start + 1
+    while opened < len(line) and line[opened] == "`":
+        opened += 1
+    length = opened - start
+    run = opened
+    while (close := line.find("`", run)) >= 0:
+        run = close + 1
+        while run < len(line) and line[run] == "`":
+            run += 1
+        if run - close == length:
+            content = line[opened:close]
+            # One space is stripped from each end, unless the content is only spaces.
+            if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+                content = content[1:-1]
+            return f"<code>{escapeHtml(content)}</code>", run
+    return None
 
 
 def _link(line: str, start: int) -> tuple[str, int] | None:
