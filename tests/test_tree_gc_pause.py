@@ -12,7 +12,7 @@ import pytest
 from threadkit._gc import pause_gc, resume_gc
 from threadkit.models import Comment, Identity, SortOrder, Status, Thread
 from threadkit.pages import ThreadPage
-from threadkit.serialization import encode_page
+from threadkit.serialization import encode_page, encode_public
 from threadkit.tree import TreeNode, build_tree
 
 
@@ -85,3 +85,27 @@ def test_build_and_encode_leave_the_collector_on() -> None:
         encode_page(page)
     assert gc.isenabled()
     assert 1 == len(nodes)
+
+
+def test_nodes_are_not_tracked_and_compare_by_identity() -> None:
+    """Built nodes stay out of the collector's lists; equal fields do not make nodes equal."""
+    comment = Comment(
+        1, "k", None, 1, 0, Identity("p", "s", "n"), "b", "b", Status.APPROVED,
+        datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    node = build_tree([comment])[0]
+    assert not gc.is_tracked(node)
+    assert node != TreeNode(comment)
+    assert [node] == [node]
+
+
+def test_a_node_encodes_only_its_public_shape() -> None:
+    """encode_public of a node (a Struct itself) writes the public shape, never the email."""
+    author = Identity("p", "s", "n", email="private@example.org")
+    comment = Comment(
+        1, "k", None, 1, 0, author, "b", "b", Status.APPROVED, datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    node = TreeNode(comment)
+    assert encode_public([node])[1:-1] == encode_public(node)
+    assert b"private@example.org" not in encode_public(node)
+    assert b"private@example.org" in encode_public(node, moderator=True)

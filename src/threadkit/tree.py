@@ -67,6 +67,8 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 
+import msgspec
+
 from ._gc import pause_gc, resume_gc
 from .models import Comment, SortOrder
 
@@ -99,23 +101,25 @@ def display_depth(depth: int, max_depth: int | None, overflow: Overflow) -> int:
     return max_depth if overflow is Overflow.FLATTEN else min(1, max_depth)
 
 
-class TreeNode:
-    """One comment in a built tree.
+class TreeNode(msgspec.Struct, gc=False, eq=False):
+    """One comment in a built tree: ``TreeNode(comment, depth=0, children=[], more_replies=0)``.
 
     ``children`` are the replies shown under it, in display order;
     ``more_replies`` counts direct replies that exist but are not on this page
     (the caller can fetch them with the engine's ``subtree``); ``depth`` is the
     display depth (0 at top level), which can differ from ``comment.depth``
-    when a depth limit applies.
+    when a depth limit applies. Nodes compare by identity.
+
+    A page builds one node per comment, so nodes are cheap msgspec Structs
+    that the cyclic garbage collector does not track (a collection after a
+    big build would walk them all). A tree has no cycles: never make a node
+    its own descendant (such a cycle would never be freed).
     """
 
-    __slots__ = ("children", "comment", "depth", "more_replies")
-
-    def __init__(self, comment: Comment, depth: int = 0) -> None:
-        self.comment = comment
-        self.children: list[TreeNode] = []
-        self.more_replies = 0
-        self.depth = depth
+    comment: Comment
+    depth: int = 0
+    children: list[TreeNode] = msgspec.field(default_factory=list)
+    more_replies: int = 0
 
     def __repr__(self) -> str:
         return (
@@ -280,7 +284,7 @@ class _Builder:
         stack: list[TreeNode] = []
         size = 0
         first_depth = rows[0].depth
-        new, node_type = object.__new__, TreeNode
+        node_type = TreeNode
         for comment in rows:
             level = comment.depth - first_depth
             if level > 0:
@@ -293,12 +297,7 @@ class _Builder:
                 if parent.comment.id != comment.parent_id:
                     return None  # not depth-first (or an orphan)
                 depth = base + level
-                # TreeNode(comment, depth), without the cost of calling __init__.
-                node = new(node_type)
-                node.comment = comment
-                node.children = []
-                node.more_replies = comment.reply_count
-                node.depth = depth
+                node = node_type(comment, depth, [], comment.reply_count)
                 if parent.more_replies:
                     parent.more_replies -= 1
                 if depth <= limit:
@@ -333,17 +332,13 @@ class _Builder:
         top, limit = self.top, self.limit
         dirty, placed, waiting = self.dirty, self.placed, self.waiting
         get = placed.get
-        new, node_type = object.__new__, TreeNode
+        node_type = TreeNode
         for comment in rows:
             parent = get(comment.parent_id)  # type: ignore[arg-type]  # None is never a key
             if parent is not None:
                 # The same steps as ``attach``, inlined: this loop is the hot path.
                 depth = parent.depth + 1
-                node = new(node_type)  # TreeNode(comment, depth), without calling __init__
-                node.comment = comment
-                node.children = []
-                node.more_replies = comment.reply_count
-                node.depth = depth
+                node = node_type(comment, depth, [], comment.reply_count)
                 if depth >= limit:
                     self.note_deep(node, parent, depth)
                 children = parent.children
@@ -370,7 +365,7 @@ class _Builder:
     def attach(self, comment: Comment, parent: TreeNode, *, direct: bool) -> TreeNode:
         """Place ``comment`` under ``parent`` (a direct reply or an adopted orphan)."""
         depth = parent.depth + 1
-        node = TreeNode(comment, depth)
+        node = TreeNode(comment, depth, [], comment.reply_count)
         if depth >= self.limit:
             self.note_deep(node, parent, depth)
         children = parent.children
@@ -379,16 +374,12 @@ class _Builder:
         children.append(node)
         if direct and parent.more_replies:
             parent.more_replies -= 1
-        if comment.reply_count:
-            node.more_replies = comment.reply_count
         self.placed[comment.id] = node
         return node
 
     def add_top(self, comment: Comment) -> TreeNode:
         """Make ``comment`` a top entry."""
-        node = TreeNode(comment, self.base)
-        if comment.reply_count:
-            node.more_replies = comment.reply_count
+        node = TreeNode(comment, self.base, [], comment.reply_count)
         self.tops.append(node)
         self.placed[comment.id] = node
         return node
@@ -417,8 +408,7 @@ class _Builder:
             children = parent.children
             for comment in group:
                 cid = comment.id
-                child = TreeNode(comment, depth)
-                child.more_replies = comment.reply_count
+                child = TreeNode(comment, depth, [], comment.reply_count)
                 if depth >= limit:
                     self.note_deep(child, parent, depth)
                 if children and children[-1].comment.id > cid:

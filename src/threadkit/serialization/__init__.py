@@ -114,12 +114,12 @@ def encode_public(obj: object, *, moderator: bool = False, source: bool = True) 
     ``source=False`` leaves ``body_source`` out of a page's comments: the lean
     shape for readers who cannot edit (and the one a shared cache keeps).
     """
+    if isinstance(obj, TreeNode):  # a Struct too, but holding the private Comment
+        return encode_nodes([obj], moderator=moderator)[1:-1]
     if isinstance(obj, msgspec.Struct):  # already a shape
         return msgspec.json.encode(obj)
     if isinstance(obj, ThreadPage | SubtreePage):
         return encode_page(obj, moderator=moderator, source=source)
     if isinstance(obj, list) and obj and all(isinstance(node, TreeNode) for node in obj):
         return encode_nodes(obj, moderator=moderator)
-    if isinstance(obj, TreeNode):
-        return encode_nodes([obj], moderator=moderator)[1:-1]
     return msgspec.json.encode(to_public(obj, moderator=moderator))
