@@ -30,12 +30,15 @@ Flask's serializer unchanged.
 from __future__ import annotations
 
 import hmac
+import json as stdlib_json
 import zlib
 from base64 import urlsafe_b64decode
 from collections.abc import Iterable
 from typing import Any, cast
 
 from flask import json
+from flask.globals import _cv_app
+from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
@@ -140,7 +143,7 @@ class _PlainFirst:
     def dumps(self, value: Any) -> str:
         """Dump ``value`` exactly as the tagged serializer would."""
         if self._untagged(value):
-            return json.dumps(value, separators=(",", ":"))
+            return _plain_json(value)
         return self._tagged.dumps(value)
 
     def loads(self, value: str) -> Any:
@@ -161,6 +164,29 @@ class _PlainFirst:
             and not (len(value) == 1 and next(iter(value)) in tagged.tags)
             and tuple(type(tag) for tag in tagged.order) == _DEFAULT_TAGS
         )
+
+
+_ENCODERS: dict[tuple[bool, bool], stdlib_json.JSONEncoder] = {}
+
+
+def _plain_json(value: dict[str, str]) -> str:
+    """Return ``flask.json.dumps(value, separators=(",", ":"))`` for a dict of strings.
+
+    With the app's stock JSON provider that is the standard library's encoder
+    with the provider's ``ensure_ascii`` and ``sort_keys`` (its ``default`` is
+    never called for strings): one made per choice, not one per call.
+    """
+    ctx = _cv_app.get(None)
+    provider = None if ctx is None else ctx.app.json
+    if type(provider) is not DefaultJSONProvider:
+        return json.dumps(value, separators=(",", ":"))  # another provider, or no app
+    choice = (bool(provider.ensure_ascii), bool(provider.sort_keys))
+    encoder = _ENCODERS.get(choice)
+    if encoder is None:
+        encoder = _ENCODERS[choice] = stdlib_json.JSONEncoder(
+            ensure_ascii=choice[0], sort_keys=choice[1], separators=(",", ":")
+        )
+    return encoder.encode(value)
 
 
 class _SessionSerializer(URLSafeTimedSerializer):

@@ -20,6 +20,16 @@ __all__ = ["FlaskRequest", "FlaskUrls", "current_request", "flask_request", "fla
 
 _CACHE_KEY = "threadkit.web_request"
 _UNPREFIXED = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+_MAX_ENVIRON_KEYS = 256
+# Header name -> its WSGI environ key: a request asks for the same few many times.
+_ENVIRON_KEYS: dict[str, str] = {}
+
+
+def _environ_key(name: str) -> str:
+    """Return where a WSGI environ keeps header ``name`` (as Werkzeug's EnvironHeaders reads it)."""
+    key = name.upper().replace("-", "_")
+    return key if key in _UNPREFIXED else "HTTP_" + key
+
 
 # Each attribute read through Flask's ``request`` / ``session`` proxies looks
 # the context up again; a hot path takes the object once from these instead.
@@ -83,10 +93,12 @@ class FlaskRequest:
     def header(self, name: str) -> str | None:
         """Return a header's value (case-insensitive)."""
         # Werkzeug's EnvironHeaders lookup, without the exception it raises on a miss.
-        key = name.upper().replace("-", "_")
-        if key in _UNPREFIXED:
-            return self._request.environ.get(key)
-        return self._request.environ.get("HTTP_" + key)
+        key = _ENVIRON_KEYS.get(name)
+        if key is None:
+            key = _environ_key(name)
+            if len(_ENVIRON_KEYS) < _MAX_ENVIRON_KEYS:  # names come from code and settings
+                _ENVIRON_KEYS[name] = key
+        return self._request.environ.get(key)
 
     def cookie(self, name: str) -> str | None:
         """Return a cookie's value."""
