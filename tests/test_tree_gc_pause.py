@@ -1,4 +1,4 @@
-"""build_tree and encode_page pause the garbage collector without ending another thread's pause."""
+"""Tree nodes and the GC: pauses that threads share, nodes it never tracks, nodes encoded safely."""
 
 from __future__ import annotations
 
