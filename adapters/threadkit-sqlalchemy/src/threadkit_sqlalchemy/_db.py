@@ -26,7 +26,9 @@ with ``StorageUnavailableError`` (HTTP 503) once; the pool is then replaced.
 from __future__ import annotations
 
 import math
+import os
 import time
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -146,6 +148,7 @@ def create_engine(
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
+    _forget_pool_in_forked_children(engine)
     if backend == "sqlite":
         _configure_sqlite(engine, synchronous.upper(), busy_ms)
     elif backend == "postgresql":
@@ -177,6 +180,27 @@ def _busy_timeout_ms(busy_timeout_ms: int | None, timeout: float) -> int:
             f" not {busy_timeout_ms}"
         )
     return busy_timeout_ms
+
+
+def _forget_pool_in_forked_children(engine: Engine) -> None:
+    """Give a forked child (a gunicorn worker of a preloaded app) a pool of its own.
+
+    The parent's pooled connections (the ones ``upgrade=True`` and the schema
+    check used) must never be used by two processes: SQLite's locks are per
+    process, and a server connection is one socket. The child drops its
+    references without closing them (the parent still uses them), as
+    SQLAlchemy's pooling guide advises; the engine is held weakly.
+    """
+    if not hasattr(os, "register_at_fork"):
+        return
+    held = weakref.ref(engine)
+
+    def forget() -> None:
+        forked = held()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
 
 
 def _bound_connects(engine: Engine, connect: Any) -> None:
