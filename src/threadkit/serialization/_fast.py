@@ -32,8 +32,13 @@ _BRANCH_END = b"},"
 _COMMA = ord(",")
 _CLOSE_ARRAY = ord("]")
 
-_NEST_LIMIT = 32
-"""Levels of nodes built as nested shapes; deeper ones come as bytes (msgspec recurses)."""
+_NEST_LIMIT = 16
+"""Levels of nodes built as nested shapes; deeper ones come as bytes.
+
+msgspec recurses through nested shapes (two levels of Python's recursion limit
+per node: its Struct and its replies), so a page encoded from deep in a call
+stack stays far from that limit; display depth limits are usually 3 to 10.
+"""
 
 _Maker = Callable[..., Struct]
 
