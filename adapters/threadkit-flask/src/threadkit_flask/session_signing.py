@@ -155,15 +155,16 @@ class _PlainFirst:
 
     def _untagged(self, value: Any) -> bool:
         """Whether ``value`` is a dict of strings that Flask's default tags leave as it is."""
+        if type(value) is not dict:
+            return False
+        for key, item in value.items():  # a loop, not generators: this runs twice per request
+            if type(key) is not str or type(item) is not str:
+                return False
         tagged = self._tagged
-        return (
-            type(value) is dict
-            and all(type(item) is str for item in value.values())
-            and all(type(key) is str for key in value)
-            # A one-key dict whose key is a tag's is tagged ("di") to keep it apart.
-            and not (len(value) == 1 and next(iter(value)) in tagged.tags)
-            and tuple(type(tag) for tag in tagged.order) == _DEFAULT_TAGS
-        )
+        # A one-key dict whose key is a tag's is tagged ("di") to keep it apart.
+        if len(value) == 1 and next(iter(value)) in tagged.tags:
+            return False
+        return tuple(map(type, tagged.order)) == _DEFAULT_TAGS
 
 
 _ENCODERS: dict[tuple[bool, bool], stdlib_json.JSONEncoder] = {}
