@@ -296,3 +296,26 @@ def test_any_connection_event_listener_turns_the_lean_path_off(
         event.remove(store.engine, name, listener)
     store._write(work)
     assert [True, False, True] == kinds
+
+
+@pytest.mark.parametrize("hide", [False, True], ids=["shown", "hidden"])
+def test_a_driver_error_is_sqlalchemys_and_hides_what_the_engine_hides(
+    tmp_path: Path, hide: bool
+) -> None:
+    """A refused row: ``IntegrityError``, nothing kept, values shown as the engine shows them."""
+    url = f"sqlite:///{tmp_path}/hide.db"
+    SqlCommentStore(url, upgrade=True).close()
+    store = SqlCommentStore(create_engine(url, hide_parameters=hide))
+
+    def work(conn: Connection) -> None:
+        assert isinstance(conn, LeanTransaction)
+        _INSERT_THREAD.insert(conn, {"key": "secret-key", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, {"key": "secret-key", **_THREAD_ROW})
+
+    try:
+        with pytest.raises(sa.exc.IntegrityError) as refused:
+            store._write(work)
+        assert [] == _keys(store)
+    finally:
+        store.engine.dispose()
+    assert (not hide) == ("secret-key" in str(refused.value))

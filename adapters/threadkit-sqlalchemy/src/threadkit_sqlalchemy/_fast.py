@@ -116,7 +116,11 @@ class Prepared:
             cursor.execute(compiled.sql, arguments)
         except dialect.loaded_dbapi.Error as error:
             raise exc.DBAPIError.instance(
-                compiled.sql, arguments, error, dialect.loaded_dbapi.Error
+                compiled.sql,
+                arguments,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=conn.engine.hide_parameters,
             ) from error
         return cursor
 

@@ -123,7 +123,13 @@ class LeanTransaction:
             self.fairy.invalidate(error)
         dbapi = dialect.loaded_dbapi
         return exc.DBAPIError.instance(
-            sql, arguments, error, dbapi.Error, connection_invalidated=gone, dialect=dialect
+            sql,
+            arguments,
+            error,
+            dbapi.Error,
+            hide_parameters=self.engine.hide_parameters,  # as SQLAlchemy's own message would
+            connection_invalidated=gone,
+            dialect=dialect,
         )
 
     def join(self) -> Connection:
