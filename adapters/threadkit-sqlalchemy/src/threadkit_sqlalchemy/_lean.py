@@ -169,8 +169,16 @@ class LeanTransaction:
         A connection whose rollback fails is discarded, never pooled half-way
         through a transaction.
         """
-        if self._joined is not None:
-            self._joined.close()  # rolls back, returns the pooled connection
+        joined = self._joined
+        if joined is not None:
+            # After a failed COMMIT SQLAlchemy's transaction is inactive but the driver's
+            # is still open, and close() would pool it so: roll back first, as
+            # ``with conn.begin()`` does (a no-op after a commit).
+            try:
+                joined.rollback()
+            except exc.DBAPIError:
+                joined.invalidate()  # never pooled half-way through a transaction
+            joined.close()  # returns the pooled connection
             return
         fairy = self.fairy
         if not fairy.is_valid:
