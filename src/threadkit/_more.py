@@ -10,16 +10,19 @@ that first batch that are not on the page already.
 :func:`count_cut_links` does it for a page the engine builds: it reads the cut
 comment's rows after the page (the store's ``cut_cursor``), one batch, and no
 more; a store without cut cursors gets the page's rows read again with them.
+Only the rows' ids and depths matter (a placeholder keeps both), so a store
+with :class:`~threadkit.ports.SubtreeOutline` answers just those: about half
+the cost of a page, on a cut one, went to fetching and building the batch.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import cast
 
-from ._hidden import mask_hidden
 from .models import Comment, CommentRows, Visibility
-from .ports import PageReader
+from .ports import PageReader, SubtreeOutline
 from .tree import TreeNode, walk
 
 __all__ = ["count_added", "count_cut_links"]
@@ -40,32 +43,47 @@ def count_cut_links(
     top = found[0].id
     if rows.cut_cursor is None and len(found) > 1:
         # A store that offers no cut cursor: read the page's rows again with the rest.
-        rest = store.subtree(top, visibility=visibility, total_limit=len(found) - 1 + batch)
-        subtree = rest.comments
+        subtree = _outline(store, top, visibility, None, len(found) - 1 + batch)
     else:
-        after = store.subtree(top, visibility=visibility, cursor=rows.cut_cursor, total_limit=batch)
-        subtree = [*found[1:], *after.comments]
-    count_added(nodes, found, mask_hidden(subtree, visibility), batch)
+        after = _outline(store, top, visibility, rows.cut_cursor, batch)
+        subtree = [*((comment.id, comment.depth) for comment in found[1:]), *after]
+    count_added(nodes, found, subtree, batch)
+
+
+def _outline(
+    store: PageReader, top: int, visibility: Visibility, cursor: str | None, limit: int
+) -> list[tuple[int, int]]:
+    """Return ``(id, depth)`` of a subtree batch: the store's outline, or its comments'."""
+    # Looked up on the class: a proxy that wraps ``subtree`` and forwards the rest
+    # through ``__getattr__`` (a spy, a cache) must keep seeing its reads.
+    if getattr(type(store), "subtree_outline", None) is not None:
+        outliner = cast(SubtreeOutline, store)
+        return outliner.subtree_outline(
+            top, visibility=visibility, cursor=cursor, total_limit=limit
+        )
+    rows = store.subtree(top, visibility=visibility, cursor=cursor, total_limit=limit)
+    return [(comment.id, comment.depth) for comment in rows.comments]
 
 
 def count_added(
-    nodes: list[TreeNode], page: Sequence[Comment], rest: Sequence[Comment], batch: int
+    nodes: list[TreeNode], page: Sequence[Comment], rest: Sequence[tuple[int, int]], batch: int
 ) -> None:
     """Set ``more_replies`` on a cut page's nodes to the comments each link adds.
 
     ``page`` are the page's rows (all below ``page[0]``, the cut top-level
-    comment); ``rest`` is that comment's subtree as the store lists it,
-    depth first, holding at least the page's rows plus ``batch`` more;
+    comment); ``rest`` is ``(id, depth)`` of that comment's subtree as the
+    store lists it, depth first, holding at least the page's rows plus
+    ``batch`` more;
     ``batch`` is the size of the first subtree batch a link loads. The top
     comment always links to what is left, even when it misses no direct reply:
     a cut in a reply chain, or below a hidden reply, is reachable only there.
     """
     shown = {comment.id for comment in page}
     top_id = page[0].id
-    position = {comment.id: index for index, comment in enumerate(rest)}
+    position = {row[0]: index for index, row in enumerate(rest)}
     # new_before[i]: how many of rest[:i] are not on the page; with each row's
     # subtree end, any link's count is one subtraction (a spine can be 1,000 deep).
-    new_before = list(itertools.accumulate((c.id not in shown for c in rest), initial=0))
+    new_before = list(itertools.accumulate((row[0] not in shown for row in rest), initial=0))
     ends = _subtree_ends(rest)
     for node in walk(nodes):
         comment = node.comment
@@ -80,12 +98,12 @@ def count_added(
                 node.more_replies = new_before[stop] - new_before[start + 1]
 
 
-def _subtree_ends(rows: Sequence[Comment]) -> list[int]:
-    """Return, for each depth-first row, the index just past its descendants."""
+def _subtree_ends(rows: Sequence[tuple[int, int]]) -> list[int]:
+    """Return, for each depth-first ``(id, depth)`` row, the index just past its descendants."""
     ends = [len(rows)] * len(rows)
-    open_rows: list[int] = []  # indices whose subtree has not ended yet, deepest last
-    for index, comment in enumerate(rows):
-        while open_rows and rows[open_rows[-1]].depth >= comment.depth:
-            ends[open_rows.pop()] = index
-        open_rows.append(index)
+    open_rows: list[tuple[int, int]] = []  # (depth, index) not ended yet, deepest last
+    for index, (_, depth) in enumerate(rows):
+        while open_rows and open_rows[-1][0] >= depth:
+            ends[open_rows.pop()[1]] = index
+        open_rows.append((depth, index))
     return ends

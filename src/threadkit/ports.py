@@ -50,6 +50,7 @@ __all__ = [
     "CommentLookup",
     "CommentWriter",
     "PageReader",
+    "SubtreeOutline",
     "ModerationQueue",
     "CommentLists",
     "ModerationHistory",
@@ -414,6 +415,38 @@ class PageReader(Protocol):
         parents before children), at most ``total_limit``; ``next_cursor``
         continues. An unknown id gives no rows.
         """
+        ...
+
+
+@runtime_checkable
+class SubtreeOutline(Protocol):
+    """Optional for a :class:`PageReader`: the shape of a subtree batch, without its comments.
+
+    Contract: ``subtree_outline`` answers ``(id, depth)`` of exactly the rows
+    :meth:`PageReader.subtree` answers for the same arguments, in the same
+    order; the engine counts a cut page's "N more replies" links with it and
+    never builds the comments. A store without it gets ``subtree`` instead.
+    The engine looks it up on the store's class, so a proxy that wraps
+    ``subtree`` and forwards the rest still has its ``subtree`` called.
+    Example::
+
+        class ListPages:
+            def subtree_outline(self, comment_id, *, visibility, cursor=None, total_limit):
+                rows = self.subtree(
+                    comment_id, visibility=visibility, cursor=cursor, total_limit=total_limit
+                )
+                return [(c.id, c.depth) for c in rows.comments]
+    """
+
+    def subtree_outline(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> list[tuple[int, int]]:
+        """Return ``(id, depth)`` of the rows :meth:`PageReader.subtree` returns, in its order."""
         ...
 
 

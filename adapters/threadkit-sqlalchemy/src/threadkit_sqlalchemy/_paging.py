@@ -14,6 +14,7 @@ from threadkit.storekit import (
     PageEntry,
     PageQuery,
     bad_cursor,
+    check_limit,
     int_cursor,
     split_cursor,
 )
@@ -27,6 +28,7 @@ from ._rows import (
     _SELECT_PUBLIC_ROWS,
     _SELECT_ROWS,
     _SELECT_TOPS,
+    _SELECT_TREE,
     _T,
     _TOP_ORD,
     _comment,
@@ -329,42 +331,86 @@ class PagingPart(PageEntry, StoreBase):
         Depth first, siblings oldest first (parents before children), at most
         ``total_limit``; ``next_cursor`` continues. An unknown id gives no rows.
         """
-        select = self._reading(visibility)
+        return self._read(
+            lambda conn: self._subtree_rows(
+                conn, comment_id, visibility, cursor, total_limit, self._reading(visibility)
+            )[0]
+        )
 
-        def work(conn: Connection) -> CommentRows:
-            head = conn.execute(
-                sa.select(_C.thread_id, _C.path, _C.sdepth, _C.sparent_id, _T.key)
-                .join_from(comments, threads, _C.thread_id == _T.id)
-                .where(_C.id == comment_id)
-            ).first()
-            if head is None:
-                return CommentRows([])
-            if head.sdepth >= self.storage_depth_cap:
-                return self._flat_subtree(conn, comment_id, head, visibility, cursor, total_limit)
-            low = head.path
-            if cursor is not None:
-                root, after = split_cursor(cursor, "s", 2)
-                if root != str(comment_id) or not after.startswith(head.path):
-                    raise bad_cursor(cursor)
-                low = after
-            found = self._descendants(
-                conn,
-                head.thread_id,
-                low,
-                head.path + _paths.END,
-                visibility,
-                total_limit + 1,
-                select=select,
+    def subtree_outline(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> list[tuple[int, int]]:
+        """Return ``(id, depth)`` of the rows :meth:`subtree` returns, in its order.
+
+        See :class:`~threadkit.ports.SubtreeOutline`: the same range scan, but
+        reading only the tree columns and building no comments.
+        """
+        check_limit(total_limit, "total_limit")
+
+        def work(conn: Connection) -> list[tuple[int, int]]:
+            found, rows = self._subtree_rows(
+                conn, comment_id, visibility, cursor, total_limit, _SELECT_TREE
             )
-            next_cursor = None
-            if len(found) > total_limit:
-                del found[total_limit:]
-                next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
-            return CommentRows(
-                [_comment(row, head.key) for row in self._preorder(found)], next_cursor
-            )
+            if rows is None:  # a run at the depth cap: its comments were built
+                return [(comment.id, comment.depth) for comment in found.comments]
+            return [(row[0], row[3]) for row in rows]
 
         return self._read(work)
+
+    def _subtree_rows(
+        self,
+        conn: Connection,
+        comment_id: int,
+        visibility: Visibility,
+        cursor: str | None,
+        total_limit: int,
+        select: sa.Select[Any],
+    ) -> tuple[CommentRows, list[_Row] | None]:
+        """Read a subtree batch (see :meth:`_read_subtree`) with ``select``'s columns.
+
+        Returns the batch and its rows in order; with ``select`` other than
+        all or the public columns, the batch's comments are not built (read
+        the rows). A comment at the depth cap answers whole comments and
+        ``None`` rows (its run needs every column to check visibility).
+        """
+        head = conn.execute(
+            sa.select(_C.thread_id, _C.path, _C.sdepth, _C.sparent_id, _T.key)
+            .join_from(comments, threads, _C.thread_id == _T.id)
+            .where(_C.id == comment_id)
+        ).first()
+        if head is None:
+            return CommentRows([]), []
+        if head.sdepth >= self.storage_depth_cap:
+            flat = self._flat_subtree(conn, comment_id, head, visibility, cursor, total_limit)
+            return flat, None
+        low = head.path
+        if cursor is not None:
+            root, after = split_cursor(cursor, "s", 2)
+            if root != str(comment_id) or not after.startswith(head.path):
+                raise bad_cursor(cursor)
+            low = after
+        found = self._descendants(
+            conn,
+            head.thread_id,
+            low,
+            head.path + _paths.END,
+            visibility,
+            total_limit + 1,
+            select=select,
+        )
+        next_cursor = None
+        if len(found) > total_limit:
+            del found[total_limit:]
+            next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
+        ordered = self._preorder(found)
+        if select is _SELECT_TREE:
+            return CommentRows([], next_cursor), ordered
+        return CommentRows([_comment(row, head.key) for row in ordered], next_cursor), ordered
 
     def _flat_subtree(
         self,

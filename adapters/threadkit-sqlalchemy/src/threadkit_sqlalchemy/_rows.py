@@ -93,6 +93,9 @@ _PUBLIC_COLUMNS = tuple(
 _SELECT_ROWS = sa.select(*_COLUMNS)
 _SELECT_PUBLIC_ROWS = sa.select(*_PUBLIC_COLUMNS)
 _SELECT_TOPS = sa.select(*_TOP_COLUMNS)
+# The same columns serve a subtree's outline (ids and depths, in depth-first
+# order: _preorder() needs the storage columns too), never built into comments.
+_SELECT_TREE = _SELECT_TOPS
 _NO_CONTEXT = RequestContext()
 
 

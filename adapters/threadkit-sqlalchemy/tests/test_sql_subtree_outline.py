@@ -1,0 +1,175 @@
+"""Issue #12: a cut page counts its links from the subtree's outline, with the same result.
+
+The SQL store answers :meth:`subtree_outline` (ids and depths, no comments)
+for the engine's count of a cut page's "N more replies" links. On random
+threads (every status, deletions, deep chains, a low storage depth cap too),
+for the public, an author with hidden comments and a moderator, in every sort:
+the outline is the ``subtree`` rows' ids and depths, and every page is
+byte-for-byte the page the old path (``subtree``, whole comments) gives;
+the links also match the memory store's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from sqlstore_backends import empty_tables
+from threadkit_sqlalchemy import SqlCommentStore
+
+from threadkit._rules import visibility_for
+from threadkit.engine import CommentEngine, EnginePolicy
+from threadkit.errors import ValidationError
+from threadkit.memory import MemoryStore
+from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder, Visibility
+from threadkit.ports import PageReader, SubtreeOutline
+from threadkit.serialization import encode_public
+from threadkit.testing.strategies import comment_forests
+from threadkit.tree import walk
+
+KEY = "outlined"
+VIEWERS = {
+    "public": Actor(),
+    "author": Actor(Identity("anonymous", "a1", "Ada")),  # one of the forests' authors
+    "moderator": Actor(Identity("local", "mod", "Mod"), moderator=True),
+}
+FORESTS = comment_forests(min_size=1, max_size=40, thread_key=KEY, chains=True, rich=False)
+
+
+class OldPath:
+    """The store without its outline (its class has none): the engine reads ``subtree``."""
+
+    def __init__(self, store: PageReader) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def _load(engine: Engine, rows: list[Comment], cap: int) -> SqlCommentStore:
+    empty_tables(engine)
+    store = SqlCommentStore(engine, storage_depth_cap=cap)
+    store.bulk_load(KEY, rows)
+    return store
+
+
+def _all_pages(store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int) -> list[bytes]:
+    policy = EnginePolicy(total_limit=total, top_limit=tops, max_display_depth=3)
+    engine = CommentEngine(store, policy=policy)
+    found: list[bytes] = []
+    cursor = None
+    while True:
+        page = engine.page(KEY, viewer, sort=sort, cursor=cursor)
+        found.append(encode_public(page, moderator=viewer.moderator))
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def _links(store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int) -> list[int]:
+    """Every node's link count, page after page, in tree order (ids differ between stores)."""
+    policy = EnginePolicy(total_limit=total, top_limit=tops, max_display_depth=3)
+    engine = CommentEngine(store, policy=policy)
+    found: list[int] = []
+    cursor = None
+    while True:
+        page = engine.page(KEY, viewer, sort=sort, cursor=cursor)
+        found.extend(node.more_replies for node in walk(page.nodes))
+        found.append(-1)  # the end of a page
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def test_the_sql_store_offers_an_outline(sql_store: SqlCommentStore) -> None:
+    """The SQL store is a SubtreeOutline; the proxy standing for old stores has none."""
+    assert isinstance(sql_store, SubtreeOutline)
+    assert getattr(type(OldPath(sql_store)), "subtree_outline", None) is None
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=FORESTS,
+    cap=st.sampled_from([2, 100]),
+    viewer=st.sampled_from(sorted(VIEWERS)),
+    batch=st.integers(1, 9),
+)
+def test_the_outline_is_the_subtrees_ids_and_depths(
+    shared_engine: Engine, rows: list[Comment], cap: int, viewer: str, batch: int
+) -> None:
+    """For every comment, batch after batch: the outline lists the subtree's (id, depth)."""
+    store = _load(shared_engine, rows, cap)
+    try:
+        visibility = visibility_for(VIEWERS[viewer])
+        for comment in [*rows, None]:
+            comment_id = 10**9 if comment is None else comment.id  # and an unknown id
+            cursor = None
+            while True:
+                got: CommentRows = store.subtree(
+                    comment_id, visibility=visibility, cursor=cursor, total_limit=batch
+                )
+                outline = store.subtree_outline(
+                    comment_id, visibility=visibility, cursor=cursor, total_limit=batch
+                )
+                assert [(c.id, c.depth) for c in got.comments] == outline
+                cursor = got.next_cursor
+                if cursor is None:
+                    break
+    finally:
+        store.close()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=FORESTS,
+    cap=st.sampled_from([2, 100]),
+    viewer=st.sampled_from(sorted(VIEWERS)),
+    sort=st.sampled_from(list(SortOrder)),
+    total=st.integers(1, 12),
+    tops=st.integers(1, 4),
+    lean=st.booleans(),
+)
+def test_pages_are_the_old_paths_bytes(
+    shared_engine: Engine,
+    rows: list[Comment],
+    cap: int,
+    viewer: str,
+    sort: SortOrder,
+    total: int,
+    tops: int,
+    lean: bool,
+) -> None:
+    """Every page of the thread, new path vs old path: the same bytes; links as in memory."""
+    store = _load(shared_engine, rows, cap)
+    store.lean_public_reads = lean
+    actor = VIEWERS[viewer]
+    try:
+        expected = _all_pages(OldPath(store), actor, sort, total, tops)
+        assert expected == _all_pages(store, actor, sort, total, tops)
+        if cap == 2:
+            return  # below its depth cap a store may order replies by creation
+        memory = MemoryStore()
+        memory.bulk_load(KEY, rows)
+        assert _links(memory, actor, sort, total, tops) == _links(store, actor, sort, total, tops)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("total_limit", [0, -1])
+def test_the_outline_checks_its_limit(sql_store: SqlCommentStore, total_limit: int) -> None:
+    """A limit below one is refused, as ``subtree`` refuses it."""
+    with pytest.raises(ValidationError):
+        sql_store.subtree(1, visibility=Visibility(), total_limit=total_limit)
+    with pytest.raises(ValidationError):
+        sql_store.subtree_outline(1, visibility=Visibility(), total_limit=total_limit)
