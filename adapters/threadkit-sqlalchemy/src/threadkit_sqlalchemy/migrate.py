@@ -89,21 +89,39 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE: True})  # SQLite: BEGIN IMMEDIATE
-        with conn.begin():
-            name = conn.dialect.name
-            if name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-            elif name in ("mysql", "mariadb"):
-                got = conn.execute(sa.text("SELECT GET_LOCK('threadkit_migrate', 120)")).scalar()
-                if got != 1:
-                    raise DatabaseConfigurationError("another threadkit upgrade holds the lock")
-            try:
+        name = conn.dialect.name
+        mysql = name in ("mysql", "mariadb")
+        if mysql:
+            # A session lock, taken and released outside the upgrade's transaction: released
+            # before its COMMIT, a waiting worker would read the revision the upgrade is
+            # about to replace and run the last migration again ("table already exists").
+            got = conn.execute(sa.text("SELECT GET_LOCK('threadkit_migrate', 120)")).scalar()
+            conn.commit()
+            if got != 1:
+                raise DatabaseConfigurationError("another threadkit upgrade holds the lock")
+        try:
+            with conn.begin():
+                if name == "postgresql":
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY}
+                    )
                 config = alembic_config()
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
-            finally:
-                if name in ("mysql", "mariadb"):
-                    conn.execute(sa.text("SELECT RELEASE_LOCK('threadkit_migrate')"))
+        finally:
+            if mysql:
+                _release_mysql_lock(conn)
+
+
+def _release_mysql_lock(conn: sa.Connection) -> None:
+    """Release the upgrade's session lock (a lost connection took it with it)."""
+    try:
+        conn.execute(sa.text("SELECT RELEASE_LOCK('threadkit_migrate')"))
+        conn.commit()
+    except sa.exc.DBAPIError:
+        # The session is gone, and its lock with it; the upgrade's own error says why.
+        if not conn.invalidated:
+            raise
 
 
 def upgrade(url: str | sa.URL, revision: str = "head") -> None:
