@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
+from threadkit import _gc
 from threadkit._gc import pause_gc, resume_gc
 from threadkit.models import Comment, Identity, SortOrder, Status, Thread
 from threadkit.pages import ThreadPage
@@ -68,6 +70,70 @@ def test_one_thread_does_not_end_another_threads_pause() -> None:
     for thread in threads:
         thread.join(10)
     assert [False] == seen
+    assert gc.isenabled()
+
+
+def test_an_old_pause_is_not_extended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call that finds a pause older than the bound runs inside it without extending it."""
+    pause_gc()
+    monkeypatch.setattr(_gc, "MAX_SHARED_PAUSE", 0.0)  # every pause is already too old
+    pause_gc()  # does not join
+    assert not gc.isenabled()
+    resume_gc()  # the call that did not join: the pause goes on
+    assert not gc.isenabled()
+    resume_gc()  # the one that paused: on again
+    assert gc.isenabled()
+
+
+class _RecordingCollector:
+    """The ``gc`` module as ``threadkit._gc`` sees it, noting when it is turned off and on."""
+
+    def __init__(self) -> None:
+        self.turned: list[tuple[str, float]] = []
+
+    def isenabled(self) -> bool:
+        return gc.isenabled()
+
+    def disable(self) -> None:
+        self.turned.append(("off", time.monotonic()))
+        gc.disable()
+
+    def enable(self) -> None:
+        self.turned.append(("on", time.monotonic()))
+        gc.enable()
+
+
+def test_threads_pausing_back_to_back_do_not_keep_the_collector_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Overlapping pauses in a loop (a threaded server under load): no pause outlives the bound."""
+    recorder = _RecordingCollector()
+    monkeypatch.setattr(_gc, "gc", recorder)
+    monkeypatch.setattr(_gc, "MAX_SHARED_PAUSE", 0.05)
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            pause_gc()
+            try:
+                stop.wait(0.01)  # a build; the other threads' pauses start meanwhile
+            finally:
+                resume_gc()
+
+    threads = [threading.Thread(target=busy) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+    offs = [t for kind, t in recorder.turned if kind == "off"]
+    ons = [t for kind, t in recorder.turned if kind == "on"]
+    assert len(offs) == len(ons) >= 3, recorder.turned[:10]
+    longest = max(on - off for off, on in zip(offs, ons, strict=True))
+    # Joining stops 0.05 s into a pause and a joined call lasts about 0.01 s more; the
+    # slack is for a busy machine. Without the bound one pause would last the whole second.
+    assert longest < 0.5, f"the collector stayed off {longest:.2f} s"
     assert gc.isenabled()
 
 
