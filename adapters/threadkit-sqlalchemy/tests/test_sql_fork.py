@@ -63,3 +63,30 @@ def test_a_forked_child_posts_on_a_pool_of_its_own(tmp_path: Path) -> None:
     assert (b"\x00", True) == (answer, kept)
     assert thread is not None
     assert 3 == thread.comment_count
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*multi-threaded.*fork:DeprecationWarning")
+def test_a_forked_child_keeps_an_in_memory_database() -> None:
+    """``sqlite://`` is its one connection: a forked child reads the copy it inherited."""
+    store = SqlCommentStore("sqlite://", upgrade=True)
+    try:
+        store.ensure_thread("fork", now=START)
+        store.add_comment(_draft(1))
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # the child: report, then leave without running the parent's cleanup
+            code = 1
+            try:
+                thread = store.get_thread("fork")
+                code = 0 if thread is not None and thread.comment_count == 1 else 2
+            finally:
+                os.write(write, bytes([code]))
+                os._exit(0)
+        os.close(write)
+        answer = os.read(read, 1)
+        os.close(read)
+        os.waitpid(child, 0)
+    finally:
+        store.close()
+    assert b"\x00" == answer

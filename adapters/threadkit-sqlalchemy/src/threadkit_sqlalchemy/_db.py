@@ -148,7 +148,9 @@ def create_engine(
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
-    _forget_pool_in_forked_children(engine)
+    if options.get("poolclass") is not StaticPool:
+        # An in-memory SQLite database is its one connection: a child keeps its copy.
+        _forget_pool_in_forked_children(engine)
     if backend == "sqlite":
         _configure_sqlite(engine, synchronous.upper(), busy_ms)
     elif backend == "postgresql":
