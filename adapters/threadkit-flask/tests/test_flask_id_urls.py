@@ -185,3 +185,21 @@ def test_a_converter_that_reformats_ids_is_url_fors() -> None:
             assert url_for("number", n=value) == id_url("number", "n", value)
         assert "/padded/0051" == id_url("padded", "n", "51")
         assert "/number/7" == id_url("number", "n", "007")
+
+
+def test_a_converter_that_refuses_a_probe_id_is_url_fors() -> None:
+    """A route whose converter refuses big numbers: its real ids still build, by ``url_for``."""
+    from werkzeug.routing import BaseConverter, ValidationError
+
+    class Small(BaseConverter):
+        def to_url(self, value: Any) -> str:
+            if int(value) > 99999:
+                raise ValidationError()
+            return str(value)
+
+    app = make_app()
+    app.url_map.converters["small"] = Small
+    app.add_url_rule("/small/<small:n>", "small", lambda n: "")
+    with app.test_request_context():
+        for value in ("5", "12345", "5"):
+            assert url_for("small", n=value) == id_url("small", "n", value)
