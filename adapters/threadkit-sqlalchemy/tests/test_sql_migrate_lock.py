@@ -9,9 +9,11 @@ slowed here, which widens that window from microseconds to a fifth of a second.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,3 +64,49 @@ def test_a_waiting_worker_finds_the_upgrade_committed(
         assert ([], head_revision()) == (errors, current_revision(engine))
     finally:
         engine.dispose()
+
+
+def test_an_upgrade_on_sqlite_outwaits_the_busy_timeout(tmp_path: Path) -> None:
+    """An upgrade queued behind another writer waits past the store's busy timeout (1 s here)."""
+    path = tmp_path / "busy.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")  # another worker's upgrade, still running
+    release = threading.Timer(2.0, holder.rollback)
+    release.start()
+    began = time.monotonic()
+    try:
+        store = SqlCommentStore(f"sqlite:///{path}", upgrade=True, timeout=1.0)
+    finally:
+        release.join()
+        holder.close()
+    waited = time.monotonic() - began
+    try:
+        assert head_revision() == current_revision(store.engine)
+        with store.engine.connect() as conn:  # the pooled connection's own wait is back
+            busy = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    finally:
+        store.close()
+    assert waited >= 1.5
+    assert 1000 == busy
+
+
+def test_a_new_file_enters_wal_once_another_connection_lets_go(tmp_path: Path) -> None:
+    """Connecting to a new file another connection holds: WAL waits for it (SQLite would not)."""
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE worker (n INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # still in the rollback journal: WAL must wait
+    holder.execute("INSERT INTO worker VALUES (1)")
+    release = threading.Timer(0.5, holder.commit)
+    release.start()
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            rows = conn.exec_driver_sql("SELECT n FROM worker").all()
+    finally:
+        release.join()
+        holder.close()
+        engine.dispose()
+    assert ("wal", [(1,)]) == (mode, rows)

@@ -245,15 +245,34 @@ def _configure_sqlite(engine: Engine, synchronous: str, busy_timeout_ms: int) ->
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            if not memory:
+                _enter_wal(cursor, busy_timeout_ms, engine.dialect.loaded_dbapi.OperationalError)
+            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA synchronous={synchronous}")
         finally:
             cursor.close()
 
     event.listen(engine, "begin", sqlite_begin)
+
+
+def _enter_wal(cursor: Any, busy_timeout_ms: int, locked: type[Exception]) -> None:
+    """Put the database in WAL mode, waiting up to ``busy_timeout_ms`` for other connections.
+
+    Switching a new database's journal to WAL needs it to itself, and SQLite answers
+    "database is locked" at once, without its busy handler, while another connection
+    holds a lock: workers starting together on a new file (one of them already
+    upgrading it) would fail to start.
+    """
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except locked as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def sqlite_begin(conn: sa.Connection) -> None:

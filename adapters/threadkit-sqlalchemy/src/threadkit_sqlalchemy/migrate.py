@@ -99,6 +99,7 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
             conn.commit()
             if got != 1:
                 raise DatabaseConfigurationError("another threadkit upgrade holds the lock")
+        waited = _wait_longer_on_sqlite(conn) if name == "sqlite" else None
         try:
             with conn.begin():
                 if name == "postgresql":
@@ -109,8 +110,34 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
         finally:
+            if waited is not None and not conn.invalidated:
+                _set_busy_timeout(conn, waited)
             if mysql:
                 _release_mysql_lock(conn)
+
+
+UPGRADE_WAIT_MS = 120_000
+"""How long an upgrade on SQLite waits for another worker's (as ``GET_LOCK`` on MariaDB)."""
+
+
+def _wait_longer_on_sqlite(conn: sa.Connection) -> int:
+    """Let this connection's ``BEGIN IMMEDIATE`` wait for other upgrades; return the old wait.
+
+    Workers starting at once queue for the write lock, and on a busy machine
+    the upgrade ahead of them can outlast the store's busy timeout (5 s): a
+    worker would then fail to start with "database is locked".
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    previous = int(driver.execute("PRAGMA busy_timeout").fetchone()[0])
+    _set_busy_timeout(conn, UPGRADE_WAIT_MS)
+    return previous
+
+
+def _set_busy_timeout(conn: sa.Connection, milliseconds: int) -> None:
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA busy_timeout={int(milliseconds)}")
 
 
 def _release_mysql_lock(conn: sa.Connection) -> None:
