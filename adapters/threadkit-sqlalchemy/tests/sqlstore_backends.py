@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from threadkit_sqlalchemy import create_engine, upgrade
+from threadkit_sqlalchemy import SqlCommentStore, create_engine, upgrade
 
 from threadkit.testing.servers import unreachable
 
@@ -152,3 +153,23 @@ def empty_tables(engine: Engine) -> None:
             for table in TABLES:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
             conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 1")
+
+
+def start_at_once(url: sa.URL, workers: int) -> list[BaseException]:
+    """Start ``workers`` stores with ``upgrade=True`` on ``url`` at once; return their errors."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(workers)
+
+    def start() -> None:
+        try:
+            barrier.wait()
+            SqlCommentStore(url, upgrade=True).close()
+        except BaseException as error:  # handed to the calling thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

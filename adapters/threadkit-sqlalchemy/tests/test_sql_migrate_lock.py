@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlstore_backends import Databases
+from sqlstore_backends import Databases, start_at_once
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
 from threadkit_sqlalchemy.migrate import current_revision, head_revision
 
@@ -44,21 +44,7 @@ def test_a_waiting_worker_finds_the_upgrade_committed(
 ) -> None:
     """Three workers start with upgrade=True on an empty database: all start, none fails."""
     url = databases.empty()
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(3)
-
-    def start() -> None:
-        try:
-            barrier.wait()
-            SqlCommentStore(url, upgrade=True).close()
-        except BaseException as error:  # handed to the test thread below
-            errors.append(error)
-
-    workers = [threading.Thread(target=start) for _ in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    errors = start_at_once(url, 3)
     engine = create_engine(url)
     try:
         assert ([], head_revision()) == (errors, current_revision(engine))

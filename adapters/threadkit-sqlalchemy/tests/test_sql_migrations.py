@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlstore_backends import Databases
+from sqlstore_backends import Databases, start_at_once
 from threadkit_sqlalchemy import DatabaseConfigurationError, SqlCommentStore, create_engine
 from threadkit_sqlalchemy._schema import metadata
 from threadkit_sqlalchemy.migrate import (
@@ -69,21 +68,7 @@ def test_upgrading_again_keeps_the_data(databases: Databases) -> None:
 def test_workers_upgrading_at_once_all_start(databases: Databases) -> None:
     """Four workers starting with upgrade=True on one empty database all succeed, once."""
     url = databases.empty()
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def start() -> None:
-        try:
-            barrier.wait()
-            SqlCommentStore(url, upgrade=True).close()
-        except BaseException as error:  # handed to the test thread below
-            errors.append(error)
-
-    workers = [threading.Thread(target=start) for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    errors = start_at_once(url, 4)
     engine = create_engine(url)
     assert ([], head_revision()) == (errors, current_revision(engine))
     engine.dispose()
