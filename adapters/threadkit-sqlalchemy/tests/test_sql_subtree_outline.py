@@ -23,7 +23,6 @@ from sqlalchemy.engine import Engine
 from sqlstore_backends import empty_tables
 from threadkit_sqlalchemy import SqlCommentStore
 
-from threadkit._rules import visibility_for
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.errors import ValidationError
 from threadkit.memory import MemoryStore
@@ -128,7 +127,8 @@ def test_the_outline_is_the_subtrees_ids_and_depths(
     """For every comment, batch after batch: the outline lists the subtree's (id, depth)."""
     store = _load(shared_engine, rows, cap)
     try:
-        visibility = visibility_for(VIEWERS[viewer])
+        actor = VIEWERS[viewer]
+        visibility = Visibility(viewer_key=actor.key, moderator=actor.moderator)
         for comment in [*rows, None]:
             comment_id = 10**9 if comment is None else comment.id  # and an unknown id
             cursor = None
