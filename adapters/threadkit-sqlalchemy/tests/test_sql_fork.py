@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +28,24 @@ def _draft(n: int) -> NewComment:
     )
 
 
+def _in_child(check: Callable[[], bool]) -> bytes:
+    """Run ``check`` in a forked child; return its answer: 0 true, 2 false, 1 it raised."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: report, then leave without running the parent's cleanup
+        code = 1
+        try:
+            code = 0 if check() else 2
+        finally:
+            os.write(write, bytes([code]))
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(child, 0)
+    return answer
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 # Python 3.12+ warns about fork() in a process with threads (pytest-xdist's): the child
 # here only posts and exits.
@@ -39,22 +58,14 @@ def test_a_forked_child_posts_on_a_pool_of_its_own(tmp_path: Path) -> None:
         store.add_comment(_draft(1))
         parent_pool = store.engine.pool
         assert 1 <= parent_pool.checkedin()  # type: ignore[attr-defined]
-        read, write = os.pipe()
-        child = os.fork()
-        if child == 0:  # the child: report, then leave without running the parent's cleanup
-            code = 1
-            try:
-                fresh = store.engine.pool is not parent_pool
-                empty = store.engine.pool.checkedin() == 0  # type: ignore[attr-defined]
-                store.add_comment(_draft(2))
-                code = 0 if fresh and empty else 2
-            finally:
-                os.write(write, bytes([code]))
-                os._exit(0)
-        os.close(write)
-        answer = os.read(read, 1)
-        os.close(read)
-        os.waitpid(child, 0)
+
+        def child_posts_on_a_new_pool() -> bool:
+            fresh = store.engine.pool is not parent_pool
+            empty = store.engine.pool.checkedin() == 0  # type: ignore[attr-defined]
+            store.add_comment(_draft(2))
+            return fresh and empty
+
+        answer = _in_child(child_posts_on_a_new_pool)
         store.add_comment(_draft(3))  # the parent's own pooled connection still works
         thread = store.get_thread("fork")
         kept = store.engine.pool is parent_pool
@@ -73,20 +84,12 @@ def test_a_forked_child_keeps_an_in_memory_database() -> None:
     try:
         store.ensure_thread("fork", now=START)
         store.add_comment(_draft(1))
-        read, write = os.pipe()
-        child = os.fork()
-        if child == 0:  # the child: report, then leave without running the parent's cleanup
-            code = 1
-            try:
-                thread = store.get_thread("fork")
-                code = 0 if thread is not None and thread.comment_count == 1 else 2
-            finally:
-                os.write(write, bytes([code]))
-                os._exit(0)
-        os.close(write)
-        answer = os.read(read, 1)
-        os.close(read)
-        os.waitpid(child, 0)
+
+        def child_reads_the_copy() -> bool:
+            thread = store.get_thread("fork")
+            return thread is not None and thread.comment_count == 1
+
+        answer = _in_child(child_reads_the_copy)
     finally:
         store.close()
     assert b"\x00" == answer
