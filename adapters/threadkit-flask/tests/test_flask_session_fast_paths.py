@@ -157,7 +157,15 @@ def _session(kind: str) -> SecureCookieSession:
     return session
 
 
-VARY_BEFORE = [[], [("Vary", "Origin")], [("Vary", "cookie")], [("vary", "Accept"), ("X", "y")]]
+VARY_BEFORE = [
+    [],
+    [("Vary", "Origin")],
+    [("Vary", "cookie")],
+    [("vary", "Accept"), ("X", "y")],
+    [("Vary", "Cookie"), ("Vary", "Origin")],
+    [("X", "y"), ("Vary", "Origin, Cookie")],
+    [("Vary", "")],
+]
 
 
 @pytest.mark.parametrize("before", VARY_BEFORE)

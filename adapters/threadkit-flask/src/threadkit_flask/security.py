@@ -119,12 +119,19 @@ class _CookieVary:
         self._response = response
 
     def add(self, value: str) -> None:
-        """Add ``value`` to ``Vary``: appended as the whole header when there is none yet."""
-        headers = self._response.headers
-        if "Vary" in headers:
-            self._response.vary.add(value)  # merged into what is there, as Flask does
-        else:
-            headers.add("Vary", value)  # what the parsed, empty set would write back
+        """Add ``value`` to ``Vary``: appended as the whole header when there is none yet.
+
+        A ``Vary`` that already is just ``value`` stays as it is, as the parsed
+        set would leave it (Flask adds ``Cookie`` twice when it sets the cookie).
+        """
+        response = self._response
+        # A scan, not ``in``: Werkzeug raises (and catches) an exception for a missing header.
+        for name, current in response.headers:
+            if name.lower() == "vary":  # the first one is what ``response.vary`` parses
+                if current.lower() != value.lower():
+                    response.vary.add(value)  # merged into what is there, as Flask does
+                return
+        response.headers.add("Vary", value)  # what the parsed, empty set would write back
 
 
 class _VaryCookieFirst:

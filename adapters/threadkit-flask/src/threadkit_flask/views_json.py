@@ -30,6 +30,7 @@ from threadkit.serialization import encode_public, shapes
 
 from . import bearer, csrf, inputs, page_cache, posting, problems, visitors
 from .rendering import FlaskVisit
+from .responses import ApiResponse
 from .state import get_state
 from .web import current_request
 
@@ -47,7 +48,7 @@ def json_response(
         payload = json.dumps(payload).encode("utf-8")
     # Given at construction: Werkzeug raises (and catches) an exception for every
     # header it looks for and does not find, as a bare Response does for Content-Type.
-    response = Response(
+    response = ApiResponse(
         payload,
         status=status,
         headers=[("Content-Type", JSON_TYPE), ("Cache-Control", "no-store")],
