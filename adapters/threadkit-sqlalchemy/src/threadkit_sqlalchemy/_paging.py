@@ -25,6 +25,7 @@ from ._rows import (
     _C,
     _NEG_SCORE,
     _PATH,
+    _SELECT_OUTLINE,
     _SELECT_PUBLIC_ROWS,
     _SELECT_ROWS,
     _SELECT_TOPS,
@@ -44,6 +45,11 @@ from ._schema import comments, threads
 _PUBLIC = Visibility()
 _THREAD_ID = sa.select(_T.id).where(_T.key == sa.bindparam("thread_key"))
 _LIMIT = sa.bindparam("limit", type_=sa.BigInteger)
+_HEAD = (
+    sa.select(_C.thread_id, _C.path, _C.sdepth, _C.sparent_id, _T.key)
+    .join_from(comments, threads, _C.thread_id == _T.id)
+    .where(_C.id == sa.bindparam("comment_id"))
+)
 
 
 # Statements are built once per shape and reused: SQLAlchemy then finds the compiled
@@ -354,11 +360,11 @@ class PagingPart(PageEntry, StoreBase):
 
         def work(conn: Connection) -> list[tuple[int, int]]:
             found, rows = self._subtree_rows(
-                conn, comment_id, visibility, cursor, total_limit, _SELECT_TREE
+                conn, comment_id, visibility, cursor, total_limit, _SELECT_OUTLINE
             )
             if rows is None:  # a run at the depth cap: its comments were built
                 return [(comment.id, comment.depth) for comment in found.comments]
-            return [(row[0], row[3]) for row in rows]
+            return [(row[0], row[1]) for row in rows]
 
         return self._read(work)
 
@@ -373,16 +379,12 @@ class PagingPart(PageEntry, StoreBase):
     ) -> tuple[CommentRows, list[_Row] | None]:
         """Read a subtree batch (see :meth:`_read_subtree`) with ``select``'s columns.
 
-        Returns the batch and its rows in order; with ``select`` other than
-        all or the public columns, the batch's comments are not built (read
-        the rows). A comment at the depth cap answers whole comments and
-        ``None`` rows (its run needs every column to check visibility).
+        Returns the batch and its rows in order; with :data:`._rows._SELECT_OUTLINE`,
+        no comments and no cursor, and rows that start with ``(id, depth)``. A
+        comment at the depth cap answers whole comments and ``None`` rows (its
+        run needs every column to check visibility).
         """
-        head = conn.execute(
-            sa.select(_C.thread_id, _C.path, _C.sdepth, _C.sparent_id, _T.key)
-            .join_from(comments, threads, _C.thread_id == _T.id)
-            .where(_C.id == comment_id)
-        ).first()
+        head = conn.execute(_HEAD, {"comment_id": comment_id}).first()
         if head is None:
             return CommentRows([]), []
         if head.sdepth >= self.storage_depth_cap:
@@ -394,22 +396,33 @@ class PagingPart(PageEntry, StoreBase):
             if root != str(comment_id) or not after.startswith(head.path):
                 raise bad_cursor(cursor)
             low = after
-        found = self._descendants(
-            conn,
-            head.thread_id,
-            low,
-            head.path + _paths.END,
-            visibility,
-            total_limit + 1,
-            select=select,
-        )
+
+        def scan(columns: sa.Select[Any]) -> list[_Row]:
+            return self._descendants(
+                conn,
+                head.thread_id,
+                low,
+                head.path + _paths.END,
+                visibility,
+                total_limit + 1,
+                select=columns,
+            )
+
+        if select is _SELECT_OUTLINE:
+            found = scan(_SELECT_OUTLINE)
+            del found[total_limit:]
+            if any(row[2] >= self.storage_depth_cap for row in found):
+                # Flattened runs: _preorder() needs the wide rows' storage columns.
+                wide = scan(_SELECT_TREE)
+                del wide[total_limit:]
+                found = [(row[0], row[3]) for row in self._preorder(wide)]  # type: ignore[misc]
+            return CommentRows([]), found
+        found = scan(select)
         next_cursor = None
         if len(found) > total_limit:
             del found[total_limit:]
             next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
         ordered = self._preorder(found)
-        if select is _SELECT_TREE:
-            return CommentRows([], next_cursor), ordered
         return CommentRows([_comment(row, head.key) for row in ordered], next_cursor), ordered
 
     def _flat_subtree(
