@@ -78,3 +78,42 @@ def test_a_posted_comments_answer_takes_the_short_path(monkeypatch: pytest.Monke
         ],
         b"{}",
     ) == started(api)
+
+
+def _stock_json_response(payload: bytes, status: int, headers: dict[str, str]) -> Response:
+    """The JSON answer built header by header, as Werkzeug sets each one."""
+    from threadkit_flask.views_json import JSON_TYPE
+
+    response = Response(
+        payload,
+        status=status,
+        headers=[("Content-Type", JSON_TYPE), ("Cache-Control", "no-store")],
+        content_type=JSON_TYPE,
+    )
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    payload=st.binary(max_size=20),
+    status=st.sampled_from([200, 201, 202, 409]),
+    headers=st.dictionaries(
+        st.sampled_from(
+            ["Location", "location", "Retry-After", "Cache-Control", "content-length", "ETag"]
+        ),
+        st.text("abc/1", max_size=5),
+        max_size=3,
+    ),
+)
+def test_json_answers_are_built_as_werkzeug_sets_their_headers(
+    payload: bytes, status: int, headers: dict[str, str]
+) -> None:
+    """Extra headers appended, or replacing one already set: the same list and body."""
+    from threadkit_flask.views_json import json_response
+
+    expected = _stock_json_response(payload, status, headers)
+    made = json_response(payload, status, headers)
+    assert expected.headers.to_wsgi_list() == made.headers.to_wsgi_list()
+    assert (expected.status, expected.get_data()) == (made.status, made.get_data())

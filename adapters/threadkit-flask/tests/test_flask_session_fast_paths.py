@@ -287,3 +287,30 @@ def test_request_headers_read_as_werkzeug_reads_them(name: str) -> None:
         wrapped = FlaskRequest(ctx.request)
         assert ctx.request.headers.get(name) == wrapped.header(name)
         assert ctx.request.headers.get(name) == wrapped.header(name)
+
+
+def test_cookies_signed_across_seconds_are_flasks(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signing time's encoding, kept a second, follows the clock: Flask's cookie each time."""
+    serializer = fast(app)
+    with app.app_context():
+        for now in (NOW, NOW, NOW + 1, NOW + 300, NOW + 1):
+            monkeypatch.setattr("itsdangerous.timed.time.time", lambda now=now: now)
+            assert stock(app).dumps({"a": "b"}) == serializer.dumps({"a": "b"})
+
+
+def test_another_json_provider_reads_the_cookie(app: Flask) -> None:
+    """A host's own JSON provider loads the cookie's JSON, as Flask's serializer lets it."""
+    from flask.json.provider import DefaultJSONProvider
+
+    class Marking(DefaultJSONProvider):
+        def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+            loaded = super().loads(s, **kwargs)
+            return {**loaded, "seen": "yes"} if isinstance(loaded, dict) else loaded
+
+    with app.app_context():
+        cookie = fast(app).dumps({"a": "b"})
+        app.json = Marking(app)
+        assert stock(app).loads(cookie) == fast(app).loads(cookie, max_age=60)
+        assert {"a": "b", "seen": "yes"} == fast(app).loads(cookie, max_age=60)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import hmac
 import json as stdlib_json
 import zlib
-from base64 import urlsafe_b64decode
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -99,10 +99,18 @@ class _SessionSigner(TimestampSigner):
         mac.update(data)
         return mac.digest()
 
+    _stamp: tuple[int, bytes] = (-1, b"")
+
     def sign(self, value: str | bytes) -> bytes:
         """Return ``value``, the signing time and the signature, as itsdangerous signs them."""
-        value = want_bytes(value) + b"." + base64_encode(int_to_bytes(self.get_timestamp()))
-        return value + b"." + base64_encode(self._mac(0, value))
+        now = self.get_timestamp()
+        stamp = self._stamp
+        if stamp[0] != now:  # the time's encoding, made once a second (one tuple: thread-safe)
+            stamp = self._stamp = (now, b"." + base64_encode(int_to_bytes(now)))
+        value = want_bytes(value) + stamp[1]
+        mac = self._keyed[0].copy()
+        mac.update(value)
+        return value + b"." + urlsafe_b64encode(mac.digest()).rstrip(b"=")
 
     def fresh_payload(self, signed: bytes, max_age: int | None) -> bytes | None:
         """Return the payload of a well-signed cookie no older than ``max_age`` seconds.
@@ -148,7 +156,7 @@ class _PlainFirst:
 
     def loads(self, value: str) -> Any:
         """Load ``value`` exactly as the tagged serializer would."""
-        loaded = json.loads(value)
+        loaded = _loads(value)
         if self._untagged(loaded):
             return loaded  # the tag walk would give back an equal dict
         return self._tagged.loads(value)
@@ -190,6 +198,14 @@ def _plain_json(value: dict[str, str]) -> str:
     return encoder.encode(value)
 
 
+def _loads(value: str) -> Any:
+    """Return ``flask.json.loads(value)``: the stdlib's with the stock provider or none."""
+    ctx = _cv_app.get(None)
+    if ctx is not None and type(ctx.app.json) is not DefaultJSONProvider:
+        return json.loads(value)  # another provider: asked, as Flask asks it
+    return stdlib_json.loads(value)  # what the stock provider and Flask without an app call
+
+
 class _SessionSerializer(URLSafeTimedSerializer):
     """The URL-safe timed serializer with one signer, made when the serializer is."""
 
@@ -224,13 +240,16 @@ class _SessionSerializer(URLSafeTimedSerializer):
         Below that a session cookie stays far under a browser's 4 KB, and
         compressing it would save a few bytes for the price of a deflate stream.
         """
-        # The JSON without the URL-safe mixin's compression (the class after it in the MRO).
-        data = super(URLSafeSerializerMixin, self).dump_payload(obj)
+        if self.serializer_kwargs:
+            # The JSON without the URL-safe mixin's compression (the class after it in the MRO).
+            data = super(URLSafeSerializerMixin, self).dump_payload(obj)
+        else:  # what that does without arguments: the serializer's text as UTF-8
+            data = want_bytes(self.serializer.dumps(obj))
         if len(data) >= COMPRESS_FROM:
             compressed = zlib.compress(data)
             if len(compressed) < len(data) - 1:  # as itsdangerous decides
                 return b"." + base64_encode(compressed)
-        return base64_encode(data)
+        return urlsafe_b64encode(data).rstrip(b"=")
 
     def _load_plain(self, payload: bytes) -> Any:
         """Return what an uncompressed payload holds; anything else as :meth:`load_payload` does."""

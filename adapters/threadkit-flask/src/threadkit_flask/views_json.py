@@ -39,6 +39,8 @@ __all__ = ["JSON_TYPE", "MAX_QUERY_LIMIT", "json_response", "register", "session
 JSON_TYPE = api.JSON_TYPE
 """Content-Type of every JSON API response that is not a problem."""
 
+_OWN_HEADERS = frozenset({"content-type", "cache-control", "content-length"})
+
 
 def json_response(
     payload: bytes | Any, status: int = 200, headers: Mapping[str, str] | None = None
@@ -46,15 +48,23 @@ def json_response(
     """Wrap JSON bytes (or plain JSON values) in a UTF-8 JSON response."""
     if not isinstance(payload, bytes):
         payload = json.dumps(payload).encode("utf-8")
-    # Given at construction: Werkzeug raises (and catches) an exception for every
-    # header it looks for and does not find, as a bare Response does for Content-Type.
-    response = ApiResponse(
-        payload,
-        status=status,
-        headers=[("Content-Type", JSON_TYPE), ("Cache-Control", "no-store")],
-        content_type=JSON_TYPE,
-    )
-    for name, value in (headers or {}).items():
+    # Every header given at construction, in the order setting them one by one
+    # would leave (the length as the body sets it, then ``headers``): Werkzeug
+    # raises (and catches) an exception for each header it looks for and does
+    # not find, and checks each again when it is set.
+    listed = [
+        ("Content-Type", JSON_TYPE),
+        ("Cache-Control", "no-store"),
+        ("Content-Length", str(len(payload))),
+    ]
+    extra = headers or {}
+    names = {name.lower() for name in extra}
+    if len(names) == len(extra) and names.isdisjoint(_OWN_HEADERS):
+        listed.extend(extra.items())  # none replaces another: appended, as setting would
+        extra = {}
+    response = ApiResponse(None, status=status, headers=listed)
+    response.response = [payload]  # what ``set_data`` keeps; its length is listed above
+    for name, value in extra.items():
         response.headers[name] = value
     return response
 

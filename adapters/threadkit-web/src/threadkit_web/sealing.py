@@ -34,6 +34,10 @@ __all__ = ["Sealer"]
 _LABEL = b"threadkit.session-seal.v1"
 
 
+# ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``'s encoder, made once.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _key(secret: str | bytes) -> bytes:
     raw = secret.encode("utf-8") if isinstance(secret, str) else secret
     # A PRF of the secret under a fixed label: a key for this use only, so the
@@ -82,7 +86,7 @@ class Sealer:
 
     def seal(self, value: Any) -> str:
         """Return ``value`` (JSON-serializable) encrypted, as URL-safe text."""
-        data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        data = _COMPACT_JSON.encode(value).encode("utf-8")
         return self._writer.encrypt(data, int(time.time()), os.urandom(16)).decode("ascii")
 
     def open(self, sealed: object) -> Any:
