@@ -72,6 +72,7 @@ class TogetherStore(MemoryStore):
         self.inside = False
         self.blocks = 0
         self.replays_outside = 0
+        self.writes_inside = 0
 
     @contextmanager
     def reads_together(self) -> Iterator[None]:
@@ -83,6 +84,11 @@ class TogetherStore(MemoryStore):
         finally:
             self.inside = False
 
+    def add_comment(self, draft, notices=()):  # type: ignore[no-untyped-def]
+        """Count the writes made inside the block (a store may hand them its connection)."""
+        self.writes_inside += self.inside
+        return super().add_comment(draft, notices)
+
     def find_idempotent(self, key, *, now):  # type: ignore[no-untyped-def]
         """Count the replay checks made after the block (they must see fresh data)."""
         self.replays_outside += not self.inside
@@ -90,16 +96,16 @@ class TogetherStore(MemoryStore):
 
 
 def test_a_post_reads_together_and_replays_after_a_rejection_outside() -> None:
-    """The checks before the write share one block; the replay after a refusal is fresh."""
+    """The checks and the write share one block; the replay after a refusal is fresh."""
     store = TogetherStore()
     assert isinstance(store, ReadsTogether)
     engine = CommentEngine(store, pipeline=default_pipeline(store))
     ada = Identity("anonymous", "ada", "Ada")
     engine.post("t", Submission("Hello"), ada, idempotency_key="k-1")
-    assert (1, 0) == (store.blocks, store.replays_outside)
+    assert (1, 0, 1) == (store.blocks, store.replays_outside, store.writes_inside)
     with pytest.raises(RejectedError):
         engine.post("t", Submission("Hello"), ada, idempotency_key="k-2")  # a duplicate
-    assert (2, 1) == (store.blocks, store.replays_outside)
+    assert (2, 1, 1) == (store.blocks, store.replays_outside, store.writes_inside)
 
 
 def test_reading_together_is_a_no_op_for_a_store_without_it() -> None:

@@ -248,14 +248,16 @@ class CommentEngine:
                 moderator=moderator,
             )
             verdict = self.pipeline.check(candidate)
-        if verdict.action is Action.REJECT:
-            # A parallel request with this key may have stored it since the replay
-            # check above: its comment is what tripped flood control or duplicates.
-            if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
-                return replayed
-            self._raise_if_rejected(verdict)
-        draft = self._draft(candidate, verdict, submission, key)
-        return self.store.add_comment(draft, self._new_notices(draft, candidate.parent))
+            if verdict.action is not Action.REJECT:
+                # Written inside the block: a store may hand the block's connection to
+                # the write's own transaction (one pool checkout per post, issue 12).
+                draft = self._draft(candidate, verdict, submission, key)
+                return self.store.add_comment(draft, self._new_notices(draft, candidate.parent))
+        # A parallel request with this key may have stored it since the replay
+        # check above: its comment is what tripped flood control or duplicates.
+        if key is not None and (replayed := self.store.find_idempotent(key, now=now)):
+            return replayed
+        raise self._rejection(verdict)
 
     def _draft(
         self,
@@ -728,18 +730,22 @@ class CommentEngine:
 
     @staticmethod
     def _raise_if_rejected(verdict: Verdict) -> None:
-        if verdict.action is not Action.REJECT:
-            return
+        if verdict.action is Action.REJECT:
+            raise CommentEngine._rejection(verdict)
+
+    @staticmethod
+    def _rejection(verdict: Verdict) -> RejectedError:
+        """Return the error a rejecting ``verdict`` raises."""
         # The pipeline stops at the first rejecting step, so its reason is the last one.
         reason = verdict.reasons[-1] if verdict.reasons else None
         code = reason.code if reason else "rejected"
         message = reason.message if reason else "The comment was refused."
         if verdict.retry_after is not None:
-            raise RateLimitedError(
+            return RateLimitedError(
                 code, message, retry_after=verdict.retry_after, reasons=verdict.reasons
             )
         field = _rules.field_of(reason) if reason else None
-        raise RejectedError(code, message, field=field, reasons=verdict.reasons)
+        return RejectedError(code, message, field=field, reasons=verdict.reasons)
 
     def _notices(self, kind: EventKind, comment: Comment) -> list[Notice]:
         return [Notice(n.channel, kind) for n in self.notifiers if n.wants(kind, comment)]

@@ -95,10 +95,10 @@ def _keys(store: SqlCommentStore) -> list[str]:
         return list(conn.execute(_KEYS).scalars())
 
 
-def test_a_post_runs_two_pooled_transactions_and_makes_no_connection_object(
+def test_a_post_runs_two_transactions_on_one_pooled_connection_and_makes_no_connection_object(
     store: SqlCommentStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Unwatched, a post checks out two pooled connections, returns both, builds no Connection."""
+    """Unwatched, a post checks out one pooled connection for both transactions, no Connection."""
     engine = _engine(store)
     first = _post(engine, 1)  # the first post also learns the journal mode
     made: list[object] = []
@@ -112,7 +112,7 @@ def test_a_post_runs_two_pooled_transactions_and_makes_no_connection_object(
     with PoolUse(store) as pool:
         reply = _post(engine, 2, parent_id=first.id)
         top = _post(engine, 3)
-    assert ([], 4, 4) == (made, pool.out, pool.back)
+    assert ([], 2, 2) == (made, pool.out, pool.back)
     assert (Status.APPROVED, first.id, 1) == (reply.status, reply.root_id, reply.depth)
     assert top.id == top.root_id
     thread = store.get_thread("lean")
@@ -220,6 +220,74 @@ def test_reads_in_a_block_share_one_lean_transaction(store: SqlCommentStore) -> 
             assert store.latest_comment_at(ip="192.0.2.1") is None
         pinned = store._pinned.get()
     assert (True, 1, 1) == (isinstance(pinned, LeanTransaction), inside.out, inside.back)
+
+
+def test_a_write_in_a_block_takes_its_connection_and_later_reads_go_on_their_own(
+    store: SqlCommentStore,
+) -> None:
+    """The block's read ends; the write commits on its connection; the next read is fresh."""
+    store.ensure_thread("lean", now=START)
+    with store.reads_together():
+        assert store.get_thread("lean") is not None  # the first block learns the journal mode
+    seen: list[object] = []
+
+    def work(conn: Any) -> None:
+        seen.append(conn)
+        _INSERT_THREAD.insert(conn, {"key": "written", **_THREAD_ROW})
+
+    with PoolUse(store) as pool, store.reads_together():
+        assert store.get_thread("written") is None  # the block's snapshot
+        pinned = store._pinned.get()
+        store._write(work)
+        assert (None, 0) == (store._pinned.get(), store.engine.pool.checkedout())  # type: ignore[attr-defined]
+        assert store.get_thread("written") is not None  # on its own: sees the write
+    assert ([pinned], 2, 2) == (seen, pool.out, pool.back)
+    assert ["lean", "written"] == _keys(store)
+
+
+def test_a_failed_write_in_a_block_rolls_back_and_hands_its_connection_back(
+    store: SqlCommentStore,
+) -> None:
+    """A write that fails on the block's connection leaves nothing behind, nothing checked out."""
+    store.ensure_thread("lean", now=START)
+
+    def work(conn: Any) -> None:
+        _INSERT_THREAD.insert(conn, {"key": "never", **_THREAD_ROW})
+        raise RuntimeError("injected")
+
+    with store.reads_together():
+        assert store.get_thread("lean") is not None
+        with pytest.raises(RuntimeError):
+            store._write(work)
+        assert 0 == store.engine.pool.checkedout()  # type: ignore[attr-defined]
+    assert ["lean"] == _keys(store)
+    assert 0 == store.engine.pool.checkedout()  # type: ignore[attr-defined]
+
+
+def test_a_watched_write_in_a_block_returns_the_blocks_connection_first(
+    store: SqlCommentStore,
+) -> None:
+    """On the plain path a post never holds two pooled connections at once."""
+    store.ensure_thread("lean", now=START)
+    out: list[int] = []
+
+    def work(conn: Any) -> None:
+        out.append(store.engine.pool.checkedout())  # type: ignore[attr-defined]
+        assert not isinstance(conn, LeanTransaction)
+
+    def commit(conn: Any) -> None:
+        pass
+
+    event.listen(store.engine, "commit", commit)
+    try:
+        with store.reads_together():
+            assert store.get_thread("lean") is not None
+            assert 1 == store.engine.pool.checkedout()  # type: ignore[attr-defined]
+            store._write(work)
+            assert store.get_thread("lean") is not None
+    finally:
+        event.remove(store.engine, "commit", commit)
+    assert [1] == out
 
 
 def test_a_listener_sees_every_transaction_and_the_lean_path_comes_back(

@@ -173,11 +173,17 @@ class StoreBase:
                 # The shared transaction may be broken: this read and the block's
                 # later ones run on their own, with the retries and errors below.
                 self._pinned.set(None)
+        # A write inside a reads_together block ends the block's shared read and
+        # takes its connection: one pool checkout per post, never two at once.
+        handed = self._hand_over() if write else None
         with call_deadline(self.timeout) as deadline:
             attempt = 0
             while True:
                 attempt += 1
                 try:
+                    if handed is not None:
+                        lean, handed = handed, None  # the first attempt only
+                        return run_lean(self.engine, work, "BEGIN IMMEDIATE", lean)
                     if self._lean and not watched(self.engine):
                         return run_lean(self.engine, work, "BEGIN IMMEDIATE" if write else "BEGIN")
                     source = self._writer if write else self._single if single else self.engine
@@ -201,6 +207,25 @@ class StoreBase:
                 except exc.TimeoutError as error:
                     raise _unavailable(error) from error
 
+    def _hand_over(self) -> LeanTransaction | None:
+        """End this context's shared read; return its lean transaction for a write to reuse.
+
+        ``None`` when no block is open here, or when its connection cannot carry
+        the write as a lean one (then it goes back to the pool first, so a post
+        never holds two connections). The block's later reads run on their own.
+        """
+        pinned: Any = self._pinned.get()
+        if pinned is None:
+            return None
+        self._pinned.set(None)
+        if pinned.__class__ is LeanTransaction and pinned.reusable() and not watched(self.engine):
+            return pinned
+        try:
+            pinned.close()
+        except exc.DBAPIError as error:
+            _log.warning("closing a shared read connection failed: %s", error)
+        return None
+
     @contextmanager
     def reads_together(self) -> Iterator[None]:
         """Answer every read of the block from one transaction on one connection.
@@ -210,7 +235,9 @@ class StoreBase:
         comment, duplicates); each on its own would be a pool checkout, a
         ``BEGIN`` and a ``COMMIT`` (issue 12). Their answers only decide early:
         the write's own transaction checks the guards again. Writes inside the
-        block run in their own transactions as always; reads see one snapshot
+        block run in their own transactions as always, and the first one ends
+        the shared read (on SQLite, reusing its connection: one checkout per
+        post); the block's later reads run on their own. Reads see one snapshot
         (SQLite) or the latest commit (PostgreSQL, MariaDB: ``READ COMMITTED``).
         A nested block joins the outer one. On an in-memory SQLite database
         (one connection for everything) each read keeps its own transaction.

@@ -87,7 +87,7 @@ class LeanTransaction:
     transaction.
     """
 
-    __slots__ = ("_ended", "_joined", "dialect", "driver", "engine", "fairy")
+    __slots__ = ("_closed", "_ended", "_joined", "dialect", "driver", "engine", "fairy")
 
     def __init__(self, engine: Engine, sql: str) -> None:
         """Check a connection out of ``engine``'s pool and run ``sql`` (a ``BEGIN``) on it."""
@@ -95,6 +95,7 @@ class LeanTransaction:
         self.dialect = engine.dialect
         self._joined: Connection | None = None
         self._ended = False  # committed: nothing left to roll back
+        self._closed = False  # handed back to the pool: a second close() does nothing
         dbapi = self.dialect.loaded_dbapi
         try:
             self.fairy = engine.raw_connection()
@@ -109,6 +110,24 @@ class LeanTransaction:
             wrapped = self.wrap(error, sql, ())
             if self.fairy.is_valid:
                 self.fairy.close()  # nothing begun: back to the pool as it came
+            raise wrapped from error
+
+    def reusable(self) -> bool:
+        """Whether :meth:`begin_again` may run another transaction on this connection."""
+        return not (self._joined is not None or self._ended or self._closed) and self.fairy.is_valid
+
+    def begin_again(self, sql: str) -> None:
+        """Roll back what is open (a read: nothing to lose) and begin anew with ``sql``.
+
+        On a failure the connection is handed back (:meth:`close`) and the error raised.
+        """
+        driver = self.driver
+        try:
+            driver.rollback()
+            driver.execute(sql)
+        except self.dialect.loaded_dbapi.Error as error:
+            wrapped = self.wrap(error, sql, ())
+            self.close()
             raise wrapped from error
 
     def in_transaction(self) -> bool:
@@ -167,8 +186,11 @@ class LeanTransaction:
         """Roll back whatever is uncommitted and hand the connection back to the pool.
 
         A connection whose rollback fails is discarded, never pooled half-way
-        through a transaction.
+        through a transaction. Closing again does nothing.
         """
+        if self._closed:
+            return
+        self._closed = True
         joined = self._joined
         if joined is not None:
             # After a failed COMMIT SQLAlchemy's transaction is inactive but the driver's
@@ -192,9 +214,19 @@ class LeanTransaction:
         fairy.close()
 
 
-def run_lean(engine: Engine, work: Callable[[Connection], T], sql: str) -> T:
-    """Run ``work`` in one lean transaction begun with ``sql``; commit if it returns."""
-    lean = LeanTransaction(engine, sql)
+def run_lean(
+    engine: Engine, work: Callable[[Connection], T], sql: str, reuse: LeanTransaction | None = None
+) -> T:
+    """Run ``work`` in one lean transaction begun with ``sql``; commit if it returns.
+
+    ``reuse``: a lean transaction whose connection this one takes over (its own
+    transaction is rolled back first); the connection goes back to the pool either way.
+    """
+    if reuse is None:
+        lean = LeanTransaction(engine, sql)
+    else:
+        lean = reuse
+        lean.begin_again(sql)
     try:
         result = work(cast(Connection, lean))  # duck-typed: see LeanTransaction
         lean.commit()
