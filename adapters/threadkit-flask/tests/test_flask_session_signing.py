@@ -185,6 +185,37 @@ def test_a_tag_the_host_registered_is_still_applied(app: Flask) -> None:
         interface.serializer.tags.pop(" up", None)
 
 
+def test_a_tag_registered_after_cookies_were_made_is_applied(app: Flask) -> None:
+    """The default tags, once seen, are looked at again when the host registers another."""
+
+    class Upper(JSONTag):
+        key = " up"
+
+        def check(self, value: Any) -> bool:
+            return isinstance(value, str) and value.isupper()
+
+        def to_json(self, value: Any) -> Any:
+            return value.lower()
+
+        def to_python(self, value: Any) -> Any:
+            return value.upper()
+
+    interface = SecureCookieSessionInterface()
+    original = list(interface.serializer.order)
+    session = {"a": "LOUD"}
+    try:
+        with app.app_context():
+            serializer = fast_serializer(interface, [app.secret_key])
+            assert serializer is not None
+            assert '{"a":"LOUD"}' == serializer.serializer.dumps(session)  # defaults seen
+            interface.serializer.register(Upper, index=0)
+            assert _flasks_json(app, session) == serializer.serializer.dumps(session).encode()
+            assert session == serializer.loads(serializer.dumps(session))
+    finally:
+        interface.serializer.order[:] = original
+        interface.serializer.tags.pop(" up", None)
+
+
 def test_the_hardened_interface_uses_it_and_follows_a_new_secret(app: Flask) -> None:
     """The hardened session interface makes Flask's cookies and notices a rotated secret."""
     interface = HardenedSessionInterface()

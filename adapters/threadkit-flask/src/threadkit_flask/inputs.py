@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import request
+from flask import Request, request
 from threadkit_web import inputs as web_inputs
 from threadkit_web.inputs import (
     HONEYPOT_FIELD,
@@ -19,6 +19,9 @@ from threadkit_web.inputs import (
     text_field,
     too_large,
 )
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.sansio.request import Request as SansIORequest
+from werkzeug.sansio.utils import get_content_length
 
 from threadkit.limits import COMMENT_MAX_BYTES
 from threadkit.models import SortOrder
@@ -39,6 +42,7 @@ __all__ = [
 ]
 
 _READ_SIZE = 64 * 1024
+_WERKZEUG_CONTENT_LENGTH = SansIORequest.__dict__["content_length"]
 
 
 def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
@@ -57,7 +61,7 @@ def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
     cap = cap if current is None else min(cap, current)
     real.max_content_length = cap
     real.max_form_memory_size = cap
-    length = real.content_length
+    length = _content_length(real)
     if length is not None and length > cap:
         raise too_large(cap, comment_max_bytes)
     environ = real.environ
@@ -74,6 +78,28 @@ def read_body(cap: int, comment_max_bytes: int = COMMENT_MAX_BYTES) -> None:
         web_inputs.check_form_encoding(
             real.get_data(cache=True), real.mimetype, real.mimetype_params
         )
+
+
+def _content_length(real: Request) -> int | None:
+    """Return ``real.content_length``, from the environ when it is Werkzeug's own property.
+
+    Werkzeug reads it through the request's headers, where a request without
+    ``Transfer-Encoding`` (nearly all) costs an exception raised and caught;
+    the environ holds the same two values. The result is cached on the request
+    as the property caches it.
+    """
+    if (
+        type(real).content_length is not _WERKZEUG_CONTENT_LENGTH
+        or "content_length" in real.__dict__
+        or type(real.headers) is not EnvironHeaders
+    ):
+        return real.content_length
+    environ = real.environ
+    length = get_content_length(
+        environ.get("CONTENT_LENGTH"), environ.get("HTTP_TRANSFER_ENCODING")
+    )
+    real.content_length = length  # the cached property's own slot
+    return length
 
 
 def _read_at_most(stream: io.RawIOBase, most: int) -> bytes:

@@ -147,6 +147,9 @@ class _PlainFirst:
 
     def __init__(self, tagged: TaggedJSONSerializer) -> None:
         self._tagged = tagged
+        # The tag objects last seen to be the default tags: while ``order`` holds
+        # these same objects, its types need no second look.
+        self._checked: list[Any] = []
 
     def dumps(self, value: Any) -> str:
         """Dump ``value`` exactly as the tagged serializer would."""
@@ -172,7 +175,13 @@ class _PlainFirst:
         # A one-key dict whose key is a tag's is tagged ("di") to keep it apart.
         if len(value) == 1 and next(iter(value)) in tagged.tags:
             return False
-        return tuple(map(type, tagged.order)) == _DEFAULT_TAGS
+        order = tagged.order
+        if order == self._checked:  # the same tag objects (tags have no __eq__: identity)
+            return True
+        if tuple(map(type, order)) != _DEFAULT_TAGS:
+            return False
+        self._checked = list(order)
+        return True
 
 
 _ENCODERS: dict[tuple[bool, bool], stdlib_json.JSONEncoder] = {}
