@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from threadkit.models import CommentRows, SortOrder, Visibility
+from threadkit.models import Comment, CommentRows, SortOrder, Visibility
 from threadkit.storekit import (
     PageEntry,
     PageQuery,
@@ -23,16 +23,22 @@ from . import _paths
 from ._base import StoreBase
 from ._rows import (
     _C,
+    _LEAN_PATH,
+    _LEAN_SDEPTH,
+    _LEAN_SPARENT,
     _NEG_SCORE,
     _PATH,
+    _SDEPTH,
+    _SELECT_LEAN_ROWS,
     _SELECT_OUTLINE,
-    _SELECT_PUBLIC_ROWS,
     _SELECT_ROWS,
     _SELECT_TOPS,
     _SELECT_TREE,
+    _SPARENT,
     _T,
     _TOP_ORD,
     _comment,
+    _lean_comment,
     _listed_top,
     _raw_rows,
     _Row,
@@ -50,6 +56,20 @@ _HEAD = (
     .join_from(comments, threads, _C.thread_id == _T.id)
     .where(_C.id == sa.bindparam("comment_id"))
 )
+
+
+class _Layout(NamedTuple):
+    """The columns a page or subtree reads, where its storage columns sit, and its builder."""
+
+    select: sa.Select[Any]
+    path: int
+    sdepth: int
+    sparent: int
+    build: Callable[[_Row, str], Comment]
+
+
+_WHOLE = _Layout(_SELECT_ROWS, _PATH, _SDEPTH, _SPARENT, _comment)
+_LEAN = _Layout(_SELECT_LEAN_ROWS, _LEAN_PATH, _LEAN_SDEPTH, _LEAN_SPARENT, _lean_comment)
 
 
 # Statements are built once per shape and reused: SQLAlchemy then finds the compiled
@@ -127,11 +147,31 @@ class PagingPart(PageEntry, StoreBase):
 
     lean_public_reads = False
 
-    def _reading(self, visibility: Visibility) -> sa.Select[Any]:
-        """Return the row query of ``visibility``'s pages (all columns, or the public ones)."""
+    def _reading(self, visibility: Visibility) -> _Layout:
+        """Return the rows of ``visibility``'s pages (all columns, or the public ones)."""
         if self.lean_public_reads and visibility == _PUBLIC:
-            return _SELECT_PUBLIC_ROWS
-        return _SELECT_ROWS
+            return _LEAN
+        return _WHOLE
+
+    def _ordered(self, rows: list[_Row], layout: _Layout) -> list[_Row]:
+        """Put ``rows`` in depth-first order, as :meth:`_preorder` does, for any ``layout``."""
+        if layout is _WHOLE:
+            return self._preorder(rows)
+        cap, sdepth, sparent = self.storage_depth_cap, layout.sdepth, layout.sparent
+        if not any(row[sdepth] >= cap for row in rows):
+            return rows
+        ordered: list[_Row] = []
+        run: list[_Row] = []
+        for row in rows:
+            if row[sdepth] >= cap and (not run or run[0][sparent] == row[sparent]):
+                run.append(row)
+                continue
+            ordered.extend(self._run_preorder(run))
+            run = [row] if row[sdepth] >= cap else []
+            if not run:
+                ordered.append(row)
+        ordered.extend(self._run_preorder(run))
+        return ordered
 
     def _tops(
         self,
@@ -206,7 +246,8 @@ class PagingPart(PageEntry, StoreBase):
         """
         sort, visibility, cursor = query.sort, query.visibility, query.cursor
         top_limit, total_limit = query.top_limit, query.total_limit
-        select = self._reading(visibility)
+        layout = self._reading(visibility)
+        select = layout.select
 
         def work(conn: Connection) -> CommentRows:
             thread_id = conn.execute(_THREAD_ID, {"thread_key": thread_key}).scalar()
@@ -221,7 +262,7 @@ class PagingPart(PageEntry, StoreBase):
             top_ids = [top[0] for top in tops]
             blocks: Callable[[int, _Row, int], tuple[list[_Row], bool]]
             if sort is SortOrder.OLDEST:
-                blocks = self._oldest_blocks(conn, thread_id, tops, visibility, total_limit, select)
+                blocks = self._oldest_blocks(conn, thread_id, tops, visibility, total_limit, layout)
             else:
 
                 def blocks(index: int, top: _Row, room: int) -> tuple[list[_Row], bool]:
@@ -262,11 +303,12 @@ class PagingPart(PageEntry, StoreBase):
                         break
                     block = block[:room]
                     if room > 1:  # the subtree continues after the block's last path
-                        cut = f"s.{top[0]}.{block[-1][_PATH]}"
-                rows.extend(self._preorder(block))
+                        cut = f"s.{top[0]}.{block[-1][layout.path]}"
+                rows.extend(self._ordered(block, layout))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
-            return CommentRows([_comment(row, thread_key) for row in rows], next_cursor, cut)
+            build = layout.build
+            return CommentRows([build(row, thread_key) for row in rows], next_cursor, cut)
 
         return self._read(work)
 
@@ -277,9 +319,9 @@ class PagingPart(PageEntry, StoreBase):
         tops: list[_Row],
         visibility: Visibility,
         total_limit: int,
-        select: sa.Select[Any],
+        layout: _Layout,
     ) -> Callable[[int, _Row, int], tuple[list[_Row], bool]]:
-        """Fetch every top of an oldest-first page, all columns, and their descendants.
+        """Fetch every top of an oldest-first page, all ``layout``'s columns, and their descendants.
 
         One range scan: the visible top-level rows in the range are exactly
         ``tops`` (the keyset scan's), each followed by its descendants. When
@@ -300,7 +342,7 @@ class PagingPart(PageEntry, StoreBase):
             roots=[top[0] for top in tops],
             tops=[top[0] for top in tops],
             with_low=True,
-            select=select,
+            select=layout.select,
         )
         full: dict[int, _Row] = {}
         groups: dict[int, list[_Row]] = {}
@@ -312,7 +354,7 @@ class PagingPart(PageEntry, StoreBase):
         cut_from = len(tops)
         if len(found) >= limit:
             # The scan stopped inside the block of the last top at or before its last row.
-            last_path = found[-1][_PATH]
+            last_path = found[-1][layout.path]
             cut_from = 0
             for index, top in enumerate(tops):
                 if top[_PATH] > last_path:
@@ -360,7 +402,7 @@ class PagingPart(PageEntry, StoreBase):
 
         def work(conn: Connection) -> list[tuple[int, int]]:
             found, rows = self._subtree_rows(
-                conn, comment_id, visibility, cursor, total_limit, _SELECT_OUTLINE
+                conn, comment_id, visibility, cursor, total_limit, None
             )
             if rows is None:  # a run at the depth cap: its comments were built
                 return [(comment.id, comment.depth) for comment in found.comments]
@@ -375,11 +417,11 @@ class PagingPart(PageEntry, StoreBase):
         visibility: Visibility,
         cursor: str | None,
         total_limit: int,
-        select: sa.Select[Any],
+        layout: _Layout | None,
     ) -> tuple[CommentRows, list[_Row] | None]:
-        """Read a subtree batch (see :meth:`_read_subtree`) with ``select``'s columns.
+        """Read a subtree batch (see :meth:`_read_subtree`) with ``layout``'s columns.
 
-        Returns the batch and its rows in order; with :data:`._rows._SELECT_OUTLINE`,
+        Returns the batch and its rows in order; with no ``layout`` (an outline),
         no comments and no cursor, and rows that start with ``(id, depth)``. A
         comment at the depth cap answers whole comments and ``None`` rows (its
         run needs every column to check visibility).
@@ -408,7 +450,7 @@ class PagingPart(PageEntry, StoreBase):
                 select=columns,
             )
 
-        if select is _SELECT_OUTLINE:
+        if layout is None:
             found = scan(_SELECT_OUTLINE)
             del found[total_limit:]
             if any(row[2] >= self.storage_depth_cap for row in found):
@@ -417,13 +459,14 @@ class PagingPart(PageEntry, StoreBase):
                 del wide[total_limit:]
                 found = [(row[0], row[3]) for row in self._preorder(wide)]  # type: ignore[misc]
             return CommentRows([]), found
-        found = scan(select)
+        found = scan(layout.select)
         next_cursor = None
         if len(found) > total_limit:
             del found[total_limit:]
-            next_cursor = f"s.{comment_id}.{found[-1][_PATH]}"
-        ordered = self._preorder(found)
-        return CommentRows([_comment(row, head.key) for row in ordered], next_cursor), ordered
+            next_cursor = f"s.{comment_id}.{found[-1][layout.path]}"
+        ordered = self._ordered(found, layout)
+        build = layout.build
+        return CommentRows([build(row, head.key) for row in ordered], next_cursor), ordered
 
     def _flat_subtree(
         self,
