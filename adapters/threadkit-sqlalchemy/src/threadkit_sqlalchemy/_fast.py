@@ -165,7 +165,7 @@ class Prepared:
         cursor = self._raw(conn, params)
         if cursor is None:
             cursor = conn.execute(self.statement, dict(params))
-        return [self._row._make(values) for values in cursor.fetchall()]
+        return list(map(self._row._make, cursor.fetchall()))
 
     def first(self, conn: Connection, params: Mapping[str, Any]) -> Any:
         """Return the first row the statement selects (a named tuple), or ``None``."""

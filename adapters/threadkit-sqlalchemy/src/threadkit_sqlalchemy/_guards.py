@@ -115,14 +115,15 @@ def check_comment_guards(
     """Raise the error of the first guard of ``draft`` that trips (the thread is locked)."""
     guards: Sequence[CommentGuard] = draft.guards
     intervals = [g for g in guards if isinstance(g, MinInterval)]
-    lock(conn, (g.lock_name for g in intervals))  # lazily: SQLite takes no guard locks
-    # Every interval's newest comment in one statement, read before any guard is judged.
-    latest: dict[MinInterval, datetime | str | None] = {}
+    if conn.dialect.name in _LOCKING:
+        lock(conn, [g.lock_name for g in intervals])  # SQLite takes no guard locks
+    # Every interval's newest comment in one statement, read before any guard is judged;
+    # matched to its guard by position (hashing each guard cost more than the lookup).
+    latest: Sequence[datetime | str | None] = ()
     if intervals:
-        row = _latest_of(tuple(g.scope for g in intervals)).first(
-            conn, {f"b_{n}": g.value for n, g in enumerate(intervals)}
-        )
-        latest = dict(zip(intervals, row, strict=True))
+        statement = _latest_of(tuple([g.scope for g in intervals]))
+        latest = statement.first(conn, {f"b_{n}": g.value for n, g in enumerate(intervals)})
+    position = 0
     for guard in guards:
         if isinstance(guard, NoDuplicate):
             # Filter by thread in Python, as has_duplicate does: with thread_id in the
@@ -132,7 +133,8 @@ def check_comment_guards(
             if any(tid == thread_id and body == draft.body_source for tid, body in rows):
                 raise guard.error()
         else:
-            found = latest[guard]
+            found = latest[position]
+            position += 1
             error = guard.error(None if found is None else utc(found), now)
             if error is not None:
                 raise error
