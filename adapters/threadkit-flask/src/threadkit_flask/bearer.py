@@ -35,13 +35,13 @@ def request_origin() -> str:
 
 def has_bearer() -> bool:
     """Whether the request carries an ``Authorization: Bearer`` header (valid or not)."""
-    return web_bearer.has_bearer(current_request())
+    return current_request().has_bearer()
 
 
 def uses_bearer_only() -> bool:
     """Whether the request authenticates with a token and carries no session cookie."""
     wrapped = current_request()
-    if not web_bearer.has_bearer(wrapped):
+    if not wrapped.has_bearer():
         return False  # most requests: nothing more to look up
     cookie = current_app.config["SESSION_COOKIE_NAME"]
     return web_bearer.uses_bearer_only(get_state(), wrapped, cookie)
@@ -50,6 +50,6 @@ def uses_bearer_only() -> bool:
 def bearer_claims() -> BearerClaims | None:
     """Return the claims of the request's bearer token; ``None`` without one (401 if bad)."""
     wrapped = current_request()
-    if not web_bearer.has_bearer(wrapped):
+    if not wrapped.has_bearer():
         return None  # most requests: no state to look up
     return web_bearer.bearer_claims(get_state(), wrapped)

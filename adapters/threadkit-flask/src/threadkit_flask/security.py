@@ -157,7 +157,7 @@ def add_security_headers(response: Response, csp: str) -> None:
     # One pass over what is set: Werkzeug raises (and catches) an exception for
     # each header a lookup does not find, and these are usually all missing.
     present: dict[str, str] = {}
-    for name, value in headers.items():
+    for name, value in headers:  # its (name, value) pairs, without a generator
         present.setdefault(name.lower(), value)
     if "x-content-type-options" not in present:
         headers.add("X-Content-Type-Options", "nosniff")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import cast
 
 from flask import Flask, current_app
+from flask.globals import _cv_app
 from threadkit_web.state import ModeratorCheck, WebState
 
 __all__ = ["EXTENSION_KEY", "ModeratorCheck", "ThreadKitState", "get_state"]
@@ -23,7 +24,12 @@ ThreadKitState = WebState
 
 def get_state(app: Flask | None = None) -> ThreadKitState:
     """Return the threadkit state of ``app`` (default: the current app)."""
-    target = app if app is not None else _current_app()
+    if app is None:
+        ctx = _cv_app.get(None)
+        # Outside an app context the proxy raises Flask's own error.
+        target = ctx.app if ctx is not None else _current_app()
+    else:
+        target = app
     try:
         state = target.extensions[EXTENSION_KEY]
     except KeyError:

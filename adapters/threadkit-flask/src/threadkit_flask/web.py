@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from flask import Request, request, session, url_for
 from flask.sessions import SessionMixin
+from threadkit_web import bearer as web_bearer
 
 from .id_urls import id_url
 
@@ -43,10 +44,21 @@ flask_session = cast(Callable[[], SessionMixin], session._get_current_object)  #
 class FlaskRequest:
     """A Flask request as a :class:`~threadkit_web.request.WebRequest`."""
 
-    __slots__ = ("_request",)
+    __slots__ = ("_bearer", "_request")
 
     def __init__(self, flask_request: Request) -> None:
         self._request = flask_request
+        self._bearer: bool | None = None
+
+    def has_bearer(self) -> bool:
+        """Return whether the request carries an ``Authorization: Bearer`` header (valid or not).
+
+        Read once: a request asks whether it has one several times.
+        """
+        found = self._bearer
+        if found is None:
+            found = self._bearer = web_bearer.has_bearer(self)
+        return found
 
     @property
     def method(self) -> str:
