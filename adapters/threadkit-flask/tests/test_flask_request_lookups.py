@@ -48,3 +48,19 @@ def test_the_bearer_check_is_the_shared_layers_and_asked_once(authorization: str
         expected = web_bearer.has_bearer(wrapped)
         assert expected == wrapped.has_bearer()
         assert expected == current_request().has_bearer()
+
+
+def test_the_request_outside_a_request_is_flasks_error() -> None:
+    """No request context: Flask's own RuntimeError, as through ``request``."""
+    with Flask("no-request").app_context(), pytest.raises(RuntimeError, match="request context"):
+        current_request()
+
+
+def test_one_wrapper_per_request() -> None:
+    """The same wrapper for every ask within a request, a new one for the next request."""
+    app = Flask("wrappers")
+    with app.test_request_context():
+        first = current_request()
+        assert first is current_request()
+    with app.test_request_context():
+        assert first is not current_request()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, cast
 
 from flask import Request, request, session, url_for
+from flask.globals import _cv_request
 from flask.sessions import SessionMixin
 from threadkit_web import bearer as web_bearer
 
@@ -141,7 +142,9 @@ class FlaskUrls:
 
 def current_request() -> FlaskRequest:
     """Return the current Flask request as a :class:`FlaskRequest` (one per request)."""
-    real = flask_request()
+    ctx = _cv_request.get(None)
+    # Outside a request the proxy raises Flask's own error.
+    real = ctx.request if ctx is not None else flask_request()
     environ = real.environ
     found = environ.get(_CACHE_KEY)
     if isinstance(found, FlaskRequest):
