@@ -136,7 +136,7 @@ class PagingPart(PageEntry, StoreBase):
     With ``lean_public_reads`` set (``store.lean_public_reads = True``), pages
     and subtrees for a reader who is nobody (``Visibility()``: no identity, no
     moderator) take the lean read: only the public columns
-    (:data:`._rows._PUBLIC_COLUMNS`), and their comments carry no email,
+    (:data:`._rows._LEAN_COLUMNS`), and their comments carry no email,
     Markdown source (``""``), reasons, request data or reply subscription.
     Off by default: :class:`~threadkit.ports.PageReader` promises whole
     comments (the conformance suite compares them with ``get_comment``'s);
