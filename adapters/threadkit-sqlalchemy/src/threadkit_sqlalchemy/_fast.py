@@ -47,7 +47,7 @@ _FAST = "threadkit_fast_path"
 class _Compiled:
     """One statement's driver SQL for one dialect, and how to build its arguments."""
 
-    __slots__ = ("converted", "literals", "pick", "sources", "sql")
+    __slots__ = ("converted", "literals", "pick", "plain", "sources", "sql")
 
     def __init__(self, statement: Any, dialect: Dialect, keys: Sequence[str]) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
@@ -71,19 +71,20 @@ class _Compiled:
             for position, (key, literal) in enumerate(self.sources)
             if literal is not None
         ]
-        self.pick: Callable[[Mapping[str, Any]], Any] = (
-            operator.itemgetter(*keys, keys[0]) if keys else _nothing
-        )  # one key more: a tuple even for one key; arguments() drops the extra value
+        self.pick = _picker(keys)
+        self.plain = not (self.literals or self.converted)  # the picked tuple is the arguments
 
-    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+    def arguments(self, params: Mapping[str, Any]) -> Sequence[Any]:
         """Return the positional arguments for ``params`` (keyed by the bind names)."""
         try:
-            values = list(self.pick(params))
+            picked = self.pick(params)
         except KeyError:
             get = params.get  # a key left out binds NULL, as it always has
             values = [get(key, literal) for key, literal in self.sources]
         else:
-            values.pop()
+            if self.plain:
+                return picked
+            values = list(picked)
             for position, key, literal in self.literals:
                 values.insert(position, params.get(key, literal))
         for position, convert in self.converted:
@@ -93,9 +94,14 @@ class _Compiled:
         return values
 
 
-def _nothing(params: Mapping[str, Any]) -> tuple[None]:
-    """Pick no values (the statement binds only literals): just the one dropped."""
-    return (None,)
+def _picker(keys: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Return a function that picks ``keys``' values from a mapping, always as a tuple."""
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda params: (params[key],)
+    return lambda params: ()
 
 
 class Prepared:
@@ -105,12 +111,13 @@ class Prepared:
     ``INSERT`` without ``.values()`` takes column names, as ``execute`` does).
     """
 
-    __slots__ = ("_compiled", "_insert", "_row", "statement")
+    __slots__ = ("_compiled", "_insert", "_row", "_sqlite", "statement")
 
     def __init__(self, statement: sa.Executable) -> None:
         self.statement = statement
         self._insert = isinstance(statement, sa.Insert)  # compiled per set of columns
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        self._sqlite: _Compiled | None = None  # SQLite's, once compiled (not for an INSERT)
         columns = getattr(statement, "selected_columns", None)
         names = [] if columns is None else list(columns.keys())
         # One row type for both paths, so callers may use ``_replace`` on either.
@@ -150,10 +157,14 @@ class Prepared:
 
     def _lean(self, lean: LeanTransaction, params: Mapping[str, Any]) -> Any:
         """Run on a lean transaction's driver connection (``._lean``: SQLite, nobody watching)."""
-        key = ("sqlite", tuple(params) if self._insert else ())
-        compiled = self._compiled.get(key)
+        compiled = self._sqlite
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled(self.statement, lean.dialect, key[1])
+            key = ("sqlite", tuple(params) if self._insert else ())
+            compiled = self._compiled.get(key)
+            if compiled is None:
+                compiled = self._compiled[key] = _Compiled(self.statement, lean.dialect, key[1])
+            if not self._insert:
+                self._sqlite = compiled  # one shape of arguments: kept at hand
         arguments = compiled.arguments(params)
         try:
             return lean.driver.execute(compiled.sql, arguments)  # a new cursor, executed
