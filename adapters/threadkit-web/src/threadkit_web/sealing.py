@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import json
 import os
-import threading
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -46,57 +45,25 @@ def _key(secret: str | bytes) -> bytes:
     return hmac.new(raw, _LABEL, hashlib.sha256).digest()
 
 
-CHAIN_BLOCKS_UP_TO = 4
-"""Data of this many AES blocks or fewer is CBC-chained here over the key's block cipher.
-
-Longer data gets a CBC context of its own: past a few blocks, chaining in
-Python costs more than setting a context up.
-"""
-
-
 class _FernetWriter:
     """Fernet's ``encrypt`` for one key, its AES key and HMAC state prepared once.
 
     A token is version ``0x80``, the time (8 bytes, big-endian), the IV,
     the AES-128-CBC ciphertext of the PKCS7-padded data, and an HMAC-SHA256
     of all that under the key's first half; URL-safe base64 of the whole.
-
-    CBC encrypts each block XORed with the ciphertext before it (the IV
-    first). Short data is chained here over one AES-ECB context per thread
-    (the key schedule made once; a context is never shared between threads)
-    instead of a cipher, a mode and a context built for every token: the
-    bytes are CBC's, and every token still has its own IV.
     """
 
-    __slots__ = ("_aes", "_blocks", "_mac")
+    __slots__ = ("_aes", "_mac")
 
     def __init__(self, key: bytes) -> None:
         self._mac = hmac.new(key[:16], digestmod=hashlib.sha256)
         self._aes = algorithms.AES(key[16:])
-        self._blocks = threading.local()
-
-    def _cbc(self, padded: bytes, iv: bytes) -> bytes:
-        """Return the AES-CBC encryption of ``padded`` (whole blocks) under ``iv``."""
-        if len(padded) > 16 * CHAIN_BLOCKS_UP_TO:
-            encryptor = Cipher(self._aes, modes.CBC(iv)).encryptor()
-            return encryptor.update(padded) + encryptor.finalize()
-        block_cipher = getattr(self._blocks, "ecb", None)
-        if block_cipher is None:
-            block_cipher = self._blocks.ecb = Cipher(self._aes, modes.ECB()).encryptor()
-        encrypt_block = block_cipher.update  # ECB keeps nothing between whole blocks
-        previous = int.from_bytes(iv, "big")
-        blocks = []
-        for start in range(0, len(padded), 16):
-            chained = int.from_bytes(padded[start : start + 16], "big") ^ previous
-            block = encrypt_block(chained.to_bytes(16, "big"))
-            previous = int.from_bytes(block, "big")
-            blocks.append(block)
-        return b"".join(blocks)
 
     def encrypt(self, data: bytes, now: int, iv: bytes) -> bytes:
         """Return the Fernet token of ``data`` made at ``now`` with ``iv``."""
         fill = 16 - len(data) % 16
-        ciphertext = self._cbc(data + bytes((fill,)) * fill, iv)
+        encryptor = Cipher(self._aes, modes.CBC(iv)).encryptor()
+        ciphertext = encryptor.update(data + bytes((fill,)) * fill) + encryptor.finalize()
         token = b"\x80" + now.to_bytes(8, "big") + iv + ciphertext
         mac = self._mac.copy()
         mac.update(token)
