@@ -38,14 +38,22 @@ class HistoryPart(StoreBase):
 
         With both given, a comment matching either counts; with neither, ``None``.
         """
-        asked = [(_LATEST_BY_IP, ip), (_LATEST_BY_AUTHOR, author_key)]
-        queries = [(query, {"b_value": value}) for query, value in asked if value is not None]
-        if not queries:
-            return None
+        if ip is None or author_key is None:
+            # One of them (flood control asks one at a time): one statement, no lists.
+            if ip is None and author_key is None:
+                return None
+            query, value = (_LATEST_BY_AUTHOR, author_key) if ip is None else (_LATEST_BY_IP, ip)
+
+            def one(conn: Connection) -> datetime | None:
+                found = query.first(conn, {"b_value": value})[0]
+                # MAX() comes back untyped on some backends; normalise to aware UTC.
+                return None if found is None else utc(found)
+
+            return self._read(one)
+        queries = [(_LATEST_BY_IP, ip), (_LATEST_BY_AUTHOR, author_key)]
 
         def work(conn: Connection) -> datetime | None:
-            found = [query.first(conn, bound)[0] for query, bound in queries]
-            # MAX() comes back untyped on some backends; normalise to aware UTC.
+            found = [query.first(conn, {"b_value": value})[0] for query, value in queries]
             moments = [utc(value) for value in found if value is not None]
             return max(moments, default=None)
 
