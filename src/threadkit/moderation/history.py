@@ -24,7 +24,9 @@ class ReadsTogether(Protocol):
     answered together they cost one transaction instead of one each. The
     answers only decide early (the write re-checks its guards), so they may
     come from one snapshot. Writes inside the block keep their own
-    transactions. Example::
+    transactions (the engine posts inside the block, so a store may hand the
+    block's connection to the write; its later reads then go on their own).
+    Example::
 
         class MyStore:
             def reads_together(self) -> AbstractContextManager[None]:

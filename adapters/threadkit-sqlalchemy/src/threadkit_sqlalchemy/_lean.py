@@ -12,7 +12,9 @@ listener sends, runs :class:`~threadkit_sqlalchemy._fast.Prepared` statements
 on the driver's cursor, and commits or rolls back on the driver. Driver errors
 come out as SQLAlchemy's (``OperationalError`` for a locked database, so the
 store's retries and its 503 are unchanged); a connection the dialect calls
-disconnected, or whose rollback fails, is discarded from the pool.
+disconnected, or whose rollback fails, is discarded from the pool. A post's
+write takes over its shared read's connection (:meth:`LeanTransaction.begin_again`:
+``ROLLBACK``, then ``BEGIN IMMEDIATE``), so a post checks out one connection, not two.
 
 Anything else a unit of work asks of its connection (``execute`` of a statement
 that is not prepared, ``exec_driver_sql``, ...) makes a real ``Connection`` on
