@@ -74,11 +74,13 @@ def _serve(config: ServerConfig) -> int:
     from werkzeug.serving import make_server
 
     from ._app import create_app_from
+    from ._heap import settle_heap
 
     try:
         app = create_app_from(config)
     except ConfigError as error:
         raise SystemExit(f"threadkit-server: {error}") from None
+    settle_heap()  # this process only serves from here on
     server = make_server(config.host, config.port, app, threaded=True)
     stop = threading.Event()
 
@@ -90,8 +92,7 @@ def _serve(config: ServerConfig) -> int:
     signal.signal(signal.SIGINT, _stop)
     sites = ", ".join(site.origin for site in config.sites) or "none (add --site)"
     print(
-        f"threadkit-server: serving on http://{config.host}:{server.server_port} "
-        f"for {sites}",
+        f"threadkit-server: serving on http://{config.host}:{server.server_port} for {sites}",
         flush=True,
     )
     server.serve_forever()
