@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from contextvars import ContextVar, Token
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -226,8 +226,7 @@ class StoreBase:
             _log.warning("closing a shared read connection failed: %s", error)
         return None
 
-    @contextmanager
-    def reads_together(self) -> Iterator[None]:
+    def reads_together(self) -> AbstractContextManager[None]:
         """Answer every read of the block from one transaction on one connection.
 
         Before a post, the engine and its moderation steps ask the store four
@@ -242,19 +241,7 @@ class StoreBase:
         A nested block joins the outer one. On an in-memory SQLite database
         (one connection for everything) each read keeps its own transaction.
         """
-        conn = self._pin_connection()
-        if conn is None:
-            yield
-            return
-        token = self._pinned.set(conn)
-        try:
-            yield
-        finally:
-            self._pinned.reset(token)
-            try:
-                conn.close()  # rolls the read transaction back: it wrote nothing
-            except exc.DBAPIError as error:
-                _log.warning("closing a shared read connection failed: %s", error)
+        return _SharedReads(self)
 
     def _pin_connection(self) -> Connection | None:
         """Return a connection for :meth:`reads_together`, or ``None``: reads go on their own.
@@ -400,3 +387,29 @@ class StoreBase:
             ordered.append(row)
             stack.extend(reversed(children.get(row[0], ())))
         return ordered
+
+
+class _SharedReads:
+    """The block :meth:`StoreBase.reads_together` returns (a class: a post opens one)."""
+
+    __slots__ = ("conn", "store", "token")
+
+    def __init__(self, store: StoreBase) -> None:
+        self.store = store
+        self.conn: Connection | None = None
+        self.token: Token[Connection | None] | None = None
+
+    def __enter__(self) -> None:
+        conn = self.conn = self.store._pin_connection()
+        if conn is not None:
+            self.token = self.store._pinned.set(conn)
+
+    def __exit__(self, *exc_info: object) -> None:
+        conn = self.conn
+        if conn is None or self.token is None:
+            return
+        self.store._pinned.reset(self.token)
+        try:
+            conn.close()  # rolls the read transaction back: it wrote nothing
+        except exc.DBAPIError as error:
+            _log.warning("closing a shared read connection failed: %s", error)
