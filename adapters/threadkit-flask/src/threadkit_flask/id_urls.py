@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, url_for
-from flask.globals import _cv_request
+
+from ._contexts import request_context
 
 __all__ = ["MAX_SHAPES", "id_url"]
 
@@ -42,7 +43,7 @@ _Shape = tuple[Any, ...]
 
 def id_url(endpoint: str, name: str, value: str) -> str:
     """Return ``_built(endpoint, name, value)``, pasted when ``value`` is a plain id."""
-    ctx = _cv_request.get(None)
+    ctx = request_context()
     if (
         ctx is None
         or ctx.url_adapter is None

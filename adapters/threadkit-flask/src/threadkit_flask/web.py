@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, cast
 
 from flask import Request, request, session, url_for
-from flask.globals import _cv_request
 from flask.sessions import SessionMixin
 from threadkit_web import bearer as web_bearer
 
+from ._contexts import request_context
 from .id_urls import id_url
 
 __all__ = ["FlaskRequest", "FlaskUrls", "current_request", "flask_request", "flask_session"]
@@ -142,7 +142,7 @@ class FlaskUrls:
 
 def current_request() -> FlaskRequest:
     """Return the current Flask request as a :class:`FlaskRequest` (one per request)."""
-    ctx = _cv_request.get(None)
+    ctx = request_context()
     # Outside a request the proxy raises Flask's own error.
     real = ctx.request if ctx is not None else flask_request()
     environ = real.environ
