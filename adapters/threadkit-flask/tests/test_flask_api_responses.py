@@ -20,7 +20,12 @@ paths = st.one_of(
 )
 extra_headers = st.lists(
     st.tuples(
-        st.sampled_from(["Location", "Content-Location", "content-length", "Vary", "X-A"]),
+        st.sampled_from(
+            [
+                *("Location", "Content-Location", "location", "CONTENT-LOCATION"),
+                *("content-length", "Vary", "X-A"),
+            ]
+        ),
         paths,
     ),
     max_size=3,
@@ -37,7 +42,7 @@ def both(*args: Any, **kwargs: Any) -> tuple[Response, ApiResponse]:
     return Response(*args, **kwargs), ApiResponse(*args, **kwargs)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     status=st.sampled_from([200, 201, 202, 204, 301, 304, 400, 404]),
     headers=extra_headers,
@@ -117,3 +122,10 @@ def test_json_answers_are_built_as_werkzeug_sets_their_headers(
     made = json_response(payload, status, headers)
     assert expected.headers.to_wsgi_list() == made.headers.to_wsgi_list()
     assert (expected.status, expected.get_data()) == (made.status, made.get_data())
+
+
+@pytest.mark.parametrize("name", ["location", "LOCATION", "content-location"])
+def test_a_url_header_set_in_another_case_goes_out_as_werkzeug_names_it(name: str) -> None:
+    """Werkzeug sends ``Location`` / ``Content-Location`` whatever case a host set it in."""
+    stock, api = both(b"{}", status=201, headers=[(name, "/c/api/comments/3")])
+    assert started(stock) == started(api)

@@ -27,6 +27,8 @@ __all__ = ["ApiResponse"]
 # percent sign or character it would quote (``//`` first would read as a host).
 _PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9_.~/-]*")
 _URL_HEADERS = frozenset({"location", "content-location"})
+# Werkzeug writes a URL header back under this name, whatever case it was set in.
+_URL_HEADER_NAMES = frozenset({"Location", "Content-Location"})
 
 
 class ApiResponse(Response):
@@ -55,7 +57,11 @@ class ApiResponse(Response):
                 has_length = True
             elif lower in _URL_HEADERS:
                 # Werkzeug keeps one of each (the first, fixed up); a second is its case.
-                if lower in urls or _PLAIN_PATH.fullmatch(value) is None:
+                if (
+                    lower in urls
+                    or name not in _URL_HEADER_NAMES
+                    or _PLAIN_PATH.fullmatch(value) is None
+                ):
                     return None
                 urls.add(lower)
         return listed if has_length else None
