@@ -129,3 +129,18 @@ def test_a_url_header_set_in_another_case_goes_out_as_werkzeug_names_it(name: st
     """Werkzeug sends ``Location`` / ``Content-Location`` whatever case a host set it in."""
     stock, api = both(b"{}", status=201, headers=[(name, "/c/api/comments/3")])
     assert started(stock) == started(api)
+
+
+@pytest.mark.parametrize(
+    "pairs", [[("X-A", "1")], [("X-A", "1"), ("x-a", "2")], [("Location", "/c/1"), ("ETag", "e")]]
+)
+def test_headers_handed_in_as_werkzeug_headers_are_set_as_before(
+    pairs: list[tuple[str, str]],
+) -> None:
+    """A host's ``Headers`` (pairs when iterated, a name more than once) works as it always did."""
+    from threadkit_flask.views_json import json_response
+    from werkzeug.datastructures import Headers
+
+    expected = _stock_json_response(b"{}", 201, Headers(pairs))  # type: ignore[arg-type]
+    made = json_response(b"{}", 201, Headers(pairs))  # type: ignore[arg-type]
+    assert expected.headers.to_wsgi_list() == made.headers.to_wsgi_list()

@@ -58,7 +58,8 @@ def json_response(
         ("Content-Length", str(len(payload))),
     ]
     extra = headers or {}
-    names = {name.lower() for name in extra}
+    # keys(): a Werkzeug ``Headers`` handed in iterates as (name, value) pairs.
+    names = {name.lower() for name in extra.keys()}  # noqa: SIM118  # see above
     if len(names) == len(extra) and names.isdisjoint(_OWN_HEADERS):
         listed.extend(extra.items())  # none replaces another: appended, as setting would
         extra = {}
