@@ -1,29 +1,28 @@
-"""Issue #12: a cut page's links counted from the rows after the cut, as from the whole list.
+"""Issue #12: a cut page's links count what loading each one's first batch adds.
 
-:func:`~threadkit._more.count_after_cut` looks only at the chain the cut went
-through; on random threads (deep chains, replies missing from the page) and
-random cuts, depth limits and batch sizes, it sets every node's
-``more_replies`` exactly as :func:`~threadkit._more.count_added` does given
-the page's rows followed by the rows after the cut.
+:func:`~threadkit._more.count_after_cut` sees only the page and the rows after
+the cut. On random threads (deep chains, replies missing from the page) with
+random comments the reader may not see (whose visible replies are still
+listed), random cuts, depth limits and batch sizes, every node's
+``more_replies`` must be what a slow oracle finds by following the link: the
+first ``batch`` visible descendants of the node, minus the rows on the page.
 """
 
 from __future__ import annotations
 
-from hypothesis import given
+import attrs
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from threadkit._more import count_added, count_after_cut
-from threadkit.models import Comment
+from threadkit._more import count_after_cut
+from threadkit.models import Comment, Status
+from threadkit.testing.generate import generate_thread
 from threadkit.testing.strategies import comment_forests
 from threadkit.tree import build_tree, walk
 
 
-def _depth_first(rows: list[Comment], top: Comment) -> list[Comment]:
+def _depth_first(children: dict[int | None, list[Comment]], top: Comment) -> list[Comment]:
     """``top`` and its descendants depth first, siblings oldest first (as a store lists them)."""
-    children: dict[int, list[Comment]] = {}
-    for row in rows:
-        if row.parent_id is not None:
-            children.setdefault(row.parent_id, []).append(row)
     ordered: list[Comment] = []
     stack = [top]
     while stack:
@@ -33,24 +32,66 @@ def _depth_first(rows: list[Comment], top: Comment) -> list[Comment]:
     return ordered
 
 
+@settings(max_examples=300)
 @given(
     comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
     st.data(),
 )
-def test_counting_after_the_cut_matches_counting_the_whole_list(
+def test_counts_are_what_following_each_link_adds(
     forest: list[Comment], data: st.DataObject
 ) -> None:
-    """Every node's count equals count_added's over the page's rows plus the rows after."""
-    subtree = _depth_first(forest, forest[0])
-    cut = data.draw(st.integers(0, len(subtree) - 1), label="rows below the top on the page")
+    """Every node's count is how many of its first subtree batch's rows the page lacks."""
+    children: dict[int | None, list[Comment]] = {}
+    for row in forest:
+        children.setdefault(row.parent_id, []).append(row)
+    everything = _depth_first(children, forest[0])
+    hidden = data.draw(
+        st.sets(
+            st.sampled_from([row.id for row in everything[1:]])
+            if len(everything) > 1
+            else st.nothing()
+        ),
+        label="hidden",
+    )
+    listed = [row for row in everything if row.id not in hidden or row is everything[0]]
+    cut = data.draw(st.integers(0, len(listed) - 1), label="rows below the top on the page")
     batch = data.draw(st.integers(1, 12), label="batch")
     max_depth = data.draw(st.sampled_from([None, 0, 1, 2, 5]), label="max_depth")
-    page = subtree[: cut + 1]
-    after = [(row.id, row.depth) for row in subtree[cut + 1 : cut + 1 + batch]]
-    expected_nodes = build_tree(page, max_depth=max_depth)
-    actual_nodes = build_tree(page, max_depth=max_depth)
-    rest = [*((row.id, row.depth) for row in page[1:]), *after]
-    count_added(expected_nodes, page, rest, batch)
-    count_after_cut(actual_nodes, page, after, batch)
-    expected = [(node.comment.id, node.more_replies) for node in walk(expected_nodes)]
-    assert expected == [(node.comment.id, node.more_replies) for node in walk(actual_nodes)]
+    page = listed[: cut + 1]
+    after = [(row.id, row.depth, row.parent_id) for row in listed[cut + 1 : cut + 1 + batch]]
+    parent_of = {row.id: row.parent_id for row in forest}
+    linked = {
+        node.comment.id for node in walk(build_tree(page, max_depth=max_depth)) if node.more_replies
+    }
+    nodes = build_tree(page, max_depth=max_depth)
+    count_after_cut(nodes, page, after, batch, parent_of.__getitem__)
+    shown = {row.id for row in page}
+    for node in walk(nodes):
+        comment = node.comment
+        added = 0
+        if comment.id in linked or comment.id == page[0].id:
+            below = [row for row in _depth_first(children, comment)[1:] if row.id not in hidden]
+            added = sum(1 for row in below[:batch] if row.id not in shown)
+        assert (comment.id, node.more_replies) == (comment.id, added)
+
+
+def test_a_reply_below_a_hidden_comment_is_not_counted_for_the_comment_before_it() -> None:
+    """The reply of a hidden sibling, listed right after a comment, is not that comment's."""
+    parents = {1: None, 2: 1, 3: 2, 4: 2, 5: 4}
+    depths = {1: 0, 2: 1, 3: 2, 4: 2, 5: 3}
+    first = generate_thread(5, seed=3, thread_key="t")
+    rows = {
+        row.id: attrs.evolve(
+            row,
+            parent_id=parents[row.id],
+            depth=depths[row.id],
+            root_id=1,
+            status=Status.PENDING if row.id == 4 else Status.APPROVED,
+            reply_count=1 if row.id in (1, 2, 3) else 0,  # 3's reply is pending too
+        )
+        for row in first
+    }
+    page = [rows[1], rows[2], rows[3]]  # 4 is hidden; 5 (its reply) comes next
+    nodes = build_tree(page)
+    count_after_cut(nodes, page, [(5, 3, 4)], 3, lambda _: 2)
+    assert {node.comment.id: node.more_replies for node in walk(nodes)} == {1: 1, 2: 0, 3: 0}

@@ -4,28 +4,62 @@ A store cuts a page's first top-level comment at ``total_limit``, in the
 middle of its depth-first rows. :func:`~threadkit.tree.build_tree` counts the
 *direct* replies each comment is missing, but a link loads the comment's
 subtree (its first batch), so "1 more reply" could add 11 comments, or none.
-:func:`count_added` replaces those counts with what a click adds: the rows of
-that first batch that are not on the page already.
+:func:`count_after_cut` replaces those counts with what a click adds: the rows
+of that first batch that are not on the page already.
 
 :func:`count_cut_links` does it for a page the engine builds: it reads the cut
 comment's rows after the page (the store's ``cut_cursor``), one batch, and no
-more; a store without cut cursors gets the page's rows read again with them.
-Only the rows' ids and depths matter (a placeholder keeps both), so a store
-with :class:`~threadkit.ports.SubtreeOutline` answers just those: about half
-the cost of a page, on a cut one, went to fetching and building the batch.
+more; a store without cut cursors gets the page's rows read again with them,
+and the rows past the page are counted the same way. Which link reaches a row
+is decided by parent ids, not depths: a reply whose parent the reader may not
+see (pending, spam) is listed where that parent would be, so by depth alone it
+looked like a reply to the comment before it. A store with
+:class:`SubtreeFamily` answers just ``(id, depth, parent_id)``: about half the
+cost of a cut page went to fetching and building the batch's comments.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import Protocol, cast
 
 from .models import Comment, CommentRows, Visibility
-from .ports import PageReader, SubtreeOutline
+from .ports import PageReader
 from .tree import TreeNode, walk
 
-__all__ = ["count_added", "count_after_cut", "count_cut_links"]
+__all__ = ["SubtreeFamily", "count_after_cut", "count_cut_links"]
+
+#: ``(id, depth, parent_id)`` of one row of a subtree batch.
+Family = tuple[int, int, int | None]
+
+
+class SubtreeFamily(Protocol):
+    """Optional for a :class:`~threadkit.ports.PageReader`: a subtree batch's tree columns.
+
+    Contract: ``subtree_family`` answers ``(id, depth, parent_id)`` of exactly
+    the rows :meth:`~threadkit.ports.PageReader.subtree` answers for the same
+    arguments, in the same order, and builds no comments. Looked up on the
+    store's class (a proxy that forwards through ``__getattr__`` keeps seeing
+    its ``subtree`` calls). Example::
+
+        class ListPages:
+            def subtree_family(self, comment_id, *, visibility, cursor=None, total_limit):
+                rows = self.subtree(
+                    comment_id, visibility=visibility, cursor=cursor, total_limit=total_limit
+                )
+                return [(c.id, c.depth, c.parent_id) for c in rows.comments]
+    """
+
+    def subtree_family(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> list[Family]:
+        """Return ``(id, depth, parent_id)`` of the rows ``subtree`` returns, in its order."""
+        ...
 
 
 def count_cut_links(
@@ -43,95 +77,95 @@ def count_cut_links(
     top = found[0].id
     if rows.cut_cursor is None and len(found) > 1:
         # A store that offers no cut cursor: read the page's rows again with the rest.
-        subtree = _outline(store, top, visibility, None, len(found) - 1 + batch)
-        count_added(nodes, found, subtree, batch)
+        shown = {comment.id for comment in found}
+        again = _family(store, top, visibility, None, len(found) - 1 + batch)
+        after = [row for row in again if row[0] not in shown]
     else:
-        after = _outline(store, top, visibility, rows.cut_cursor, batch)
-        count_after_cut(nodes, found, after, batch)
+        after = _family(store, top, visibility, rows.cut_cursor, batch)
+    count_after_cut(nodes, found, after, batch, _parent_lookup(store))
 
 
-def _outline(
+def _family(
     store: PageReader, top: int, visibility: Visibility, cursor: str | None, limit: int
-) -> list[tuple[int, int]]:
-    """Return ``(id, depth)`` of a subtree batch: the store's outline, or its comments'."""
+) -> list[Family]:
+    """Return ``(id, depth, parent_id)`` of a subtree batch: the store's, or its comments'."""
     # Looked up on the class: a proxy that wraps ``subtree`` and forwards the rest
     # through ``__getattr__`` (a spy, a cache) must keep seeing its reads.
-    if getattr(type(store), "subtree_outline", None) is not None:
-        outliner = cast(SubtreeOutline, store)
-        return outliner.subtree_outline(
-            top, visibility=visibility, cursor=cursor, total_limit=limit
-        )
+    if getattr(type(store), "subtree_family", None) is not None:
+        family = cast(SubtreeFamily, store)
+        return family.subtree_family(top, visibility=visibility, cursor=cursor, total_limit=limit)
     rows = store.subtree(top, visibility=visibility, cursor=cursor, total_limit=limit)
-    return [(comment.id, comment.depth) for comment in rows.comments]
+    return [(comment.id, comment.depth, comment.parent_id) for comment in rows.comments]
 
 
-def count_added(
-    nodes: list[TreeNode], page: Sequence[Comment], rest: Sequence[tuple[int, int]], batch: int
+def _parent_lookup(store: PageReader) -> Callable[[int], int | None]:
+    """Return how to find a hidden comment's parent (the store's ``get_comment``)."""
+    get_comment = getattr(store, "get_comment", None)
+
+    def parent_of(comment_id: int) -> int | None:
+        comment = None if get_comment is None else get_comment(comment_id)
+        return None if comment is None else cast(Comment, comment).parent_id
+
+    return parent_of
+
+
+def count_after_cut(
+    nodes: list[TreeNode],
+    page: Sequence[Comment],
+    after: Sequence[Family],
+    batch: int,
+    parent_of: Callable[[int], int | None] = lambda _: None,
 ) -> None:
     """Set ``more_replies`` on a cut page's nodes to the comments each link adds.
 
     ``page`` are the page's rows (all below ``page[0]``, the cut top-level
-    comment); ``rest`` is ``(id, depth)`` of that comment's subtree as the
-    store lists it, depth first, holding at least the page's rows plus
-    ``batch`` more;
-    ``batch`` is the size of the first subtree batch a link loads. The top
-    comment always links to what is left, even when it misses no direct reply:
-    a cut in a reply chain, or below a hidden reply, is reachable only there.
+    comment) and ``after`` ``(id, depth, parent_id)`` of that comment's rows
+    past the page (none of them on it), depth first; ``batch`` is the size of
+    the first subtree batch a link loads. The top comment always links to
+    what is left, even when it misses no direct reply: a cut in a reply
+    chain, or below a hidden reply, is reachable only there.
+
+    A comment's visible descendants are consecutive rows after it, so a link
+    adds rows of ``after`` only if its comment is an ancestor of ``after[0]``
+    (the chain the cut went through, at most one row per depth), and then the
+    ones before the first row it is no ancestor of. ``parent_of`` answers the
+    parent of a comment on neither list (one the reader may not see).
     """
-    shown = {comment.id for comment in page}
+    shown = len(page) - 1  # rows on the page below the top
     top_id = page[0].id
-    position = {row[0]: index for index, row in enumerate(rest)}
-    # new_before[i]: how many of rest[:i] are not on the page; with each row's
-    # subtree end, any link's count is one subtraction (a spine can be 1,000 deep).
-    new_before = list(itertools.accumulate((row[0] not in shown for row in rest), initial=0))
-    ends = _subtree_ends(rest)
-    for node in walk(nodes):
-        comment = node.comment
-        if comment.id == top_id:
-            node.more_replies = new_before[min(batch, len(rest))]
-        elif node.more_replies:
-            start = position.get(comment.id)
-            if start is None:
-                node.more_replies = 0
-            else:
-                stop = min(ends[start], start + 1 + batch)
-                node.more_replies = new_before[stop] - new_before[start + 1]
+    added: dict[int, int] = {}
+    if after:
+        parents = {comment.id: comment.parent_id for comment in page}
+        index_of = {comment.id: index for index, comment in enumerate(page)}
 
+        def parent(comment_id: int) -> int | None:
+            if comment_id not in parents:
+                parents[comment_id] = parent_of(comment_id)
+            return parents[comment_id]
 
-def count_after_cut(
-    nodes: list[TreeNode], page: Sequence[Comment], after: Sequence[tuple[int, int]], batch: int
-) -> None:
-    """Set the same counts as :func:`count_added` with ``rest`` the page's rows then ``after``.
-
-    ``after`` is ``(id, depth)`` of the cut comment's rows past the page (none
-    of them on it), depth first. Every row of ``rest`` before ``after`` is
-    shown, so a link adds only rows of ``after``, and only a row whose
-    subtree runs past the page's end (the chain the cut went through, at most
-    one row per depth) can reach them: the work is the chain and the part of
-    ``after`` below it, not three passes over both lists (a third of a cut
-    page's count).
-    """
-    shown = len(page) - 1  # rest[:shown] is page[1:]
-    chain: list[tuple[int, int, int]] = []  # (id, position in rest, depth), deepest first
-    shallowest = None
-    for index in range(shown, 0, -1):
-        depth = page[index].depth
-        if shallowest is None or depth < shallowest:  # deeper than every row after it
-            chain.append((page[index].id, index - 1, depth))
-            shallowest = depth
-    ends = [shown + len(after)] * len(chain)
-    closed = 0
-    for index, (_, depth) in enumerate(after):
-        while closed < len(chain) and chain[closed][2] >= depth:
-            ends[closed] = shown + index
-            closed += 1
-        if closed == len(chain):
-            break
-    added = {
-        comment_id: max(0, min(end, start + 1 + batch) - shown)
-        for (comment_id, start, _), end in zip(chain, ends, strict=True)
-    }
-    top_id = page[0].id
+        # The chain, deepest first: the page's ancestors of the first row past it.
+        chain: list[Comment] = []
+        up = after[0][2]
+        while up is not None and up != top_id:
+            if up in index_of:
+                chain.append(page[index_of[up]])
+            up = parent(up)
+        # below[i]: the depth of after[i]'s deepest ancestor in the chain (-1: none).
+        on_chain = {comment.id: comment.depth for comment in chain}
+        below: dict[int, int] = {}
+        ends = [min(len(after), batch)] * len(chain)
+        closed = 0
+        for index, (row_id, _, row_parent) in enumerate(after[:batch]):
+            depth = _chain_depth(row_parent, on_chain, below, parent, top_id)
+            below[row_id] = depth
+            while closed < len(chain) and chain[closed].depth > depth:
+                ends[closed] = index
+                closed += 1
+            if closed == len(chain):
+                break
+        for comment, end in zip(chain, ends, strict=True):
+            descendants_shown = shown - index_of[comment.id]
+            added[comment.id] = max(0, min(end, batch - descendants_shown))
     for node in walk(nodes):
         comment_id = node.comment.id
         if comment_id == top_id:
@@ -140,12 +174,19 @@ def count_after_cut(
             node.more_replies = added.get(comment_id, 0)
 
 
-def _subtree_ends(rows: Sequence[tuple[int, int]]) -> list[int]:
-    """Return, for each depth-first ``(id, depth)`` row, the index just past its descendants."""
-    ends = [len(rows)] * len(rows)
-    open_rows: list[tuple[int, int]] = []  # (depth, index) not ended yet, deepest last
-    for index, (_, depth) in enumerate(rows):
-        while open_rows and open_rows[-1][0] >= depth:
-            ends[open_rows.pop()[1]] = index
-        open_rows.append((depth, index))
-    return ends
+def _chain_depth(
+    start: int | None,
+    on_chain: dict[int, int],
+    below: dict[int, int],
+    parent: Callable[[int], int | None],
+    top_id: int,
+) -> int:
+    """Return the depth of the deepest chain comment at or above ``start`` (-1: none)."""
+    up = start
+    while up is not None and up != top_id:
+        if up in on_chain:
+            return on_chain[up]
+        if up in below:
+            return below[up]
+        up = parent(up)
+    return -1

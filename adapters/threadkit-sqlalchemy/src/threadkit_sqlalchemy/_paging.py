@@ -69,6 +69,10 @@ class _Layout(NamedTuple):
 
 
 _WHOLE = _Layout(_SELECT_ROWS, _PATH, _SDEPTH, _SPARENT, _comment)
+# An outline's rows when a batch meets the depth cap: the tree and storage columns.
+_TREE = _Layout(_SELECT_TREE, _PATH, _SDEPTH, _SPARENT, _comment)
+# A batch's family (see threadkit._more.SubtreeFamily): the outline and parent ids.
+_SELECT_FAMILY = sa.select(_C.id, _C.depth, _C.sdepth, _C.parent_id)
 _LEAN = _Layout(_SELECT_LEAN_ROWS, _LEAN_PATH, _LEAN_SDEPTH, _LEAN_SPARENT, _lean_comment)
 
 
@@ -128,6 +132,17 @@ def _range_query(
             sa.or_(_C.depth == 0, _C.root_id.in_(sa.bindparam("roots", expanding=True)))
         )
     return query.order_by(_C.path).limit(_LIMIT)
+
+
+def _holder(path: str) -> tuple[str, int]:
+    """Return ``path`` without its last segment, and its storage depth (0: top level)."""
+    start = index = 0
+    depth = -1
+    while index < len(path):
+        start = index
+        index += 1 + int(path[index])
+        depth += 1
+    return path[:start], depth
 
 
 class PagingPart(PageEntry, StoreBase):
@@ -301,9 +316,25 @@ class PagingPart(PageEntry, StoreBase):
                     if last is not None:
                         more = True
                         break
-                    block = block[:room]
-                    if room > 1:  # the subtree continues after the block's last path
+                    if self._meets_cap(block, layout):
+                        # Cut in depth-first order, not in the path order of a flattened run.
+                        below = self._depth_first(
+                            conn,
+                            thread_id,
+                            top[_PATH],
+                            top[_PATH] + _paths.END,
+                            visibility,
+                            room - 1,
+                            layout,
+                        )
+                        block = [block[0], *below[: room - 1]]
+                    else:
+                        block = self._ordered(block[:room], layout)
+                    if room > 1:  # the subtree continues after the block's last row
                         cut = f"s.{top[0]}.{block[-1][layout.path]}"
+                    rows.extend(block)
+                    last = top
+                    continue
                 rows.extend(self._ordered(block, layout))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
@@ -410,6 +441,31 @@ class PagingPart(PageEntry, StoreBase):
 
         return self._read(work)
 
+    def subtree_family(
+        self,
+        comment_id: int,
+        *,
+        visibility: Visibility,
+        cursor: str | None = None,
+        total_limit: int,
+    ) -> list[tuple[int, int, int | None]]:
+        """Return ``(id, depth, parent_id)`` of the rows :meth:`subtree` returns, in its order.
+
+        See :class:`threadkit._more.SubtreeFamily`: :meth:`subtree_outline`
+        with parent ids, which the engine's link counts need.
+        """
+        check_limit(total_limit, "total_limit")
+
+        def work(conn: Connection) -> list[tuple[int, int, int | None]]:
+            found, rows = self._subtree_rows(
+                conn, comment_id, visibility, cursor, total_limit, None, _SELECT_FAMILY
+            )
+            if rows is None:  # a run at the depth cap: its comments were built
+                return [(c.id, c.depth, c.parent_id) for c in found.comments]
+            return [(row[0], row[1], row[3]) for row in rows]
+
+        return self._read(work)
+
     def _subtree_rows(
         self,
         conn: Connection,
@@ -418,11 +474,13 @@ class PagingPart(PageEntry, StoreBase):
         cursor: str | None,
         total_limit: int,
         layout: _Layout | None,
+        outline: sa.Select[Any] = _SELECT_OUTLINE,
     ) -> tuple[CommentRows, list[_Row] | None]:
         """Read a subtree batch (see :meth:`_read_subtree`) with ``layout``'s columns.
 
         Returns the batch and its rows in order; with no ``layout`` (an outline),
-        no comments and no cursor, and rows that start with ``(id, depth)``. A
+        no comments and no cursor, and ``outline``'s rows: ``(id, depth, sdepth)``,
+        then ``parent_id`` if it asks for it. A
         comment at the depth cap answers whole comments and ``None`` rows (its
         run needs every column to check visibility).
         """
@@ -450,23 +508,118 @@ class PagingPart(PageEntry, StoreBase):
                 select=columns,
             )
 
+        try:
+            in_run = cursor is not None and _holder(low)[1] >= self.storage_depth_cap
+        except (ValueError, IndexError):
+            raise bad_cursor(cursor or "") from None
+
+        def depth_first(rows: _Layout) -> list[_Row]:
+            # Flattened runs: read each one whole, so the batch is cut depth first.
+            return self._depth_first(
+                conn, head.thread_id, low, head.path + _paths.END, visibility, total_limit, rows
+            )
+
         if layout is None:
-            found = scan(_SELECT_OUTLINE)
+            found = scan(outline)
             del found[total_limit:]
-            if any(row[2] >= self.storage_depth_cap for row in found):
-                # Flattened runs: _preorder() needs the wide rows' storage columns.
-                wide = scan(_SELECT_TREE)
-                del wide[total_limit:]
-                found = [(row[0], row[3]) for row in self._preorder(wide)]  # type: ignore[misc]
+            if in_run or any(row[2] >= self.storage_depth_cap for row in found):
+                wide = depth_first(_TREE)
+                found = [(row[0], row[3], row[_SDEPTH], row[1]) for row in wide[:total_limit]]  # type: ignore[misc]
             return CommentRows([]), found
         found = scan(layout.select)
+        ordered_already = in_run or self._meets_cap(found, layout)
+        if ordered_already:
+            found = depth_first(layout)
         next_cursor = None
         if len(found) > total_limit:
             del found[total_limit:]
             next_cursor = f"s.{comment_id}.{found[-1][layout.path]}"
-        ordered = self._ordered(found, layout)
+        ordered = found if ordered_already else self._ordered(found, layout)
         build = layout.build
         return CommentRows([build(row, head.key) for row in ordered], next_cursor), ordered
+
+    def _meets_cap(self, rows: Sequence[_Row], layout: _Layout) -> bool:
+        """Whether any of ``rows`` is stored at the depth cap (in a flattened run)."""
+        cap = self.storage_depth_cap
+        return any(row[layout.sdepth] >= cap for row in rows)
+
+    def _depth_first(
+        self,
+        conn: Connection,
+        thread_id: int,
+        low: str,
+        high: str,
+        visibility: Visibility,
+        limit: int,
+        layout: _Layout,
+    ) -> list[_Row]:
+        """Return the first ``limit + 1`` rows ``visibility`` sees after ``low``, below ``high``.
+
+        Depth first (as :meth:`subtree` lists them), whatever the depth cap
+        flattened: ``low`` is the path of the last row already listed. Path
+        order is depth first except inside a flattened run (the rows stored
+        under one comment at the cap, in creation order), so each run met is
+        read whole and put in order before the batch is cut: a cut in path
+        order would list a later reply before an earlier one's replies, and
+        a link's "N more replies" would not be what it loads.
+        """
+        found: list[_Row] = []
+        with_low = False
+        holder, depth = _holder(low)
+        if depth >= self.storage_depth_cap:  # continuing inside a run
+            run = self._whole_run(conn, thread_id, holder, visibility, layout)
+            paths = [path for path, _ in run]
+            # A row gone since the cursor was made: go on in path order from it.
+            rest = run[paths.index(low) + 1 :] if low in paths else [e for e in run if e[0] > low]
+            found.extend(row for _, row in rest if row is not None)
+            low, with_low = holder + _paths.END, True
+        while len(found) <= limit:
+            want = limit + 1 - len(found)
+            rows = self._descendants(
+                conn,
+                thread_id,
+                low,
+                high,
+                visibility,
+                want,
+                with_low=with_low,
+                select=layout.select,
+            )
+            flat = next(
+                (
+                    index
+                    for index, row in enumerate(rows)
+                    if row[layout.sdepth] >= self.storage_depth_cap
+                ),
+                None,
+            )
+            if flat is None:
+                found.extend(rows)
+                break
+            found.extend(rows[:flat])
+            holder = _holder(rows[flat][layout.path])[0]
+            run = self._whole_run(conn, thread_id, holder, visibility, layout)
+            found.extend(row for _, row in run if row is not None)
+            low, with_low = holder + _paths.END, True
+        return found[: limit + 1]
+
+    def _whole_run(
+        self, conn: Connection, thread_id: int, holder: str, visibility: Visibility, layout: _Layout
+    ) -> list[tuple[str, _Row | None]]:
+        """Every row of the flattened run under ``holder``, depth first: ``(path, row)``.
+
+        ``row`` is ``layout``'s row, or None where ``visibility`` does not see
+        it (its place still orders the replies the reader sees).
+        """
+        high = holder + _paths.END
+        every = self._descendants(conn, thread_id, holder, high, None, 2**62, select=_SELECT_TREE)
+        seen = {
+            row[0]: row
+            for row in self._descendants(
+                conn, thread_id, holder, high, visibility, 2**62, select=layout.select
+            )
+        }
+        return [(row[_PATH], seen.get(row[0])) for row in self._run_preorder(every)]
 
     def _flat_subtree(
         self,
