@@ -1,0 +1,127 @@
+"""A write inside ``reads_together`` and the block's lean connection (``_lean``, issue 12).
+
+The write takes the block's connection when it can (``LeanTransaction.begin_again``)
+and otherwise hands it back before it begins. Either way the block closes that
+connection again on its way out: the second close must do nothing, and a COMMIT
+that fails on a reused connection must leave it pooled without a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Engine
+from threadkit_sqlalchemy import SqlCommentStore, create_engine
+from threadkit_sqlalchemy._fast import Prepared
+from threadkit_sqlalchemy._lean import LeanTransaction, run_lean
+from threadkit_sqlalchemy._schema import threads
+
+START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+_INSERT_THREAD = Prepared(sa.insert(threads))
+_ROW = {
+    "title": "",
+    "url": "",
+    "closed": False,
+    "created_at": START,
+    "comment_count": 0,
+    "top_level_count": 0,
+    "top_seq": 0,
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlCommentStore]:
+    """A store on a fresh SQLite file (WAL), whose journal mode is already known."""
+    made = SqlCommentStore(f"sqlite:///{tmp_path}/handover.db", upgrade=True, timeout=1.0)
+    made.ensure_thread("first", now=START)
+    with made.reads_together():
+        made.get_thread("first")  # the first block learns the journal mode
+    yield made
+    made.close()
+
+
+def _checked_out(store: SqlCommentStore) -> int:
+    return int(store.engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
+def test_a_write_after_a_joined_read_leaves_the_block_to_close_cleanly(
+    store: SqlCommentStore,
+) -> None:
+    """A block whose lean read joined SQLAlchemy is closed twice: the second does nothing."""
+    with store.reads_together():
+        pinned = store._pinned.get()
+        # Not a prepared statement: the read joins a Connection (not reusable by a write).
+        assert 1 == store._read(lambda conn: conn.execute(sa.text("SELECT 1")).scalar())
+        assert isinstance(pinned, LeanTransaction)
+        assert pinned._joined is not None
+        store._write(lambda conn: _INSERT_THREAD.insert(conn, {"key": "second", **_ROW}))
+        assert 0 == _checked_out(store)
+    assert 0 == _checked_out(store)
+    assert store.get_thread("second") is not None
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A SQLite engine (WAL) with a foreign key checked only at ``COMMIT``."""
+    made = create_engine(f"sqlite:///{tmp_path}/commit.db")
+    with made.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER"
+            " REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    yield made
+    made.dispose()
+
+
+def _orphan(conn: Connection) -> None:
+    lean: Any = conn  # what run_lean passes
+    lean.driver.execute("INSERT INTO child VALUES (1, 99)")
+
+
+def test_a_failed_commit_on_a_reused_connection_pools_it_rolled_back(engine: Engine) -> None:
+    """The read's connection, reused by a write whose COMMIT fails, holds nothing when pooled."""
+    read = LeanTransaction(engine, "BEGIN")
+    assert read.driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
+    with pytest.raises(exc.IntegrityError):
+        run_lean(engine, _orphan, "BEGIN IMMEDIATE", read)
+    read.close()  # as the block does on its way out: nothing more
+    assert 0 == engine.pool.checkedout()  # type: ignore[attr-defined]
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.dbapi_connection
+        assert driver is not None
+        assert not driver.in_transaction
+        assert driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
+    finally:
+        pooled.close()
+    assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1
+
+
+def test_a_retried_write_in_a_block_takes_a_fresh_connection(store: SqlCommentStore) -> None:
+    """Only the first attempt runs on the block's connection: a retry checks out its own."""
+    seen: list[object] = []
+
+    def work(conn: Connection) -> None:
+        seen.append(conn)
+        # The first attempt collides (as with a parallel writer's row): the store retries.
+        key = "first" if len(seen) == 1 else "second"
+        _INSERT_THREAD.insert(conn, {"key": key, **_ROW})
+
+    out: list[int] = []
+    with store.reads_together():
+        pinned = store._pinned.get()
+        store._write(work)
+        out.append(_checked_out(store))
+    assert [0] == out
+    assert 2 == len(seen)
+    assert seen[0] is pinned
+    assert seen[1] is not pinned
+    assert isinstance(seen[1], LeanTransaction)
+    assert store.get_thread("second") is not None
