@@ -168,24 +168,43 @@ class PagingPart(PageEntry, StoreBase):
             return _LEAN
         return _WHOLE
 
-    def _ordered(self, rows: list[_Row], layout: _Layout) -> list[_Row]:
-        """Put ``rows`` in depth-first order, as :meth:`_preorder` does, for any ``layout``."""
-        if layout is _WHOLE:
+    def _ordered(
+        self,
+        rows: list[_Row],
+        layout: _Layout,
+        whole: Callable[[str], list[tuple[str, _Row | None]]] | None = None,
+    ) -> list[_Row]:
+        """Put ``rows`` in depth-first order, as :meth:`_preorder` does, for any ``layout``.
+
+        ``whole`` reads a flattened run whole (see :meth:`_whole_run`) by its
+        holder's path; given it, ``rows`` are every visible row of their runs,
+        and a run holding a reply whose parent the reader may not see is put
+        in order from the whole run: alone, that reply's place is unknown.
+        """
+        if layout is _WHOLE and whole is None:
             return self._preorder(rows)
         cap, sdepth, sparent = self.storage_depth_cap, layout.sdepth, layout.sparent
         if not any(row[sdepth] >= cap for row in rows):
             return rows
+
+        def in_order(run: list[_Row]) -> list[_Row]:
+            present = {row[0] for row in run}
+            if whole is None or all(row[1] in present or row[1] == row[sparent] for row in run):
+                return self._run_preorder(run)
+            holder = _holder(run[0][layout.path])[0]
+            return [row for _, row in whole(holder) if row is not None]
+
         ordered: list[_Row] = []
         run: list[_Row] = []
         for row in rows:
             if row[sdepth] >= cap and (not run or run[0][sparent] == row[sparent]):
                 run.append(row)
                 continue
-            ordered.extend(self._run_preorder(run))
+            ordered.extend(in_order(run) if run else run)
             run = [row] if row[sdepth] >= cap else []
             if not run:
                 ordered.append(row)
-        ordered.extend(self._run_preorder(run))
+        ordered.extend(in_order(run) if run else run)
         return ordered
 
     def _tops(
@@ -297,6 +316,9 @@ class PagingPart(PageEntry, StoreBase):
                         return [], True  # hidden since the keyset scan (concurrent change)
                     return found, len(found) <= room
 
+            def whole(holder: str) -> list[tuple[str, _Row | None]]:
+                return self._whole_run(conn, thread_id, holder, visibility, layout)
+
             rows: list[_Row] = []
             last: _Row | None = None
             cut: str | None = None
@@ -335,7 +357,7 @@ class PagingPart(PageEntry, StoreBase):
                     rows.extend(block)
                     last = top
                     continue
-                rows.extend(self._ordered(block, layout))
+                rows.extend(self._ordered(block, layout, whole))
                 last = top
             next_cursor = self._top_cursor(sort, last) if more and last is not None else None
             build = layout.build
