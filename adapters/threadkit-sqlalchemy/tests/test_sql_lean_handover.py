@@ -22,6 +22,8 @@ from threadkit_sqlalchemy._fast import Prepared
 from threadkit_sqlalchemy._lean import LeanTransaction, run_lean
 from threadkit_sqlalchemy._schema import threads
 
+from threadkit.errors import StorageUnavailableError
+
 START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
 _INSERT_THREAD = Prepared(sa.insert(threads))
 _ROW = {
@@ -125,3 +127,27 @@ def test_a_retried_write_in_a_block_takes_a_fresh_connection(store: SqlCommentSt
     assert seen[1] is not pinned
     assert isinstance(seen[1], LeanTransaction)
     assert store.get_thread("second") is not None
+
+
+def test_a_failed_read_in_a_block_hands_its_connection_back_at_once(
+    sql_store: SqlCommentStore,
+) -> None:
+    """After a shared read fails, the block's later reads and write hold one connection, not two."""
+    sql_store.ensure_thread("lean", now=START)
+    pool: Any = sql_store.engine.pool
+    before = pool.checkedout()
+    held: list[int] = []
+
+    def write(conn: Connection) -> None:
+        held.append(pool.checkedout() - before)
+
+    with sql_store.reads_together():
+        assert sql_store.get_thread("lean") is not None
+        # SQLite calls a missing table an outage; the servers, a programming error.
+        with pytest.raises((exc.DBAPIError, StorageUnavailableError)):
+            sql_store._read(lambda conn: conn.exec_driver_sql("SELECT * FROM tk_no_such_table"))
+        held.append(pool.checkedout() - before)
+        sql_store._read(lambda conn: held.append(pool.checkedout() - before))
+        sql_store._write(write)
+    assert [0, 1, 1] == held
+    assert before == pool.checkedout()

@@ -171,8 +171,10 @@ class StoreBase:
                     return work(pinned)
             except exc.DBAPIError:
                 # The shared transaction may be broken: this read and the block's
-                # later ones run on their own, with the retries and errors below.
+                # later ones run on their own, with the retries and errors below;
+                # its connection goes back first, so a post never holds two.
                 self._pinned.set(None)
+                _close_shared(pinned)
         # A write inside a reads_together block ends the block's shared read and
         # takes its connection: one pool checkout per post, never two at once.
         handed = self._hand_over() if write else None
@@ -220,10 +222,7 @@ class StoreBase:
         self._pinned.set(None)
         if pinned.__class__ is LeanTransaction and pinned.reusable() and not watched(self.engine):
             return pinned
-        try:
-            pinned.close()
-        except exc.DBAPIError as error:
-            _log.warning("closing a shared read connection failed: %s", error)
+        _close_shared(pinned)
         return None
 
     def reads_together(self) -> AbstractContextManager[None]:
@@ -409,7 +408,12 @@ class _SharedReads:
         if conn is None or self.token is None:
             return
         self.store._pinned.reset(self.token)
-        try:
-            conn.close()  # rolls the read transaction back: it wrote nothing
-        except exc.DBAPIError as error:
-            _log.warning("closing a shared read connection failed: %s", error)
+        _close_shared(conn)  # again if a write or a failed read closed it: does nothing
+
+
+def _close_shared(conn: Connection) -> None:
+    """Hand a shared read's connection back (its transaction rolled back: it wrote nothing)."""
+    try:
+        conn.close()
+    except exc.DBAPIError as error:
+        _log.warning("closing a shared read connection failed: %s", error)
