@@ -8,6 +8,7 @@ that fails on a reused connection must leave it pooled without a transaction.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,3 +152,24 @@ def test_a_failed_read_in_a_block_hands_its_connection_back_at_once(
         sql_store._write(write)
     assert [0, 1, 1] == held
     assert before == pool.checkedout()
+
+
+def test_a_write_that_cannot_begin_on_the_blocks_connection_hands_it_back(
+    store: SqlCommentStore,
+) -> None:
+    """BEGIN IMMEDIATE refused (another writer holds the lock): nothing stays checked out."""
+    ran: list[object] = []
+    assert store.engine.url.database is not None
+    blocker = sqlite3.connect(store.engine.url.database, isolation_level=None)
+    try:
+        with store.reads_together():
+            assert store.get_thread("first") is not None
+            blocker.execute("BEGIN IMMEDIATE")
+            with pytest.raises(StorageUnavailableError):
+                store._write(ran.append)
+            assert 0 == _checked_out(store)
+            blocker.execute("ROLLBACK")
+    finally:
+        blocker.close()
+    assert [] == ran
+    assert 0 == _checked_out(store)
