@@ -27,7 +27,7 @@ from threadkit._hidden import mask_hidden
 from threadkit._rules import visibility_for
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
-from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder
+from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder, Visibility
 from threadkit.testing.strategies import comment_forests
 from threadkit.tree import build_tree, walk
 
@@ -135,3 +135,46 @@ def test_links_count_what_following_them_adds(
     assert listed == [memory_ids[row.id] for row in memory.page(key, **options).comments]
     for store in (memory, NoCutCursor(memory), sql, NoCutCursor(sql)):
         _check_links(store, key, viewer, total, max_depth)
+
+
+def _every_batch(store: Any, comment_id: int, visibility: Visibility, batch: int) -> list[int]:
+    """The ids of ``comment_id``'s subtree, read batch after batch to the end."""
+    found: list[int] = []
+    cursor = None
+    while True:
+        rows = store.subtree(comment_id, visibility=visibility, cursor=cursor, total_limit=batch)
+        found.extend(row.id for row in rows.comments)
+        cursor = rows.next_cursor
+        if cursor is None:
+            return found
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    comment_forests(min_size=1, max_size=30, chains=True, rich=False),
+    st.sampled_from(CAPS),
+    st.integers(1, 6),
+    st.booleans(),
+)
+def test_subtree_batches_continue_depth_first_through_flattened_runs(
+    capped: dict[int, SqlCommentStore],
+    forest: list[Comment],
+    cap: int,
+    batch: int,
+    moderator: bool,
+) -> None:
+    """Every comment's subtree, batch after batch, lists what the memory store lists at once."""
+    key = f"more-{next(_keys)}"
+    sql, memory = capped[cap], MemoryStore()
+    sql_ids, memory_ids = sql.bulk_load(key, forest), memory.bulk_load(key, forest)
+    sql_old = {new: old for old, new in sql_ids.items()}
+    memory_old = {new: old for old, new in memory_ids.items()}
+    visibility = Visibility(moderator=moderator)
+    for row in forest:
+        got = _every_batch(sql, sql_ids[row.id], visibility, batch)
+        want = _every_batch(memory, memory_ids[row.id], visibility, 1000)
+        assert [sql_old[i] for i in got] == [memory_old[i] for i in want], row.id
