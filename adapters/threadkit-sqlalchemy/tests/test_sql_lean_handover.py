@@ -8,6 +8,7 @@ that fails on a reused connection must leave it pooled without a transaction.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -23,7 +24,10 @@ from threadkit_sqlalchemy._fast import Prepared
 from threadkit_sqlalchemy._lean import LeanTransaction, run_lean
 from threadkit_sqlalchemy._schema import threads
 
+from threadkit.engine import CommentEngine
 from threadkit.errors import StorageUnavailableError
+from threadkit.models import Identity, RequestContext, Submission
+from threadkit.moderation import default_pipeline
 
 START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
 _INSERT_THREAD = Prepared(sa.insert(threads))
@@ -173,3 +177,33 @@ def test_a_write_that_cannot_begin_on_the_blocks_connection_hands_it_back(
         blocker.close()
     assert [] == ran
     assert 0 == _checked_out(store)
+
+
+@pytest.mark.parametrize("how", ["echo", "logger"])
+def test_an_engine_that_logs_statements_logs_a_posts_statements(tmp_path: Path, how: str) -> None:
+    """``echo`` (or the ``sqlalchemy.engine`` logger at INFO) sees the post's INSERT, as before."""
+    options = {"echo": True} if how == "echo" else {}
+    made = SqlCommentStore(
+        f"sqlite:///{tmp_path}/echo.db", upgrade=True, timeout=1.0, engine_options=options
+    )
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("sqlalchemy.engine")
+    level = logger.level
+    logger.addHandler(handler)
+    if how == "logger":
+        logger.setLevel(logging.INFO)
+    try:
+        engine = CommentEngine(made, pipeline=default_pipeline(made))
+        ada, bob = Identity("anonymous", "ada", "Ada"), Identity("anonymous", "bob", "Bob")
+        engine.post("t", Submission("First"), ada, RequestContext(ip="192.0.2.1"))
+        records.clear()  # the first post also learns the journal mode
+        engine.post("t", Submission("Second"), bob, RequestContext(ip="192.0.2.2"))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        made.close()
+    logged = [str(record.msg) for record in records]
+    assert any(message.startswith("INSERT INTO tk_comments") for message in logged)
+    assert any(message.startswith("SELECT") for message in logged)

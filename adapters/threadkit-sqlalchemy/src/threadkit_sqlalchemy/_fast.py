@@ -232,9 +232,15 @@ def begin(conn: Connection, sql: str) -> None:
 
 
 def _watched(conn: Connection) -> bool:
-    """Whether anyone listens to this connection's cursor events (then they see every one)."""
+    """Whether anyone listens to this connection's cursor events or logs its statements.
+
+    Then every statement takes SQLAlchemy's path, which fires the events and
+    logs (``echo``; ``_echo`` is what the ``Connection`` itself asks).
+    """
     dispatch: Any = conn.dispatch
-    return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        return True
+    return bool(conn._echo)
 
 
 def utc(value: datetime | str) -> datetime:

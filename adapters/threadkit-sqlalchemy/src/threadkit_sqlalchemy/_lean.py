@@ -72,12 +72,14 @@ def watched(engine: Engine) -> bool:
     """Whether anyone listens to connection events (then transactions take the plain path).
 
     ``begin`` counts when it has more listeners than the store's own, which
-    :func:`usable` found there; ``handle_error`` is the dialect's event.
+    :func:`usable` found there; ``handle_error`` is the dialect's event. An
+    engine that logs its statements (``echo``, or the ``sqlalchemy.engine``
+    logger at ``INFO``) counts too: only the plain path logs them.
     """
     dispatch: Any = engine.dispatch
     if len(dispatch.begin) != 1 or any(_EVENTS(dispatch)) or Connection._has_events:
         return True
-    return bool(engine.dialect.dispatch.handle_error)
+    return bool(engine.dialect.dispatch.handle_error) or engine._should_log_info()
 
 
 class LeanTransaction:
