@@ -14,52 +14,23 @@ and the rows past the page are counted the same way. Which link reaches a row
 is decided by parent ids, not depths: a reply whose parent the reader may not
 see (pending, spam) is listed where that parent would be, so by depth alone it
 looked like a reply to the comment before it. A store with
-:class:`SubtreeFamily` answers just ``(id, depth, parent_id)``: about half the
+:class:`~threadkit.ports.SubtreeFamily` answers just ``(id, depth, parent_id)``: about half the
 cost of a cut page went to fetching and building the batch's comments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, cast
+from typing import cast
 
 from .models import Comment, CommentRows, Visibility
-from .ports import PageReader
+from .ports import PageReader, SubtreeFamily
 from .tree import TreeNode, walk
 
-__all__ = ["SubtreeFamily", "count_after_cut", "count_cut_links"]
+__all__ = ["count_after_cut", "count_cut_links"]
 
 #: ``(id, depth, parent_id)`` of one row of a subtree batch.
 Family = tuple[int, int, int | None]
-
-
-class SubtreeFamily(Protocol):
-    """Optional for a :class:`~threadkit.ports.PageReader`: a subtree batch's tree columns.
-
-    Contract: ``subtree_family`` answers ``(id, depth, parent_id)`` of exactly
-    the rows :meth:`~threadkit.ports.PageReader.subtree` answers for the same
-    arguments, in the same order, and builds no comments. Looked up on the
-    store's class (a proxy that forwards through ``__getattr__`` keeps seeing
-    its ``subtree`` calls). Example::
-
-        class ListPages:
-            def subtree_family(self, comment_id, *, visibility, cursor=None, total_limit):
-                rows = self.subtree(
-                    comment_id, visibility=visibility, cursor=cursor, total_limit=total_limit
-                )
-                return [(c.id, c.depth, c.parent_id) for c in rows.comments]
-    """
-
-    def subtree_family(
-        self,
-        comment_id: int,
-        *,
-        visibility: Visibility,
-        cursor: str | None = None,
-        total_limit: int,
-    ) -> list[Family]:
-        """Return ``(id, depth, parent_id)`` of the rows ``subtree`` returns, in its order."""
-        ...
 
 
 def count_cut_links(

@@ -50,7 +50,7 @@ __all__ = [
     "CommentLookup",
     "CommentWriter",
     "PageReader",
-    "SubtreeOutline",
+    "SubtreeFamily",
     "ModerationQueue",
     "CommentLists",
     "ModerationHistory",
@@ -419,34 +419,35 @@ class PageReader(Protocol):
 
 
 @runtime_checkable
-class SubtreeOutline(Protocol):
+class SubtreeFamily(Protocol):
     """Optional for a :class:`PageReader`: the shape of a subtree batch, without its comments.
 
-    Contract: ``subtree_outline`` answers ``(id, depth)`` of exactly the rows
-    :meth:`PageReader.subtree` answers for the same arguments, in the same
-    order; the engine counts a cut page's "N more replies" links with it and
-    never builds the comments. A store without it gets ``subtree`` instead.
-    The engine looks it up on the store's class, so a proxy that wraps
-    ``subtree`` and forwards the rest still has its ``subtree`` called.
+    Contract: ``subtree_family`` answers ``(id, depth, parent_id)`` of exactly
+    the rows :meth:`PageReader.subtree` answers for the same arguments, in the
+    same order, and builds no comments; the engine counts a cut page's "N more
+    replies" links with it (parent ids tell which link reaches a reply whose
+    parent the reader may not see). A store without it gets ``subtree``
+    instead. The engine looks it up on the store's class, so a proxy that
+    wraps ``subtree`` and forwards the rest still has its ``subtree`` called.
     Example::
 
         class ListPages:
-            def subtree_outline(self, comment_id, *, visibility, cursor=None, total_limit):
+            def subtree_family(self, comment_id, *, visibility, cursor=None, total_limit):
                 rows = self.subtree(
                     comment_id, visibility=visibility, cursor=cursor, total_limit=total_limit
                 )
-                return [(c.id, c.depth) for c in rows.comments]
+                return [(c.id, c.depth, c.parent_id) for c in rows.comments]
     """
 
-    def subtree_outline(
+    def subtree_family(
         self,
         comment_id: int,
         *,
         visibility: Visibility,
         cursor: str | None = None,
         total_limit: int,
-    ) -> list[tuple[int, int]]:
-        """Return ``(id, depth)`` of the rows :meth:`PageReader.subtree` returns, in its order."""
+    ) -> list[tuple[int, int, int | None]]:
+        """Return ``(id, depth, parent_id)`` of the rows :meth:`PageReader.subtree` returns."""
         ...
 
 

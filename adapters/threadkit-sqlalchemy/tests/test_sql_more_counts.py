@@ -23,11 +23,9 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from threadkit_sqlalchemy import SqlCommentStore
 
-from threadkit._hidden import mask_hidden
-from threadkit._rules import visibility_for
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
-from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder, Visibility
+from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder, Status, Visibility
 from threadkit.testing.strategies import comment_forests
 from threadkit.tree import build_tree, walk
 
@@ -65,6 +63,18 @@ def _viewers(forest: list[Comment]) -> list[Actor]:
     return [Actor(), MODERATOR, *(Actor(author) for author in sorted(authors, key=str)[:2])]
 
 
+def _visibility(viewer: Actor) -> Visibility:
+    """What ``viewer`` may see besides approved comments and placeholders (as the engine asks)."""
+    return Visibility(viewer_key=viewer.key, moderator=viewer.moderator)
+
+
+def _masked(rows: list[Comment], visibility: Visibility) -> list[Comment]:
+    """``rows`` with what ``visibility`` may not see as placeholders (their place kept)."""
+    return [
+        row if visibility.can_see(row) else attrs.evolve(row, status=Status.DELETED) for row in rows
+    ]
+
+
 def _check_links(store: Any, key: str, viewer: Actor, total: int, max_depth: int | None) -> None:
     """Every link on the first page of ``key`` counts what following it adds."""
     policy = EnginePolicy(total_limit=total, top_limit=1, max_display_depth=max_depth)
@@ -75,12 +85,12 @@ def _check_links(store: Any, key: str, viewer: Actor, total: int, max_depth: int
     rows = store.page(
         key,
         sort=page.sort,
-        visibility=visibility_for(viewer),
+        visibility=_visibility(viewer),
         top_limit=1,
         total_limit=total,
     )
     raw = build_tree(
-        mask_hidden(rows.comments, visibility_for(viewer)),
+        _masked(rows.comments, _visibility(viewer)),
         sort=page.sort,
         max_depth=max_depth,
         overflow=policy.overflow,
@@ -127,7 +137,7 @@ def test_links_count_what_following_them_adds(
     # Both stores list the same rows in the same order (flattened runs put back in order).
     options: dict[str, Any] = {
         "sort": SortOrder.OLDEST,
-        "visibility": visibility_for(viewer),
+        "visibility": _visibility(viewer),
         "top_limit": 3,
         "total_limit": total,
     }

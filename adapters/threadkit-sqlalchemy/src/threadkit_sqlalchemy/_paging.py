@@ -29,8 +29,8 @@ from ._rows import (
     _NEG_SCORE,
     _PATH,
     _SDEPTH,
+    _SELECT_FAMILY,
     _SELECT_LEAN_ROWS,
-    _SELECT_OUTLINE,
     _SELECT_ROWS,
     _SELECT_TOPS,
     _SELECT_TREE,
@@ -69,10 +69,8 @@ class _Layout(NamedTuple):
 
 
 _WHOLE = _Layout(_SELECT_ROWS, _PATH, _SDEPTH, _SPARENT, _comment)
-# An outline's rows when a batch meets the depth cap: the tree and storage columns.
+# A family's rows when a batch meets the depth cap: the tree and storage columns.
 _TREE = _Layout(_SELECT_TREE, _PATH, _SDEPTH, _SPARENT, _comment)
-# A batch's family (see threadkit._more.SubtreeFamily): the outline and parent ids.
-_SELECT_FAMILY = sa.select(_C.id, _C.depth, _C.sdepth, _C.parent_id)
 _LEAN = _Layout(_SELECT_LEAN_ROWS, _LEAN_PATH, _LEAN_SDEPTH, _LEAN_SPARENT, _lean_comment)
 
 
@@ -438,31 +436,6 @@ class PagingPart(PageEntry, StoreBase):
             )[0]
         )
 
-    def subtree_outline(
-        self,
-        comment_id: int,
-        *,
-        visibility: Visibility,
-        cursor: str | None = None,
-        total_limit: int,
-    ) -> list[tuple[int, int]]:
-        """Return ``(id, depth)`` of the rows :meth:`subtree` returns, in its order.
-
-        See :class:`~threadkit.ports.SubtreeOutline`: the same range scan, but
-        reading only the tree columns and building no comments.
-        """
-        check_limit(total_limit, "total_limit")
-
-        def work(conn: Connection) -> list[tuple[int, int]]:
-            found, rows = self._subtree_rows(
-                conn, comment_id, visibility, cursor, total_limit, None
-            )
-            if rows is None:  # a run at the depth cap: its comments were built
-                return [(comment.id, comment.depth) for comment in found.comments]
-            return [(row[0], row[1]) for row in rows]
-
-        return self._read(work)
-
     def subtree_family(
         self,
         comment_id: int,
@@ -473,14 +446,14 @@ class PagingPart(PageEntry, StoreBase):
     ) -> list[tuple[int, int, int | None]]:
         """Return ``(id, depth, parent_id)`` of the rows :meth:`subtree` returns, in its order.
 
-        See :class:`threadkit._more.SubtreeFamily`: :meth:`subtree_outline`
-        with parent ids, which the engine's link counts need.
+        See :class:`~threadkit.ports.SubtreeFamily`: the same range scan as
+        :meth:`subtree`, reading only the tree columns and building no comments.
         """
         check_limit(total_limit, "total_limit")
 
         def work(conn: Connection) -> list[tuple[int, int, int | None]]:
             found, rows = self._subtree_rows(
-                conn, comment_id, visibility, cursor, total_limit, None, _SELECT_FAMILY
+                conn, comment_id, visibility, cursor, total_limit, None
             )
             if rows is None:  # a run at the depth cap: its comments were built
                 return [(c.id, c.depth, c.parent_id) for c in found.comments]
@@ -496,14 +469,12 @@ class PagingPart(PageEntry, StoreBase):
         cursor: str | None,
         total_limit: int,
         layout: _Layout | None,
-        outline: sa.Select[Any] = _SELECT_OUTLINE,
     ) -> tuple[CommentRows, list[_Row] | None]:
         """Read a subtree batch (see :meth:`_read_subtree`) with ``layout``'s columns.
 
-        Returns the batch and its rows in order; with no ``layout`` (an outline),
-        no comments and no cursor, and ``outline``'s rows: ``(id, depth, sdepth)``,
-        then ``parent_id`` if it asks for it. A
-        comment at the depth cap answers whole comments and ``None`` rows (its
+        Returns the batch and its rows in order; with no ``layout`` (a family),
+        no comments and no cursor, and rows of ``(id, depth, sdepth, parent_id)``.
+        A comment at the depth cap answers whole comments and ``None`` rows (its
         run needs every column to check visibility).
         """
         head = conn.execute(_HEAD, {"comment_id": comment_id}).first()
@@ -542,7 +513,7 @@ class PagingPart(PageEntry, StoreBase):
             )
 
         if layout is None:
-            found = scan(outline)
+            found = scan(_SELECT_FAMILY)
             del found[total_limit:]
             if in_run or any(row[2] >= self.storage_depth_cap for row in found):
                 wide = depth_first(_TREE)

@@ -107,11 +107,11 @@ _SELECT_TOPS = sa.select(*_TOP_COLUMNS)
 # The same columns serve a subtree's outline (ids and depths, in depth-first
 # order: _preorder() needs the storage columns too), never built into comments.
 _SELECT_TREE = _SELECT_TOPS
-# A subtree's outline when no row is stored at the depth cap (path order is then
-# depth first): ids, depths and the storage depth that tells. Each NULL stand-in
-# of the wide rows costs SQLite and the driver time per row: 0.8 of 1.5 ms for
-# a 500-row batch.
-_SELECT_OUTLINE = sa.select(_C.id, _C.depth, _C.sdepth)
+# A subtree batch's family (threadkit.ports.SubtreeFamily) when no row is stored at
+# the depth cap (path order is then depth first): ids, depths, the storage depth
+# that tells, parent ids. Each NULL stand-in of the wide rows costs SQLite and the
+# driver time per row: 0.8 of 1.5 ms for a 500-row batch.
+_SELECT_FAMILY = sa.select(_C.id, _C.depth, _C.sdepth, _C.parent_id)
 _NO_CONTEXT = RequestContext()
 
 
