@@ -343,27 +343,38 @@ class StoreBase:
 
     # --- reading pages -----------------------------------------------------
 
-    def _preorder(self, rows: list[_Row]) -> list[_Row]:
+    def _preorder(
+        self,
+        rows: list[_Row],
+        sdepth: int = _SDEPTH,
+        sparent: int = _SPARENT,
+        in_order: Callable[[list[_Row]], list[_Row]] | None = None,
+    ) -> list[_Row]:
         """Put flattened runs (rows stored at the depth cap) back into depth-first order.
 
         Rows below the cap come in path order, which is depth first already.
         Rows at the cap under one storage parent are stored in creation order;
-        within each such run, children follow their true parent.
+        within each such run, children follow their true parent. ``sdepth`` and
+        ``sparent`` say where a row holds its storage columns; ``in_order``
+        orders one run (default :meth:`_run_preorder`).
         """
         cap = self.storage_depth_cap
-        if not any(row[_SDEPTH] >= cap for row in rows):
+        if not any(row[sdepth] >= cap for row in rows):
             return rows
+        order_run = self._run_preorder if in_order is None else in_order
         ordered: list[_Row] = []
         run: list[_Row] = []
         for row in rows:
-            if row[_SDEPTH] >= cap and (not run or run[0][_SPARENT] == row[_SPARENT]):
+            if row[sdepth] >= cap and (not run or run[0][sparent] == row[sparent]):
                 run.append(row)
                 continue
-            ordered.extend(self._run_preorder(run))
-            run = [row] if row[_SDEPTH] >= cap else []
+            if run:
+                ordered.extend(order_run(run))
+            run = [row] if row[sdepth] >= cap else []
             if not run:
                 ordered.append(row)
-        ordered.extend(self._run_preorder(run))
+        if run:
+            ordered.extend(order_run(run))
         return ordered
 
     @staticmethod

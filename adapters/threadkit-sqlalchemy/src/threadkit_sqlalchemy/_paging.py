@@ -179,31 +179,18 @@ class PagingPart(PageEntry, StoreBase):
         and a run holding a reply whose parent the reader may not see is put
         in order from the whole run: alone, that reply's place is unknown.
         """
-        if layout is _WHOLE and whole is None:
-            return self._preorder(rows)
-        cap, sdepth, sparent = self.storage_depth_cap, layout.sdepth, layout.sparent
-        if not any(row[sdepth] >= cap for row in rows):
-            return rows
+        if whole is None:
+            return self._preorder(rows, layout.sdepth, layout.sparent)
+        sparent = layout.sparent
 
         def in_order(run: list[_Row]) -> list[_Row]:
             present = {row[0] for row in run}
-            if whole is None or all(row[1] in present or row[1] == row[sparent] for row in run):
+            if all(row[1] in present or row[1] == row[sparent] for row in run):
                 return self._run_preorder(run)
             holder = _holder(run[0][layout.path])[0]
             return [row for _, row in whole(holder) if row is not None]
 
-        ordered: list[_Row] = []
-        run: list[_Row] = []
-        for row in rows:
-            if row[sdepth] >= cap and (not run or run[0][sparent] == row[sparent]):
-                run.append(row)
-                continue
-            ordered.extend(in_order(run) if run else run)
-            run = [row] if row[sdepth] >= cap else []
-            if not run:
-                ordered.append(row)
-        ordered.extend(in_order(run) if run else run)
-        return ordered
+        return self._preorder(rows, layout.sdepth, sparent, in_order)
 
     def _tops(
         self,
