@@ -64,3 +64,22 @@ def test_a_failed_commit_is_rolled_back_before_the_connection_is_pooled(
     assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM child")).scalar() == 0
+
+
+def test_a_failed_commit_on_a_reused_connection_pools_it_rolled_back(engine: Engine) -> None:
+    """The read's connection, reused by a write whose COMMIT fails, holds nothing when pooled."""
+    read = LeanTransaction(engine, "BEGIN")
+    assert read.driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
+    with pytest.raises(exc.IntegrityError):
+        run_lean(engine, _orphan_on_driver, "BEGIN IMMEDIATE", read)
+    read.close()  # as the block does on its way out: nothing more
+    assert 0 == engine.pool.checkedout()  # type: ignore[attr-defined]
+    pooled = engine.raw_connection()
+    try:
+        driver = pooled.dbapi_connection
+        assert driver is not None
+        assert not driver.in_transaction
+        assert driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
+    finally:
+        pooled.close()
+    assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
-from sqlalchemy.engine import Connection, Engine
-from threadkit_sqlalchemy import SqlCommentStore, create_engine
+from sqlalchemy.engine import Connection
+from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy._fast import Prepared
-from threadkit_sqlalchemy._lean import LeanTransaction, run_lean
+from threadkit_sqlalchemy._lean import LeanTransaction
 from threadkit_sqlalchemy._schema import threads
 
 from threadkit.engine import CommentEngine
@@ -71,44 +71,6 @@ def test_a_write_after_a_joined_read_leaves_the_block_to_close_cleanly(
         assert 0 == _checked_out(store)
     assert 0 == _checked_out(store)
     assert store.get_thread("second") is not None
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A SQLite engine (WAL) with a foreign key checked only at ``COMMIT``."""
-    made = create_engine(f"sqlite:///{tmp_path}/commit.db")
-    with made.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-        conn.exec_driver_sql(
-            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER"
-            " REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
-        )
-    yield made
-    made.dispose()
-
-
-def _orphan(conn: Connection) -> None:
-    lean: Any = conn  # what run_lean passes
-    lean.driver.execute("INSERT INTO child VALUES (1, 99)")
-
-
-def test_a_failed_commit_on_a_reused_connection_pools_it_rolled_back(engine: Engine) -> None:
-    """The read's connection, reused by a write whose COMMIT fails, holds nothing when pooled."""
-    read = LeanTransaction(engine, "BEGIN")
-    assert read.driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
-    with pytest.raises(exc.IntegrityError):
-        run_lean(engine, _orphan, "BEGIN IMMEDIATE", read)
-    read.close()  # as the block does on its way out: nothing more
-    assert 0 == engine.pool.checkedout()  # type: ignore[attr-defined]
-    pooled = engine.raw_connection()
-    try:
-        driver = pooled.dbapi_connection
-        assert driver is not None
-        assert not driver.in_transaction
-        assert driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
-    finally:
-        pooled.close()
-    assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1
 
 
 def test_a_retried_write_in_a_block_takes_a_fresh_connection(store: SqlCommentStore) -> None:
