@@ -32,9 +32,16 @@ extra_headers = st.lists(
 )
 
 
-def started(response: Response) -> tuple[str, list[tuple[str, str]], bytes]:
-    """What the WSGI server gets: status, headers and body."""
-    app_iter, status, headers = response.get_wsgi_response(dict(ENVIRON))
+def started(response: Response) -> tuple[str, list[tuple[str, str]], bytes] | str:
+    """What the WSGI server gets: status, headers and body; or the error starting it raised.
+
+    Werkzeug itself refuses some ``Location`` values (``//[`` is an unclosed
+    IPv6 host to ``urlsplit``): both responses must then refuse alike.
+    """
+    try:
+        app_iter, status, headers = response.get_wsgi_response(dict(ENVIRON))
+    except ValueError as error:
+        return f"{type(error).__name__}: {error}"
     return status, headers, b"".join(app_iter)
 
 
