@@ -1,6 +1,6 @@
-"""The context that holds the current request, read without Flask's proxies.
+"""The current app and request, read without Flask's proxies (the one place reading its internals).
 
-Flask 3.1 keeps it in its own context variable (``_cv_request``); Flask 3.2
+Flask 3.1 keeps the request in its own context variable (``_cv_request``); Flask 3.2
 merged the request context into the app context and dropped that variable, so
 importing it would break the whole extension there. The proxies do the same
 lookup with more steps; the hot path asks for the context several times a request.
@@ -15,7 +15,7 @@ from flask import Flask, Request, has_request_context
 from flask.globals import _cv_app
 from werkzeug.routing import MapAdapter
 
-__all__ = ["RequestContext", "request_context"]
+__all__ = ["RequestContext", "context_app", "request_context"]
 
 
 class RequestContext(Protocol):
@@ -49,3 +49,9 @@ def request_context() -> RequestContext | None:
     if _request_var is not None:
         return cast("RequestContext | None", _request_var.get(None))
     return cast(RequestContext, _cv_app.get()) if has_request_context() else None
+
+
+def context_app() -> Flask | None:
+    """Return the app of the current app context; ``None`` outside one."""
+    ctx = _cv_app.get(None)
+    return None if ctx is None else ctx.app

@@ -37,13 +37,14 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from flask import json
-from flask.globals import _cv_app
 from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode, int_to_bytes, want_bytes
 from itsdangerous.url_safe import URLSafeSerializerMixin
+
+from ._contexts import context_app
 
 __all__ = ["COMPRESS_FROM", "fast_serializer"]
 
@@ -108,9 +109,7 @@ class _SessionSigner(TimestampSigner):
         if stamp[0] != now:  # the time's encoding, made once a second (one tuple: thread-safe)
             stamp = self._stamp = (now, b"." + base64_encode(int_to_bytes(now)))
         value = want_bytes(value) + stamp[1]
-        mac = self._keyed[0].copy()
-        mac.update(value)
-        return value + b"." + urlsafe_b64encode(mac.digest()).rstrip(b"=")
+        return value + b"." + urlsafe_b64encode(self._mac(0, value)).rstrip(b"=")
 
     def fresh_payload(self, signed: bytes, max_age: int | None) -> bytes | None:
         """Return the payload of a well-signed cookie no older than ``max_age`` seconds.
@@ -194,8 +193,8 @@ def _plain_json(value: dict[str, str]) -> str:
     with the provider's ``ensure_ascii`` and ``sort_keys`` (its ``default`` is
     never called for strings): one made per choice, not one per call.
     """
-    ctx = _cv_app.get(None)
-    provider = None if ctx is None else ctx.app.json
+    app = context_app()
+    provider = None if app is None else app.json
     if type(provider) is not DefaultJSONProvider:
         return json.dumps(value, separators=(",", ":"))  # another provider, or no app
     choice = (bool(provider.ensure_ascii), bool(provider.sort_keys))
@@ -209,8 +208,8 @@ def _plain_json(value: dict[str, str]) -> str:
 
 def _loads(value: str) -> Any:
     """Return ``flask.json.loads(value)``: the stdlib's with the stock provider or none."""
-    ctx = _cv_app.get(None)
-    if ctx is not None and type(ctx.app.json) is not DefaultJSONProvider:
+    app = context_app()
+    if app is not None and type(app.json) is not DefaultJSONProvider:
         return json.loads(value)  # another provider: asked, as Flask asks it
     return stdlib_json.loads(value)  # what the stock provider and Flask without an app call
 

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import cast
 
 from flask import Flask, current_app
-from flask.globals import _cv_app
 from threadkit_web.state import ModeratorCheck, WebState
+
+from ._contexts import context_app
 
 __all__ = ["EXTENSION_KEY", "ModeratorCheck", "ThreadKitState", "get_state"]
 
@@ -24,12 +25,8 @@ ThreadKitState = WebState
 
 def get_state(app: Flask | None = None) -> ThreadKitState:
     """Return the threadkit state of ``app`` (default: the current app)."""
-    if app is None:
-        ctx = _cv_app.get(None)
-        # Outside an app context the proxy raises Flask's own error.
-        target = ctx.app if ctx is not None else _current_app()
-    else:
-        target = app
+    # Outside an app context the proxy raises Flask's own error.
+    target = app if app is not None else context_app() or _current_app()
     try:
         state = target.extensions[EXTENSION_KEY]
     except KeyError:
