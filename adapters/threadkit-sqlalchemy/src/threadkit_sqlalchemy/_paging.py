@@ -132,17 +132,6 @@ def _range_query(
     return query.order_by(_C.path).limit(_LIMIT)
 
 
-def _holder(path: str) -> tuple[str, int]:
-    """Return ``path`` without its last segment, and its storage depth (0: top level)."""
-    start = index = 0
-    depth = -1
-    while index < len(path):
-        start = index
-        index += 1 + int(path[index])
-        depth += 1
-    return path[:start], depth
-
-
 class PagingPart(PageEntry, StoreBase):
     """The :class:`~threadkit.ports.PageReader` methods.
 
@@ -187,7 +176,7 @@ class PagingPart(PageEntry, StoreBase):
             present = {row[0] for row in run}
             if all(row[1] in present or row[1] == row[sparent] for row in run):
                 return self._run_preorder(run)
-            holder = _holder(run[0][layout.path])[0]
+            holder = _paths.split_last(run[0][layout.path])[0]
             return [row for _, row in whole(holder) if row is not None]
 
         return self._preorder(rows, layout.sdepth, sparent, in_order)
@@ -489,7 +478,7 @@ class PagingPart(PageEntry, StoreBase):
             )
 
         try:
-            in_run = cursor is not None and _holder(low)[1] >= self.storage_depth_cap
+            in_run = cursor is not None and _paths.split_last(low)[1] >= self.storage_depth_cap
         except (ValueError, IndexError):
             raise bad_cursor(cursor or "") from None
 
@@ -545,7 +534,7 @@ class PagingPart(PageEntry, StoreBase):
         """
         found: list[_Row] = []
         with_low = False
-        holder, depth = _holder(low)
+        holder, depth = _paths.split_last(low)
         if depth >= self.storage_depth_cap:  # continuing inside a run
             run = self._whole_run(conn, thread_id, holder, visibility, layout)
             paths = [path for path, _ in run]
@@ -577,7 +566,7 @@ class PagingPart(PageEntry, StoreBase):
                 found.extend(rows)
                 break
             found.extend(rows[:flat])
-            holder = _holder(rows[flat][layout.path])[0]
+            holder = _paths.split_last(rows[flat][layout.path])[0]
             run = self._whole_run(conn, thread_id, holder, visibility, layout)
             found.extend(row for _, row in run if row is not None)
             low, with_low = holder + _paths.END, True

@@ -14,11 +14,13 @@ exactly the paths ``q`` with ``p < q < p + "~"``.
 ('11', '1z', '210')
 >>> sorted([segment(62), segment(9), segment(61)]) == [segment(9), segment(61), segment(62)]
 True
+>>> split_last(segment(3) + segment(62))
+('13', 1)
 """
 
 from __future__ import annotations
 
-__all__ = ["ALPHABET", "END", "MAX_ORDINAL", "MAX_SEGMENT", "segment"]
+__all__ = ["ALPHABET", "END", "MAX_ORDINAL", "MAX_SEGMENT", "segment", "split_last"]
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 END = "~"
@@ -38,3 +40,18 @@ def segment(ordinal: int) -> str:
         ordinal, rest = divmod(ordinal, 62)
         digits.append(ALPHABET[rest])
     return str(len(digits)) + "".join(reversed(digits))
+
+
+def split_last(path: str) -> tuple[str, int]:
+    """Return ``path`` without its last segment, and the storage depth of that segment.
+
+    A top-level comment's path has depth 0 and gives ``""``. A path that is
+    not made of whole segments raises ``ValueError`` or ``IndexError``.
+    """
+    start = index = 0
+    depth = -1
+    while index < len(path):
+        start = index
+        index += 1 + int(path[index])
+        depth += 1
+    return path[:start], depth
