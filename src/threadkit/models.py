@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -336,9 +336,12 @@ class Visibility:
     viewer_key: str | None = None
     moderator: bool = False
 
+    SEEN_BY_ALL: ClassVar[frozenset[Status]] = frozenset({Status.APPROVED, Status.DELETED})
+    """The statuses every reader sees (approved comments and deleted placeholders)."""
+
     def can_see(self, comment: Comment) -> bool:
         """Whether this reader may see ``comment``."""
-        if comment.status in (Status.APPROVED, Status.DELETED):
+        if comment.status in self.SEEN_BY_ALL:
             return True
         if self.viewer_key is not None and comment.author.key == self.viewer_key:
             return True
