@@ -154,21 +154,23 @@ def test_other_signing_choices_get_flasks_own_serializer() -> None:
         assert fast_serializer(interface, ["key"]) is None
 
 
+class Upper(JSONTag):
+    """A host's tag for upper-case strings (stored lower-case)."""
+
+    key = " up"
+
+    def check(self, value: Any) -> bool:
+        return isinstance(value, str) and value.isupper()
+
+    def to_json(self, value: Any) -> Any:
+        return value.lower()
+
+    def to_python(self, value: Any) -> Any:
+        return value.upper()
+
+
 def test_a_tag_the_host_registered_is_still_applied(app: Flask) -> None:
     """A tag registered on Flask's serializer (even one for strings) is never skipped."""
-
-    class Upper(JSONTag):
-        key = " up"
-
-        def check(self, value: Any) -> bool:
-            return isinstance(value, str) and value.isupper()
-
-        def to_json(self, value: Any) -> Any:
-            return value.lower()
-
-        def to_python(self, value: Any) -> Any:
-            return value.upper()
-
     interface = SecureCookieSessionInterface()
     original = list(interface.serializer.order)
     interface.serializer.register(Upper, index=0)
@@ -187,19 +189,6 @@ def test_a_tag_the_host_registered_is_still_applied(app: Flask) -> None:
 
 def test_a_tag_registered_after_cookies_were_made_is_applied(app: Flask) -> None:
     """The default tags, once seen, are looked at again when the host registers another."""
-
-    class Upper(JSONTag):
-        key = " up"
-
-        def check(self, value: Any) -> bool:
-            return isinstance(value, str) and value.isupper()
-
-        def to_json(self, value: Any) -> Any:
-            return value.lower()
-
-        def to_python(self, value: Any) -> Any:
-            return value.upper()
-
     interface = SecureCookieSessionInterface()
     original = list(interface.serializer.order)
     session = {"a": "LOUD"}
