@@ -73,7 +73,11 @@ def run_axe(page: Any, *, disable: tuple[str, ...] = ()) -> list[dict[str, Any]]
     """Run axe-core over ``page`` at WCAG 2.2 AA; return its violations (empty when clean).
 
     ``disable`` turns rules off by id; every use must say why beside it.
+    Waits for the page's load event first: a test's "ready" element can be in
+    the DOM of a page reached by a click before its stylesheets apply, and axe
+    would then measure the unstyled page (CI once failed target-size that way).
     """
+    page.wait_for_load_state("load")
     found: list[dict[str, Any]] = page.evaluate(_RUN, [list(WCAG_TAGS), list(disable)])
     return found
 

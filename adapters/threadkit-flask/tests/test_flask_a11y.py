@@ -9,10 +9,12 @@ The phone layout is measured here too: a depth-5 reply keeps a readable width.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask, Response
 from threadkit_flask.testing import launch_chromium, serve
 from tkflask_support import HoldWords, create_app
 
@@ -134,3 +136,49 @@ def test_axe_can_fail(browser: Any) -> None:
     found = sorted(violation["id"] for violation in run_axe(page))
     context.close()
     assert ["button-name", "image-alt"] == found
+
+
+SLOW_CSS_SECONDS = 1.5
+_NAV = '<ul class="nav"><li><a href="/a">Pending</a></li><li><a href="/b">Spam</a></li></ul>'
+
+
+def _slow_stylesheet_site() -> Flask:
+    """A link to a page whose nav is 24px tall only once its (slow) stylesheet applies."""
+    app = Flask(__name__)
+
+    @app.get("/")
+    def start() -> str:
+        body = '<main><a href="/list">List</a></main>'
+        return f'<!doctype html><html lang="en"><title>Start</title>{body}'
+
+    @app.get("/list")
+    def listing() -> str:
+        head = '<link rel="stylesheet" href="/slow.css"><title>List</title>'
+        return f'<!doctype html><html lang="en">{head}<main><h1>List</h1>{_NAV}</main>'
+
+    @app.get("/slow.css")
+    def slow_css() -> Response:
+        time.sleep(SLOW_CSS_SECONDS)
+        css = ".nav { display: flex; gap: 2rem } .nav a { display: inline-block; padding: 6px 0 }"
+        return Response(css, mimetype="text/css")
+
+    return app
+
+
+def test_axe_measures_a_clicked_page_after_its_stylesheets(browser: Any) -> None:
+    """run_axe waits for the page's load event: a page reached by a click is measured styled.
+
+    The ready element is in the DOM before the slow stylesheet arrives; measured
+    then, the unstyled nav fails target-size (as the admin console once did in CI).
+    """
+    with serve(_slow_stylesheet_site()) as base_url:
+        context = browser.new_context()
+        add_axe(context)
+        page = context.new_page()
+        page.goto(base_url + "/")
+        page.get_by_role("link", name="List").click()
+        page.locator(".nav a").first.wait_for()
+        violations = run_axe(page)
+        height = page.evaluate("document.querySelector('.nav a').getBoundingClientRect().height")
+        context.close()
+    assert ([], True) == (violations, height >= 24), describe(violations)
