@@ -31,7 +31,7 @@ import attrs
 
 from .errors import ValidationError
 from .guards import VoteGuard
-from .models import Comment, CommentRows, NewComment, Reason, SortOrder, Status, Visibility, utc
+from .models import Comment, CommentRows, NewComment, Reason, SortOrder, Visibility, utc
 
 __all__ = [
     "CastVote",
@@ -57,8 +57,8 @@ __all__ = [
     "with_edits",
 ]
 
-REPLY_COUNTED = (Status.APPROVED, Status.DELETED)
-"""Statuses a parent's ``reply_count`` counts (and a page shows to everyone)."""
+REPLY_COUNTED = Visibility.SEEN_BY_ALL
+"""Statuses a parent's ``reply_count`` counts: the ones every reader sees."""
 
 
 def aware(moment: datetime, field: str) -> datetime:

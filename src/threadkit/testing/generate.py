@@ -41,7 +41,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, Protocol, TypeVar
 
-from threadkit.models import DELETED_AUTHOR, Comment, Identity, RequestContext, Status
+from threadkit.models import (
+    DELETED_AUTHOR,
+    Comment,
+    Identity,
+    RequestContext,
+    Status,
+    Visibility,
+)
 
 __all__ = [
     "DELETED_AUTHOR",
@@ -361,7 +368,7 @@ def _statuses(rng: random.Random, parent: list[int]) -> tuple[list[Status], list
         else:
             status = Status.APPROVED
         statuses.append(status)
-        if parent[i] >= 0 and status in (Status.APPROVED, Status.DELETED):
+        if parent[i] >= 0 and status in Visibility.SEEN_BY_ALL:
             counted[parent[i]] += 1
     return statuses, counted
 

@@ -30,8 +30,9 @@ _Row: TypeAlias = "Row[*tuple[Any, ...]]"
 
 _C = comments.c
 _T = threads.c
-_SHOWN = (Status.APPROVED.value, Status.DELETED.value)
-_HIDDEN = (Status.PENDING.value, Status.SPAM.value)
+# Stored status values every reader sees (counted in reply_count), and the rest.
+_SHOWN = tuple(sorted(status.value for status in Visibility.SEEN_BY_ALL))
+_HIDDEN = tuple(sorted(status.value for status in Status if status not in Visibility.SEEN_BY_ALL))
 _STATUS = {status.value: status for status in Status}
 _KIND = {kind.value: kind for kind in EventKind}
 
