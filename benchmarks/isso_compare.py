@@ -24,10 +24,11 @@ What it does, all in one temporary folder that it deletes at the end:
    Every worker runs the same gunicorn hook once its app is loaded:
    ``gc.collect(); gc.freeze()``, as docs/server.md advises a host (threadkit-server
    does it itself); ``--no-freeze`` leaves the collector alone. Without it a full
-   collection walks threadkit's ~100,000 start-up objects in 15-100 ms during
-   whichever post triggers one, and that chance alone moved a round's rate by a
-   quarter.
-   Posts carry ``X-Forwarded-For`` with a new
+   collection walks threadkit's ~110,000 start-up objects in 15-100 ms during
+   whichever post triggers one (on a slow machine 70-120 ms, a tenth to a fifth
+   of a 200-post round; frozen, 3 ms). Then every server gets ``--warm-up``
+   untimed posts (300) in a thread of their own, so no measured round pays for a
+   server's first requests. Posts carry ``X-Forwarded-For`` with a new
    address per post, trusted by both (Isso's ``trusted-proxies``, werkzeug's
    ``ProxyFix`` for threadkit), so rate limits keyed by address do not trip
    but are still checked. threadkit's flood control stays on at 15 s; its
@@ -103,6 +104,7 @@ TIMEOUT = 900.0  # seconds for one HTTP request by default (Isso's whole 100k th
 POST_BUDGET = 90.0  # seconds per posting round (all three systems) at most
 POST_BATCH = 10  # posts one system makes before the next system's turn
 POSTING = ("isso", "threadkit", "isso-guard")  # the servers posted to, by name
+WARM_UP_URI = "/warm-up/"  # Isso's thread for the untimed first posts (threadkit: "warm-up")
 # gunicorn's hook for every server here, as docs/server.md advises any host: once the
 # worker has loaded its app, collect and freeze the start-up heap (gc.freeze), so a full
 # collection during a request walks only what requests made.
@@ -416,6 +418,8 @@ class Posters:
             path = f"/comments/api/threads/{key}/comments"
         else:
             payload = {"text": body, "author": f"Bench {index % 20}", "parent": parent_id}
+            if uri == WARM_UP_URI:  # Isso creates a thread it cannot fetch only with a title
+                payload["title"] = "Warm-up"
             headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
             path = f"/new?uri={uri}"
         status, data, response = request(
@@ -427,6 +431,22 @@ class Posters:
             cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
             if cookie:
                 session["cookie"] = cookie
+
+    def warm_up(self, count: int) -> dict[str, tuple[int, float]]:
+        """Post ``count`` untimed top-level comments to every system, in a thread of their own.
+
+        The measured rounds should see servers that have been running a while,
+        as a site's have (lazy imports, first statements, the SQLite file's
+        first pages). Without it the first size measured came out 0.1-0.3x lower
+        than the second in three runs, whichever size came first; with it, on a
+        machine whose speed drifts, that gap did not clearly go away.
+        """
+        plan: list[tuple[str, int | None]] = [
+            (f"Warming up {n}. {_SENTENCES[n % len(_SENTENCES)]}", None) for n in range(count)
+        ]
+        self.serial += count
+        self.tk_sessions(count)
+        return self.post_round("warm-up", WARM_UP_URI, plan)
 
     def post_round(
         self, key: str, uri: str, posts: list[tuple[str, int | None]]
@@ -633,6 +653,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=300,
+        help="untimed posts each server gets first, in a thread of their own (0: none)",
+    )
+    parser.add_argument(
         "--no-freeze",
         action="store_true",
         help="do not freeze the workers' start-up heap (the hook every server gets)",
@@ -665,6 +691,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         servers = start_servers(folder, isso_python, tk_db, isso_db, freeze=not args.no_freeze)
         by_name = {server.name: server for server in servers}
         rows: list[list[str]] = []
+        if args.warm_up:
+            poster = Posters(by_name, {})
+            spent = poster.warm_up(args.warm_up)
+            rates = {name: f"{done / seconds:.0f}/s" for name, (done, seconds) in spent.items()}
+            print(f"warmed up with {args.warm_up} posts each, untimed: {rates}", flush=True)
         print(f"start: {uptime()}", flush=True)
         for size in sizes:
             rounds = args.rounds if size < 100_000 else min(args.rounds, args.big_rounds)
@@ -676,7 +707,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f" {os.cpu_count()} CPUs, reads best of {args.rounds} alternating rounds"
             f" ({args.big_rounds} at 100k and more), posting over all rounds,"
             f" {args.posts} posts per system per round, interleaved in turns of {POST_BATCH}"
-            f", start-up heaps {'not frozen' if args.no_freeze else 'frozen'}"
+            f", start-up heaps {'not frozen' if args.no_freeze else 'frozen'},"
+            f" {args.warm_up} warm-up posts each"
             f"{', threadkit file ANALYZEd' if args.analyze else ''}\n"
         )
         print(table(rows))
