@@ -24,11 +24,11 @@ What it does, all in one temporary folder that it deletes at the end:
    Every worker runs the same gunicorn hook once its app is loaded:
    ``gc.collect(); gc.freeze()``, as docs/server.md advises a host (threadkit-server
    does it itself); ``--no-freeze`` leaves the collector alone. Without it a full
-   collection walks threadkit's ~110,000 start-up objects in 15-100 ms during
-   whichever post triggers one (on a slow machine 70-120 ms, a tenth to a fifth
-   of a 200-post round; frozen, 3 ms). Then every server gets ``--warm-up``
-   untimed posts (300) in a thread of their own, so no measured round pays for a
-   server's first requests. Posts carry ``X-Forwarded-For`` with a new
+   collection walks threadkit's ~110,000 start-up objects during whichever post
+   triggers one: 15-30 ms on a fast machine, 70-120 ms on a slow one (a tenth to
+   a fifth of a round of 200 posts); frozen, 3 ms. Then every server gets
+   ``--warm-up`` untimed posts (300) in a thread of their own, so no measured
+   round pays for a server's first requests. Posts carry ``X-Forwarded-For`` with a new
    address per post, trusted by both (Isso's ``trusted-proxies``, werkzeug's
    ``ProxyFix`` for threadkit), so rate limits keyed by address do not trip
    but are still checked. threadkit's flood control stays on at 15 s; its
@@ -554,18 +554,21 @@ def read_first(best: Best, servers: dict[str, Server], size: int) -> None:
 
 def measure(
     servers: dict[str, Server],
+    poster: Posters,
     size: int,
-    ids: dict[str, dict[int, int]],
     targets: list[int],
     rounds: int,
     posts: int,
 ) -> list[list[str]]:
-    """Measure one thread size in alternating rounds; return the table rows."""
+    """Measure one thread size in alternating rounds; return the table rows.
+
+    ``poster`` has this size's id maps; its serial runs on over the whole run, so
+    no two posts of a run (warm-up included) come from the same address.
+    """
     key, uri = key_of(size), uri_of(size)
     best = Best()
     posted = {name: [0.0, 0.0] for name in POSTING}  # posts and seconds over all rounds
     ratios: list[float] = []  # each round's threadkit rate over Isso's (guard off)
-    poster = Posters(servers, ids)
     loads: list[float] = []
     for number in range(rounds):
         # Cold: the thread changed since the last read (posts, or the bulk load).
@@ -691,15 +694,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         servers = start_servers(folder, isso_python, tk_db, isso_db, freeze=not args.no_freeze)
         by_name = {server.name: server for server in servers}
         rows: list[list[str]] = []
+        poster = Posters(by_name, {})
         if args.warm_up:
-            poster = Posters(by_name, {})
             spent = poster.warm_up(args.warm_up)
-            rates = {name: f"{done / seconds:.0f}/s" for name, (done, seconds) in spent.items()}
-            print(f"warmed up with {args.warm_up} posts each, untimed: {rates}", flush=True)
+            rates = {
+                name: f"{done} at {done / seconds:.0f}/s" for name, (done, seconds) in spent.items()
+            }
+            print(f"warmed up, untimed: {rates}", flush=True)
         print(f"start: {uptime()}", flush=True)
         for size in sizes:
             rounds = args.rounds if size < 100_000 else min(args.rounds, args.big_rounds)
-            rows += measure(by_name, size, ids[size], targets[size], rounds, args.posts)
+            poster.ids = ids[size]
+            rows += measure(by_name, poster, size, targets[size], rounds, args.posts)
         print(f"end: {uptime()}", flush=True)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         print(
