@@ -42,7 +42,7 @@ from .errors import (
     ThreadClosedError,
     ValidationError,
 )
-from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteQuota
+from .guards import CommentGuard, IdempotencyKey, MinInterval, NoDuplicate, OpenThread, VoteQuota
 from .limits import COMMENT_MAX_BYTES
 from .models import (
     Action,
@@ -83,6 +83,8 @@ _EVENT_FOR_NEW = {
 
 _COMMENT_GUARDS = (NoDuplicate, MinInterval)
 """The guards a new comment's store re-checks (a tuple: isinstance() on a union is slower)."""
+_OPEN_THREAD = OpenThread()
+"""On every post but a moderator's: the thread may have been closed since it was read."""
 
 
 class Decision(enum.Enum):
@@ -268,6 +270,11 @@ class CommentEngine:
     ) -> NewComment:
         """Build the comment to store for an accepted ``candidate``: rendered once, with guards."""
         parent = candidate.parent
+        guards: tuple[CommentGuard, ...] = tuple(
+            g for g in verdict.guards if isinstance(g, _COMMENT_GUARDS)
+        )
+        if not candidate.moderator:
+            guards += (_OPEN_THREAD,)
         return NewComment(
             thread_key=candidate.thread.key,
             parent_id=parent.id if parent else None,
@@ -280,7 +287,7 @@ class CommentEngine:
             context=candidate.context,
             notify_replies=submission.notify_replies,
             notify_thread=submission.notify_thread,
-            guards=tuple(g for g in verdict.guards if isinstance(g, _COMMENT_GUARDS)),
+            guards=guards,
             idempotency=key,
         )
 

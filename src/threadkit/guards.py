@@ -33,7 +33,7 @@ from typing import Literal
 
 import attrs
 
-from .errors import RateLimitedError, RejectedError, ValidationError
+from .errors import RateLimitedError, RejectedError, ThreadClosedError, ValidationError
 from .models import Reason
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "IdempotencyKey",
     "MinInterval",
     "NoDuplicate",
+    "OpenThread",
     "VoteGuard",
     "VoteQuota",
     "too_fast_message",
@@ -79,6 +80,25 @@ class NoDuplicate:
         """Return the error to raise when a duplicate is found (HTTP 422)."""
         reason = Reason(self.step, self.code, self.message)
         return RejectedError(self.code, self.message, reasons=(reason,))
+
+
+@attrs.frozen
+class OpenThread:
+    """Store nothing if the thread was closed after the engine found it open.
+
+    The engine puts it on every new comment but a moderator's (moderators may
+    post in a closed thread), so a post checked just before a moderator closed
+    the thread is refused rather than stored after the close was acknowledged.
+    The store reads the thread's ``closed`` flag while it holds the thread's
+    lock, which closing the thread takes too (it writes that row).
+    """
+
+    code: str = "thread_closed"
+    message: str = "This thread is closed to new comments."
+
+    def error(self) -> ThreadClosedError:
+        """Return the error to raise when the thread is closed (HTTP 409)."""
+        return ThreadClosedError(self.code, self.message)
 
 
 @attrs.frozen
@@ -152,7 +172,7 @@ class VoteQuota:
         return _too_many(self.step, self.code, message, wait)
 
 
-CommentGuard = NoDuplicate | MinInterval
+CommentGuard = NoDuplicate | MinInterval | OpenThread
 """A guard a store checks before it adds a comment."""
 
 VoteGuard = VoteQuota

@@ -52,7 +52,7 @@ from ._memory_site import SiteMemoryPart
 from ._memory_subscriptions import SubscriptionMemoryPart
 from ._sorted_ids import ascending, descending, discard_sorted, insert_sorted
 from .errors import ConflictError, InvalidParentError, NotFoundError
-from .guards import IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
+from .guards import IdempotencyKey, MinInterval, NoDuplicate, OpenThread, VoteGuard
 from .models import (
     Comment,
     CommentRows,
@@ -198,12 +198,12 @@ class MemoryStore(
         """Store a comment as :meth:`~threadkit.ports.CommentWriter.add_comment` says."""
         created_at = aware(draft.created_at, "created_at")
         with self._lock:
-            self._thread(draft.thread_key)
+            thread = self._thread(draft.thread_key)
             if draft.idempotency is not None:
                 replayed = self._replay(draft.idempotency, created_at)
                 if replayed is not None:
                     return replayed
-            self._check_guards(draft, created_at)
+            self._check_guards(draft, created_at, closed=thread.closed)
             parent: Comment | None = None
             if draft.parent_id is not None:
                 parent = self._comments.get(draft.parent_id)
@@ -269,10 +269,16 @@ class MemoryStore(
             raise key.gone()
         return comment
 
-    def _check_guards(self, draft: NewComment, now: datetime) -> None:
-        """Raise the error of the first guard of ``draft`` that trips; call with the lock held."""
+    def _check_guards(self, draft: NewComment, now: datetime, *, closed: bool) -> None:
+        """Raise the error of the first guard of ``draft`` that trips; call with the lock held.
+
+        ``closed`` is whether the draft's thread is closed now.
+        """
         for guard in draft.guards:
-            if isinstance(guard, NoDuplicate):
+            if isinstance(guard, OpenThread):
+                if closed:
+                    raise guard.error()
+            elif isinstance(guard, NoDuplicate):
                 if self._bodies[(draft.thread_key, draft.author.key, draft.body_source)] > 0:
                     raise guard.error()
             elif isinstance(guard, MinInterval):

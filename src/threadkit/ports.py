@@ -308,8 +308,9 @@ class CommentWriter(CommentLookup, Protocol):
         Races: the same transaction re-checks every guard in ``draft.guards``
         (:mod:`threadkit.guards`) under a lock every competing write waits
         for, and raises the guard's error (nothing stored) if one trips:
-        ``NoDuplicate`` under the thread's lock, ``MinInterval`` under a lock
-        named by ``guard.lock_name``. With ``draft.idempotency`` set, a live
+        ``OpenThread`` (the thread is closed) and ``NoDuplicate`` under the
+        thread's lock, which ``set_thread_closed`` takes too, ``MinInterval``
+        under a lock named by ``guard.lock_name``. With ``draft.idempotency`` set, a live
         key already stored returns the comment it made (nothing new, no
         notices) if its ``fingerprint`` matches, and raises
         ``key.reused()`` if not; otherwise the key is stored with the new

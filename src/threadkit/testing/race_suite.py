@@ -5,8 +5,9 @@ so every store that runs the store suite runs these too; it needs only the
 suite's ``store`` fixture. What is pinned (see :mod:`threadkit.guards` and
 ``CommentStore.add_comment`` / ``vote``):
 
-* A guard on a draft is checked in the write: a tripped ``NoDuplicate`` or
-  ``MinInterval`` stores nothing and raises the guard's error; a tripped
+* A guard on a draft is checked in the write: a tripped ``NoDuplicate``,
+  ``MinInterval`` or ``OpenThread`` (the thread is closed) stores nothing and
+  raises the guard's error; a tripped
   ``VoteQuota`` stores no new vote (changing a standing vote is never refused).
 * Writers released together behave as if they ran one after the other:
   ten identical guarded drafts store one comment, four drafts from one
@@ -26,9 +27,20 @@ from typing import Any
 
 import pytest
 
-from threadkit.errors import RateLimitedError, RejectedError, ValidationError
-from threadkit.guards import IdempotencyKey, MinInterval, NoDuplicate, VoteQuota
-from threadkit.models import Comment, Identity, NewComment, RequestContext, Status
+from threadkit.engine import CommentEngine
+from threadkit.errors import RateLimitedError, RejectedError, ThreadClosedError, ValidationError
+from threadkit.guards import IdempotencyKey, MinInterval, NoDuplicate, OpenThread, VoteQuota
+from threadkit.models import (
+    Candidate,
+    Comment,
+    Identity,
+    NewComment,
+    RequestContext,
+    Status,
+    Submission,
+    Verdict,
+)
+from threadkit.moderation import Pipeline
 from threadkit.ports import CommentStore
 
 __all__ = ["StoreRaceSuite"]
@@ -87,6 +99,19 @@ def _together(workers: int, work: Callable[[int], object]) -> list[object]:
     return results
 
 
+class _ClosesTheThread:
+    """A moderation step during which a moderator closes the thread: the race, made certain."""
+
+    name = "closes-the-thread"
+
+    def __init__(self, store: CommentStore) -> None:
+        self.store = store
+
+    def check(self, candidate: Candidate) -> Verdict:
+        self.store.set_thread_closed(candidate.thread.key, True)
+        return Verdict.accept()
+
+
 def _count(store: CommentStore, key: str = "r1") -> int:
     """Return the thread's approved-comment count."""
     thread = store.get_thread(key)
@@ -136,6 +161,55 @@ class StoreRaceSuite:
             _count(store, "r1"),
             _count(store, "r2"),
         )
+
+    def test_open_thread_guard_refuses_a_closed_thread(self, store: CommentStore) -> None:
+        """A draft with OpenThread stores nothing once the thread is closed; without it, it does.
+
+        The engine leaves the guard off a moderator's post: moderators may post in
+        a closed thread.
+        """
+        store.ensure_thread("r1", now=_T0)
+        store.set_thread_closed("r1", True)
+        with pytest.raises(ThreadClosedError) as caught:
+            store.add_comment(_draft(guards=(OpenThread(),)))
+        refused = (caught.value.code, _count(store, "r1"))
+        note = store.add_comment(_draft("A moderator's note"))
+        assert (("thread_closed", 0), 1, "A moderator's note") == (
+            refused,
+            _count(store, "r1"),
+            note.body_source,
+        )
+
+    def test_a_post_checked_before_a_close_is_refused_by_the_engine(
+        self, store: CommentStore
+    ) -> None:
+        """The engine found the thread open, then a moderator closed it: the post is refused.
+
+        A moderator's post in the same race is stored (it carries no OpenThread).
+        """
+        engine = CommentEngine(store, pipeline=Pipeline([_ClosesTheThread(store)]))
+        with pytest.raises(ThreadClosedError) as caught:
+            engine.post("r1", Submission("Just in time?"), _ADA)
+        refused = (caught.value.code, _count(store, "r1"))
+        store.set_thread_closed("r1", False)
+        mia = Identity("site", "race-mia", "Mia", verified=True)
+        note = engine.post("r1", Submission("Closing this one."), mia, moderator=True)
+        thread = store.get_thread("r1")
+        assert (("thread_closed", 0), 1, Status.APPROVED, True) == (
+            refused,
+            _count(store, "r1"),
+            note.status,
+            thread is not None and thread.closed,
+        )
+
+    def test_open_thread_guard_lets_a_reopened_thread_by(self, store: CommentStore) -> None:
+        """OpenThread reads the flag as it is at the write: closed, then reopened, takes posts."""
+        store.ensure_thread("r1", now=_T0)
+        store.set_thread_closed("r1", True)
+        store.set_thread_closed("r1", False)
+        stored = store.add_comment(_draft(guards=(OpenThread(),)))
+        again = store.get_comment(stored.id)
+        assert (1, stored.id) == (_count(store, "r1"), again.id if again else None)
 
     @pytest.mark.parametrize("scope", ["ip", "author"])
     def test_min_interval_guard_refuses_until_the_interval_passed(
@@ -279,6 +353,36 @@ class StoreRaceSuite:
         assert (["stored", "too_fast", "too_fast", "too_fast"], 1) == (
             _codes(results),
             sum(counts.values()),
+        )
+
+    def test_parallel_posts_and_a_close_store_only_what_came_first(
+        self, store: CommentStore
+    ) -> None:
+        """Nine guarded posts and a close released at once: each post is stored or thread_closed.
+
+        What was stored is what the thread counts, the thread ends closed, and a
+        post after the close is refused (no deadlock between the close and the posts).
+        """
+        store.ensure_thread("r1", now=_T0)
+
+        def act(index: int) -> object:
+            if index == 0:
+                return store.set_thread_closed("r1", True)
+            author = Identity("anonymous", f"race-close-{index}", f"C{index}")
+            return store.add_comment(
+                _draft(f"words {index}", author=author, guards=(OpenThread(),))
+            )
+
+        results = _together(_WORKERS, act)[1:]
+        outcomes = set(_codes(results))
+        stored = sum(isinstance(result, Comment) for result in results)
+        with pytest.raises(ThreadClosedError):
+            store.add_comment(_draft("late words", guards=(OpenThread(),)))
+        thread = store.get_thread("r1")
+        assert (True, stored, True) == (
+            outcomes <= {"stored", "thread_closed"},
+            _count(store, "r1"),
+            thread is not None and thread.closed,
         )
 
     def test_parallel_posts_with_one_idempotency_key_store_one(self, store: CommentStore) -> None:

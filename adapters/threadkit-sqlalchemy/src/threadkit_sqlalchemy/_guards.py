@@ -4,6 +4,8 @@ Every function here runs on the connection of a transaction that is about to
 write (see :mod:`threadkit.guards` for what each guard means). What makes the
 checks hold when requests race is the lock taken before each check:
 
+* ``OpenThread``: the caller read the thread's ``closed`` flag with its row
+  ``FOR UPDATE``; closing the thread updates that row, so it waits or is seen.
 * ``NoDuplicate``: the caller already holds the thread's row ``FOR UPDATE``
   (every comment added to that thread waits for it).
 * ``MinInterval`` and ``VoteQuota``: a row of ``tk_guard_locks`` named by the
@@ -31,7 +33,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.engine import Connection
 
-from threadkit.guards import CommentGuard, IdempotencyKey, MinInterval, NoDuplicate, VoteGuard
+from threadkit.guards import (
+    CommentGuard,
+    IdempotencyKey,
+    MinInterval,
+    NoDuplicate,
+    OpenThread,
+    VoteGuard,
+)
 from threadkit.models import Comment, NewComment
 
 from ._fast import Prepared, utc
@@ -110,9 +119,18 @@ def lock(conn: Connection, names: Iterable[str]) -> None:
 
 
 def check_comment_guards(
-    conn: Connection, draft: NewComment, thread_id: int, body_hash: str, now: datetime
+    conn: Connection,
+    draft: NewComment,
+    thread_id: int,
+    body_hash: str,
+    now: datetime,
+    *,
+    closed: bool,
 ) -> None:
-    """Raise the error of the first guard of ``draft`` that trips (the thread is locked)."""
+    """Raise the error of the first guard of ``draft`` that trips (the thread is locked).
+
+    ``closed`` is the thread's flag, read under that lock.
+    """
     guards: Sequence[CommentGuard] = draft.guards
     intervals = [g for g in guards if isinstance(g, MinInterval)]
     if conn.dialect.name in _LOCKING:
@@ -125,14 +143,17 @@ def check_comment_guards(
         latest = statement.first(conn, {f"b_{n}": g.value for n, g in enumerate(intervals)})
     position = 0
     for guard in guards:
-        if isinstance(guard, NoDuplicate):
+        if isinstance(guard, OpenThread):
+            if closed:
+                raise guard.error()
+        elif isinstance(guard, NoDuplicate):
             # Filter by thread in Python, as has_duplicate does: with thread_id in the
             # WHERE clause SQLite may walk the thread's index (every comment of a big
             # thread) instead of the (author_key, body_hash) one.
             rows = _SAME_BODY.rows(conn, {"b_author": draft.author.key, "b_hash": body_hash})
             if any(tid == thread_id and body == draft.body_source for tid, body in rows):
                 raise guard.error()
-        else:
+        elif isinstance(guard, MinInterval):
             found = latest[position]
             position += 1
             error = guard.error(None if found is None else utc(found), now)

@@ -33,7 +33,9 @@ def _locking(query: sa.Select[Any]) -> tuple[Prepared, Prepared]:
 # Built once, executed with bound values: building a statement costs more than
 # SQLite running it, and a post runs these on every call (issue 12). On SQLite
 # they run on the driver's cursor (:mod:`._fast`).
-_THREAD_FOR_POST = _locking(sa.select(_T.id, _T.top_seq).where(_T.key == sa.bindparam("b_key")))
+_THREAD_FOR_POST = _locking(
+    sa.select(_T.id, _T.top_seq, _T.closed).where(_T.key == sa.bindparam("b_key"))
+)
 _PARENT_PLACE = _locking(
     sa.select(
         _C.id,
@@ -110,7 +112,9 @@ class WritesPart(StoreBase):
                     return replayed
             if draft.guards:
                 # Under the thread's lock (and the guards' own): atomic with the insert below.
-                _guards.check_comment_guards(conn, draft, thread.id, body_hash, created_at)
+                _guards.check_comment_guards(
+                    conn, draft, thread.id, body_hash, created_at, closed=bool(thread.closed)
+                )
             if draft.parent_id is None:
                 place = _top_place(thread.top_seq + 1)
             else:
