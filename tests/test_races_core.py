@@ -13,7 +13,13 @@ from threadkit import Identity, Submission
 from threadkit.clock import ManualClock
 from threadkit.engine import CommentEngine
 from threadkit.errors import RateLimitedError, RejectedError, ThreadkitError, ValidationError
-from threadkit.guards import IDEMPOTENCY_KEY_MAX, IdempotencyKey, MinInterval, NoDuplicate
+from threadkit.guards import (
+    IDEMPOTENCY_KEY_MAX,
+    IdempotencyKey,
+    MinInterval,
+    NoDuplicate,
+    OpenThread,
+)
 from threadkit.memory import MemoryStore
 from threadkit.models import (
     Action,
@@ -93,7 +99,12 @@ def test_the_engine_hands_the_guards_to_the_store() -> None:
 
     eng, _ = engine(Recording())
     eng.post("t1", Submission("Hello"), ADA, RequestContext(ip=IP))
-    expected = (MinInterval("ip", IP, 15), MinInterval("author", ADA.key, 15), NoDuplicate())
+    expected = (
+        OpenThread(),
+        MinInterval("ip", IP, 15),
+        MinInterval("author", ADA.key, 15),
+        NoDuplicate(),
+    )
     assert expected == seen[0].guards
 
 

@@ -274,7 +274,9 @@ class CommentEngine:
             g for g in verdict.guards if isinstance(g, _COMMENT_GUARDS)
         )
         if not candidate.moderator:
-            guards += (_OPEN_THREAD,)
+            # First: a closed thread answers 409 before any rate or duplicate verdict,
+            # and the SQL store checks it before it takes the guards' row locks.
+            guards = (_OPEN_THREAD, *guards)
         return NewComment(
             thread_key=candidate.thread.key,
             parent_id=parent.id if parent else None,

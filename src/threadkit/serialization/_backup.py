@@ -108,6 +108,20 @@ def _make_backup_converter() -> cattrs.Converter:
         return structure
 
     conv.register_structure_hook_factory(_int_keyed_dict, int_keyed_dict_hook)
+
+    def comment_guard(value: object, _: object) -> guards.CommentGuard:
+        # cattrs tells union members apart by required fields; NoDuplicate and
+        # OpenThread have none, so the keys each one writes decide (MinInterval
+        # has a step too, so its scope is asked first).
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object, got {type(value).__name__}")
+        if "scope" in value:
+            return conv.structure(value, guards.MinInterval)
+        if "step" in value:
+            return conv.structure(value, guards.NoDuplicate)
+        return conv.structure(value, guards.OpenThread)
+
+    conv.register_structure_hook(guards.CommentGuard, comment_guard)
     return conv
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from threadkit.guards import CommentGuard, MinInterval, NoDuplicate, OpenThread
 from threadkit.models import (
     Action,
     Actor,
@@ -58,6 +59,7 @@ __all__ = [
     "DELETED_AUTHOR",
     "aware_datetimes",
     "bodies",
+    "comment_guards",
     "candidates",
     "comment_forests",
     "comments",
@@ -585,9 +587,24 @@ def any_submissions() -> st.SearchStrategy[Submission]:
     )
 
 
+def comment_guards() -> st.SearchStrategy[CommentGuard]:
+    """Draw the write guards a draft may carry (each kind, with any scope and interval)."""
+    return st.one_of(
+        st.just(OpenThread()),
+        st.just(NoDuplicate()),
+        st.builds(
+            MinInterval,
+            scope=st.sampled_from(["ip", "author"]),
+            value=tricky_texts(),
+            seconds=st.floats(min_value=0, max_value=1e6, allow_nan=False),
+        ),
+    )
+
+
 def any_new_comments() -> st.SearchStrategy[NewComment]:
-    """Draw checked, rendered comments on their way to a store."""
-    return st.builds(NewComment, **_draft_fields(tricky_texts()))
+    """Draw checked, rendered comments on their way to a store, with any guards."""
+    guards = st.lists(comment_guards(), max_size=3).map(tuple)
+    return st.builds(NewComment, **_draft_fields(tricky_texts()), guards=guards)
 
 
 def any_verdicts() -> st.SearchStrategy[Verdict]:
