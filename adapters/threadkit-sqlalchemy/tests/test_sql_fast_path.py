@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
 from test_sql_store import _selects
+from thread_rows import new_thread_row
 from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy import _writes as writes_module
 from threadkit_sqlalchemy._fast import Prepared
@@ -126,16 +127,7 @@ def test_a_fast_post_failing_after_the_insert_leaves_nothing(
 def test_a_driver_error_on_the_fast_path_is_sqlalchemys(sqlite_store: SqlCommentStore) -> None:
     """A constraint the driver refuses comes out as ``sqlalchemy.exc.IntegrityError``."""
     insert = Prepared(sa.insert(threads))
-    values = {
-        "key": "twice",
-        "title": "",
-        "url": "",
-        "closed": False,
-        "created_at": START,
-        "comment_count": 0,
-        "top_level_count": 0,
-        "top_seq": 0,
-    }
+    values = new_thread_row("twice", START)
     with sqlite_store.engine.connect() as conn, conn.begin():
         first = insert.insert(conn, values)
         with pytest.raises(exc.IntegrityError):

@@ -43,15 +43,9 @@ def _orphan_joined(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO child VALUES (1, 99)")  # not prepared: joins
 
 
-@pytest.mark.parametrize("work", [_orphan_on_driver, _orphan_joined], ids=["driver", "joined"])
-def test_a_failed_commit_is_rolled_back_before_the_connection_is_pooled(
-    engine: Engine, work: object
-) -> None:
-    """The error reaches the caller; the pooled connection holds no transaction and no row."""
-    with pytest.raises(exc.IntegrityError):
-        run_lean(engine, work, "BEGIN IMMEDIATE")  # type: ignore[arg-type]
-    assert isinstance(engine.pool, QueuePool)
-    assert engine.pool.checkedout() == 0
+def _pooled_connection_is_clean(engine: Engine) -> None:
+    """Nothing is checked out, and the pooled connection holds no transaction and no row."""
+    assert 0 == engine.pool.checkedout()  # type: ignore[attr-defined]
     pooled = engine.raw_connection()
     try:
         driver = pooled.dbapi_connection
@@ -62,6 +56,17 @@ def test_a_failed_commit_is_rolled_back_before_the_connection_is_pooled(
         pooled.close()
     # The next transaction on the same pooled connection begins and commits.
     assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1
+
+
+@pytest.mark.parametrize("work", [_orphan_on_driver, _orphan_joined], ids=["driver", "joined"])
+def test_a_failed_commit_is_rolled_back_before_the_connection_is_pooled(
+    engine: Engine, work: object
+) -> None:
+    """The error reaches the caller; the pooled connection holds no transaction and no row."""
+    with pytest.raises(exc.IntegrityError):
+        run_lean(engine, work, "BEGIN IMMEDIATE")  # type: ignore[arg-type]
+    assert isinstance(engine.pool, QueuePool)
+    _pooled_connection_is_clean(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM child")).scalar() == 0
 
@@ -73,13 +78,4 @@ def test_a_failed_commit_on_a_reused_connection_pools_it_rolled_back(engine: Eng
     with pytest.raises(exc.IntegrityError):
         run_lean(engine, _orphan_on_driver, "BEGIN IMMEDIATE", read)
     read.close()  # as the block does on its way out: nothing more
-    assert 0 == engine.pool.checkedout()  # type: ignore[attr-defined]
-    pooled = engine.raw_connection()
-    try:
-        driver = pooled.dbapi_connection
-        assert driver is not None
-        assert not driver.in_transaction
-        assert driver.execute("SELECT count(*) FROM child").fetchone() == (0,)
-    finally:
-        pooled.close()
-    assert run_lean(engine, lambda conn: 1, "BEGIN IMMEDIATE") == 1
+    _pooled_connection_is_clean(engine)

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection
+from thread_rows import new_thread_row
 from threadkit_sqlalchemy import SqlCommentStore
 from threadkit_sqlalchemy._fast import Prepared
 from threadkit_sqlalchemy._lean import LeanTransaction
@@ -31,15 +32,6 @@ from threadkit.moderation import default_pipeline
 
 START = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
 _INSERT_THREAD = Prepared(sa.insert(threads))
-_ROW = {
-    "title": "",
-    "url": "",
-    "closed": False,
-    "created_at": START,
-    "comment_count": 0,
-    "top_level_count": 0,
-    "top_seq": 0,
-}
 
 
 @pytest.fixture
@@ -67,7 +59,7 @@ def test_a_write_after_a_joined_read_leaves_the_block_to_close_cleanly(
         assert 1 == store._read(lambda conn: conn.execute(sa.text("SELECT 1")).scalar())
         assert isinstance(pinned, LeanTransaction)
         assert pinned._joined is not None
-        store._write(lambda conn: _INSERT_THREAD.insert(conn, {"key": "second", **_ROW}))
+        store._write(lambda conn: _INSERT_THREAD.insert(conn, new_thread_row("second", START)))
         assert 0 == _checked_out(store)
     assert 0 == _checked_out(store)
     assert store.get_thread("second") is not None
@@ -81,7 +73,7 @@ def test_a_retried_write_in_a_block_takes_a_fresh_connection(store: SqlCommentSt
         seen.append(conn)
         # The first attempt collides (as with a parallel writer's row): the store retries.
         key = "first" if len(seen) == 1 else "second"
-        _INSERT_THREAD.insert(conn, {"key": key, **_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row(key, START))
 
     out: list[int] = []
     with store.reads_together():

@@ -20,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from thread_rows import new_thread_row
 from threadkit_sqlalchemy import SqlCommentStore, create_engine
 from threadkit_sqlalchemy._fast import Prepared
 from threadkit_sqlalchemy._lean import LeanTransaction
@@ -32,15 +33,6 @@ from threadkit.models import Identity, RequestContext, Status, Submission
 from threadkit.moderation import default_pipeline
 
 START = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)
-_THREAD_ROW = {
-    "title": "",
-    "url": "",
-    "closed": False,
-    "created_at": START,
-    "comment_count": 0,
-    "top_level_count": 0,
-    "top_seq": 0,
-}
 _INSERT_THREAD = Prepared(sa.insert(threads))
 _KEYS = sa.select(threads.c.key).order_by(threads.c.key)
 
@@ -128,10 +120,10 @@ def test_a_statement_that_is_not_prepared_joins_the_lean_transaction(
     seen: list[tuple[bool, list[str]]] = []
 
     def work(conn: Connection) -> None:
-        _INSERT_THREAD.insert(conn, {"key": "one", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row("one", START))
         lean = isinstance(conn, LeanTransaction)
-        conn.execute(sa.insert(threads).values(key="two", **_THREAD_ROW))  # joins
-        _INSERT_THREAD.insert(conn, {"key": "three", **_THREAD_ROW})  # still on the driver
+        conn.execute(sa.insert(threads).values(new_thread_row("two", START)))  # joins
+        _INSERT_THREAD.insert(conn, new_thread_row("three", START))  # still on the driver
         seen.append((lean, list(conn.execute(_KEYS).scalars())))
 
     with PoolUse(store) as pool:
@@ -145,9 +137,9 @@ def test_a_failure_rolls_the_lean_transaction_back(store: SqlCommentStore, joine
     """An error after writes leaves nothing, on the driver or joined; the connection goes back."""
 
     def work(conn: Connection) -> None:
-        _INSERT_THREAD.insert(conn, {"key": "gone", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row("gone", START))
         if joined:
-            conn.execute(sa.insert(threads).values(key="gone too", **_THREAD_ROW))
+            conn.execute(sa.insert(threads).values(new_thread_row("gone too", START)))
         raise RuntimeError("injected after the writes")
 
     with PoolUse(store) as pool, pytest.raises(RuntimeError):
@@ -197,7 +189,7 @@ def test_a_connection_that_broke_is_discarded_from_the_pool(
     def work(conn: Connection) -> None:
         _close_driver(conn)
         if then == "statement":  # the dialect calls it a disconnect: an outage
-            _INSERT_THREAD.insert(conn, {"key": "never", **_THREAD_ROW})
+            _INSERT_THREAD.insert(conn, new_thread_row("never", START))
         raise RuntimeError("injected after the connection closed")  # the rollback fails
 
     raised = StorageUnavailableError if then == "statement" else RuntimeError
@@ -233,7 +225,7 @@ def test_a_write_in_a_block_takes_its_connection_and_later_reads_go_on_their_own
 
     def work(conn: Any) -> None:
         seen.append(conn)
-        _INSERT_THREAD.insert(conn, {"key": "written", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row("written", START))
 
     with PoolUse(store) as pool, store.reads_together():
         assert store.get_thread("written") is None  # the block's snapshot
@@ -252,7 +244,7 @@ def test_a_failed_write_in_a_block_rolls_back_and_hands_its_connection_back(
     store.ensure_thread("lean", now=START)
 
     def work(conn: Any) -> None:
-        _INSERT_THREAD.insert(conn, {"key": "never", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row("never", START))
         raise RuntimeError("injected")
 
     with store.reads_together():
@@ -377,8 +369,8 @@ def test_a_driver_error_is_sqlalchemys_and_hides_what_the_engine_hides(
 
     def work(conn: Connection) -> None:
         assert isinstance(conn, LeanTransaction)
-        _INSERT_THREAD.insert(conn, {"key": "secret-key", **_THREAD_ROW})
-        _INSERT_THREAD.insert(conn, {"key": "secret-key", **_THREAD_ROW})
+        _INSERT_THREAD.insert(conn, new_thread_row("secret-key", START))
+        _INSERT_THREAD.insert(conn, new_thread_row("secret-key", START))
 
     try:
         with pytest.raises(sa.exc.IntegrityError) as refused:

@@ -12,6 +12,7 @@ memory store's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -26,6 +27,7 @@ from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.errors import ValidationError
 from threadkit.memory import MemoryStore
 from threadkit.models import Actor, Comment, CommentRows, Identity, SortOrder, Visibility
+from threadkit.pages import ThreadPage
 from threadkit.ports import PageReader, SubtreeFamily
 from threadkit.serialization import encode_public
 from threadkit.testing.strategies import comment_forests
@@ -75,32 +77,33 @@ def _load(engine: Engine, rows: list[Comment], cap: int) -> SqlCommentStore:
     return store
 
 
-def _all_pages(store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int) -> list[bytes]:
+def _pages(
+    store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int
+) -> Iterator[ThreadPage]:
+    """Every page of the thread as ``viewer`` reads it, first to last."""
     policy = EnginePolicy(total_limit=total, top_limit=tops, max_display_depth=3)
     engine = CommentEngine(store, policy=policy)
-    found: list[bytes] = []
     cursor = None
     while True:
         page = engine.page(KEY, viewer, sort=sort, cursor=cursor)
-        found.append(encode_public(page, moderator=viewer.moderator))
+        yield page
         cursor = page.next_cursor
         if cursor is None:
-            return found
+            return
+
+
+def _all_pages(store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int) -> list[bytes]:
+    pages = _pages(store, viewer, sort, total, tops)
+    return [encode_public(page, moderator=viewer.moderator) for page in pages]
 
 
 def _links(store: Any, viewer: Actor, sort: SortOrder, total: int, tops: int) -> list[int]:
     """Every node's link count, page after page, in tree order (ids differ between stores)."""
-    policy = EnginePolicy(total_limit=total, top_limit=tops, max_display_depth=3)
-    engine = CommentEngine(store, policy=policy)
     found: list[int] = []
-    cursor = None
-    while True:
-        page = engine.page(KEY, viewer, sort=sort, cursor=cursor)
+    for page in _pages(store, viewer, sort, total, tops):
         found.extend(node.more_replies for node in walk(page.nodes))
         found.append(-1)  # the end of a page
-        cursor = page.next_cursor
-        if cursor is None:
-            return found
+    return found
 
 
 def test_the_sql_store_offers_family_reads(sql_store: SqlCommentStore) -> None:
