@@ -18,7 +18,7 @@ from threadkit._more import count_after_cut
 from threadkit.models import Comment, Status
 from threadkit.testing.generate import generate_thread
 from threadkit.testing.strategies import comment_forests
-from threadkit.tree import build_tree, walk
+from threadkit.tree import TreeNode, build_tree, walk
 
 
 def _depth_first(children: dict[int | None, list[Comment]], top: Comment) -> list[Comment]:
@@ -32,15 +32,20 @@ def _depth_first(children: dict[int | None, list[Comment]], top: Comment) -> lis
     return ordered
 
 
-@settings(max_examples=300)
-@given(
-    comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
-    st.data(),
-)
-def test_counts_are_what_following_each_link_adds(
-    forest: list[Comment], data: st.DataObject
-) -> None:
-    """Every node's count is how many of its first subtree batch's rows the page lacks."""
+@attrs.frozen
+class _Cut:
+    """A cut page drawn by :func:`_draw_cut`, with what a link loads."""
+
+    page: list[Comment]
+    after: list[tuple[int, int, int | None]]  # the whole first batch past the page
+    batch: int
+    max_depth: int | None
+    parent_of: dict[int, int | None]
+    below: dict[int, list[Comment]]  # each comment's visible descendants, depth first
+
+
+def _draw_cut(forest: list[Comment], data: st.DataObject) -> _Cut:
+    """A page of ``forest``'s first thread cut anywhere, with hidden comments and a batch."""
     children: dict[int | None, list[Comment]] = {}
     for row in forest:
         children.setdefault(row.parent_id, []).append(row)
@@ -57,22 +62,82 @@ def test_counts_are_what_following_each_link_adds(
     cut = data.draw(st.integers(0, len(listed) - 1), label="rows below the top on the page")
     batch = data.draw(st.integers(1, 12), label="batch")
     max_depth = data.draw(st.sampled_from([None, 0, 1, 2, 5]), label="max_depth")
-    page = listed[: cut + 1]
-    after = [(row.id, row.depth, row.parent_id) for row in listed[cut + 1 : cut + 1 + batch]]
-    parent_of = {row.id: row.parent_id for row in forest}
-    linked = {
-        node.comment.id for node in walk(build_tree(page, max_depth=max_depth)) if node.more_replies
+    below = {
+        row.id: [seen for seen in _depth_first(children, row)[1:] if seen.id not in hidden]
+        for row in listed[: cut + 1]
     }
-    nodes = build_tree(page, max_depth=max_depth)
-    count_after_cut(nodes, page, after, batch, parent_of.__getitem__)
+    return _Cut(
+        page=listed[: cut + 1],
+        after=[(row.id, row.depth, row.parent_id) for row in listed[cut + 1 : cut + 1 + batch]],
+        batch=batch,
+        max_depth=max_depth,
+        parent_of={row.id: row.parent_id for row in forest},
+        below=below,
+    )
+
+
+def _counts(nodes: list[TreeNode]) -> dict[int, int]:
+    return {node.comment.id: node.more_replies for node in walk(nodes)}
+
+
+@settings(max_examples=300)
+@given(
+    comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
+    st.data(),
+)
+def test_counts_are_what_following_each_link_adds(
+    forest: list[Comment], data: st.DataObject
+) -> None:
+    """Every node's count is how many of its first subtree batch's rows the page lacks."""
+    case = _draw_cut(forest, data)
+    page, batch = case.page, case.batch
+    linked = {
+        node.comment.id
+        for node in walk(build_tree(page, max_depth=case.max_depth))
+        if node.more_replies
+    }
+    nodes = build_tree(page, max_depth=case.max_depth)
+    assert count_after_cut(nodes, page, case.after, batch, case.parent_of.__getitem__)
     shown = {row.id for row in page}
     for node in walk(nodes):
         comment = node.comment
         added = 0
         if comment.id in linked or comment.id == page[0].id:
-            below = [row for row in _depth_first(children, comment)[1:] if row.id not in hidden]
-            added = sum(1 for row in below[:batch] if row.id not in shown)
+            added = sum(1 for row in case.below[comment.id][:batch] if row.id not in shown)
         assert (comment.id, node.more_replies) == (comment.id, added)
+
+
+@settings(max_examples=300)
+@given(
+    comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
+    st.data(),
+)
+def test_the_first_rows_past_the_cut_settle_the_counts_or_leave_the_page_alone(
+    forest: list[Comment], data: st.DataObject
+) -> None:
+    """With only the first rows past the page, a count is set only when it is already exact.
+
+    ``count_cut_links`` reads a few rows past the cut first: when it says
+    they settle every link, the counts are those of the whole batch; when
+    not, no node was touched (so the second call starts from the tree's own
+    counts).
+    """
+    case = _draw_cut(forest, data)
+    page, batch = case.page, case.batch
+    exact = build_tree(page, max_depth=case.max_depth)
+    count_after_cut(exact, page, case.after, batch, case.parent_of.__getitem__)
+    read = data.draw(st.integers(0, len(case.after)), label="rows read past the page")
+    nodes = build_tree(page, max_depth=case.max_depth)
+    untouched = _counts(nodes)
+    settled = count_after_cut(
+        nodes, page, case.after[:read], batch, case.parent_of.__getitem__, complete=False
+    )
+    if settled:
+        assert _counts(nodes) == _counts(exact)
+    else:
+        assert _counts(nodes) == untouched
+    if read >= batch:
+        assert settled  # the whole batch always settles
 
 
 def test_a_reply_below_a_hidden_comment_is_not_counted_for_the_comment_before_it() -> None:

@@ -17,9 +17,10 @@ from typing import Any
 import attrs
 import pytest
 
+from threadkit._more import FIRST_READ
 from threadkit.engine import CommentEngine, EnginePolicy
 from threadkit.memory import MemoryStore
-from threadkit.models import Actor, CommentRows, Identity
+from threadkit.models import Actor, Comment, CommentRows, Identity, Status
 from threadkit.ports import CommentStore
 from threadkit.testing.generate import generate_thread
 from threadkit.tree import TreeNode, walk
@@ -95,9 +96,11 @@ def test_links_count_what_their_click_adds(
     assert total_limit == len(shown)  # the first top-level comment fills the page: cut
     links = _links(page.nodes)
     assert links, "a cut page links to the rest of its first comment"
-    # The one extra read continues after the page (a cursor) for one batch only.
-    assert [total_limit] == [call["total_limit"] for call in spy.subtree_calls]
-    assert spy.subtree_calls[0]["cursor"] is not None
+    # The extra reads continue after the page (a cursor): a few rows, then one batch
+    # only if those did not settle every link.
+    reads = [(call["total_limit"], call["cursor"] is not None) for call in spy.subtree_calls]
+    first = (min(total_limit, FIRST_READ), True)
+    assert reads in ([first], [first, (total_limit, True)])
     for comment_id, count in links.items():
         batch = engine.subtree(comment_id, viewer)
         added = [node.comment.id for node in walk(batch.nodes) if node.comment.id not in shown]
@@ -110,9 +113,10 @@ def test_counts_match_a_store_without_cut_cursors(store: CommentStore, total_lim
     with_cursor, without = Spy(store), Spy(store, cut_cursors=False)
     expected = _links(_engine(without, total_limit).page(KEY).nodes)
     assert expected == _links(_engine(with_cursor, total_limit).page(KEY).nodes)
-    assert [len(without.subtree_calls)] == [len(with_cursor.subtree_calls)] == [1]
-    again = without.subtree_calls[0]
-    assert (again.get("cursor"), again["total_limit"]) == (None, 2 * total_limit - 1)
+    assert len(without.subtree_calls) == len(with_cursor.subtree_calls)
+    reads = [(call.get("cursor"), call["total_limit"]) for call in without.subtree_calls]
+    first = (None, total_limit - 1 + min(total_limit, FIRST_READ))
+    assert reads in ([first], [first, (None, 2 * total_limit - 1)])
 
 
 def test_page_offers_a_cut_cursor_only_when_cut(store: CommentStore) -> None:
@@ -130,3 +134,63 @@ def test_page_offers_a_cut_cursor_only_when_cut(store: CommentStore) -> None:
     after = store.subtree(top, visibility=Visibility(), cursor=cut.cut_cursor, total_limit=5)
     straight = store.subtree(top, visibility=Visibility(), total_limit=14)
     assert [c.id for c in straight.comments] == [c.id for c in [*cut.comments[1:], *after.comments]]
+
+
+def _wide_late_reply_thread() -> list[Comment]:
+    """One top-level comment: a reply with 40 replies, then a reply with 100.
+
+    Cut at 60 rows, the page ends 17 replies into the second reply (row 42 of
+    the page), whose link adds 43 comments: more than the first rows past the
+    cut can settle, since all of them are that reply's.
+    """
+    parents: dict[int, int | None] = {1: None, 2: 1, 43: 1}
+    parents.update({child: 2 for child in range(3, 43)})
+    parents.update({child: 43 for child in range(44, 144)})
+    replies = {parent: 0 for parent in parents}
+    for parent in parents.values():
+        if parent is not None:
+            replies[parent] += 1
+    depth = {1: 0, 2: 1, 43: 1}
+    rows = generate_thread(len(parents), seed=3, thread_key=KEY)
+    return [
+        attrs.evolve(
+            row,
+            parent_id=parents[row.id],
+            root_id=1,
+            depth=depth.get(row.id, 2),
+            reply_count=replies[row.id],
+            status=Status.APPROVED,
+        )
+        for row in rows
+    ]
+
+
+@pytest.mark.parametrize("kind", ["memory", "sql", "sql-depth-cap-2"])
+def test_a_link_the_first_rows_do_not_settle_gets_the_whole_batch_read(
+    kind: str, tmp_path: Any
+) -> None:
+    """The second read happens when a link's share of the batch is past the first rows."""
+    rows = _wide_late_reply_thread()
+    store: Any
+    if kind == "memory":
+        store = MemoryStore()
+    else:
+        cap = 2 if kind.endswith("cap-2") else 100
+        url = f"sqlite:///{tmp_path / 'wide.db'}"
+        store = sql.SqlCommentStore(url, upgrade=True, storage_depth_cap=cap)
+    store.bulk_load(KEY, rows)
+    spy = Spy(store)
+    engine = _engine(spy, 60)
+    page = engine.page(KEY)
+    shown = [node.comment.id for node in walk(page.nodes)]
+    assert shown == [1, 2, *range(3, 43), 43, *range(44, 61)]
+    reads = [(call["total_limit"], call["cursor"] is not None) for call in spy.subtree_calls]
+    assert reads == [(FIRST_READ, True), (60, True)]
+    links = _links(page.nodes)
+    assert links == {1: 1, 43: 43}
+    for comment_id, count in links.items():
+        batch = engine.subtree(comment_id, Actor())
+        added = [node.comment.id for node in walk(batch.nodes) if node.comment.id not in shown]
+        assert count == len(added), f"link on {comment_id}"
+    if kind != "memory":
+        store.close()

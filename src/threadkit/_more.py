@@ -16,6 +16,12 @@ see (pending, spam) is listed where that parent would be, so by depth alone it
 looked like a reply to the comment before it. A store with
 :class:`~threadkit.ports.SubtreeFamily` answers just ``(id, depth, parent_id)``: about half the
 cost of a cut page went to fetching and building the batch's comments.
+
+Most links are settled by the first few rows past the cut (a reply chain
+closes, or a link's share of the batch is reached), so the rows past the page
+are read :data:`FIRST_READ` at a time first, and the whole batch only when
+that does not settle every count: on a 1M-comment thread that read was a
+fifth of the first page's time.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ __all__ = ["count_after_cut", "count_cut_links"]
 #: ``(id, depth, parent_id)`` of one row of a subtree batch.
 Family = tuple[int, int, int | None]
 
+#: How many rows past a cut page are read first (see the module's docstring).
+FIRST_READ = 32
+
 
 def count_cut_links(
     store: PageReader, nodes: list[TreeNode], rows: CommentRows, visibility: Visibility, batch: int
@@ -45,15 +54,30 @@ def count_cut_links(
     found = rows.comments
     if len(found) != batch or found[-1].root_id != found[0].id:
         return  # the page ends between top-level comments: nothing was cut
+    parent_of = _parent_lookup(store)
+    # The second read (the whole batch) always settles the counts.
+    for extra in dict.fromkeys((min(batch, FIRST_READ), batch)):
+        after, complete = _after_cut(store, rows, visibility, extra)
+        if count_after_cut(
+            nodes, found, after, batch, parent_of, complete=complete or extra >= batch
+        ):
+            return
+
+
+def _after_cut(
+    store: PageReader, rows: CommentRows, visibility: Visibility, extra: int
+) -> tuple[list[Family], bool]:
+    """Return the first ``extra`` rows past the cut page ``rows``, and whether they are all."""
+    found = rows.comments
     top = found[0].id
     if rows.cut_cursor is None and len(found) > 1:
         # A store that offers no cut cursor: read the page's rows again with the rest.
         shown = {comment.id for comment in found}
-        again = _family(store, top, visibility, None, len(found) - 1 + batch)
-        after = [row for row in again if row[0] not in shown]
-    else:
-        after = _family(store, top, visibility, rows.cut_cursor, batch)
-    count_after_cut(nodes, found, after, batch, _parent_lookup(store))
+        limit = len(found) - 1 + extra
+        again = _family(store, top, visibility, None, limit)
+        return [row for row in again if row[0] not in shown], len(again) < limit
+    after = _family(store, top, visibility, rows.cut_cursor, extra)
+    return after, len(after) < extra
 
 
 def _family(
@@ -86,7 +110,9 @@ def count_after_cut(
     after: Sequence[Family],
     batch: int,
     parent_of: Callable[[int], int | None] = lambda _: None,
-) -> None:
+    *,
+    complete: bool = True,
+) -> bool:
     """Set ``more_replies`` on a cut page's nodes to the comments each link adds.
 
     ``page`` are the page's rows (all below ``page[0]``, the cut top-level
@@ -101,9 +127,17 @@ def count_after_cut(
     (the chain the cut went through, at most one row per depth), and then the
     ones before the first row it is no ancestor of. ``parent_of`` answers the
     parent of a comment on neither list (one the reader may not see).
+
+    ``complete`` False says ``after`` may stop before the batch does (only
+    its first rows were read). Then a count the rows read do not settle
+    leaves every node as it was and answers False: read more and call again.
+    Otherwise the counts are set and the answer is True.
     """
     shown = len(page) - 1  # rows on the page below the top
     top_id = page[0].id
+    read_all = complete or len(after) >= batch
+    # The top's count, and so far; with no row read, nothing tells which links stay open.
+    settled = read_all or (bool(after) and shown + len(after) >= batch)
     added: dict[int, int] = {}
     if after:
         parents = {comment.id: comment.parent_id for comment in page}
@@ -134,15 +168,20 @@ def count_after_cut(
                 closed += 1
             if closed == len(chain):
                 break
-        for comment, end in zip(chain, ends, strict=True):
-            descendants_shown = shown - index_of[comment.id]
-            added[comment.id] = max(0, min(end, batch - descendants_shown))
+        for position, (comment, end) in enumerate(zip(chain, ends, strict=True)):
+            share = batch - (shown - index_of[comment.id])  # the batch's room past the page
+            # A link still open where the rows read stop is exact only at its share.
+            settled = settled and (read_all or position < closed or len(after) >= share)
+            added[comment.id] = max(0, min(end, share))
+    if not settled:
+        return False
     for node in walk(nodes):
         comment_id = node.comment.id
         if comment_id == top_id:
             node.more_replies = max(0, min(batch, shown + len(after)) - shown)
         elif node.more_replies:
             node.more_replies = added.get(comment_id, 0)
+    return True
 
 
 def _chain_depth(

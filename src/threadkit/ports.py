@@ -427,9 +427,12 @@ class SubtreeFamily(Protocol):
     the rows :meth:`PageReader.subtree` answers for the same arguments, in the
     same order, and builds no comments; the engine counts a cut page's "N more
     replies" links with it (parent ids tell which link reaches a reply whose
-    parent the reader may not see). A store without it gets ``subtree``
-    instead. The engine looks it up on the store's class, so a proxy that
-    wraps ``subtree`` and forwards the rest still has its ``subtree`` called.
+    parent the reader may not see). It asks for a few rows first and for
+    the whole batch only when those do not settle the counts, so a smaller
+    ``total_limit`` must answer the first rows of a larger one (as the order
+    ``subtree`` promises). A store without it gets ``subtree`` instead. The
+    engine looks it up on the store's class, so a proxy that wraps
+    ``subtree`` and forwards the rest still has its ``subtree`` called.
     Example::
 
         class ListPages:

@@ -322,6 +322,7 @@ class PagingPart(PageEntry, StoreBase):
                             visibility,
                             room - 1,
                             layout,
+                            block[1:],
                         )
                         block = [block[0], *below[: room - 1]]
                     else:
@@ -482,10 +483,17 @@ class PagingPart(PageEntry, StoreBase):
         except (ValueError, IndexError):
             raise bad_cursor(cursor or "") from None
 
-        def depth_first(rows: _Layout) -> list[_Row]:
+        def depth_first(rows: _Layout, read: Sequence[_Row] = ()) -> list[_Row]:
             # Flattened runs: read each one whole, so the batch is cut depth first.
             return self._depth_first(
-                conn, head.thread_id, low, head.path + _paths.END, visibility, total_limit, rows
+                conn,
+                head.thread_id,
+                low,
+                head.path + _paths.END,
+                visibility,
+                total_limit,
+                rows,
+                read,
             )
 
         if layout is None:
@@ -498,7 +506,7 @@ class PagingPart(PageEntry, StoreBase):
         found = scan(layout.select)
         ordered_already = in_run or self._meets_cap(found, layout)
         if ordered_already:
-            found = depth_first(layout)
+            found = depth_first(layout, found)
         next_cursor = None
         if len(found) > total_limit:
             del found[total_limit:]
@@ -521,6 +529,7 @@ class PagingPart(PageEntry, StoreBase):
         visibility: Visibility,
         limit: int,
         layout: _Layout,
+        read: Sequence[_Row] = (),
     ) -> list[_Row]:
         """Return the first ``limit + 1`` rows ``visibility`` sees after ``low``, below ``high``.
 
@@ -531,45 +540,56 @@ class PagingPart(PageEntry, StoreBase):
         read whole and put in order before the batch is cut: a cut in path
         order would list a later reply before an earlier one's replies, and
         a link's "N more replies" would not be what it loads.
+
+        ``read`` are the first rows of that range in path order, ``layout``'s
+        columns, already read by the caller: they are used, not read again
+        (a cut page of a deep thread read its 500 rows twice).
         """
         found: list[_Row] = []
         with_low = False
+        path, cap = layout.path, self.storage_depth_cap
         holder, depth = _paths.split_last(low)
-        if depth >= self.storage_depth_cap:  # continuing inside a run
+        if depth >= cap:  # continuing inside a run
             run = self._whole_run(conn, thread_id, holder, visibility, layout)
-            paths = [path for path, _ in run]
+            paths = [entry for entry, _ in run]
             # A row gone since the cursor was made: go on in path order from it.
             rest = run[paths.index(low) + 1 :] if low in paths else [e for e in run if e[0] > low]
             found.extend(row for _, row in rest if row is not None)
             low, with_low = holder + _paths.END, True
+        pending = [row for row in read if row[path] >= low] if with_low else list(read)
         while len(found) <= limit:
             want = limit + 1 - len(found)
-            rows = self._descendants(
-                conn,
-                thread_id,
-                low,
-                high,
-                visibility,
-                want,
-                with_low=with_low,
-                select=layout.select,
-            )
+            from_read = bool(pending)
+            if from_read:
+                rows, pending = pending[:want], pending[want:]
+            else:
+                rows = self._descendants(
+                    conn,
+                    thread_id,
+                    low,
+                    high,
+                    visibility,
+                    want,
+                    with_low=with_low,
+                    select=layout.select,
+                )
             flat = next(
-                (
-                    index
-                    for index, row in enumerate(rows)
-                    if row[layout.sdepth] >= self.storage_depth_cap
-                ),
-                None,
+                (index for index, row in enumerate(rows) if row[layout.sdepth] >= cap), None
             )
             if flat is None:
                 found.extend(rows)
-                break
+                if not from_read or len(rows) == want:
+                    break
+                # The rows read ran out: the range may go on past the last of them.
+                low, with_low = rows[-1][path], False
+                continue
             found.extend(rows[:flat])
-            holder = _paths.split_last(rows[flat][layout.path])[0]
+            holder = _paths.split_last(rows[flat][path])[0]
             run = self._whole_run(conn, thread_id, holder, visibility, layout)
             found.extend(row for _, row in run if row is not None)
             low, with_low = holder + _paths.END, True
+            # The rows read after the run are the range's next ones: not read again.
+            pending = [row for row in (*rows[flat:], *pending) if row[path] >= low]
         return found[: limit + 1]
 
     def _whole_run(
