@@ -160,3 +160,43 @@ def test_a_reply_below_a_hidden_comment_is_not_counted_for_the_comment_before_it
     nodes = build_tree(page)
     count_after_cut(nodes, page, [(5, 3, 4)], 3, lambda _: 2)
     assert {node.comment.id: node.more_replies for node in walk(nodes)} == {1: 1, 2: 0, 3: 0}
+
+
+def test_a_link_is_settled_by_its_closing_row_or_its_share_and_not_before() -> None:
+    """Reading rows past the cut one at a time: settled exactly when every link is.
+
+    The page is T, three leaf replies, A, A's reply B and B's reply (7 rows, the
+    batch). Past it come B's second reply, then six more replies of A. B's link
+    settles at the first row not below B; A's link only at its share of the batch
+    (5 rows: what a click adds beyond the 2 of A's descendants the page shows).
+    """
+    parents = {1: None, 2: 1, 3: 1, 4: 1, 5: 1, 6: 5, 7: 6, 8: 6}
+    parents.update({reply: 5 for reply in range(9, 15)})
+    depths = {1: 0, 6: 2, 7: 3, 8: 3}
+    first = generate_thread(len(parents), seed=5, thread_key="t")
+    rows = {
+        row.id: attrs.evolve(
+            row,
+            parent_id=parents[row.id],
+            depth=depths.get(row.id, 1 if parents[row.id] == 1 else 2),
+            root_id=1,
+            status=Status.APPROVED,
+            reply_count=sum(1 for parent in parents.values() if parent == row.id),
+        )
+        for row in first
+    }
+    page = [rows[row_id] for row_id in range(1, 8)]
+    after = [(row_id, rows[row_id].depth, parents[row_id]) for row_id in range(8, 15)]
+    exact = build_tree(page)
+    assert count_after_cut(exact, page, after, 7)
+    assert {1: 1, 5: 5, 6: 1} == {k: v for k, v in _counts(exact).items() if v}
+    settled_at = []
+    for read in range(len(after) + 1):
+        nodes = build_tree(page)
+        before = _counts(nodes)
+        if count_after_cut(nodes, page, after[:read], 7, complete=False):
+            settled_at.append(read)
+            assert _counts(nodes) == _counts(exact)
+        else:
+            assert _counts(nodes) == before
+    assert settled_at == [5, 6, 7]

@@ -8,9 +8,9 @@ subtree (its first batch), so "1 more reply" could add 11 comments, or none.
 of that first batch that are not on the page already.
 
 :func:`count_cut_links` does it for a page the engine builds: it reads the cut
-comment's rows after the page (the store's ``cut_cursor``), one batch, and no
-more; a store without cut cursors gets the page's rows read again with them,
-and the rows past the page are counted the same way. Which link reaches a row
+comment's rows after the page (the store's ``cut_cursor``), at most one batch;
+a store without cut cursors gets the page's rows read again with them, and the
+rows past the page are counted the same way. Which link reaches a row
 is decided by parent ids, not depths: a reply whose parent the reader may not
 see (pending, spam) is listed where that parent would be, so by depth alone it
 looked like a reply to the comment before it. A store with
@@ -21,7 +21,10 @@ Most links are settled by the first few rows past the cut (a reply chain
 closes, or a link's share of the batch is reached), so the rows past the page
 are read :data:`FIRST_READ` at a time first, and the whole batch only when
 that does not settle every count: on a 1M-comment thread that read was a
-fifth of the first page's time.
+fifth of the first page's time. The price, when the first rows do not settle
+it: a second read of ``batch`` rows (the first ones again), in a second
+transaction. A read that answers fewer rows than asked is taken as the
+subtree's end, as :meth:`~threadkit.ports.PageReader.subtree` promises.
 """
 
 from __future__ import annotations

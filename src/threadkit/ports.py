@@ -413,8 +413,9 @@ class PageReader(Protocol):
         """Return visible descendants of ``comment_id``, not the comment itself.
 
         Same order as :meth:`page` (depth-first, siblings oldest first,
-        parents before children), at most ``total_limit``; ``next_cursor``
-        continues. An unknown id gives no rows.
+        parents before children), at most ``total_limit``, and fewer only
+        where the subtree ends; ``next_cursor`` continues. An unknown id gives
+        no rows.
         """
         ...
 
@@ -430,7 +431,8 @@ class SubtreeFamily(Protocol):
     parent the reader may not see). It asks for a few rows first and for
     the whole batch only when those do not settle the counts, so a smaller
     ``total_limit`` must answer the first rows of a larger one (as the order
-    ``subtree`` promises). A store without it gets ``subtree`` instead. The
+    ``subtree`` promises), and fewer rows than asked only where the subtree
+    ends. A store without it gets ``subtree`` instead. The
     engine looks it up on the store's class, so a proxy that wraps
     ``subtree`` and forwards the rest still has its ``subtree`` called.
     Example::

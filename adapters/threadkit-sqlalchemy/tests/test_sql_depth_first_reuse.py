@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,8 @@ from threadkit_sqlalchemy import SqlCommentStore, _paging, _paths
 from threadkit_sqlalchemy._rows import _C
 
 from threadkit.memory import MemoryStore
-from threadkit.models import Comment, Identity, Visibility
+from threadkit.models import Comment, Identity, Status, Visibility
+from threadkit.testing.generate import generate_thread
 from threadkit.testing.strategies import comment_forests
 
 KEY = "reused"
@@ -84,7 +86,9 @@ def test_rows_already_read_give_the_batch_read_afresh(
             ranged = store._descendants(
                 conn, head.thread_id, low, high, visibility, 10**6, select=layout.select
             )
-            read = ranged[: data.draw(st.integers(0, len(ranged)), label="rows read")]
+            # Any prefix, and often all of it (more rows than the batch wants, runs inside).
+            length = st.one_of(st.just(len(ranged)), st.integers(0, len(ranged)))
+            read = ranged[: data.draw(length, label="rows read")]
             alone = store._depth_first(conn, head.thread_id, low, high, visibility, limit, layout)
             given = store._depth_first(
                 conn, head.thread_id, low, high, visibility, limit, layout, read
@@ -103,5 +107,46 @@ def test_rows_already_read_give_the_batch_read_afresh(
             same = {new: in_memory[row.id] for row, new in zip(rows, ids, strict=True)}
             batch = memory.subtree(same[head_id], visibility=visibility, total_limit=limit + 1)
             assert [same[row_id] for row_id in listed] == [c.id for c in batch.comments]
+    finally:
+        store.close()
+
+
+def test_a_run_inside_the_rows_read_keeps_the_rows_after_it(shared_engine: Engine) -> None:
+    """Rows read after a whole run are listed, not skipped, when the batch needs them.
+
+    The top's first reply holds a flattened run (cap 2) of two replies; three more
+    replies follow. With the whole range read and a batch of five, the run is put in
+    order and the batch goes on with the rows read after it.
+    """
+    parents = {1: None, 2: 1, 3: 2, 4: 2, 5: 1, 6: 1, 7: 1}
+    depths = {1: 0, 2: 1, 3: 2, 4: 2, 5: 1, 6: 1, 7: 1}
+    shaped = [
+        attrs.evolve(
+            row,
+            parent_id=parents[row.id],
+            root_id=1,
+            depth=depths[row.id],
+            reply_count=sum(1 for parent in parents.values() if parent == row.id),
+            status=Status.APPROVED,
+        )
+        for row in generate_thread(7, seed=1, thread_key=KEY)
+    ]
+    store, ids = _load(shared_engine, shaped, 2)
+    try:
+
+        def work(conn: Connection) -> list[int]:
+            head = conn.execute(_paging._HEAD, {"comment_id": ids[0]}).one()
+            high = head.path + _paths.END
+            public, layout = Visibility(), _paging._WHOLE
+            read = store._descendants(
+                conn, head.thread_id, head.path, high, public, 99, select=layout.select
+            )
+            rows = store._depth_first(
+                conn, head.thread_id, head.path, high, public, 4, layout, read
+            )
+            return [row[0] for row in rows]
+
+        old_of = dict(zip(ids, (row.id for row in shaped), strict=True))
+        assert [old_of[row_id] for row_id in store._read(work)] == [2, 3, 4, 5, 6]
     finally:
         store.close()

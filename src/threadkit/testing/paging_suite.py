@@ -259,7 +259,18 @@ class PagingSuite:
         pages = store_kit.subtree_pages(top.id, total_limit=limit)
         assert expected == [c.id for rows in pages for c in rows.comments]
         assert [] == [rows for rows in pages if len(rows.comments) > limit]
+        # Fewer rows than asked only where the subtree ends (the engine reads it so).
+        assert [] == [rows for rows in pages[:-1] if len(rows.comments) < limit]
         assert -(-len(expected) // limit) == len(pages)
+
+    def test_a_smaller_subtree_batch_is_the_first_rows_of_a_larger_one(
+        self, store_kit: Kit
+    ) -> None:
+        """subtree() at total_limit n answers the first n rows it answers at any larger limit."""
+        top, expected = self._subtree_sample(store_kit)
+        for limit in range(1, len(expected) + 2):
+            rows = store_kit.store.subtree(top.id, visibility=EVERYONE, total_limit=limit)
+            assert expected[:limit] == [c.id for c in rows.comments]
 
     def test_subtree_of_a_reply_lists_only_its_descendants(self, store_kit: Kit) -> None:
         """subtree() of a reply lists that reply's descendants only."""
