@@ -32,6 +32,9 @@ def _depth_first(children: dict[int | None, list[Comment]], top: Comment) -> lis
     return ordered
 
 
+FORESTS = comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False)
+
+
 @attrs.frozen
 class _Cut:
     """A cut page drawn by :func:`_draw_cut`, with what a link loads."""
@@ -81,10 +84,7 @@ def _counts(nodes: list[TreeNode]) -> dict[int, int]:
 
 
 @settings(max_examples=300)
-@given(
-    comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
-    st.data(),
-)
+@given(FORESTS, st.data())
 def test_counts_are_what_following_each_link_adds(
     forest: list[Comment], data: st.DataObject
 ) -> None:
@@ -108,10 +108,7 @@ def test_counts_are_what_following_each_link_adds(
 
 
 @settings(max_examples=300)
-@given(
-    comment_forests(min_size=1, max_size=60, chains=True, hidden_replies=True, rich=False),
-    st.data(),
-)
+@given(FORESTS, st.data())
 def test_the_first_rows_past_the_cut_settle_the_counts_or_leave_the_page_alone(
     forest: list[Comment], data: st.DataObject
 ) -> None:
