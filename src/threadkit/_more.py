@@ -58,12 +58,10 @@ def count_cut_links(
     if len(found) != batch or found[-1].root_id != found[0].id:
         return  # the page ends between top-level comments: nothing was cut
     parent_of = _parent_lookup(store)
-    # The second read (the whole batch) always settles the counts.
+    # The second read (the whole batch, or short of it at the subtree's end) always settles.
     for extra in dict.fromkeys((min(batch, FIRST_READ), batch)):
         after, complete = _after_cut(store, rows, visibility, extra)
-        if count_after_cut(
-            nodes, found, after, batch, parent_of, complete=complete or extra >= batch
-        ):
+        if count_after_cut(nodes, found, after, batch, parent_of, complete=complete):
             return
 
 
